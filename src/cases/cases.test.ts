@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DataError, UsageError } from '../errors.js';
+import { ROOT, fixture } from '../test-support/paths.js';
+import { chooseColumns } from './columns.js';
+import { loadDataset } from './load.js';
+
+describe('column detection', () => {
+  it('finds input and expected by common names, in any case or spacing', () => {
+    assert.deepEqual(chooseColumns(['Question', 'Expected Answer'], {}, 'f'), { input: 'Question', expected: 'Expected Answer' });
+    assert.deepEqual(chooseColumns(['id', 'ticket', 'category'], {}, 'f'), { input: 'ticket', expected: 'category', id: 'id' });
+    assert.deepEqual(chooseColumns(['text', 'label', 'category'], {}, 'f'), { input: 'text', expected: 'label', category: 'category' });
+  });
+  it('with two columns, the one that is not the expected answer is the input', () => {
+    assert.deepEqual(chooseColumns(['body_of_mail', 'answer'], {}, 'f'), { input: 'body_of_mail', expected: 'answer' });
+  });
+  it('honours --input-col / --expected-col', () => {
+    assert.deepEqual(chooseColumns(['a', 'b', 'c'], { input: 'c', expected: 'a' }, 'f'), { input: 'c', expected: 'a' });
+  });
+  it('says which flag to use when it cannot tell', () => {
+    assert.throws(() => chooseColumns(['foo', 'bar', 'baz'], {}, 'f.csv'), (e: UsageError) => /no expected-answer column among: foo, bar, baz/.test(e.message) && /--expected-col/.test(e.hint));
+    assert.throws(() => chooseColumns(['foo', 'bar', 'label'], {}, 'f.csv'), (e: UsageError) => /no input column/.test(e.message) && /--input-col/.test(e.hint));
+    assert.throws(() => chooseColumns(['a', 'b'], { expected: 'zzz' }, 'f.csv'), (e: UsageError) => /--expected-col zzz/.test(e.message) && /a, b/.test(e.hint));
+  });
+});
+
+describe('loading cases', () => {
+  it('CSV: BOM, CRLF, quoted commas, quotes and newlines, blank lines', async () => {
+    const d = await loadDataset(fixture('bom-crlf-quoted.csv'));
+    assert.deepEqual(d.columns, ['question', 'answer', 'topic']);
+    assert.equal(d.inputColumn, 'question');
+    assert.equal(d.expectedColumn, 'answer');
+    assert.equal(d.categoryColumn, 'topic');
+    assert.deepEqual(d.cases.map((c) => c.vars.question), ['What is 2+2, roughly?', 'Say "hi"\r\non two lines', 'Capital of France']);
+    assert.deepEqual(d.cases.map((c) => c.expected), ['4', 'hi', 'Paris']);
+    assert.deepEqual(d.cases.map((c) => c.line), [2, 3, 6]);
+    assert.deepEqual(d.cases.map((c) => c.category), ['math', 'greeting', 'geo']);
+  });
+  it('JSONL: skips blank lines, keeps ids, flattens nested values to JSON', async () => {
+    const d = await loadDataset(fixture('tickets.jsonl'));
+    assert.deepEqual(d.cases.map((c) => [c.id, c.line, c.expected]), [['a1', 1, 'Billing'], ['a2', 3, 'Technical']]);
+    assert.equal(d.cases[1]?.vars.meta, '{"lang":"en"}');
+    assert.deepEqual(d.columns, ['prompt', 'label', 'id', 'meta']);
+  });
+  it('JSON array, numbers as text', async () => {
+    const d = await loadDataset(fixture('array.json'));
+    assert.deepEqual(d.cases.map((c) => c.expected), ['2', '5']);
+    assert.deepEqual(d.cases.map((c) => c.id), ['1', '2']);
+  });
+  it('--limit reads only the first n', async () => {
+    const d = await loadDataset(`${ROOT}datasets/support-tickets.csv`, { limit: 7 });
+    assert.equal(d.cases.length, 7);
+  });
+  it('the demo suite: 200+ tickets over 5 categories', async () => {
+    const d = await loadDataset(`${ROOT}datasets/support-tickets.csv`);
+    assert.ok(d.cases.length >= 200);
+    assert.deepEqual([...new Set(d.cases.map((c) => c.expected))].sort(), ['Account', 'Billing', 'Returns', 'Shipping', 'Technical']);
+  });
+
+  const bad: Array<[string, RegExp]> = [
+    ['empty.csv', /empty\.csv: the file is empty/],
+    ['header-only.csv', /header-only\.csv: has a header but no rows/],
+    ['broken-line.jsonl', /broken-line\.jsonl:2: not valid JSON/],
+    ['non-object.jsonl', /non-object\.jsonl:2: expected a JSON object, found an array/],
+    ['ragged.csv', /ragged\.csv:3: row has 3 fields but the header has 2/],
+    ['duplicate-header.csv', /duplicate-header\.csv:1: the header names column `input` twice/],
+    ['empty-expected.csv', /empty-expected\.csv:2: the expected answer \(column `expected`\) is empty/],
+    ['missing.csv', /missing\.csv: file not found/],
+  ];
+  for (const [name, message] of bad) {
+    it(`${name}: a data error naming the place`, async () => {
+      await assert.rejects(loadDataset(fixture(name)), (e: DataError) => e instanceof DataError && message.test(e.message) && e.hint.length > 0 && e.exitCode === 2);
+    });
+  }
+  it('no expected column: a usage error naming the columns', async () => {
+    await assert.rejects(loadDataset(fixture('no-expected.csv')), (e: UsageError) => /no expected-answer column among: text, notes/.test(e.message));
+  });
+});

@@ -1,0 +1,89 @@
+// File → Dataset. Rows are streamed from disk; only the compact Case records are kept.
+import { open, stat } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { DataError } from '../errors.js';
+import type { Case, Dataset } from '../types.js';
+import { chooseColumns, type ColumnChoice, type ColumnOverrides } from './columns.js';
+import { readDelimited, readJsonArray, readJsonl, type Format, type RawRow } from './rows.js';
+
+export interface LoadOptions extends ColumnOverrides {
+  /** Read at most this many cases (a pilot run). */
+  limit?: number;
+}
+
+async function sniff(path: string): Promise<Format> {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.csv') return 'csv';
+  if (ext === '.tsv' || ext === '.tab') return 'tsv';
+  if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
+  if (ext === '.json') return 'json';
+  const handle = await open(path, 'r');
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(512), 0, 512, 0);
+    const head = buffer.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '').trimStart();
+    if (head.startsWith('{')) return 'jsonl';
+    if (head.startsWith('[')) return 'json';
+    return head.split('\n', 1)[0]?.includes('\t') ? 'tsv' : 'csv';
+  } finally {
+    await handle.close();
+  }
+}
+
+function rows(path: string, format: Format): AsyncGenerator<RawRow> {
+  switch (format) {
+    case 'csv': return readDelimited(path, ',');
+    case 'tsv': return readDelimited(path, '\t');
+    case 'jsonl': return readJsonl(path);
+    case 'json': return readJsonArray(path);
+  }
+}
+
+export async function loadDataset(path: string, options: LoadOptions = {}): Promise<Dataset> {
+  let size: number;
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) throw new DataError('E_NOT_FILE', path, 'is not a file', 'pass a .csv, .tsv, .jsonl or .json file of test cases');
+    size = info.size;
+  } catch (err) {
+    if (err instanceof DataError) throw err;
+    throw new DataError('E_NO_FILE', path, 'file not found', 'check the path, or run `tierbench demo` to see a sample suite');
+  }
+  if (size === 0) throw new DataError('E_EMPTY', path, 'the file is empty', 'add a header row (input,expected) and at least one case');
+
+  const format = await sniff(path);
+  const cases: Case[] = [];
+  let choice: ColumnChoice | undefined;
+  let columns: readonly string[] = [];
+  for await (const row of rows(path, format)) {
+    columns = row.columns;
+    choice ??= chooseColumns(row.columns, options, path);
+    const expected = row.values[choice.expected];
+    if (expected === undefined || expected.trim() === '') {
+      throw new DataError('E_NO_VALUE', `${path}:${row.line}`, `the expected answer (column \`${choice.expected}\`) is empty`, 'fill it in or remove the row');
+    }
+    const index = cases.length;
+    const category = choice.category === undefined ? undefined : row.values[choice.category];
+    const id = choice.id === undefined ? undefined : row.values[choice.id];
+    cases.push({
+      index,
+      id: id !== undefined && id !== '' ? id : String(index + 1),
+      line: row.line,
+      vars: row.values,
+      expected: expected.trim(),
+      ...(category !== undefined && category !== '' && { category }),
+    });
+    if (options.limit !== undefined && cases.length >= options.limit) break;
+  }
+  if (choice === undefined) {
+    throw new DataError('E_NO_ROWS', path, format === 'csv' || format === 'tsv' ? 'has a header but no rows' : 'has no cases', 'add at least one case below the header');
+  }
+  return {
+    path,
+    cases,
+    columns: [...columns],
+    inputColumn: choice.input,
+    expectedColumn: choice.expected,
+    ...(choice.category !== undefined && { categoryColumn: choice.category }),
+    ...(choice.id !== undefined && { idColumn: choice.id }),
+  };
+}

@@ -1,0 +1,61 @@
+// `tierbench demo`: the whole product offline. The bundled support tickets go to simulated
+// haiku / sonnet / opus tiers on the built-in emulator, through the real SDKs over real HTTP.
+import { fileURLToPath } from 'node:url';
+import { loadDataset } from '../cases/load.js';
+import { AnswerKey } from '../emulator/simulated.js';
+import { Emulator } from '../emulator/server.js';
+import { resolveModels } from '../models/registry.js';
+import { runBench } from '../pipeline.js';
+import type { Io } from './io.js';
+import { runDeps } from './run.js';
+
+export const DEMO_DATASET = fileURLToPath(new URL('../../datasets/support-tickets.csv', import.meta.url));
+export const DEMO_SYSTEM = 'You route customer-support tickets. Classify the ticket into exactly one of: Billing, Technical, Account, Shipping, Returns. Answer with the category name only.';
+const DEMO_MODELS = 'haiku,sonnet,opus';
+
+export interface DemoFlags {
+  out?: string;
+  json?: boolean;
+  quiet?: boolean;
+  stream: boolean;
+  concurrency: number;
+}
+
+export async function demoCommand(flags: DemoFlags, io: Io, version: string): Promise<number> {
+  const dataset = await loadDataset(DEMO_DATASET);
+  const emulator = new Emulator({ key: AnswerKey.fromCases(dataset.cases, dataset.inputColumn) });
+  const url = await emulator.listen(0);
+  try {
+    // A synthetic environment: the user's real keys and base URLs are never read, so the demo
+    // cannot reach (or bill) a real provider.
+    const env = { ANTHROPIC_BASE_URL: url, ANTHROPIC_API_KEY: 'tierbench-demo-key' };
+    const models = resolveModels(DEMO_MODELS, { config: { endpoints: {}, prices: {}, aliases: {} }, env, allowUnpriced: false });
+    const say = (text: string): void => {
+      if (!flags.json) io.stdout.write(text);
+    };
+    say(`tierbench demo — ${dataset.cases.length} support tickets, models ${DEMO_MODELS}.\n`);
+    say('These models are SIMULATED by the built-in emulator (no API calls, no cost); their accuracy and speed are made up to look like the real tiers.\n\n');
+    const outcome = await runBench({
+      datasetPath: DEMO_DATASET,
+      load: {},
+      system: DEMO_SYSTEM,
+      models,
+      maxTokens: 64,
+      stream: flags.stream,
+      concurrency: flags.concurrency,
+      maxRetries: 2,
+      timeoutMs: 30_000,
+      tolerancePp: 3,
+      ...(flags.out !== undefined && { out: flags.out }),
+      json: flags.json === true,
+      quiet: flags.quiet === true || flags.json === true,
+      simulated: true,
+    }, { ...runDeps(io, version), env });
+    say(`\nreport: ${outcome.reportPath}\n`);
+    say('\nThe same on real models (needs ANTHROPIC_API_KEY; costs a few cents):\n');
+    say(`  npx tierbench run --models ${DEMO_MODELS} --system "${DEMO_SYSTEM}" datasets/support-tickets.csv\n`);
+    return outcome.exitCode;
+  } finally {
+    await emulator.close();
+  }
+}

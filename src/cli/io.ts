@@ -1,0 +1,10 @@
+import type { Out } from '../pipeline.js';
+
+/** Everything the CLI touches in the outside world, passed in so tests drive the real CLI. */
+export interface Io {
+  argv: string[];
+  env: Readonly<Record<string, string | undefined>>;
+  stdout: Out;
+  stderr: Out;
+  cwd: string;
+}

@@ -1,0 +1,120 @@
+// The entry: flags → command → exit code. The only place that decides exit codes. Command modules
+// (and through them the SDKs) load lazily, so `--help` and `--version` stay fast.
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { EXIT, TierbenchError, formatError } from '../errors.js';
+import type { Io } from './io.js';
+import { nonNegativeInt, percentagePoints, positiveInt, positiveNumber, temperature } from './parse.js';
+
+export type { Io } from './io.js';
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function program(io: Io, setExit: (code: number) => void): Command {
+  const v = version();
+  const root = new Command('tierbench')
+    .description('Which is the cheapest model that is good enough on your data? Benchmarks LLMs on your test cases: accuracy with confidence intervals, latency, cost, and a recommendation.')
+    .version(v, '-V, --version')
+    .exitOverride()
+    .showSuggestionAfterError()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+
+  root.command('run')
+    .description('run test cases against models and compare them')
+    .argument('<file>', 'test cases: .csv, .tsv, .jsonl or .json (a header / keys naming the columns)')
+    .requiredOption('-m, --models <list>', 'comma-separated: haiku,sonnet,openai:gpt-5-mini,openrouter:anthropic/claude-haiku-4.5,<endpoint>:<id>')
+    .option('-p, --prompt <template>', 'user prompt with {{column}} variables (default: the input column)')
+    .option('--prompt-file <path>', 'read the user prompt template from a file')
+    .option('-s, --system <text>', 'system prompt ({{column}} variables allowed)')
+    .option('--system-file <path>', 'read the system prompt from a file')
+    .option('--input-col <name>', 'column holding the input (default: detected: input, prompt, question, text, ticket, …)')
+    .option('--expected-col <name>', 'column holding the expected answer (default: detected: expected, label, answer, category, …)')
+    .option('--category-col <name>', 'column to break accuracy down by (default: detected: category, topic, …)')
+    .option('--scorer <name>', 'exact | normalized | contains | regex | label | number | json (default: label for a small label set, number for numbers, else normalized)')
+    .option('--limit <n>', 'use only the first n cases (a pilot run)', positiveInt)
+    .option('-c, --concurrency <n>', 'calls in flight at once, over all models', positiveInt, 16)
+    .option('--model-concurrency <n>', 'cap on calls in flight per model', positiveInt)
+    .option('--max-retries <n>', 'retries per call on 408/409/429/5xx and connection errors (done by the SDKs)', nonNegativeInt, 2)
+    .option('--timeout <seconds>', 'per-attempt timeout', positiveNumber, 60)
+    .option('--max-tokens <n>', 'output token limit per call', positiveInt, 1024)
+    .option('--temperature <t>', 'sampling temperature (not sent where the API rejects it; the report notes it)', temperature)
+    .option('--no-stream', 'do not stream (time to first token is then not measured)')
+    .option('--tolerance <pp>', 'how far below the most accurate model, in percentage points, still counts as good enough', percentagePoints, 3)
+    .option('--anthropic-version <date>', 'pin an older anthropic-version header (e.g. 2023-06-01)')
+    .option('--allow-unpriced', 'run models without a known price; their cost is reported as unknown')
+    .option('--config <path>', 'config file (default: ./tierbench.config.json when present)')
+    .option('-o, --out <path>', 'where to write the JSON report (default: reports/<run id>.json)')
+    .option('--json', 'print the JSON report to stdout instead of the table')
+    .option('-q, --quiet', 'no progress output')
+    .action(async (file: string, flags) => {
+      const { runCommand } = await import('./run.js');
+      setExit(await runCommand(file, flags, io, v));
+    });
+
+  root.command('demo')
+    .description('run the bundled support-ticket suite on simulated haiku / sonnet / opus (offline, no keys, no cost)')
+    .option('-c, --concurrency <n>', 'calls in flight at once', positiveInt, 48)
+    .option('--no-stream', 'do not stream')
+    .option('-o, --out <path>', 'where to write the JSON report (default: reports/<run id>.json)')
+    .option('--json', 'print the JSON report to stdout instead of the table')
+    .option('-q, --quiet', 'no progress output')
+    .action(async (flags) => {
+      const { demoCommand } = await import('./demo.js');
+      setExit(await demoCommand(flags, io, v));
+    });
+
+  root.command('models')
+    .description('list model aliases, ids and prices')
+    .option('--config <path>', 'config file with extra prices, aliases and endpoints')
+    .action(async (flags) => {
+      const { modelsCommand } = await import('./models.js');
+      setExit(await modelsCommand(flags, io));
+    });
+
+  root.command('emulate')
+    .description('serve the Anthropic and OpenAI APIs locally with simulated models')
+    .option('--port <n>', 'port to listen on', nonNegativeInt, 8787)
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--key <file>', 'answer key: a test-case file; simulated models answer from it')
+    .option('--input-col <name>', 'input column of the answer key')
+    .option('--expected-col <name>', 'expected-answer column of the answer key')
+    .option('--profiles <file>', 'JSON array of simulated model profiles (default: haiku / sonnet / opus tiers)')
+    .addOption(new Option('--api-key <key...>', 'accept only these keys (default: any)'))
+    .option('--seed <text>', 'seed for the simulated answers')
+    .action(async (flags) => {
+      const { emulateCommand } = await import('./emulate.js');
+      const stop = new Promise((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      setExit(await emulateCommand(flags, io, stop));
+    });
+
+  return root;
+}
+
+export async function main(io: Io): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const { default: chalk } = await import('chalk');
+  if (io.env.NO_COLOR !== undefined || !io.stdout.isTTY) chalk.level = 0;
+  try {
+    const root = program(io, (code) => { exitCode = code; });
+    if (io.argv.length === 0) {
+      io.stdout.write(root.helpInformation());
+      return EXIT.usage;
+    }
+    await root.parseAsync(io.argv, { from: 'user' });
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    if (err instanceof TierbenchError) {
+      io.stderr.write(formatError(err) + '\n');
+      return err.exitCode;
+    }
+    io.stderr.write(`tierbench: unexpected error — this is a bug, please report it with the trace below\n${(err as Error)?.stack ?? String(err)}\n`);
+    return EXIT.runFailed;
+  }
+}

@@ -1,0 +1,32 @@
+// Option value parsers: a bad value becomes commander's one-line "argument … is invalid" error.
+import { InvalidArgumentError } from 'commander';
+
+export function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number ≥ 1.');
+  return n;
+}
+
+export function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number ≥ 0.');
+  return n;
+}
+
+export function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number > 0.');
+  return n;
+}
+
+export function percentagePoints(value: string): number {
+  const n = Number(value.replace(/\s*pp$/, ''));
+  if (!Number.isFinite(n) || n < 0 || n > 100) throw new InvalidArgumentError('expected percentage points between 0 and 100, e.g. 3.');
+  return n;
+}
+
+export function temperature(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 2) throw new InvalidArgumentError('expected a number from 0 to 2.');
+  return n;
+}

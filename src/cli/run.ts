@@ -1,0 +1,98 @@
+// `tierbench run`: flags and config → RunPlan → pipeline.
+import { readFile } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
+import { resolve } from 'node:path';
+import { loadConfig } from '../config/load.js';
+import { UsageError } from '../errors.js';
+import { resolveModels } from '../models/registry.js';
+import { type RunDeps, type RunPlan, runBench } from '../pipeline.js';
+import { SCORERS, isScorerName, type ScorerName } from '../scoring/scorers.js';
+import type { Io } from './io.js';
+
+export interface RunFlags {
+  models: string;
+  prompt?: string;
+  promptFile?: string;
+  system?: string;
+  systemFile?: string;
+  inputCol?: string;
+  expectedCol?: string;
+  categoryCol?: string;
+  scorer?: string;
+  limit?: number;
+  concurrency: number;
+  modelConcurrency?: number;
+  maxRetries: number;
+  timeout: number;
+  maxTokens: number;
+  temperature?: number;
+  stream: boolean;
+  tolerance: number;
+  anthropicVersion?: string;
+  allowUnpriced?: boolean;
+  config?: string;
+  out?: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+async function textOption(inline: string | undefined, file: string | undefined, name: string, cwd: string): Promise<string | undefined> {
+  if (inline !== undefined && file !== undefined) throw new UsageError('E_FLAGS', `--${name} and --${name}-file were both given`, `use one of them`);
+  if (file === undefined) return inline;
+  try {
+    return await readFile(resolve(cwd, file), 'utf8');
+  } catch {
+    throw new UsageError('E_FLAGS', `--${name}-file ${file}: file not found`, 'check the path');
+  }
+}
+
+function scorer(name: string | undefined): ScorerName | undefined {
+  if (name === undefined) return undefined;
+  if (!isScorerName(name)) throw new UsageError('E_SCORER', `--scorer ${name}: unknown scorer`, `use one of ${SCORERS.join(', ')}`);
+  return name;
+}
+
+export function runDeps(io: Io, version: string): RunDeps {
+  return { env: io.env, stdout: io.stdout, stderr: io.stderr, cwd: io.cwd, version, now: () => performance.now(), date: () => new Date() };
+}
+
+export async function buildPlan(file: string, flags: RunFlags, io: Io): Promise<RunPlan> {
+  const config = await loadConfig(flags.config === undefined ? undefined : resolve(io.cwd, flags.config), io.cwd);
+  const models = resolveModels(flags.models, { config, env: io.env, allowUnpriced: flags.allowUnpriced === true });
+  const prompt = await textOption(flags.prompt, flags.promptFile, 'prompt', io.cwd);
+  const system = await textOption(flags.system, flags.systemFile, 'system', io.cwd);
+  const chosen = scorer(flags.scorer);
+  return {
+    datasetPath: resolve(io.cwd, file),
+    load: {
+      ...(flags.inputCol !== undefined && { input: flags.inputCol }),
+      ...(flags.expectedCol !== undefined && { expected: flags.expectedCol }),
+      ...(flags.categoryCol !== undefined && { category: flags.categoryCol }),
+      ...(flags.limit !== undefined && { limit: flags.limit }),
+    },
+    ...(prompt !== undefined && { prompt }),
+    ...(system !== undefined && { system }),
+    models,
+    ...(chosen !== undefined && { scorer: chosen }),
+    maxTokens: flags.maxTokens,
+    ...(flags.temperature !== undefined && { temperature: flags.temperature }),
+    stream: flags.stream,
+    concurrency: flags.concurrency,
+    ...(flags.modelConcurrency !== undefined && { modelConcurrency: flags.modelConcurrency }),
+    maxRetries: flags.maxRetries,
+    timeoutMs: flags.timeout * 1000,
+    tolerancePp: flags.tolerance,
+    ...(flags.anthropicVersion !== undefined && { anthropicVersion: flags.anthropicVersion }),
+    ...(flags.out !== undefined && { out: resolve(io.cwd, flags.out) }),
+    json: flags.json === true,
+    quiet: flags.quiet === true || flags.json === true,
+    simulated: false,
+  };
+}
+
+export async function runCommand(file: string, flags: RunFlags, io: Io, version: string): Promise<number> {
+  const plan = await buildPlan(file, flags, io);
+  const outcome = await runBench(plan, runDeps(io, version));
+  if (!plan.json && !plan.quiet) io.stderr.write(`report: ${outcome.reportPath}\n`);
+  return outcome.exitCode;
+}

@@ -1,0 +1,77 @@
+// tierbench.config.json → Config. Every complaint names the key path and the fix.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { UsageError } from '../errors.js';
+import type { Config, EndpointConfig, PriceEntry } from '../types.js';
+
+export const CONFIG_FILE = 'tierbench.config.json';
+
+type Json = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function bad(file: string, key: string, what: string, fix: string): UsageError {
+  return new UsageError('E_CONFIG', `${file}: ${key} ${what}`, fix);
+}
+
+function section(file: string, raw: Json, key: string): Json {
+  const value = raw[key] ?? {};
+  if (!isObject(value)) throw bad(file, key, 'must be an object', `write "${key}": { … }`);
+  return value;
+}
+
+function endpoint(file: string, name: string, raw: unknown): EndpointConfig {
+  const key = `endpoints.${name}`;
+  if (!isObject(raw)) throw bad(file, key, 'must be an object', `write "${name}": {"baseURL": "http://localhost:8000/v1", "api": "openai"}`);
+  const { baseURL, api = 'openai', apiKeyEnv } = raw;
+  if (typeof baseURL !== 'string' || !/^https?:\/\//.test(baseURL)) throw bad(file, `${key}.baseURL`, 'must be an http(s) URL', 'e.g. "http://localhost:11434/v1" (OpenAI-compatible servers include /v1)');
+  if (api !== 'openai' && api !== 'anthropic') throw bad(file, `${key}.api`, `is ${JSON.stringify(api)}`, 'use "openai" (OpenAI-compatible) or "anthropic"');
+  if (apiKeyEnv !== undefined && (typeof apiKeyEnv !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(apiKeyEnv))) {
+    throw bad(file, `${key}.apiKeyEnv`, 'must be the name of an environment variable', 'e.g. "VLLM_API_KEY" — the key itself never goes in the file');
+  }
+  return { baseURL, api, ...(apiKeyEnv !== undefined && { apiKeyEnv }) };
+}
+
+function priceEntry(file: string, name: string, raw: unknown): PriceEntry {
+  const key = `prices.${name}`;
+  if (!isObject(raw)) throw bad(file, key, 'must be an object', 'write {"input": 1, "output": 5} in USD per million tokens');
+  const rate = (field: string, fallback?: number): number => {
+    const v = raw[field] ?? fallback;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw bad(file, `${key}.${field}`, v === undefined ? 'is missing' : `is ${JSON.stringify(v)}`, 'give a number ≥ 0, in USD per million tokens');
+    return v;
+  };
+  const input = rate('input');
+  return { input, output: rate('output'), cacheWrite: rate('cacheWrite', input), cacheRead: rate('cacheRead', input), source: `${file}` };
+}
+
+/** Read the named config file, or ./tierbench.config.json when it exists, or nothing. */
+export async function loadConfig(path: string | undefined, cwd: string): Promise<Config> {
+  const file = path ?? join(cwd, CONFIG_FILE);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    if (path === undefined) return { endpoints: {}, prices: {}, aliases: {} };
+    throw new UsageError('E_CONFIG', `--config ${path}: file not found`, 'check the path');
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError('E_CONFIG', `${file}: not valid JSON (${(err as Error).message})`, 'fix the JSON syntax');
+  }
+  if (!isObject(raw)) throw bad(file, '(top level)', 'must be an object', 'write { "endpoints": {…}, "prices": {…}, "aliases": {…} }');
+  for (const key of Object.keys(raw)) {
+    if (!['endpoints', 'prices', 'aliases', '$schema'].includes(key)) throw bad(file, key, 'is not a known key', 'the keys are endpoints, prices and aliases');
+  }
+  const endpoints: Record<string, EndpointConfig> = {};
+  for (const [name, value] of Object.entries(section(file, raw, 'endpoints'))) endpoints[name] = endpoint(file, name, value);
+  const prices: Record<string, PriceEntry> = {};
+  for (const [name, value] of Object.entries(section(file, raw, 'prices'))) prices[name] = priceEntry(file, name, value);
+  const aliases: Record<string, string> = {};
+  for (const [name, value] of Object.entries(section(file, raw, 'aliases'))) {
+    if (typeof value !== 'string') throw bad(file, `aliases.${name}`, 'must be a string', 'e.g. "fast": "openai:gpt-5-nano"');
+    aliases[name] = value;
+  }
+  return { path: file, endpoints, prices, aliases };
+}

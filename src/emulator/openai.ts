@@ -1,0 +1,111 @@
+// OpenAI Chat Completions on the wire: POST /v1/chat/completions, plain and SSE.
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type Emulator, attemptOf, faultHeaders, sendJson, sleep } from './server.js';
+
+/** Reasoning models reject max_tokens and any temperature but 1 (api-notes). */
+const REASONING = /^(o\d|gpt-5)/;
+
+const ERROR_TYPES: Record<number, [string, string | null]> = {
+  400: ['invalid_request_error', null], 401: ['invalid_request_error', 'invalid_api_key'], 404: ['invalid_request_error', 'model_not_found'],
+  429: ['requests', 'rate_limit_exceeded'], 500: ['server_error', null], 503: ['server_error', null], 529: ['server_error', null],
+};
+
+function fail(res: ServerResponse, status: number, message: string, param: string | null = null, headers: Record<string, string> = {}): void {
+  const [type, code] = ERROR_TYPES[status] ?? ['server_error', null];
+  sendJson(res, status, { error: { message, type, param, code } }, { 'x-request-id': `req_${randomBytes(12).toString('hex')}`, ...headers });
+}
+
+function rateHeaders(limit: number, remaining: number, resetS: number): Record<string, string> {
+  return {
+    'x-ratelimit-limit-requests': String(limit),
+    'x-ratelimit-remaining-requests': String(remaining),
+    'x-ratelimit-reset-requests': `${resetS}s`,
+    'x-ratelimit-limit-tokens': '2000000',
+    'x-ratelimit-remaining-tokens': '2000000',
+    'x-ratelimit-reset-tokens': '0s',
+  };
+}
+
+function content(c: unknown): string {
+  if (typeof c === 'string') return c;
+  if (Array.isArray(c)) return c.map((p: { text?: unknown }) => (typeof p?.text === 'string' ? p.text : '')).join('');
+  return '';
+}
+
+export async function handleOpenAI(emulator: Emulator, req: IncomingMessage, res: ServerResponse, raw: string): Promise<void> {
+  const auth = req.headers.authorization;
+  const key = typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7) : undefined;
+  if (!emulator.authorized(key)) return fail(res, 401, 'Incorrect API key provided.');
+  let body: Record<string, unknown>;
+  try {
+    body = JSON.parse(raw) as Record<string, unknown>;
+  } catch {
+    return fail(res, 400, 'We could not parse the JSON body of your request.');
+  }
+  const { model, messages, stream } = body;
+  if (typeof model !== 'string') return fail(res, 400, "you must provide a model parameter", 'model');
+  if (!Array.isArray(messages) || messages.length === 0) return fail(res, 400, "'messages' must contain at least one message", 'messages');
+  const bare = model.slice(model.lastIndexOf('/') + 1);
+  if (REASONING.test(bare)) {
+    if ('max_tokens' in body) return fail(res, 400, "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", 'max_tokens');
+    if ('temperature' in body && body.temperature !== 1) return fail(res, 400, "Unsupported value: 'temperature' does not support this value with this model. Only the default (1) value is supported.", 'temperature');
+  }
+  const maxTokens = Number(body.max_completion_tokens ?? body.max_tokens ?? 4096);
+  const all = (messages as Array<{ role?: unknown; content?: unknown }>).map((m) => ({ role: String(m.role), content: content(m.content) }));
+  const system = all.filter((m) => m.role === 'system' || m.role === 'developer').map((m) => m.content).join('\n');
+  const turns = all.filter((m) => m.role !== 'system' && m.role !== 'developer');
+
+  const attempt = attemptOf(req);
+  // OpenAI caches long prompt prefixes automatically, in steps of 128 tokens.
+  const cachePrefix = system.slice(0, Math.floor(system.length / 512) * 512);
+  const result = emulator.simulate({ model, system, cachePrefix, messages: turns, maxTokens, attempt }, rateHeaders);
+  if (result.kind === 'not_found') {
+    emulator.record(model, attempt, 404);
+    return fail(res, 404, `The model \`${model}\` does not exist or you do not have access to it.`, 'model');
+  }
+  if (result.kind === 'rate_limited') {
+    emulator.record(model, attempt, 429);
+    return fail(res, 429, `Rate limit reached for ${model} on requests per min (RPM).`, null, { ...result.headers, 'retry-after': String(result.retryAfterS) });
+  }
+  if (result.kind === 'fault') {
+    emulator.record(model, attempt, result.fault.status);
+    return fail(res, result.fault.status, result.fault.status === 429 ? 'Rate limit reached (simulated).' : 'The server had an error while processing your request (simulated).', null, { ...result.headers, ...faultHeaders(result.fault) });
+  }
+  // Automatic caching only reads: there is no write charge, so a first sighting bills as input.
+  const sim = { ...result.sim, cacheWrite: 0 };
+  emulator.record(model, attempt, 200, sim, result.correct);
+  const id = `chatcmpl-${randomBytes(12).toString('hex')}`;
+  const created = Math.floor(Date.now() / 1000);
+  const usage = {
+    prompt_tokens: sim.promptTokens, completion_tokens: sim.outputTokens, total_tokens: sim.promptTokens + sim.outputTokens,
+    prompt_tokens_details: { cached_tokens: sim.cacheRead, audio_tokens: 0 },
+    completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+  };
+  const finish = sim.truncated ? 'length' : 'stop';
+  if (stream !== true) {
+    await sleep(sim.ttftMs + sim.generationMs);
+    return sendJson(res, 200, {
+      id, object: 'chat.completion', created, model,
+      choices: [{ index: 0, message: { role: 'assistant', content: sim.text, refusal: null }, logprobs: null, finish_reason: finish }],
+      usage, service_tier: 'default', system_fingerprint: 'fp_emulator',
+    }, sim.headers);
+  }
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...sim.headers });
+  const chunk = (delta: Record<string, unknown>, finishReason: string | null): void => {
+    res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, system_fingerprint: 'fp_emulator', choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }] })}\n\n`);
+  };
+  chunk({ role: 'assistant', content: '' }, null);
+  await sleep(sim.ttftMs);
+  const cut = Math.min(4, sim.text.length);
+  chunk({ content: sim.text.slice(0, cut) }, null);
+  if (cut < sim.text.length) {
+    await sleep(sim.generationMs);
+    chunk({ content: sim.text.slice(cut) }, null);
+  }
+  chunk({}, finish);
+  const options = body.stream_options as { include_usage?: boolean } | undefined;
+  if (options?.include_usage) res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage })}\n\n`);
+  res.write('data: [DONE]\n\n');
+  res.end();
+}

@@ -1,0 +1,244 @@
+// A local stand-in for the Anthropic and OpenAI APIs: real HTTP, real wire formats, simulated
+// models. Used by the demo, the end-to-end tests and the benchmarks; never a mock inside the SDK.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { handleAnthropic } from './anthropic.js';
+import { handleOpenAI } from './openai.js';
+import { type AnswerKey, DEFAULT_PROFILES, type Fault, type Profile, answer, countTokens, faultFor } from './simulated.js';
+
+export interface EmulatorOptions {
+  profiles?: Profile[];
+  key?: AnswerKey;
+  /** Keys accepted; any non-empty key when absent. */
+  apiKeys?: string[];
+  seed?: string;
+  /** Shortest prefix, in tokens, that prompt caching will store (Anthropic's minimum is 1024–4096). */
+  minCacheTokens?: number;
+}
+
+export interface ModelStats {
+  requests: number;
+  /** Requests that were SDK retries (X-Stainless-Retry-Count > 0). */
+  retries: number;
+  byStatus: Record<string, number>;
+  /** Usage billed on successful responses, normalised: `input` excludes cached tokens. */
+  usage: { input: number; output: number; cacheWrite: number; cacheRead: number };
+  /** Successful answers that were right according to the key. */
+  correct: number;
+  succeeded: number;
+}
+
+/** What one simulated call produced, before an API formats it. */
+export interface Simulation {
+  model: string;
+  text: string;
+  ttftMs: number;
+  generationMs: number;
+  truncated: boolean;
+  /** Total prompt tokens, and the cached part of them. */
+  promptTokens: number;
+  cacheWrite: number;
+  cacheRead: number;
+  outputTokens: number;
+  headers: Record<string, string>;
+}
+
+export interface SimulateInput {
+  model: string;
+  system: string;
+  /** The system text up to the last block marked for caching (Anthropic), or all of it (OpenAI's automatic caching). */
+  cachePrefix: string;
+  messages: Array<{ role: string; content: string }>;
+  maxTokens: number;
+  attempt: number;
+}
+
+export type SimResult =
+  | { kind: 'ok'; sim: Simulation }
+  | { kind: 'not_found' }
+  | { kind: 'fault'; fault: Fault; headers: Record<string, string> }
+  | { kind: 'rate_limited'; retryAfterS: number; headers: Record<string, string> };
+
+export class Emulator {
+  private server: Server | undefined;
+  private readonly profiles: Map<string, Profile>;
+  private readonly cache = new Set<string>();
+  private readonly windows = new Map<string, { start: number; count: number }>();
+  private readonly modelStats = new Map<string, ModelStats>();
+  readonly seed: string;
+  readonly minCacheTokens: number;
+
+  constructor(readonly options: EmulatorOptions = {}) {
+    this.profiles = new Map();
+    for (const p of options.profiles ?? DEFAULT_PROFILES) for (const id of p.ids) this.profiles.set(id, p);
+    this.seed = options.seed ?? 'tierbench';
+    this.minCacheTokens = options.minCacheTokens ?? 1024;
+  }
+
+  /** Gateways spell ids `vendor/model-4.5`; the emulator serves them under the bare id. */
+  profileFor(model: string): Profile | undefined {
+    const bare = model.slice(model.lastIndexOf('/') + 1);
+    return this.profiles.get(model) ?? this.profiles.get(bare) ?? this.profiles.get(bare.replace(/(\d)\.(\d)/g, '$1-$2'));
+  }
+
+  authorized(key: string | undefined): boolean {
+    if (key === undefined || key === '') return false;
+    return this.options.apiKeys === undefined || this.options.apiKeys.includes(key);
+  }
+
+  stats(model?: string): ModelStats {
+    if (model !== undefined) return this.statsFor(model);
+    const all: ModelStats = { requests: 0, retries: 0, byStatus: {}, usage: { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 }, correct: 0, succeeded: 0 };
+    for (const s of this.modelStats.values()) {
+      all.requests += s.requests;
+      all.retries += s.retries;
+      all.correct += s.correct;
+      all.succeeded += s.succeeded;
+      for (const [k, v] of Object.entries(s.byStatus)) all.byStatus[k] = (all.byStatus[k] ?? 0) + v;
+      for (const k of ['input', 'output', 'cacheWrite', 'cacheRead'] as const) all.usage[k] += s.usage[k];
+    }
+    return all;
+  }
+
+  allStats(): Record<string, ModelStats> {
+    return Object.fromEntries(this.modelStats);
+  }
+
+  private statsFor(model: string): ModelStats {
+    let s = this.modelStats.get(model);
+    if (!s) {
+      s = { requests: 0, retries: 0, byStatus: {}, usage: { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 }, correct: 0, succeeded: 0 };
+      this.modelStats.set(model, s);
+    }
+    return s;
+  }
+
+  /** Count a request and its outcome status. */
+  record(model: string, attempt: number, status: number, sim?: Simulation, correct?: boolean): void {
+    const s = this.statsFor(model);
+    s.requests++;
+    if (attempt > 0) s.retries++;
+    s.byStatus[status] = (s.byStatus[status] ?? 0) + 1;
+    if (sim) {
+      s.succeeded++;
+      if (correct) s.correct++;
+      s.usage.input += sim.promptTokens - sim.cacheWrite - sim.cacheRead;
+      s.usage.output += sim.outputTokens;
+      s.usage.cacheWrite += sim.cacheWrite;
+      s.usage.cacheRead += sim.cacheRead;
+    }
+  }
+
+  private rateLimit(model: string, profile: Profile): { limited: boolean; limit: number; remaining: number; resetS: number } {
+    const limit = profile.rpm ?? 4000;
+    const now = Date.now();
+    let w = this.windows.get(model);
+    if (!w || now - w.start >= 60_000) {
+      w = { start: now, count: 0 };
+      this.windows.set(model, w);
+    }
+    const resetS = Math.max(1, Math.ceil((w.start + 60_000 - now) / 1000));
+    if (profile.rpm !== undefined && w.count >= profile.rpm) return { limited: true, limit, remaining: 0, resetS };
+    w.count++;
+    return { limited: false, limit, remaining: Math.max(0, limit - w.count), resetS };
+  }
+
+  simulate(input: SimulateInput, rateHeaders: (limit: number, remaining: number, resetS: number) => Record<string, string>): SimResult & { correct?: boolean } {
+    const profile = this.profileFor(input.model);
+    if (!profile) return { kind: 'not_found' };
+    const rl = this.rateLimit(input.model, profile);
+    const headers = rateHeaders(rl.limit, rl.remaining, rl.resetS);
+    if (rl.limited) return { kind: 'rate_limited', retryAfterS: rl.resetS, headers };
+    const prompt = input.messages.map((m) => m.content).join('\n');
+    const fault = faultFor(profile, input.model, prompt, this.seed, input.attempt);
+    if (fault) return { kind: 'fault', fault, headers };
+
+    const a = answer(profile, input.model, this.options.key, prompt, this.seed, input.attempt);
+    let text = a.text;
+    let outputTokens = countTokens(text);
+    let truncated = false;
+    if (outputTokens > input.maxTokens) {
+      text = text.slice(0, input.maxTokens * 4);
+      outputTokens = input.maxTokens;
+      truncated = true;
+    }
+    const promptTokens = countTokens(input.system) + input.messages.reduce((n, m) => n + countTokens(m.content) + 3, 0);
+    let cacheWrite = 0;
+    let cacheRead = 0;
+    const prefixTokens = countTokens(input.cachePrefix);
+    if (prefixTokens >= this.minCacheTokens) {
+      const entry = `${input.model}|${input.cachePrefix}`;
+      if (this.cache.has(entry)) cacheRead = prefixTokens;
+      else {
+        this.cache.add(entry);
+        cacheWrite = prefixTokens;
+      }
+    }
+    return {
+      kind: 'ok',
+      correct: a.correct,
+      sim: { model: input.model, text, ttftMs: a.ttftMs, generationMs: a.generationMs, truncated, promptTokens, cacheWrite, cacheRead, outputTokens, headers },
+    };
+  }
+
+  async listen(port = 0, host = '127.0.0.1'): Promise<string> {
+    const server = createServer((req, res) => {
+      this.route(req, res).catch((err: unknown) => {
+        if (!res.headersSent) sendJson(res, 500, { error: { message: String(err) } });
+        else res.destroy();
+      });
+    });
+    server.keepAliveTimeout = 65_000;
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+    const address = server.address() as AddressInfo;
+    return `http://${host}:${address.port}`;
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = (req.url ?? '/').split('?')[0];
+    if (req.method === 'GET' && url === '/_emulator/stats') return sendJson(res, 200, this.allStats());
+    if (req.method === 'POST' && (url === '/v1/messages' || url === '/v1/messages/count_tokens')) return handleAnthropic(this, req, res, url, await readBody(req));
+    if (req.method === 'POST' && url === '/v1/chat/completions') return handleOpenAI(this, req, res, await readBody(req));
+    sendJson(res, 404, { error: { message: `the emulator does not serve ${req.method} ${url}`, type: 'not_found_error' } });
+  }
+}
+
+export function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+export const sleep = (ms: number): Promise<void> => (ms <= 0 ? Promise.resolve() : new Promise((r) => setTimeout(r, ms)));
+
+export function attemptOf(req: IncomingMessage): number {
+  return Number(req.headers['x-stainless-retry-count'] ?? 0) || 0;
+}
+
+export function faultHeaders(fault: Fault): Record<string, string> {
+  return {
+    ...(fault.retryAfterS !== undefined && { 'retry-after': String(fault.retryAfterS) }),
+    ...(fault.retryAfterMs !== undefined && { 'retry-after-ms': String(fault.retryAfterMs) }),
+  };
+}

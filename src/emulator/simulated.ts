@@ -1,0 +1,168 @@
+// Simulated models: who answers what, how fast, and which faults they throw. Everything is a
+// deterministic function of (seed, model, case, attempt), so reruns agree and retries can succeed.
+import type { Case } from '../types.js';
+
+export interface Fault {
+  status: 429 | 500 | 503 | 529;
+  /** Probability per attempt. */
+  rate: number;
+  /** Sent as `retry-after` (seconds). */
+  retryAfterS?: number;
+  /** Sent as `retry-after-ms`, which both SDKs prefer (keeps tests fast). */
+  retryAfterMs?: number;
+}
+
+export interface Profile {
+  /** Model ids served with this profile (the first is its name). */
+  ids: string[];
+  /** Probability of the right answer… */
+  accuracy: number;
+  /** …or per category (the key's category, else its expected label). */
+  categoryAccuracy?: Record<string, number>;
+  /** Median time to first token, ms, and the spread of its log-normal distribution (0 = fixed). */
+  ttftMs: number;
+  ttftSpread?: number;
+  /** Output speed; 0 means instant. */
+  tokensPerSec: number;
+  /** Probability of answering in a sentence ("The category is Billing.") instead of a bare label. */
+  verbosity?: number;
+  faults?: Fault[];
+  /** Probability of an extra delay, and its length. */
+  slow?: { rate: number; extraMs: number };
+  /** Requests per minute before 429s; unlimited when absent. */
+  rpm?: number;
+  /** USD per million tokens of the tier imitated (informational: the client prices calls itself). */
+  prices?: { input: number; output: number };
+}
+
+export interface KeyEntry {
+  needle: string;
+  expected: string;
+  category?: string;
+}
+
+/** The answers the simulated models know, looked up by the text of the prompt. */
+export class AnswerKey {
+  private readonly exact = new Map<string, KeyEntry>();
+  private readonly byLength: KeyEntry[];
+  readonly labels: string[];
+
+  constructor(entries: readonly KeyEntry[]) {
+    for (const e of entries) this.exact.set(e.needle.trim(), e);
+    this.byLength = [...entries].sort((a, b) => b.needle.length - a.needle.length);
+    const distinct = [...new Set(entries.map((e) => e.expected))];
+    this.labels = distinct.length <= 50 ? distinct : [];
+  }
+
+  static fromCases(cases: readonly Case[], inputColumn: string): AnswerKey {
+    return new AnswerKey(cases.map((c) => ({ needle: c.vars[inputColumn] ?? '', expected: c.expected, ...(c.category !== undefined && { category: c.category }) })));
+  }
+
+  /** Whole prompt, then each line, then the longest known input the prompt contains. */
+  find(prompt: string): KeyEntry | undefined {
+    const whole = this.exact.get(prompt.trim());
+    if (whole) return whole;
+    for (const line of prompt.split('\n')) {
+      const hit = this.exact.get(line.trim());
+      if (hit) return hit;
+    }
+    return this.byLength.find((e) => e.needle.length > 0 && prompt.includes(e.needle));
+  }
+
+  /** Another plausible answer: a different label, or another case's expected answer. */
+  wrong(entry: KeyEntry, u: number): string {
+    const pool = this.labels.length >= 2 ? this.labels : this.byLength.map((e) => e.expected);
+    const others = pool.filter((x) => x !== entry.expected);
+    return others[Math.floor(u * others.length)] ?? 'I am not sure.';
+  }
+}
+
+/** FNV-1a, then a splitmix-style finaliser: a uniform in [0, 1) per string. */
+export function uniform(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x7feb352d);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x846ca68b);
+  h ^= h >>> 16;
+  return (h >>> 0) / 4294967296;
+}
+
+/** The emulator's tokenizer: one token per 4 characters. Exact counts matter, realism does not. */
+export function countTokens(text: string): number {
+  return text.length === 0 ? 0 : Math.ceil(text.length / 4);
+}
+
+export interface Answer {
+  text: string;
+  correct: boolean;
+  ttftMs: number;
+  generationMs: number;
+}
+
+export function accuracyFor(profile: Profile, entry: KeyEntry): number {
+  const category = entry.category ?? entry.expected;
+  return profile.categoryAccuracy?.[category] ?? profile.accuracy;
+}
+
+export function answer(profile: Profile, model: string, key: AnswerKey | undefined, prompt: string, seed: string, attempt: number): Answer {
+  const entry = key?.find(prompt);
+  const base = `${seed}|${model}|${entry?.needle ?? prompt}`;
+  let text: string;
+  let correct = false;
+  if (entry === undefined) {
+    text = 'I do not know.';
+  } else {
+    correct = uniform(`${base}|correct`) < accuracyFor(profile, entry);
+    const label = correct ? entry.expected : key!.wrong(entry, uniform(`${base}|wrong`));
+    const verbose = key!.labels.length > 0 && uniform(`${base}|verbose`) < (profile.verbosity ?? 0);
+    text = verbose ? `The category is ${label}.` : label;
+  }
+  // Box–Muller from two per-attempt uniforms: latency varies between attempts, answers do not.
+  const u1 = Math.max(uniform(`${base}|${attempt}|t1`), 1e-12);
+  const u2 = uniform(`${base}|${attempt}|t2`);
+  const z = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+  let ttftMs = profile.ttftMs * Math.exp((profile.ttftSpread ?? 0) * z);
+  if (profile.slow && uniform(`${base}|${attempt}|slow`) < profile.slow.rate) ttftMs += profile.slow.extraMs;
+  // The first token arrives at TTFT; the others at the profile's speed.
+  const generationMs = profile.tokensPerSec > 0 ? (Math.max(0, countTokens(text) - 1) / profile.tokensPerSec) * 1000 : 0;
+  return { text, correct, ttftMs, generationMs };
+}
+
+/** The fault (if any) this attempt suffers. */
+export function faultFor(profile: Profile, model: string, prompt: string, seed: string, attempt: number): Fault | undefined {
+  if (!profile.faults?.length) return undefined;
+  const u = uniform(`${seed}|${model}|${prompt}|${attempt}|fault`);
+  let acc = 0;
+  for (const f of profile.faults) {
+    acc += f.rate;
+    if (u < acc) return f;
+  }
+  return undefined;
+}
+
+/**
+ * Tiers for the demo and for `tierbench emulate` without --profiles: the shape of the seed
+ * articles (haiku fast and cheap, weaker on ambiguous technical tickets; opus slow and best).
+ */
+export const DEFAULT_PROFILES: Profile[] = [
+  {
+    ids: ['claude-haiku-5-5', 'claude-haiku-4-5', 'gpt-5-nano', 'gpt-4o-mini', 'gpt-4.1-mini'],
+    accuracy: 0.9, categoryAccuracy: { Billing: 0.95, Technical: 0.78, Account: 0.9, Shipping: 0.95, Returns: 0.88 },
+    ttftMs: 120, ttftSpread: 0.25, tokensPerSec: 85, verbosity: 0.1, prices: { input: 0.1, output: 0.5 },
+  },
+  {
+    ids: ['claude-sonnet-5-5', 'claude-sonnet-4-6', 'claude-sonnet-4-5', 'gpt-5-mini', 'gpt-4.1'],
+    accuracy: 0.94, categoryAccuracy: { Billing: 0.97, Technical: 0.9, Account: 0.95, Shipping: 0.97, Returns: 0.93 },
+    ttftMs: 280, ttftSpread: 0.25, tokensPerSec: 52, verbosity: 0.05, prices: { input: 2, output: 10 },
+  },
+  {
+    ids: ['claude-opus-5-5', 'claude-opus-4-8', 'claude-opus-4-7', 'claude-opus-4-6', 'claude-opus-4-5', 'gpt-5'],
+    accuracy: 0.96, categoryAccuracy: { Billing: 0.98, Technical: 0.93, Account: 0.97, Shipping: 0.98, Returns: 0.95 },
+    ttftMs: 450, ttftSpread: 0.25, tokensPerSec: 28, verbosity: 0.05, prices: { input: 4, output: 20 },
+  },
+];

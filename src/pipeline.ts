@@ -1,0 +1,232 @@
+// The only module that knows every stage: file → cases → prompts → calls → scores → summaries →
+// recommendation → report. Everything it touches in the outside world comes in through `deps`.
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { summarize } from './analysis/aggregate.js';
+import { costOf } from './analysis/cost.js';
+import { loadDataset, type LoadOptions } from './cases/load.js';
+import { RunError, UsageError } from './errors.js';
+import { execute, type Target } from './execute/fan-out.js';
+import { Progress } from './execute/progress.js';
+import { buildRequest, compileTemplate, render, type PromptPlan } from './prompts/render.js';
+import { createProvider } from './providers/provider.js';
+import { recommend } from './recommend/recommend.js';
+import { writeJson, toJson } from './report/json.js';
+import { renderTable } from './report/table.js';
+import { checkExpected, defaultScorer, labelSet, makeScorer, type ScorerName } from './scoring/scorers.js';
+import type { CaseRecord, CaseResult, ModelSpec, Report, RunSettings } from './types.js';
+
+export interface RunPlan {
+  datasetPath: string;
+  load: LoadOptions;
+  /** User prompt template; default: the input column. */
+  prompt?: string;
+  system?: string;
+  models: ModelSpec[];
+  scorer?: ScorerName;
+  maxTokens: number;
+  temperature?: number;
+  stream: boolean;
+  concurrency: number;
+  modelConcurrency?: number;
+  maxRetries: number;
+  timeoutMs: number;
+  tolerancePp: number;
+  anthropicVersion?: string;
+  /** Report path; default reports/<run id>.json under cwd. */
+  out?: string;
+  /** Print the JSON report to stdout instead of the table. */
+  json: boolean;
+  quiet: boolean;
+  simulated: boolean;
+}
+
+export interface Out {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
+export interface RunDeps {
+  env: Readonly<Record<string, string | undefined>>;
+  stdout: Out;
+  stderr: Out;
+  cwd: string;
+  version: string;
+  /** Monotonic ms, for progress. */
+  now: () => number;
+  /** Wall-clock time, for the report's timestamps. */
+  date: () => Date;
+}
+
+export interface RunOutcome {
+  report: Report;
+  reportPath: string;
+  exitCode: number;
+}
+
+function runId(date: Date): string {
+  return `${date.toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+}
+
+/** userinfo in a base URL could be a credential. */
+function safeUrl(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.toString().replace(/\/$/, '');
+  } catch {
+    return url;
+  }
+}
+
+function apiKeys(models: readonly ModelSpec[], env: RunDeps['env']): Map<string, string> {
+  const keys = new Map<string, string>();
+  for (const m of models) {
+    if (m.apiKeyEnv === undefined) continue;
+    const key = env[m.apiKeyEnv];
+    if (key === undefined || key.trim() === '') {
+      throw new UsageError('E_NO_KEY', `--models ${m.name}: ${m.apiKeyEnv} is not set`, `export ${m.apiKeyEnv}=<your key>, or run \`tierbench demo\` to try tierbench offline`);
+    }
+    keys.set(m.name, key.trim());
+  }
+  return keys;
+}
+
+export async function runBench(plan: RunPlan, deps: RunDeps): Promise<RunOutcome> {
+  const startedAt = deps.date();
+  const started = deps.now();
+  const dataset = await loadDataset(plan.datasetPath, plan.load);
+  const prompts: PromptPlan = {
+    user: compileTemplate(plan.prompt ?? `{{${dataset.inputColumn}}}`, dataset.columns, '--prompt'),
+    ...(plan.system !== undefined && { system: compileTemplate(plan.system, dataset.columns, '--system') }),
+    maxTokens: plan.maxTokens,
+    ...(plan.temperature !== undefined && { temperature: plan.temperature }),
+  };
+  const scorerName = plan.scorer ?? defaultScorer(dataset.cases);
+  checkExpected(scorerName, dataset.cases, dataset.path);
+  const score = makeScorer(scorerName, dataset.cases);
+  const keys = apiKeys(plan.models, deps.env);
+
+  const providers = await Promise.all(plan.models.map((spec) => createProvider(spec, {
+    // Local servers take no key, but the SDKs insist on one.
+    apiKey: keys.get(spec.name) ?? 'none',
+    maxRetries: plan.maxRetries,
+    timeoutMs: plan.timeoutMs,
+    stream: plan.stream,
+    ...(plan.temperature !== undefined && { temperature: plan.temperature }),
+    ...(plan.anthropicVersion !== undefined && { anthropicVersion: plan.anthropicVersion }),
+  })));
+  const targets: Target[] = plan.models.map((spec, m) => {
+    const prices = spec.prices;
+    return { spec, provider: providers[m]!, cost: (u) => (prices === null ? null : costOf(u, prices)) };
+  });
+
+  const progress = new Progress({
+    mode: plan.quiet ? 'off' : deps.stderr.isTTY ? 'live' : 'plain',
+    models: plan.models.map((m) => m.name),
+    total: dataset.cases.length,
+    out: deps.stderr,
+    now: deps.now,
+  });
+  let execution;
+  try {
+    execution = await execute(dataset.cases, targets, (c) => buildRequest(prompts, c), {
+      concurrency: plan.concurrency,
+      ...(plan.modelConcurrency !== undefined && { modelConcurrency: plan.modelConcurrency }),
+      onResult: (m, r) => progress.record(m, r),
+    });
+  } finally {
+    progress.stop();
+  }
+
+  const notes = providers.flatMap((p) => p.notes);
+  for (const [m, failure] of execution.stopped) {
+    const spec = plan.models[m];
+    if (!spec) continue;
+    const keyHint = failure.kind === 'auth' && spec.apiKeyEnv ? ` — check ${spec.apiKeyEnv}` : failure.kind === 'not_found' ? ` — check the model id \`${spec.id}\`` : '';
+    notes.push(`${spec.name} stopped after a ${failure.kind} error${failure.status ? ` (${failure.status})` : ''}: ${failure.message}${keyHint}`);
+  }
+
+  const results: CaseResult[] = [];
+  const summaries = plan.models.map((spec, m) => {
+    const mine = (execution.results[m] ?? []).filter((r): r is CaseResult => r !== undefined);
+    for (const r of mine) {
+      const c = dataset.cases[r.caseIndex];
+      if (r.output !== undefined && c) r.score = score(r.output, c.expected);
+    }
+    results.push(...mine);
+    return summarize(spec, mine, dataset.cases);
+  });
+  const recommendation = recommend(summaries, plan.tolerancePp);
+
+  const systemVaries = prompts.system !== undefined && prompts.system.parts.length > 1;
+  const cases: CaseRecord[] = dataset.cases.map((c) => ({
+    id: c.id,
+    line: c.line,
+    expected: c.expected,
+    ...(c.category !== undefined && { category: c.category }),
+    prompt: render(prompts.user, c.vars),
+    ...(systemVaries && prompts.system && { system: render(prompts.system, c.vars) }),
+  }));
+  const settings: RunSettings = {
+    scorer: scorerName,
+    prompt: prompts.user.source,
+    ...(plan.system !== undefined && { system: plan.system }),
+    maxTokens: plan.maxTokens,
+    ...(plan.temperature !== undefined && { temperature: plan.temperature }),
+    stream: plan.stream,
+    concurrency: plan.concurrency,
+    ...(plan.modelConcurrency !== undefined && { modelConcurrency: plan.modelConcurrency }),
+    maxRetries: plan.maxRetries,
+    timeoutMs: plan.timeoutMs,
+    tolerancePp: plan.tolerancePp,
+    ...(plan.anthropicVersion !== undefined && { anthropicVersion: plan.anthropicVersion }),
+  };
+  const finishedAt = deps.date();
+  const id = runId(startedAt);
+  const report: Report = {
+    schemaVersion: 1,
+    tool: { name: 'tierbench', version: deps.version },
+    run: {
+      id,
+      startedAt: startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      durationMs: Math.round(deps.now() - started),
+      simulated: plan.simulated,
+      status: execution.stopped.size > 0 ? 'partial' : 'complete',
+    },
+    dataset: {
+      path: dataset.path,
+      cases: dataset.cases.length,
+      columns: dataset.columns,
+      inputColumn: dataset.inputColumn,
+      expectedColumn: dataset.expectedColumn,
+      ...(dataset.categoryColumn !== undefined && { categoryColumn: dataset.categoryColumn }),
+      ...(scorerName === 'label' && { labels: labelSet(dataset.cases) }),
+    },
+    settings,
+    models: plan.models.map((m) => ({
+      name: m.name, id: m.id, api: m.api, endpoint: m.endpoint,
+      ...(m.baseURL !== undefined && { baseURL: safeUrl(m.baseURL) }),
+      ...(m.apiKeyEnv !== undefined && { apiKeyEnv: m.apiKeyEnv }),
+      prices: m.prices,
+    })),
+    summaries,
+    recommendation,
+    notes,
+    cases,
+    results,
+  };
+
+  const reportPath = plan.out ?? join(deps.cwd, 'reports', `${id}.json`);
+  await writeJson(reportPath, report);
+  if (plan.json) deps.stdout.write(toJson(report));
+  else deps.stdout.write(renderTable(report));
+
+  if (summaries.every((s) => s.scored === 0)) {
+    throw new RunError('E_RUN_FAILED', `no model answered any case (report written to ${reportPath})`, notes[0] ?? 'see the errors column of the report');
+  }
+  return { report, reportPath, exitCode: 0 };
+}

@@ -1,0 +1,40 @@
+// SDK exceptions → Failure data. Both SDKs share error class names and fields (status, error),
+// so one classifier serves both without importing either at start-up.
+import type { ErrorKind, Failure } from '../types.js';
+
+const BY_STATUS: Record<number, ErrorKind> = {
+  400: 'bad_request', 401: 'auth', 402: 'billing', 403: 'permission', 404: 'not_found',
+  408: 'timeout', 413: 'bad_request', 422: 'bad_request', 429: 'rate_limit', 504: 'timeout', 529: 'overloaded',
+};
+
+/** Error `type`s Anthropic sends in a mid-stream `event: error` (no HTTP status then). */
+const BY_TYPE: Record<string, ErrorKind> = {
+  overloaded_error: 'overloaded', rate_limit_error: 'rate_limit', api_error: 'server', timeout_error: 'timeout',
+  authentication_error: 'auth', permission_error: 'permission', billing_error: 'billing',
+  invalid_request_error: 'bad_request', not_found_error: 'not_found', request_too_large: 'bad_request',
+};
+
+/** Keys must never reach a report: remove the known ones and anything shaped like one. */
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) if (s.length >= 4) out = out.split(s).join('[redacted]');
+  return out.replace(/\b(sk-[A-Za-z0-9_-]{6})[A-Za-z0-9_-]{6,}/g, '$1…[redacted]');
+}
+
+export function classify(err: unknown, retries: number, secrets: readonly string[]): Failure {
+  const e = err as { name?: string; status?: number; message?: string; error?: { type?: string; error?: { type?: string }; code?: string }; code?: string };
+  const name = e?.name ?? '';
+  const status = typeof e?.status === 'number' ? e.status : undefined;
+  const type = e?.error?.error?.type ?? e?.error?.type;
+  let kind: ErrorKind;
+  if (name === 'APIUserAbortError' || name === 'AbortError') kind = 'aborted';
+  else if (name === 'APIConnectionTimeoutError') kind = 'timeout';
+  else if (name === 'APIConnectionError') kind = 'connection';
+  else if (status === 429 && (e.code === 'insufficient_quota' || e.error?.code === 'insufficient_quota')) kind = 'billing';
+  else if (status !== undefined) kind = BY_STATUS[status] ?? (status >= 500 ? 'server' : 'unknown');
+  else if (type !== undefined && BY_TYPE[type]) kind = BY_TYPE[type];
+  else if (err instanceof SyntaxError) kind = 'invalid_response';
+  else kind = 'unknown';
+  const message = redact(String(e?.message ?? err), secrets).slice(0, 500);
+  return { ok: false, kind, ...(status !== undefined && { status }), message, retries };
+}

@@ -1,0 +1,29 @@
+// One adapter per API family. An adapter never throws for a failed call: it returns a Failure.
+import type { ChatRequest, ModelSpec, Outcome } from '../types.js';
+
+export interface ProviderOptions {
+  apiKey: string;
+  maxRetries: number;
+  timeoutMs: number;
+  stream: boolean;
+  /** The run's temperature, if any: adapters that must not send it say so in `notes`. */
+  temperature?: number;
+  /** Pin an older `anthropic-version` (lets temperature through, switches to x-api-key auth). */
+  anthropicVersion?: string;
+}
+
+export interface Provider {
+  complete(request: ChatRequest, signal?: AbortSignal): Promise<Outcome>;
+  /** Parameters this model will not be sent, with the reason, for the run's notes. */
+  readonly notes: string[];
+}
+
+/** SDKs are imported here, lazily, so `tierbench --help` never loads them. */
+export async function createProvider(spec: ModelSpec, options: ProviderOptions): Promise<Provider> {
+  if (spec.api === 'anthropic') {
+    const { AnthropicProvider } = await import('./anthropic.js');
+    return AnthropicProvider.create(spec, options);
+  }
+  const { OpenAIProvider } = await import('./openai.js');
+  return OpenAIProvider.create(spec, options);
+}

@@ -1,0 +1,12 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Report } from '../types.js';
+
+export function toJson(report: Report): string {
+  return JSON.stringify(report, null, 2) + '\n';
+}
+
+export async function writeJson(path: string, report: Report): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, toJson(report));
+}

@@ -1,0 +1,47 @@
+// The terminal view: one row per model, then the recommendation in words.
+import chalk from 'chalk';
+import Table from 'cli-table3';
+import type { Report } from '../types.js';
+
+const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+const ms = (x: number | undefined): string => (x === undefined ? '—' : x >= 10_000 ? `${(x / 1000).toFixed(1)}s` : `${Math.round(x)}`);
+
+export function money(x: number | null | undefined): string {
+  if (x === null || x === undefined) return '—';
+  if (x === 0) return '$0';
+  if (x < 0.01) return `$${x.toPrecision(2)}`;
+  return `$${x.toFixed(2)}`;
+}
+
+export function renderTable(report: Report): string {
+  const { summaries, recommendation } = report;
+  const table = new Table({
+    head: ['Model', 'Accuracy', '95% CI', 'n', 'Errors', 'p50 ms', 'p95 ms', 'TTFT p50', 'tok/s', 'Cost', '$/1k cases', '$/1k correct'],
+    style: { head: chalk.level > 0 ? ['cyan'] : [], border: chalk.level > 0 ? ['grey'] : [] },
+    colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+  });
+  for (const s of summaries) {
+    const mark = s.model === recommendation.recommended ? chalk.green('★ ') : s.model === recommendation.reference ? chalk.dim('◆ ') : '  ';
+    const errors = s.errors.total === 0 ? '0' : chalk.red(`${s.errors.total} (${Object.entries(s.errors.byKind).map(([k, v]) => `${k} ${v}`).join(', ')})`);
+    table.push([
+      mark + s.model,
+      s.accuracy === null ? '—' : pct(s.accuracy),
+      s.interval === null ? '—' : `${pct(s.interval.low)}–${pct(s.interval.high)}`,
+      String(s.scored),
+      errors,
+      ms(s.latencyMs?.p50),
+      ms(s.latencyMs?.p95),
+      ms(s.ttftMs?.p50),
+      s.outputTokensPerSec === null ? '—' : String(Math.round(s.outputTokensPerSec)),
+      s.cost === null ? 'unpriced' : money(s.cost.total),
+      money(s.cost?.per1kCases),
+      money(s.cost?.perCorrect === null || s.cost?.perCorrect === undefined ? null : s.cost.perCorrect * 1000),
+    ]);
+  }
+  const lines = [table.toString(), ''];
+  lines.push(`${chalk.dim('◆')} reference (most accurate)   ${chalk.green('★')} recommended   tolerance ${recommendation.tolerancePp} pp`);
+  lines.push(chalk.bold(recommendation.summary));
+  for (const c of recommendation.caveats) lines.push(chalk.yellow(`  note: ${c}`));
+  for (const n of report.notes) lines.push(chalk.yellow(`  note: ${n}`));
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Case } from '../types.js';
+import { json } from './json.js';
+import { findLabels, makeLabel } from './label.js';
+import { normalize } from './normalize.js';
+import { number } from './number.js';
+import { checkExpected, defaultScorer, makeScorer } from './scorers.js';
+import { contains, exact, makeRegex, normalized } from './text.js';
+
+const cases = (expected: string[]): Case[] => expected.map((e, i) => ({ index: i, id: String(i + 1), line: i + 2, vars: {}, expected: e }));
+
+describe('normalize', () => {
+  it('drops case, markdown, punctuation and spacing', () => {
+    assert.equal(normalize('  **Billing.** '), 'billing');
+    assert.equal(normalize('Account\u00a0 Security!'), 'account security');
+    assert.equal(normalize('Ｂｉｌｌｉｎｇ'), 'billing');
+  });
+});
+
+describe('text scorers', () => {
+  it('exact trims only', () => {
+    assert.equal(exact(' Billing\n', 'Billing'), 1);
+    assert.equal(exact('billing', 'Billing'), 0);
+  });
+  it('normalized ignores case and punctuation', () => {
+    assert.equal(normalized('billing.', 'Billing'), 1);
+    assert.equal(normalized('Billing issue', 'Billing'), 0);
+  });
+  it('contains matches whole words', () => {
+    assert.equal(contains('The answer is Paris, France.', 'paris'), 1);
+    assert.equal(contains('Parisian', 'Paris'), 0);
+  });
+  it('regex, plain or /…/flags', () => {
+    const regex = makeRegex();
+    assert.equal(regex('Order 12345 shipped', '\\d{5}'), 1);
+    assert.equal(regex('BILLING', '/^billing$/i'), 1);
+    assert.equal(regex('billing', '^Billing$'), 0);
+  });
+});
+
+describe('label scorer', () => {
+  const label = makeLabel(['Billing', 'Technical', 'Account', 'Account Security']);
+  it('finds the label in a verbose answer', () => {
+    assert.equal(label('The category is Billing.', 'Billing'), 1);
+    assert.equal(label('**technical**', 'Technical'), 1);
+  });
+  it('fails an answer naming two labels, or none', () => {
+    assert.equal(label('Billing or Technical', 'Billing'), 0);
+    assert.equal(label('I cannot tell.', 'Billing'), 0);
+  });
+  it('prefers the longer label that contains a shorter one', () => {
+    assert.equal(label('Account Security', 'Account Security'), 1);
+    assert.equal(label('Account Security', 'Account'), 0);
+    assert.deepEqual(findLabels('account security', ['account security', 'account']), ['account security']);
+  });
+  it('a repeated label is still one label', () => {
+    assert.equal(label('Billing. Definitely Billing.', 'Billing'), 1);
+  });
+  it('wrong label scores 0', () => {
+    assert.equal(label('Account', 'Billing'), 0);
+  });
+});
+
+describe('number scorer', () => {
+  it('takes the last number, ignoring separators and symbols', () => {
+    assert.equal(number('First 3 apples, so the total is $1,234.50.', '1234.5'), 1);
+    assert.equal(number('42', '42.0'), 1);
+    assert.equal(number('-7 degrees', '-7'), 1);
+    assert.equal(number('about 43', '42'), 0);
+    assert.equal(number('no number', '42'), 0);
+  });
+});
+
+describe('json scorer', () => {
+  it('scores the share of expected fields that match', () => {
+    assert.equal(json('{"name": "Ada", "year": 1843}', '{"name":"Ada","year":1843}'), 1);
+    assert.equal(json('```json\n{"name": "ada", "year": 1842}\n```', '{"name":"Ada","year":1843}'), 0.5);
+    assert.equal(json('Here you go: {"a": {"b": [1, 2]}, "extra": true}', '{"a":{"b":[1,2]}}'), 1);
+    assert.equal(json('not json', '{"a":1}'), 0);
+  });
+});
+
+describe('default scorer', () => {
+  it('label for a small repeated label set', () => {
+    assert.equal(defaultScorer(cases(['Billing', 'Technical', 'Billing', 'Account'])), 'label');
+  });
+  it('number when every expected value is numeric', () => {
+    assert.equal(defaultScorer(cases(['12', '7.5', '1,200', '3'])), 'number');
+  });
+  it('normalized for free text', () => {
+    assert.equal(defaultScorer(cases(['The capital of France is Paris', 'Water boils at 100 degrees Celsius at sea level'])), 'normalized');
+  });
+  it('makes a label scorer over the dataset labels', () => {
+    const score = makeScorer('label', cases(['Billing', 'Technical']));
+    assert.equal(score('It is Technical.', 'Technical'), 1);
+  });
+  it('rejects expected values the scorer cannot use, with file:line', () => {
+    assert.throws(() => checkExpected('number', cases(['1', 'n/a']), 'd.csv'), /d\.csv:3: the expected answer "n\/a" is not a number/);
+    assert.throws(() => checkExpected('regex', cases(['(']), 'd.csv'), /d\.csv:2: .*not a valid regular expression/);
+  });
+});

@@ -1,0 +1,287 @@
+// Plain data shared by the stages of the pipeline. Stages import types from here, never from each
+// other. Every field of the JSON report is documented once, here.
+
+/** One test case read from the user's file. */
+export interface Case {
+  /** 0-based position among the cases that were read. */
+  index: number;
+  /** The `id` column when there is one, else the 1-based row number. */
+  id: string;
+  /** Line in the source file where the row starts (1-based), for error messages. */
+  line: number;
+  /** Every column of the row, usable as `{{name}}` in a prompt template. */
+  vars: Record<string, string>;
+  /** The expected answer. */
+  expected: string;
+  /** Optional grouping (the `category` column), used for per-category breakdowns. */
+  category?: string;
+}
+
+/** What the loader learnt about the file besides the cases. */
+export interface Dataset {
+  path: string;
+  cases: Case[];
+  columns: string[];
+  inputColumn: string;
+  expectedColumn: string;
+  categoryColumn?: string;
+  idColumn?: string;
+}
+
+/** The two wire formats tierbench speaks. OpenAI-compatible gateways use `openai`. */
+export type ApiFamily = 'anthropic' | 'openai';
+
+/** USD per million tokens. */
+export interface Prices {
+  input: number;
+  output: number;
+  /** Writing a prompt-cache entry (Anthropic 5-minute TTL); OpenAI has no surcharge: equals input. */
+  cacheWrite: number;
+  /** Reading a cached prompt prefix. */
+  cacheRead: number;
+}
+
+export interface PriceEntry extends Prices {
+  /** Where the figures come from and when they were checked. */
+  source: string;
+}
+
+/** A model as the run will call it, fully resolved. */
+export interface ModelSpec {
+  /** The name the user wrote (`haiku`, `openai:gpt-5-mini`); the key of the model in reports. */
+  name: string;
+  /** The id sent to the API. */
+  id: string;
+  api: ApiFamily;
+  /** `anthropic`, `openai`, `openrouter`, or the name of an endpoint from the config file. */
+  endpoint: string;
+  /** Base URL of the API; undefined means the SDK's default. */
+  baseURL?: string;
+  /** Environment variable holding the key: its name goes in messages, never its value.
+   *  Undefined for endpoints that take no key (a local server). */
+  apiKeyEnv?: string;
+  /** null when the model has no price and `--allow-unpriced` was given: cost is reported unknown. */
+  prices: PriceEntry | null;
+}
+
+export interface Message {
+  role: 'user' | 'assistant';
+  content: string;
+}
+
+/** What one call sends, independent of the API family. */
+export interface ChatRequest {
+  system?: string;
+  messages: Message[];
+  maxTokens: number;
+  temperature?: number;
+}
+
+/** Token counts normalised across APIs: `input` never includes the cached parts. */
+export interface Usage {
+  input: number;
+  output: number;
+  cacheWrite: number;
+  cacheRead: number;
+}
+
+export type ErrorKind =
+  | 'auth'
+  | 'permission'
+  | 'billing'
+  | 'not_found'
+  | 'bad_request'
+  | 'rate_limit'
+  | 'overloaded'
+  | 'server'
+  | 'timeout'
+  | 'connection'
+  | 'aborted'
+  | 'invalid_response'
+  | 'unknown';
+
+export interface Completion {
+  ok: true;
+  text: string;
+  usage: Usage;
+  /** From sending the (last) attempt to the last byte, in ms. Queueing and retry backoff excluded. */
+  latencyMs: number;
+  /** From sending the (last) attempt to the first text token; null when not streaming. */
+  ttftMs: number | null;
+  /** Retries the SDK made before this answer. */
+  retries: number;
+  stopReason: string | null;
+}
+
+export interface Failure {
+  ok: false;
+  kind: ErrorKind;
+  /** HTTP status when the API answered. */
+  status?: number;
+  /** The provider's message, with secrets redacted. */
+  message: string;
+  retries: number;
+}
+
+export type Outcome = Completion | Failure;
+
+/** One case answered (or not) by one model. */
+export interface CaseResult {
+  caseIndex: number;
+  model: string;
+  /** The model's raw answer; absent when the call failed. */
+  output?: string;
+  /** In [0, 1]; null when the call failed (failures are counted, not scored). */
+  score: number | null;
+  latencyMs: number | null;
+  ttftMs: number | null;
+  usage: Usage | null;
+  /** USD; null when the call failed or the model is unpriced. */
+  cost: number | null;
+  retries: number;
+  error?: { kind: ErrorKind; status?: number; message: string };
+}
+
+export interface Interval {
+  low: number;
+  high: number;
+  /** `wilson` for binary scores, `t` for graded ones. */
+  method: 'wilson' | 't';
+  level: number;
+}
+
+export interface Percentiles {
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+}
+
+/** Per-model figures, the rows of the terminal table. */
+export interface ModelSummary {
+  model: string;
+  id: string;
+  endpoint: string;
+  /** Cases sent to the model. */
+  n: number;
+  /** Cases that got an answer (n minus failures); accuracy is over these. */
+  scored: number;
+  /** Cases with score 1. */
+  correct: number;
+  /** Mean score over the scored cases; null when none was scored. */
+  accuracy: number | null;
+  interval: Interval | null;
+  errors: { total: number; byKind: Partial<Record<ErrorKind, number>> };
+  /** Retries the SDKs made, over all cases. */
+  retries: number;
+  latencyMs: Percentiles | null;
+  ttftMs: { p50: number; p95: number } | null;
+  /** Median over calls of output tokens per second after the first token (over the whole call when not streaming). */
+  outputTokensPerSec: number | null;
+  tokens: Usage;
+  /** null when the model is unpriced. */
+  cost: { total: number; per1kCases: number; perCorrect: number | null } | null;
+  /** Per-category accuracy, when the dataset has a category column. */
+  categories?: Record<string, { scored: number; correct: number; accuracy: number | null }>;
+}
+
+export interface Recommendation {
+  /** The most accurate model, the yardstick. */
+  reference: string | null;
+  tolerancePp: number;
+  /** Cheapest priced model whose accuracy is within the tolerance of the reference. */
+  recommended: string | null;
+  /** USD saved per 1,000 cases against the reference. */
+  savingPer1k: number | null;
+  /** The saving as a fraction of the reference's cost. */
+  savingFraction: number | null;
+  /** A sentence a person can act on. */
+  summary: string;
+  /** Warnings that qualify the recommendation (errors, unpriced models, small n). */
+  caveats: string[];
+}
+
+/** An OpenAI- or Anthropic-compatible server named in the config file (vLLM, Ollama, a gateway). */
+export interface EndpointConfig {
+  baseURL: string;
+  api: ApiFamily;
+  apiKeyEnv?: string;
+}
+
+/** The config file (`tierbench.config.json`), validated. */
+export interface Config {
+  /** Where it was read from; undefined when there was none. */
+  path?: string;
+  endpoints: Record<string, EndpointConfig>;
+  /** Prices by model name, `endpoint:id` or API id; they override the built-in table. */
+  prices: Record<string, PriceEntry>;
+  /** Extra aliases: short name → model spec (`fast` → `openai:gpt-5-nano`). */
+  aliases: Record<string, string>;
+}
+
+/** How the run was configured, as recorded in the report. */
+export interface RunSettings {
+  scorer: string;
+  /** The user prompt template (`{{column}}` variables). */
+  prompt: string;
+  system?: string;
+  maxTokens: number;
+  temperature?: number;
+  stream: boolean;
+  concurrency: number;
+  modelConcurrency?: number;
+  maxRetries: number;
+  timeoutMs: number;
+  tolerancePp: number;
+  anthropicVersion?: string;
+}
+
+/** A case as sent: the rendered prompt is stored once per case, not once per model. */
+export interface CaseRecord {
+  id: string;
+  line: number;
+  expected: string;
+  category?: string;
+  prompt: string;
+  /** Only when the system prompt uses variables and so differs per case. */
+  system?: string;
+}
+
+/**
+ * The JSON report: a versioned contract. `schemaVersion` changes whenever a field is added,
+ * removed or changes meaning.
+ */
+export interface Report {
+  schemaVersion: 1;
+  tool: { name: 'tierbench'; version: string };
+  run: {
+    id: string;
+    startedAt: string;
+    finishedAt: string;
+    durationMs: number;
+    /** True when the models were the built-in emulator's simulations, not real ones. */
+    simulated: boolean;
+    /** `complete`, or `partial` when a model was stopped early (see `notes`). */
+    status: 'complete' | 'partial';
+  };
+  dataset: {
+    path: string;
+    cases: number;
+    columns: string[];
+    inputColumn: string;
+    expectedColumn: string;
+    categoryColumn?: string;
+    /** The label set, when the scorer is `label`. */
+    labels?: string[];
+  };
+  settings: RunSettings;
+  /** The models as called: no keys, only the name of the variable that held each. */
+  models: Array<Pick<ModelSpec, 'name' | 'id' | 'api' | 'endpoint' | 'baseURL' | 'apiKeyEnv' | 'prices'>>;
+  summaries: ModelSummary[];
+  recommendation: Recommendation;
+  /** Things the reader should know: parameters not sent, models stopped early. */
+  notes: string[];
+  cases: CaseRecord[];
+  /** One per case and model that was sent, models in the order of `models`. */
+  results: CaseResult[];
+}
