@@ -1,0 +1,271 @@
+// The real CLI, in a child process, against the emulator over real HTTP, through both real SDKs.
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { costOf } from '../analysis/cost.js';
+import { loadDataset } from '../cases/load.js';
+import { Emulator } from '../emulator/server.js';
+import { AnswerKey, type Profile } from '../emulator/simulated.js';
+import { listPrice } from '../models/prices.js';
+import { cli } from '../test-support/cli.js';
+import { ROOT, fixture } from '../test-support/paths.js';
+import type { Report } from '../types.js';
+
+const TICKETS = `${ROOT}datasets/support-tickets.csv`;
+const INJECTED_MS = 40;
+/** Generous: this is a fidelity check (queueing is not latency), not a speed target. */
+const SLACK_MS = 25;
+
+let tmp: string;
+let key: AnswerKey;
+
+before(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'tierbench-e2e-'));
+  const d = await loadDataset(TICKETS);
+  key = AnswerKey.fromCases(d.cases, d.inputColumn);
+});
+
+async function withEmulator<T>(profiles: Profile[], fn: (url: string, emulator: Emulator) => Promise<T>, apiKeys?: string[]): Promise<T> {
+  const emulator = new Emulator({ profiles, key, ...(apiKeys && { apiKeys }) });
+  const url = await emulator.listen(0);
+  try {
+    return await fn(url, emulator);
+  } finally {
+    await emulator.close();
+  }
+}
+
+const envFor = (url: string, extra: Record<string, string> = {}): Record<string, string> => ({
+  ANTHROPIC_BASE_URL: url, OPENAI_BASE_URL: `${url}/v1`, OPENROUTER_BASE_URL: `${url}/v1`,
+  ANTHROPIC_API_KEY: 'test-anthropic-key', OPENAI_API_KEY: 'test-openai-key', OPENROUTER_API_KEY: 'test-openrouter-key', ...extra,
+});
+
+const readReport = async (path: string): Promise<Report> => JSON.parse(await readFile(path, 'utf8')) as Report;
+
+const steady = (id: string, accuracy: number): Profile => ({ ids: [id], accuracy, ttftMs: INJECTED_MS, ttftSpread: 0, tokensPerSec: 0 });
+
+for (const stream of [true, false]) {
+  describe(`run through both SDKs (${stream ? 'streaming' : 'not streaming'})`, () => {
+    let report: Report;
+    let stdout: string;
+    let stats: ReturnType<Emulator['allStats']>;
+
+    before(async () => {
+      await withEmulator([steady('claude-haiku-4-5', 0.8), steady('gpt-5-mini', 0.65)], async (url, emulator) => {
+        const out = join(tmp, `both-${stream}.json`);
+        const r = await cli(['run', '--models', 'anthropic:claude-haiku-4-5,openai:gpt-5-mini', '--scorer', 'exact', '--quiet', '-o', out, ...(stream ? [] : ['--no-stream']), TICKETS], envFor(url));
+        assert.equal(r.code, 0, r.stderr);
+        stdout = r.stdout;
+        report = await readReport(out);
+        stats = emulator.allStats();
+      });
+    });
+
+    it('accuracy is what the emulator served, and within sampling error of the profile', () => {
+      for (const [model, id, p] of [['anthropic:claude-haiku-4-5', 'claude-haiku-4-5', 0.8], ['openai:gpt-5-mini', 'gpt-5-mini', 0.65]] as const) {
+        const s = report.summaries.find((x) => x.model === model);
+        assert.ok(s && s.accuracy !== null);
+        assert.equal(s.scored, 210);
+        assert.equal(s.correct, stats[id]?.correct);
+        const se = Math.sqrt((p * (1 - p)) / s.scored);
+        assert.ok(Math.abs(s.accuracy - p) < 3 * se, `${model}: ${s.accuracy} vs ${p}`);
+        assert.ok(s.interval && s.interval.low <= s.accuracy && s.accuracy <= s.interval.high);
+        assert.ok(stdout.includes(`${(s.accuracy * 100).toFixed(1)}%`), 'the table shows the accuracy');
+      }
+    });
+
+    it('token counts and cost are exact', () => {
+      for (const [model, id] of [['anthropic:claude-haiku-4-5', 'claude-haiku-4-5'], ['openai:gpt-5-mini', 'gpt-5-mini']] as const) {
+        const s = report.summaries.find((x) => x.model === model);
+        const served = stats[id]?.usage;
+        assert.ok(s && served);
+        assert.deepEqual(s.tokens, served);
+        const prices = listPrice(id);
+        assert.ok(prices && s.cost);
+        const expected = costOf(served, prices);
+        assert.ok(Math.abs(s.cost.total - expected) < 1e-12, `${s.cost.total} vs ${expected}`);
+      }
+    });
+
+    it('latency is the injected delay, not time spent queued (210 cases at concurrency 16)', () => {
+      for (const s of report.summaries) {
+        assert.ok(s.latencyMs, s.model);
+        assert.ok(s.latencyMs.p50 >= INJECTED_MS && s.latencyMs.p50 < INJECTED_MS + SLACK_MS, `${s.model} p50 ${s.latencyMs.p50}`);
+        if (stream) assert.ok(s.ttftMs && s.ttftMs.p50 >= INJECTED_MS && s.ttftMs.p50 < INJECTED_MS + SLACK_MS, `${s.model} ttft`);
+        else assert.equal(s.ttftMs, null);
+      }
+    });
+
+    it('the report holds every case with its prompt, answer, score, tokens and cost', () => {
+      assert.equal(report.schemaVersion, 1);
+      assert.equal(report.cases.length, 210);
+      assert.equal(report.results.length, 420);
+      const first = report.results[0];
+      assert.ok(first && typeof first.output === 'string' && first.score !== null && first.usage && first.cost !== null && first.latencyMs !== null);
+      assert.equal(report.cases[first.caseIndex]?.prompt.length ? true : false, true);
+      assert.equal(report.settings.stream, stream);
+      assert.equal(report.run.simulated, false);
+    });
+  });
+}
+
+describe('faults', () => {
+  it('429 and 529 are retried by the SDKs, counted, and do not fail the case', async () => {
+    const flaky: Profile = { ...steady('claude-sonnet-4-6', 0.9), ttftMs: 5, faults: [{ status: 429, rate: 0.15, retryAfterMs: 5 }, { status: 529, rate: 0.1, retryAfterMs: 5 }] };
+    await withEmulator([flaky], async (url, emulator) => {
+      const out = join(tmp, 'faults.json');
+      const r = await cli(['run', '--models', 'sonnet-4.6', '--max-retries', '6', '--quiet', '-o', out, TICKETS], envFor(url));
+      assert.equal(r.code, 0, r.stderr);
+      const s = (await readReport(out)).summaries[0];
+      const served = emulator.stats('claude-sonnet-4-6');
+      assert.ok(s);
+      assert.equal(s.errors.total, 0);
+      assert.ok((served.byStatus['429'] ?? 0) > 0 && (served.byStatus['529'] ?? 0) > 0);
+      assert.equal(s.retries, served.retries);
+      assert.equal(s.retries, (served.byStatus['429'] ?? 0) + (served.byStatus['529'] ?? 0));
+    });
+  });
+
+  it('a wrong key is reported once, as an auth error naming the variable, and the run fails with exit 3', async () => {
+    await withEmulator([steady('claude-haiku-5-5', 0.9)], async (url) => {
+      const out = join(tmp, 'auth.json');
+      const r = await cli(['run', '--models', 'haiku', '-o', out, TICKETS], envFor(url, { ANTHROPIC_API_KEY: 'wrong-key-7f3a9' }), tmp);
+      assert.equal(r.code, 3);
+      const errors = r.stderr.split('\n').filter((l) => l.startsWith('error:'));
+      assert.equal(errors.length, 1, r.stderr);
+      assert.match(errors[0] ?? '', /auth error \(401\).*check ANTHROPIC_API_KEY/);
+      assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+      const report = await readFile(out, 'utf8');
+      assert.ok(!report.includes('wrong-key-7f3a9') && !r.stdout.includes('wrong-key-7f3a9') && !r.stderr.includes('wrong-key-7f3a9'));
+      const parsed = JSON.parse(report) as Report;
+      assert.ok((parsed.summaries[0]?.n ?? 999) <= 16, 'stopped at once: at most the calls in flight');
+      assert.equal(parsed.run.status, 'partial');
+    }, ['right-key']);
+  });
+});
+
+describe('gateways and API versions', () => {
+  it('OpenRouter-style ids go over the OpenAI format and are priced as the vendor model', async () => {
+    await withEmulator([steady('claude-haiku-4-5', 0.9)], async (url) => {
+      const out = join(tmp, 'openrouter.json');
+      const r = await cli(['run', '--models', 'openrouter:anthropic/claude-haiku-4.5', '--limit', '20', '--quiet', '-o', out, TICKETS], envFor(url));
+      assert.equal(r.code, 0, r.stderr);
+      const report = await readReport(out);
+      assert.equal(report.summaries[0]?.scored, 20);
+      assert.equal(report.models[0]?.prices?.input, 1);
+    });
+  });
+  it('temperature is not sent where the API rejects it, and the report says so; a pinned older version sends it', async () => {
+    await withEmulator([steady('claude-haiku-5-5', 0.9), steady('gpt-5-mini', 0.9)], async (url) => {
+      const out = join(tmp, 'temp.json');
+      const r = await cli(['run', '--models', 'haiku,gpt-5-mini', '--temperature', '0', '--limit', '10', '--quiet', '-o', out, TICKETS], envFor(url));
+      assert.equal(r.code, 0, r.stderr);
+      const report = await readReport(out);
+      assert.equal(report.summaries.every((s) => s.errors.total === 0), true);
+      assert.equal(report.notes.filter((n) => n.startsWith('temperature not sent')).length, 2);
+      const pinned = await cli(['run', '--models', 'haiku', '--temperature', '0', '--anthropic-version', '2023-06-01', '--limit', '10', '--quiet', '-o', out, TICKETS], envFor(url));
+      assert.equal(pinned.code, 0, pinned.stderr);
+      const again = await readReport(out);
+      assert.equal(again.summaries[0]?.errors.total, 0);
+      assert.deepEqual(again.notes, []);
+    });
+  });
+});
+
+describe('output', () => {
+  it('--json prints the report on stdout', async () => {
+    await withEmulator([steady('claude-haiku-5-5', 0.9)], async (url) => {
+      const r = await cli(['run', '--models', 'haiku', '--limit', '5', '--json', '-o', join(tmp, 'j.json'), TICKETS], envFor(url));
+      assert.equal(r.code, 0, r.stderr);
+      const report = JSON.parse(r.stdout) as Report;
+      assert.equal(report.results.length, 5);
+    });
+  });
+  it('writes to reports/ by default and says where', async () => {
+    await withEmulator([steady('claude-haiku-5-5', 0.9)], async (url) => {
+      const r = await cli(['run', '--models', 'haiku', '--limit', '3', TICKETS], envFor(url), tmp);
+      assert.equal(r.code, 0, r.stderr);
+      const files = await readdir(join(tmp, 'reports'));
+      assert.equal(files.length, 1);
+      assert.match(r.stderr, /report: .*reports\/.*\.json/);
+    });
+  });
+  it('models lists aliases, ids, prices and the date of the table', async () => {
+    const r = await cli(['models']);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /as of 2026-11/);
+    assert.match(r.stdout, /claude-haiku-5-5.*haiku/);
+    assert.match(r.stdout, /gpt-5-mini.*\$0\.25.*\$2/);
+  });
+});
+
+describe('demo', () => {
+  it('runs the bundled suite on simulated tiers, says so, and writes a report', async () => {
+    const out = join(tmp, 'demo.json');
+    const r = await cli(['demo', '--quiet', '-o', out]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /SIMULATED/);
+    for (const m of ['haiku', 'sonnet', 'opus']) assert.match(r.stdout, new RegExp(`│\\s+\\S*\\s*${m}\\s`));
+    assert.match(r.stdout, /Use (haiku|sonnet|opus)/);
+    assert.match(r.stdout, /tierbench run --models haiku,sonnet,opus/);
+    const report = await readReport(out);
+    assert.equal(report.run.simulated, true);
+    assert.equal(report.summaries.length, 3);
+    assert.equal(report.dataset.cases, 210);
+  });
+});
+
+describe('bad input: exit 2, one line saying what, where and how to fix it', () => {
+  const env = { ANTHROPIC_API_KEY: 'k', ANTHROPIC_BASE_URL: 'http://127.0.0.1:9' };
+  const cases: Array<[string, string[], Record<string, string>, RegExp]> = [
+    ['an empty file', ['run', '-m', 'haiku', fixture('empty.csv')], env, /empty\.csv: the file is empty — add a header row/],
+    ['a header only', ['run', '-m', 'haiku', fixture('header-only.csv')], env, /header-only\.csv: has a header but no rows/],
+    ['no expected column', ['run', '-m', 'haiku', fixture('no-expected.csv')], env, /no expected-answer column among: text, notes — name it with --expected-col/],
+    ['a malformed JSONL line', ['run', '-m', 'haiku', fixture('broken-line.jsonl')], env, /broken-line\.jsonl:2: not valid JSON/],
+    ['an unknown model', ['run', '-m', 'haiku,sonet', fixture('tickets.jsonl')], env, /unknown model `sonet` — did you mean `sonnet`\?.*tierbench models/],
+    ['an unknown template variable', ['run', '-m', 'haiku', '--prompt', 'Classify {{ticket}}', fixture('tickets.jsonl')], env, /--prompt: unknown variable \{\{ticket\}\}.*\{\{prompt\}\}/],
+    ['a missing key', ['run', '-m', 'haiku,gpt-5-mini', fixture('tickets.jsonl')], { ANTHROPIC_API_KEY: 'k' }, /--models gpt-5-mini: OPENAI_API_KEY is not set — export OPENAI_API_KEY=/],
+    ['an unknown scorer', ['run', '-m', 'haiku', '--scorer', 'fuzzy', fixture('tickets.jsonl')], env, /--scorer fuzzy: unknown scorer — use one of exact, normalized/],
+    ['a bad number', ['run', '-m', 'haiku', '--concurrency', 'lots', fixture('tickets.jsonl')], env, /--concurrency.*'lots' is invalid/],
+    ['no --models', ['run', fixture('tickets.jsonl')], env, /required option '-m, --models <list>'/],
+    ['a missing file', ['run', '-m', 'haiku', 'nope.csv'], env, /nope\.csv: file not found/],
+  ];
+  for (const [what, args, e, message] of cases) {
+    it(what, async () => {
+      const r = await cli(args, e);
+      assert.equal(r.code, 2, `${what}: ${r.stderr}`);
+      const lines = r.stderr.trim().split('\n');
+      assert.equal(lines.length, 1, r.stderr);
+      assert.match(lines[0] ?? '', message);
+      assert.equal(r.stdout, '');
+    });
+  }
+});
+
+describe('tierbench emulate', () => {
+  it('serves both APIs from an answer key until stopped', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [`${ROOT}bin/tierbench.js`, 'emulate', '--port', '0', '--key', TICKETS, '--api-key', 'k1'], { env: { PATH: process.env.PATH ?? '' } });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let seen = '';
+        child.stdout.on('data', (c: Buffer) => {
+          seen += c.toString();
+          const m = /listening on (http:\/\/\S+)/.exec(seen);
+          if (m?.[1]) resolve(m[1]);
+        });
+        child.once('exit', () => reject(new Error(`emulate exited: ${seen}`)));
+      });
+      const r = await cli(['run', '-m', 'haiku,gpt-5-mini', '--limit', '30', '--json', '-o', join(tmp, 'emulate.json'), TICKETS], envFor(url, { ANTHROPIC_API_KEY: 'k1', OPENAI_API_KEY: 'k1' }));
+      assert.equal(r.code, 0, r.stderr);
+      const report = JSON.parse(r.stdout) as Report;
+      assert.ok(report.summaries.every((s) => s.scored === 30 && (s.accuracy ?? 0) > 0.5));
+      const stats = await (await fetch(`${url}/_emulator/stats`)).json() as Record<string, { requests: number }>;
+      assert.equal(stats['claude-haiku-5-5']?.requests, 30);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+});

@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Case, CaseResult, ModelSpec, Outcome } from '../types.js';
+import { execute, type Target } from './fan-out.js';
+import { Progress } from './progress.js';
+
+const cases: Case[] = Array.from({ length: 40 }, (_, i) => ({ index: i, id: String(i + 1), line: i + 2, vars: { q: `q${i}` }, expected: 'a' }));
+const spec = (name: string): ModelSpec => ({ name, id: name, api: 'openai', endpoint: 'openai', prices: null });
+const ok: Outcome = { ok: true, text: 'a', usage: { input: 1, output: 1, cacheWrite: 0, cacheRead: 0 }, latencyMs: 1, ttftMs: null, retries: 0, stopReason: 'stop' };
+
+/** A fake model that records how many calls it has in flight. */
+function target(name: string, answer: (i: number) => Outcome = () => ok, delayMs = 2): Target & { peak: number; calls: number; counter: { now: number } } {
+  const t = {
+    spec: spec(name), peak: 0, calls: 0, counter: { now: 0 },
+    cost: () => 0.5,
+    provider: {
+      complete: async (req: { messages: Array<{ content: string }> }) => {
+        t.calls++;
+        t.counter.now++;
+        t.peak = Math.max(t.peak, t.counter.now);
+        await new Promise((r) => setTimeout(r, delayMs));
+        t.counter.now--;
+        return answer(Number(req.messages[0]?.content.slice(1)));
+      },
+    },
+  };
+  return t;
+}
+
+const request = (c: Case) => ({ messages: [{ role: 'user' as const, content: c.vars.q ?? '' }], maxTokens: 5 });
+
+describe('fan-out', () => {
+  it('sends every case to every model, within the global and per-model caps', async () => {
+    const shared = { now: 0 };
+    const a = target('a');
+    const b = target('b');
+    let globalPeak = 0;
+    for (const t of [a, b]) {
+      const inner = t.provider.complete;
+      t.provider.complete = async (r) => {
+        shared.now++;
+        globalPeak = Math.max(globalPeak, shared.now);
+        try { return await inner(r); } finally { shared.now--; }
+      };
+    }
+    const seen: CaseResult[] = [];
+    const { results, stopped } = await execute(cases, [a, b], request, { concurrency: 6, modelConcurrency: 4, onResult: (_, r) => seen.push(r) });
+    assert.equal(stopped.size, 0);
+    assert.equal(seen.length, 80);
+    assert.ok(results.every((rs) => rs.every((r) => r?.output === 'a' && r.cost === 0.5)));
+    assert.ok(globalPeak <= 6 && globalPeak >= 5, `global peak ${globalPeak}`);
+    assert.ok(a.peak <= 4 && b.peak <= 4, `per-model peaks ${a.peak} ${b.peak}`);
+  });
+  it('stops a model at its first auth failure; the others go on', async () => {
+    const denied: Outcome = { ok: false, kind: 'auth', status: 401, message: 'invalid x-api-key', retries: 0 };
+    const bad = target('bad', () => denied);
+    const good = target('good');
+    const { results, stopped } = await execute(cases, [bad, good], request, { concurrency: 4 });
+    assert.equal(stopped.get(0)?.kind, 'auth');
+    assert.ok(bad.calls <= 4, `bad model called ${bad.calls} times`);
+    assert.equal(results[1]?.filter((r) => r?.output === 'a').length, 40);
+    assert.ok((results[0]?.filter((r) => r !== undefined).length ?? 0) <= 4);
+  });
+  it('a transient failure is data: counted on its case, the run goes on', async () => {
+    const flaky = target('f', (i) => (i % 10 === 0 ? { ok: false, kind: 'server', status: 500, message: 'oops', retries: 2 } : ok));
+    const { results, stopped } = await execute(cases, [flaky], request, { concurrency: 8 });
+    assert.equal(stopped.size, 0);
+    const errors = results[0]?.filter((r) => r?.error) ?? [];
+    assert.equal(errors.length, 4);
+    assert.deepEqual(errors[0]?.error, { kind: 'server', status: 500, message: 'oops' });
+    assert.equal(errors[0]?.retries, 2);
+  });
+});
+
+describe('progress', () => {
+  it('a line per model: done/total, rate, ETA, spend, errors', () => {
+    let now = 0;
+    const written: string[] = [];
+    const p = new Progress({ mode: 'plain', models: ['haiku', 'sonnet'], total: 100, out: { write: (t) => written.push(t) }, now: () => now });
+    for (let i = 0; i < 50; i++) p.record(0, { caseIndex: i, model: 'haiku', score: null, latencyMs: 1, ttftMs: null, usage: null, cost: 0.002, retries: 0 });
+    p.record(1, { caseIndex: 0, model: 'sonnet', score: null, latencyMs: null, ttftMs: null, usage: null, cost: null, retries: 0, error: { kind: 'server', message: 'x' } });
+    now = 10_000;
+    assert.match(p.line(0), /^haiku\s+50\/100\s+5\.0\/s\s+ETA 10s\s+\$0\.10\s+0 errors$/);
+    assert.match(p.line(1), /1\/100.*1 errors$/);
+    p.stop();
+    assert.deepEqual(written, [], 'plain mode writes only on its timer, never per case');
+  });
+  it('live mode redraws in place when it stops', () => {
+    const written: string[] = [];
+    const p = new Progress({ mode: 'live', models: ['a'], total: 1, out: { write: (t) => written.push(t) }, now: () => 0 });
+    p.stop();
+    assert.equal(written.length, 1);
+    assert.match(written[0] ?? '', /\x1b\[2Ka\s+0\/1/);
+  });
+});
