@@ -33,6 +33,7 @@ export interface RunPlan {
   timeoutMs: number;
   tolerancePp: number;
   anthropicVersion?: string;
+  promptCache: boolean;
   /** Report path; default reports/<run id>.json under cwd. */
   out?: string;
   /** Print the JSON report to stdout instead of the table. */
@@ -115,6 +116,7 @@ export async function runBench(plan: RunPlan, deps: RunDeps): Promise<RunOutcome
     maxRetries: plan.maxRetries,
     timeoutMs: plan.timeoutMs,
     stream: plan.stream,
+    promptCache: plan.promptCache,
     ...(plan.temperature !== undefined && { temperature: plan.temperature }),
     ...(plan.anthropicVersion !== undefined && { anthropicVersion: plan.anthropicVersion }),
   })));
@@ -182,6 +184,7 @@ export async function runBench(plan: RunPlan, deps: RunDeps): Promise<RunOutcome
     maxRetries: plan.maxRetries,
     timeoutMs: plan.timeoutMs,
     tolerancePp: plan.tolerancePp,
+    promptCache: plan.promptCache,
     ...(plan.anthropicVersion !== undefined && { anthropicVersion: plan.anthropicVersion }),
   };
   const finishedAt = deps.date();

@@ -233,6 +233,8 @@ export interface RunSettings {
   maxRetries: number;
   timeoutMs: number;
   tolerancePp: number;
+  /** The system prompt was marked for Anthropic prompt caching. */
+  promptCache: boolean;
   anthropicVersion?: string;
 }
 

@@ -46,6 +46,7 @@ export async function demoCommand(flags: DemoFlags, io: Io, version: string): Pr
       maxRetries: 2,
       timeoutMs: 30_000,
       tolerancePp: 3,
+      promptCache: false,
       ...(flags.out !== undefined && { out: flags.out }),
       json: flags.json === true,
       quiet: flags.quiet === true || flags.json === true,

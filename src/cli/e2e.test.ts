@@ -146,6 +146,28 @@ describe('faults', () => {
   });
 });
 
+describe('prompt caching', () => {
+  const longSystem = `You route customer-support tickets. ${'Examples of tickets and their categories follow. '.repeat(120)}`;
+  for (const [model, id, flags] of [['haiku-4.5', 'claude-haiku-4-5', ['--prompt-cache']], ['gpt-5-mini', 'gpt-5-mini', []]] as const) {
+    it(`${model}: cached tokens are counted apart and priced at their own rate`, async () => {
+      await withEmulator([steady(id, 0.9)], async (url, emulator) => {
+        const out = join(tmp, `cache-${id}.json`);
+        const r = await cli(['run', '--models', model, '--system', longSystem, ...flags, '--limit', '40', '-c', '1', '--quiet', '-o', out, TICKETS], envFor(url));
+        assert.equal(r.code, 0, r.stderr);
+        const s = (await readReport(out)).summaries[0];
+        const served = emulator.stats(id).usage;
+        assert.ok(s?.cost);
+        assert.deepEqual(s.tokens, served);
+        assert.ok(served.cacheRead > 0, 'later calls read the cache');
+        assert.equal(served.cacheWrite, id.startsWith('claude') ? served.cacheRead / 39 : 0, 'Anthropic bills one write; OpenAI none');
+        const prices = listPrice(id);
+        assert.ok(prices);
+        assert.ok(Math.abs(s.cost.total - costOf(served, prices)) < 1e-12);
+      });
+    });
+  }
+});
+
 describe('gateways and API versions', () => {
   it('OpenRouter-style ids go over the OpenAI format and are priced as the vendor model', async () => {
     await withEmulator([steady('claude-haiku-4-5', 0.9)], async (url) => {

@@ -29,6 +29,7 @@ export interface RunFlags {
   stream: boolean;
   tolerance: number;
   anthropicVersion?: string;
+  promptCache?: boolean;
   allowUnpriced?: boolean;
   config?: string;
   out?: string;
@@ -83,6 +84,7 @@ export async function buildPlan(file: string, flags: RunFlags, io: Io): Promise<
     timeoutMs: flags.timeout * 1000,
     tolerancePp: flags.tolerance,
     ...(flags.anthropicVersion !== undefined && { anthropicVersion: flags.anthropicVersion }),
+    promptCache: flags.promptCache === true,
     ...(flags.out !== undefined && { out: resolve(io.cwd, flags.out) }),
     json: flags.json === true,
     quiet: flags.quiet === true || flags.json === true,

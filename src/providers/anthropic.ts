@@ -40,7 +40,9 @@ export class AnthropicProvider implements Provider {
       model: this.spec.id,
       max_tokens: request.maxTokens,
       messages: request.messages,
-      ...(request.system !== undefined && { system: request.system }),
+      ...(request.system !== undefined && {
+        system: this.options.promptCache ? [{ type: 'text' as const, text: request.system, cache_control: { type: 'ephemeral' as const } }] : request.system,
+      }),
       ...(request.temperature !== undefined && this.sendTemperature && { temperature: request.temperature }),
     };
     const secrets = [this.options.apiKey];

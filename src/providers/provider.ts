@@ -6,6 +6,8 @@ export interface ProviderOptions {
   maxRetries: number;
   timeoutMs: number;
   stream: boolean;
+  /** Mark the system prompt as a prompt-cache breakpoint (Anthropic; OpenAI caches by itself). */
+  promptCache?: boolean;
   /** The run's temperature, if any: adapters that must not send it say so in `notes`. */
   temperature?: number;
   /** Pin an older `anthropic-version` (lets temperature through, switches to x-api-key auth). */

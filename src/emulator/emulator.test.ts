@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Emulator } from './server.js';
+import { AnswerKey, type Profile, answer, countTokens, uniform } from './simulated.js';
+
+const labels = ['Billing', 'Technical', 'Account', 'Shipping'];
+const key = new AnswerKey(Array.from({ length: 2000 }, (_, i) => ({ needle: `ticket number ${i}`, expected: labels[i % 4] ?? 'Billing', category: i % 2 ? 'odd' : 'even' })));
+const profile: Profile = { ids: ['m'], accuracy: 0.8, categoryAccuracy: { odd: 0.6 }, ttftMs: 100, ttftSpread: 0.3, tokensPerSec: 50 };
+
+describe('simulated models', () => {
+  it('answer the same case the same way on every run and attempt', () => {
+    const a = answer(profile, 'm', key, 'ticket number 7', 's', 0);
+    const b = answer(profile, 'm', key, 'ticket number 7', 's', 3);
+    assert.equal(a.text, b.text);
+    assert.notEqual(a.ttftMs, b.ttftMs, 'latency varies per attempt');
+  });
+  it('are right with the profile probability, per category', () => {
+    let even = 0;
+    let odd = 0;
+    for (let i = 0; i < 2000; i++) {
+      const a = answer(profile, 'm', key, `Classify: ticket number ${i}`, 's', 0);
+      if (a.correct) i % 2 ? odd++ : even++;
+      assert.ok(labels.includes(a.text), 'a wrong answer is still a plausible label');
+      assert.equal(a.correct, a.text === labels[i % 4]);
+    }
+    // 1,000 each: 3 standard errors are about 0.04 and 0.046
+    assert.ok(Math.abs(even / 1000 - 0.8) < 0.04, `even ${even}`);
+    assert.ok(Math.abs(odd / 1000 - 0.6) < 0.046, `odd ${odd}`);
+  });
+  it('find the case by the whole prompt, a line of it, or the input inside a template', () => {
+    assert.equal(key.find('ticket number 12')?.needle, 'ticket number 12');
+    assert.equal(key.find('Route this:\nticket number 12\nThanks')?.needle, 'ticket number 12');
+    assert.equal(key.find('Please classify «ticket number 123» now')?.needle, 'ticket number 123');
+    assert.equal(key.find('nothing known'), undefined);
+  });
+  it('a uniform in [0, 1) that spreads', () => {
+    const xs = Array.from({ length: 10_000 }, (_, i) => uniform(`x${i}`));
+    assert.ok(xs.every((x) => x >= 0 && x < 1));
+    const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
+    assert.ok(Math.abs(mean - 0.5) < 0.01);
+  });
+  it('count one token per four characters', () => {
+    assert.deepEqual([countTokens(''), countTokens('abc'), countTokens('abcd'), countTokens('abcde')], [0, 1, 1, 2]);
+  });
+});
+
+describe('emulator accounting', () => {
+  const headers = () => ({});
+  it('writes a cache entry on first sight of a long marked prefix, reads it after', () => {
+    const e = new Emulator({ profiles: [profile], key, minCacheTokens: 1024 });
+    const system = 'x'.repeat(4096 * 2);
+    const input = { model: 'm', system, cachePrefix: system, messages: [{ role: 'user', content: 'ticket number 1' }], maxTokens: 10, attempt: 0 };
+    const first = e.simulate(input, headers);
+    const second = e.simulate(input, headers);
+    assert.ok(first.kind === 'ok' && second.kind === 'ok');
+    assert.deepEqual([first.sim.cacheWrite, first.sim.cacheRead], [2048, 0]);
+    assert.deepEqual([second.sim.cacheWrite, second.sim.cacheRead], [0, 2048]);
+    assert.equal(second.sim.promptTokens, 2048 + countTokens('ticket number 1') + 3);
+  });
+  it('caches nothing below the minimum length, silently', () => {
+    const e = new Emulator({ profiles: [profile], key });
+    const r = e.simulate({ model: 'm', system: 'short', cachePrefix: 'short', messages: [{ role: 'user', content: 'ticket number 1' }], maxTokens: 10, attempt: 0 }, headers);
+    assert.ok(r.kind === 'ok' && r.sim.cacheWrite === 0 && r.sim.cacheRead === 0);
+  });
+  it('truncates at max_tokens', () => {
+    const e = new Emulator({ profiles: [{ ...profile, accuracy: 1 }], key: new AnswerKey([{ needle: 'q', expected: 'a long expected answer indeed' }]) });
+    const r = e.simulate({ model: 'm', system: '', cachePrefix: '', messages: [{ role: 'user', content: 'q' }], maxTokens: 2, attempt: 0 }, headers);
+    assert.ok(r.kind === 'ok' && r.sim.truncated && r.sim.outputTokens === 2 && r.sim.text === 'a long e');
+  });
+  it('unknown models are not found; gateway spellings are', () => {
+    const e = new Emulator({ profiles: [{ ...profile, ids: ['claude-haiku-4-5'] }] });
+    assert.ok(e.profileFor('anthropic/claude-haiku-4.5'));
+    assert.equal(e.profileFor('claude-nope'), undefined);
+  });
+  it('answers 429 past its requests-per-minute limit, with the reset in seconds', () => {
+    const e = new Emulator({ profiles: [{ ...profile, rpm: 2 }], key });
+    const input = { model: 'm', system: '', cachePrefix: '', messages: [{ role: 'user', content: 'ticket number 1' }], maxTokens: 10, attempt: 0 };
+    assert.equal(e.simulate(input, headers).kind, 'ok');
+    assert.equal(e.simulate(input, headers).kind, 'ok');
+    const third = e.simulate(input, headers);
+    assert.ok(third.kind === 'rate_limited' && third.retryAfterS >= 1 && third.retryAfterS <= 60);
+  });
+});
