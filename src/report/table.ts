@@ -18,6 +18,8 @@ export function renderTable(report: Report): string {
   const table = new Table({
     head: ['Model', 'Accuracy', '95% CI', 'n', 'Errors', 'p50 ms', 'p95 ms', 'TTFT p50', 'tok/s', 'Cost', '$/1k cases', '$/1k correct'],
     style: { head: chalk.level > 0 ? ['cyan'] : [], border: chalk.level > 0 ? ['grey'] : [] },
+    // No rule between model rows: the table stays as tall as the number of models.
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
     colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
   });
   for (const s of summaries) {
