@@ -1,0 +1,159 @@
+// Two models on the same cases: always paired (statistics.md). Pure functions of per-case scores.
+import { normalQuantile, wilson } from './intervals.js';
+
+/** The 2×2 table of two models' binary scores on the same cases. */
+export interface PairedTable {
+  /** Both right. */
+  a: number;
+  /** The first right, the second wrong. */
+  b: number;
+  /** The first wrong, the second right. */
+  c: number;
+  /** Both wrong. */
+  d: number;
+}
+
+export interface DiffInterval {
+  delta: number;
+  low: number;
+  high: number;
+  level: number;
+  method: 'newcombe' | 'bootstrap' | 'cluster';
+}
+
+/**
+ * Newcombe's square-and-add (hybrid score) interval for the difference of paired proportions
+ * (method 10 of Newcombe 1998, Statistics in Medicine 17:2635), p_first − p_second. It combines
+ * the two Wilson intervals with the correlation of the pairs; unlike Wald it behaves at 0 and 1.
+ */
+export function newcombePaired(t: PairedTable, level: number): DiffInterval {
+  const n = t.a + t.b + t.c + t.d;
+  if (n === 0) return { delta: 0, low: -1, high: 1, level, method: 'newcombe' };
+  const p1 = (t.a + t.b) / n;
+  const p2 = (t.a + t.c) / n;
+  const w1 = wilson(t.a + t.b, n, level);
+  const w2 = wilson(t.a + t.c, n, level);
+  // Newcombe's correlation estimate: the phi coefficient, with a continuity-style shrink of
+  // positive values (0 up to n/2), as in his paper and in Fagerland et al.'s implementation.
+  const product = (t.a + t.b) * (t.c + t.d) * (t.a + t.c) * (t.b + t.d);
+  const cross = t.a * t.d - t.b * t.c;
+  const phi = product === 0 ? 0 : cross > n / 2 ? (cross - n / 2) / Math.sqrt(product) : cross >= 0 ? 0 : cross / Math.sqrt(product);
+  const delta = p1 - p2;
+  const dl = Math.sqrt(Math.max(0, (p1 - w1.low) ** 2 - 2 * phi * (p1 - w1.low) * (w2.high - p2) + (w2.high - p2) ** 2));
+  const du = Math.sqrt(Math.max(0, (w1.high - p1) ** 2 - 2 * phi * (w1.high - p1) * (p2 - w2.low) + (p2 - w2.low) ** 2));
+  return { delta, low: Math.max(-1, delta - dl), high: Math.min(1, delta + du), level, method: 'newcombe' };
+}
+
+/** ln Γ(x), Lanczos approximation (g = 7, n = 9), accurate to ~1e-15 for x > 0. */
+function logGamma(x: number): number {
+  const g = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  const y = x - 1;
+  let s = g[0] ?? 0;
+  for (let i = 1; i < 9; i++) s += (g[i] ?? 0) / (y + i);
+  const t = y + 7.5;
+  return 0.5 * Math.log(2 * Math.PI) + (y + 0.5) * Math.log(t) - t + Math.log(s);
+}
+
+function binomPmfHalf(k: number, n: number): number {
+  return Math.exp(logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1) - n * Math.LN2);
+}
+
+/**
+ * McNemar's test on the discordant pairs: exact (conditional binomial) when b + c < 25, mid-p
+ * above (Fagerland et al. 2013: mid-p keeps the level and has more power). Two-sided.
+ */
+export function mcnemar(b: number, c: number): { p: number; method: 'exact' | 'mid-p' } {
+  const n = b + c;
+  const method = n < 25 ? 'exact' : 'mid-p';
+  if (n === 0) return { p: 1, method };
+  const k = Math.min(b, c);
+  let tail = 0;
+  for (let i = 0; i <= k; i++) tail += binomPmfHalf(i, n);
+  const p = method === 'exact' ? 2 * tail : 2 * (tail - binomPmfHalf(k, n) / 2);
+  return { p: Math.min(1, p), method };
+}
+
+/** Seeded PRNG (mulberry32) so that bootstrap intervals in reports are reproducible. */
+export function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Percentile bootstrap of the mean per-case difference, resampling whole clusters when cluster
+ * ids are given (cases that share a source move together).
+ */
+export function pairedBootstrap(diffs: ArrayLike<number>, level: number, options: { seed?: number; resamples?: number; clusters?: ArrayLike<number> } = {}): DiffInterval {
+  const n = diffs.length;
+  let total = 0;
+  for (let i = 0; i < n; i++) total += diffs[i] ?? 0;
+  const delta = n === 0 ? 0 : total / n;
+  if (n < 2) return { delta, low: -1, high: 1, level, method: 'bootstrap' };
+  // Group into units: one per case, or one per cluster (sum and size).
+  const units = new Map<number, [number, number]>();
+  for (let i = 0; i < n; i++) {
+    const id = options.clusters ? options.clusters[i] ?? i : i;
+    const u = units.get(id) ?? [0, 0];
+    u[0] += diffs[i] ?? 0;
+    u[1] += 1;
+    units.set(id, u);
+  }
+  const sums = [...units.values()];
+  const random = rng(options.seed ?? 20261122);
+  const B = options.resamples ?? 2000;
+  const means = new Float64Array(B);
+  for (let r = 0; r < B; r++) {
+    let s = 0;
+    let m = 0;
+    for (let j = 0; j < sums.length; j++) {
+      const u = sums[Math.floor(random() * sums.length)] ?? [0, 0];
+      s += u[0];
+      m += u[1];
+    }
+    means[r] = m === 0 ? 0 : s / m;
+  }
+  means.sort();
+  const alpha = (1 - level) / 2;
+  const at = (q: number): number => means[Math.min(B - 1, Math.max(0, Math.floor(q * B)))] ?? 0;
+  return { delta, low: at(alpha), high: at(1 - alpha), level, method: 'bootstrap' };
+}
+
+/**
+ * Cluster-robust (CR1) standard error of a mean: the residuals are summed within clusters before
+ * squaring, so correlated cases count for less than independent ones.
+ */
+export function clusterRobustSE(values: ArrayLike<number>, clusters: ArrayLike<number>): number {
+  const n = values.length;
+  if (n < 2) return NaN;
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += values[i] ?? 0;
+  mean /= n;
+  const sums = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    const id = clusters[i] ?? i;
+    sums.set(id, (sums.get(id) ?? 0) + ((values[i] ?? 0) - mean));
+  }
+  const G = sums.size;
+  if (G < 2) return NaN;
+  let ss = 0;
+  for (const s of sums.values()) ss += s * s;
+  return Math.sqrt((G / (G - 1)) * ss) / n;
+}
+
+/** Mean ± z·SE with the cluster-robust SE, clamped to [lo, hi]. */
+export function clusterInterval(values: ArrayLike<number>, clusters: ArrayLike<number>, level: number, lo: number, hi: number): DiffInterval {
+  let mean = 0;
+  for (let i = 0; i < values.length; i++) mean += values[i] ?? 0;
+  mean = values.length === 0 ? 0 : mean / values.length;
+  const se = clusterRobustSE(values, clusters);
+  const z = normalQuantile(1 - (1 - level) / 2);
+  if (!Number.isFinite(se)) return { delta: mean, low: lo, high: hi, level, method: 'cluster' };
+  return { delta: mean, low: Math.max(lo, mean - z * se), high: Math.min(hi, mean + z * se), level, method: 'cluster' };
+}
