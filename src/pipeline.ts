@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { summarize } from './analysis/aggregate.js';
+import { buildMatrix } from './analysis/matrix.js';
 import { costOf } from './analysis/cost.js';
 import { loadDataset, type LoadOptions } from './cases/load.js';
 import { RunError, UsageError } from './errors.js';
@@ -15,6 +16,9 @@ import { writeJson, toJson } from './report/json.js';
 import { renderTable } from './report/table.js';
 import { checkExpected, defaultScorer, labelSet, makeScorer, type ScorerName } from './scoring/scorers.js';
 import type { CaseRecord, CaseResult, ModelSpec, Report, RunSettings } from './types.js';
+
+/** Verdicts use two-sided 90 % intervals: a one-sided test at α = 5 % (statistics.md). */
+export const DECISION_LEVEL = 0.9;
 
 export interface RunPlan {
   datasetPath: string;
@@ -32,6 +36,8 @@ export interface RunPlan {
   maxRetries: number;
   timeoutMs: number;
   tolerancePp: number;
+  /** Model every cheaper one is compared with; default: the most accurate. */
+  reference?: string;
   anthropicVersion?: string;
   promptCache: boolean;
   /** Report path; default reports/<run id>.json under cwd. */
@@ -152,16 +158,22 @@ export async function runBench(plan: RunPlan, deps: RunDeps): Promise<RunOutcome
   }
 
   const results: CaseResult[] = [];
-  const summaries = plan.models.map((spec, m) => {
+  const perModel = plan.models.map((spec, m) => {
     const mine = (execution.results[m] ?? []).filter((r): r is CaseResult => r !== undefined);
     for (const r of mine) {
       const c = dataset.cases[r.caseIndex];
       if (r.output !== undefined && c) r.score = score(r.output, c.expected);
     }
     results.push(...mine);
-    return summarize(spec, mine, dataset.cases);
+    return { model: spec.name, results: mine, priced: spec.prices !== null };
   });
-  const recommendation = recommend(summaries, plan.tolerancePp);
+  const summaries = plan.models.map((spec, m) => summarize(spec, perModel[m]?.results ?? [], dataset.cases));
+  const matrix = buildMatrix(dataset.cases.length, perModel);
+  const recommendation = recommend(summaries, matrix, {
+    tolerancePp: plan.tolerancePp,
+    level: DECISION_LEVEL,
+    ...(plan.reference !== undefined && { reference: plan.reference }),
+  });
 
   const systemVaries = prompts.system !== undefined && prompts.system.parts.length > 1;
   const cases: CaseRecord[] = dataset.cases.map((c) => ({
@@ -184,13 +196,14 @@ export async function runBench(plan: RunPlan, deps: RunDeps): Promise<RunOutcome
     maxRetries: plan.maxRetries,
     timeoutMs: plan.timeoutMs,
     tolerancePp: plan.tolerancePp,
+    ...(plan.reference !== undefined && { reference: plan.reference }),
     promptCache: plan.promptCache,
     ...(plan.anthropicVersion !== undefined && { anthropicVersion: plan.anthropicVersion }),
   };
   const finishedAt = deps.date();
   const id = runId(startedAt);
   const report: Report = {
-    schemaVersion: 1,
+    schemaVersion: 2,
     tool: { name: 'tierbench', version: deps.version },
     run: {
       id,

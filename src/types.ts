@@ -185,20 +185,74 @@ export interface ModelSummary {
   categories?: Record<string, { scored: number; correct: number; accuracy: number | null }>;
 }
 
+/** A paired interval for Δ = p_candidate − p_reference. */
+export interface DiffInterval {
+  delta: number;
+  low: number;
+  high: number;
+  level: number;
+  /** `newcombe` (binary), `bootstrap` (graded or repeated scores), `cluster` (cluster-robust). */
+  method: 'newcombe' | 'bootstrap' | 'cluster';
+}
+
+/** A candidate against the reference on the cases both answered. */
+export interface Comparison {
+  model: string;
+  reference: string;
+  /** Cases both answered. */
+  n: number;
+  /** Candidate right and reference wrong, and the reverse (binary scores only). */
+  b: number | null;
+  c: number | null;
+  /** Share of cases where the two scores differ. */
+  discordance: number;
+  delta: number;
+  /** Two-sided, at the decision level (90 %: a one-sided 5 % test). */
+  interval: DiffInterval;
+  /** McNemar's two-sided p, exact below 25 discordant pairs, mid-p above (binary scores only). */
+  p: number | null;
+  pMethod: 'exact' | 'mid-p' | null;
+  /** Variance of the per-case differences. */
+  variance: number;
+}
+
+/**
+ * `within`: the interval's lower bound is above −tolerance; `worse`: its upper bound is below it;
+ * `inconclusive`: it straddles it.
+ */
+export type Verdict = 'within' | 'worse' | 'inconclusive';
+
+export interface Decision extends Comparison {
+  verdict: Verdict;
+  /** False when the fixed sequence had already stopped at a more expensive model. */
+  tested: boolean;
+  /** For `inconclusive`: about how many more cases would settle it; null when more cases would not help. */
+  moreCases: number | null;
+  /** USD per case, and the saving against the reference as a fraction of its cost. */
+  costPerCase: number;
+  saving: number | null;
+  sentence: string;
+}
+
 export interface Recommendation {
-  /** The most accurate model, the yardstick. */
+  /** `--reference`, else the most accurate model. */
   reference: string | null;
   tolerancePp: number;
-  /** Cheapest priced model whose accuracy is within the tolerance of the reference. */
+  /** Level of the two-sided intervals the verdicts use. */
+  level: number;
+  /** The cheapest model that passed the fixed sequence; the reference when none did. */
   recommended: string | null;
   /** USD saved per 1,000 cases against the reference. */
   savingPer1k: number | null;
-  /** The saving as a fraction of the reference's cost. */
   savingFraction: number | null;
   /** A sentence a person can act on. */
   summary: string;
-  /** Warnings that qualify the recommendation (errors, unpriced models, small n). */
+  /** Warnings that qualify it (errors, unpriced models, small n). */
   caveats: string[];
+  /** Every cheaper priced model, in the order tested: most expensive first. */
+  comparisons: Decision[];
+  /** Models that were not candidates, and why. */
+  excluded: Array<{ model: string; reason: string }>;
 }
 
 /** An OpenAI- or Anthropic-compatible server named in the config file (vLLM, Ollama, a gateway). */
@@ -233,6 +287,7 @@ export interface RunSettings {
   maxRetries: number;
   timeoutMs: number;
   tolerancePp: number;
+  reference?: string;
   /** The system prompt was marked for Anthropic prompt caching. */
   promptCache: boolean;
   anthropicVersion?: string;
@@ -254,7 +309,7 @@ export interface CaseRecord {
  * removed or changes meaning.
  */
 export interface Report {
-  schemaVersion: 1;
+  schemaVersion: 2;
   tool: { name: 'tierbench'; version: string };
   run: {
     id: string;

@@ -1,4 +1,5 @@
 // Two models on the same cases: always paired (statistics.md). Pure functions of per-case scores.
+import type { DiffInterval } from '../types.js';
 import { normalQuantile, wilson } from './intervals.js';
 
 /** The 2×2 table of two models' binary scores on the same cases. */
@@ -13,13 +14,6 @@ export interface PairedTable {
   d: number;
 }
 
-export interface DiffInterval {
-  delta: number;
-  low: number;
-  high: number;
-  level: number;
-  method: 'newcombe' | 'bootstrap' | 'cluster';
-}
 
 /**
  * Newcombe's square-and-add (hybrid score) interval for the difference of paired proportions

@@ -28,6 +28,7 @@ export interface RunFlags {
   temperature?: number;
   stream: boolean;
   tolerance: number;
+  reference?: string;
   anthropicVersion?: string;
   promptCache?: boolean;
   allowUnpriced?: boolean;
@@ -63,6 +64,9 @@ export async function buildPlan(file: string, flags: RunFlags, io: Io): Promise<
   const prompt = await textOption(flags.prompt, flags.promptFile, 'prompt', io.cwd);
   const system = await textOption(flags.system, flags.systemFile, 'system', io.cwd);
   const chosen = scorer(flags.scorer);
+  if (flags.reference !== undefined && !models.some((m) => m.name === flags.reference)) {
+    throw new UsageError('E_REFERENCE', `--reference ${flags.reference}: not one of --models`, `use one of ${models.map((m) => m.name).join(', ')}`);
+  }
   return {
     datasetPath: resolve(io.cwd, file),
     load: {
@@ -83,6 +87,7 @@ export async function buildPlan(file: string, flags: RunFlags, io: Io): Promise<
     maxRetries: flags.maxRetries,
     timeoutMs: flags.timeout * 1000,
     tolerancePp: flags.tolerance,
+    ...(flags.reference !== undefined && { reference: flags.reference }),
     ...(flags.anthropicVersion !== undefined && { anthropicVersion: flags.anthropicVersion }),
     promptCache: flags.promptCache === true,
     ...(flags.out !== undefined && { out: resolve(io.cwd, flags.out) }),

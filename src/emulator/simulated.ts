@@ -109,6 +109,13 @@ export function accuracyFor(profile: Profile, entry: KeyEntry): number {
   return profile.categoryAccuracy?.[category] ?? profile.accuracy;
 }
 
+/**
+ * Share of cases whose difficulty is common to every model: real models tend to fail on the same
+ * hard cases, which keeps their disagreement (discordance) in the 5–20 % range seen in practice.
+ * A model's accuracy is unchanged by it.
+ */
+export const SHARED_DIFFICULTY = 0.6;
+
 export function answer(profile: Profile, model: string, key: AnswerKey | undefined, prompt: string, seed: string, attempt: number): Answer {
   const entry = key?.find(prompt);
   const base = `${seed}|${model}|${entry?.needle ?? prompt}`;
@@ -117,7 +124,8 @@ export function answer(profile: Profile, model: string, key: AnswerKey | undefin
   if (entry === undefined) {
     text = 'I do not know.';
   } else {
-    correct = uniform(`${base}|correct`) < accuracyFor(profile, entry);
+    const shared = uniform(`${seed}|${entry.needle}|shared`) < SHARED_DIFFICULTY;
+    correct = uniform(shared ? `${seed}|${entry.needle}|difficulty` : `${base}|correct`) < accuracyFor(profile, entry);
     const label = correct ? entry.expected : key!.wrong(entry, uniform(`${base}|wrong`));
     const verbose = key!.labels.length > 0 && uniform(`${base}|verbose`) < (profile.verbosity ?? 0);
     text = verbose ? `The category is ${label}.` : label;

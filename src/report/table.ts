@@ -41,7 +41,13 @@ export function renderTable(report: Report): string {
     ]);
   }
   const lines = [table.toString(), ''];
-  lines.push(`${chalk.dim('◆')} reference (most accurate)   ${chalk.green('★')} recommended   tolerance ${recommendation.tolerancePp} pp`);
+  lines.push(`${chalk.dim('◆')} reference   ${chalk.green('★')} recommended   tolerance ${recommendation.tolerancePp} pp, paired ${Math.round(recommendation.level * 100)} % intervals, cheaper models tested from the most expensive down`);
+  const mark = { within: chalk.green('✓'), worse: chalk.red('✗'), inconclusive: chalk.yellow('?') } as const;
+  for (const d of recommendation.comparisons) {
+    const p = d.p === null ? '' : chalk.dim(`  (McNemar p ${d.p < 0.001 ? '< 0.001' : d.p.toFixed(3)}, ${Math.round(d.discordance * 100)} % discordant, n ${d.n})`);
+    lines.push(`  ${d.tested ? mark[d.verdict] : chalk.dim('·')} ${d.tested ? d.sentence : chalk.dim(d.sentence)}${p}`);
+  }
+  for (const e of recommendation.excluded) lines.push(chalk.dim(`  · ${e.model}: ${e.reason}`));
   lines.push(chalk.bold(recommendation.summary));
   for (const c of recommendation.caveats) lines.push(chalk.yellow(`  note: ${c}`));
   for (const n of report.notes) lines.push(chalk.yellow(`  note: ${n}`));

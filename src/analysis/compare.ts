@@ -1,0 +1,78 @@
+// One candidate against the reference on the cases both answered: Δ = p_candidate − p_reference
+// with a paired interval, McNemar's p, the discordance, and how many cases would settle it.
+import { casesForNonInferiority } from './samplesize.js';
+import { normalQuantile } from './intervals.js';
+import type { Comparison, DiffInterval } from '../types.js';
+import { clusterInterval, mcnemar, newcombePaired, pairedBootstrap } from './paired.js';
+import { type ModelColumn, type ScoreMatrix, pairedCases } from './matrix.js';
+
+export interface CompareOptions {
+  level: number;
+  /** Restrict to these cases (a category). */
+  keep?: (i: number) => boolean;
+  seed?: number;
+}
+
+export function compare(candidate: ModelColumn, reference: ModelColumn, matrix: ScoreMatrix, options: CompareOptions): Comparison {
+  const idx = pairedCases(candidate, reference, options.keep);
+  const n = idx.length;
+  const diffs = new Float64Array(n);
+  let b = 0;
+  let c = 0;
+  let differ = 0;
+  for (let k = 0; k < n; k++) {
+    const i = idx[k]!;
+    const d = candidate.scores[i]! - reference.scores[i]!;
+    diffs[k] = d;
+    if (d !== 0) differ++;
+    if (d > 0 && matrix.binary) b++;
+    if (d < 0 && matrix.binary) c++;
+  }
+  let mean = 0;
+  for (let k = 0; k < n; k++) mean += diffs[k]!;
+  mean = n === 0 ? 0 : mean / n;
+  let variance = 0;
+  for (let k = 0; k < n; k++) variance += (diffs[k]! - mean) ** 2;
+  variance = n < 2 ? 0 : variance / (n - 1);
+
+  let interval: DiffInterval;
+  if (matrix.clusters) {
+    const ids = Int32Array.from(idx, (i) => matrix.clusters![i]!);
+    interval = matrix.binary ? clusterInterval(diffs, ids, options.level, -1, 1) : pairedBootstrap(diffs, options.level, { clusters: ids, ...(options.seed !== undefined && { seed: options.seed }) });
+  } else if (matrix.binary) {
+    const both = n - b - c;
+    // a and d only matter through the correlation; split the concordant pairs by the reference's score.
+    let a = 0;
+    for (const i of idx) if (reference.scores[i] === 1 && candidate.scores[i] === 1) a++;
+    interval = newcombePaired({ a, b, c, d: both - a }, options.level);
+  } else {
+    interval = pairedBootstrap(diffs, options.level, options.seed !== undefined ? { seed: options.seed } : {});
+  }
+  const test = matrix.binary ? mcnemar(b, c) : null;
+  return {
+    model: candidate.model,
+    reference: reference.model,
+    n,
+    b: matrix.binary ? b : null,
+    c: matrix.binary ? c : null,
+    discordance: n === 0 ? 0 : differ / n,
+    delta: mean,
+    interval,
+    p: test?.p ?? null,
+    pMethod: test?.method ?? null,
+    variance,
+  };
+}
+
+/**
+ * Total cases a non-inferiority comparison like this one would need (80 % power, one-sided
+ * α = (1 − level)/2), assuming the observed Δ is the truth; Infinity when Δ ≤ −margin.
+ */
+export function casesNeeded(c: Comparison, margin: number, level: number): number {
+  const alpha = (1 - level) / 2;
+  if (c.b !== null) return casesForNonInferiority(margin, c.discordance, c.delta, { alpha });
+  const effect = c.delta + margin;
+  if (effect <= 0) return Infinity;
+  const z = normalQuantile(1 - alpha) + normalQuantile(0.8);
+  return Math.ceil((z * z * Math.max(c.variance, 1e-12)) / (effect * effect));
+}
