@@ -12,7 +12,8 @@ import { Progress } from './execute/progress.js';
 import { buildRequest, compileTemplate, render, type PromptPlan } from './prompts/render.js';
 import { createProvider } from './providers/provider.js';
 import { recommend } from './recommend/recommend.js';
-import { writeJson, toJson } from './report/json.js';
+import { routingTable } from './recommend/routing.js';
+import { writeJson, writeText, toJson } from './report/json.js';
 import { renderTable } from './report/table.js';
 import { checkExpected, defaultScorer, labelSet, makeScorer, type ScorerName } from './scoring/scorers.js';
 import type { CaseRecord, CaseResult, ModelSpec, Report, RunSettings } from './types.js';
@@ -40,6 +41,10 @@ export interface RunPlan {
   reference?: string;
   anthropicVersion?: string;
   promptCache: boolean;
+  /** `--by`: group by this column (loaded as the category) and build a routing table. */
+  routingColumn?: string;
+  /** Where to write the routing map as JSON. */
+  routingOut?: string;
   /** Report path; default reports/<run id>.json under cwd. */
   out?: string;
   /** Print the JSON report to stdout instead of the table. */
@@ -175,6 +180,15 @@ export async function runBench(plan: RunPlan, deps: RunDeps): Promise<RunOutcome
     ...(plan.reference !== undefined && { reference: plan.reference }),
   });
 
+  const routing = plan.routingColumn === undefined || recommendation.reference === null ? undefined : routingTable(matrix, dataset.cases.map((c) => c.category), {
+    column: plan.routingColumn,
+    tolerancePp: plan.tolerancePp,
+    level: DECISION_LEVEL,
+    baseline: recommendation.reference,
+    ids: Object.fromEntries(plan.models.map((m) => [m.name, m.id])),
+    ...(plan.reference !== undefined && { reference: plan.reference }),
+  });
+
   const systemVaries = prompts.system !== undefined && prompts.system.parts.length > 1;
   const cases: CaseRecord[] = dataset.cases.map((c) => ({
     id: c.id,
@@ -231,6 +245,7 @@ export async function runBench(plan: RunPlan, deps: RunDeps): Promise<RunOutcome
     })),
     summaries,
     recommendation,
+    ...(routing !== undefined && { routing }),
     notes,
     cases,
     results,
@@ -238,6 +253,7 @@ export async function runBench(plan: RunPlan, deps: RunDeps): Promise<RunOutcome
 
   const reportPath = plan.out ?? join(deps.cwd, 'reports', `${id}.json`);
   await writeJson(reportPath, report);
+  if (routing !== undefined && plan.routingOut !== undefined) await writeText(plan.routingOut, JSON.stringify(routing.map, null, 2) + '\n');
   if (plan.json) deps.stdout.write(toJson(report));
   else deps.stdout.write(renderTable(report));
 

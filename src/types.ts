@@ -336,9 +336,42 @@ export interface Report {
   models: Array<Pick<ModelSpec, 'name' | 'id' | 'api' | 'endpoint' | 'baseURL' | 'apiKeyEnv' | 'prices'>>;
   summaries: ModelSummary[];
   recommendation: Recommendation;
+  /** With `--by COLUMN`: the decision per category. */
+  routing?: RoutingTable;
   /** Things the reader should know: parameters not sent, models stopped early. */
   notes: string[];
   cases: CaseRecord[];
   /** One per case and model that was sent, models in the order of `models`. */
   results: CaseResult[];
+}
+
+/** One category of the routing table: the cheapest model that is good enough there. */
+export interface RouteRow {
+  category: string;
+  n: number;
+  /** Most accurate model in this category (or `--reference`). */
+  reference: string;
+  /** The cheapest model that passed the fixed sequence here; the reference when none did. */
+  chosen: string;
+  /** API id of `chosen`, as in the exported map. */
+  chosenId: string;
+  accuracy: number;
+  costPerCase: number;
+  decisions: Decision[];
+}
+
+export interface RoutingTable {
+  /** The column the cases were grouped by. */
+  column: string;
+  rows: RouteRow[];
+  /** category → model id, loadable as it is by a router. */
+  map: Record<string, string>;
+  /** What routing every category to its chosen model would give, weighted by category size. */
+  blended: { accuracy: number; costPerCase: number };
+  /** Sending everything to the overall reference instead. */
+  baseline: { model: string; accuracy: number; costPerCase: number };
+  /** 1 − blended / baseline cost. */
+  saving: number | null;
+  /** Cases without a value in the column, left out of the table. */
+  unassigned: number;
 }

@@ -1,6 +1,6 @@
 // The real CLI, in a child process, against the emulator over real HTTP, through both real SDKs.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
@@ -166,6 +166,46 @@ describe('prompt caching', () => {
       });
     });
   }
+});
+
+describe('routing by category', () => {
+  it('routes the category where the cheap model is truly within tolerance to it, and the other to the big one', async () => {
+    // 1,200 tickets, half "easy" (haiku 96 %, sonnet 97 %) and half "hard" (haiku 70 %, sonnet 95 %).
+    const labels = ['Billing', 'Technical', 'Account'];
+    const rows = Array.from({ length: 1200 }, (_, i) => `R${i},Customer message number ${i} about their order,${labels[i % 3]},${i % 2 ? 'hard' : 'easy'}`);
+    const file = join(tmp, 'routing.csv');
+    await writeFile(file, `id,input,expected,category\n${rows.join('\n')}\n`);
+    const d = await loadDataset(file);
+    const emulator = new Emulator({
+      key: AnswerKey.fromCases(d.cases, d.inputColumn),
+      profiles: [
+        { ...steady('claude-haiku-4-5', 0.8), ttftMs: 1, categoryAccuracy: { easy: 0.96, hard: 0.7 } },
+        { ...steady('claude-sonnet-4-6', 0.9), ttftMs: 1, categoryAccuracy: { easy: 0.97, hard: 0.95 } },
+      ],
+    });
+    const url = await emulator.listen(0);
+    try {
+      const out = join(tmp, 'routing.json');
+      const map = join(tmp, 'routes.json');
+      const r = await cli(['run', '--models', 'haiku-4.5,sonnet-4.6', '--by', 'category', '--tolerance', '5', '--routing-out', map, '-c', '32', '--quiet', '-o', out, file], envFor(url));
+      assert.equal(r.code, 0, r.stderr);
+      const report = await readReport(out);
+      const routing = report.routing;
+      assert.ok(routing);
+      assert.deepEqual(routing.rows.map((row) => [row.category, row.n, row.reference, row.chosen, row.decisions[0]?.verdict]), [
+        ['easy', 600, 'sonnet-4.6', 'haiku-4.5', 'within'],
+        ['hard', 600, 'sonnet-4.6', 'sonnet-4.6', 'worse'],
+      ]);
+      assert.deepEqual(JSON.parse(await readFile(map, 'utf8')), { easy: 'claude-haiku-4-5', hard: 'claude-sonnet-4-6' });
+      assert.ok(routing.saving !== null && routing.saving > 0.25, `saving ${routing.saving}`);
+      assert.equal(report.recommendation.comparisons[0]?.verdict, 'worse', 'overall, haiku is worse: only routing finds the saving');
+      assert.equal(report.recommendation.recommended, 'sonnet-4.6');
+      assert.match(r.stdout, /By category/);
+      assert.match(r.stdout, /easy\s.*haiku-4\.5/);
+    } finally {
+      await emulator.close();
+    }
+  });
 });
 
 describe('gateways and API versions', () => {

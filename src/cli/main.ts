@@ -44,6 +44,8 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .option('--no-stream', 'do not stream (time to first token is then not measured)')
     .option('--tolerance <pp>', 'how far below the most accurate model, in percentage points, still counts as good enough', percentagePoints, 3)
     .option('--reference <model>', 'the model cheaper ones must be within tolerance of (default: the most accurate)')
+    .option('--by <column>', 'decide per value of this column (e.g. category) and print a routing table: the cheapest adequate model per value')
+    .option('--routing-out <path>', 'with --by: write the routing map {"value": "model-id"} as JSON, for a router to load')
     .option('--prompt-cache', 'mark the system prompt for Anthropic prompt caching, as production would (OpenAI caches long prompts by itself); cache writes and reads are priced at their own rates')
     .option('--anthropic-version <date>', 'pin an older anthropic-version header (e.g. 2023-06-01)')
     .option('--allow-unpriced', 'run models without a known price; their cost is reported as unknown')

@@ -29,6 +29,8 @@ export interface RunFlags {
   stream: boolean;
   tolerance: number;
   reference?: string;
+  by?: string;
+  routingOut?: string;
   anthropicVersion?: string;
   promptCache?: boolean;
   allowUnpriced?: boolean;
@@ -64,6 +66,12 @@ export async function buildPlan(file: string, flags: RunFlags, io: Io): Promise<
   const prompt = await textOption(flags.prompt, flags.promptFile, 'prompt', io.cwd);
   const system = await textOption(flags.system, flags.systemFile, 'system', io.cwd);
   const chosen = scorer(flags.scorer);
+  if (flags.by !== undefined && flags.categoryCol !== undefined && flags.by !== flags.categoryCol) {
+    throw new UsageError('E_FLAGS', `--by ${flags.by} and --category-col ${flags.categoryCol} name different columns`, 'give one of them: --by groups the cases and builds the routing table');
+  }
+  if (flags.routingOut !== undefined && flags.by === undefined) {
+    throw new UsageError('E_FLAGS', '--routing-out needs --by', 'add --by <column>, e.g. --by category');
+  }
   if (flags.reference !== undefined && !models.some((m) => m.name === flags.reference)) {
     throw new UsageError('E_REFERENCE', `--reference ${flags.reference}: not one of --models`, `use one of ${models.map((m) => m.name).join(', ')}`);
   }
@@ -72,7 +80,7 @@ export async function buildPlan(file: string, flags: RunFlags, io: Io): Promise<
     load: {
       ...(flags.inputCol !== undefined && { input: flags.inputCol }),
       ...(flags.expectedCol !== undefined && { expected: flags.expectedCol }),
-      ...(flags.categoryCol !== undefined && { category: flags.categoryCol }),
+      ...((flags.by ?? flags.categoryCol) !== undefined && { category: flags.by ?? flags.categoryCol }),
       ...(flags.limit !== undefined && { limit: flags.limit }),
     },
     ...(prompt !== undefined && { prompt }),
@@ -88,6 +96,8 @@ export async function buildPlan(file: string, flags: RunFlags, io: Io): Promise<
     timeoutMs: flags.timeout * 1000,
     tolerancePp: flags.tolerance,
     ...(flags.reference !== undefined && { reference: flags.reference }),
+    ...(flags.by !== undefined && { routingColumn: flags.by }),
+    ...(flags.routingOut !== undefined && { routingOut: resolve(io.cwd, flags.routingOut) }),
     ...(flags.anthropicVersion !== undefined && { anthropicVersion: flags.anthropicVersion }),
     promptCache: flags.promptCache === true,
     ...(flags.out !== undefined && { out: resolve(io.cwd, flags.out) }),

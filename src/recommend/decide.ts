@@ -3,6 +3,7 @@
 // first that is not within tolerance; the cheapest that passed is recommended. Pure.
 import { casesNeeded, compare } from '../analysis/compare.js';
 import type { ScoreMatrix } from '../analysis/matrix.js';
+import { ppDelta, ppInterval } from '../format.js';
 import type { Decision, Verdict } from '../types.js';
 
 export interface Contender {
@@ -29,9 +30,6 @@ export interface DecisionSet {
   recommended: string | null;
 }
 
-const minus = (x: number): string => (x < 0 ? `−${Math.abs(x).toFixed(1)}` : `+${x.toFixed(1)}`);
-export const ppDelta = (x: number): string => `${minus(x * 100)} pp`;
-export const ppInterval = (low: number, high: number, level: number): string => `${Math.round(level * 100)} % CI ${minus(low * 100)} to ${minus(high * 100)}`;
 
 export function verdictOf(low: number, high: number, margin: number): Verdict {
   if (low > -margin) return 'within';

@@ -2,6 +2,7 @@
 import type { ScoreMatrix } from '../analysis/matrix.js';
 import type { ModelSummary, Recommendation } from '../types.js';
 import { decide } from './decide.js';
+import { pct } from '../format.js';
 
 export interface RecommendOptions {
   tolerancePp: number;
@@ -10,7 +11,6 @@ export interface RecommendOptions {
   level: number;
 }
 
-const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
 export function recommend(summaries: readonly ModelSummary[], matrix: ScoreMatrix, options: RecommendOptions): Recommendation {
   const caveats: string[] = [];

@@ -6,7 +6,11 @@ export function toJson(report: Report): string {
   return JSON.stringify(report, null, 2) + '\n';
 }
 
-export async function writeJson(path: string, report: Report): Promise<void> {
+export async function writeText(path: string, text: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, toJson(report));
+  await writeFile(path, text);
+}
+
+export function writeJson(path: string, report: Report): Promise<void> {
+  return writeText(path, toJson(report));
 }

@@ -1,17 +1,11 @@
 // The terminal view: one row per model, then the recommendation in words.
 import chalk from 'chalk';
 import Table from 'cli-table3';
-import type { Report } from '../types.js';
+import { money, pct, ppDelta } from '../format.js';
+import type { Report, RoutingTable } from '../types.js';
 
-const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 const ms = (x: number | undefined): string => (x === undefined ? '—' : x >= 10_000 ? `${(x / 1000).toFixed(1)}s` : `${Math.round(x)}`);
 
-export function money(x: number | null | undefined): string {
-  if (x === null || x === undefined) return '—';
-  if (x === 0) return '$0';
-  if (x < 0.01) return `$${x.toPrecision(2)}`;
-  return `$${x.toFixed(2)}`;
-}
 
 export function renderTable(report: Report): string {
   const { summaries, recommendation } = report;
@@ -49,7 +43,31 @@ export function renderTable(report: Report): string {
   }
   for (const e of recommendation.excluded) lines.push(chalk.dim(`  · ${e.model}: ${e.reason}`));
   lines.push(chalk.bold(recommendation.summary));
+  if (report.routing) lines.push('', renderRouting(report.routing));
   for (const c of recommendation.caveats) lines.push(chalk.yellow(`  note: ${c}`));
   for (const n of report.notes) lines.push(chalk.yellow(`  note: ${n}`));
   return lines.join('\n') + '\n';
+}
+
+function renderRouting(routing: RoutingTable): string {
+  const table = new Table({
+    head: [`By ${routing.column}`, 'n', 'Best', 'Route to', 'Accuracy', '$/1k cases', 'Why'],
+    style: { head: chalk.level > 0 ? ['cyan'] : [], border: chalk.level > 0 ? ['grey'] : [] },
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+    colAligns: ['left', 'right', 'left', 'left', 'right', 'right', 'left'],
+  });
+  for (const r of routing.rows) {
+    const passed = r.decisions.find((d) => d.model === r.chosen);
+    const blocker = r.decisions.find((d) => d.tested && d.verdict !== 'within');
+    const why = passed ? `within tolerance (Δ ${ppDelta(passed.delta)})`
+      : blocker ? `${blocker.model} ${blocker.verdict}${blocker.verdict === 'inconclusive' && blocker.moreCases !== null ? ` (~${blocker.moreCases.toLocaleString('en-US')} more cases)` : ''}`
+        : 'cheapest measured';
+    table.push([r.category, String(r.n), r.reference, r.chosen === r.reference ? r.chosen : chalk.green(r.chosen), pct(r.accuracy), money(r.costPerCase * 1000), why]);
+  }
+  const b = routing.blended;
+  const lines = [table.toString()];
+  lines.push(`Routing by ${routing.column}: ${pct(b.accuracy)} at ${money(b.costPerCase * 1000)} per 1,000 cases, against ${pct(routing.baseline.accuracy)} at ${money(routing.baseline.costPerCase * 1000)} with everything on ${routing.baseline.model}` +
+    (routing.saving !== null ? ` (${Math.round(routing.saving * 100)} % ${routing.saving >= 0 ? 'less' : 'more'}).` : '.'));
+  if (routing.unassigned > 0) lines.push(chalk.yellow(`  note: ${routing.unassigned} cases have no ${routing.column} and are not in the table`));
+  return lines.join('\n');
 }

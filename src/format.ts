@@ -1,0 +1,18 @@
+// Number formats shared by the sentences stages write and the views that print them.
+
+const signed = (x: number): string => (x < 0 ? `−${Math.abs(x).toFixed(1)}` : `+${x.toFixed(1)}`);
+
+/** −0.012 → "−1.2 pp" (a true minus sign, and a plus sign for gains). */
+export const ppDelta = (x: number): string => `${signed(x * 100)} pp`;
+
+/** "90 % CI −2.6 to +0.2" */
+export const ppInterval = (low: number, high: number, level: number): string => `${Math.round(level * 100)} % CI ${signed(low * 100)} to ${signed(high * 100)}`;
+
+export const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+
+export function money(x: number | null | undefined): string {
+  if (x === null || x === undefined || Number.isNaN(x)) return '—';
+  if (x === 0) return '$0';
+  if (Math.abs(x) < 0.01) return `$${x.toPrecision(2)}`;
+  return `$${x.toFixed(2)}`;
+}
