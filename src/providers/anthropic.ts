@@ -46,15 +46,16 @@ export class AnthropicProvider implements Provider {
       ...(request.temperature !== undefined && this.sendTemperature && { temperature: request.temperature }),
     };
     const secrets = [this.options.apiKey];
-    return trackAttempts(async (attempts) => {
+    const { attempts, fetchOptions } = trackAttempts();
+    return (async (): Promise<Outcome> => {
       try {
         if (!this.options.stream) {
-          const message = await this.client.messages.create({ ...params, stream: false }, { signal: signal ?? null });
+          const message = await this.client.messages.create({ ...params, stream: false }, { signal: signal ?? null, fetchOptions });
           const latencyMs = performance.now() - attempts.start;
           const text = message.content.map((b) => (b.type === 'text' ? b.text : '')).join('');
           return { ok: true, text, usage: usage(message.usage), latencyMs, ttftMs: null, retries: attempts.count - 1, stopReason: message.stop_reason ?? null };
         }
-        const stream = await this.client.messages.create({ ...params, stream: true }, { signal: signal ?? null });
+        const stream = await this.client.messages.create({ ...params, stream: true }, { signal: signal ?? null, fetchOptions });
         let text = '';
         let ttftMs: number | null = null;
         let tokens: Usage = { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 };
@@ -74,7 +75,7 @@ export class AnthropicProvider implements Provider {
       } catch (err) {
         return classify(err, Math.max(0, attempts.count - 1), secrets);
       }
-    });
+    })();
   }
 }
 

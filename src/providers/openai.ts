@@ -47,17 +47,18 @@ export class OpenAIProvider implements Provider {
       ...(request.temperature !== undefined && this.sendTemperature && { temperature: request.temperature }),
     };
     const secrets = [this.options.apiKey];
-    return trackAttempts(async (attempts) => {
+    const { attempts, fetchOptions } = trackAttempts();
+    return (async (): Promise<Outcome> => {
       try {
         if (!this.options.stream) {
-          const completion = await this.client.chat.completions.create({ ...params, stream: false }, { signal: signal ?? null });
+          const completion = await this.client.chat.completions.create({ ...params, stream: false }, { signal: signal ?? null, fetchOptions });
           const latencyMs = performance.now() - attempts.start;
           const choice = completion.choices[0];
           return { ok: true, text: choice?.message.content ?? '', usage: usage(completion.usage), latencyMs, ttftMs: null, retries: attempts.count - 1, stopReason: choice?.finish_reason ?? null };
         }
         const stream = await this.client.chat.completions.create(
           { ...params, stream: true, stream_options: { include_usage: true } },
-          { signal: signal ?? null },
+          { signal: signal ?? null, fetchOptions },
         );
         let text = '';
         let ttftMs: number | null = null;
@@ -78,7 +79,7 @@ export class OpenAIProvider implements Provider {
       } catch (err) {
         return classify(err, Math.max(0, attempts.count - 1), secrets);
       }
-    });
+    })();
   }
 }
 
