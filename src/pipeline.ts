@@ -16,7 +16,7 @@ import { routingTable } from './recommend/routing.js';
 import { writeJson, writeText, toJson } from './report/json.js';
 import { renderTable } from './report/table.js';
 import { checkExpected, defaultScorer, labelSet, makeScorer, type ScorerName } from './scoring/scorers.js';
-import type { CaseRecord, CaseResult, ModelSpec, Report, RunSettings } from './types.js';
+import type { Case, CaseRecord, CaseResult, ModelSpec, Report, RunSettings } from './types.js';
 
 /** Verdicts use two-sided 90 % intervals: a one-sided test at α = 5 % (statistics.md). */
 export const DECISION_LEVEL = 0.9;
@@ -36,6 +36,8 @@ export interface RunPlan {
   modelConcurrency?: number;
   maxRetries: number;
   timeoutMs: number;
+  /** Samples per case and model, averaged within the case (for nondeterministic models). */
+  repeats: number;
   tolerancePp: number;
   /** Model every cheaper one is compared with; default: the most accurate. */
   reference?: string;
@@ -106,6 +108,19 @@ function apiKeys(models: readonly ModelSpec[], env: RunDeps['env']): Map<string,
   return keys;
 }
 
+/** Cluster values → small integers, one per case; undefined when the data has no cluster column. */
+function clusterIds(cases: readonly Case[]): Int32Array | undefined {
+  if (!cases.some((c) => c.cluster !== undefined)) return undefined;
+  const ids = new Map<string, number>();
+  // A case without a cluster value is its own cluster.
+  return Int32Array.from(cases, (c) => {
+    const key = c.cluster ?? `\u0000${c.index}`;
+    let id = ids.get(key);
+    if (id === undefined) ids.set(key, (id = ids.size));
+    return id;
+  });
+}
+
 export async function runBench(plan: RunPlan, deps: RunDeps): Promise<RunOutcome> {
   const startedAt = deps.date();
   const started = deps.now();
@@ -133,13 +148,13 @@ export async function runBench(plan: RunPlan, deps: RunDeps): Promise<RunOutcome
   })));
   const targets: Target[] = plan.models.map((spec, m) => {
     const prices = spec.prices;
-    return { spec, provider: providers[m]!, cost: (u) => (prices === null ? null : costOf(u, prices)) };
+    return { spec, provider: providers[m]!, samples: plan.repeats, cost: (u) => (prices === null ? null : costOf(u, prices)) };
   });
 
   const progress = new Progress({
     mode: plan.quiet ? 'off' : deps.stderr.isTTY ? 'live' : 'plain',
     models: plan.models.map((m) => m.name),
-    total: dataset.cases.length,
+    total: dataset.cases.length * plan.repeats,
     out: deps.stderr,
     now: deps.now,
   });
@@ -172,8 +187,9 @@ export async function runBench(plan: RunPlan, deps: RunDeps): Promise<RunOutcome
     results.push(...mine);
     return { model: spec.name, results: mine, priced: spec.prices !== null };
   });
-  const summaries = plan.models.map((spec, m) => summarize(spec, perModel[m]?.results ?? [], dataset.cases));
-  const matrix = buildMatrix(dataset.cases.length, perModel);
+  const clusters = clusterIds(dataset.cases);
+  const summaries = plan.models.map((spec, m) => summarize(spec, perModel[m]?.results ?? [], dataset.cases, clusters));
+  const matrix = buildMatrix(dataset.cases.length, perModel, clusters);
   const recommendation = recommend(summaries, matrix, {
     tolerancePp: plan.tolerancePp,
     level: DECISION_LEVEL,
@@ -209,6 +225,7 @@ export async function runBench(plan: RunPlan, deps: RunDeps): Promise<RunOutcome
     ...(plan.modelConcurrency !== undefined && { modelConcurrency: plan.modelConcurrency }),
     maxRetries: plan.maxRetries,
     timeoutMs: plan.timeoutMs,
+    repeats: plan.repeats,
     tolerancePp: plan.tolerancePp,
     ...(plan.reference !== undefined && { reference: plan.reference }),
     promptCache: plan.promptCache,
@@ -234,6 +251,7 @@ export async function runBench(plan: RunPlan, deps: RunDeps): Promise<RunOutcome
       inputColumn: dataset.inputColumn,
       expectedColumn: dataset.expectedColumn,
       ...(dataset.categoryColumn !== undefined && { categoryColumn: dataset.categoryColumn }),
+      ...(dataset.clusterColumn !== undefined && { clusterColumn: dataset.clusterColumn }),
       ...(scorerName === 'label' && { labels: labelSet(dataset.cases) }),
     },
     settings,

@@ -15,6 +15,8 @@ export interface Case {
   expected: string;
   /** Optional grouping (the `category` column), used for per-category breakdowns. */
   category?: string;
+  /** Optional source id (the `cluster` column): cases from one source are not independent. */
+  cluster?: string;
 }
 
 /** What the loader learnt about the file besides the cases. */
@@ -26,6 +28,7 @@ export interface Dataset {
   expectedColumn: string;
   categoryColumn?: string;
   idColumn?: string;
+  clusterColumn?: string;
 }
 
 /** The two wire formats tierbench speaks. OpenAI-compatible gateways use `openai`. */
@@ -128,6 +131,8 @@ export type Outcome = Completion | Failure;
 /** One case answered (or not) by one model. */
 export interface CaseResult {
   caseIndex: number;
+  /** 0-based sample of the case (with --repeats). */
+  sample: number;
   model: string;
   /** The model's raw answer; absent when the call failed. */
   output?: string;
@@ -145,8 +150,8 @@ export interface CaseResult {
 export interface Interval {
   low: number;
   high: number;
-  /** `wilson` for binary scores, `t` for graded ones. */
-  method: 'wilson' | 't';
+  /** `wilson` for binary scores, `t` for graded or repeated ones, `cluster` with a cluster column. */
+  method: 'wilson' | 't' | 'cluster';
   level: number;
 }
 
@@ -162,13 +167,13 @@ export interface ModelSummary {
   model: string;
   id: string;
   endpoint: string;
-  /** Cases sent to the model. */
+  /** Calls made (cases × samples). */
   n: number;
-  /** Cases that got an answer (n minus failures); accuracy is over these. */
+  /** Cases with at least one answer; accuracy is over these. */
   scored: number;
-  /** Cases with score 1. */
+  /** Answers with score 1 (over all samples). */
   correct: number;
-  /** Mean score over the scored cases; null when none was scored. */
+  /** Mean over the scored cases of each case's mean score (over its samples); null when none was scored. */
   accuracy: number | null;
   interval: Interval | null;
   errors: { total: number; byKind: Partial<Record<ErrorKind, number>> };
@@ -179,7 +184,7 @@ export interface ModelSummary {
   /** Median over calls of output tokens per second after the first token (over the whole call when not streaming). */
   outputTokensPerSec: number | null;
   tokens: Usage;
-  /** null when the model is unpriced. */
+  /** null when the model is unpriced. per1kCases counts every sample of a case toward its cost. */
   cost: { total: number; per1kCases: number; perCorrect: number | null } | null;
   /** Per-category accuracy, when the dataset has a category column. */
   categories?: Record<string, { scored: number; correct: number; accuracy: number | null }>;
@@ -286,6 +291,8 @@ export interface RunSettings {
   modelConcurrency?: number;
   maxRetries: number;
   timeoutMs: number;
+  /** Samples per case and model (`--repeats`). */
+  repeats: number;
   tolerancePp: number;
   reference?: string;
   /** The system prompt was marked for Anthropic prompt caching. */
@@ -328,6 +335,7 @@ export interface Report {
     inputColumn: string;
     expectedColumn: string;
     categoryColumn?: string;
+    clusterColumn?: string;
     /** The label set, when the scorer is `label`. */
     labels?: string[];
   };

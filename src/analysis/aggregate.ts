@@ -1,10 +1,16 @@
 // Per-case results → one ModelSummary per model. Pure.
-import type { Case, CaseResult, ErrorKind, ModelSpec, ModelSummary, Usage } from '../types.js';
-import { tInterval, wilson } from './intervals.js';
+import type { Case, CaseResult, ErrorKind, Interval, ModelSpec, ModelSummary, Usage } from '../types.js';
+import { normalQuantile, tInterval, wilson } from './intervals.js';
+import { clusterRobustSE } from './paired.js';
 import { median, quantileSorted, sortedCopy } from './percentiles.js';
 
-export function summarize(spec: ModelSpec, results: readonly CaseResult[], cases: readonly Case[]): ModelSummary {
-  const scores: number[] = [];
+/**
+ * Accuracy and its interval are over cases: with several samples per case the case's mean comes
+ * first (statistics.md), and with a cluster column the interval is cluster-robust.
+ */
+export function summarize(spec: ModelSpec, results: readonly CaseResult[], cases: readonly Case[], clusters?: Int32Array): ModelSummary {
+  const caseSum = new Float64Array(cases.length);
+  const caseCount = new Uint32Array(cases.length);
   const latencies: number[] = [];
   const ttfts: number[] = [];
   const speeds: number[] = [];
@@ -30,15 +36,9 @@ export function summarize(spec: ModelSpec, results: readonly CaseResult[], cases
       if (r.error) byKind[r.error.kind] = (byKind[r.error.kind] ?? 0) + 1;
       continue;
     }
-    scores.push(r.score);
+    caseSum[r.caseIndex]! += r.score;
+    caseCount[r.caseIndex]! += 1;
     if (r.score === 1) correct++;
-    const category = cases[r.caseIndex]?.category;
-    if (category !== undefined) {
-      const c = (categories[category] ??= { scored: 0, correct: 0, sum: 0 });
-      c.scored++;
-      c.sum += r.score;
-      if (r.score === 1) c.correct++;
-    }
     if (r.latencyMs !== null) {
       latencies.push(r.latencyMs);
       // Throughput after the first token when streaming (the usual definition), else over the call.
@@ -49,9 +49,25 @@ export function summarize(spec: ModelSpec, results: readonly CaseResult[], cases
     if (r.ttftMs !== null) ttfts.push(r.ttftMs);
   }
 
+  const scores: number[] = [];
+  const scoredIndex: number[] = [];
+  for (let i = 0; i < cases.length; i++) {
+    if (caseCount[i] === 0) continue;
+    const mean = caseSum[i]! / caseCount[i]!;
+    scores.push(mean);
+    scoredIndex.push(i);
+    const category = cases[i]?.category;
+    if (category !== undefined) {
+      const c = (categories[category] ??= { scored: 0, correct: 0, sum: 0 });
+      c.scored++;
+      c.sum += mean;
+      if (mean === 1) c.correct++;
+    }
+  }
   const scored = scores.length;
   const binary = scores.every((s) => s === 0 || s === 1);
   const sum = scores.reduce((s, v) => s + v, 0);
+  const allRight = scores.filter((s) => s === 1).length;
   const lat = sortedCopy(latencies);
   const ttft = sortedCopy(ttfts);
   const summary: ModelSummary = {
@@ -62,7 +78,7 @@ export function summarize(spec: ModelSpec, results: readonly CaseResult[], cases
     scored,
     correct,
     accuracy: scored === 0 ? null : sum / scored,
-    interval: scored === 0 ? null : binary ? wilson(correct, scored) : tInterval(scores),
+    interval: scored === 0 ? null : clusters ? clusterAccuracy(scores, scoredIndex, clusters) : binary ? wilson(allRight, scored) : tInterval(scores),
     errors: { total: errors, byKind },
     retries,
     latencyMs: lat.length === 0 ? null : { p50: quantileSorted(lat, 0.5), p90: quantileSorted(lat, 0.9), p95: quantileSorted(lat, 0.95), p99: quantileSorted(lat, 0.99) },
@@ -85,4 +101,11 @@ export function summarize(spec: ModelSpec, results: readonly CaseResult[], cases
     );
   }
   return summary;
+}
+
+function clusterAccuracy(scores: readonly number[], index: readonly number[], clusters: Int32Array): Interval {
+  const mean = scores.reduce((s, v) => s + v, 0) / scores.length;
+  const se = clusterRobustSE(scores, index.map((i) => clusters[i] ?? i));
+  const half = Number.isFinite(se) ? normalQuantile(0.975) * se : 1;
+  return { low: Math.max(0, mean - half), high: Math.min(1, mean + half), method: 'cluster', level: 0.95 };
 }

@@ -96,9 +96,9 @@ describe('cost arithmetic', () => {
 describe('summarize', () => {
   const spec: ModelSpec = { name: 'm', id: 'm-1', api: 'openai', endpoint: 'openai', prices: { input: 1, output: 2, cacheWrite: 1, cacheRead: 0.5, source: 't' } };
   const usage = { input: 10, output: 5, cacheWrite: 0, cacheRead: 2 };
-  const ok = (caseIndex: number, score: number, latencyMs: number): CaseResult => ({ caseIndex, model: 'm', output: 'x', score, latencyMs, ttftMs: latencyMs / 2, usage, cost: 0.001, retries: 1 });
+  const ok = (caseIndex: number, score: number, latencyMs: number): CaseResult => ({ caseIndex, sample: 0, model: 'm', output: 'x', score, latencyMs, ttftMs: latencyMs / 2, usage, cost: 0.001, retries: 1 });
   const cases = [0, 1, 2, 3].map((i) => ({ index: i, id: String(i), line: i + 2, vars: {}, expected: 'a', category: i < 2 ? 'A' : 'B' }));
-  const results: CaseResult[] = [ok(0, 1, 100), ok(1, 0, 200), ok(2, 1, 300), { caseIndex: 3, model: 'm', score: null, latencyMs: null, ttftMs: null, usage: null, cost: null, retries: 2, error: { kind: 'rate_limit', status: 429, message: 'slow down' } }];
+  const results: CaseResult[] = [ok(0, 1, 100), ok(1, 0, 200), ok(2, 1, 300), { caseIndex: 3, sample: 0, model: 'm', score: null, latencyMs: null, ttftMs: null, usage: null, cost: null, retries: 2, error: { kind: 'rate_limit', status: 429, message: 'slow down' } }];
   const s = summarize(spec, results, cases);
   it('counts answers, failures and retries', () => {
     assert.equal(s.n, 4);
@@ -127,5 +127,30 @@ describe('summarize', () => {
     assert.equal(g.interval?.method, 't');
     close(g.accuracy ?? -1, 0.5833333, 1e-6);
     assert.equal(g.cost, null);
+  });
+});
+
+describe('summarize: repeats and clusters', () => {
+  const spec: ModelSpec = { name: 'm', id: 'm', api: 'openai', endpoint: 'openai', prices: null };
+  const cases = [0, 1, 2, 3].map((i) => ({ index: i, id: String(i), line: i + 2, vars: {}, expected: 'a' }));
+  const r = (caseIndex: number, sample: number, score: number): CaseResult => ({ caseIndex, sample, model: 'm', output: 'x', score, latencyMs: 1, ttftMs: null, usage: null, cost: null, retries: 0 });
+  it('averages the samples of a case before anything else', () => {
+    // case means: 1, 0.5, 0, 1 → accuracy 0.625 over 4 cases, from 8 answers
+    const s = summarize(spec, [r(0, 0, 1), r(0, 1, 1), r(1, 0, 1), r(1, 1, 0), r(2, 0, 0), r(2, 1, 0), r(3, 0, 1), r(3, 1, 1)], cases);
+    assert.deepEqual([s.n, s.scored, s.correct, s.accuracy], [8, 4, 5, 0.625]);
+    assert.equal(s.interval?.method, 't');
+  });
+  it('agreeing samples keep the Wilson interval over cases, not over answers', () => {
+    const s = summarize(spec, [r(0, 0, 1), r(0, 1, 1), r(1, 0, 0), r(1, 1, 0)], cases.slice(0, 2));
+    assert.deepEqual(s.interval, wilson(1, 2));
+  });
+  it('a cluster column makes the interval cluster-robust, and wider than Wilson when clusters agree inside', () => {
+    const many = Array.from({ length: 100 }, (_, i) => ({ index: i, id: String(i), line: i + 2, vars: {}, expected: 'a' }));
+    const results = many.map((c) => r(c.index, 0, Math.floor(c.index / 10) % 2));
+    const clusters = Int32Array.from(many, (c) => Math.floor(c.index / 10));
+    const s = summarize(spec, results, many, clusters);
+    assert.equal(s.interval?.method, 'cluster');
+    const w = wilson(50, 100);
+    assert.ok((s.interval?.high ?? 0) - (s.interval?.low ?? 0) > 2 * (w.high - w.low));
   });
 });

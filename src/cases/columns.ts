@@ -6,18 +6,22 @@ const INPUT_NAMES = ['input', 'prompt', 'question', 'query', 'text', 'ticket', '
 const EXPECTED_NAMES = ['expected', 'expectedanswer', 'expectedoutput', 'label', 'answer', 'target', 'gold', 'reference', 'groundtruth', 'truth', 'output', 'category', 'class', 'intent'];
 const CATEGORY_NAMES = ['category', 'topic', 'group', 'segment', 'type', 'domain', 'task'];
 const ID_NAMES = ['id', 'caseid', 'uid', 'key'];
+const CLUSTER_NAMES = ['cluster', 'clusterid', 'source', 'sourceid', 'passage', 'passageid', 'conversation', 'conversationid', 'thread', 'threadid', 'document', 'documentid'];
 
 export interface ColumnChoice {
   input: string;
   expected: string;
   category?: string;
   id?: string;
+  /** Cases sharing a value came from one source (passage, conversation): their errors correlate. */
+  cluster?: string;
 }
 
 export interface ColumnOverrides {
   input?: string;
   expected?: string;
   category?: string;
+  cluster?: string;
 }
 
 const norm = (name: string): string => name.toLowerCase().replace(/[\s_-]+/g, '');
@@ -62,5 +66,9 @@ export function chooseColumns(columns: readonly string[], overrides: ColumnOverr
     : find(columns, CATEGORY_NAMES, taken);
   if (category !== undefined) taken.add(category);
   const id = find(columns, ID_NAMES, taken);
-  return { input, expected, ...(category !== undefined && { category }), ...(id !== undefined && { id }) };
+  if (id !== undefined) taken.add(id);
+  const cluster = overrides.cluster !== undefined
+    ? named(columns, overrides.cluster, '--cluster-col', where)
+    : find(columns, CLUSTER_NAMES, taken);
+  return { input, expected, ...(category !== undefined && { category }), ...(id !== undefined && { id }), ...(cluster !== undefined && { cluster }) };
 }

@@ -64,6 +64,7 @@ export async function loadDataset(path: string, options: LoadOptions = {}): Prom
     const index = cases.length;
     const category = choice.category === undefined ? undefined : row.values[choice.category];
     const id = choice.id === undefined ? undefined : row.values[choice.id];
+    const cluster = choice.cluster === undefined ? undefined : row.values[choice.cluster];
     cases.push({
       index,
       id: id !== undefined && id !== '' ? id : String(index + 1),
@@ -71,6 +72,7 @@ export async function loadDataset(path: string, options: LoadOptions = {}): Prom
       vars: row.values,
       expected: expected.trim(),
       ...(category !== undefined && category !== '' && { category }),
+      ...(cluster !== undefined && cluster !== '' && { cluster }),
     });
     if (options.limit !== undefined && cases.length >= options.limit) break;
   }
@@ -85,5 +87,6 @@ export async function loadDataset(path: string, options: LoadOptions = {}): Prom
     expectedColumn: choice.expected,
     ...(choice.category !== undefined && { categoryColumn: choice.category }),
     ...(choice.id !== undefined && { idColumn: choice.id }),
+    ...(choice.cluster !== undefined && { clusterColumn: choice.cluster }),
   };
 }

@@ -45,6 +45,7 @@ export async function demoCommand(flags: DemoFlags, io: Io, version: string): Pr
       concurrency: flags.concurrency,
       maxRetries: 2,
       timeoutMs: 30_000,
+      repeats: 1,
       tolerancePp: 3,
       promptCache: false,
       ...(flags.out !== undefined && { out: flags.out }),

@@ -168,6 +168,26 @@ describe('prompt caching', () => {
   }
 });
 
+describe('repeats', () => {
+  it('--repeats 3 sends each case three times and averages within the case', async () => {
+    await withEmulator([{ ...steady('claude-haiku-5-5', 0.8), ttftMs: 1, consistency: 0.4 }], async (url, emulator) => {
+      const out = join(tmp, 'repeats.json');
+      const r = await cli(['run', '--models', 'haiku', '--repeats', '3', '--limit', '60', '--quiet', '-o', out, TICKETS], envFor(url));
+      assert.equal(r.code, 0, r.stderr);
+      const report = await readReport(out);
+      const s = report.summaries[0];
+      assert.ok(s);
+      assert.deepEqual([s.n, s.scored, report.results.length, report.settings.repeats], [180, 60, 180, 3]);
+      assert.equal(emulator.stats('claude-haiku-5-5').requests, 180);
+      assert.equal(s.interval?.method, 't', 'disagreeing samples make graded case means');
+      const perCase = new Map<number, number[]>();
+      for (const x of report.results) perCase.set(x.caseIndex, [...(perCase.get(x.caseIndex) ?? []), x.score ?? NaN]);
+      const mean = [...perCase.values()].reduce((acc, v) => acc + v.reduce((a, b) => a + b, 0) / v.length, 0) / perCase.size;
+      assert.ok(Math.abs((s.accuracy ?? 0) - mean) < 1e-12);
+    });
+  });
+});
+
 describe('routing by category', () => {
   it('routes the category where the cheap model is truly within tolerance to it, and the other to the big one', async () => {
     // 1,200 tickets, half "easy" (haiku 96 %, sonnet 97 %) and half "hard" (haiku 70 %, sonnet 95 %).

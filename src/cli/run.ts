@@ -18,12 +18,14 @@ export interface RunFlags {
   inputCol?: string;
   expectedCol?: string;
   categoryCol?: string;
+  clusterCol?: string;
   scorer?: string;
   limit?: number;
   concurrency: number;
   modelConcurrency?: number;
   maxRetries: number;
   timeout: number;
+  repeats: number;
   maxTokens: number;
   temperature?: number;
   stream: boolean;
@@ -81,6 +83,7 @@ export async function buildPlan(file: string, flags: RunFlags, io: Io): Promise<
       ...(flags.inputCol !== undefined && { input: flags.inputCol }),
       ...(flags.expectedCol !== undefined && { expected: flags.expectedCol }),
       ...((flags.by ?? flags.categoryCol) !== undefined && { category: flags.by ?? flags.categoryCol }),
+      ...(flags.clusterCol !== undefined && { cluster: flags.clusterCol }),
       ...(flags.limit !== undefined && { limit: flags.limit }),
     },
     ...(prompt !== undefined && { prompt }),
@@ -94,6 +97,7 @@ export async function buildPlan(file: string, flags: RunFlags, io: Io): Promise<
     ...(flags.modelConcurrency !== undefined && { modelConcurrency: flags.modelConcurrency }),
     maxRetries: flags.maxRetries,
     timeoutMs: flags.timeout * 1000,
+    repeats: flags.repeats,
     tolerancePp: flags.tolerance,
     ...(flags.reference !== undefined && { reference: flags.reference }),
     ...(flags.by !== undefined && { routingColumn: flags.by }),

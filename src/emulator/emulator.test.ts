@@ -27,6 +27,21 @@ describe('simulated models', () => {
     assert.ok(Math.abs(even / 1000 - 0.8) < 0.04, `even ${even}`);
     assert.ok(Math.abs(odd / 1000 - 0.6) < 0.046, `odd ${odd}`);
   });
+  it('later samples repeat the first with the profile consistency, and keep its accuracy', () => {
+    let agree = 0;
+    let right = 0;
+    const wobbly = { ...profile, categoryAccuracy: {}, consistency: 0.5 };
+    for (let i = 0; i < 2000; i++) {
+      const first = answer(wobbly, 'm', key, `ticket number ${i}`, 's', 0, 0);
+      const second = answer(wobbly, 'm', key, `ticket number ${i}`, 's', 0, 1);
+      if (first.text === second.text) agree++;
+      if (second.correct) right++;
+      assert.equal(answer({ ...wobbly, consistency: 1 }, 'm', key, `ticket number ${i}`, 's', 0, 1).text, first.text);
+    }
+    // P(agree) = 0.5 + 0.5 · P(two independent draws agree) ≈ 0.5 + 0.5 · (0.8² + 0.2²/3) ≈ 0.83
+    assert.ok(agree > 1560 && agree < 1760, `agree ${agree}`);
+    assert.ok(Math.abs(right / 2000 - 0.8) < 0.03, `right ${right}`);
+  });
   it('find the case by the whole prompt, a line of it, or the input inside a template', () => {
     assert.equal(key.find('ticket number 12')?.needle, 'ticket number 12');
     assert.equal(key.find('Route this:\nticket number 12\nThanks')?.needle, 'ticket number 12');

@@ -65,6 +65,8 @@ export class Emulator {
   private readonly cache = new Set<string>();
   private readonly windows = new Map<string, { start: number; count: number }>();
   private readonly modelStats = new Map<string, ModelStats>();
+  /** Answers given so far per model and prompt: the sample index of the next one. */
+  private readonly sightings = new Map<string, number>();
   readonly seed: string;
   readonly minCacheTokens: number;
 
@@ -153,7 +155,10 @@ export class Emulator {
     const fault = faultFor(profile, input.model, prompt, this.seed, input.attempt);
     if (fault) return { kind: 'fault', fault, headers };
 
-    const a = answer(profile, input.model, this.options.key, prompt, this.seed, input.attempt);
+    const seen = `${input.model}\u0000${prompt}`;
+    const sample = this.sightings.get(seen) ?? 0;
+    this.sightings.set(seen, sample + 1);
+    const a = answer(profile, input.model, this.options.key, prompt, this.seed, input.attempt, sample);
     let text = a.text;
     let outputTokens = countTokens(text);
     let truncated = false;

@@ -24,6 +24,11 @@ export interface Profile {
   ttftSpread?: number;
   /** Output speed; 0 means instant. */
   tokensPerSec: number;
+  /**
+   * Probability that a later sample of the same case repeats the first one's outcome; otherwise
+   * it is drawn afresh. 1 (the default) makes every sample agree, like temperature 0.
+   */
+  consistency?: number;
   /** Probability of answering in a sentence ("The category is Billing.") instead of a bare label. */
   verbosity?: number;
   faults?: Fault[];
@@ -116,7 +121,8 @@ export function accuracyFor(profile: Profile, entry: KeyEntry): number {
  */
 export const SHARED_DIFFICULTY = 0.6;
 
-export function answer(profile: Profile, model: string, key: AnswerKey | undefined, prompt: string, seed: string, attempt: number): Answer {
+/** `sample` counts earlier answers to the same prompt: 0 for the first. */
+export function answer(profile: Profile, model: string, key: AnswerKey | undefined, prompt: string, seed: string, attempt: number, sample = 0): Answer {
   const entry = key?.find(prompt);
   const base = `${seed}|${model}|${entry?.needle ?? prompt}`;
   let text: string;
@@ -124,9 +130,12 @@ export function answer(profile: Profile, model: string, key: AnswerKey | undefin
   if (entry === undefined) {
     text = 'I do not know.';
   } else {
-    const shared = uniform(`${seed}|${entry.needle}|shared`) < SHARED_DIFFICULTY;
-    correct = uniform(shared ? `${seed}|${entry.needle}|difficulty` : `${base}|correct`) < accuracyFor(profile, entry);
-    const label = correct ? entry.expected : key!.wrong(entry, uniform(`${base}|wrong`));
+    // A fresh draw for a later sample, unless it repeats the first one (consistency).
+    const fresh = sample > 0 && uniform(`${base}|${sample}|same`) >= (profile.consistency ?? 1);
+    const draw = fresh ? `${base}|${sample}` : base;
+    const shared = !fresh && uniform(`${seed}|${entry.needle}|shared`) < SHARED_DIFFICULTY;
+    correct = uniform(shared ? `${seed}|${entry.needle}|difficulty` : `${draw}|correct`) < accuracyFor(profile, entry);
+    const label = correct ? entry.expected : key!.wrong(entry, uniform(`${draw}|wrong`));
     const verbose = key!.labels.length > 0 && uniform(`${base}|verbose`) < (profile.verbosity ?? 0);
     text = verbose ? `The category is ${label}.` : label;
   }

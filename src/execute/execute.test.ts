@@ -77,8 +77,8 @@ describe('progress', () => {
     let now = 0;
     const written: string[] = [];
     const p = new Progress({ mode: 'plain', models: ['haiku', 'sonnet'], total: 100, out: { write: (t) => written.push(t) }, now: () => now });
-    for (let i = 0; i < 50; i++) p.record(0, { caseIndex: i, model: 'haiku', score: null, latencyMs: 1, ttftMs: null, usage: null, cost: 0.002, retries: 0 });
-    p.record(1, { caseIndex: 0, model: 'sonnet', score: null, latencyMs: null, ttftMs: null, usage: null, cost: null, retries: 0, error: { kind: 'server', message: 'x' } });
+    for (let i = 0; i < 50; i++) p.record(0, { caseIndex: i, sample: 0, model: 'haiku', score: null, latencyMs: 1, ttftMs: null, usage: null, cost: 0.002, retries: 0 });
+    p.record(1, { caseIndex: 0, sample: 0, model: 'sonnet', score: null, latencyMs: null, ttftMs: null, usage: null, cost: null, retries: 0, error: { kind: 'server', message: 'x' } });
     now = 10_000;
     assert.match(p.line(0), /^haiku\s+50\/100\s+5\.0\/s\s+ETA 10s\s+\$0\.10\s+0 errors$/);
     assert.match(p.line(1), /1\/100.*1 errors$/);

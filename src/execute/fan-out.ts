@@ -8,6 +8,8 @@ import type { Case, CaseResult, ChatRequest, ErrorKind, Failure, ModelSpec, Outc
 export interface Target {
   spec: ModelSpec;
   provider: Pick<Provider, 'complete'>;
+  /** Samples per case (`--repeats`, or 2 for a cascade's agreement check); default 1. */
+  samples?: number;
   /** USD for a call's usage; null when the model is unpriced. */
   cost(usage: Usage): number | null;
 }
@@ -21,7 +23,7 @@ export interface ExecuteOptions {
 }
 
 export interface Execution {
-  /** results[model][case]; undefined where the case was never sent (the model was stopped). */
+  /** results[model][case × samples + sample]; undefined where never sent (the model was stopped). */
   results: Array<Array<CaseResult | undefined>>;
   /** Models stopped early, with the failure that stopped them. */
   stopped: Map<number, Failure>;
@@ -32,38 +34,41 @@ const FATAL: ReadonlySet<ErrorKind> = new Set(['auth', 'permission', 'billing', 
 
 export async function execute(cases: readonly Case[], targets: readonly Target[], request: (c: Case) => ChatRequest, options: ExecuteOptions): Promise<Execution> {
   const global = pLimit(options.concurrency);
-  const results = targets.map(() => new Array<CaseResult | undefined>(cases.length));
+  const results = targets.map((t) => new Array<CaseResult | undefined>(cases.length * (t.samples ?? 1)));
   const stopped = new Map<number, Failure>();
 
   await Promise.all(targets.map(async (target, m) => {
+    const samples = target.samples ?? 1;
+    const jobs = cases.length * samples;
     let next = 0;
     const worker = async (): Promise<void> => {
-      while (next < cases.length && !stopped.has(m) && !options.signal?.aborted) {
-        const c = cases[next++];
+      while (next < jobs && !stopped.has(m) && !options.signal?.aborted) {
+        const job = next++;
+        const c = cases[Math.floor(job / samples)];
         if (c === undefined) break;
         const outcome = await global(() => (stopped.has(m) ? undefined : target.provider.complete(request(c), options.signal)));
         if (outcome === undefined) break;
-        const result = toResult(c.index, target, outcome);
-        results[m]![c.index] = result;
+        const result = toResult(c.index, job % samples, target, outcome);
+        results[m]![job] = result;
         if (!outcome.ok && FATAL.has(outcome.kind) && !stopped.has(m)) stopped.set(m, outcome);
         options.onResult?.(m, result);
       }
     };
-    const workers = Math.min(options.modelConcurrency ?? options.concurrency, options.concurrency, cases.length);
+    const workers = Math.min(options.modelConcurrency ?? options.concurrency, options.concurrency, jobs);
     await Promise.all(Array.from({ length: workers }, worker));
   }));
   return { results, stopped };
 }
 
-function toResult(caseIndex: number, target: Target, outcome: Outcome): CaseResult {
+function toResult(caseIndex: number, sample: number, target: Target, outcome: Outcome): CaseResult {
   if (outcome.ok) {
     return {
-      caseIndex, model: target.spec.name, output: outcome.text, score: null,
+      caseIndex, sample, model: target.spec.name, output: outcome.text, score: null,
       latencyMs: outcome.latencyMs, ttftMs: outcome.ttftMs, usage: outcome.usage, cost: target.cost(outcome.usage), retries: outcome.retries,
     };
   }
   return {
-    caseIndex, model: target.spec.name, score: null, latencyMs: null, ttftMs: null, usage: null, cost: null, retries: outcome.retries,
+    caseIndex, sample, model: target.spec.name, score: null, latencyMs: null, ttftMs: null, usage: null, cost: null, retries: outcome.retries,
     error: { kind: outcome.kind, ...(outcome.status !== undefined && { status: outcome.status }), message: outcome.message },
   };
 }
