@@ -13,10 +13,12 @@ import { buildRequest, compileTemplate, render, type PromptPlan } from './prompt
 import { createProvider } from './providers/provider.js';
 import { recommend } from './recommend/recommend.js';
 import { routingTable } from './recommend/routing.js';
+import { simulateCascade } from './recommend/cascade.js';
+import { makeConfidence } from './scoring/confidence.js';
 import { writeJson, writeText, toJson } from './report/json.js';
 import { renderTable } from './report/table.js';
 import { checkExpected, defaultScorer, labelSet, makeScorer, type ScorerName } from './scoring/scorers.js';
-import type { Case, CaseRecord, CaseResult, ModelSpec, Report, RunSettings } from './types.js';
+import type { CascadeResult, Case, CaseRecord, CaseResult, ModelSpec, Report, RunSettings } from './types.js';
 
 /** Verdicts use two-sided 90 % intervals: a one-sided test at α = 5 % (statistics.md). */
 export const DECISION_LEVEL = 0.9;
@@ -43,6 +45,8 @@ export interface RunPlan {
   reference?: string;
   anthropicVersion?: string;
   promptCache: boolean;
+  /** `--cascade cheap,big`: simulate the cheap model escalating to the big one when unsure. */
+  cascade?: { cheap: string; big: string; samples: number };
   /** `--by`: group by this column (loaded as the category) and build a routing table. */
   routingColumn?: string;
   /** Where to write the routing map as JSON. */
@@ -108,6 +112,60 @@ function apiKeys(models: readonly ModelSpec[], env: RunDeps['env']): Map<string,
   return keys;
 }
 
+/**
+ * The cascade's per-case inputs from the results: the cheap model's first answer, its score and
+ * confidence (from its log-probs, a reported confidence, or agreement with its further samples),
+ * the cost of the samples the cascade uses, and the big model's score and cost per call.
+ */
+function cascadeReport(
+  spec: NonNullable<RunPlan['cascade']>,
+  perModel: ReadonlyArray<{ model: string; results: readonly CaseResult[] }>,
+  cases: number,
+  labels: readonly string[] | undefined,
+  tolerancePp: number,
+  clusters: Int32Array | undefined,
+): CascadeResult {
+  const cheap = perModel.find((p) => p.model === spec.cheap)?.results ?? [];
+  const big = perModel.find((p) => p.model === spec.big)?.results ?? [];
+  const nan = (): Float64Array => new Float64Array(cases).fill(NaN);
+  const [cheapScores, cheapCosts, bigScores, bigCosts, confidence] = [nan(), nan(), nan(), nan(), nan()];
+  const firsts: Array<CaseResult | undefined> = new Array(cases);
+  const others: string[][] = Array.from({ length: cases }, () => []);
+  for (const r of cheap) {
+    if (r.sample >= spec.samples) continue;
+    if (r.cost !== null) cheapCosts[r.caseIndex] = (Number.isNaN(cheapCosts[r.caseIndex]!) ? 0 : cheapCosts[r.caseIndex]!) + r.cost;
+    if (r.sample === 0) firsts[r.caseIndex] = r;
+    else if (r.output !== undefined) others[r.caseIndex]!.push(r.output);
+  }
+  const bigSum = new Float64Array(cases);
+  const bigCount = new Uint32Array(cases);
+  const bigCost = new Float64Array(cases);
+  for (const r of big) {
+    if (r.score === null) continue;
+    bigSum[r.caseIndex]! += r.score;
+    bigCost[r.caseIndex]! += r.cost ?? NaN;
+    bigCount[r.caseIndex]! += 1;
+  }
+  const confidenceOf = makeConfidence(labels);
+  const sources = new Set<string>();
+  for (let i = 0; i < cases; i++) {
+    if (bigCount[i]! > 0) {
+      bigScores[i] = bigSum[i]! / bigCount[i]!;
+      bigCosts[i] = bigCost[i]! / bigCount[i]!;
+    }
+    const first = firsts[i];
+    if (first?.output === undefined || first.score === null) continue;
+    cheapScores[i] = first.score;
+    const c = confidenceOf(first.output, others[i]!, first.logprob);
+    confidence[i] = c.value;
+    sources.add(c.source);
+  }
+  return simulateCascade(
+    { cheap: spec.cheap, big: spec.big, cheapScores, bigScores, cheapCosts, bigCosts, confidence, source: sources.size === 1 ? [...sources][0]! : 'mixed', ...(clusters && { clusters }) },
+    { tolerancePp, level: DECISION_LEVEL },
+  );
+}
+
 /** Cluster values → small integers, one per case; undefined when the data has no cluster column. */
 function clusterIds(cases: readonly Case[]): Int32Array | undefined {
   if (!cases.some((c) => c.cluster !== undefined)) return undefined;
@@ -143,12 +201,14 @@ export async function runBench(plan: RunPlan, deps: RunDeps): Promise<RunOutcome
     timeoutMs: plan.timeoutMs,
     stream: plan.stream,
     promptCache: plan.promptCache,
+    logprobs: plan.cascade?.cheap === spec.name,
     ...(plan.temperature !== undefined && { temperature: plan.temperature }),
     ...(plan.anthropicVersion !== undefined && { anthropicVersion: plan.anthropicVersion }),
   })));
   const targets: Target[] = plan.models.map((spec, m) => {
     const prices = spec.prices;
-    return { spec, provider: providers[m]!, samples: plan.repeats, cost: (u) => (prices === null ? null : costOf(u, prices)) };
+    const samples = plan.cascade?.cheap === spec.name ? Math.max(plan.repeats, plan.cascade.samples) : plan.repeats;
+    return { spec, provider: providers[m]!, samples, cost: (u) => (prices === null ? null : costOf(u, prices)) };
   });
 
   const progress = new Progress({
@@ -204,6 +264,8 @@ export async function runBench(plan: RunPlan, deps: RunDeps): Promise<RunOutcome
     ids: Object.fromEntries(plan.models.map((m) => [m.name, m.id])),
     ...(plan.reference !== undefined && { reference: plan.reference }),
   });
+
+  const cascade = plan.cascade === undefined ? undefined : cascadeReport(plan.cascade, perModel, dataset.cases.length, scorerName === 'label' ? labelSet(dataset.cases) : undefined, plan.tolerancePp, clusters);
 
   const systemVaries = prompts.system !== undefined && prompts.system.parts.length > 1;
   const cases: CaseRecord[] = dataset.cases.map((c) => ({
@@ -264,6 +326,7 @@ export async function runBench(plan: RunPlan, deps: RunDeps): Promise<RunOutcome
     summaries,
     recommendation,
     ...(routing !== undefined && { routing }),
+    ...(cascade !== undefined && { cascade }),
     notes,
     cases,
     results,

@@ -114,6 +114,8 @@ export interface Completion {
   /** Retries the SDK made before this answer. */
   retries: number;
   stopReason: string | null;
+  /** Sum of the answer's token log-probabilities, where requested and the API gives them. */
+  logprob?: number;
 }
 
 export interface Failure {
@@ -144,6 +146,8 @@ export interface CaseResult {
   /** USD; null when the call failed or the model is unpriced. */
   cost: number | null;
   retries: number;
+  /** Sum of the answer's token log-probabilities (OpenAI-format models in a cascade). */
+  logprob?: number;
   error?: { kind: ErrorKind; status?: number; message: string };
 }
 
@@ -346,6 +350,8 @@ export interface Report {
   recommendation: Recommendation;
   /** With `--by COLUMN`: the decision per category. */
   routing?: RoutingTable;
+  /** With `--cascade cheap,big`: the simulated cascade. */
+  cascade?: CascadeResult;
   /** Things the reader should know: parameters not sent, models stopped early. */
   notes: string[];
   cases: CaseRecord[];
@@ -382,4 +388,37 @@ export interface RoutingTable {
   saving: number | null;
   /** Cases without a value in the column, left out of the table. */
   unassigned: number;
+}
+
+/** One threshold of a cascade: escalate to the big model when the cheap one's confidence is below it. */
+export interface CascadePoint {
+  threshold: number;
+  /** Share of cases sent on to the big model. */
+  escalated: number;
+  accuracy: number;
+  costPerCase: number;
+  /** Against always using the big model, paired, at the decision level. */
+  delta: number;
+  low: number;
+  high: number;
+  verdict: Verdict;
+}
+
+export interface CascadeResult {
+  cheap: string;
+  big: string;
+  /** What the confidence came from (`mixed` when cases differ). */
+  source: string;
+  /** Cases where both models answered. */
+  n: number;
+  /** The curve, thinned for display (the best point is always in it). */
+  points: CascadePoint[];
+  /** The cheapest threshold within tolerance of the big model; null when none is. */
+  best: CascadePoint | null;
+  /** Escalating exactly the cases the cheap model got wrong: the ceiling of any confidence signal. */
+  oracle: { accuracy: number; costPerCase: number; escalated: number };
+  cheapOnly: { accuracy: number; costPerCase: number };
+  bigOnly: { accuracy: number; costPerCase: number };
+  /** 1 − best / big-only cost. */
+  saving: number | null;
 }

@@ -188,6 +188,49 @@ describe('repeats', () => {
   });
 });
 
+describe('cascade', () => {
+  const profiles = [{ ...steady('claude-haiku-4-5', 0.85), ttftMs: 1, consistency: 0.6 }, { ...steady('claude-sonnet-4-6', 0.95), ttftMs: 1 }];
+  it('with a confidence the cheap model reports in JSON: the curve, the best threshold and the oracle', async () => {
+    await withEmulator(profiles, async (url) => {
+      const out = join(tmp, 'cascade.json');
+      const system = 'Classify the ticket into Billing, Technical, Account, Shipping or Returns. Reply in JSON: {"answer": <category>, "confidence": <0 to 1>}.';
+      const r = await cli(['run', '--models', 'haiku-4.5,sonnet-4.6', '--cascade', 'haiku-4.5,sonnet-4.6', '--system', system, '--tolerance', '5', '-c', '32', '--quiet', '-o', out, TICKETS], envFor(url));
+      assert.equal(r.code, 0, r.stderr);
+      const report = await readReport(out);
+      const c = report.cascade;
+      assert.ok(c);
+      assert.equal(c.source, 'self-report');
+      assert.equal(c.n, 210);
+      const [cheap, big] = report.summaries;
+      assert.ok(Math.abs(c.cheapOnly.accuracy - (cheap?.accuracy ?? -1)) < 1e-12);
+      assert.ok(Math.abs(c.bigOnly.accuracy - (big?.accuracy ?? -1)) < 1e-12);
+      assert.ok(Math.abs(c.bigOnly.costPerCase - (big?.cost?.per1kCases ?? 0) / 1000) < 1e-12);
+      assert.ok(c.oracle.accuracy >= c.bigOnly.accuracy - 1e-12 && c.oracle.costPerCase < c.bigOnly.costPerCase);
+      assert.ok(c.best && c.best.verdict === 'within' && c.best.costPerCase < c.bigOnly.costPerCase, 'a threshold within 5 pp that saves money');
+      assert.ok(c.points[0]?.escalated === 0 && c.points.at(-1)?.escalated === 1);
+      assert.match(r.stdout, /Cascade haiku-4\.5 → sonnet-4\.6, confidence from the confidence it reports/);
+      assert.match(r.stdout, /Escalate when haiku-4\.5's confidence is below/);
+    });
+  });
+  it('--cascade-samples 2 sends the cheap model twice and uses agreement', async () => {
+    await withEmulator(profiles, async (url, emulator) => {
+      const out = join(tmp, 'cascade2.json');
+      const r = await cli(['run', '--models', 'haiku-4.5,sonnet-4.6', '--cascade', 'haiku-4.5,sonnet-4.6', '--cascade-samples', '2', '--limit', '100', '--quiet', '-o', out, TICKETS], envFor(url));
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(emulator.stats('claude-haiku-4-5').requests, 200);
+      assert.equal(emulator.stats('claude-sonnet-4-6').requests, 100);
+      const c = (await readReport(out)).cascade;
+      assert.equal(c?.source, 'agreement');
+      assert.ok((c?.cheapOnly.costPerCase ?? 0) > 0);
+    });
+  });
+  it('names both models among --models', async () => {
+    const r = await cli(['run', '--models', 'haiku', '--cascade', 'haiku,opus', fixture('tickets.jsonl')], { ANTHROPIC_API_KEY: 'k' });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--cascade: opus is not one of --models — add it to --models \(haiku,opus\)/);
+  });
+});
+
 describe('routing by category', () => {
   it('routes the category where the cheap model is truly within tolerance to it, and the other to the big one', async () => {
     // 1,200 tickets, half "easy" (haiku 96 %, sonnet 97 %) and half "hard" (haiku 70 %, sonnet 95 %).

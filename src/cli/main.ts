@@ -48,6 +48,8 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .option('--reference <model>', 'the model cheaper ones must be within tolerance of (default: the most accurate)')
     .option('--by <column>', 'decide per value of this column (e.g. category) and print a routing table: the cheapest adequate model per value')
     .option('--routing-out <path>', 'with --by: write the routing map {"value": "model-id"} as JSON, for a router to load')
+    .option('--cascade <cheap,big>', 'simulate a cascade: the cheap model answers and escalates to the big one when unsure (both must be in --models)')
+    .option('--cascade-samples <n>', 'samples of the cheap model per case for the cascade; 2 or more adds agreement between samples as a confidence signal', positiveInt, 1)
     .option('--prompt-cache', 'mark the system prompt for Anthropic prompt caching, as production would (OpenAI caches long prompts by itself); cache writes and reads are priced at their own rates')
     .option('--anthropic-version <date>', 'pin an older anthropic-version header (e.g. 2023-06-01)')
     .option('--allow-unpriced', 'run models without a known price; their cost is reported as unknown')

@@ -33,6 +33,8 @@ export interface RunFlags {
   reference?: string;
   by?: string;
   routingOut?: string;
+  cascade?: string;
+  cascadeSamples: number;
   anthropicVersion?: string;
   promptCache?: boolean;
   allowUnpriced?: boolean;
@@ -58,6 +60,19 @@ function scorer(name: string | undefined): ScorerName | undefined {
   return name;
 }
 
+function cascadePair(flags: RunFlags, names: readonly string[]): RunPlan['cascade'] {
+  if (flags.cascade === undefined) return undefined;
+  const pair = flags.cascade.split(',').map((x) => x.trim());
+  const [cheap, big] = pair;
+  if (pair.length !== 2 || cheap === undefined || big === undefined || cheap === big) {
+    throw new UsageError('E_CASCADE', `--cascade ${flags.cascade}: expected two different models, cheap first`, 'e.g. --cascade haiku,sonnet');
+  }
+  for (const name of pair) {
+    if (!names.includes(name)) throw new UsageError('E_CASCADE', `--cascade: ${name} is not one of --models`, `add it to --models (${names.join(',')},${name})`);
+  }
+  return { cheap, big, samples: flags.cascadeSamples };
+}
+
 export function runDeps(io: Io, version: string): RunDeps {
   return { env: io.env, stdout: io.stdout, stderr: io.stderr, cwd: io.cwd, version, now: () => performance.now(), date: () => new Date() };
 }
@@ -71,6 +86,7 @@ export async function buildPlan(file: string, flags: RunFlags, io: Io): Promise<
   if (flags.by !== undefined && flags.categoryCol !== undefined && flags.by !== flags.categoryCol) {
     throw new UsageError('E_FLAGS', `--by ${flags.by} and --category-col ${flags.categoryCol} name different columns`, 'give one of them: --by groups the cases and builds the routing table');
   }
+  const cascade = cascadePair(flags, models.map((m) => m.name));
   if (flags.routingOut !== undefined && flags.by === undefined) {
     throw new UsageError('E_FLAGS', '--routing-out needs --by', 'add --by <column>, e.g. --by category');
   }
@@ -100,6 +116,7 @@ export async function buildPlan(file: string, flags: RunFlags, io: Io): Promise<
     repeats: flags.repeats,
     tolerancePp: flags.tolerance,
     ...(flags.reference !== undefined && { reference: flags.reference }),
+    ...(cascade !== undefined && { cascade }),
     ...(flags.by !== undefined && { routingColumn: flags.by }),
     ...(flags.routingOut !== undefined && { routingOut: resolve(io.cwd, flags.routingOut) }),
     ...(flags.anthropicVersion !== undefined && { anthropicVersion: flags.anthropicVersion }),

@@ -50,7 +50,9 @@ export async function handleOpenAI(emulator: Emulator, req: IncomingMessage, res
   if (REASONING.test(bare)) {
     if ('max_tokens' in body) return fail(res, 400, "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", 'max_tokens');
     if ('temperature' in body && body.temperature !== 1) return fail(res, 400, "Unsupported value: 'temperature' does not support this value with this model. Only the default (1) value is supported.", 'temperature');
+    if (body.logprobs === true) return fail(res, 400, "Unsupported parameter: 'logprobs' is not supported with this model.", 'logprobs');
   }
+  const wantLogprobs = body.logprobs === true;
   const maxTokens = Number(body.max_completion_tokens ?? body.max_tokens ?? 4096);
   const all = (messages as Array<{ role?: unknown; content?: unknown }>).map((m) => ({ role: String(m.role), content: content(m.content) }));
   const system = all.filter((m) => m.role === 'system' || m.role === 'developer').map((m) => m.content).join('\n');
@@ -87,13 +89,14 @@ export async function handleOpenAI(emulator: Emulator, req: IncomingMessage, res
     await sleep(sim.ttftMs + sim.generationMs);
     return sendJson(res, 200, {
       id, object: 'chat.completion', created, model,
-      choices: [{ index: 0, message: { role: 'assistant', content: sim.text, refusal: null }, logprobs: null, finish_reason: finish }],
+      choices: [{ index: 0, message: { role: 'assistant', content: sim.text, refusal: null }, logprobs: wantLogprobs ? logprobs(sim.text, sim.confidence) : null, finish_reason: finish }],
       usage, service_tier: 'default', system_fingerprint: 'fp_emulator',
     }, sim.headers);
   }
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...sim.headers });
-  const chunk = (delta: Record<string, unknown>, finishReason: string | null): void => {
-    res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, system_fingerprint: 'fp_emulator', choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }] })}\n\n`);
+  const chunk = (delta: { role?: string; content?: string }, finishReason: string | null): void => {
+    const lp = wantLogprobs && delta.content ? logprobs(delta.content, sim.confidence ** (delta.content.length / Math.max(1, sim.text.length))) : null;
+    res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, system_fingerprint: 'fp_emulator', choices: [{ index: 0, delta, logprobs: lp, finish_reason: finishReason }] })}\n\n`);
   };
   chunk({ role: 'assistant', content: '' }, null);
   await sleep(sim.ttftMs);
@@ -108,4 +111,11 @@ export async function handleOpenAI(emulator: Emulator, req: IncomingMessage, res
   if (options?.include_usage) res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage })}\n\n`);
   res.write('data: [DONE]\n\n');
   res.end();
+}
+
+/** Token log-probabilities whose sum is log(confidence), one token per four characters. */
+function logprobs(text: string, confidence: number): { content: Array<{ token: string; logprob: number; bytes: number[]; top_logprobs: [] }>; refusal: null } {
+  const tokens = text.match(/[\s\S]{1,4}/g) ?? [];
+  const each = Math.log(confidence) / Math.max(1, tokens.length);
+  return { content: tokens.map((token) => ({ token, logprob: each, bytes: [...Buffer.from(token)], top_logprobs: [] })), refusal: null };
 }

@@ -35,6 +35,8 @@ export interface Simulation {
   ttftMs: number;
   generationMs: number;
   truncated: boolean;
+  /** The simulated model's confidence in its answer, in (0, 1). */
+  confidence: number;
   /** Total prompt tokens, and the cached part of them. */
   promptTokens: number;
   cacheWrite: number;
@@ -158,7 +160,7 @@ export class Emulator {
     const seen = `${input.model}\u0000${prompt}`;
     const sample = this.sightings.get(seen) ?? 0;
     this.sightings.set(seen, sample + 1);
-    const a = answer(profile, input.model, this.options.key, prompt, this.seed, input.attempt, sample);
+    const a = answer(profile, input.model, this.options.key, prompt, this.seed, input.attempt, sample, input.system);
     let text = a.text;
     let outputTokens = countTokens(text);
     let truncated = false;
@@ -182,7 +184,7 @@ export class Emulator {
     return {
       kind: 'ok',
       correct: a.correct,
-      sim: { model: input.model, text, ttftMs: a.ttftMs, generationMs: a.generationMs, truncated, promptTokens, cacheWrite, cacheRead, outputTokens, headers },
+      sim: { model: input.model, text, ttftMs: a.ttftMs, generationMs: a.generationMs, truncated, confidence: a.confidence, promptTokens, cacheWrite, cacheRead, outputTokens, headers },
     };
   }
 

@@ -105,6 +105,11 @@ export function countTokens(text: string): number {
 export interface Answer {
   text: string;
   correct: boolean;
+  /**
+   * How sure the simulated model is, in (0, 1): drawn higher for right answers than wrong ones,
+   * with overlap, as real confidence signals are. Feeds log-probabilities and self-reports.
+   */
+  confidence: number;
   ttftMs: number;
   generationMs: number;
 }
@@ -121,8 +126,8 @@ export function accuracyFor(profile: Profile, entry: KeyEntry): number {
  */
 export const SHARED_DIFFICULTY = 0.6;
 
-/** `sample` counts earlier answers to the same prompt: 0 for the first. */
-export function answer(profile: Profile, model: string, key: AnswerKey | undefined, prompt: string, seed: string, attempt: number, sample = 0): Answer {
+/** `sample` counts earlier answers to the same prompt: 0 for the first. `instructions` is the system prompt. */
+export function answer(profile: Profile, model: string, key: AnswerKey | undefined, prompt: string, seed: string, attempt: number, sample = 0, instructions = ''): Answer {
   const entry = key?.find(prompt);
   const base = `${seed}|${model}|${entry?.needle ?? prompt}`;
   let text: string;
@@ -139,6 +144,13 @@ export function answer(profile: Profile, model: string, key: AnswerKey | undefin
     const verbose = key!.labels.length > 0 && uniform(`${base}|verbose`) < (profile.verbosity ?? 0);
     text = verbose ? `The category is ${label}.` : label;
   }
+  const u = uniform(`${base}|${sample}|confidence`);
+  const confidence = correct ? 0.7 + 0.29 * Math.sqrt(u) : 0.35 + 0.55 * u;
+  // Asked for JSON with a confidence field, it reports one (two decimals, as models do).
+  const asked = `${instructions}\n${prompt}`;
+  if (entry !== undefined && /confidence/i.test(asked) && /json/i.test(asked)) {
+    text = JSON.stringify({ answer: text, confidence: Math.round(confidence * 100) / 100 });
+  }
   // Box–Muller from two per-attempt uniforms: latency varies between attempts, answers do not.
   const u1 = Math.max(uniform(`${base}|${attempt}|t1`), 1e-12);
   const u2 = uniform(`${base}|${attempt}|t2`);
@@ -147,7 +159,7 @@ export function answer(profile: Profile, model: string, key: AnswerKey | undefin
   if (profile.slow && uniform(`${base}|${attempt}|slow`) < profile.slow.rate) ttftMs += profile.slow.extraMs;
   // The first token arrives at TTFT; the others at the profile's speed.
   const generationMs = profile.tokensPerSec > 0 ? (Math.max(0, countTokens(text) - 1) / profile.tokensPerSec) * 1000 : 0;
-  return { text, correct, ttftMs, generationMs };
+  return { text, correct, confidence, ttftMs, generationMs };
 }
 
 /** The fault (if any) this attempt suffers. */

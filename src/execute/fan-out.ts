@@ -65,6 +65,7 @@ function toResult(caseIndex: number, sample: number, target: Target, outcome: Ou
     return {
       caseIndex, sample, model: target.spec.name, output: outcome.text, score: null,
       latencyMs: outcome.latencyMs, ttftMs: outcome.ttftMs, usage: outcome.usage, cost: target.cost(outcome.usage), retries: outcome.retries,
+      ...(outcome.logprob !== undefined && { logprob: outcome.logprob }),
     };
   }
   return {

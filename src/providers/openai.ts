@@ -11,9 +11,13 @@ const REASONING = /^(o\d|gpt-5)/;
 export class OpenAIProvider implements Provider {
   readonly notes: string[] = [];
   private readonly sendTemperature: boolean;
+  private readonly logprobs: boolean;
 
   private constructor(private readonly client: OpenAI, private readonly spec: ModelSpec, private readonly options: ProviderOptions) {
-    this.sendTemperature = !REASONING.test(spec.id.slice(spec.id.lastIndexOf('/') + 1));
+    const reasoning = REASONING.test(spec.id.slice(spec.id.lastIndexOf('/') + 1));
+    this.sendTemperature = !reasoning;
+    this.logprobs = options.logprobs === true && !reasoning;
+    if (options.logprobs && reasoning) this.notes.push(`log-probabilities not requested from ${spec.name}: reasoning models do not give them`);
     if (options.temperature !== undefined && !this.sendTemperature) {
       this.notes.push(`temperature not sent to ${spec.name}: reasoning models accept only the default`);
     }
@@ -45,6 +49,7 @@ export class OpenAIProvider implements Provider {
       // have long accepted max_tokens and not always its successor.
       ...(this.spec.endpoint === 'openai' ? { max_completion_tokens: request.maxTokens } : { max_tokens: request.maxTokens }),
       ...(request.temperature !== undefined && this.sendTemperature && { temperature: request.temperature }),
+      ...(this.logprobs && { logprobs: true }),
     };
     const secrets = [this.options.apiKey];
     const { attempts, fetchOptions } = trackAttempts();
@@ -54,7 +59,11 @@ export class OpenAIProvider implements Provider {
           const completion = await this.client.chat.completions.create({ ...params, stream: false }, { signal: signal ?? null, fetchOptions });
           const latencyMs = performance.now() - attempts.start;
           const choice = completion.choices[0];
-          return { ok: true, text: choice?.message.content ?? '', usage: usage(completion.usage), latencyMs, ttftMs: null, retries: attempts.count - 1, stopReason: choice?.finish_reason ?? null };
+          const logprob = sumLogprobs(choice?.logprobs?.content);
+          return {
+            ok: true, text: choice?.message.content ?? '', usage: usage(completion.usage), latencyMs, ttftMs: null, retries: attempts.count - 1,
+            stopReason: choice?.finish_reason ?? null, ...(logprob !== undefined && { logprob }),
+          };
         }
         const stream = await this.client.chat.completions.create(
           { ...params, stream: true, stream_options: { include_usage: true } },
@@ -64,8 +73,11 @@ export class OpenAIProvider implements Provider {
         let ttftMs: number | null = null;
         let tokens: Usage = usage(undefined);
         let stopReason: string | null = null;
+        let logprob: number | undefined;
         for await (const chunk of stream) {
           const choice = chunk.choices[0];
+          const more = sumLogprobs(choice?.logprobs?.content);
+          if (more !== undefined) logprob = (logprob ?? 0) + more;
           const delta = choice?.delta?.content;
           if (delta) {
             ttftMs ??= performance.now() - attempts.start;
@@ -75,7 +87,7 @@ export class OpenAIProvider implements Provider {
           if (chunk.usage) tokens = usage(chunk.usage);
         }
         const latencyMs = performance.now() - attempts.start;
-        return { ok: true, text, usage: tokens, latencyMs, ttftMs, retries: attempts.count - 1, stopReason };
+        return { ok: true, text, usage: tokens, latencyMs, ttftMs, retries: attempts.count - 1, stopReason, ...(logprob !== undefined && { logprob }) };
       } catch (err) {
         return classify(err, Math.max(0, attempts.count - 1), secrets);
       }
@@ -87,4 +99,11 @@ export class OpenAIProvider implements Provider {
 function usage(u: OpenAI.CompletionUsage | null | undefined): Usage {
   const cached = u?.prompt_tokens_details?.cached_tokens ?? 0;
   return { input: (u?.prompt_tokens ?? 0) - cached, output: u?.completion_tokens ?? 0, cacheWrite: 0, cacheRead: cached };
+}
+
+function sumLogprobs(content: ReadonlyArray<{ logprob: number }> | null | undefined): number | undefined {
+  if (!content || content.length === 0) return undefined;
+  let sum = 0;
+  for (const t of content) sum += t.logprob;
+  return sum;
 }

@@ -6,6 +6,8 @@ export interface ProviderOptions {
   maxRetries: number;
   timeoutMs: number;
   stream: boolean;
+  /** Ask for token log-probabilities (OpenAI format; reasoning models do not give them). */
+  logprobs?: boolean;
   /** Mark the system prompt as a prompt-cache breakpoint (Anthropic; OpenAI caches by itself). */
   promptCache?: boolean;
   /** The run's temperature, if any: adapters that must not send it say so in `notes`. */

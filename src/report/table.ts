@@ -1,8 +1,8 @@
 // The terminal view: one row per model, then the recommendation in words.
 import chalk from 'chalk';
 import Table from 'cli-table3';
-import { money, pct, ppDelta } from '../format.js';
-import type { Report, RoutingTable } from '../types.js';
+import { money, pct, ppDelta, ppInterval } from '../format.js';
+import type { CascadeResult, Report, RoutingTable } from '../types.js';
 
 const ms = (x: number | undefined): string => (x === undefined ? '—' : x >= 10_000 ? `${(x / 1000).toFixed(1)}s` : `${Math.round(x)}`);
 
@@ -44,6 +44,7 @@ export function renderTable(report: Report): string {
   for (const e of recommendation.excluded) lines.push(chalk.dim(`  · ${e.model}: ${e.reason}`));
   lines.push(chalk.bold(recommendation.summary));
   if (report.routing) lines.push('', renderRouting(report.routing));
+  if (report.cascade) lines.push('', renderCascade(report.cascade, recommendation.tolerancePp));
   for (const c of recommendation.caveats) lines.push(chalk.yellow(`  note: ${c}`));
   for (const n of report.notes) lines.push(chalk.yellow(`  note: ${n}`));
   return lines.join('\n') + '\n';
@@ -69,5 +70,35 @@ function renderRouting(routing: RoutingTable): string {
   lines.push(`Routing by ${routing.column}: ${pct(b.accuracy)} at ${money(b.costPerCase * 1000)} per 1,000 cases, against ${pct(routing.baseline.accuracy)} at ${money(routing.baseline.costPerCase * 1000)} with everything on ${routing.baseline.model}` +
     (routing.saving !== null ? ` (${Math.round(routing.saving * 100)} % ${routing.saving >= 0 ? 'less' : 'more'}).` : '.'));
   if (routing.unassigned > 0) lines.push(chalk.yellow(`  note: ${routing.unassigned} cases have no ${routing.column} and are not in the table`));
+  return lines.join('\n');
+}
+
+const SOURCES: Record<string, string> = {
+  logprob: 'token log-probabilities', 'self-report': 'the confidence it reports', agreement: 'agreement between its samples',
+  'label-set': 'whether its answer is a known label', none: 'nothing (no signal)', mixed: 'mixed signals',
+};
+
+function renderCascade(c: CascadeResult, tolerancePp: number): string {
+  const table = new Table({
+    head: ['Escalate if conf <', 'Escalated', 'Accuracy', '$/1k cases', `vs ${c.big} alone`],
+    style: { head: chalk.level > 0 ? ['cyan'] : [], border: chalk.level > 0 ? ['grey'] : [] },
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+    colAligns: ['right', 'right', 'right', 'right', 'left'],
+  });
+  const mark = { within: chalk.green('✓'), worse: chalk.red('✗'), inconclusive: chalk.yellow('?') } as const;
+  for (const p of c.points) {
+    const label = (p === c.best ? '★ ' : '') + (p.escalated === 0 ? 'never' : p.threshold === Infinity ? 'always' : p.threshold.toFixed(2));
+    const row = [label, `${Math.round(p.escalated * 100)} %`, pct(p.accuracy), money(p.costPerCase * 1000), `${mark[p.verdict]} Δ ${ppDelta(p.delta)}`];
+    table.push(p === c.best ? row.map((x) => chalk.bold(x)) : row);
+  }
+  const lines = [`Cascade ${c.cheap} → ${c.big}, confidence from ${SOURCES[c.source] ?? c.source} (n ${c.n}):`, table.toString()];
+  if (c.best) {
+    lines.push(chalk.bold(`Escalate when ${c.cheap}'s confidence is below ${c.best.threshold.toFixed(2)}: ${Math.round(c.best.escalated * 100)} % of cases go to ${c.big}; ` +
+      `${pct(c.best.accuracy)} (Δ ${ppDelta(c.best.delta)}, ${ppInterval(c.best.low, c.best.high, 0.9)}) at ${money(c.best.costPerCase * 1000)} per 1,000 cases` +
+      (c.saving !== null ? `, ${Math.round(c.saving * 100)} % less than ${c.big} alone.` : '.')));
+  } else {
+    lines.push(`No threshold cheaper than ${c.big} alone is within ${tolerancePp} pp of it.`);
+  }
+  lines.push(chalk.dim(`Oracle (escalating exactly the cases ${c.cheap} got wrong, ${Math.round(c.oracle.escalated * 100)} %): ${pct(c.oracle.accuracy)} at ${money(c.oracle.costPerCase * 1000)} per 1,000 cases — the ceiling for any confidence signal. The threshold is chosen on this data: confirm it on fresh cases.`));
   return lines.join('\n');
 }
