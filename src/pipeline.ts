@@ -14,6 +14,7 @@ import { createProvider } from './providers/provider.js';
 import { recommend } from './recommend/recommend.js';
 import { routingTable } from './recommend/routing.js';
 import { simulateCascade } from './recommend/cascade.js';
+import { projections } from './recommend/projections.js';
 import { makeConfidence } from './scoring/confidence.js';
 import { writeJson, writeText, toJson } from './report/json.js';
 import { renderTable } from './report/table.js';
@@ -47,6 +48,8 @@ export interface RunPlan {
   promptCache: boolean;
   /** `--cascade cheap,big`: simulate the cheap model escalating to the big one when unsure. */
   cascade?: { cheap: string; big: string; samples: number };
+  /** `--volume 500/day`: as given, and in cases per day. */
+  volume?: { text: string; casesPerDay: number };
   /** `--by`: group by this column (loaded as the category) and build a routing table. */
   routingColumn?: string;
   /** Where to write the routing map as JSON. */
@@ -267,6 +270,12 @@ export async function runBench(plan: RunPlan, deps: RunDeps): Promise<RunOutcome
 
   const cascade = plan.cascade === undefined ? undefined : cascadeReport(plan.cascade, perModel, dataset.cases.length, scorerName === 'label' ? labelSet(dataset.cases) : undefined, plan.tolerancePp, clusters);
 
+  const projected = plan.volume === undefined ? undefined : projections(plan.volume.text, plan.volume.casesPerDay, matrix.columns, {
+    ...(recommendation.recommended !== null && { recommended: recommendation.recommended }),
+    ...(routing !== undefined && { routingPerCase: routing.blended.costPerCase }),
+    ...(cascade?.best && { cascadePerCase: cascade.best.costPerCase }),
+  });
+
   const systemVaries = prompts.system !== undefined && prompts.system.parts.length > 1;
   const cases: CaseRecord[] = dataset.cases.map((c) => ({
     id: c.id,
@@ -327,6 +336,7 @@ export async function runBench(plan: RunPlan, deps: RunDeps): Promise<RunOutcome
     recommendation,
     ...(routing !== undefined && { routing }),
     ...(cascade !== undefined && { cascade }),
+    ...(projected !== undefined && { projections: projected }),
     notes,
     cases,
     results,

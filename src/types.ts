@@ -352,6 +352,8 @@ export interface Report {
   routing?: RoutingTable;
   /** With `--cascade cheap,big`: the simulated cascade. */
   cascade?: CascadeResult;
+  /** With `--volume`: cost per day and month. */
+  projections?: Projections;
   /** Things the reader should know: parameters not sent, models stopped early. */
   notes: string[];
   cases: CaseRecord[];
@@ -421,4 +423,25 @@ export interface CascadeResult {
   bigOnly: { accuracy: number; costPerCase: number };
   /** 1 − best / big-only cost. */
   saving: number | null;
+}
+
+/** Cost at a volume: per day and per 30-day month, with the 95 % interval of the per-case cost. */
+export interface CostProjection {
+  perCase: number;
+  perDay: number;
+  perMonth: number;
+  perMonthLow: number;
+  perMonthHigh: number;
+}
+
+export interface Projections {
+  /** As given (`500/day`), and normalised to cases per day. */
+  volume: string;
+  casesPerDay: number;
+  models: Array<{ model: string } & CostProjection>;
+  recommended?: { model: string } & CostProjection;
+  /** Routing every category to its chosen model (point estimate). */
+  routing?: { perDay: number; perMonth: number };
+  /** The best cascade threshold (point estimate). */
+  cascade?: { perDay: number; perMonth: number };
 }

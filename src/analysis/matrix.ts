@@ -5,7 +5,7 @@ export interface ModelColumn {
   model: string;
   /** Mean score over the model's answered samples of each case; NaN where none was answered. */
   scores: Float64Array;
-  /** USD spent on each case (all its samples); NaN where unpriced or never sent. */
+  /** USD per call on each case (the mean over its samples): what production pays; NaN where unpriced or never answered. */
   costs: Float64Array;
 }
 
@@ -23,14 +23,19 @@ export function buildMatrix(cases: number, results: ReadonlyArray<{ model: strin
   const columns = results.map(({ model, results: rs, priced }) => {
     const sum = new Float64Array(cases);
     const count = new Uint32Array(cases);
-    const costs = new Float64Array(cases).fill(NaN);
+    const spent = new Float64Array(cases);
+    const calls = new Uint32Array(cases);
     for (const r of rs) {
-      if (r.cost !== null && priced) costs[r.caseIndex] = (Number.isNaN(costs[r.caseIndex]!) ? 0 : costs[r.caseIndex]!) + r.cost;
+      if (r.cost !== null && priced) {
+        spent[r.caseIndex]! += r.cost;
+        calls[r.caseIndex]! += 1;
+      }
       if (r.score === null) continue;
       sum[r.caseIndex]! += r.score;
       count[r.caseIndex]! += 1;
     }
     const scores = new Float64Array(cases);
+    const costs = Float64Array.from(spent, (c, i) => (calls[i] === 0 ? NaN : c / calls[i]!));
     for (let i = 0; i < cases; i++) {
       const n = count[i] ?? 0;
       const s = n === 0 ? NaN : (sum[i] ?? 0) / n;

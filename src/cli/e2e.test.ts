@@ -231,6 +231,42 @@ describe('cascade', () => {
   });
 });
 
+describe('plan and projections', () => {
+  it('plan --discordance gives the sample sizes of statistics.md', async () => {
+    const r = await cli(['plan', '--tolerance', '3', '--discordance', '0.1']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /within 3 pp .*: 687 cases/);
+    assert.match(r.stdout, /detect a 3 pp difference .*: 865 cases/);
+  });
+  it('a pilot run with --volume, then plan --from its report', async () => {
+    await withEmulator([{ ...steady('claude-haiku-4-5', 0.9), ttftMs: 1 }, { ...steady('claude-sonnet-4-6', 0.93), ttftMs: 1 }], async (url) => {
+      const out = join(tmp, 'pilot.json');
+      const r = await cli(['run', '--models', 'haiku-4.5,sonnet-4.6', '--limit', '150', '--volume', '500/day', '--quiet', '-o', out, TICKETS], envFor(url));
+      assert.equal(r.code, 0, r.stderr);
+      const report = await readReport(out);
+      const p = report.projections;
+      assert.ok(p);
+      assert.equal(p.casesPerDay, 500);
+      const haiku = report.summaries.find((s) => s.model === 'haiku-4.5');
+      const projected = p.models.find((m) => m.model === 'haiku-4.5');
+      assert.ok(haiku?.cost && projected);
+      assert.ok(Math.abs(projected.perDay - (haiku.cost.per1kCases / 1000) * 500) < 1e-12);
+      assert.ok(projected.perMonthLow <= projected.perMonth && projected.perMonth <= projected.perMonthHigh);
+      assert.match(r.stdout, /At 500\/day/);
+      const plan = await cli(['plan', '--from', out]);
+      assert.equal(plan.code, 0, plan.stderr);
+      const c = report.recommendation.comparisons[0];
+      assert.ok(c);
+      assert.match(plan.stdout, new RegExp(`haiku-4\\.5\\s+│ sonnet-4\\.6 │ 150 `));
+    });
+  });
+  it('plan with neither --from nor --discordance says what it needs', async () => {
+    const r = await cli(['plan']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^error: plan needs --from REPORT or --discordance D — run a pilot/);
+  });
+});
+
 describe('routing by category', () => {
   it('routes the category where the cheap model is truly within tolerance to it, and the other to the big one', async () => {
     // 1,200 tickets, half "easy" (haiku 96 %, sonnet 97 %) and half "hard" (haiku 70 %, sonnet 95 %).

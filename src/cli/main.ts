@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, TierbenchError, formatError } from '../errors.js';
 import type { Io } from './io.js';
-import { nonNegativeInt, percentagePoints, positiveInt, positiveNumber, temperature } from './parse.js';
+import { fraction, nonNegativeInt, percentagePoints, positiveInt, positiveNumber, signedPp, temperature } from './parse.js';
 
 export type { Io } from './io.js';
 
@@ -50,6 +50,7 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .option('--routing-out <path>', 'with --by: write the routing map {"value": "model-id"} as JSON, for a router to load')
     .option('--cascade <cheap,big>', 'simulate a cascade: the cheap model answers and escalates to the big one when unsure (both must be in --models)')
     .option('--cascade-samples <n>', 'samples of the cheap model per case for the cascade; 2 or more adds agreement between samples as a confidence signal', positiveInt, 1)
+    .option('--volume <n/period>', 'project costs at a volume: 500/day, 10k/month, 20/hour')
     .option('--prompt-cache', 'mark the system prompt for Anthropic prompt caching, as production would (OpenAI caches long prompts by itself); cache writes and reads are priced at their own rates')
     .option('--anthropic-version <date>', 'pin an older anthropic-version header (e.g. 2023-06-01)')
     .option('--allow-unpriced', 'run models without a known price; their cost is reported as unknown')
@@ -72,6 +73,18 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .action(async (flags) => {
       const { demoCommand } = await import('./demo.js');
       setExit(await demoCommand(flags, io, v));
+    });
+
+  root.command('plan')
+    .description('how many cases a decision needs: from a pilot report or an assumed discordance')
+    .option('--tolerance <pp>', 'the non-inferiority margin, in percentage points', percentagePoints, 3)
+    .option('--from <report>', 'a pilot run\'s JSON report: uses its observed discordance and Δ per candidate')
+    .option('--discordance <d>', 'assumed share of cases where the two models disagree (0–1)', fraction)
+    .option('--delta <pp>', 'assumed true difference for --discordance, in percentage points (negative: cheaper model worse)', signedPp, 0)
+    .option('--power <p>', 'chance of a clear verdict when the cheaper model is as assumed', fraction, 0.8)
+    .action(async (flags) => {
+      const { planCommand } = await import('./plan.js');
+      setExit(await planCommand(flags, io));
     });
 
   root.command('models')

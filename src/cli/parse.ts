@@ -30,3 +30,16 @@ export function temperature(value: string): number {
   if (!Number.isFinite(n) || n < 0 || n > 2) throw new InvalidArgumentError('expected a number from 0 to 2.');
   return n;
 }
+
+export function fraction(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n >= 1) throw new InvalidArgumentError('expected a number between 0 and 1, e.g. 0.1.');
+  return n;
+}
+
+/** Percentage points, possibly negative, returned as a proportion. */
+export function signedPp(value: string): number {
+  const n = Number(value.replace(/\s*pp$/, ''));
+  if (!Number.isFinite(n) || Math.abs(n) >= 100) throw new InvalidArgumentError('expected percentage points, e.g. -1.');
+  return n / 100;
+}

@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { UsageError } from '../errors.js';
 import { resolveModels } from '../models/registry.js';
+import { parseVolume } from '../recommend/projections.js';
 import { type RunDeps, type RunPlan, runBench } from '../pipeline.js';
 import { SCORERS, isScorerName, type ScorerName } from '../scoring/scorers.js';
 import type { Io } from './io.js';
@@ -35,6 +36,7 @@ export interface RunFlags {
   routingOut?: string;
   cascade?: string;
   cascadeSamples: number;
+  volume?: string;
   anthropicVersion?: string;
   promptCache?: boolean;
   allowUnpriced?: boolean;
@@ -87,6 +89,10 @@ export async function buildPlan(file: string, flags: RunFlags, io: Io): Promise<
     throw new UsageError('E_FLAGS', `--by ${flags.by} and --category-col ${flags.categoryCol} name different columns`, 'give one of them: --by groups the cases and builds the routing table');
   }
   const cascade = cascadePair(flags, models.map((m) => m.name));
+  const casesPerDay = flags.volume === undefined ? undefined : parseVolume(flags.volume);
+  if (flags.volume !== undefined && casesPerDay === undefined) {
+    throw new UsageError('E_VOLUME', `--volume ${flags.volume}: not a volume`, 'write cases per period, e.g. 500/day, 10k/month, 20/hour');
+  }
   if (flags.routingOut !== undefined && flags.by === undefined) {
     throw new UsageError('E_FLAGS', '--routing-out needs --by', 'add --by <column>, e.g. --by category');
   }
@@ -117,6 +123,7 @@ export async function buildPlan(file: string, flags: RunFlags, io: Io): Promise<
     tolerancePp: flags.tolerance,
     ...(flags.reference !== undefined && { reference: flags.reference }),
     ...(cascade !== undefined && { cascade }),
+    ...(flags.volume !== undefined && casesPerDay !== undefined && { volume: { text: flags.volume, casesPerDay } }),
     ...(flags.by !== undefined && { routingColumn: flags.by }),
     ...(flags.routingOut !== undefined && { routingOut: resolve(io.cwd, flags.routingOut) }),
     ...(flags.anthropicVersion !== undefined && { anthropicVersion: flags.anthropicVersion }),

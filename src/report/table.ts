@@ -2,7 +2,7 @@
 import chalk from 'chalk';
 import Table from 'cli-table3';
 import { money, pct, ppDelta, ppInterval } from '../format.js';
-import type { CascadeResult, Report, RoutingTable } from '../types.js';
+import type { CascadeResult, Projections, Report, RoutingTable } from '../types.js';
 
 const ms = (x: number | undefined): string => (x === undefined ? '—' : x >= 10_000 ? `${(x / 1000).toFixed(1)}s` : `${Math.round(x)}`);
 
@@ -45,6 +45,7 @@ export function renderTable(report: Report): string {
   lines.push(chalk.bold(recommendation.summary));
   if (report.routing) lines.push('', renderRouting(report.routing));
   if (report.cascade) lines.push('', renderCascade(report.cascade, recommendation.tolerancePp));
+  if (report.projections) lines.push('', renderProjections(report.projections));
   for (const c of recommendation.caveats) lines.push(chalk.yellow(`  note: ${c}`));
   for (const n of report.notes) lines.push(chalk.yellow(`  note: ${n}`));
   return lines.join('\n') + '\n';
@@ -101,4 +102,19 @@ function renderCascade(c: CascadeResult, tolerancePp: number): string {
   }
   lines.push(chalk.dim(`Oracle (escalating exactly the cases ${c.cheap} got wrong, ${Math.round(c.oracle.escalated * 100)} %): ${pct(c.oracle.accuracy)} at ${money(c.oracle.costPerCase * 1000)} per 1,000 cases — the ceiling for any confidence signal. The threshold is chosen on this data: confirm it on fresh cases.`));
   return lines.join('\n');
+}
+
+function renderProjections(p: Projections): string {
+  const table = new Table({
+    head: [`At ${p.volume}`, 'per day', 'per month', '95 % CI per month'],
+    style: { head: chalk.level > 0 ? ['cyan'] : [], border: chalk.level > 0 ? ['grey'] : [] },
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+    colAligns: ['left', 'right', 'right', 'right'],
+  });
+  for (const m of p.models) {
+    table.push([(m.model === p.recommended?.model ? '★ ' : '  ') + m.model, money(m.perDay), money(m.perMonth), `${money(m.perMonthLow)}–${money(m.perMonthHigh)}`]);
+  }
+  if (p.routing) table.push(['  routing table', money(p.routing.perDay), money(p.routing.perMonth), '']);
+  if (p.cascade) table.push(['  cascade', money(p.cascade.perDay), money(p.cascade.perMonth), '']);
+  return table.toString();
 }
