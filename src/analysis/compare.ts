@@ -16,6 +16,8 @@ export interface CompareOptions {
 export function compare(candidate: ModelColumn, reference: ModelColumn, matrix: ScoreMatrix, options: CompareOptions): Comparison {
   const idx = pairedCases(candidate, reference, options.keep);
   const n = idx.length;
+  // Binary for this pair: another model's averaged samples must not change how these two compare.
+  const binary = matrix.binary || idx.every((i) => (candidate.scores[i] === 0 || candidate.scores[i] === 1) && (reference.scores[i] === 0 || reference.scores[i] === 1));
   const diffs = new Float64Array(n);
   let b = 0;
   let c = 0;
@@ -25,8 +27,8 @@ export function compare(candidate: ModelColumn, reference: ModelColumn, matrix: 
     const d = candidate.scores[i]! - reference.scores[i]!;
     diffs[k] = d;
     if (d !== 0) differ++;
-    if (d > 0 && matrix.binary) b++;
-    if (d < 0 && matrix.binary) c++;
+    if (d > 0 && binary) b++;
+    if (d < 0 && binary) c++;
   }
   let mean = 0;
   for (let k = 0; k < n; k++) mean += diffs[k]!;
@@ -38,8 +40,8 @@ export function compare(candidate: ModelColumn, reference: ModelColumn, matrix: 
   let interval: DiffInterval;
   if (matrix.clusters) {
     const ids = Int32Array.from(idx, (i) => matrix.clusters![i]!);
-    interval = matrix.binary ? clusterInterval(diffs, ids, options.level, -1, 1) : pairedBootstrap(diffs, options.level, { clusters: ids, ...(options.seed !== undefined && { seed: options.seed }) });
-  } else if (matrix.binary) {
+    interval = binary ? clusterInterval(diffs, ids, options.level, -1, 1) : pairedBootstrap(diffs, options.level, { clusters: ids, ...(options.seed !== undefined && { seed: options.seed }) });
+  } else if (binary) {
     const both = n - b - c;
     // a and d only matter through the correlation; split the concordant pairs by the reference's score.
     let a = 0;
@@ -48,13 +50,13 @@ export function compare(candidate: ModelColumn, reference: ModelColumn, matrix: 
   } else {
     interval = pairedBootstrap(diffs, options.level, options.seed !== undefined ? { seed: options.seed } : {});
   }
-  const test = matrix.binary ? mcnemar(b, c) : null;
+  const test = binary ? mcnemar(b, c) : null;
   return {
     model: candidate.model,
     reference: reference.model,
     n,
-    b: matrix.binary ? b : null,
-    c: matrix.binary ? c : null,
+    b: binary ? b : null,
+    c: binary ? c : null,
     discordance: n === 0 ? 0 : differ / n,
     delta: mean,
     interval,

@@ -12,7 +12,7 @@ export interface ModelColumn {
 export interface ScoreMatrix {
   cases: number;
   columns: ModelColumn[];
-  /** Every defined score is 0 or 1: proportions and McNemar apply. */
+  /** Every defined score of every model is 0 or 1. (compare() also checks each pair on its own.) */
   binary: boolean;
   /** Cluster index of each case (cases sharing a source), when the data has a cluster column. */
   clusters?: Int32Array;

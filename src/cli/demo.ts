@@ -10,7 +10,7 @@ import type { Io } from './io.js';
 import { runDeps } from './run.js';
 
 export const DEMO_DATASET = fileURLToPath(new URL('../../datasets/support-tickets.csv', import.meta.url));
-export const DEMO_SYSTEM = 'You route customer-support tickets. Classify the ticket into exactly one of: Billing, Technical, Account, Shipping, Returns. Answer with the category name only.';
+export const DEMO_SYSTEM = 'You route customer-support tickets. Classify the ticket into exactly one of: Billing, Technical, Account, Shipping, Returns. Reply with JSON only: {"answer": "<category>", "confidence": <how sure you are, from 0 to 1>}.';
 const DEMO_MODELS = 'haiku,sonnet,opus';
 
 export interface DemoFlags {
@@ -46,6 +46,10 @@ export async function demoCommand(flags: DemoFlags, io: Io, version: string): Pr
       maxRetries: 2,
       timeoutMs: 30_000,
       repeats: 1,
+      // The seed article's volume, and the cascade it describes: haiku first, opus when haiku's
+      // self-reported confidence is low.
+      volume: { text: '500/day', casesPerDay: 500 },
+      cascade: { cheap: 'haiku', big: 'opus', samples: 1 },
       tolerancePp: 3,
       promptCache: false,
       ...(flags.out !== undefined && { out: flags.out }),
@@ -55,7 +59,7 @@ export async function demoCommand(flags: DemoFlags, io: Io, version: string): Pr
     }, { ...runDeps(io, version), env });
     say(`\nreport: ${outcome.reportPath}\n`);
     say('\nThe same on real models (needs ANTHROPIC_API_KEY; costs a few cents):\n');
-    say(`  npx tierbench run --models ${DEMO_MODELS} --system "${DEMO_SYSTEM}" datasets/support-tickets.csv\n`);
+    say(`  npx tierbench run --models ${DEMO_MODELS} --cascade haiku,opus --volume 500/day --system '${DEMO_SYSTEM}' datasets/support-tickets.csv\n`);
     return outcome.exitCode;
   } finally {
     await emulator.close();

@@ -182,7 +182,7 @@ export const DEFAULT_PROFILES: Profile[] = [
   {
     ids: ['claude-haiku-5-5', 'claude-haiku-4-5', 'gpt-5-nano', 'gpt-4o-mini', 'gpt-4.1-mini'],
     accuracy: 0.9, categoryAccuracy: { Billing: 0.95, Technical: 0.78, Account: 0.9, Shipping: 0.95, Returns: 0.88 },
-    ttftMs: 120, ttftSpread: 0.25, tokensPerSec: 85, verbosity: 0.1, prices: { input: 0.1, output: 0.5 },
+    ttftMs: 120, ttftSpread: 0.25, tokensPerSec: 85, verbosity: 0.1, consistency: 0.7, prices: { input: 0.1, output: 0.5 },
   },
   {
     ids: ['claude-sonnet-5-5', 'claude-sonnet-4-6', 'claude-sonnet-4-5', 'gpt-5-mini', 'gpt-4.1'],
