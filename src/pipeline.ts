@@ -24,28 +24,15 @@ import type { CascadeResult, Case, CaseRecord, CaseResult, ModelSpec, Report, Ru
 /** Verdicts use two-sided 90 % intervals: a one-sided test at α = 5 % (statistics.md). */
 export const DECISION_LEVEL = 0.9;
 
-export interface RunPlan {
+/** What to run: the settings recorded in the report, plus where the cases are and what to print. */
+export interface RunPlan extends Omit<RunSettings, 'scorer' | 'prompt'> {
   datasetPath: string;
   load: LoadOptions;
   /** User prompt template; default: the input column. */
   prompt?: string;
-  system?: string;
   models: ModelSpec[];
+  /** Default: chosen from the expected values. */
   scorer?: ScorerName;
-  maxTokens: number;
-  temperature?: number;
-  stream: boolean;
-  concurrency: number;
-  modelConcurrency?: number;
-  maxRetries: number;
-  timeoutMs: number;
-  /** Samples per case and model, averaged within the case (for nondeterministic models). */
-  repeats: number;
-  tolerancePp: number;
-  /** Model every cheaper one is compared with; default: the most accurate. */
-  reference?: string;
-  anthropicVersion?: string;
-  promptCache: boolean;
   /** `--cascade cheap,big`: simulate the cheap model escalating to the big one when unsure. */
   cascade?: { cheap: string; big: string; samples: number };
   /** `--volume 500/day`: as given, and in cases per day. */
@@ -285,23 +272,11 @@ export async function runBench(plan: RunPlan, deps: RunDeps): Promise<RunOutcome
     prompt: render(prompts.user, c.vars),
     ...(systemVaries && prompts.system && { system: render(prompts.system, c.vars) }),
   }));
-  const settings: RunSettings = {
-    scorer: scorerName,
-    prompt: prompts.user.source,
-    ...(plan.system !== undefined && { system: plan.system }),
-    maxTokens: plan.maxTokens,
-    ...(plan.temperature !== undefined && { temperature: plan.temperature }),
-    stream: plan.stream,
-    concurrency: plan.concurrency,
-    ...(plan.modelConcurrency !== undefined && { modelConcurrency: plan.modelConcurrency }),
-    maxRetries: plan.maxRetries,
-    timeoutMs: plan.timeoutMs,
-    repeats: plan.repeats,
-    tolerancePp: plan.tolerancePp,
-    ...(plan.reference !== undefined && { reference: plan.reference }),
-    promptCache: plan.promptCache,
-    ...(plan.anthropicVersion !== undefined && { anthropicVersion: plan.anthropicVersion }),
-  };
+  // Everything in the plan is recorded except these: inputs described elsewhere in the report,
+  // and where output goes.
+  const { datasetPath: _path, load: _load, prompt: _prompt, models: _models, scorer: _scorer, cascade: _cascade, volume: _volume,
+    routingColumn: _by, routingOut: _routes, out: _out, json: _json, quiet: _quiet, simulated: _simulated, ...recorded } = plan;
+  const settings: RunSettings = { ...recorded, scorer: scorerName, prompt: prompts.user.source };
   const finishedAt = deps.date();
   const id = runId(startedAt);
   const report: Report = {
