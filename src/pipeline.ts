@@ -1,25 +1,29 @@
 // The only module that knows every stage: file → cases → prompts → calls → scores → summaries →
 // recommendation → report. Everything it touches in the outside world comes in through `deps`.
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { summarize } from './analysis/aggregate.js';
 import { buildMatrix } from './analysis/matrix.js';
 import { costOf } from './analysis/cost.js';
-import { loadDataset, type LoadOptions } from './cases/load.js';
-import { RunError, UsageError } from './errors.js';
+import { fileHash, loadDataset, type LoadOptions } from './cases/load.js';
+import { EXIT, RunError, UsageError } from './errors.js';
+import { estimateCost } from './execute/budget.js';
+import { type CachedAnswer, ResponseCache } from './execute/cache.js';
 import { execute, type Target } from './execute/fan-out.js';
+import { JOURNAL_VERSION, Journal } from './execute/journal.js';
+import { money } from './format.js';
 import { Progress } from './execute/progress.js';
 import { buildRequest, compileTemplate, render, type PromptPlan } from './prompts/render.js';
 import { createProvider } from './providers/provider.js';
 import { recommend } from './recommend/recommend.js';
 import { routingTable } from './recommend/routing.js';
-import { simulateCascade } from './recommend/cascade.js';
+import { cascadeFromResults } from './recommend/cascade.js';
 import { projections } from './recommend/projections.js';
-import { makeConfidence } from './scoring/confidence.js';
 import { writeJson, writeText, toJson } from './report/json.js';
 import { renderTable } from './report/table.js';
 import { checkExpected, defaultScorer, labelSet, makeScorer, type ScorerName } from './scoring/scorers.js';
-import type { CascadeResult, Case, CaseRecord, CaseResult, ModelSpec, Report, RunSettings } from './types.js';
+import type { Case, CaseRecord, CaseResult, ChatRequest, ModelSpec, Report, RunSettings } from './types.js';
 
 /** Verdicts use two-sided 90 % intervals: a one-sided test at α = 5 % (statistics.md). */
 export const DECISION_LEVEL = 0.9;
@@ -41,6 +45,10 @@ export interface RunPlan extends Omit<RunSettings, 'scorer' | 'prompt'> {
   routingColumn?: string;
   /** Where to write the routing map as JSON. */
   routingOut?: string;
+  /** Response cache: its folder and how long answers stay valid; null with --no-cache. */
+  cache: { dir: string; ttlMs: number } | null;
+  /** Go ahead even when the cost estimate is over --max-cost. */
+  yes: boolean;
   /** Report path; default reports/<run id>.json under cwd. */
   out?: string;
   /** Print the JSON report to stdout instead of the table. */
@@ -64,6 +72,16 @@ export interface RunDeps {
   now: () => number;
   /** Wall-clock time, for the report's timestamps. */
   date: () => Date;
+  /** Subscribe to Ctrl-C; returns the unsubscribe. The first stops scheduling, the second aborts. */
+  interrupts?: (handler: () => void) => () => void;
+}
+
+/** A run picked up from its journal (`--resume`). */
+export interface Resume {
+  runId: string;
+  journalPath: string;
+  results: Array<{ m: number; r: CaseResult }>;
+  startedAt: string;
 }
 
 export interface RunOutcome {
@@ -72,7 +90,7 @@ export interface RunOutcome {
   exitCode: number;
 }
 
-function runId(date: Date): string {
+export function newRunId(date: Date): string {
   return `${date.toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
 }
 
@@ -102,60 +120,6 @@ function apiKeys(models: readonly ModelSpec[], env: RunDeps['env']): Map<string,
   return keys;
 }
 
-/**
- * The cascade's per-case inputs from the results: the cheap model's first answer, its score and
- * confidence (from its log-probs, a reported confidence, or agreement with its further samples),
- * the cost of the samples the cascade uses, and the big model's score and cost per call.
- */
-function cascadeReport(
-  spec: NonNullable<RunPlan['cascade']>,
-  perModel: ReadonlyArray<{ model: string; results: readonly CaseResult[] }>,
-  cases: number,
-  labels: readonly string[] | undefined,
-  tolerancePp: number,
-  clusters: Int32Array | undefined,
-): CascadeResult {
-  const cheap = perModel.find((p) => p.model === spec.cheap)?.results ?? [];
-  const big = perModel.find((p) => p.model === spec.big)?.results ?? [];
-  const nan = (): Float64Array => new Float64Array(cases).fill(NaN);
-  const [cheapScores, cheapCosts, bigScores, bigCosts, confidence] = [nan(), nan(), nan(), nan(), nan()];
-  const firsts: Array<CaseResult | undefined> = new Array(cases);
-  const others: string[][] = Array.from({ length: cases }, () => []);
-  for (const r of cheap) {
-    if (r.sample >= spec.samples) continue;
-    if (r.cost !== null) cheapCosts[r.caseIndex] = (Number.isNaN(cheapCosts[r.caseIndex]!) ? 0 : cheapCosts[r.caseIndex]!) + r.cost;
-    if (r.sample === 0) firsts[r.caseIndex] = r;
-    else if (r.output !== undefined) others[r.caseIndex]!.push(r.output);
-  }
-  const bigSum = new Float64Array(cases);
-  const bigCount = new Uint32Array(cases);
-  const bigCost = new Float64Array(cases);
-  for (const r of big) {
-    if (r.score === null) continue;
-    bigSum[r.caseIndex]! += r.score;
-    bigCost[r.caseIndex]! += r.cost ?? NaN;
-    bigCount[r.caseIndex]! += 1;
-  }
-  const confidenceOf = makeConfidence(labels);
-  const sources = new Set<string>();
-  for (let i = 0; i < cases; i++) {
-    if (bigCount[i]! > 0) {
-      bigScores[i] = bigSum[i]! / bigCount[i]!;
-      bigCosts[i] = bigCost[i]! / bigCount[i]!;
-    }
-    const first = firsts[i];
-    if (first?.output === undefined || first.score === null) continue;
-    cheapScores[i] = first.score;
-    const c = confidenceOf(first.output, others[i]!, first.logprob);
-    confidence[i] = c.value;
-    sources.add(c.source);
-  }
-  return simulateCascade(
-    { cheap: spec.cheap, big: spec.big, cheapScores, bigScores, cheapCosts, bigCosts, confidence, source: sources.size === 1 ? [...sources][0]! : 'mixed', ...(clusters && { clusters }) },
-    { tolerancePp, level: DECISION_LEVEL },
-  );
-}
-
 /** Cluster values → small integers, one per case; undefined when the data has no cluster column. */
 function clusterIds(cases: readonly Case[]): Int32Array | undefined {
   if (!cases.some((c) => c.cluster !== undefined)) return undefined;
@@ -169,9 +133,10 @@ function clusterIds(cases: readonly Case[]): Int32Array | undefined {
   });
 }
 
-export async function runBench(plan: RunPlan, deps: RunDeps): Promise<RunOutcome> {
-  const startedAt = deps.date();
+export async function runBench(plan: RunPlan, deps: RunDeps, resume?: Resume): Promise<RunOutcome> {
+  const startedAt = resume ? new Date(resume.startedAt) : deps.date();
   const started = deps.now();
+  const id = resume?.runId ?? newRunId(startedAt);
   const dataset = await loadDataset(plan.datasetPath, plan.load);
   const prompts: PromptPlan = {
     user: compileTemplate(plan.prompt ?? `{{${dataset.inputColumn}}}`, dataset.columns, '--prompt'),
@@ -183,6 +148,9 @@ export async function runBench(plan: RunPlan, deps: RunDeps): Promise<RunOutcome
   checkExpected(scorerName, dataset.cases, dataset.path);
   const score = makeScorer(scorerName, dataset.cases);
   const keys = apiKeys(plan.models, deps.env);
+  const datasetHash = await fileHash(plan.datasetPath);
+  const reportPath = plan.out ?? join(deps.cwd, 'reports', `${id}.json`);
+  const journalPath = resume?.journalPath ?? join(dirname(reportPath), `${id}.journal.jsonl`);
 
   const providers = await Promise.all(plan.models.map((spec) => createProvider(spec, {
     // Local servers take no key, but the SDKs insist on one.
@@ -200,7 +168,37 @@ export async function runBench(plan: RunPlan, deps: RunDeps): Promise<RunOutcome
     const samples = plan.cascade?.cheap === spec.name ? Math.max(plan.repeats, plan.cascade.samples) : plan.repeats;
     return { spec, provider: providers[m]!, samples, cost: (u) => (prices === null ? null : costOf(u, prices)) };
   });
+  const request = (c: Case): ChatRequest => buildRequest(prompts, c);
 
+  const cache = plan.cache === null ? undefined : await ResponseCache.open(plan.cache.dir, plan.cache.ttlMs);
+  const cacheKey = (m: number, req: ChatRequest, sample: number): string => ResponseCache.key(plan.models[m]!, req, sample, {
+    promptCache: plan.promptCache, logprobs: plan.cascade?.cheap === plan.models[m]!.name,
+    ...(plan.temperature !== undefined && { temperature: plan.temperature }),
+    ...(plan.anthropicVersion !== undefined && { anthropicVersion: plan.anthropicVersion }),
+  });
+  // Results already paid for in an earlier, interrupted attempt at this run.
+  const known = targets.map((t) => new Array<CaseResult | undefined>(dataset.cases.length * (t.samples ?? 1)));
+  for (const { m, r } of resume?.results ?? []) {
+    const samples = targets[m]?.samples ?? 1;
+    if (known[m] && r.caseIndex < dataset.cases.length && r.sample < samples) known[m]![r.caseIndex * samples + r.sample] = r;
+  }
+
+  if (plan.maxCost !== undefined) {
+    const estimate = estimateCost(dataset.cases, targets, request, (m, c, req, sample) =>
+      known[m]?.[c.index * (targets[m]?.samples ?? 1) + sample] !== undefined || cache?.get(cacheKey(m, req, sample)) !== undefined);
+    const line = `estimated cost ${money(estimate.typical)} (at most ${money(estimate.ceiling)} if every answer used max_tokens) for ${(estimate.calls - estimate.cachedCalls).toLocaleString('en-US')} calls` +
+      (estimate.cachedCalls > 0 ? ` (${estimate.cachedCalls.toLocaleString('en-US')} more answered from cache)` : '') +
+      (estimate.unpriced.length > 0 ? `; ${estimate.unpriced.join(', ')} unpriced, not included` : '');
+    if (estimate.typical > plan.maxCost && !plan.yes) {
+      cache?.close();
+      throw new UsageError('E_BUDGET', `--max-cost ${plan.maxCost}: ${line}`, 'raise --max-cost, run fewer cases (--limit) or models, or pass --yes to start anyway (spending still stops at the limit)');
+    }
+    if (!plan.quiet) deps.stderr.write(`${line}; budget ${money(plan.maxCost)}\n`);
+  }
+
+  const journal = resume ? Journal.reopen<RunPlan>(journalPath) : Journal.create<RunPlan>(journalPath, {
+    type: 'header', version: JOURNAL_VERSION, runId: id, startedAt: startedAt.toISOString(), plan, datasetHash,
+  });
   const progress = new Progress({
     mode: plan.quiet ? 'off' : deps.stderr.isTTY ? 'live' : 'plain',
     models: plan.models.map((m) => m.name),
@@ -208,15 +206,47 @@ export async function runBench(plan: RunPlan, deps: RunDeps): Promise<RunOutcome
     out: deps.stderr,
     now: deps.now,
   });
+  let stopReason: 'interrupted' | 'budget' | undefined;
+  let spent = 0;
+  const abort = new AbortController();
+  let interrupts = 0;
+  const unsubscribe = deps.interrupts?.(() => {
+    interrupts++;
+    if (interrupts === 1) {
+      stopReason = 'interrupted';
+      deps.stderr.write('\ninterrupted: no new calls; waiting for the calls in flight (Ctrl-C again to abort them)\n');
+    } else abort.abort();
+  });
   let execution;
   try {
-    execution = await execute(dataset.cases, targets, (c) => buildRequest(prompts, c), {
+    execution = await execute(dataset.cases, targets, request, {
       concurrency: plan.concurrency,
       ...(plan.modelConcurrency !== undefined && { modelConcurrency: plan.modelConcurrency }),
-      onResult: (m, r) => progress.record(m, r),
+      ...(plan.rpm !== undefined && { rpm: plan.rpm }),
+      ...(plan.tpm !== undefined && { tpm: plan.tpm }),
+      signal: abort.signal,
+      stopped: () => stopReason !== undefined,
+      done: (m, job) => known[m]?.[job],
+      ...(cache !== undefined && {
+        cache: {
+          lookup: (m: number, req: ChatRequest, sample: number) => cache.get(cacheKey(m, req, sample)),
+          store: (m: number, req: ChatRequest, sample: number, answer: CachedAnswer) => cache.set(cacheKey(m, req, sample), answer),
+        },
+      }),
+      onResult: (m, r, origin) => {
+        progress.record(m, r);
+        if (origin !== 'journal') journal.record(m, r);
+        if (origin === 'call' && r.cost !== null) {
+          spent += r.cost;
+          if (plan.maxCost !== undefined && spent >= plan.maxCost) stopReason ??= 'budget';
+        }
+      },
     });
   } finally {
     progress.stop();
+    unsubscribe?.();
+    journal.close();
+    cache?.close();
   }
 
   const notes = providers.flatMap((p) => p.notes);
@@ -255,7 +285,7 @@ export async function runBench(plan: RunPlan, deps: RunDeps): Promise<RunOutcome
     ...(plan.reference !== undefined && { reference: plan.reference }),
   });
 
-  const cascade = plan.cascade === undefined ? undefined : cascadeReport(plan.cascade, perModel, dataset.cases.length, scorerName === 'label' ? labelSet(dataset.cases) : undefined, plan.tolerancePp, clusters);
+  const cascade = plan.cascade === undefined ? undefined : cascadeFromResults(plan.cascade, perModel, dataset.cases.length, scorerName === 'label' ? labelSet(dataset.cases) : undefined, plan.tolerancePp, DECISION_LEVEL, clusters);
 
   const projected = plan.volume === undefined ? undefined : projections(plan.volume.text, plan.volume.casesPerDay, matrix.columns, {
     ...(recommendation.recommended !== null && { recommended: recommendation.recommended }),
@@ -275,10 +305,9 @@ export async function runBench(plan: RunPlan, deps: RunDeps): Promise<RunOutcome
   // Everything in the plan is recorded except these: inputs described elsewhere in the report,
   // and where output goes.
   const { datasetPath: _path, load: _load, prompt: _prompt, models: _models, scorer: _scorer, cascade: _cascade, volume: _volume,
-    routingColumn: _by, routingOut: _routes, out: _out, json: _json, quiet: _quiet, simulated: _simulated, ...recorded } = plan;
+    routingColumn: _by, routingOut: _routes, out: _out, json: _json, quiet: _quiet, simulated: _simulated, cache: _cache, yes: _yes, ...recorded } = plan;
   const settings: RunSettings = { ...recorded, scorer: scorerName, prompt: prompts.user.source };
   const finishedAt = deps.date();
-  const id = runId(startedAt);
   const report: Report = {
     schemaVersion: 2,
     tool: { name: 'tierbench', version: deps.version },
@@ -288,7 +317,7 @@ export async function runBench(plan: RunPlan, deps: RunDeps): Promise<RunOutcome
       finishedAt: finishedAt.toISOString(),
       durationMs: Math.round(deps.now() - started),
       simulated: plan.simulated,
-      status: execution.stopped.size > 0 ? 'partial' : 'complete',
+      status: stopReason ?? (execution.stopped.size > 0 ? 'partial' : 'complete'),
     },
     dataset: {
       path: dataset.path,
@@ -317,14 +346,22 @@ export async function runBench(plan: RunPlan, deps: RunDeps): Promise<RunOutcome
     results,
   };
 
-  const reportPath = plan.out ?? join(deps.cwd, 'reports', `${id}.json`);
   await writeJson(reportPath, report);
   if (routing !== undefined && plan.routingOut !== undefined) await writeText(plan.routingOut, JSON.stringify(routing.map, null, 2) + '\n');
   if (plan.json) deps.stdout.write(toJson(report));
   else deps.stdout.write(renderTable(report));
 
+  if (stopReason !== undefined) {
+    const calls = summaries.reduce((n, s) => n + s.n, 0);
+    const planned = targets.reduce((n, t) => n + dataset.cases.length * (t.samples ?? 1), 0);
+    const why = stopReason === 'budget' ? `stopped at the budget: ${money(spent)} spent of ${money(plan.maxCost ?? 0)}` : 'interrupted';
+    deps.stderr.write(`${why}; ${calls.toLocaleString('en-US')} of ${planned.toLocaleString('en-US')} calls done. Continue with: tierbench run --resume ${id}${stopReason === 'budget' ? ' --max-cost <more>' : ''}\n`);
+    return { report, reportPath, exitCode: stopReason === 'interrupted' ? EXIT.interrupted : EXIT.runFailed };
+  }
+  // Complete: the report holds everything the journal did.
+  await rm(journalPath, { force: true });
   if (summaries.every((s) => s.scored === 0)) {
     throw new RunError('E_RUN_FAILED', `no model answered any case (report written to ${reportPath})`, notes[0] ?? 'see the errors column of the report');
   }
-  return { report, reportPath, exitCode: 0 };
+  return { report, reportPath, exitCode: EXIT.ok };
 }

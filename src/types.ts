@@ -148,6 +148,8 @@ export interface CaseResult {
   retries: number;
   /** Sum of the answer's token log-probabilities (OpenAI-format models in a cascade). */
   logprob?: number;
+  /** Served from the response cache: nothing was paid for it in this run, and it has no latency. */
+  cached?: boolean;
   error?: { kind: ErrorKind; status?: number; message: string };
 }
 
@@ -188,8 +190,13 @@ export interface ModelSummary {
   /** Median over calls of output tokens per second after the first token (over the whole call when not streaming). */
   outputTokensPerSec: number | null;
   tokens: Usage;
-  /** null when the model is unpriced. per1kCases counts every sample of a case toward its cost. */
-  cost: { total: number; per1kCases: number; perCorrect: number | null } | null;
+  /**
+   * null when the model is unpriced. `total` prices every answer, cached or not (what the model
+   * costs); `spent` only the calls this run paid for. per1kCases counts every sample of a case.
+   */
+  cost: { total: number; spent: number; per1kCases: number; perCorrect: number | null } | null;
+  /** Answers served from the response cache. */
+  cached: number;
   /** Per-category accuracy, when the dataset has a category column. */
   categories?: Record<string, { scored: number; correct: number; accuracy: number | null }>;
 }
@@ -302,6 +309,11 @@ export interface RunSettings {
   /** The system prompt was marked for Anthropic prompt caching. */
   promptCache: boolean;
   anthropicVersion?: string;
+  /** --max-cost in USD: scheduling stops once this much is spent. */
+  maxCost?: number;
+  /** Caps on request starts per model (requests / tokens per minute). */
+  rpm?: number;
+  tpm?: number;
 }
 
 /** A case as sent: the rendered prompt is stored once per case, not once per model. */
@@ -329,8 +341,11 @@ export interface Report {
     durationMs: number;
     /** True when the models were the built-in emulator's simulations, not real ones. */
     simulated: boolean;
-    /** `complete`, or `partial` when a model was stopped early (see `notes`). */
-    status: 'complete' | 'partial';
+    /**
+     * `complete`; `partial` when a model was stopped early (see `notes`); `interrupted` by Ctrl-C;
+     * `budget` when --max-cost was reached. The last two can be continued with `--resume`.
+     */
+    status: 'complete' | 'partial' | 'interrupted' | 'budget';
   };
   dataset: {
     path: string;

@@ -21,6 +21,8 @@ export function summarize(spec: ModelSpec, results: readonly CaseResult[], cases
   let errors = 0;
   let retries = 0;
   let cost = 0;
+  let spent = 0;
+  let cached = 0;
 
   for (const r of results) {
     retries += r.retries;
@@ -31,6 +33,8 @@ export function summarize(spec: ModelSpec, results: readonly CaseResult[], cases
       tokens.cacheRead += r.usage.cacheRead;
     }
     if (r.cost !== null) cost += r.cost;
+    if (r.cached) cached++;
+    else if (r.cost !== null) spent += r.cost;
     if (r.score === null) {
       errors++;
       if (r.error) byKind[r.error.kind] = (byKind[r.error.kind] ?? 0) + 1;
@@ -85,8 +89,10 @@ export function summarize(spec: ModelSpec, results: readonly CaseResult[], cases
     ttftMs: ttft.length === 0 ? null : { p50: quantileSorted(ttft, 0.5), p95: quantileSorted(ttft, 0.95) },
     outputTokensPerSec: speeds.length === 0 ? null : median(speeds),
     tokens,
+    cached,
     cost: spec.prices === null ? null : {
       total: cost,
+      spent,
       per1kCases: scored === 0 ? 0 : (cost / scored) * 1000,
       perCorrect: correct === 0 ? null : cost / correct,
     },

@@ -1,4 +1,6 @@
 // File → Dataset. Rows are streamed from disk; only the compact Case records are kept.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { DataError } from '../errors.js';
@@ -89,4 +91,11 @@ export async function loadDataset(path: string, options: LoadOptions = {}): Prom
     ...(choice.id !== undefined && { idColumn: choice.id }),
     ...(choice.cluster !== undefined && { clusterColumn: choice.cluster }),
   };
+}
+
+/** sha256 of a file, streamed: a resumed run checks its data did not change. */
+export async function fileHash(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }

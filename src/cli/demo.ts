@@ -52,6 +52,9 @@ export async function demoCommand(flags: DemoFlags, io: Io, version: string): Pr
       cascade: { cheap: 'haiku', big: 'opus', samples: 1 },
       tolerancePp: 3,
       promptCache: false,
+      // A simulation is not worth caching, and its latencies are part of the show.
+      cache: null,
+      yes: true,
       ...(flags.out !== undefined && { out: flags.out }),
       json: flags.json === true,
       quiet: flags.quiet === true || flags.json === true,

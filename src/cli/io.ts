@@ -1,4 +1,4 @@
-import type { Out } from '../pipeline.js';
+import type { Out, RunDeps } from '../pipeline.js';
 
 /** Everything the CLI touches in the outside world, passed in so tests drive the real CLI. */
 export interface Io {
@@ -7,4 +7,6 @@ export interface Io {
   stdout: Out;
   stderr: Out;
   cwd: string;
+  /** Ctrl-C; main() listens to the process's SIGINT when this is not given. */
+  interrupts?: RunDeps['interrupts'];
 }

@@ -2,9 +2,10 @@
 // (and through them the SDKs) load lazily, so `--help` and `--version` stay fast.
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { EXIT, TierbenchError, formatError } from '../errors.js';
+import { EXIT, TierbenchError, UsageError, formatError } from '../errors.js';
 import type { Io } from './io.js';
-import { fraction, nonNegativeInt, percentagePoints, positiveInt, positiveNumber, signedPp, temperature } from './parse.js';
+import { join } from 'node:path';
+import { dollars, duration, fraction, nonNegativeInt, percentagePoints, positiveInt, positiveNumber, signedPp, temperature } from './parse.js';
 
 export type { Io } from './io.js';
 
@@ -24,8 +25,8 @@ function program(io: Io, setExit: (code: number) => void): Command {
 
   root.command('run')
     .description('run test cases against models and compare them')
-    .argument('<file>', 'test cases: .csv, .tsv, .jsonl or .json (a header / keys naming the columns)')
-    .requiredOption('-m, --models <list>', 'comma-separated: haiku,sonnet,openai:gpt-5-mini,openrouter:anthropic/claude-haiku-4.5,<endpoint>:<id>')
+    .argument('[file]', 'test cases: .csv, .tsv, .jsonl or .json (a header / keys naming the columns)')
+    .option('-m, --models <list>', 'comma-separated: haiku,sonnet,openai:gpt-5-mini,openrouter:anthropic/claude-haiku-4.5,<endpoint>:<id>')
     .option('-p, --prompt <template>', 'user prompt with {{column}} variables (default: the input column)')
     .option('--prompt-file <path>', 'read the user prompt template from a file')
     .option('-s, --system <text>', 'system prompt ({{column}} variables allowed)')
@@ -55,10 +56,21 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .option('--anthropic-version <date>', 'pin an older anthropic-version header (e.g. 2023-06-01)')
     .option('--allow-unpriced', 'run models without a known price; their cost is reported as unknown')
     .option('--config <path>', 'config file (default: ./tierbench.config.json when present)')
+    .option('--max-cost <usd>', 'refuse to start when the estimate is over this, and stop scheduling once this much is spent', dollars)
+    .option('--yes', 'start even when the cost estimate is over --max-cost')
+    .option('--rpm <n>', 'at most this many requests per minute per model', positiveInt)
+    .option('--tpm <n>', 'at most about this many tokens per minute per model', positiveInt)
+    .option('--no-cache', 'call the models even for answers already in the response cache')
+    .option('--cache-dir <dir>', 'response cache folder', join('.tierbench', 'cache'))
+    .option('--cache-ttl <duration>', 'how long a cached answer stays valid: 30d, 12h, …', duration, duration('30d'))
+    .option('--resume <run>', 'continue a stopped run (its id, or its .journal.jsonl): only the missing calls are made')
     .option('-o, --out <path>', 'where to write the JSON report (default: reports/<run id>.json)')
     .option('--json', 'print the JSON report to stdout instead of the table')
     .option('-q, --quiet', 'no progress output')
-    .action(async (file: string, flags) => {
+    .action(async (file: string | undefined, flags) => {
+      if (flags.models === undefined && flags.resume === undefined) {
+        throw new UsageError('E_USAGE', "required option '-m, --models <list>' not specified", 'name the models to compare, e.g. --models haiku,sonnet');
+      }
       const { runCommand } = await import('./run.js');
       setExit(await runCommand(file, flags, io, v));
     });
@@ -95,6 +107,16 @@ function program(io: Io, setExit: (code: number) => void): Command {
       setExit(await modelsCommand(flags, io));
     });
 
+  root.command('cache')
+    .description('manage the response cache')
+    .command('clear')
+    .description('delete every cached answer')
+    .option('--cache-dir <dir>', 'response cache folder', join('.tierbench', 'cache'))
+    .action(async (flags: { cacheDir: string }) => {
+      const { clearCache } = await import('./cache.js');
+      setExit(clearCache(flags.cacheDir, io));
+    });
+
   root.command('emulate')
     .description('serve the Anthropic and OpenAI APIs locally with simulated models')
     .option('--port <n>', 'port to listen on', nonNegativeInt, 8787)
@@ -117,7 +139,14 @@ function program(io: Io, setExit: (code: number) => void): Command {
   return root;
 }
 
+/** Ctrl-C as a subscription: while anyone listens, SIGINT no longer kills the process. */
+function processInterrupts(handler: () => void): () => void {
+  process.on('SIGINT', handler);
+  return () => process.off('SIGINT', handler);
+}
+
 export async function main(io: Io): Promise<number> {
+  io = { interrupts: processInterrupts, ...io };
   let exitCode: number = EXIT.ok;
   const { default: chalk } = await import('chalk');
   if (io.env.NO_COLOR !== undefined || !io.stdout.isTTY) chalk.level = 0;

@@ -43,3 +43,16 @@ export function signedPp(value: string): number {
   if (!Number.isFinite(n) || Math.abs(n) >= 100) throw new InvalidArgumentError('expected percentage points, e.g. -1.');
   return n / 100;
 }
+
+/** "30d", "12h", "45m", "90s" → ms. */
+export function duration(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)$/.exec(value.trim());
+  if (!m) throw new InvalidArgumentError('expected a duration like 30d, 12h, 45m or 90s.');
+  return Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 's' | 'm' | 'h' | 'd'];
+}
+
+export function dollars(value: string): number {
+  const n = Number(value.replace(/^\$/, ''));
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected an amount in USD greater than 0, e.g. 5.');
+  return n;
+}

@@ -1,12 +1,15 @@
 // `tierbench run`: flags and config → RunPlan → pipeline.
 import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { UsageError } from '../errors.js';
 import { resolveModels } from '../models/registry.js';
 import { parseVolume } from '../recommend/projections.js';
-import { type RunDeps, type RunPlan, runBench } from '../pipeline.js';
+import { fileHash } from '../cases/load.js';
+import { JOURNAL_VERSION, Journal } from '../execute/journal.js';
+import { type Resume, type RunDeps, type RunPlan, runBench } from '../pipeline.js';
 import { SCORERS, isScorerName, type ScorerName } from '../scoring/scorers.js';
 import type { Io } from './io.js';
 
@@ -37,6 +40,14 @@ export interface RunFlags {
   cascade?: string;
   cascadeSamples: number;
   volume?: string;
+  cache: boolean;
+  cacheDir?: string;
+  cacheTtl: number;
+  maxCost?: number;
+  yes?: boolean;
+  rpm?: number;
+  tpm?: number;
+  resume?: string;
   anthropicVersion?: string;
   promptCache?: boolean;
   allowUnpriced?: boolean;
@@ -76,7 +87,10 @@ function cascadePair(flags: RunFlags, names: readonly string[]): RunPlan['cascad
 }
 
 export function runDeps(io: Io, version: string): RunDeps {
-  return { env: io.env, stdout: io.stdout, stderr: io.stderr, cwd: io.cwd, version, now: () => performance.now(), date: () => new Date() };
+  return {
+    env: io.env, stdout: io.stdout, stderr: io.stderr, cwd: io.cwd, version, now: () => performance.now(), date: () => new Date(),
+    ...(io.interrupts !== undefined && { interrupts: io.interrupts }),
+  };
 }
 
 export async function buildPlan(file: string, flags: RunFlags, io: Io): Promise<RunPlan> {
@@ -129,15 +143,49 @@ export async function buildPlan(file: string, flags: RunFlags, io: Io): Promise<
     ...(flags.anthropicVersion !== undefined && { anthropicVersion: flags.anthropicVersion }),
     promptCache: flags.promptCache === true,
     ...(flags.out !== undefined && { out: resolve(io.cwd, flags.out) }),
+    ...(flags.maxCost !== undefined && { maxCost: flags.maxCost }),
+    ...(flags.rpm !== undefined && { rpm: flags.rpm }),
+    ...(flags.tpm !== undefined && { tpm: flags.tpm }),
+    cache: flags.cache ? { dir: cacheDir(flags.cacheDir, io.cwd), ttlMs: flags.cacheTtl } : null,
+    yes: flags.yes === true,
     json: flags.json === true,
     quiet: flags.quiet === true || flags.json === true,
     simulated: false,
   };
 }
 
-export async function runCommand(file: string, flags: RunFlags, io: Io, version: string): Promise<number> {
-  const plan = await buildPlan(file, flags, io);
-  const outcome = await runBench(plan, runDeps(io, version));
+export const cacheDir = (dir: string | undefined, cwd: string): string => resolve(cwd, dir ?? join('.tierbench', 'cache'));
+
+/** `--resume ID|PATH`: the journal's plan, checked against the data file as it is now. */
+async function resumePlan(flags: RunFlags, io: Io): Promise<{ plan: RunPlan; resume: Resume }> {
+  const given = flags.resume ?? '';
+  const path = existsSync(resolve(io.cwd, given)) ? resolve(io.cwd, given) : join(io.cwd, 'reports', `${given}.journal.jsonl`);
+  const journal = existsSync(path) ? await Journal.read<RunPlan>(path) : undefined;
+  if (journal === undefined) {
+    throw new UsageError('E_RESUME', `--resume ${given}: no run journal at ${path}`, 'give the run id printed when it stopped, or the path of its .journal.jsonl file');
+  }
+  const { header } = journal;
+  if (header.version !== JOURNAL_VERSION) throw new UsageError('E_RESUME', `--resume ${given}: journal version ${header.version} is not ${JOURNAL_VERSION}`, 'rerun without --resume');
+  if (!existsSync(header.plan.datasetPath) || (await fileHash(header.plan.datasetPath)) !== header.datasetHash) {
+    throw new UsageError('E_RESUME', `--resume ${given}: ${header.plan.datasetPath} changed since the run started`, 'rerun without --resume: the results so far belong to the old file');
+  }
+  const plan: RunPlan = {
+    ...header.plan,
+    ...(flags.maxCost !== undefined && { maxCost: flags.maxCost }),
+    yes: flags.yes === true,
+    json: flags.json === true,
+    quiet: flags.quiet === true || flags.json === true,
+  };
+  return { plan, resume: { runId: header.runId, journalPath: path, results: journal.results, startedAt: header.startedAt } };
+}
+
+export async function runCommand(file: string | undefined, flags: RunFlags, io: Io, version: string): Promise<number> {
+  let plan: RunPlan;
+  let resume: Resume | undefined;
+  if (flags.resume !== undefined) ({ plan, resume } = await resumePlan(flags, io));
+  else if (file === undefined) throw new UsageError('E_USAGE', 'run needs a file of test cases', 'tierbench run --models haiku,sonnet cases.csv (or --resume RUN to continue a stopped run)');
+  else plan = await buildPlan(file, flags, io);
+  const outcome = await runBench(plan, runDeps(io, version), resume);
   if (!plan.json && !plan.quiet) io.stderr.write(`report: ${outcome.reportPath}\n`);
   return outcome.exitCode;
 }

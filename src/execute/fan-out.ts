@@ -1,9 +1,11 @@
 // Cases × models, concurrently. Each model has its own workers pulling the next case (so a slow
-// model never starves a fast one, and memory does not grow with the number of cases), and every
-// call goes through one global p-limit, the run's --concurrency.
+// model never starves a fast one, and memory does not grow with the number of cases) behind its own
+// adaptive limit, and every call goes through one global p-limit, the run's --concurrency.
 import pLimit from 'p-limit';
 import type { Provider } from '../providers/provider.js';
 import type { Case, CaseResult, ChatRequest, ErrorKind, Failure, ModelSpec, Outcome, Usage } from '../types.js';
+import type { CachedAnswer } from './cache.js';
+import { AdaptiveLimit, exhaustedFor, retryAfterMs } from './limiter.js';
 
 export interface Target {
   spec: ModelSpec;
@@ -14,62 +16,144 @@ export interface Target {
   cost(usage: Usage): number | null;
 }
 
+/** Where a result came from. */
+export type Origin = 'call' | 'cache' | 'journal';
+
 export interface ExecuteOptions {
   concurrency: number;
   /** Cap on calls in flight per model; defaults to the global concurrency. */
   modelConcurrency?: number;
+  /** Pace each model's request starts (requests / tokens per minute). */
+  rpm?: number;
+  tpm?: number;
+  /** Hard stop: calls in flight are cancelled (a second Ctrl-C). */
   signal?: AbortSignal;
-  onResult?: (modelIndex: number, result: CaseResult) => void;
+  /** Soft stop: once it returns true no new call starts; calls in flight finish (Ctrl-C, budget). */
+  stopped?: () => boolean;
+  /** Results already in the run's journal (a resumed run): not sent again. */
+  done?: (modelIndex: number, job: number) => CaseResult | undefined;
+  cache?: {
+    lookup(modelIndex: number, request: ChatRequest, sample: number): CachedAnswer | undefined;
+    store(modelIndex: number, request: ChatRequest, sample: number, answer: CachedAnswer): void;
+  };
+  /** Times a call still rate-limited after the SDK's own retries goes back in the queue. */
+  requeues?: number;
+  onResult?: (modelIndex: number, result: CaseResult, origin: Origin) => void;
 }
 
 export interface Execution {
-  /** results[model][case × samples + sample]; undefined where never sent (the model was stopped). */
+  /** results[model][case × samples + sample]; undefined where never sent (stopped early). */
   results: Array<Array<CaseResult | undefined>>;
   /** Models stopped early, with the failure that stopped them. */
   stopped: Map<number, Failure>;
+  /** Per model: the lowest concurrency the adaptive limit went down to, and 429/529 responses seen. */
+  limits: Array<{ floor: number; throttles: number }>;
 }
 
 /** Failures that will repeat for every case: going on would only print the same error n times. */
 const FATAL: ReadonlySet<ErrorKind> = new Set(['auth', 'permission', 'billing', 'not_found']);
+const THROTTLED: ReadonlySet<ErrorKind> = new Set(['rate_limit', 'overloaded']);
+
+/** Rough input size for --tpm pacing: about four characters a token. */
+function estimateTokens(request: ChatRequest): number {
+  let chars = request.system?.length ?? 0;
+  for (const m of request.messages) chars += m.content.length;
+  return Math.ceil(chars / 4);
+}
 
 export async function execute(cases: readonly Case[], targets: readonly Target[], request: (c: Case) => ChatRequest, options: ExecuteOptions): Promise<Execution> {
   const global = pLimit(options.concurrency);
   const results = targets.map((t) => new Array<CaseResult | undefined>(cases.length * (t.samples ?? 1)));
   const stopped = new Map<number, Failure>();
+  const perModel = Math.min(options.modelConcurrency ?? options.concurrency, options.concurrency);
+  const limits = targets.map(() => new AdaptiveLimit({ max: perModel, ...(options.rpm && { rpm: options.rpm }), ...(options.tpm && { tpm: options.tpm }) }));
+  const halted = (m: number): boolean => stopped.has(m) || options.signal?.aborted === true || options.stopped?.() === true;
 
   await Promise.all(targets.map(async (target, m) => {
     const samples = target.samples ?? 1;
     const jobs = cases.length * samples;
+    const limit = limits[m]!;
+    const observe = (status: number, headers: Headers): void => {
+      if (status === 429 || status === 529) limit.throttled(retryAfterMs(headers));
+      const wait = exhaustedFor(headers);
+      if (wait !== undefined) limit.pause(wait);
+    };
     let next = 0;
+
+    const call = async (c: Case, job: number): Promise<CaseResult | undefined> => {
+      const sample = job % samples;
+      const req = request(c);
+      const hit = options.cache?.lookup(m, req, sample);
+      if (hit !== undefined) {
+        const cached = fromCache(c.index, sample, target, hit);
+        options.onResult?.(m, cached, 'cache');
+        return cached;
+      }
+      let earlierRetries = 0;
+      for (let requeue = 0; ; requeue++) {
+        await limit.acquire(estimateTokens(req));
+        let outcome: Outcome | undefined;
+        try {
+          if (halted(m)) return undefined;
+          outcome = await global(() => (halted(m) ? undefined : target.provider.complete(req, options.signal, observe)));
+        } finally {
+          limit.release(outcome !== undefined && !outcome.ok && THROTTLED.has(outcome.kind), outcome?.ok ? outcome.usage.output : 0);
+        }
+        if (outcome === undefined) return undefined;
+        // Still throttled after the SDK's retries: back in the queue, behind the smaller limit.
+        if (!outcome.ok && THROTTLED.has(outcome.kind) && requeue < (options.requeues ?? 5) && !halted(m)) {
+          earlierRetries += outcome.retries + 1;
+          continue;
+        }
+        const result = toResult(c.index, sample, target, outcome, earlierRetries);
+        if (outcome.ok) options.cache?.store(m, req, sample, { text: outcome.text, usage: outcome.usage, stopReason: outcome.stopReason, ...(outcome.logprob !== undefined && { logprob: outcome.logprob }) });
+        if (!outcome.ok && FATAL.has(outcome.kind) && !stopped.has(m)) stopped.set(m, outcome);
+        options.onResult?.(m, result, 'call');
+        return result;
+      }
+    };
+
     const worker = async (): Promise<void> => {
-      while (next < jobs && !stopped.has(m) && !options.signal?.aborted) {
+      while (next < jobs && !halted(m)) {
         const job = next++;
         const c = cases[Math.floor(job / samples)];
         if (c === undefined) break;
-        const outcome = await global(() => (stopped.has(m) ? undefined : target.provider.complete(request(c), options.signal)));
-        if (outcome === undefined) break;
-        const result = toResult(c.index, job % samples, target, outcome);
+        const known = options.done?.(m, job);
+        if (known !== undefined) {
+          results[m]![job] = known;
+          options.onResult?.(m, known, 'journal');
+          continue;
+        }
+        const result = await call(c, job);
+        if (result === undefined) break;
         results[m]![job] = result;
-        if (!outcome.ok && FATAL.has(outcome.kind) && !stopped.has(m)) stopped.set(m, outcome);
-        options.onResult?.(m, result);
       }
     };
-    const workers = Math.min(options.modelConcurrency ?? options.concurrency, options.concurrency, jobs);
-    await Promise.all(Array.from({ length: workers }, worker));
+    await Promise.all(Array.from({ length: Math.min(perModel, jobs) }, worker));
   }));
-  return { results, stopped };
+  return { results, stopped, limits: limits.map((l) => ({ floor: l.floor, throttles: l.throttles })) };
 }
 
-function toResult(caseIndex: number, sample: number, target: Target, outcome: Outcome): CaseResult {
+function fromCache(caseIndex: number, sample: number, target: Target, hit: CachedAnswer): CaseResult {
+  return {
+    caseIndex, sample, model: target.spec.name, output: hit.text, score: null,
+    // Not measured in this run: left out of latency statistics.
+    latencyMs: null, ttftMs: null, usage: hit.usage, cost: target.cost(hit.usage), retries: 0, cached: true,
+    ...(hit.logprob !== undefined && { logprob: hit.logprob }),
+  };
+}
+
+function toResult(caseIndex: number, sample: number, target: Target, outcome: Outcome, earlierRetries: number): CaseResult {
+  const retries = outcome.retries + earlierRetries;
   if (outcome.ok) {
     return {
       caseIndex, sample, model: target.spec.name, output: outcome.text, score: null,
-      latencyMs: outcome.latencyMs, ttftMs: outcome.ttftMs, usage: outcome.usage, cost: target.cost(outcome.usage), retries: outcome.retries,
+      latencyMs: outcome.latencyMs, ttftMs: outcome.ttftMs, usage: outcome.usage, cost: target.cost(outcome.usage), retries,
       ...(outcome.logprob !== undefined && { logprob: outcome.logprob }),
     };
   }
   return {
-    caseIndex, sample, model: target.spec.name, score: null, latencyMs: null, ttftMs: null, usage: null, cost: null, retries: outcome.retries,
+    caseIndex, sample, model: target.spec.name, score: null, latencyMs: null, ttftMs: null, usage: null, cost: null, retries,
     error: { kind: outcome.kind, ...(outcome.status !== undefined && { status: outcome.status }), message: outcome.message },
   };
 }

@@ -35,7 +35,7 @@ export class AnthropicProvider implements Provider {
     return new AnthropicProvider(client, spec, options);
   }
 
-  complete(request: ChatRequest, signal?: AbortSignal): Promise<Outcome> {
+  complete(request: ChatRequest, signal?: AbortSignal, observe?: (status: number, headers: Headers) => void): Promise<Outcome> {
     const params = {
       model: this.spec.id,
       max_tokens: request.maxTokens,
@@ -46,7 +46,7 @@ export class AnthropicProvider implements Provider {
       ...(request.temperature !== undefined && this.sendTemperature && { temperature: request.temperature }),
     };
     const secrets = [this.options.apiKey];
-    const { attempts, fetchOptions } = trackAttempts();
+    const { attempts, fetchOptions } = trackAttempts(observe);
     return (async (): Promise<Outcome> => {
       try {
         if (!this.options.stream) {

@@ -9,25 +9,29 @@ export interface Attempts {
   start: number;
   /** Attempts made so far. */
   count: number;
+  /** Sees every response, also those the SDK will retry: rate-limit state for the scheduler. */
+  observe?: (status: number, headers: Headers) => void;
 }
 
 const KEY = 'tierbenchAttempts';
 
-export const timedFetch = (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+export const timedFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
   const attempts = (init as { [KEY]?: Attempts } | undefined)?.[KEY];
   if (attempts) {
     attempts.count++;
     attempts.start = performance.now();
   }
   // fetch ignores RequestInit members it does not know, so the key can stay.
-  return fetch(input, init);
+  const response = await fetch(input, init);
+  attempts?.observe?.(response.status, response.headers);
+  return response;
 };
 
 /** The part of RequestInit the SDKs let a request add to (they own body, headers, method, signal). */
 type ExtraInit = Omit<RequestInit, 'body' | 'headers' | 'method' | 'signal'>;
 
 /** A fresh tracker, and the request option that carries it to timedFetch. */
-export function trackAttempts(): { attempts: Attempts; fetchOptions: ExtraInit } {
-  const attempts: Attempts = { start: performance.now(), count: 0 };
+export function trackAttempts(observe?: Attempts['observe']): { attempts: Attempts; fetchOptions: ExtraInit } {
+  const attempts: Attempts = { start: performance.now(), count: 0, ...(observe && { observe }) };
   return { attempts, fetchOptions: { [KEY]: attempts } as ExtraInit };
 }

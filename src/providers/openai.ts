@@ -37,7 +37,7 @@ export class OpenAIProvider implements Provider {
     return new OpenAIProvider(client, spec, options);
   }
 
-  complete(request: ChatRequest, signal?: AbortSignal): Promise<Outcome> {
+  complete(request: ChatRequest, signal?: AbortSignal, observe?: (status: number, headers: Headers) => void): Promise<Outcome> {
     const messages: OpenAI.ChatCompletionMessageParam[] = [
       ...(request.system !== undefined ? [{ role: 'system' as const, content: request.system }] : []),
       ...request.messages,
@@ -52,7 +52,7 @@ export class OpenAIProvider implements Provider {
       ...(this.logprobs && { logprobs: true }),
     };
     const secrets = [this.options.apiKey];
-    const { attempts, fetchOptions } = trackAttempts();
+    const { attempts, fetchOptions } = trackAttempts(observe);
     return (async (): Promise<Outcome> => {
       try {
         if (!this.options.stream) {

@@ -17,7 +17,8 @@ export interface ProviderOptions {
 }
 
 export interface Provider {
-  complete(request: ChatRequest, signal?: AbortSignal): Promise<Outcome>;
+  /** `observe` sees every HTTP response, retried ones too (rate-limit state for the scheduler). */
+  complete(request: ChatRequest, signal?: AbortSignal, observe?: (status: number, headers: Headers) => void): Promise<Outcome>;
   /** Parameters this model will not be sent, with the reason, for the run's notes. */
   readonly notes: string[];
 }

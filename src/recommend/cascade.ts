@@ -4,7 +4,8 @@
 // the oracle bound. Pure.
 import { compare } from '../analysis/compare.js';
 import type { ScoreMatrix } from '../analysis/matrix.js';
-import type { CascadePoint, CascadeResult } from '../types.js';
+import { makeConfidence } from '../scoring/confidence.js';
+import type { CascadePoint, CascadeResult, CaseResult } from '../types.js';
 import { verdictOf } from './decide.js';
 
 export interface CascadeInput {
@@ -110,4 +111,59 @@ function thinned<T>(items: readonly T[], count: number): T[] {
   const out: T[] = [];
   for (let j = 0; j < count; j++) out.push(items[Math.round((j * (items.length - 1)) / (count - 1))]!);
   return [...new Set(out)];
+}
+
+/**
+ * The cascade's per-case inputs from the results: the cheap model's first answer, its score and
+ * confidence (from its log-probs, a reported confidence, or agreement with its further samples),
+ * the cost of the samples the cascade uses, and the big model's score and cost per call.
+ */
+export function cascadeFromResults(
+  spec: { cheap: string; big: string; samples: number },
+  perModel: ReadonlyArray<{ model: string; results: readonly CaseResult[] }>,
+  cases: number,
+  labels: readonly string[] | undefined,
+  tolerancePp: number,
+  level: number,
+  clusters: Int32Array | undefined,
+): CascadeResult {
+  const cheap = perModel.find((p) => p.model === spec.cheap)?.results ?? [];
+  const big = perModel.find((p) => p.model === spec.big)?.results ?? [];
+  const nan = (): Float64Array => new Float64Array(cases).fill(NaN);
+  const [cheapScores, cheapCosts, bigScores, bigCosts, confidence] = [nan(), nan(), nan(), nan(), nan()];
+  const firsts: Array<CaseResult | undefined> = new Array(cases);
+  const others: string[][] = Array.from({ length: cases }, () => []);
+  for (const r of cheap) {
+    if (r.sample >= spec.samples) continue;
+    if (r.cost !== null) cheapCosts[r.caseIndex] = (Number.isNaN(cheapCosts[r.caseIndex]!) ? 0 : cheapCosts[r.caseIndex]!) + r.cost;
+    if (r.sample === 0) firsts[r.caseIndex] = r;
+    else if (r.output !== undefined) others[r.caseIndex]!.push(r.output);
+  }
+  const bigSum = new Float64Array(cases);
+  const bigCount = new Uint32Array(cases);
+  const bigCost = new Float64Array(cases);
+  for (const r of big) {
+    if (r.score === null) continue;
+    bigSum[r.caseIndex]! += r.score;
+    bigCost[r.caseIndex]! += r.cost ?? NaN;
+    bigCount[r.caseIndex]! += 1;
+  }
+  const confidenceOf = makeConfidence(labels);
+  const sources = new Set<string>();
+  for (let i = 0; i < cases; i++) {
+    if (bigCount[i]! > 0) {
+      bigScores[i] = bigSum[i]! / bigCount[i]!;
+      bigCosts[i] = bigCost[i]! / bigCount[i]!;
+    }
+    const first = firsts[i];
+    if (first?.output === undefined || first.score === null) continue;
+    cheapScores[i] = first.score;
+    const c = confidenceOf(first.output, others[i]!, first.logprob);
+    confidence[i] = c.value;
+    sources.add(c.source);
+  }
+  return simulateCascade(
+    { cheap: spec.cheap, big: spec.big, cheapScores, bigScores, cheapCosts, bigCosts, confidence, source: sources.size === 1 ? [...sources][0]! : 'mixed', ...(clusters && { clusters }) },
+    { tolerancePp, level },
+  );
 }

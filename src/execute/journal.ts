@@ -1,0 +1,67 @@
+// Every finished case × model of a run, appended as it lands, so a crash, kill -9 or Ctrl-C loses
+// at most the calls in flight. `tierbench run --resume` replays it and calls only what is missing.
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { CaseResult } from '../types.js';
+import { Appender } from './appender.js';
+
+export const JOURNAL_VERSION = 1;
+
+export interface JournalHeader<P> {
+  type: 'header';
+  version: number;
+  runId: string;
+  startedAt: string;
+  /** Everything needed to run the same again (no keys: only the names of their variables). */
+  plan: P;
+  /** sha256 of the data file, so a resume can refuse a file that changed. */
+  datasetHash: string;
+}
+
+interface JournalResult {
+  type: 'result';
+  /** Index of the model in the plan. */
+  m: number;
+  r: CaseResult;
+}
+
+export class Journal<P> {
+  private constructor(private readonly writer: Appender) {}
+
+  static create<P>(path: string, header: JournalHeader<P>): Journal<P> {
+    const journal = new Journal<P>(new Appender(path));
+    journal.writer.append(header);
+    journal.writer.flush();
+    return journal;
+  }
+
+  /** Continue an existing journal (after reading it with `read`). */
+  static reopen<P>(path: string): Journal<P> {
+    return new Journal<P>(new Appender(path));
+  }
+
+  static async read<P>(path: string): Promise<{ header: JournalHeader<P>; results: Array<{ m: number; r: CaseResult }> } | undefined> {
+    const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+    let header: JournalHeader<P> | undefined;
+    const results: Array<{ m: number; r: CaseResult }> = [];
+    for await (const line of lines) {
+      let entry: JournalHeader<P> | JournalResult;
+      try {
+        entry = JSON.parse(line) as JournalHeader<P> | JournalResult;
+      } catch {
+        continue; // the line a kill -9 tore: that call is made again
+      }
+      if (entry.type === 'header') header ??= entry;
+      else if (entry.type === 'result') results.push({ m: entry.m, r: entry.r });
+    }
+    return header === undefined ? undefined : { header, results };
+  }
+
+  record(m: number, r: CaseResult): void {
+    this.writer.append({ type: 'result', m, r } satisfies JournalResult);
+  }
+
+  close(): void {
+    this.writer.close();
+  }
+}
