@@ -1,8 +1,9 @@
 // The only module that knows every stage: file → cases → prompts → calls → scores → summaries →
 // recommendation → report. Everything it touches in the outside world comes in through `deps`.
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { summarize } from './analysis/aggregate.js';
 import { buildMatrix } from './analysis/matrix.js';
 import { costOf } from './analysis/cost.js';
@@ -90,6 +91,9 @@ export interface RunOutcome {
   exitCode: number;
 }
 
+/** Journals are tierbench's own state, kept apart from reports so `--resume ID` finds them. */
+export const runJournalPath = (cwd: string, id: string): string => join(cwd, '.tierbench', 'runs', `${id}.journal.jsonl`);
+
 export function newRunId(date: Date): string {
   return `${date.toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
 }
@@ -150,7 +154,7 @@ export async function runBench(plan: RunPlan, deps: RunDeps, resume?: Resume): P
   const keys = apiKeys(plan.models, deps.env);
   const datasetHash = await fileHash(plan.datasetPath);
   const reportPath = plan.out ?? join(deps.cwd, 'reports', `${id}.json`);
-  const journalPath = resume?.journalPath ?? join(dirname(reportPath), `${id}.journal.jsonl`);
+  const journalPath = resume?.journalPath ?? runJournalPath(deps.cwd, id);
 
   const providers = await Promise.all(plan.models.map((spec) => createProvider(spec, {
     // Local servers take no key, but the SDKs insist on one.
@@ -209,6 +213,8 @@ export async function runBench(plan: RunPlan, deps: RunDeps, resume?: Resume): P
   let stopReason: 'interrupted' | 'budget' | undefined;
   let spent = 0;
   const abort = new AbortController();
+  // Every call in flight listens to it: hundreds, not the ten Node warns about.
+  setMaxListeners(0, abort.signal);
   let interrupts = 0;
   const unsubscribe = deps.interrupts?.(() => {
     interrupts++;

@@ -197,6 +197,8 @@ export interface ModelSummary {
   cost: { total: number; spent: number; per1kCases: number; perCorrect: number | null } | null;
   /** Answers served from the response cache. */
   cached: number;
+  /** Answers with no text at all (refusals, stops at once): scored, so they count against accuracy. */
+  empty: number;
   /** Per-category accuracy, when the dataset has a category column. */
   categories?: Record<string, { scored: number; correct: number; accuracy: number | null }>;
 }

@@ -23,6 +23,7 @@ export function summarize(spec: ModelSpec, results: readonly CaseResult[], cases
   let cost = 0;
   let spent = 0;
   let cached = 0;
+  let empty = 0;
 
   for (const r of results) {
     retries += r.retries;
@@ -33,6 +34,7 @@ export function summarize(spec: ModelSpec, results: readonly CaseResult[], cases
       tokens.cacheRead += r.usage.cacheRead;
     }
     if (r.cost !== null) cost += r.cost;
+    if (r.output === '') empty++;
     if (r.cached) cached++;
     else if (r.cost !== null) spent += r.cost;
     if (r.score === null) {
@@ -90,6 +92,7 @@ export function summarize(spec: ModelSpec, results: readonly CaseResult[], cases
     outputTokensPerSec: speeds.length === 0 ? null : median(speeds),
     tokens,
     cached,
+    empty,
     cost: spec.prices === null ? null : {
       total: cost,
       spent,

@@ -9,7 +9,7 @@ import { resolveModels } from '../models/registry.js';
 import { parseVolume } from '../recommend/projections.js';
 import { fileHash } from '../cases/load.js';
 import { JOURNAL_VERSION, Journal } from '../execute/journal.js';
-import { type Resume, type RunDeps, type RunPlan, runBench } from '../pipeline.js';
+import { type Resume, type RunDeps, type RunPlan, runBench, runJournalPath } from '../pipeline.js';
 import { SCORERS, isScorerName, type ScorerName } from '../scoring/scorers.js';
 import type { Io } from './io.js';
 
@@ -159,7 +159,7 @@ export const cacheDir = (dir: string | undefined, cwd: string): string => resolv
 /** `--resume ID|PATH`: the journal's plan, checked against the data file as it is now. */
 async function resumePlan(flags: RunFlags, io: Io): Promise<{ plan: RunPlan; resume: Resume }> {
   const given = flags.resume ?? '';
-  const path = existsSync(resolve(io.cwd, given)) ? resolve(io.cwd, given) : join(io.cwd, 'reports', `${given}.journal.jsonl`);
+  const path = existsSync(resolve(io.cwd, given)) ? resolve(io.cwd, given) : runJournalPath(io.cwd, given);
   const journal = existsSync(path) ? await Journal.read<RunPlan>(path) : undefined;
   if (journal === undefined) {
     throw new UsageError('E_RESUME', `--resume ${given}: no run journal at ${path}`, 'give the run id printed when it stopped, or the path of its .journal.jsonl file');

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { countTokens } from './simulated.js';
-import { type Emulator, type Simulation, attemptOf, faultHeaders, sendJson, sleep } from './server.js';
+import { type Emulator, type Simulation, attemptOf, faultHeaders, sendBroken, sendJson, sleep, untilClosed } from './server.js';
 
 /** The version that rejects sampling parameters (api-notes). */
 const STRICT_VERSION = '2026-10-21';
@@ -100,18 +100,21 @@ export async function handleAnthropic(emulator: Emulator, req: IncomingMessage, 
     const message = result.fault.status === 529 ? 'Overloaded' : result.fault.status === 429 ? 'Rate limited (simulated)' : 'Internal server error (simulated)';
     return fail(res, result.fault.status, message, { ...result.headers, ...faultHeaders(result.fault) });
   }
-  emulator.record(model, attempt, 200, result.sim, result.correct);
   const sim = result.sim;
+  emulator.answering(model, res);
+  emulator.record(model, attempt, sim.fault ?? 200, sim, result.correct);
+  if (sim.fault === 'hang') return untilClosed(res);
   const id = `msg_${randomBytes(12).toString('hex')}`;
   const usage = { input_tokens: sim.promptTokens - sim.cacheWrite - sim.cacheRead, cache_creation_input_tokens: sim.cacheWrite, cache_read_input_tokens: sim.cacheRead };
   const stopReason = sim.truncated ? 'max_tokens' : 'end_turn';
   const headers = { ...sim.headers, 'request-id': requestId() };
   if (stream !== true) {
     await sleep(sim.ttftMs + sim.generationMs);
-    return sendJson(res, 200, {
-      id, type: 'message', role: 'assistant', model, content: [{ type: 'text', text: sim.text }],
+    const body = JSON.stringify({
+      id, type: 'message', role: 'assistant', model, content: sim.text === '' ? [] : [{ type: 'text', text: sim.text }],
       stop_reason: stopReason, stop_sequence: null, usage: { ...usage, output_tokens: sim.outputTokens },
-    }, headers);
+    });
+    return sendBroken(res, body, headers, sim.fault);
   }
   await streamMessage(res, sim, id, usage, stopReason, headers);
 }
@@ -119,7 +122,7 @@ export async function handleAnthropic(emulator: Emulator, req: IncomingMessage, 
 async function streamMessage(res: ServerResponse, sim: Simulation, id: string, usage: Record<string, number>, stopReason: string, headers: Record<string, string>): Promise<void> {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...headers });
   const send = (event: string, data: unknown): void => {
-    res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    res.write(`event: ${event}\ndata: ${sim.fault === 'malformed' && event === 'content_block_delta' ? '{"type": "content_block_delta", "delta": {' : JSON.stringify(data)}\n\n`);
   };
   send('message_start', { type: 'message_start', message: { id, type: 'message', role: 'assistant', model: sim.model, content: [], stop_reason: null, stop_sequence: null, usage: { ...usage, output_tokens: 1 } } });
   send('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
@@ -127,7 +130,13 @@ async function streamMessage(res: ServerResponse, sim: Simulation, id: string, u
   await sleep(sim.ttftMs);
   // The first token at TTFT, the rest once generation is done.
   const cut = Math.min(4, sim.text.length);
-  send('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: sim.text.slice(0, cut) } });
+  if (sim.text !== '') send('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: sim.text.slice(0, cut) } });
+  if (sim.fault === 'reset') return void res.destroy();
+  if (sim.fault === 'truncate') return void res.end();
+  if (sim.fault === 'stream-error') {
+    send('error', { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded (simulated, mid-stream)' } });
+    return void res.end();
+  }
   if (cut < sim.text.length) {
     await sleep(sim.generationMs);
     send('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: sim.text.slice(cut) } });

@@ -1,7 +1,7 @@
 // OpenAI Chat Completions on the wire: POST /v1/chat/completions, plain and SSE.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Emulator, attemptOf, faultHeaders, sendJson, sleep } from './server.js';
+import { type Emulator, attemptOf, faultHeaders, sendBroken, sendJson, sleep, untilClosed } from './server.js';
 
 /** Reasoning models reject max_tokens and any temperature but 1 (api-notes). */
 const REASONING = /^(o\d|gpt-5)/;
@@ -36,7 +36,8 @@ function content(c: unknown): string {
 export async function handleOpenAI(emulator: Emulator, req: IncomingMessage, res: ServerResponse, raw: string): Promise<void> {
   const auth = req.headers.authorization;
   const key = typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7) : undefined;
-  if (!emulator.authorized(key)) return fail(res, 401, 'Incorrect API key provided.');
+  // Like some gateways, echo the key back: a test that the client never stores it.
+  if (!emulator.authorized(key)) return fail(res, 401, `Incorrect API key provided: ${key ?? '(none)'}.`);
   let body: Record<string, unknown>;
   try {
     body = JSON.parse(raw) as Record<string, unknown>;
@@ -76,7 +77,9 @@ export async function handleOpenAI(emulator: Emulator, req: IncomingMessage, res
   }
   // Automatic caching only reads: there is no write charge, so a first sighting bills as input.
   const sim = { ...result.sim, cacheWrite: 0 };
-  emulator.record(model, attempt, 200, sim, result.correct);
+  emulator.answering(model, res);
+  emulator.record(model, attempt, sim.fault ?? 200, sim, result.correct);
+  if (sim.fault === 'hang') return untilClosed(res);
   const id = `chatcmpl-${randomBytes(12).toString('hex')}`;
   const created = Math.floor(Date.now() / 1000);
   const usage = {
@@ -87,11 +90,12 @@ export async function handleOpenAI(emulator: Emulator, req: IncomingMessage, res
   const finish = sim.truncated ? 'length' : 'stop';
   if (stream !== true) {
     await sleep(sim.ttftMs + sim.generationMs);
-    return sendJson(res, 200, {
+    const body = JSON.stringify({
       id, object: 'chat.completion', created, model,
       choices: [{ index: 0, message: { role: 'assistant', content: sim.text, refusal: null }, logprobs: wantLogprobs ? logprobs(sim.text, sim.confidence) : null, finish_reason: finish }],
       usage, service_tier: 'default', system_fingerprint: 'fp_emulator',
-    }, sim.headers);
+    });
+    return sendBroken(res, body, sim.headers, sim.fault);
   }
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...sim.headers });
   const chunk = (delta: { role?: string; content?: string }, finishReason: string | null): void => {
@@ -101,7 +105,14 @@ export async function handleOpenAI(emulator: Emulator, req: IncomingMessage, res
   chunk({ role: 'assistant', content: '' }, null);
   await sleep(sim.ttftMs);
   const cut = Math.min(4, sim.text.length);
-  chunk({ content: sim.text.slice(0, cut) }, null);
+  if (sim.fault === 'malformed') res.write('data: {"id": "chatcmpl-broken", "choices": [\n\n');
+  else if (sim.text !== '') chunk({ content: sim.text.slice(0, cut) }, null);
+  if (sim.fault === 'reset') return void res.destroy();
+  if (sim.fault === 'truncate') return void res.end();
+  if (sim.fault === 'stream-error') {
+    res.write(`data: ${JSON.stringify({ error: { message: 'The server had an error while processing your request (simulated, mid-stream).', type: 'server_error', param: null, code: null } })}\n\n`);
+    return void res.end();
+  }
   if (cut < sim.text.length) {
     await sleep(sim.generationMs);
     chunk({ content: sim.text.slice(cut) }, null);

@@ -37,6 +37,8 @@ export interface Simulation {
   truncated: boolean;
   /** The simulated model's confidence in its answer, in (0, 1). */
   confidence: number;
+  /** A broken-response fault to act out while answering. */
+  fault?: NonNullable<Fault['kind']>;
   /** Total prompt tokens, and the cached part of them. */
   promptTokens: number;
   cacheWrite: number;
@@ -58,7 +60,7 @@ export interface SimulateInput {
 export type SimResult =
   | { kind: 'ok'; sim: Simulation }
   | { kind: 'not_found' }
-  | { kind: 'fault'; fault: Fault; headers: Record<string, string> }
+  | { kind: 'fault'; fault: Fault & { status: NonNullable<Fault['status']> }; headers: Record<string, string> }
   | { kind: 'rate_limited'; retryAfterS: number; headers: Record<string, string> };
 
 export class Emulator {
@@ -69,6 +71,9 @@ export class Emulator {
   private readonly modelStats = new Map<string, ModelStats>();
   /** Answers given so far per model and prompt: the sample index of the next one. */
   private readonly sightings = new Map<string, number>();
+  private readonly inFlight = new Map<string, number>();
+  /** Requests seen per model and prompt: faults are drawn per request, so any retry gets a fresh draw. */
+  private readonly requestsSeen = new Map<string, number>();
   readonly seed: string;
   readonly minCacheTokens: number;
 
@@ -117,12 +122,19 @@ export class Emulator {
     return s;
   }
 
-  /** Count a request and its outcome status. */
-  record(model: string, attempt: number, status: number, sim?: Simulation, correct?: boolean): void {
+  /** A request is being answered until its response closes: the concurrency limit counts it. */
+  answering(model: string, res: ServerResponse): void {
+    this.inFlight.set(model, (this.inFlight.get(model) ?? 0) + 1);
+    res.once('close', () => this.inFlight.set(model, (this.inFlight.get(model) ?? 1) - 1));
+  }
+
+  /** Count a request and its outcome: an HTTP status, or the broken-response fault acted out. */
+  record(model: string, attempt: number, status: number | string, sim?: Simulation, correct?: boolean): void {
     const s = this.statsFor(model);
     s.requests++;
     if (attempt > 0) s.retries++;
     s.byStatus[status] = (s.byStatus[status] ?? 0) + 1;
+    if (sim && sim.fault !== undefined && sim.fault !== 'empty') return;
     if (sim) {
       s.succeeded++;
       if (correct) s.correct++;
@@ -153,15 +165,20 @@ export class Emulator {
     const rl = this.rateLimit(input.model, profile);
     const headers = rateHeaders(rl.limit, rl.remaining, rl.resetS);
     if (rl.limited) return { kind: 'rate_limited', retryAfterS: rl.resetS, headers };
+    if (profile.maxConcurrent !== undefined && (this.inFlight.get(input.model) ?? 0) >= profile.maxConcurrent) {
+      return { kind: 'fault', fault: { status: 429, rate: 1, retryAfterMs: 50 }, headers };
+    }
     const prompt = input.messages.map((m) => m.content).join('\n');
-    const fault = faultFor(profile, input.model, prompt, this.seed, input.attempt);
-    if (fault) return { kind: 'fault', fault, headers };
-
     const seen = `${input.model}\u0000${prompt}`;
+    const nth = this.requestsSeen.get(seen) ?? 0;
+    this.requestsSeen.set(seen, nth + 1);
+    const fault = faultFor(profile, input.model, prompt, this.seed, nth);
+    if (fault?.status !== undefined) return { kind: 'fault', fault: { ...fault, status: fault.status }, headers };
+
     const sample = this.sightings.get(seen) ?? 0;
     this.sightings.set(seen, sample + 1);
     const a = answer(profile, input.model, this.options.key, prompt, this.seed, input.attempt, sample, input.system);
-    let text = a.text;
+    let text = fault?.kind === 'empty' ? '' : a.text;
     let outputTokens = countTokens(text);
     let truncated = false;
     if (outputTokens > input.maxTokens) {
@@ -184,7 +201,7 @@ export class Emulator {
     return {
       kind: 'ok',
       correct: a.correct,
-      sim: { model: input.model, text, ttftMs: a.ttftMs, generationMs: a.generationMs, truncated, confidence: a.confidence, promptTokens, cacheWrite, cacheRead, outputTokens, headers },
+      sim: { model: input.model, text, ttftMs: a.ttftMs, generationMs: a.generationMs, truncated, confidence: a.confidence, ...(fault?.kind && { fault: fault.kind }), promptTokens, cacheWrite, cacheRead, outputTokens, headers },
     };
   }
 
@@ -241,6 +258,32 @@ export const sleep = (ms: number): Promise<void> => (ms <= 0 ? Promise.resolve()
 
 export function attemptOf(req: IncomingMessage): number {
   return Number(req.headers['x-stainless-retry-count'] ?? 0) || 0;
+}
+
+/** A JSON body, or its broken form: cut off mid-body (`reset`) or not JSON at all (`malformed`). */
+export function sendBroken(res: ServerResponse, body: string, headers: Record<string, string>, fault: Simulation['fault']): void {
+  if (fault === 'reset' || fault === 'truncate') {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers });
+    res.write(body.slice(0, Math.floor(body.length / 2)));
+    res.destroy();
+    return;
+  }
+  if (fault === 'malformed' || fault === 'stream-error') {
+    const broken = body.slice(0, Math.floor(body.length / 2));
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(broken), ...headers });
+    res.end(broken);
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers });
+  res.end(body);
+}
+
+/** Wait until the client hangs up (a `hang` fault: the client's timeout ends it). */
+export function untilClosed(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    if (res.destroyed || res.writableEnded) resolve();
+    else res.once('close', () => resolve());
+  });
 }
 
 export function faultHeaders(fault: Fault): Record<string, string> {

@@ -2,8 +2,15 @@
 // deterministic function of (seed, model, case, attempt), so reruns agree and retries can succeed.
 import type { Case } from '../types.js';
 
+/**
+ * Something going wrong with one attempt: an HTTP error `status`, or a broken response `kind`:
+ * `reset` (the connection drops mid-body), `truncate` (the stream ends before its last event),
+ * `stream-error` (an error event mid-stream), `malformed` (invalid JSON), `empty` (no text), or
+ * `hang` (no answer until the client gives up).
+ */
 export interface Fault {
-  status: 429 | 500 | 503 | 529;
+  status?: 429 | 500 | 503 | 529;
+  kind?: 'reset' | 'truncate' | 'stream-error' | 'malformed' | 'empty' | 'hang';
   /** Probability per attempt. */
   rate: number;
   /** Sent as `retry-after` (seconds). */
@@ -36,6 +43,8 @@ export interface Profile {
   slow?: { rate: number; extraMs: number };
   /** Requests per minute before 429s; unlimited when absent. */
   rpm?: number;
+  /** Requests in flight before 429s (a concurrency limit); unlimited when absent. */
+  maxConcurrent?: number;
   /** USD per million tokens of the tier imitated (informational: the client prices calls itself). */
   prices?: { input: number; output: number };
 }

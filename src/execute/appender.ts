@@ -2,7 +2,7 @@
 // are written together with one write() as the turn ends, so a result reaches the operating system
 // (and survives kill -9) within microseconds, without a synchronous write per case. An fsync every
 // second covers power loss.
-import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, fstatSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export class Appender {
@@ -14,7 +14,11 @@ export class Appender {
 
   constructor(readonly path: string) {
     mkdirSync(dirname(path), { recursive: true });
-    this.fd = openSync(path, 'a');
+    this.fd = openSync(path, 'a+');
+    // A crash may have torn the last line: start on a fresh one, or the next line joins the torn one.
+    const size = fstatSync(this.fd).size;
+    const last = Buffer.alloc(1);
+    if (size > 0 && readSync(this.fd, last, 0, 1, size - 1) === 1 && last[0] !== 0x0a) this.pending.push('\n');
     this.syncTimer = setInterval(() => this.sync(), 1000);
     this.syncTimer.unref();
   }

@@ -36,7 +36,10 @@ export interface ExecuteOptions {
     lookup(modelIndex: number, request: ChatRequest, sample: number): CachedAnswer | undefined;
     store(modelIndex: number, request: ChatRequest, sample: number, answer: CachedAnswer): void;
   };
-  /** Times a call still rate-limited after the SDK's own retries goes back in the queue. */
+  /**
+   * Times a call that failed transiently goes back in the queue: still throttled after the SDK's
+   * retries, or broken after the response began (a reset, a cut stream), which the SDKs never retry.
+   */
   requeues?: number;
   onResult?: (modelIndex: number, result: CaseResult, origin: Origin) => void;
 }
@@ -53,6 +56,8 @@ export interface Execution {
 /** Failures that will repeat for every case: going on would only print the same error n times. */
 const FATAL: ReadonlySet<ErrorKind> = new Set(['auth', 'permission', 'billing', 'not_found']);
 const THROTTLED: ReadonlySet<ErrorKind> = new Set(['rate_limit', 'overloaded']);
+/** Worth another try later. Timeouts are not: the SDK has retried them already, each costing --timeout. */
+const TRANSIENT: ReadonlySet<ErrorKind> = new Set([...THROTTLED, 'server', 'connection', 'invalid_response']);
 
 /** Rough input size for --tpm pacing: about four characters a token. */
 function estimateTokens(request: ChatRequest): number {
@@ -100,8 +105,8 @@ export async function execute(cases: readonly Case[], targets: readonly Target[]
           limit.release(outcome !== undefined && !outcome.ok && THROTTLED.has(outcome.kind), outcome?.ok ? outcome.usage.output : 0);
         }
         if (outcome === undefined) return undefined;
-        // Still throttled after the SDK's retries: back in the queue, behind the smaller limit.
-        if (!outcome.ok && THROTTLED.has(outcome.kind) && requeue < (options.requeues ?? 5) && !halted(m)) {
+        // A transient failure: back in the queue (throttled ones behind the smaller limit).
+        if (!outcome.ok && TRANSIENT.has(outcome.kind) && requeue < (options.requeues ?? 3) && !halted(m)) {
           earlierRetries += outcome.retries + 1;
           continue;
         }

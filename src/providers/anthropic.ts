@@ -2,7 +2,7 @@ import type Anthropic from '@anthropic-ai/sdk';
 import { performance } from 'node:perf_hooks';
 import type { ChatRequest, ModelSpec, Outcome, Usage } from '../types.js';
 import { timedFetch, trackAttempts } from './attempts.js';
-import { classify } from './failures.js';
+import { classify, truncated } from './failures.js';
 import type { Provider, ProviderOptions } from './provider.js';
 
 /** From this API version on, temperature / top_p / top_k are rejected (api-notes). */
@@ -29,6 +29,8 @@ export class AnthropicProvider implements Provider {
       maxRetries: options.maxRetries,
       timeout: options.timeoutMs,
       fetch: timedFetch,
+      // Failures are reported as data; the SDK must not print its own lines on our stderr.
+      logLevel: 'off',
       // Older API versions authenticate with x-api-key instead of a bearer token.
       ...(pinned !== undefined && { defaultHeaders: { 'anthropic-version': pinned, 'x-api-key': options.apiKey, Authorization: null } }),
     });
@@ -60,8 +62,10 @@ export class AnthropicProvider implements Provider {
         let ttftMs: number | null = null;
         let tokens: Usage = { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 };
         let stopReason: string | null = null;
+        let complete = false;
         for await (const event of stream) {
-          if (event.type === 'message_start') tokens = usage(event.message.usage);
+          if (event.type === 'message_stop') complete = true;
+          else if (event.type === 'message_start') tokens = usage(event.message.usage);
           else if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') {
             ttftMs ??= performance.now() - attempts.start;
             text += event.delta.text;
@@ -71,6 +75,7 @@ export class AnthropicProvider implements Provider {
           }
         }
         const latencyMs = performance.now() - attempts.start;
+        if (!complete) return truncated(attempts.count - 1);
         return { ok: true, text, usage: tokens, latencyMs, ttftMs, retries: attempts.count - 1, stopReason };
       } catch (err) {
         return classify(err, Math.max(0, attempts.count - 1), secrets);

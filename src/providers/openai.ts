@@ -2,7 +2,7 @@ import type OpenAI from 'openai';
 import { performance } from 'node:perf_hooks';
 import type { ChatRequest, ModelSpec, Outcome, Usage } from '../types.js';
 import { timedFetch, trackAttempts } from './attempts.js';
-import { classify } from './failures.js';
+import { classify, truncated } from './failures.js';
 import type { Provider, ProviderOptions } from './provider.js';
 
 /** Reasoning models reject any temperature but 1 (api-notes). */
@@ -33,6 +33,8 @@ export class OpenAIProvider implements Provider {
       maxRetries: options.maxRetries,
       timeout: options.timeoutMs,
       fetch: timedFetch,
+      // Failures are reported as data; the SDK must not print its own lines on our stderr.
+      logLevel: 'off',
     });
     return new OpenAIProvider(client, spec, options);
   }
@@ -87,6 +89,8 @@ export class OpenAIProvider implements Provider {
           if (chunk.usage) tokens = usage(chunk.usage);
         }
         const latencyMs = performance.now() - attempts.start;
+        // Every complete stream says why it finished; one that does not was cut short.
+        if (stopReason === null) return truncated(attempts.count - 1);
         return { ok: true, text, usage: tokens, latencyMs, ttftMs, retries: attempts.count - 1, stopReason, ...(logprob !== undefined && { logprob }) };
       } catch (err) {
         return classify(err, Math.max(0, attempts.count - 1), secrets);

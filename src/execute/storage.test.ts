@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import type { ModelSpec } from '../types.js';
+import { ResponseCache } from './cache.js';
+import { Journal } from './journal.js';
+import { AdaptiveLimit, exhaustedFor, retryAfterMs } from './limiter.js';
+
+const spec: ModelSpec = { name: 'haiku', id: 'claude-haiku-5-5', api: 'anthropic', endpoint: 'anthropic', prices: null };
+const request = { messages: [{ role: 'user' as const, content: 'hello' }], maxTokens: 10 };
+const settings = { promptCache: false, logprobs: false };
+const answer = { text: 'hi', usage: { input: 1, output: 1, cacheWrite: 0, cacheRead: 0 }, stopReason: 'end_turn' };
+
+describe('response cache', () => {
+  it('keys on everything that changes the answer', () => {
+    const k = ResponseCache.key(spec, request, 0, settings);
+    assert.equal(ResponseCache.key(spec, request, 0, settings), k);
+    assert.notEqual(ResponseCache.key(spec, request, 1, settings), k, 'another sample');
+    assert.notEqual(ResponseCache.key({ ...spec, id: 'claude-sonnet-5-5' }, request, 0, settings), k);
+    assert.notEqual(ResponseCache.key({ ...spec, baseURL: 'http://proxy' }, request, 0, settings), k);
+    assert.notEqual(ResponseCache.key(spec, { ...request, maxTokens: 11 }, 0, settings), k);
+    assert.notEqual(ResponseCache.key(spec, { ...request, system: 'be brief' }, 0, settings), k);
+    assert.notEqual(ResponseCache.key(spec, request, 0, { ...settings, temperature: 0 }), k);
+  });
+  it('persists across opens, expires after its TTL, and skips a line torn by a crash', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tb-cache-'));
+    let now = 1_000_000;
+    const a = await ResponseCache.open(dir, 60_000, () => now);
+    a.set('k1', answer);
+    a.close();
+    appendFileSync(join(dir, 'responses-v1.jsonl'), '{"k":"k2","t":1000000,"v":{"te');
+    const b = await ResponseCache.open(dir, 60_000, () => now);
+    assert.deepEqual(b.get('k1'), answer);
+    assert.equal(b.size, 1);
+    now += 60_001;
+    assert.equal(b.get('k1'), undefined, 'expired');
+    b.close();
+    assert.equal(ResponseCache.clear(dir), true);
+    assert.equal(ResponseCache.clear(dir), false);
+  });
+  it('stores no prompt and no key', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tb-cache-'));
+    const c = await ResponseCache.open(dir, 60_000);
+    c.set(ResponseCache.key(spec, { ...request, messages: [{ role: 'user', content: 'PRIVATE-PROMPT' }] }, 0, settings), answer);
+    c.close();
+    assert.doesNotMatch(readFileSync(join(dir, 'responses-v1.jsonl'), 'utf8'), /PRIVATE-PROMPT/);
+  });
+});
+
+describe('journal', () => {
+  it('replays the header and every result, skipping a torn last line', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'tb-journal-')), 'run.journal.jsonl');
+    const j = Journal.create(path, { type: 'header', version: 1, runId: 'r1', startedAt: 'then', plan: { x: 1 }, datasetHash: 'abc' });
+    const result = { caseIndex: 3, sample: 0, model: 'haiku', score: null, latencyMs: 5, ttftMs: null, usage: null, cost: null, retries: 0, output: 'x' };
+    j.record(0, result);
+    j.record(1, { ...result, caseIndex: 4 });
+    j.close();
+    appendFileSync(path, '{"type":"result","m":0,"r":{"caseIn');
+    const read = await Journal.read<{ x: number }>(path);
+    assert.equal(read?.header.runId, 'r1');
+    assert.deepEqual(read?.header.plan, { x: 1 });
+    assert.deepEqual(read?.results.map((x) => [x.m, x.r.caseIndex]), [[0, 3], [1, 4]]);
+    const again = Journal.reopen(path);
+    again.record(0, { ...result, caseIndex: 9 });
+    again.close();
+    assert.deepEqual((await Journal.read(path))?.results.map((x) => x.r.caseIndex), [3, 4, 9]);
+  });
+});
+
+describe('adaptive limit', () => {
+  it('halves on throttling (once per window) and creeps back up on success', async () => {
+    let now = 0;
+    const l = new AdaptiveLimit({ max: 64, now: () => now, windowMs: 100 });
+    l.throttled();
+    l.throttled(); // same window: one congestion event
+    assert.equal(l.current, 32);
+    now = 150;
+    l.throttled();
+    assert.equal(l.current, 16);
+    assert.equal(l.floor, 16);
+    for (let i = 0; i < 17; i++) {
+      await l.acquire();
+      l.release(false);
+    }
+    assert.equal(l.current, 17, 'about +1 per limit-many successes');
+    assert.equal(l.throttles, 3);
+  });
+  it('never lets more than the limit in, and pauses for retry-after', async () => {
+    const l = new AdaptiveLimit({ max: 2 });
+    await l.acquire();
+    await l.acquire();
+    let third = false;
+    const p = l.acquire().then(() => { third = true; });
+    await new Promise((r) => setTimeout(r, 10));
+    assert.equal(third, false);
+    l.release(false);
+    await p;
+    assert.equal(third, true);
+    l.release(false);
+    l.release(false);
+    l.pause(60);
+    const t = Date.now();
+    await l.acquire();
+    assert.ok(Date.now() - t >= 50, 'waited for the pause');
+  });
+  it('paces request starts under --rpm', async () => {
+    let now = 0;
+    const l = new AdaptiveLimit({ max: 10, rpm: 600, now: () => now });
+    await l.acquire();
+    l.release(false);
+    let second = false;
+    const p = l.acquire().then(() => { second = true; });
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(second, false, '600 rpm: one start per 100 ms');
+    now = 100;
+    await p;
+    assert.equal(second, true);
+  });
+  it('reads retry-after-ms, retry-after and rate-limit headers', () => {
+    assert.equal(retryAfterMs(new Headers({ 'retry-after-ms': '250' })), 250);
+    assert.equal(retryAfterMs(new Headers({ 'retry-after': '3' })), 3000);
+    assert.equal(retryAfterMs(new Headers({})), undefined);
+    assert.equal(exhaustedFor(new Headers({ 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '1m30s' })), 90_000);
+    assert.equal(exhaustedFor(new Headers({ 'x-ratelimit-remaining-requests': '5' })), undefined);
+    const reset = new Date(Date.now() + 2000).toISOString();
+    const wait = exhaustedFor(new Headers({ 'anthropic-ratelimit-requests-remaining': '0', 'anthropic-ratelimit-requests-reset': reset }));
+    assert.ok(wait !== undefined && wait > 1000 && wait <= 2000);
+  });
+});
