@@ -45,6 +45,17 @@ function start(args: string[], environment: Record<string, string>, cwd: string)
   return { child, done };
 }
 
+/** Waits until the run's journal holds at least `results` results (whatever the machine's load). */
+async function journaled(cwd: string, results: number): Promise<void> {
+  const runs = join(cwd, '.tierbench', 'runs');
+  for (let waited = 0; waited < 20_000; waited += 25) {
+    const file = existsSync(runs) ? readdirSync(runs).find((f) => f.endsWith('.journal.jsonl')) : undefined;
+    if (file !== undefined && readFileSync(join(runs, file), 'utf8').split('\n').length > results + 1) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error('the run journaled nothing in 20 s');
+}
+
 /** Every (case, sample) of every model exactly once. */
 function assertComplete(r: Report, samples = 1): void {
   for (const m of r.models) {
@@ -158,7 +169,7 @@ describe('interrupts and resume', () => {
     await withEmulator(slow, async (url, e) => {
       const cwd = mkdtempSync(join(tmpdir(), 'tb-int-'));
       const run = start(['run', '-m', 'haiku-4.5,sonnet-4.6', '-c', '4', '-o', 'r.json', TICKETS], env(url), cwd);
-      await new Promise((r) => setTimeout(r, 900));
+      await journaled(cwd, 20);
       run.child.kill('SIGINT');
       const r = await run.done;
       assert.equal(r.code, 130, r.stderr);
@@ -183,7 +194,7 @@ describe('interrupts and resume', () => {
     await withEmulator(slow, async (url, e) => {
       const cwd = mkdtempSync(join(tmpdir(), 'tb-kill-'));
       const run = start(['run', '-m', 'haiku-4.5,sonnet-4.6', '-c', '8', '--no-cache', '--quiet', '-o', 'r.json', TICKETS], env(url), cwd);
-      await new Promise((r) => setTimeout(r, 800));
+      await journaled(cwd, 40);
       run.child.kill('SIGKILL');
       await run.done;
       const runs = join(cwd, '.tierbench', 'runs');

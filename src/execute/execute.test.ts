@@ -61,14 +61,22 @@ describe('fan-out', () => {
     assert.equal(results[1]?.filter((r) => r?.output === 'a').length, 40);
     assert.ok((results[0]?.filter((r) => r !== undefined).length ?? 0) <= 4);
   });
-  it('a transient failure is data: counted on its case, the run goes on', async () => {
+  it('a failure that persists is data: counted on its case after the requeues, the run goes on', async () => {
     const flaky = target('f', (i) => (i % 10 === 0 ? { ok: false, kind: 'server', status: 500, message: 'oops', retries: 2 } : ok));
-    const { results, stopped } = await execute(cases, [flaky], request, { concurrency: 8 });
+    const { results, stopped } = await execute(cases, [flaky], request, { concurrency: 8, requeues: 0 });
     assert.equal(stopped.size, 0);
     const errors = results[0]?.filter((r) => r?.error) ?? [];
     assert.equal(errors.length, 4);
     assert.deepEqual(errors[0]?.error, { kind: 'server', status: 500, message: 'oops' });
     assert.equal(errors[0]?.retries, 2);
+  });
+  it('a transient failure goes back in the queue; its retries add up', async () => {
+    let calls = 0;
+    const once = target('o', (i) => (i === 3 && calls++ < 2 ? { ok: false, kind: 'connection', message: 'reset', retries: 1 } : ok));
+    const { results } = await execute(cases, [once], request, { concurrency: 4 });
+    const third = results[0]?.[3];
+    assert.equal(third?.output, 'a');
+    assert.equal(third?.retries, 4, 'two requeued attempts, each with one SDK retry');
   });
 });
 
