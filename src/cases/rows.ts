@@ -15,6 +15,12 @@ export interface RawRow {
 export type Format = 'csv' | 'tsv' | 'jsonl' | 'json';
 
 const JSONL_HINT = 'each line must be one JSON object, e.g. {"input": "…", "expected": "…"}';
+const QUOTE_HINT = 'close the quote; quotes inside a quoted field are doubled: "say ""hi"""';
+
+/** Decoding replaced bytes that are not UTF-8 with U+FFFD: refuse rather than score mangled text. */
+function checkUtf8(where: string, text: string): void {
+  if (text.includes('\uFFFD')) throw new DataError('E_ENCODING', where, 'is not valid UTF-8', 'save the file as UTF-8 (or remove the \uFFFD character)');
+}
 
 function cell(value: unknown): string {
   if (typeof value === 'string') return value;
@@ -49,6 +55,7 @@ export async function* readDelimited(path: string, delimiter: ',' | '\t'): Async
         continue;
       }
       if (record.length === 1 && record[0]?.trim() === '') continue;
+      for (const field of record) checkUtf8(`${path}:${line}`, field);
       if (record.length !== header.length) {
         throw new DataError('E_ROW_WIDTH', `${path}:${line}`, `row has ${record.length} fields but the header has ${header.length}`, 'quote fields that contain the delimiter ("a, b"), and double quotes inside quoted fields ("say ""hi""")');
       }
@@ -59,7 +66,14 @@ export async function* readDelimited(path: string, delimiter: ',' | '\t'): Async
   } catch (err) {
     if (err instanceof DataError) throw err;
     const e = err as { code?: string; message?: string; lines?: number };
-    throw new DataError('E_CSV', `${path}:${e.lines ?? prevEnd + 1}`, `not valid ${delimiter === ',' ? 'CSV' : 'TSV'} (${e.code ?? e.message})`, 'check the quoting around this line: a field with a quote must be wrapped in quotes and its quotes doubled');
+    if (e.code === 'CSV_QUOTE_NOT_CLOSED') {
+      // csv-parse reports the end of the file; the quote opened in the row after the last good one.
+      throw new DataError('E_CSV', `${path}:${prevEnd + 1}`, 'a quoted field that starts in this row is never closed', QUOTE_HINT);
+    }
+    if (e.code === 'CSV_INVALID_CLOSING_QUOTE' || e.code === 'INVALID_OPENING_QUOTE') {
+      throw new DataError('E_CSV', `${path}:${e.lines ?? prevEnd + 1}`, 'a quote in the middle of a field', 'wrap the whole field in quotes and double the quotes inside it: "say ""hi"""');
+    }
+    throw new DataError('E_CSV', `${path}:${e.lines ?? prevEnd + 1}`, `not valid ${delimiter === ',' ? 'CSV' : 'TSV'} (${e.code ?? e.message})`, QUOTE_HINT);
   }
 }
 
@@ -83,6 +97,7 @@ export async function* readJsonl(path: string): AsyncGenerator<RawRow> {
     line++;
     if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     if (text.trim() === '') continue;
+    checkUtf8(`${path}:${line}`, text);
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -93,13 +108,25 @@ export async function* readJsonl(path: string): AsyncGenerator<RawRow> {
   }
 }
 
+/** The line of a JSON.parse error: V8 names the character offset ("position N") or the line. */
+function jsonErrorLine(text: string, message: string): number | undefined {
+  const line = /line (\d+)/.exec(message)?.[1];
+  if (line !== undefined) return Number(line);
+  const position = /position (\d+)/.exec(message)?.[1];
+  return position === undefined ? undefined : text.slice(0, Number(position)).split('\n').length;
+}
+
 export async function* readJsonArray(path: string): AsyncGenerator<RawRow> {
   let parsed: unknown;
+  const text = (await readFile(path, 'utf8')).replace(/^\uFEFF/, '');
   try {
-    parsed = JSON.parse((await readFile(path, 'utf8')).replace(/^\uFEFF/, ''));
+    parsed = JSON.parse(text);
   } catch (err) {
-    throw new DataError('E_JSON', path, `not valid JSON (${(err as Error).message})`, 'a .json file must hold one array of objects; use .jsonl for one object per line');
+    const line = jsonErrorLine(text, (err as Error).message);
+    throw new DataError('E_JSON', line === undefined ? path : `${path}:${line}`, `not valid JSON (${(err as Error).message})`, 'a .json file must hold one array of objects; use .jsonl for one object per line');
   }
+  const bad = text.indexOf('\uFFFD');
+  if (bad !== -1) checkUtf8(`${path}:${text.slice(0, bad).split('\n').length}`, text);
   if (!Array.isArray(parsed)) {
     throw new DataError('E_JSON', path, 'expected an array of objects at the top level', 'wrap the cases in [ … ], or use .jsonl with one object per line');
   }
