@@ -241,11 +241,11 @@ export async function runBench(plan: RunPlan, deps: RunDeps, resume?: Resume): P
       }),
       onResult: (m, r, origin) => {
         progress.record(m, r);
-        if (origin !== 'journal') journal.record(m, r);
         if (origin === 'call' && r.cost !== null) {
           spent += r.cost;
           if (plan.maxCost !== undefined && spent >= plan.maxCost) stopReason ??= 'budget';
         }
+        return origin === 'journal' ? undefined : journal.record(m, r);
       },
     });
   } finally {

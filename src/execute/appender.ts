@@ -9,6 +9,9 @@ export class Appender {
   private readonly fd: number;
   private pending: string[] = [];
   private scheduled = false;
+  /** Resolves when the current batch has been written. */
+  private written: Promise<void> = Promise.resolve();
+  private resolveWritten: () => void = () => undefined;
   private dirty = false;
   private readonly syncTimer: NodeJS.Timeout;
 
@@ -23,21 +26,26 @@ export class Appender {
     this.syncTimer.unref();
   }
 
-  append(value: unknown): void {
+  /** Queue a line; the promise resolves once it is written (within this turn of the event loop). */
+  append(value: unknown): Promise<void> {
     this.pending.push(JSON.stringify(value) + '\n');
     if (!this.scheduled) {
       this.scheduled = true;
+      this.written = new Promise((resolve) => { this.resolveWritten = resolve; });
       setImmediate(() => this.flush());
     }
+    return this.written;
   }
 
   flush(): void {
     this.scheduled = false;
-    if (this.pending.length === 0) return;
-    const text = this.pending.join('');
-    this.pending = [];
-    writeSync(this.fd, text);
-    this.dirty = true;
+    if (this.pending.length > 0) {
+      const text = this.pending.join('');
+      this.pending = [];
+      writeSync(this.fd, text);
+      this.dirty = true;
+    }
+    this.resolveWritten();
   }
 
   private sync(): void {

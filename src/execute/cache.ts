@@ -72,7 +72,7 @@ export class ResponseCache {
   set(key: string, answer: CachedAnswer): void {
     const e: Entry = { k: key, t: this.now(), v: answer };
     this.entries.set(key, e);
-    this.writer.append(e);
+    void this.writer.append(e);
   }
 
   get size(): number {

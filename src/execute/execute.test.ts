@@ -44,7 +44,7 @@ describe('fan-out', () => {
       };
     }
     const seen: CaseResult[] = [];
-    const { results, stopped } = await execute(cases, [a, b], request, { concurrency: 6, modelConcurrency: 4, onResult: (_, r) => seen.push(r) });
+    const { results, stopped } = await execute(cases, [a, b], request, { concurrency: 6, modelConcurrency: 4, onResult: (_, r) => { seen.push(r); } });
     assert.equal(stopped.size, 0);
     assert.equal(seen.length, 80);
     assert.ok(results.every((rs) => rs.every((r) => r?.output === 'a' && r.cost === 0.5)));

@@ -41,7 +41,12 @@ export interface ExecuteOptions {
    * retries, or broken after the response began (a reset, a cut stream), which the SDKs never retry.
    */
   requeues?: number;
-  onResult?: (modelIndex: number, result: CaseResult, origin: Origin) => void;
+  /**
+   * Every result. For a paid call the returned promise is awaited while the call still holds its
+   * concurrency slot, so a result is journaled before another call can start: at any moment, at
+   * most --concurrency paid calls are not yet on disk.
+   */
+  onResult?: (modelIndex: number, result: CaseResult, origin: Origin) => void | Promise<void>;
 }
 
 export interface Execution {
@@ -98,23 +103,29 @@ export async function execute(cases: readonly Case[], targets: readonly Target[]
       for (let requeue = 0; ; requeue++) {
         await limit.acquire(estimateTokens(req));
         let outcome: Outcome | undefined;
+        let result: CaseResult | undefined;
         try {
-          if (halted(m)) return undefined;
-          outcome = await global(() => (halted(m) ? undefined : target.provider.complete(req, options.signal, observe)));
+          result = await global(async () => {
+            if (halted(m)) return undefined;
+            outcome = await target.provider.complete(req, options.signal, observe);
+            // Cancelled by a second Ctrl-C: not an answer, and made again on --resume.
+            if (!outcome.ok && outcome.kind === 'aborted') return undefined;
+            // A transient failure: back in the queue (throttled ones behind the smaller limit).
+            if (!outcome.ok && TRANSIENT.has(outcome.kind) && requeue < (options.requeues ?? 3) && !halted(m)) return undefined;
+            const settled = toResult(c.index, sample, target, outcome, earlierRetries);
+            if (outcome.ok) options.cache?.store(m, req, sample, { text: outcome.text, usage: outcome.usage, stopReason: outcome.stopReason, ...(outcome.logprob !== undefined && { logprob: outcome.logprob }) });
+            if (!outcome.ok && FATAL.has(outcome.kind) && !stopped.has(m)) stopped.set(m, outcome);
+            await options.onResult?.(m, settled, 'call');
+            return settled;
+          });
         } finally {
-          limit.release(outcome !== undefined && !outcome.ok && THROTTLED.has(outcome.kind), outcome?.ok ? outcome.usage.output : 0);
+          const o = outcome as Outcome | undefined;
+          limit.release(o !== undefined && !o.ok && THROTTLED.has(o.kind), o?.ok ? o.usage.output : 0);
         }
-        if (outcome === undefined) return undefined;
-        // A transient failure: back in the queue (throttled ones behind the smaller limit).
-        if (!outcome.ok && TRANSIENT.has(outcome.kind) && requeue < (options.requeues ?? 3) && !halted(m)) {
-          earlierRetries += outcome.retries + 1;
-          continue;
-        }
-        const result = toResult(c.index, sample, target, outcome, earlierRetries);
-        if (outcome.ok) options.cache?.store(m, req, sample, { text: outcome.text, usage: outcome.usage, stopReason: outcome.stopReason, ...(outcome.logprob !== undefined && { logprob: outcome.logprob }) });
-        if (!outcome.ok && FATAL.has(outcome.kind) && !stopped.has(m)) stopped.set(m, outcome);
-        options.onResult?.(m, result, 'call');
-        return result;
+        if (result !== undefined) return result;
+        const o = outcome as Outcome | undefined;
+        if (o === undefined || o.ok || o.kind === 'aborted' || halted(m)) return undefined;
+        earlierRetries += o.retries + 1;
       }
     };
 

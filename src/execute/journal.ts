@@ -30,7 +30,7 @@ export class Journal<P> {
 
   static create<P>(path: string, header: JournalHeader<P>): Journal<P> {
     const journal = new Journal<P>(new Appender(path));
-    journal.writer.append(header);
+    void journal.writer.append(header);
     journal.writer.flush();
     return journal;
   }
@@ -57,8 +57,9 @@ export class Journal<P> {
     return header === undefined ? undefined : { header, results };
   }
 
-  record(m: number, r: CaseResult): void {
-    this.writer.append({ type: 'result', m, r } satisfies JournalResult);
+  /** Resolves once the result is written: a paid call's slot is held until then. */
+  record(m: number, r: CaseResult): Promise<void> {
+    return this.writer.append({ type: 'result', m, r } satisfies JournalResult);
   }
 
   close(): void {
