@@ -256,6 +256,9 @@ export async function runBench(plan: RunPlan, deps: RunDeps, resume?: Resume): P
   }
 
   const notes = providers.flatMap((p) => p.notes);
+  execution.limits.forEach((l, m) => {
+    if (l.throttles > 0) notes.push(`${plan.models[m]?.name}: throttled ${l.throttles} times (429/529); its concurrency adapted down to ${l.floor}`);
+  });
   for (const [m, failure] of execution.stopped) {
     const spec = plan.models[m];
     if (!spec) continue;

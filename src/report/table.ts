@@ -46,6 +46,12 @@ export function renderTable(report: Report): string {
   if (report.routing) lines.push('', renderRouting(report.routing));
   if (report.cascade) lines.push('', renderCascade(report.cascade, recommendation.tolerancePp));
   if (report.projections) lines.push('', renderProjections(report.projections));
+  const cached = summaries.reduce((n, x) => n + x.cached, 0);
+  if (cached > 0) {
+    const spent = summaries.reduce((n, x) => n + (x.cost?.spent ?? 0), 0);
+    const answers = summaries.reduce((n, x) => n + x.n, 0);
+    lines.push(chalk.dim(`Spent in this run: ${money(spent)}. ${cached} of ${answers} answers came from the response cache (priced above as if paid; no latency measured for them).`));
+  }
   for (const c of recommendation.caveats) lines.push(chalk.yellow(`  note: ${c}`));
   for (const n of report.notes) lines.push(chalk.yellow(`  note: ${n}`));
   return lines.join('\n') + '\n';
