@@ -190,6 +190,25 @@ describe('interrupts and resume', () => {
       assert.equal(existsSync(join(cwd, '.tierbench', 'runs', `${id}.journal.jsonl`)), false, 'the journal is removed once complete');
     });
   });
+  it('a second Ctrl-C cancels the calls in flight: none is recorded, and --resume makes them', async () => {
+    await withEmulator([quick('claude-haiku-4-5', { ttftMs: 1500 })], async (url, e) => {
+      const cwd = mkdtempSync(join(tmpdir(), 'tb-int2-'));
+      const run = start(['run', '-m', 'haiku-4.5', '-c', '4', '--limit', '12', '-o', 'r.json', TICKETS], env(url), cwd);
+      for (let waited = 0; e.stats().requests < 4 && waited < 20_000; waited += 25) await new Promise((r) => setTimeout(r, 25));
+      run.child.kill('SIGINT');
+      await new Promise((r) => setTimeout(r, 100));
+      run.child.kill('SIGINT');
+      const r = await run.done;
+      assert.equal(r.code, 130, r.stderr);
+      const partial = report(join(cwd, 'r.json'));
+      assert.equal(partial.run.status, 'interrupted');
+      assert.equal(partial.results.length, 0, 'the cancelled calls are not results');
+      const id = /--resume (\S+)/.exec(r.stderr)?.[1] ?? '';
+      const resumed = await cli(['run', '--resume', id, '--quiet'], env(url), cwd);
+      assert.equal(resumed.code, 0, resumed.stderr);
+      assertComplete(report(join(cwd, 'r.json')));
+    });
+  });
   it('kill -9: resume repeats at most the calls that were in flight', async () => {
     await withEmulator(slow, async (url, e) => {
       const cwd = mkdtempSync(join(tmpdir(), 'tb-kill-'));

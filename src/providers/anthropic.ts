@@ -2,7 +2,7 @@ import type Anthropic from '@anthropic-ai/sdk';
 import { performance } from 'node:perf_hooks';
 import type { ChatRequest, ModelSpec, Outcome, Usage } from '../types.js';
 import { timedFetch, trackAttempts } from './attempts.js';
-import { classify, truncated } from './failures.js';
+import { aborted, classify, truncated } from './failures.js';
 import type { Provider, ProviderOptions } from './provider.js';
 
 /** From this API version on, temperature / top_p / top_k are rejected (api-notes). */
@@ -75,10 +75,12 @@ export class AnthropicProvider implements Provider {
           }
         }
         const latencyMs = performance.now() - attempts.start;
+        // The SDK ends an aborted stream quietly: that is a cancellation, not a cut-off response.
+        if (signal?.aborted) return aborted(attempts.count - 1);
         if (!complete) return truncated(attempts.count - 1);
         return { ok: true, text, usage: tokens, latencyMs, ttftMs, retries: attempts.count - 1, stopReason };
       } catch (err) {
-        return classify(err, Math.max(0, attempts.count - 1), secrets);
+        return signal?.aborted ? aborted(Math.max(0, attempts.count - 1)) : classify(err, Math.max(0, attempts.count - 1), secrets);
       }
     })();
   }

@@ -19,6 +19,10 @@ const BY_TYPE: Record<string, ErrorKind> = {
 /** A body that stops mid-way surfaces from fetch as a TypeError ("terminated", "other side closed"). */
 const CUT_OFF = /terminated|other side closed|socket|ECONNRESET|EPIPE|fetch failed/i;
 
+export function aborted(retries: number): Failure {
+  return { ok: false, kind: 'aborted', message: 'cancelled (Ctrl-C)', retries };
+}
+
 export function truncated(retries: number): Failure {
   return { ok: false, kind: 'invalid_response', message: 'the response stream ended before its final event', retries };
 }

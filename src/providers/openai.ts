@@ -2,7 +2,7 @@ import type OpenAI from 'openai';
 import { performance } from 'node:perf_hooks';
 import type { ChatRequest, ModelSpec, Outcome, Usage } from '../types.js';
 import { timedFetch, trackAttempts } from './attempts.js';
-import { classify, truncated } from './failures.js';
+import { aborted, classify, truncated } from './failures.js';
 import type { Provider, ProviderOptions } from './provider.js';
 
 /** Reasoning models reject any temperature but 1 (api-notes). */
@@ -89,11 +89,13 @@ export class OpenAIProvider implements Provider {
           if (chunk.usage) tokens = usage(chunk.usage);
         }
         const latencyMs = performance.now() - attempts.start;
+        // The SDK may end an aborted stream quietly: that is a cancellation, not a cut-off response.
+        if (signal?.aborted) return aborted(attempts.count - 1);
         // Every complete stream says why it finished; one that does not was cut short.
         if (stopReason === null) return truncated(attempts.count - 1);
         return { ok: true, text, usage: tokens, latencyMs, ttftMs, retries: attempts.count - 1, stopReason, ...(logprob !== undefined && { logprob }) };
       } catch (err) {
-        return classify(err, Math.max(0, attempts.count - 1), secrets);
+        return signal?.aborted ? aborted(Math.max(0, attempts.count - 1)) : classify(err, Math.max(0, attempts.count - 1), secrets);
       }
     })();
   }
