@@ -9,6 +9,7 @@ import { buildMatrix } from './analysis/matrix.js';
 import { costOf } from './analysis/cost.js';
 import { fileHash, loadDataset, type LoadOptions } from './cases/load.js';
 import { EXIT, RunError, UsageError } from './errors.js';
+import { type GateRules, gateLines, hasRules, runGate } from './gate/gate.js';
 import { estimateCost } from './execute/budget.js';
 import { type CachedAnswer, ResponseCache } from './execute/cache.js';
 import { execute, type Target } from './execute/fan-out.js';
@@ -137,7 +138,13 @@ function clusterIds(cases: readonly Case[]): Int32Array | undefined {
   });
 }
 
-export async function runBench(plan: RunPlan, deps: RunDeps, resume?: Resume): Promise<RunOutcome> {
+/** What a run needs besides its plan: a journal to resume, and gate rules (never journaled). */
+export interface RunExtras {
+  resume?: Resume;
+  gate?: GateRules;
+}
+
+export async function runBench(plan: RunPlan, deps: RunDeps, { resume, gate }: RunExtras = {}): Promise<RunOutcome> {
   const startedAt = resume ? new Date(resume.startedAt) : deps.date();
   const started = deps.now();
   const id = resume?.runId ?? newRunId(startedAt);
@@ -318,7 +325,7 @@ export async function runBench(plan: RunPlan, deps: RunDeps, resume?: Resume): P
   const settings: RunSettings = { ...recorded, scorer: scorerName, prompt: prompts.user.source };
   const finishedAt = deps.date();
   const report: Report = {
-    schemaVersion: 2,
+    schemaVersion: 3,
     tool: { name: 'tierbench', version: deps.version },
     run: {
       id,
@@ -355,10 +362,12 @@ export async function runBench(plan: RunPlan, deps: RunDeps, resume?: Resume): P
     results,
   };
 
+  if (gate !== undefined && hasRules(gate)) report.gate = runGate(report, gate);
   await writeJson(reportPath, report);
   if (routing !== undefined && plan.routingOut !== undefined) await writeText(plan.routingOut, JSON.stringify(routing.map, null, 2) + '\n');
   if (plan.json) deps.stdout.write(toJson(report));
   else deps.stdout.write(renderTable(report));
+  if (report.gate) (plan.json ? deps.stderr : deps.stdout).write(gateLines(report.gate));
 
   if (stopReason !== undefined) {
     const calls = summaries.reduce((n, s) => n + s.n, 0);
@@ -372,5 +381,5 @@ export async function runBench(plan: RunPlan, deps: RunDeps, resume?: Resume): P
   if (summaries.every((s) => s.scored === 0)) {
     throw new RunError('E_RUN_FAILED', `no model answered any case (report written to ${reportPath})`, notes[0] ?? 'see the errors column of the report');
   }
-  return { report, reportPath, exitCode: EXIT.ok };
+  return { report, reportPath, exitCode: report.gate?.passed === false ? EXIT.gateFailed : EXIT.ok };
 }

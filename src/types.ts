@@ -334,7 +334,7 @@ export interface CaseRecord {
  * removed or changes meaning.
  */
 export interface Report {
-  schemaVersion: 2;
+  schemaVersion: 3;
   tool: { name: 'tierbench'; version: string };
   run: {
     id: string;
@@ -371,6 +371,8 @@ export interface Report {
   cascade?: CascadeResult;
   /** With `--volume`: cost per day and month. */
   projections?: Projections;
+  /** With gate flags: every check and whether the run passed. */
+  gate?: GateResult;
   /** Things the reader should know: parameters not sent, models stopped early. */
   notes: string[];
   cases: CaseRecord[];
@@ -461,4 +463,23 @@ export interface Projections {
   routing?: { perDay: number; perMonth: number };
   /** The best cascade threshold (point estimate). */
   cascade?: { perDay: number; perMonth: number };
+}
+
+/** One check of the quality gate. */
+export interface GateCheck {
+  model: string;
+  /** `min-accuracy`, `max-cost-per-1k`, `max-p95-ms`, `max-error-rate` or `baseline`. */
+  check: string;
+  status: 'pass' | 'fail' | 'inconclusive';
+  /** One line a person can act on. */
+  message: string;
+  observed: number | null;
+  limit: number;
+}
+
+export interface GateResult {
+  passed: boolean;
+  /** Inconclusive baseline comparisons fail the gate too. */
+  strict: boolean;
+  checks: GateCheck[];
 }

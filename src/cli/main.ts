@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, TierbenchError, UsageError, formatError } from '../errors.js';
+import { gateOptions } from './gate-flags.js';
 import type { Io } from './io.js';
 import { join } from 'node:path';
 import { dollars, duration, fraction, nonNegativeInt, percentagePoints, positiveInt, positiveNumber, signedPp, temperature } from './parse.js';
@@ -23,7 +24,7 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .showSuggestionAfterError()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
 
-  root.command('run')
+  gateOptions(root.command('run'))
     .description('run test cases against models and compare them')
     .argument('[file]', 'test cases: .csv, .tsv, .jsonl or .json (a header / keys naming the columns)')
     .option('-m, --models <list>', 'comma-separated: haiku,sonnet,openai:gpt-5-mini,openrouter:anthropic/claude-haiku-4.5,<endpoint>:<id>')
@@ -85,6 +86,14 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .action(async (flags) => {
       const { demoCommand } = await import('./demo.js');
       setExit(await demoCommand(flags, io, v));
+    });
+
+  gateOptions(root.command('gate'))
+    .description('check a report against quality thresholds and a baseline; exit 1 when it fails')
+    .argument('<report>', 'a JSON report written by tierbench run')
+    .action(async (file: string, flags) => {
+      const { gateCommand } = await import('./gate.js');
+      setExit(await gateCommand(file, flags, io));
     });
 
   root.command('plan')

@@ -1,12 +1,11 @@
 // `tierbench plan`: how many cases a decision needs, from an assumed discordance or a pilot report.
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import Table from 'cli-table3';
 import { casesForNonInferiority, casesToDetect } from '../analysis/samplesize.js';
 import { UsageError } from '../errors.js';
 import { ppDelta } from '../format.js';
-import type { Report } from '../types.js';
 import type { Io } from './io.js';
+import { readReport } from './report-file.js';
 
 export interface PlanFlags {
   tolerance: number;
@@ -17,20 +16,6 @@ export interface PlanFlags {
 }
 
 const count = (n: number): string => (Number.isFinite(n) ? n.toLocaleString('en-US') : 'never (Δ ≤ −tolerance)');
-
-async function readReport(path: string): Promise<Report> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(await readFile(path, 'utf8'));
-  } catch (err) {
-    throw new UsageError('E_PLAN', `--from ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `not valid JSON (${(err as Error).message})`}`, 'give a report written by tierbench run (reports/*.json)');
-  }
-  const report = raw as Partial<Report>;
-  if (report.schemaVersion !== 2 || !report.recommendation?.comparisons) {
-    throw new UsageError('E_PLAN', `--from ${path}: not a tierbench report of schemaVersion 2`, 'rerun the pilot with this version of tierbench');
-  }
-  return report as Report;
-}
 
 export async function planCommand(flags: PlanFlags, io: Io): Promise<number> {
   const margin = flags.tolerance / 100;
@@ -46,7 +31,7 @@ export async function planCommand(flags: PlanFlags, io: Io): Promise<number> {
     out(`  detect a ${flags.tolerance} pp difference (two-sided α 5 %): ${count(casesToDetect(margin, d, options))} cases`);
   }
   if (flags.from !== undefined) {
-    const report = await readReport(resolve(io.cwd, flags.from));
+    const report = await readReport(resolve(io.cwd, flags.from), '--from ');
     const table = new Table({ head: ['Candidate', 'vs', 'n', 'Discordance', 'Δ observed', 'Cases if Δ as observed', 'Cases if Δ = 0', 'Verdict now'], style: { head: [], border: [] }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } });
     for (const c of report.recommendation.comparisons) {
       const asObserved = casesForNonInferiority(margin, c.discordance, c.delta, options);

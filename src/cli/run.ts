@@ -11,9 +11,10 @@ import { fileHash } from '../cases/load.js';
 import { JOURNAL_VERSION, Journal } from '../execute/journal.js';
 import { type Resume, type RunDeps, type RunPlan, runBench, runJournalPath } from '../pipeline.js';
 import { SCORERS, isScorerName, type ScorerName } from '../scoring/scorers.js';
+import { type GateFlags, gateRules } from './gate-flags.js';
 import type { Io } from './io.js';
 
-export interface RunFlags {
+export interface RunFlags extends GateFlags {
   models: string;
   prompt?: string;
   promptFile?: string;
@@ -185,7 +186,8 @@ export async function runCommand(file: string | undefined, flags: RunFlags, io: 
   if (flags.resume !== undefined) ({ plan, resume } = await resumePlan(flags, io));
   else if (file === undefined) throw new UsageError('E_USAGE', 'run needs a file of test cases', 'tierbench run --models haiku,sonnet cases.csv (or --resume RUN to continue a stopped run)');
   else plan = await buildPlan(file, flags, io);
-  const outcome = await runBench(plan, runDeps(io, version), resume);
+  const gate = await gateRules(flags, io, plan.models.map((m) => m.name));
+  const outcome = await runBench(plan, runDeps(io, version), { ...(resume && { resume }), gate });
   if (!plan.json && !plan.quiet) io.stderr.write(`report: ${outcome.reportPath}\n`);
   return outcome.exitCode;
 }
