@@ -2,7 +2,7 @@
 // recommendation → report. Everything it touches in the outside world comes in through `deps`.
 import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { rm } from 'node:fs/promises';
+import { appendFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { summarize } from './analysis/aggregate.js';
 import { buildMatrix } from './analysis/matrix.js';
@@ -23,6 +23,9 @@ import { routingTable } from './recommend/routing.js';
 import { cascadeFromResults } from './recommend/cascade.js';
 import { projections } from './recommend/projections.js';
 import { writeJson, writeText, toJson } from './report/json.js';
+import { renderCsv } from './report/csv.js';
+import { renderJUnit } from './report/junit.js';
+import { renderMarkdown } from './report/markdown.js';
 import { renderTable } from './report/table.js';
 import { checkExpected, defaultScorer, labelSet, makeScorer, type ScorerName } from './scoring/scorers.js';
 import type { Case, CaseRecord, CaseResult, ChatRequest, ModelSpec, Report, RunSettings } from './types.js';
@@ -53,6 +56,10 @@ export interface RunPlan extends Omit<RunSettings, 'scorer' | 'prompt'> {
   yes: boolean;
   /** Report path; default reports/<run id>.json under cwd. */
   out?: string;
+  /** Formats written beside the JSON report (`--report md,junit,html,csv`). */
+  formats: ReportFormat[];
+  /** A JUnit test case per case, not only per gate check (`--junit-cases`). */
+  junitCases: boolean;
   /** Print the JSON report to stdout instead of the table. */
   json: boolean;
   quiet: boolean;
@@ -123,6 +130,27 @@ function apiKeys(models: readonly ModelSpec[], env: RunDeps['env']): Map<string,
     keys.set(m.name, key.trim());
   }
   return keys;
+}
+
+export const REPORT_FORMATS = ['json', 'md', 'junit', 'csv'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+/** The other formats, beside the JSON report: reports/<id>.md, .junit.xml, .csv. */
+async function writeFormats(report: Report, jsonPath: string, plan: RunPlan): Promise<string[]> {
+  const base = jsonPath.replace(/\.json$/i, '');
+  const render: Record<Exclude<ReportFormat, 'json'>, [string, () => string]> = {
+    md: [`${base}.md`, () => renderMarkdown(report)],
+    junit: [`${base}.junit.xml`, () => renderJUnit(report, { cases: plan.junitCases })],
+    csv: [`${base}.csv`, () => renderCsv(report)],
+  };
+  const written: string[] = [];
+  for (const format of plan.formats) {
+    if (format === 'json') continue;
+    const [path, text] = render[format];
+    await writeText(path, text());
+    written.push(path);
+  }
+  return written;
 }
 
 /** Cluster values → small integers, one per case; undefined when the data has no cluster column. */
@@ -321,7 +349,8 @@ export async function runBench(plan: RunPlan, deps: RunDeps, { resume, gate }: R
   // Everything in the plan is recorded except these: inputs described elsewhere in the report,
   // and where output goes.
   const { datasetPath: _path, load: _load, prompt: _prompt, models: _models, scorer: _scorer, cascade: _cascade, volume: _volume,
-    routingColumn: _by, routingOut: _routes, out: _out, json: _json, quiet: _quiet, simulated: _simulated, cache: _cache, yes: _yes, ...recorded } = plan;
+    routingColumn: _by, routingOut: _routes, out: _out, json: _json, quiet: _quiet, simulated: _simulated, cache: _cache, yes: _yes,
+    formats: _formats, junitCases: _junitCases, ...recorded } = plan;
   const settings: RunSettings = { ...recorded, scorer: scorerName, prompt: prompts.user.source };
   const finishedAt = deps.date();
   const report: Report = {
@@ -364,10 +393,14 @@ export async function runBench(plan: RunPlan, deps: RunDeps, { resume, gate }: R
 
   if (gate !== undefined && hasRules(gate)) report.gate = runGate(report, gate);
   await writeJson(reportPath, report);
+  const written = await writeFormats(report, reportPath, plan);
+  // In a GitHub Actions job, the summary lands on the run's page.
+  if (deps.env.GITHUB_STEP_SUMMARY) await appendFile(deps.env.GITHUB_STEP_SUMMARY, renderMarkdown(report) + '\n');
   if (routing !== undefined && plan.routingOut !== undefined) await writeText(plan.routingOut, JSON.stringify(routing.map, null, 2) + '\n');
   if (plan.json) deps.stdout.write(toJson(report));
   else deps.stdout.write(renderTable(report));
   if (report.gate) (plan.json ? deps.stderr : deps.stdout).write(gateLines(report.gate));
+  if (!plan.quiet && written.length > 0) deps.stderr.write(`also written: ${written.join(', ')}\n`);
 
   if (stopReason !== undefined) {
     const calls = summaries.reduce((n, s) => n + s.n, 0);

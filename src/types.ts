@@ -413,7 +413,8 @@ export interface RoutingTable {
 
 /** One threshold of a cascade: escalate to the big model when the cheap one's confidence is below it. */
 export interface CascadePoint {
-  threshold: number;
+  /** null: every case is escalated. */
+  threshold: number | null;
   /** Share of cases sent on to the big model. */
   escalated: number;
   accuracy: number;

@@ -5,7 +5,7 @@ import { loadDataset } from '../cases/load.js';
 import { AnswerKey } from '../emulator/simulated.js';
 import { Emulator } from '../emulator/server.js';
 import { resolveModels } from '../models/registry.js';
-import { runBench } from '../pipeline.js';
+import { type ReportFormat, runBench } from '../pipeline.js';
 import type { Io } from './io.js';
 import { runDeps } from './run.js';
 
@@ -14,6 +14,7 @@ export const DEMO_SYSTEM = 'You route customer-support tickets. Classify the tic
 const DEMO_MODELS = 'haiku,sonnet,opus';
 
 export interface DemoFlags {
+  report?: string;
   out?: string;
   json?: boolean;
   quiet?: boolean;
@@ -28,7 +29,11 @@ export async function demoCommand(flags: DemoFlags, io: Io, version: string): Pr
   try {
     // A synthetic environment: the user's real keys and base URLs are never read, so the demo
     // cannot reach (or bill) a real provider.
-    const env = { ANTHROPIC_BASE_URL: url, ANTHROPIC_API_KEY: 'tierbench-demo-key' };
+    const env = {
+      ANTHROPIC_BASE_URL: url, ANTHROPIC_API_KEY: 'tierbench-demo-key',
+      // Not a provider setting: in a CI job, the demo's summary still goes to the job's page.
+      ...(io.env.GITHUB_STEP_SUMMARY !== undefined && { GITHUB_STEP_SUMMARY: io.env.GITHUB_STEP_SUMMARY }),
+    };
     const models = resolveModels(DEMO_MODELS, { config: { endpoints: {}, prices: {}, aliases: {} }, env, allowUnpriced: false });
     const say = (text: string): void => {
       if (!flags.json) io.stdout.write(text);
@@ -55,6 +60,8 @@ export async function demoCommand(flags: DemoFlags, io: Io, version: string): Pr
       // A simulation is not worth caching, and its latencies are part of the show.
       cache: null,
       yes: true,
+      formats: flags.report === undefined ? [] : flags.report.split(',').map((f) => f.trim()) as ReportFormat[],
+      junitCases: false,
       ...(flags.out !== undefined && { out: flags.out }),
       json: flags.json === true,
       quiet: flags.quiet === true || flags.json === true,

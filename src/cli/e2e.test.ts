@@ -11,6 +11,7 @@ import { AnswerKey, type Profile } from '../emulator/simulated.js';
 import { listPrice } from '../models/prices.js';
 import { cli } from '../test-support/cli.js';
 import { ROOT, fixture } from '../test-support/paths.js';
+import { readValidReport, validReport } from '../test-support/report.js';
 import type { Report } from '../types.js';
 
 const TICKETS = `${ROOT}datasets/support-tickets.csv`;
@@ -42,7 +43,7 @@ const envFor = (url: string, extra: Record<string, string> = {}): Record<string,
   ANTHROPIC_API_KEY: 'test-anthropic-key', OPENAI_API_KEY: 'test-openai-key', OPENROUTER_API_KEY: 'test-openrouter-key', ...extra,
 });
 
-const readReport = async (path: string): Promise<Report> => JSON.parse(await readFile(path, 'utf8')) as Report;
+const readReport = async (path: string): Promise<Report> => readValidReport(path);
 
 const steady = (id: string, accuracy: number): Profile => ({ ids: [id], accuracy, ttftMs: INJECTED_MS, ttftSpread: 0, tokensPerSec: 0 });
 
@@ -340,7 +341,7 @@ describe('output', () => {
     await withEmulator([steady('claude-haiku-5-5', 0.9)], async (url) => {
       const r = await cli(['run', '--models', 'haiku', '--limit', '5', '--json', '-o', join(tmp, 'j.json'), TICKETS], envFor(url));
       assert.equal(r.code, 0, r.stderr);
-      const report = JSON.parse(r.stdout) as Report;
+      const report = validReport(r.stdout, 'stdout');
       assert.equal(report.results.length, 5);
     });
   });
@@ -421,7 +422,7 @@ describe('tierbench emulate', () => {
       });
       const r = await cli(['run', '-m', 'haiku,gpt-5-mini', '--limit', '30', '--json', '-o', join(tmp, 'emulate.json'), TICKETS], envFor(url, { ANTHROPIC_API_KEY: 'k1', OPENAI_API_KEY: 'k1' }));
       assert.equal(r.code, 0, r.stderr);
-      const report = JSON.parse(r.stdout) as Report;
+      const report = validReport(r.stdout, 'stdout');
       assert.ok(report.summaries.every((s) => s.scored === 30 && (s.accuracy ?? 0) > 0.5));
       const stats = await (await fetch(`${url}/_emulator/stats`)).json() as Record<string, { requests: number }>;
       assert.equal(stats['claude-haiku-5-5']?.requests, 30);

@@ -11,6 +11,7 @@ import { Emulator } from '../emulator/server.js';
 import { AnswerKey, type Fault, type Profile } from '../emulator/simulated.js';
 import { type CliResult, cli } from '../test-support/cli.js';
 import { ROOT } from '../test-support/paths.js';
+import { readValidReport } from '../test-support/report.js';
 import type { ErrorKind, Report } from '../types.js';
 
 const TICKETS = `${ROOT}datasets/support-tickets.csv`;
@@ -22,7 +23,7 @@ const quick = (id: string, extra: Partial<Profile> = {}): Profile => ({ ids: [id
 const env = (url: string, extra: Record<string, string> = {}): Record<string, string> => ({
   ANTHROPIC_BASE_URL: url, OPENAI_BASE_URL: `${url}/v1`, ANTHROPIC_API_KEY: 'test-key', OPENAI_API_KEY: 'test-key', ...extra,
 });
-const report = (path: string): Report => JSON.parse(readFileSync(path, 'utf8')) as Report;
+const report = (path: string): Report => readValidReport(path);
 
 async function withEmulator<T>(profiles: Profile[], fn: (url: string, e: Emulator) => Promise<T>, apiKeys?: string[]): Promise<T> {
   const e = new Emulator({ profiles, key, ...(apiKeys && { apiKeys }) });

@@ -9,7 +9,7 @@ import { resolveModels } from '../models/registry.js';
 import { parseVolume } from '../recommend/projections.js';
 import { fileHash } from '../cases/load.js';
 import { JOURNAL_VERSION, Journal } from '../execute/journal.js';
-import { type Resume, type RunDeps, type RunPlan, runBench, runJournalPath } from '../pipeline.js';
+import { REPORT_FORMATS, type ReportFormat, type Resume, type RunDeps, type RunPlan, runBench, runJournalPath } from '../pipeline.js';
 import { SCORERS, isScorerName, type ScorerName } from '../scoring/scorers.js';
 import { type GateFlags, gateRules } from './gate-flags.js';
 import type { Io } from './io.js';
@@ -49,6 +49,8 @@ export interface RunFlags extends GateFlags {
   rpm?: number;
   tpm?: number;
   resume?: string;
+  report: string;
+  junitCases?: boolean;
   anthropicVersion?: string;
   promptCache?: boolean;
   allowUnpriced?: boolean;
@@ -148,11 +150,21 @@ export async function buildPlan(file: string, flags: RunFlags, io: Io): Promise<
     ...(flags.rpm !== undefined && { rpm: flags.rpm }),
     ...(flags.tpm !== undefined && { tpm: flags.tpm }),
     cache: flags.cache ? { dir: cacheDir(flags.cacheDir, io.cwd), ttlMs: flags.cacheTtl } : null,
+    formats: reportFormats(flags.report),
+    junitCases: flags.junitCases === true,
     yes: flags.yes === true,
     json: flags.json === true,
     quiet: flags.quiet === true || flags.json === true,
     simulated: false,
   };
+}
+
+function reportFormats(list: string): ReportFormat[] {
+  const formats = list.split(',').map((f) => f.trim().toLowerCase()).filter((f) => f !== '');
+  for (const f of formats) {
+    if (!(REPORT_FORMATS as readonly string[]).includes(f)) throw new UsageError('E_REPORT_FORMAT', `--report ${list}: unknown format \`${f}\``, `use any of ${REPORT_FORMATS.join(', ')}, comma-separated`);
+  }
+  return formats as ReportFormat[];
 }
 
 export const cacheDir = (dir: string | undefined, cwd: string): string => resolve(cwd, dir ?? join('.tierbench', 'cache'));
@@ -176,6 +188,8 @@ async function resumePlan(flags: RunFlags, io: Io): Promise<{ plan: RunPlan; res
     yes: flags.yes === true,
     json: flags.json === true,
     quiet: flags.quiet === true || flags.json === true,
+    formats: reportFormats(flags.report),
+    junitCases: flags.junitCases === true,
   };
   return { plan, resume: { runId: header.runId, journalPath: path, results: journal.results, startedAt: header.startedAt } };
 }

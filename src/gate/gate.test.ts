@@ -7,7 +7,7 @@ import { loadDataset } from '../cases/load.js';
 import { Emulator } from '../emulator/server.js';
 import { AnswerKey } from '../emulator/simulated.js';
 import { cli } from '../test-support/cli.js';
-import type { Report } from '../types.js';
+import { readValidReport } from '../test-support/report.js';
 import { gateLines, runGate } from './gate.js';
 
 describe('gate: the regression gate in CI', async () => {
@@ -66,6 +66,16 @@ describe('gate: the regression gate in CI', async () => {
     assert.equal(pass.code, 0, pass.stdout);
     assert.match(pass.stdout, /gate: passed \(2 checks\)/);
   });
+  it('JUnit with --junit-cases: the gate checks and every case are tests; wrong answers and failed checks fail', async () => {
+    const r = await run('junit', 0.9, ['--min-accuracy', '0.95', '--report', 'junit', '--junit-cases'], 40);
+    assert.equal(r.code, 1);
+    const xml = readFileSync(r.path.replace(/\.json$/, '.junit.xml'), 'utf8');
+    const cases = xml.match(/<testcase /g)?.length ?? 0;
+    assert.equal(cases, 1 + 1 + 40, 'gate min-accuracy, answered, 40 cases');
+    const wrong = readValidReport(r.path).results.filter((x) => x.score === 0).length;
+    assert.equal(xml.match(/<failure /g)?.length, wrong + 1, 'each wrong answer, and the gate check');
+    assert.match(xml, /<testcase classname="tierbench.haiku-4.5" name="gate min-accuracy" time="0.000">\n\s+<failure message="haiku-4.5: accuracy/);
+  });
   it('bad gate flags exit 2 with one line', async () => {
     const unknown = await cli(['gate', baseline.path, '--min-accuracy', 'opus=0.9']);
     assert.equal(unknown.code, 2);
@@ -77,7 +87,7 @@ describe('gate: the regression gate in CI', async () => {
     assert.equal(bad.code, 2);
   });
   it('the checks are in the report, for other tools', () => {
-    const report = JSON.parse(readFileSync(baseline.path, 'utf8')) as Report;
+    const report = readValidReport(baseline.path);
     const result = runGate(report, { minAccuracy: { all: 0.5, per: {} }, strict: false });
     assert.equal(result.passed, true);
     assert.equal(result.checks[0]?.observed, report.summaries[0]?.accuracy);

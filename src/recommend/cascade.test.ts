@@ -31,7 +31,7 @@ describe('cascade simulation', () => {
     const first = result.points[0]!;
     const last = result.points[result.points.length - 1]!;
     assert.deepEqual([first.escalated, first.accuracy, first.costPerCase, first.verdict], [0, 0.7, 1, 'worse']);
-    assert.deepEqual([last.escalated, last.threshold, last.costPerCase], [1, Infinity, 11]);
+    assert.deepEqual([last.escalated, last.threshold, last.costPerCase], [1, null, 11]);
     for (let i = 1; i < result.points.length; i++) assert.ok(result.points[i]!.costPerCase >= result.points[i - 1]!.costPerCase);
   });
   it('reports the oracle bound and both models alone', () => {

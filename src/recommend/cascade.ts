@@ -59,7 +59,7 @@ export function simulateCascade(input: CascadeInput, options: CascadeOptions): C
     const scores = Float64Array.from(input.cheapScores, (s, i) => (escalate[i] ? input.bigScores[i]! : s));
     const c = compare({ model: 'cascade', scores, costs: input.cheapCosts }, bigColumn, matrix, { level: options.level, keep: (i) => keep[i] === 1 });
     return {
-      threshold: k === n ? Infinity : input.confidence[order[k]!]!,
+      threshold: k === n ? null : input.confidence[order[k]!]!,
       escalated: n === 0 ? 0 : k / n,
       accuracy: mean((i) => scores[i]!),
       costPerCase: mean((i) => cost0(i) + (escalate[i] ? cost1(i) : 0)),

@@ -94,13 +94,13 @@ function renderCascade(c: CascadeResult, tolerancePp: number): string {
   });
   const mark = { within: chalk.green('✓'), worse: chalk.red('✗'), inconclusive: chalk.yellow('?') } as const;
   for (const p of c.points) {
-    const label = (p === c.best ? '★ ' : '') + (p.escalated === 0 ? 'never' : p.threshold === Infinity ? 'always' : p.threshold.toFixed(2));
+    const label = (p === c.best ? '★ ' : '') + (p.escalated === 0 ? 'never' : p.threshold === null ? 'always' : p.threshold.toFixed(2));
     const row = [label, `${Math.round(p.escalated * 100)} %`, pct(p.accuracy), money(p.costPerCase * 1000), `${mark[p.verdict]} Δ ${ppDelta(p.delta)}`];
     table.push(p === c.best ? row.map((x) => chalk.bold(x)) : row);
   }
   const lines = [`Cascade ${c.cheap} → ${c.big}, confidence from ${SOURCES[c.source] ?? c.source} (n ${c.n}):`, table.toString()];
   if (c.best) {
-    lines.push(chalk.bold(`Escalate when ${c.cheap}'s confidence is below ${c.best.threshold.toFixed(2)}: ${Math.round(c.best.escalated * 100)} % of cases go to ${c.big}; ` +
+    lines.push(chalk.bold(`Escalate when ${c.cheap}'s confidence is below ${c.best.threshold?.toFixed(2) ?? '∞'}: ${Math.round(c.best.escalated * 100)} % of cases go to ${c.big}; ` +
       `${pct(c.best.accuracy)} (Δ ${ppDelta(c.best.delta)}, ${ppInterval(c.best.low, c.best.high, 0.9)}) at ${money(c.best.costPerCase * 1000)} per 1,000 cases` +
       (c.saving !== null ? `, ${Math.round(c.saving * 100)} % less than ${c.big} alone.` : '.')));
   } else {

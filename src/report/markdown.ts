@@ -1,0 +1,39 @@
+// The Markdown summary: for a pull request, a CI job summary ($GITHUB_STEP_SUMMARY), a wiki.
+import { money, pct } from '../format.js';
+import type { Report } from '../types.js';
+import { markdownCell } from './escape.js';
+
+export function renderMarkdown(report: Report): string {
+  const { summaries, recommendation: rec } = report;
+  const name = report.dataset.path.split(/[\\/]/).pop() ?? report.dataset.path;
+  const out: string[] = [];
+  out.push(`## tierbench: ${markdownCell(name)} — ${report.dataset.cases} cases, ${summaries.length} models${report.run.simulated ? ' (simulated)' : ''}`, '');
+  if (report.gate) {
+    const failed = report.gate.checks.filter((c) => c.status === 'fail');
+    out.push(report.gate.passed ? `**Gate passed** (${report.gate.checks.length} checks)` : `**Gate failed** (${failed.length} of ${report.gate.checks.length} checks)`, '');
+    for (const c of report.gate.checks) if (c.status !== 'pass') out.push(`- ${c.status === 'fail' ? '❌' : '⚠️'} ${markdownCell(c.message)}`);
+    if (report.gate.checks.some((c) => c.status !== 'pass')) out.push('');
+  }
+  out.push(`**${markdownCell(rec.summary)}**`, '');
+  out.push('| Model | Accuracy | 95 % CI | n | Errors | p50 ms | p95 ms | $/1k cases |', '|---|---:|---:|---:|---:|---:|---:|---:|');
+  for (const s of summaries) {
+    const mark = s.model === rec.recommended ? ' ★' : '';
+    out.push(`| ${markdownCell(s.model)}${mark} | ${s.accuracy === null ? '—' : pct(s.accuracy)} | ${s.interval ? `${pct(s.interval.low)}–${pct(s.interval.high)}` : '—'} | ${s.scored} | ${s.errors.total} | ${s.latencyMs ? Math.round(s.latencyMs.p50) : '—'} | ${s.latencyMs ? Math.round(s.latencyMs.p95) : '—'} | ${s.cost ? money(s.cost.per1kCases) : 'unpriced'} |`);
+  }
+  if (rec.comparisons.length > 0) {
+    out.push('', `Verdicts (tolerance ${rec.tolerancePp} pp, paired ${Math.round(rec.level * 100)} % intervals):`, '');
+    for (const d of rec.comparisons) out.push(`- ${d.tested ? { within: '✅', worse: '❌', inconclusive: '❔' }[d.verdict] : '·'} ${markdownCell(d.sentence)}`);
+  }
+  if (report.routing) {
+    out.push('', `Routing by ${markdownCell(report.routing.column)}: ${Object.entries(report.routing.map).map(([k, v]) => `${markdownCell(k)} → ${markdownCell(v)}`).join(', ')}` +
+      (report.routing.saving !== null ? ` (${Math.round(report.routing.saving * 100)} % less than everything on ${markdownCell(report.routing.baseline.model)}).` : '.'));
+  }
+  if (report.cascade?.best) {
+    const c = report.cascade;
+    out.push('', `Cascade ${markdownCell(c.cheap)} → ${markdownCell(c.big)}: escalating ${Math.round(c.best!.escalated * 100)} % of cases gives ${pct(c.best!.accuracy)} at ${money(c.best!.costPerCase * 1000)} per 1,000 cases` +
+      (c.saving !== null ? `, ${Math.round(c.saving * 100)} % less than ${markdownCell(c.big)} alone.` : '.'));
+  }
+  for (const n of [...rec.caveats, ...report.notes]) out.push(`> ${markdownCell(n)}`);
+  out.push('', `<sub>tierbench ${report.tool.version} · run ${report.run.id} · ${report.run.status}</sub>`, '');
+  return out.join('\n');
+}
