@@ -99,6 +99,16 @@ function program(io: Io, setExit: (code: number) => void): Command {
       setExit(await gateCommand(file, flags, io));
     });
 
+  root.command('compare')
+    .description('what changed per model between two reports, paired on the cases both ran')
+    .argument('<old>', 'the earlier JSON report')
+    .argument('<new>', 'the later JSON report')
+    .option('--json', 'print the comparison as JSON')
+    .action(async (oldFile: string, newFile: string, flags) => {
+      const { compareCommand } = await import('./compare.js');
+      setExit(await compareCommand(oldFile, newFile, flags, io));
+    });
+
   root.command('plan')
     .description('how many cases a decision needs: from a pilot report or an assumed discordance')
     .option('--tolerance <pp>', 'the non-inferiority margin, in percentage points', percentagePoints, 3)

@@ -76,6 +76,15 @@ describe('gate: the regression gate in CI', async () => {
     assert.equal(xml.match(/<failure /g)?.length, wrong + 1, 'each wrong answer, and the gate check');
     assert.match(xml, /<testcase classname="tierbench.haiku-4.5" name="gate min-accuracy" time="0.000">\n\s+<failure message="haiku-4.5: accuracy/);
   });
+  it('compare OLD NEW: what changed per model, paired', async () => {
+    const drop = join(dir, 'drop10.json');
+    const r = await cli(['compare', baseline.path, drop]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /haiku-4\.5 .*9\d\.\d% → 8\d\.\d% .*−1\d\.\d pp \(−1\d\.\d pp to −\d+\.\d pp\) .*< 0\.001 .*500 .*worse/);
+    const same = await cli(['compare', baseline.path, baseline.path, '--json']);
+    const parsed = JSON.parse(same.stdout) as { models: Array<{ change: string; comparison: { delta: number; n: number } }> };
+    assert.deepEqual([parsed.models[0]?.change, parsed.models[0]?.comparison.delta, parsed.models[0]?.comparison.n], ['no change shown', 0, 500]);
+  });
   it('bad gate flags exit 2 with one line', async () => {
     const unknown = await cli(['gate', baseline.path, '--min-accuracy', 'opus=0.9']);
     assert.equal(unknown.code, 2);

@@ -1,7 +1,6 @@
 // The regression gate: thresholds on each model's figures, and a paired comparison with a
 // baseline report that fails only when a drop beyond the margin is shown with confidence. Pure.
-import { compare } from '../analysis/compare.js';
-import type { ModelColumn } from '../analysis/matrix.js';
+import { compareAcross } from '../analysis/across.js';
 import { pct, ppDelta, ppInterval } from '../format.js';
 import type { GateCheck, GateResult, ModelSummary, Report } from '../types.js';
 
@@ -45,36 +44,14 @@ function thresholdChecks(s: ModelSummary, rules: GateRules): GateCheck[] {
   return checks;
 }
 
-/** Per-case mean scores of one model in a report, keyed by case id and expected answer. */
-function scoresByCase(report: Report, model: string): Map<string, number> {
-  const sums = new Map<string, [number, number]>();
-  for (const r of report.results) {
-    if (r.model !== model || r.score === null) continue;
-    const c = report.cases[r.caseIndex];
-    if (!c) continue;
-    const key = `${c.id}\u0000${c.expected}`;
-    const acc = sums.get(key) ?? [0, 0];
-    acc[0] += r.score;
-    acc[1] += 1;
-    sums.set(key, acc);
-  }
-  return new Map([...sums].map(([k, [s, n]]) => [k, s / n]));
-}
-
 function baselineCheck(report: Report, model: string, baseline: NonNullable<GateRules['baseline']>, strict: boolean): GateCheck {
   const margin = baseline.maxRegressionPp / 100;
-  const before = scoresByCase(baseline.report, model);
-  if (before.size === 0) {
+  const c = compareAcross(baseline.report, report, model, GATE_LEVEL);
+  if (c === null) {
     return { model, check: 'baseline', status: 'pass', message: `${model}: not in the baseline ${baseline.path}; nothing to compare`, observed: null, limit: baseline.maxRegressionPp };
   }
-  const after = scoresByCase(report, model);
-  const keys = [...after.keys()].filter((k) => before.has(k));
-  const column = (name: string, from: Map<string, number>): ModelColumn => ({ model: name, scores: Float64Array.from(keys, (k) => from.get(k) ?? NaN), costs: new Float64Array(keys.length) });
-  const now = column(model, after);
-  const then = column(`${model} (baseline)`, before);
-  const c = compare(now, then, { cases: keys.length, columns: [now, then], binary: false }, { level: GATE_LEVEL });
-  const stats = `Δ ${ppDelta(c.delta)}, ${ppInterval(c.interval.low, c.interval.high, GATE_LEVEL)}, on ${keys.length} shared cases`;
-  if (keys.length === 0) {
+  const stats = `Δ ${ppDelta(c.delta)}, ${ppInterval(c.interval.low, c.interval.high, GATE_LEVEL)}, on ${c.n} shared cases`;
+  if (c.n === 0) {
     return { model, check: 'baseline', status: strict ? 'fail' : 'inconclusive', message: `${model}: no case in common with the baseline ${baseline.path}`, observed: null, limit: baseline.maxRegressionPp };
   }
   if (c.interval.high < -margin) {
