@@ -24,6 +24,7 @@ import { cascadeFromResults } from './recommend/cascade.js';
 import { projections } from './recommend/projections.js';
 import { writeJson, writeText, toJson } from './report/json.js';
 import { renderCsv } from './report/csv.js';
+import { renderHtml } from './report/html.js';
 import { renderJUnit } from './report/junit.js';
 import { renderMarkdown } from './report/markdown.js';
 import { renderTable } from './report/table.js';
@@ -132,15 +133,16 @@ function apiKeys(models: readonly ModelSpec[], env: RunDeps['env']): Map<string,
   return keys;
 }
 
-export const REPORT_FORMATS = ['json', 'md', 'junit', 'csv'] as const;
+export const REPORT_FORMATS = ['json', 'md', 'junit', 'html', 'csv'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
-/** The other formats, beside the JSON report: reports/<id>.md, .junit.xml, .csv. */
+/** The other formats, beside the JSON report: reports/<id>.md, .junit.xml, .html, .csv. */
 async function writeFormats(report: Report, jsonPath: string, plan: RunPlan): Promise<string[]> {
   const base = jsonPath.replace(/\.json$/i, '');
   const render: Record<Exclude<ReportFormat, 'json'>, [string, () => string]> = {
     md: [`${base}.md`, () => renderMarkdown(report)],
     junit: [`${base}.junit.xml`, () => renderJUnit(report, { cases: plan.junitCases })],
+    html: [`${base}.html`, () => renderHtml(report)],
     csv: [`${base}.csv`, () => renderCsv(report)],
   };
   const written: string[] = [];

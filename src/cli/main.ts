@@ -66,7 +66,7 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .option('--cache-ttl <duration>', 'how long a cached answer stays valid: 30d, 12h, …', duration, duration('30d'))
     .option('--resume <run>', 'continue a stopped run (its id, or its .journal.jsonl): only the missing calls are made')
     .option('-o, --out <path>', 'where to write the JSON report (default: reports/<run id>.json)')
-    .option('--report <formats>', 'also write these beside the JSON report: md, junit, csv (comma-separated)', '')
+    .option('--report <formats>', 'also write these beside the JSON report: md, junit, html, csv (comma-separated)', '')
     .option('--junit-cases', 'in the JUnit report, a test case per case (wrong answers fail), not only per gate check')
     .option('--json', 'print the JSON report to stdout instead of the table')
     .option('-q, --quiet', 'no progress output')
@@ -83,7 +83,7 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .option('-c, --concurrency <n>', 'calls in flight at once', positiveInt, 48)
     .option('--no-stream', 'do not stream')
     .option('-o, --out <path>', 'where to write the JSON report (default: reports/<run id>.json)')
-    .option('--report <formats>', 'also write these beside the JSON report: md, junit, csv')
+    .option('--report <formats>', 'also write these beside the JSON report: md, junit, html, csv')
     .option('--json', 'print the JSON report to stdout instead of the table')
     .option('-q, --quiet', 'no progress output')
     .action(async (flags) => {

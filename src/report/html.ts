@@ -1,0 +1,154 @@
+// The page a team lead reads: one self-contained HTML file (inline CSS and SVG, no script, no
+// network) with the cost–accuracy picture, latency, categories, the verdicts in words, and the
+// worst failures. Every model output is escaped: it is untrusted text.
+import { money, pct, ppDelta } from '../format.js';
+import type { ModelSummary, Report } from '../types.js';
+import { escapeHtml as esc } from './escape.js';
+
+const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777'];
+
+/** Models not dominated by a cheaper, at-least-as-accurate one, from cheap to expensive. */
+export function paretoFrontier(points: ReadonlyArray<{ model: string; cost: number; accuracy: number }>): string[] {
+  const sorted = [...points].sort((a, b) => a.cost - b.cost || b.accuracy - a.accuracy);
+  const frontier: string[] = [];
+  let best = -Infinity;
+  for (const p of sorted) {
+    if (p.accuracy > best) {
+      frontier.push(p.model);
+      best = p.accuracy;
+    }
+  }
+  return frontier;
+}
+
+function costAccuracyPlot(summaries: readonly ModelSummary[], recommended: string | null): string {
+  const points = summaries.flatMap((s, i) => (s.cost && s.accuracy !== null && s.interval ? [{ s, i, cost: s.cost.per1kCases, accuracy: s.accuracy, low: s.interval.low, high: s.interval.high }] : []));
+  if (points.length === 0) return '<p>No priced model answered a case: nothing to plot.</p>';
+  const W = 640, H = 360, L = 64, R = 24, T = 16, B = 48;
+  // Costs span orders of magnitude between tiers: a log axis keeps every model readable.
+  const costs = points.map((p) => Math.max(p.cost, 1e-9));
+  let cmin = Math.log10(Math.min(...costs)) - 0.1, cmax = Math.log10(Math.max(...costs)) + 0.1;
+  if (cmax - cmin < 0.5) { cmin -= 0.25; cmax += 0.25; }
+  const amin = Math.max(0, Math.min(...points.map((p) => p.low)) - 0.02), amax = Math.min(1, Math.max(...points.map((p) => p.high)) + 0.02);
+  const x = (c: number): number => L + ((Math.log10(Math.max(c, 1e-9)) - cmin) / (cmax - cmin || 1)) * (W - L - R);
+  const y = (a: number): number => T + (1 - (a - amin) / (amax - amin || 1)) * (H - T - B);
+  const parts: string[] = [];
+  for (let k = Math.floor(cmin); k <= Math.ceil(cmax); k++) {
+    for (const m of [1, 2, 5]) {
+      const v = m * 10 ** k;
+      if (Math.log10(v) < cmin || Math.log10(v) > cmax) continue;
+      parts.push(`<line x1="${x(v)}" x2="${x(v)}" y1="${T}" y2="${H - B}" class="grid"/><text x="${x(v)}" y="${H - B + 16}" text-anchor="middle">${esc(money(v))}</text>`);
+    }
+  }
+  for (let a = Math.ceil(amin * 20) / 20; a <= amax + 1e-9; a += 0.05) {
+    parts.push(`<line x1="${L}" x2="${W - R}" y1="${y(a)}" y2="${y(a)}" class="grid"/><text x="${L - 6}" y="${y(a) + 4}" text-anchor="end">${Math.round(a * 100)}%</text>`);
+  }
+  const frontier = paretoFrontier(points.map((p) => ({ model: p.s.model, cost: p.cost, accuracy: p.accuracy })));
+  const path = frontier.map((m, k) => {
+    const p = points.find((q) => q.s.model === m)!;
+    return `${k === 0 ? 'M' : 'L'}${x(p.cost).toFixed(1)},${y(p.accuracy).toFixed(1)}`;
+  }).join(' ');
+  parts.push(`<path d="${path}" class="frontier"><title>Pareto frontier: no other model is both cheaper and more accurate</title></path>`);
+  for (const p of points) {
+    const color = COLORS[p.i % COLORS.length];
+    const cx = x(p.cost).toFixed(1);
+    parts.push(`<g class="model" data-model="${esc(p.s.model)}"><line x1="${cx}" x2="${cx}" y1="${y(p.high).toFixed(1)}" y2="${y(p.low).toFixed(1)}" stroke="${color}" class="whisker"/>` +
+      `<circle cx="${cx}" cy="${y(p.accuracy).toFixed(1)}" r="${p.s.model === recommended ? 8 : 6}" fill="${color}"${p.s.model === recommended ? ' class="recommended"' : ''}><title>${esc(p.s.model)}: ${pct(p.accuracy)} (95 % CI ${pct(p.low)}–${pct(p.high)}), ${esc(money(p.cost))} per 1,000 cases</title></circle>` +
+      // Near the right edge the label goes to the left of its point, so it is not cut off.
+      `<text x="${Number(cx) + (Number(cx) > W * 0.75 ? -10 : 10)}" y="${y(p.accuracy) - 8}"${Number(cx) > W * 0.75 ? ' text-anchor="end"' : ''}>${esc(p.s.model)}${p.s.model === recommended ? ' ★' : ''}</text></g>`);
+  }
+  parts.push(`<text x="${(L + W - R) / 2}" y="${H - 8}" text-anchor="middle" class="axis">cost per 1,000 cases (log scale)</text>`);
+  parts.push(`<text x="14" y="${(T + H - B) / 2}" text-anchor="middle" transform="rotate(-90 14 ${(T + H - B) / 2})" class="axis">accuracy (95 % CI)</text>`);
+  return `<svg id="cost-accuracy" viewBox="0 0 ${W} ${H}" role="img" aria-label="Cost against accuracy per model">${parts.join('')}</svg>`;
+}
+
+/** Per model: a strip from p50 to p95 with the p99 tick, on one shared axis. */
+function latencyPlot(report: Report): string {
+  const rows = report.summaries.filter((s) => s.latencyMs !== null);
+  if (rows.length === 0) return '<p>No latency measured (every answer came from the cache).</p>';
+  const W = 640, L = 120, R = 60, rowH = 28, H = rows.length * rowH + 30;
+  const max = Math.max(...rows.map((s) => s.latencyMs!.p99)) * 1.05;
+  const x = (ms: number): number => L + (ms / max) * (W - L - R);
+  const parts = rows.map((s, i) => {
+    const l = s.latencyMs!;
+    const yy = 10 + i * rowH;
+    const color = COLORS[report.summaries.indexOf(s) % COLORS.length];
+    return `<text x="${L - 8}" y="${yy + 14}" text-anchor="end">${esc(s.model)}</text>` +
+      `<rect x="${x(0)}" y="${yy + 6}" width="${x(l.p50) - x(0)}" height="10" fill="${color}" opacity="0.25"/>` +
+      `<rect x="${x(l.p50)}" y="${yy + 2}" width="${Math.max(1, x(l.p95) - x(l.p50))}" height="18" fill="${color}"><title>p50 ${Math.round(l.p50)} ms, p95 ${Math.round(l.p95)} ms</title></rect>` +
+      `<line x1="${x(l.p99)}" x2="${x(l.p99)}" y1="${yy}" y2="${yy + 22}" stroke="${color}" stroke-width="2"><title>p99 ${Math.round(l.p99)} ms</title></line>` +
+      `<text x="${x(l.p99) + 6}" y="${yy + 15}">${Math.round(l.p50)} / ${Math.round(l.p95)} / ${Math.round(l.p99)} ms</text>`;
+  });
+  return `<svg id="latency" viewBox="0 0 ${W} ${H}" role="img" aria-label="Latency per model: p50 to p95, p99 tick">${parts.join('')}<text x="${L}" y="${H - 4}" class="axis">p50 → p95 bar, p99 tick (ms)</text></svg>`;
+}
+
+function categoryTable(report: Report): string {
+  const names = [...new Set(report.summaries.flatMap((s) => Object.keys(s.categories ?? {})))].sort();
+  if (names.length === 0) return '';
+  const head = `<tr><th>${esc(report.dataset.categoryColumn ?? 'category')}</th>${report.summaries.map((s) => `<th>${esc(s.model)}</th>`).join('')}</tr>`;
+  const rows = names.map((n) => `<tr><td>${esc(n)}</td>${report.summaries.map((s) => {
+    const c = s.categories?.[n];
+    return `<td class="num">${c?.accuracy === null || c === undefined ? '—' : `${pct(c.accuracy)} <small>(${c.scored})</small>`}</td>`;
+  }).join('')}</tr>`);
+  return `<h2>By ${esc(report.dataset.categoryColumn ?? 'category')}</h2><table>${head}${rows.join('')}</table>`;
+}
+
+function failures(report: Report, perModel = 8): string {
+  const sections = report.summaries.map((s) => {
+    const wrong = report.results.filter((r) => r.model === s.model && r.score !== null && r.score < 1).sort((a, b) => (a.score ?? 0) - (b.score ?? 0)).slice(0, perModel);
+    const errors = report.results.filter((r) => r.model === s.model && r.error).slice(0, 3);
+    if (wrong.length === 0 && errors.length === 0) return `<h3>${esc(s.model)}</h3><p>No wrong answers.</p>`;
+    const rows = wrong.map((r) => {
+      const c = report.cases[r.caseIndex];
+      return `<tr><td>${esc(c?.id ?? '')}</td><td class="text">${esc(c?.prompt ?? '')}</td><td>${esc(c?.expected ?? '')}</td><td class="text answer">${esc(r.output ?? '')}</td></tr>`;
+    });
+    const errs = errors.map((r) => `<li>${esc(report.cases[r.caseIndex]?.id ?? '')}: ${esc(r.error?.kind ?? '')} — ${esc(r.error?.message ?? '')}</li>`);
+    return `<h3>${esc(s.model)}</h3>${rows.length ? `<table><tr><th>Case</th><th>Prompt</th><th>Expected</th><th>Answer</th></tr>${rows.join('')}</table>` : ''}${errs.length ? `<ul>${errs.join('')}</ul>` : ''}`;
+  });
+  return `<h2>Worst failures</h2>${sections.join('')}`;
+}
+
+const STYLE = `body{font:15px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#111}
+h1{font-size:1.5rem}h2{margin-top:2rem;font-size:1.2rem}table{border-collapse:collapse;margin:.5rem 0}
+td,th{border-bottom:1px solid #ddd;padding:.3rem .6rem;text-align:left;vertical-align:top}td.num{text-align:right}
+td.text{max-width:28rem;white-space:pre-wrap;word-break:break-word}.summary{font-size:1.1rem;font-weight:600;background:#f4f7ff;padding:.8rem 1rem;border-radius:6px}
+svg{max-width:100%;height:auto;font-size:12px}svg .grid{stroke:#eee}svg .frontier{fill:none;stroke:#888;stroke-dasharray:5 4}
+svg .whisker{stroke-width:2}svg .axis{fill:#555}.recommended{stroke:#111;stroke-width:2}.pass{color:#15803d}.fail{color:#b91c1c}.muted{color:#666}`;
+
+export function renderHtml(report: Report): string {
+  const { summaries, recommendation: rec } = report;
+  const name = report.dataset.path.split(/[\\/]/).pop() ?? report.dataset.path;
+  const table = `<table><tr><th>Model</th><th>Accuracy</th><th>95 % CI</th><th>n</th><th>Errors</th><th>p50 ms</th><th>p95 ms</th><th>$/1k cases</th><th>$/1k correct</th></tr>${summaries.map((s) =>
+    `<tr><td>${esc(s.model)}${s.model === rec.recommended ? ' ★' : ''}</td><td class="num">${s.accuracy === null ? '—' : pct(s.accuracy)}</td><td class="num">${s.interval ? `${pct(s.interval.low)}–${pct(s.interval.high)}` : '—'}</td>` +
+    `<td class="num">${s.scored}</td><td class="num">${s.errors.total}</td><td class="num">${s.latencyMs ? Math.round(s.latencyMs.p50) : '—'}</td><td class="num">${s.latencyMs ? Math.round(s.latencyMs.p95) : '—'}</td>` +
+    `<td class="num">${esc(s.cost ? money(s.cost.per1kCases) : 'unpriced')}</td><td class="num">${esc(money(s.cost?.perCorrect === null || s.cost?.perCorrect === undefined ? null : s.cost.perCorrect * 1000))}</td></tr>`).join('')}</table>`;
+  const verdicts = rec.comparisons.map((d) => `<li class="${d.verdict === 'within' ? 'pass' : d.verdict === 'worse' ? 'fail' : ''}">${esc(d.sentence)}</li>`).join('');
+  const gate = report.gate ? `<h2>Gate: <span class="${report.gate.passed ? 'pass' : 'fail'}">${report.gate.passed ? 'passed' : 'failed'}</span></h2><ul>${report.gate.checks.map((c) => `<li class="${c.status === 'fail' ? 'fail' : c.status === 'pass' ? 'pass' : ''}">${esc(c.message)}</li>`).join('')}</ul>` : '';
+  const routing = report.routing ? `<h2>Routing by ${esc(report.routing.column)}</h2><table><tr><th>${esc(report.routing.column)}</th><th>n</th><th>Route to</th><th>Accuracy</th><th>$/1k cases</th></tr>${report.routing.rows.map((r) =>
+    `<tr><td>${esc(r.category)}</td><td class="num">${r.n}</td><td>${esc(r.chosen)}</td><td class="num">${pct(r.accuracy)}</td><td class="num">${esc(money(r.costPerCase * 1000))}</td></tr>`).join('')}</table>` +
+    `<p>Blended: ${pct(report.routing.blended.accuracy)} at ${esc(money(report.routing.blended.costPerCase * 1000))} per 1,000 cases${report.routing.saving !== null ? `, ${Math.round(report.routing.saving * 100)} % less than everything on ${esc(report.routing.baseline.model)}` : ''}.</p>` : '';
+  const cascade = report.cascade ? `<h2>Cascade ${esc(report.cascade.cheap)} → ${esc(report.cascade.big)}</h2><p>${report.cascade.best
+    ? `Escalating ${Math.round(report.cascade.best.escalated * 100)} % of cases (confidence below ${report.cascade.best.threshold?.toFixed(2) ?? '∞'}) gives ${pct(report.cascade.best.accuracy)} (Δ ${ppDelta(report.cascade.best.delta)} against ${esc(report.cascade.big)} alone) at ${esc(money(report.cascade.best.costPerCase * 1000))} per 1,000 cases${report.cascade.saving !== null ? `, ${Math.round(report.cascade.saving * 100)} % less` : ''}.`
+    : `No threshold cheaper than ${esc(report.cascade.big)} alone is within tolerance.`} The oracle bound is ${pct(report.cascade.oracle.accuracy)} at ${esc(money(report.cascade.oracle.costPerCase * 1000))}.</p>` : '';
+  const notes = [...rec.caveats, ...report.notes].map((n) => `<li>${esc(n)}</li>`).join('');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<title>tierbench — ${esc(name)}</title><style>${STYLE}</style></head><body>
+<h1>tierbench: ${esc(name)}</h1>
+<p class="muted">${report.dataset.cases} cases · ${summaries.length} models · run ${esc(report.run.id)} · ${esc(report.run.startedAt)} · ${esc(report.run.status)}${report.run.simulated ? ' · <strong>simulated models</strong>' : ''}</p>
+<p class="summary" id="recommendation">${esc(rec.summary)}</p>
+${gate}
+<h2>Cost and accuracy</h2>${costAccuracyPlot(summaries, rec.recommended)}
+<p class="muted">Whiskers: 95 % intervals. Dashed: the Pareto frontier (no other model is both cheaper and more accurate).</p>
+${table}
+<h2>Verdicts</h2><p class="muted">Tolerance ${rec.tolerancePp} pp, paired ${Math.round(rec.level * 100)} % intervals, cheaper models tested from the most expensive down.</p><ul id="verdicts">${verdicts || '<li>No cheaper priced model was compared.</li>'}</ul>
+${routing}${cascade}
+<h2>Latency</h2>${latencyPlot(report)}
+${categoryTable(report)}
+${failures(report)}
+${notes ? `<h2>Notes</h2><ul>${notes}</ul>` : ''}
+<p class="muted">tierbench ${esc(report.tool.version)} · schema ${report.schemaVersion}</p>
+</body></html>
+`;
+}
