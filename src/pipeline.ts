@@ -22,7 +22,7 @@ import { recommend } from './recommend/recommend.js';
 import { routingTable } from './recommend/routing.js';
 import { cascadeFromResults } from './recommend/cascade.js';
 import { projections } from './recommend/projections.js';
-import { writeJson, writeText, toJson } from './report/json.js';
+import { streamJson, writeJson, writeText } from './report/json.js';
 import { renderCsv } from './report/csv.js';
 import { renderHtml } from './report/html.js';
 import { renderJUnit } from './report/junit.js';
@@ -399,7 +399,7 @@ export async function runBench(plan: RunPlan, deps: RunDeps, { resume, gate }: R
   // In a GitHub Actions job, the summary lands on the run's page.
   if (deps.env.GITHUB_STEP_SUMMARY) await appendFile(deps.env.GITHUB_STEP_SUMMARY, renderMarkdown(report) + '\n');
   if (routing !== undefined && plan.routingOut !== undefined) await writeText(plan.routingOut, JSON.stringify(routing.map, null, 2) + '\n');
-  if (plan.json) deps.stdout.write(toJson(report));
+  if (plan.json) await streamJson(report, deps.stdout);
   else deps.stdout.write(renderTable(report));
   if (report.gate) (plan.json ? deps.stderr : deps.stdout).write(gateLines(report.gate));
   if (!plan.quiet && written.length > 0) deps.stderr.write(`also written: ${written.join(', ')}\n`);

@@ -146,7 +146,9 @@ export class Emulator {
   }
 
   private rateLimit(model: string, profile: Profile): { limited: boolean; limit: number; remaining: number; resetS: number } {
-    const limit = profile.rpm ?? 4000;
+    // Without an rpm in the profile nothing is enforced, and the headers must not suggest a limit
+    // (a client honouring them would pause for nothing).
+    const limit = profile.rpm ?? 1_000_000_000;
     const now = Date.now();
     let w = this.windows.get(model);
     if (!w || now - w.start >= 60_000) {
