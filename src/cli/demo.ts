@@ -5,9 +5,9 @@ import { loadDataset } from '../cases/load.js';
 import { AnswerKey } from '../emulator/simulated.js';
 import { Emulator } from '../emulator/server.js';
 import { resolveModels } from '../models/registry.js';
-import { type ReportFormat, runBench } from '../pipeline.js';
+import { runBench } from '../pipeline.js';
 import type { Io } from './io.js';
-import { runDeps } from './run.js';
+import { reportFormats, runDeps } from './run.js';
 
 export const DEMO_DATASET = fileURLToPath(new URL('../../datasets/support-tickets.csv', import.meta.url));
 export const DEMO_SYSTEM = 'You route customer-support tickets. Classify the ticket into exactly one of: Billing, Technical, Account, Shipping, Returns. Reply with JSON only: {"answer": "<category>", "confidence": <how sure you are, from 0 to 1>}.';
@@ -23,6 +23,7 @@ export interface DemoFlags {
 }
 
 export async function demoCommand(flags: DemoFlags, io: Io, version: string): Promise<number> {
+  const formats = reportFormats(flags.report ?? '');
   const dataset = await loadDataset(DEMO_DATASET);
   const emulator = new Emulator({ key: AnswerKey.fromCases(dataset.cases, dataset.inputColumn) });
   const url = await emulator.listen(0);
@@ -60,7 +61,7 @@ export async function demoCommand(flags: DemoFlags, io: Io, version: string): Pr
       // A simulation is not worth caching, and its latencies are part of the show.
       cache: null,
       yes: true,
-      formats: flags.report === undefined ? [] : flags.report.split(',').map((f) => f.trim()) as ReportFormat[],
+      formats,
       junitCases: false,
       ...(flags.out !== undefined && { out: flags.out }),
       json: flags.json === true,

@@ -9,6 +9,7 @@ import { loadDataset } from '../cases/load.js';
 import { Emulator } from '../emulator/server.js';
 import { AnswerKey, type Profile } from '../emulator/simulated.js';
 import { listPrice } from '../models/prices.js';
+import { withEmulator as withAnEmulator } from '../test-support/emulator.js';
 import { cli } from '../test-support/cli.js';
 import { ROOT, fixture } from '../test-support/paths.js';
 import { readValidReport, validReport } from '../test-support/report.js';
@@ -28,15 +29,9 @@ before(async () => {
   key = AnswerKey.fromCases(d.cases, d.inputColumn);
 });
 
-async function withEmulator<T>(profiles: Profile[], fn: (url: string, emulator: Emulator) => Promise<T>, apiKeys?: string[]): Promise<T> {
-  const emulator = new Emulator({ profiles, key, ...(apiKeys && { apiKeys }) });
-  const url = await emulator.listen(0);
-  try {
-    return await fn(url, emulator);
-  } finally {
-    await emulator.close();
-  }
-}
+/** The shared helper, with this file's answer key. */
+const withEmulator = <T>(profiles: Profile[], fn: (url: string, emulator: Emulator) => Promise<T>, apiKeys?: string[]): Promise<T> =>
+  withAnEmulator({ profiles, key, ...(apiKeys && { apiKeys }) }, fn);
 
 const envFor = (url: string, extra: Record<string, string> = {}): Record<string, string> => ({
   ANTHROPIC_BASE_URL: url, OPENAI_BASE_URL: `${url}/v1`, OPENROUTER_BASE_URL: `${url}/v1`,

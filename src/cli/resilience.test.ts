@@ -10,6 +10,7 @@ import { loadDataset } from '../cases/load.js';
 import { Emulator } from '../emulator/server.js';
 import { AnswerKey, type Fault, type Profile } from '../emulator/simulated.js';
 import { type CliResult, cli } from '../test-support/cli.js';
+import { withEmulator as withAnEmulator } from '../test-support/emulator.js';
 import { ROOT } from '../test-support/paths.js';
 import { readValidReport } from '../test-support/report.js';
 import type { ErrorKind, Report } from '../types.js';
@@ -25,15 +26,9 @@ const env = (url: string, extra: Record<string, string> = {}): Record<string, st
 });
 const report = (path: string): Report => readValidReport(path);
 
-async function withEmulator<T>(profiles: Profile[], fn: (url: string, e: Emulator) => Promise<T>, apiKeys?: string[]): Promise<T> {
-  const e = new Emulator({ profiles, key, ...(apiKeys && { apiKeys }) });
-  const url = await e.listen(0);
-  try {
-    return await fn(url, e);
-  } finally {
-    await e.close();
-  }
-}
+/** The shared helper, with this file's answer key. */
+const withEmulator = <T>(profiles: Profile[], fn: (url: string, emulator: Emulator) => Promise<T>, apiKeys?: string[]): Promise<T> =>
+  withAnEmulator({ profiles, key, ...(apiKeys && { apiKeys }) }, fn);
 
 /** Starts the CLI and lets the test signal it; resolves with its result. */
 function start(args: string[], environment: Record<string, string>, cwd: string): { child: ReturnType<typeof spawn>; done: Promise<CliResult> } {

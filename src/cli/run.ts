@@ -159,7 +159,7 @@ export async function buildPlan(file: string, flags: RunFlags, io: Io): Promise<
   };
 }
 
-function reportFormats(list: string): ReportFormat[] {
+export function reportFormats(list: string): ReportFormat[] {
   const formats = list.split(',').map((f) => f.trim().toLowerCase()).filter((f) => f !== '');
   for (const f of formats) {
     if (!(REPORT_FORMATS as readonly string[]).includes(f)) throw new UsageError('E_REPORT_FORMAT', `--report ${list}: unknown format \`${f}\``, `use any of ${REPORT_FORMATS.join(', ')}, comma-separated`);
