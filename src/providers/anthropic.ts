@@ -31,6 +31,8 @@ export class AnthropicProvider implements Provider {
       fetch: timedFetch,
       // Failures are reported as data; the SDK must not print its own lines on our stderr.
       logLevel: 'off',
+      // No spans: tierbench measures calls itself, and tracing cost CPU on every call.
+      openTelemetry: false,
       // Older API versions authenticate with x-api-key instead of a bearer token.
       ...(pinned !== undefined && { defaultHeaders: { 'anthropic-version': pinned, 'x-api-key': options.apiKey, Authorization: null } }),
     });

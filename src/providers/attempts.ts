@@ -3,6 +3,7 @@
 // RequestInit they give it: an Attempts object travels there, and our fetch stamps each attempt.
 // (An AsyncLocalStorage context did the same but cost ~5 % CPU per call in promise hooks on Node 20.)
 import { performance } from 'node:perf_hooks';
+import { httpFetch } from './transport.js';
 
 export interface Attempts {
   /** performance.now() when the latest attempt was sent. */
@@ -22,7 +23,7 @@ export const timedFetch = async (input: string | URL | Request, init?: RequestIn
     attempts.start = performance.now();
   }
   // fetch ignores RequestInit members it does not know, so the key can stay.
-  const response = await fetch(input, init);
+  const response = await httpFetch(input, init);
   attempts?.observe?.(response.status, response.headers);
   return response;
 };

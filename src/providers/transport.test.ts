@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { httpFetch } from './transport.js';
+
+type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
+const routes = new Map<string, Handler>();
+const server = createServer((req, res) => {
+  let body = '';
+  req.on('data', (c: Buffer) => { body += c.toString(); });
+  req.on('end', () => routes.get(req.url ?? '')?.(req, body, res));
+});
+let base = '';
+
+describe('httpFetch', () => {
+  before(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+
+  it('sends method, headers and a sized body, and gives back status, headers and body', async () => {
+    routes.set('/echo', (req, body, res) => {
+      res.writeHead(201, { 'content-type': 'application/json', 'x-seen': `${req.method} ${req.headers['content-length']} ${req.headers['x-api-key']} ${req.headers['transfer-encoding'] ?? 'sized'}` });
+      res.end(JSON.stringify({ body }));
+    });
+    const text = '{"q":"é"}';
+    const response = await httpFetch(`${base}/echo`, { method: 'POST', headers: new Headers({ 'X-Api-Key': 'k1' }), body: text });
+    assert.equal(response.status, 201);
+    assert.equal(response.ok, true);
+    assert.equal(response.headers.get('x-seen'), `POST ${Buffer.byteLength(text)} k1 sized`);
+    assert.deepEqual(await response.json(), { body: text });
+  });
+
+  it('decodes a compressed body and gives no body for 204', async () => {
+    routes.set('/gzip', (_req, _body, res) => {
+      res.writeHead(200, { 'content-encoding': 'gzip' });
+      res.end(gzipSync('compressed answer'));
+    });
+    routes.set('/empty', (_req, _body, res) => {
+      res.writeHead(204);
+      res.end();
+    });
+    assert.equal(await (await httpFetch(`${base}/gzip`)).text(), 'compressed answer');
+    const empty = await httpFetch(`${base}/empty`, { method: 'POST', body: 'x' });
+    assert.equal(empty.status, 204);
+    assert.equal(empty.body, null);
+  });
+
+  it('streams the body as it arrives', async () => {
+    let finish: () => void = () => undefined;
+    routes.set('/sse', (_req, _body, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write('data: 1\n\n');
+      finish = () => res.end('data: 2\n\n');
+    });
+    const response = await httpFetch(`${base}/sse`);
+    const reader = response.body!.getReader();
+    assert.equal(new TextDecoder().decode((await reader.read()).value), 'data: 1\n\n');
+    finish();
+    assert.equal(new TextDecoder().decode((await reader.read()).value), 'data: 2\n\n');
+    assert.equal((await reader.read()).done, true);
+  });
+
+  it('fails as fetch does: a lost connection mid-body is "terminated", a refused one "fetch failed"', async () => {
+    routes.set('/cut', (_req, _body, res) => {
+      res.writeHead(200, { 'content-length': '100' });
+      res.write('half');
+      setImmediate(() => res.destroy());
+    });
+    const response = await httpFetch(`${base}/cut`);
+    await assert.rejects(response.text(), (err: Error) => err instanceof TypeError && err.message === 'terminated');
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    await assert.rejects(httpFetch(`http://127.0.0.1:${port}/`), (err: Error) => err instanceof TypeError && err.message === 'fetch failed' && (err.cause as NodeJS.ErrnoException).code === 'ECONNREFUSED');
+  });
+
+  it('aborts with the signal\'s reason, before the response and while reading the body', async () => {
+    routes.set('/slow', () => undefined);
+    const before = new AbortController();
+    const pending = httpFetch(`${base}/slow`, { signal: before.signal });
+    before.abort();
+    await assert.rejects(pending, (err: Error) => err.name === 'AbortError');
+    await assert.rejects(httpFetch(`${base}/slow`, { signal: AbortSignal.abort() }), (err: Error) => err.name === 'AbortError');
+
+    routes.set('/partial', (_req, _body, res) => {
+      res.writeHead(200);
+      res.write('part');
+    });
+    const during = new AbortController();
+    const response = await httpFetch(`${base}/partial`, { signal: during.signal });
+    const reader = response.body!.getReader();
+    await reader.read();
+    during.abort();
+    await assert.rejects(reader.read(), (err: Error) => err.name === 'AbortError');
+  });
+});

@@ -1,0 +1,125 @@
+// The SDKs' HTTP transport: a fetch made on node:http / node:https with keep-alive agents. Node's
+// own fetch builds a Request, an AbortSignal, a fetch controller and several web streams per call;
+// on a 2-core machine that was a quarter of tierbench's CPU per case and the reason a run at
+// concurrency 64 could not keep pace with a 50 ms endpoint (README, Performance). This one does
+// what the SDKs need of fetch and no more: a POST or GET with a string or byte body, abort, and a
+// real Response whose body streams. Anything else (a stream or form body) goes to Node's fetch.
+import http from 'node:http';
+import https from 'node:https';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import type { Readable } from 'node:stream';
+
+// The run's --concurrency limits sockets; the agents only keep them open between calls.
+const agents = {
+  'http:': new http.Agent({ keepAlive: true, scheduling: 'lifo' }),
+  'https:': new https.Agent({ keepAlive: true, scheduling: 'lifo' }),
+};
+
+/** The errors Node's fetch gives, so callers (and the SDKs) see the same shapes from either. */
+const fetchFailed = (cause: unknown): TypeError => new TypeError('fetch failed', { cause });
+const terminated = (cause: unknown): TypeError => new TypeError('terminated', { cause });
+const abortReason = (signal: AbortSignal): unknown => signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
+
+const DECODERS: Record<string, () => NodeJS.ReadWriteStream> = { gzip: createGunzip, 'x-gzip': createGunzip, deflate: createInflate, br: createBrotliDecompress };
+
+function headerRecord(headers: RequestInit['headers']): Record<string, string> {
+  const record: Record<string, string> = {};
+  if (headers instanceof Headers) headers.forEach((value, name) => { record[name] = value; });
+  else if (Array.isArray(headers)) for (const [name, value] of headers) record[name!.toLowerCase()] = value!;
+  else if (headers) for (const [name, value] of Object.entries(headers)) record[name.toLowerCase()] = typeof value === 'string' ? value : value.join(', ');
+  return record;
+}
+
+export function httpFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
+  const body = init.body;
+  const url = typeof input === 'string' ? new URL(input) : input instanceof URL ? input : undefined;
+  const agent = url && agents[url.protocol as keyof typeof agents];
+  if (url === undefined || agent === undefined || !(body === undefined || body === null || typeof body === 'string' || body instanceof Uint8Array)) return fetch(input, init);
+  const signal = init.signal ?? undefined;
+  if (signal?.aborted) return Promise.reject(abortReason(signal));
+
+  return new Promise<Response>((resolve, reject) => {
+    const headers = headerRecord(init.headers);
+    if (body !== undefined && body !== null) headers['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);
+    // Plain bytes are cheaper than decompressing answers this small; a server may compress anyway.
+    headers['accept-encoding'] ??= 'identity';
+    const request = (url.protocol === 'https:' ? https : http).request(url, { method: init.method ?? 'GET', headers, agent });
+    let settled = false;
+    let onAbort: (() => void) | undefined;
+    const done = (): void => {
+      if (onAbort) signal?.removeEventListener('abort', onAbort);
+    };
+    request.on('error', (err) => {
+      if (settled) return;
+      settled = true;
+      done();
+      reject(signal?.aborted ? abortReason(signal) : fetchFailed(err));
+    });
+    if (signal) {
+      onAbort = () => request.destroy(signal.reason instanceof Error ? signal.reason : undefined);
+      signal.addEventListener('abort', onAbort, { once: true });
+    }
+    request.on('response', (res) => {
+      settled = true;
+      const status = res.statusCode ?? 0;
+      const responseHeaders = new Headers();
+      const raw = res.rawHeaders;
+      for (let i = 0; i < raw.length; i += 2) responseHeaders.append(raw[i]!, raw[i + 1]!);
+      const empty = init.method === 'HEAD' || status === 204 || status === 205 || status === 304;
+      if (empty) {
+        res.resume();
+        done();
+        resolve(new Response(null, { status, statusText: res.statusMessage ?? '', headers: responseHeaders }));
+        return;
+      }
+      const decode = DECODERS[(res.headers['content-encoding'] ?? '').trim().toLowerCase()];
+      const source: Readable = decode ? (res.pipe(decode()) as unknown as Readable) : res;
+      resolve(new Response(streamOf(res, source, signal, done), { status, statusText: res.statusMessage ?? '', headers: responseHeaders }));
+    });
+    request.end(body ?? undefined);
+  });
+}
+
+/**
+ * The body as a web stream, with fetch's failure shapes: an abort errors it with the signal's
+ * reason, a connection lost before the last byte with TypeError('terminated').
+ */
+function streamOf(res: http.IncomingMessage, source: Readable, signal: AbortSignal | undefined, done: () => void): ReadableStream<Uint8Array> {
+  let finished = false;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      const fail = (err: unknown): void => {
+        if (finished) return;
+        finished = true;
+        done();
+        res.destroy();
+        controller.error(signal?.aborted ? abortReason(signal) : terminated(err));
+      };
+      source.on('data', (chunk: Buffer) => {
+        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        // Backpressure: a reader that falls behind pauses the socket.
+        if ((controller.desiredSize ?? 1) <= 0) source.pause();
+      });
+      source.on('end', () => {
+        if (finished) return;
+        finished = true;
+        done();
+        controller.close();
+      });
+      source.on('error', fail);
+      if (source !== res) res.on('error', fail);
+      // The socket closed before the body was complete (a reset, a cut stream, an abort).
+      res.on('close', () => {
+        if (!res.complete) fail(new Error('other side closed'));
+      });
+    },
+    pull() {
+      source.resume();
+    },
+    cancel() {
+      finished = true;
+      done();
+      res.destroy();
+    },
+  });
+}
