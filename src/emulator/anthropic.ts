@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { countTokens } from './simulated.js';
-import { type Emulator, type Simulation, attemptOf, faultHeaders, sendBroken, sendJson, sleep, untilClosed } from './server.js';
+import { type Emulator, type Simulation, attemptOf, faultHeaders, sendBroken, sendJson, sleep, untilClosed, writeTogether } from './server.js';
 
 /** The version that rejects sampling parameters (api-notes). */
 const STRICT_VERSION = '2026-10-21';
@@ -101,7 +101,7 @@ export async function handleAnthropic(emulator: Emulator, req: IncomingMessage, 
     return fail(res, result.fault.status, message, { ...result.headers, ...faultHeaders(result.fault) });
   }
   const sim = result.sim;
-  emulator.answering(model, res);
+  emulator.answering(model, res, sim.fault);
   emulator.record(model, attempt, sim.fault ?? 200, sim, result.correct);
   if (sim.fault === 'hang') return untilClosed(res);
   const id = `msg_${randomBytes(12).toString('hex')}`;
@@ -121,6 +121,7 @@ export async function handleAnthropic(emulator: Emulator, req: IncomingMessage, 
 
 async function streamMessage(res: ServerResponse, sim: Simulation, id: string, usage: Record<string, number>, stopReason: string, headers: Record<string, string>): Promise<void> {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...headers });
+  writeTogether(res);
   const send = (event: string, data: unknown): void => {
     res.write(`event: ${event}\ndata: ${sim.fault === 'malformed' && event === 'content_block_delta' ? '{"type": "content_block_delta", "delta": {' : JSON.stringify(data)}\n\n`);
   };
@@ -128,6 +129,8 @@ async function streamMessage(res: ServerResponse, sim: Simulation, id: string, u
   send('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
   send('ping', { type: 'ping' });
   await sleep(sim.ttftMs);
+  // A fault cuts the stream right after the first token: that token must reach the client first.
+  if (sim.fault === undefined) writeTogether(res);
   // The first token at TTFT, the rest once generation is done.
   const cut = Math.min(4, sim.text.length);
   if (sim.text !== '') send('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: sim.text.slice(0, cut) } });
@@ -139,6 +142,7 @@ async function streamMessage(res: ServerResponse, sim: Simulation, id: string, u
   }
   if (cut < sim.text.length) {
     await sleep(sim.generationMs);
+    writeTogether(res);
     send('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: sim.text.slice(cut) } });
   }
   send('content_block_stop', { type: 'content_block_stop', index: 0 });

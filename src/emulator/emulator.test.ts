@@ -95,4 +95,22 @@ describe('emulator accounting', () => {
     const third = e.simulate(input, headers);
     assert.ok(third.kind === 'rate_limited' && third.retryAfterS >= 1 && third.retryAfterS <= 60);
   });
+  it('times what it served over HTTP, per model, until its stats are reset', async () => {
+    const e = new Emulator({ profiles: [{ ...profile, ids: ['fast'], ttftMs: 20, ttftSpread: 0, tokensPerSec: 0 }], key });
+    const url = await e.listen();
+    try {
+      const ask = () => fetch(`${url}/v1/messages`, {
+        method: 'POST', headers: { 'x-api-key': 'k', 'anthropic-version': '2023-06-01', 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'fast', max_tokens: 10, stream: true, messages: [{ role: 'user', content: 'ticket number 3' }] }),
+      }).then((r) => r.text());
+      await Promise.all([ask(), ask(), ask()]);
+      const stats = await (await fetch(`${url}/_emulator/stats`)).json() as Record<string, { requests: number; servedMs: { count: number; p50: number; p99: number } }>;
+      assert.equal(stats.fast?.servedMs.count, 3);
+      assert.ok(stats.fast.servedMs.p50 >= 20 && stats.fast.servedMs.p99 >= stats.fast.servedMs.p50, JSON.stringify(stats.fast.servedMs));
+      await fetch(`${url}/_emulator/stats`, { method: 'DELETE' });
+      assert.deepEqual(await (await fetch(`${url}/_emulator/stats`)).json(), {});
+    } finally {
+      await e.close();
+    }
+  });
 });

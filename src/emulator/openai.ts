@@ -1,7 +1,7 @@
 // OpenAI Chat Completions on the wire: POST /v1/chat/completions, plain and SSE.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Emulator, attemptOf, faultHeaders, sendBroken, sendJson, sleep, untilClosed } from './server.js';
+import { type Emulator, attemptOf, faultHeaders, sendBroken, sendJson, sleep, untilClosed, writeTogether } from './server.js';
 
 /** Reasoning models reject max_tokens and any temperature but 1 (api-notes). */
 const REASONING = /^(o\d|gpt-5)/;
@@ -77,7 +77,7 @@ export async function handleOpenAI(emulator: Emulator, req: IncomingMessage, res
   }
   // Automatic caching only reads: there is no write charge, so a first sighting bills as input.
   const sim = { ...result.sim, cacheWrite: 0 };
-  emulator.answering(model, res);
+  emulator.answering(model, res, sim.fault);
   emulator.record(model, attempt, sim.fault ?? 200, sim, result.correct);
   if (sim.fault === 'hang') return untilClosed(res);
   const id = `chatcmpl-${randomBytes(12).toString('hex')}`;
@@ -98,12 +98,15 @@ export async function handleOpenAI(emulator: Emulator, req: IncomingMessage, res
     return sendBroken(res, body, sim.headers, sim.fault);
   }
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...sim.headers });
+  writeTogether(res);
   const chunk = (delta: { role?: string; content?: string }, finishReason: string | null): void => {
     const lp = wantLogprobs && delta.content ? logprobs(delta.content, sim.confidence ** (delta.content.length / Math.max(1, sim.text.length))) : null;
     res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, system_fingerprint: 'fp_emulator', choices: [{ index: 0, delta, logprobs: lp, finish_reason: finishReason }] })}\n\n`);
   };
   chunk({ role: 'assistant', content: '' }, null);
   await sleep(sim.ttftMs);
+  // A fault cuts the stream right after the first token: that token must reach the client first.
+  if (sim.fault === undefined) writeTogether(res);
   const cut = Math.min(4, sim.text.length);
   if (sim.fault === 'malformed') res.write('data: {"id": "chatcmpl-broken", "choices": [\n\n');
   else if (sim.text !== '') chunk({ content: sim.text.slice(0, cut) }, null);
@@ -115,6 +118,7 @@ export async function handleOpenAI(emulator: Emulator, req: IncomingMessage, res
   }
   if (cut < sim.text.length) {
     await sleep(sim.generationMs);
+    writeTogether(res);
     chunk({ content: sim.text.slice(cut) }, null);
   }
   chunk({}, finish);

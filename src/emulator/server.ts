@@ -2,6 +2,8 @@
 // models. Used by the demo, the end-to-end tests and the benchmarks; never a mock inside the SDK.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { quantileSorted } from '../analysis/percentiles.js';
 import { handleAnthropic } from './anthropic.js';
 import { handleOpenAI } from './openai.js';
 import { type AnswerKey, DEFAULT_PROFILES, type Fault, type Profile, answer, countTokens, faultFor } from './simulated.js';
@@ -26,7 +28,15 @@ export interface ModelStats {
   /** Successful answers that were right according to the key. */
   correct: number;
   succeeded: number;
+  /**
+   * How long the emulator itself took to answer complete 200s, from starting to answer to the last
+   * byte handed to the OS (its most recent 100,000): what a client's latency should be compared to.
+   */
+  servedMs?: { count: number; p50: number; p99: number };
 }
+
+/** Served times kept per model: enough for a benchmark run, bounded for a long-lived emulator. */
+const SERVED_KEPT = 100_000;
 
 /** What one simulated call produced, before an API formats it. */
 export interface Simulation {
@@ -72,6 +82,7 @@ export class Emulator {
   /** Answers given so far per model and prompt: the sample index of the next one. */
   private readonly sightings = new Map<string, number>();
   private readonly inFlight = new Map<string, number>();
+  private readonly served = new Map<string, { times: Float64Array; count: number }>();
   /** Requests seen per model and prompt: faults are drawn per request, so any retry gets a fresh draw. */
   private readonly requestsSeen = new Map<string, number>();
   readonly seed: string;
@@ -110,7 +121,18 @@ export class Emulator {
   }
 
   allStats(): Record<string, ModelStats> {
-    return Object.fromEntries(this.modelStats);
+    return Object.fromEntries([...this.modelStats].map(([model, s]) => {
+      const served = this.served.get(model);
+      if (served === undefined) return [model, s];
+      const sorted = served.times.slice(0, Math.min(served.count, SERVED_KEPT)).sort();
+      return [model, { ...s, servedMs: { count: sorted.length, p50: quantileSorted(sorted, 0.5), p99: quantileSorted(sorted, 0.99) } }];
+    }));
+  }
+
+  /** Forget all counts (`DELETE /_emulator/stats`): a benchmark's next run starts from zero. */
+  resetStats(): void {
+    this.modelStats.clear();
+    this.served.clear();
   }
 
   private statsFor(model: string): ModelStats {
@@ -123,9 +145,16 @@ export class Emulator {
   }
 
   /** A request is being answered until its response closes: the concurrency limit counts it. */
-  answering(model: string, res: ServerResponse): void {
+  answering(model: string, res: ServerResponse, fault?: Simulation['fault']): void {
+    const started = performance.now();
     this.inFlight.set(model, (this.inFlight.get(model) ?? 0) + 1);
     res.once('close', () => this.inFlight.set(model, (this.inFlight.get(model) ?? 1) - 1));
+    if (fault !== undefined) return;
+    res.once('finish', () => {
+      let served = this.served.get(model);
+      if (served === undefined) this.served.set(model, (served = { times: new Float64Array(SERVED_KEPT), count: 0 }));
+      served.times[served.count++ % SERVED_KEPT] = performance.now() - started;
+    });
   }
 
   /** Count a request and its outcome: an HTTP status, or the broken-response fault acted out. */
@@ -235,6 +264,10 @@ export class Emulator {
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && url === '/_emulator/stats') return sendJson(res, 200, this.allStats());
+    if (req.method === 'DELETE' && url === '/_emulator/stats') {
+      this.resetStats();
+      return sendJson(res, 200, {});
+    }
     if (req.method === 'POST' && (url === '/v1/messages' || url === '/v1/messages/count_tokens')) return handleAnthropic(this, req, res, url, await readBody(req));
     if (req.method === 'POST' && url === '/v1/chat/completions') return handleOpenAI(this, req, res, await readBody(req));
     sendJson(res, 404, { error: { message: `the emulator does not serve ${req.method} ${url}`, type: 'not_found_error' } });
@@ -254,6 +287,15 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
+}
+
+/**
+ * Events written in this turn of the event loop leave in one TCP write, as a server flushing its
+ * buffer sends them: fewer, fuller packets for the client to read (and less work for the emulator).
+ */
+export function writeTogether(res: ServerResponse): void {
+  res.cork();
+  process.nextTick(() => res.uncork());
 }
 
 export const sleep = (ms: number): Promise<void> => (ms <= 0 ? Promise.resolve() : new Promise((r) => setTimeout(r, ms)));

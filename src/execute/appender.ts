@@ -1,7 +1,7 @@
 // Append-only JSON-lines file written in small batches: lines queued in one turn of the event loop
 // are written together with one write() as the turn ends, so a result reaches the operating system
 // (and survives kill -9) within microseconds, without a synchronous write per case. An fsync every
-// second covers power loss.
+// second covers power loss. A line can be read back by its offset (the response cache's index).
 import { closeSync, fsyncSync, fstatSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -14,6 +14,10 @@ export class Appender {
   private resolveWritten: () => void = () => undefined;
   private dirty = false;
   private readonly syncTimer: NodeJS.Timeout;
+  /** Bytes in the file once the pending lines are written: where the next line will start. */
+  private end: number;
+  /** Bytes already in the file. */
+  private flushed = 0;
 
   constructor(readonly path: string) {
     mkdirSync(dirname(path), { recursive: true });
@@ -21,14 +25,25 @@ export class Appender {
     // A crash may have torn the last line: start on a fresh one, or the next line joins the torn one.
     const size = fstatSync(this.fd).size;
     const last = Buffer.alloc(1);
-    if (size > 0 && readSync(this.fd, last, 0, 1, size - 1) === 1 && last[0] !== 0x0a) this.pending.push('\n');
+    this.end = this.flushed = size;
+    if (size > 0 && readSync(this.fd, last, 0, 1, size - 1) === 1 && last[0] !== 0x0a) {
+      this.pending.push('\n');
+      this.end++;
+    }
     this.syncTimer = setInterval(() => this.sync(), 1000);
     this.syncTimer.unref();
   }
 
+  /** Where the next appended line will start. */
+  get offset(): number {
+    return this.end;
+  }
+
   /** Queue a line; the promise resolves once it is written (within this turn of the event loop). */
   append(value: unknown): Promise<void> {
-    this.pending.push(JSON.stringify(value) + '\n');
+    const line = JSON.stringify(value) + '\n';
+    this.pending.push(line);
+    this.end += Buffer.byteLength(line);
     if (!this.scheduled) {
       this.scheduled = true;
       this.written = new Promise((resolve) => { this.resolveWritten = resolve; });
@@ -43,9 +58,27 @@ export class Appender {
       const text = this.pending.join('');
       this.pending = [];
       writeSync(this.fd, text);
+      this.flushed = this.end;
       this.dirty = true;
     }
     this.resolveWritten();
+  }
+
+  /** The line starting at `offset` (without its newline); written or still pending. */
+  lineAt(offset: number): string {
+    if (offset >= this.flushed) this.flush();
+    const chunks: Buffer[] = [];
+    for (let at = offset; ;) {
+      const chunk = Buffer.allocUnsafe(4096);
+      const n = readSync(this.fd, chunk, 0, chunk.length, at);
+      const newline = chunk.subarray(0, n).indexOf(0x0a);
+      if (newline >= 0 || n === 0) {
+        chunks.push(chunk.subarray(0, newline >= 0 ? newline : n));
+        return Buffer.concat(chunks).toString('utf8');
+      }
+      chunks.push(chunk.subarray(0, n));
+      at += n;
+    }
   }
 
   private sync(): void {

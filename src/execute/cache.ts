@@ -1,10 +1,11 @@
 // Responses on disk, keyed by everything that determines the answer, so rerunning an unchanged
-// run makes no calls and costs nothing. One append-only JSON-lines file: loaded into memory at
-// start (a torn last line from a crash is skipped), new answers appended in batches.
+// run makes no calls and costs nothing. One append-only JSON-lines file, new answers appended in
+// batches. Only an index stays in memory, key → where its line starts (about 100 bytes an entry,
+// not the answers: a 100,000-case run would otherwise hold every answer twice); a hit reads its
+// line back. A line torn by a crash does not parse, and is a miss.
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { ChatRequest, Completion, ModelSpec } from '../types.js';
 import { Appender } from './appender.js';
 
@@ -31,23 +32,12 @@ export interface CallSettings {
 }
 
 export class ResponseCache {
-  private constructor(private readonly entries: Map<string, Entry>, private readonly writer: Appender, private readonly ttlMs: number, private readonly now: () => number) {}
+  private constructor(private readonly offsets: Map<string, number>, private readonly writer: Appender, private readonly ttlMs: number, private readonly now: () => number) {}
 
   static async open(dir: string, ttlMs: number, now: () => number = Date.now): Promise<ResponseCache> {
     const path = join(dir, FILE);
-    const entries = new Map<string, Entry>();
-    if (existsSync(path)) {
-      const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
-      for await (const line of lines) {
-        try {
-          const e = JSON.parse(line) as Entry;
-          if (typeof e.k === 'string' && typeof e.t === 'number' && e.v) entries.set(e.k, e);
-        } catch {
-          // A line torn by a crash: that answer is simply not cached.
-        }
-      }
-    }
-    return new ResponseCache(entries, new Appender(path), ttlMs, now);
+    const offsets = existsSync(path) ? await index(path) : new Map<string, number>();
+    return new ResponseCache(offsets, new Appender(path), ttlMs, now);
   }
 
   static clear(dir: string): boolean {
@@ -64,22 +54,51 @@ export class ResponseCache {
   }
 
   get(key: string): CachedAnswer | undefined {
-    const e = this.entries.get(key);
-    if (e === undefined || this.now() - e.t > this.ttlMs) return undefined;
+    const offset = this.offsets.get(key);
+    if (offset === undefined) return undefined;
+    let e: Entry;
+    try {
+      e = JSON.parse(this.writer.lineAt(offset)) as Entry;
+    } catch {
+      return undefined;
+    }
+    if (e.k !== key || typeof e.t !== 'number' || !e.v || this.now() - e.t > this.ttlMs) return undefined;
     return e.v;
   }
 
   set(key: string, answer: CachedAnswer): void {
-    const e: Entry = { k: key, t: this.now(), v: answer };
-    this.entries.set(key, e);
-    void this.writer.append(e);
+    this.offsets.set(key, this.writer.offset);
+    void this.writer.append({ k: key, t: this.now(), v: answer } satisfies Entry);
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.offsets.size;
   }
 
   close(): void {
     this.writer.close();
   }
+}
+
+/** Where each key's latest line starts. Lines begin `{"k":"<key>"` (Entry's first field). */
+async function index(path: string): Promise<Map<string, number>> {
+  const offsets = new Map<string, number>();
+  const prefix = Buffer.from('{"k":"');
+  let carry: Buffer = Buffer.alloc(0);
+  let base = 0;
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    const buffer = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
+    let start = 0;
+    for (let newline = buffer.indexOf(0x0a); newline >= 0; newline = buffer.indexOf(0x0a, start)) {
+      if (buffer.subarray(start, start + prefix.length).equals(prefix)) {
+        const end = buffer.indexOf(0x22, start + prefix.length);
+        if (end > 0 && end < newline) offsets.set(buffer.toString('latin1', start + prefix.length, end), base + start);
+      }
+      start = newline + 1;
+    }
+    carry = buffer.subarray(start);
+    base += start;
+  }
+  // The last line has no newline only when a crash tore it: it is not indexed.
+  return offsets;
 }

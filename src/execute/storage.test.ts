@@ -40,6 +40,23 @@ describe('response cache', () => {
     assert.equal(ResponseCache.clear(dir), true);
     assert.equal(ResponseCache.clear(dir), false);
   });
+  it('keeps only an index in memory: answers are read back, in the same run and after reopening', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tb-cache-'));
+    const c = await ResponseCache.open(dir, 60_000);
+    const nth = (i: number) => ({ ...answer, text: `answer ${i} ${'é'.repeat(i % 700)}` });
+    for (let i = 0; i < 3000; i++) c.set(`key${i}`, nth(i));
+    // Not yet flushed: read back all the same (a duplicate case later in the same run).
+    assert.deepEqual(c.get('key2999'), nth(2999));
+    c.set('key7', { ...answer, text: 'newer' });
+    c.close();
+    const again = await ResponseCache.open(dir, 60_000);
+    assert.equal(again.size, 3000);
+    // The file is over a megabyte: lines cross the chunks the index is read in.
+    for (const i of [0, 1, 699, 1500, 2998, 2999]) assert.deepEqual(again.get(`key${i}`), nth(i));
+    assert.equal(again.get('key7')?.text, 'newer', 'the latest line wins');
+    assert.equal(again.get('key3000'), undefined);
+    again.close();
+  });
   it('stores no prompt and no key', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tb-cache-'));
     const c = await ResponseCache.open(dir, 60_000);
