@@ -230,6 +230,20 @@ describe('interrupts and resume', () => {
   });
 });
 
+describe('output', () => {
+  it('a reader that closes the pipe early ends the run quietly, with its report written', async () => {
+    await withEmulator([quick('claude-haiku-4-5')], async (url) => {
+      const cwd = mkdtempSync(join(tmpdir(), 'tb-pipe-'));
+      const run = start(['run', '-m', 'haiku-4.5', '--json', '-o', 'r.json', TICKETS], env(url), cwd);
+      run.child.stdout?.destroy();
+      const r = await run.done;
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stderr, '');
+      assert.equal(report(join(cwd, 'r.json')).run.status, 'complete');
+    });
+  });
+});
+
 describe('budget', () => {
   it('refuses a run estimated over --max-cost, saying the estimate', async () => {
     const r = await cli(['run', '-m', 'opus', '--max-cost', '0.0001', TICKETS], env('http://127.0.0.1:9'));
