@@ -1,7 +1,7 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { performance } from 'node:perf_hooks';
 import type { ChatRequest, ModelSpec, Outcome, Usage } from '../types.js';
-import { timedFetch, trackAttempts } from './attempts.js';
+import { latencyOf, timedFetch, trackAttempts } from './attempts.js';
 import { aborted, classify, truncated } from './failures.js';
 import type { Provider, ProviderOptions } from './provider.js';
 
@@ -55,7 +55,7 @@ export class AnthropicProvider implements Provider {
       try {
         if (!this.options.stream) {
           const message = await this.client.messages.create({ ...params, stream: false }, { signal: signal ?? null, fetchOptions });
-          const latencyMs = performance.now() - attempts.start;
+          const latencyMs = latencyOf(attempts);
           const text = message.content.map((b) => (b.type === 'text' ? b.text : '')).join('');
           return { ok: true, text, usage: usage(message.usage), latencyMs, ttftMs: null, retries: attempts.count - 1, stopReason: message.stop_reason ?? null };
         }
@@ -76,7 +76,7 @@ export class AnthropicProvider implements Provider {
             stopReason = event.delta.stop_reason ?? null;
           }
         }
-        const latencyMs = performance.now() - attempts.start;
+        const latencyMs = latencyOf(attempts);
         // The SDK ends an aborted stream quietly: that is a cancellation, not a cut-off response.
         if (signal?.aborted) return aborted(attempts.count - 1);
         if (!complete) return truncated(attempts.count - 1);

@@ -8,6 +8,11 @@ import { httpFetch } from './transport.js';
 export interface Attempts {
   /** performance.now() when the latest attempt was sent. */
   start: number;
+  /**
+   * When its last byte was read off the socket (set by our transport): the latency ends there,
+   * not after the SDK has parsed the stream, so a busy event loop adds less to what is measured.
+   */
+  lastByteAt?: number;
   /** Attempts made so far. */
   count: number;
   /** Sees every response, also those the SDK will retry: rate-limit state for the scheduler. */
@@ -21,12 +26,18 @@ export const timedFetch = async (input: string | URL | Request, init?: RequestIn
   if (attempts) {
     attempts.count++;
     attempts.start = performance.now();
+    delete attempts.lastByteAt;
   }
   // fetch ignores RequestInit members it does not know, so the key can stay.
-  const response = await httpFetch(input, init);
+  const response = await httpFetch(input, init, attempts);
   attempts?.observe?.(response.status, response.headers);
   return response;
 };
+
+/** From sending the answering attempt to its last byte (now, where the transport could not tell). */
+export function latencyOf(attempts: Attempts): number {
+  return (attempts.lastByteAt ?? performance.now()) - attempts.start;
+}
 
 /** The part of RequestInit the SDKs let a request add to (they own body, headers, method, signal). */
 type ExtraInit = Omit<RequestInit, 'body' | 'headers' | 'method' | 'signal'>;

@@ -1,7 +1,7 @@
 import type OpenAI from 'openai';
 import { performance } from 'node:perf_hooks';
 import type { ChatRequest, ModelSpec, Outcome, Usage } from '../types.js';
-import { timedFetch, trackAttempts } from './attempts.js';
+import { latencyOf, timedFetch, trackAttempts } from './attempts.js';
 import { aborted, classify, truncated } from './failures.js';
 import type { Provider, ProviderOptions } from './provider.js';
 
@@ -59,7 +59,7 @@ export class OpenAIProvider implements Provider {
       try {
         if (!this.options.stream) {
           const completion = await this.client.chat.completions.create({ ...params, stream: false }, { signal: signal ?? null, fetchOptions });
-          const latencyMs = performance.now() - attempts.start;
+          const latencyMs = latencyOf(attempts);
           const choice = completion.choices[0];
           const logprob = sumLogprobs(choice?.logprobs?.content);
           return {
@@ -88,7 +88,7 @@ export class OpenAIProvider implements Provider {
           if (choice?.finish_reason) stopReason = choice.finish_reason;
           if (chunk.usage) tokens = usage(chunk.usage);
         }
-        const latencyMs = performance.now() - attempts.start;
+        const latencyMs = latencyOf(attempts);
         // The SDK may end an aborted stream quietly: that is a cancellation, not a cut-off response.
         if (signal?.aborted) return aborted(attempts.count - 1);
         // Every complete stream says why it finished; one that does not was cut short.

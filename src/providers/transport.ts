@@ -6,6 +6,7 @@
 // real Response whose body streams. Anything else (a stream or form body) goes to Node's fetch.
 import http from 'node:http';
 import https from 'node:https';
+import { performance } from 'node:perf_hooks';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Readable } from 'node:stream';
 
@@ -30,7 +31,8 @@ function headerRecord(headers: RequestInit['headers']): Record<string, string> {
   return record;
 }
 
-export function httpFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
+/** `timing.lastByteAt` is set (performance.now()) when the body's last byte has been read. */
+export function httpFetch(input: string | URL | Request, init: RequestInit = {}, timing?: { lastByteAt?: number }): Promise<Response> {
   const body = init.body;
   const url = typeof input === 'string' ? new URL(input) : input instanceof URL ? input : undefined;
   const agent = url && agents[url.protocol as keyof typeof agents];
@@ -74,6 +76,7 @@ export function httpFetch(input: string | URL | Request, init: RequestInit = {})
       }
       const decode = DECODERS[(res.headers['content-encoding'] ?? '').trim().toLowerCase()];
       const source: Readable = decode ? (res.pipe(decode()) as unknown as Readable) : res;
+      if (timing) res.once('end', () => { timing.lastByteAt = performance.now(); });
       resolve(new Response(streamOf(res, source, signal, done), { status, statusText: res.statusMessage ?? '', headers: responseHeaders }));
     });
     request.end(body ?? undefined);
