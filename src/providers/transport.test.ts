@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
+import { ROOT } from '../test-support/paths.js';
 import { httpFetch } from './transport.js';
 
 type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
@@ -100,5 +104,23 @@ describe('httpFetch', () => {
     await reader.read();
     during.abort();
     await assert.rejects(reader.read(), (err: Error) => err.name === 'AbortError');
+  });
+
+  it('speaks HTTPS, verifying the certificate against the system and NODE_EXTRA_CA_CERTS', async () => {
+    // A self-signed certificate for 127.0.0.1 (src/test-support/tls, valid until 2126).
+    const tls = `${ROOT}src/test-support/tls/`;
+    const server = createTlsServer({ key: readFileSync(`${tls}key.pem`), cert: readFileSync(`${tls}cert.pem`) }, (_req, res) => res.end('over tls'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    try {
+      await assert.rejects(httpFetch(url), (err: Error) => err.message === 'fetch failed' && /self.signed/i.test(String((err.cause as NodeJS.ErrnoException).code)));
+      // Trusted as a company CA would be: the extra CA file is read when Node starts.
+      const script = `const { httpFetch } = await import(${JSON.stringify(`${ROOT}dist/providers/transport.js`)}); const r = await httpFetch(${JSON.stringify(url)}, { method: 'POST', body: 'x' }); console.log(r.status, await r.text());`;
+      const out = await new Promise<string>((resolve, reject) => execFile(process.execPath, ['--input-type=module', '-e', script], { env: { PATH: process.env.PATH ?? '', NODE_EXTRA_CA_CERTS: `${tls}cert.pem` } }, (err, stdout, stderr) => (err ? reject(new Error(stderr)) : resolve(stdout))));
+      assert.equal(out.trim(), '200 over tls');
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });
