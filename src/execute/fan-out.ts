@@ -58,6 +58,9 @@ export interface Execution {
   limits: Array<{ floor: number; throttles: number }>;
 }
 
+/** Calls in flight per model at the start; doubles each round trip up to the model's limit. */
+const SLOW_START = 8;
+
 /** Failures that will repeat for every case: going on would only print the same error n times. */
 const FATAL: ReadonlySet<ErrorKind> = new Set(['auth', 'permission', 'billing', 'not_found']);
 const THROTTLED: ReadonlySet<ErrorKind> = new Set(['rate_limit', 'overloaded']);
@@ -76,7 +79,7 @@ export async function execute(cases: readonly Case[], targets: readonly Target[]
   const results = targets.map((t) => new Array<CaseResult | undefined>(cases.length * (t.samples ?? 1)));
   const stopped = new Map<number, Failure>();
   const perModel = Math.min(options.modelConcurrency ?? options.concurrency, options.concurrency);
-  const limits = targets.map(() => new AdaptiveLimit({ max: perModel, ...(options.rpm && { rpm: options.rpm }), ...(options.tpm && { tpm: options.tpm }) }));
+  const limits = targets.map(() => new AdaptiveLimit({ max: perModel, start: SLOW_START, ...(options.rpm && { rpm: options.rpm }), ...(options.tpm && { tpm: options.tpm }) }));
   const halted = (m: number): boolean => stopped.has(m) || options.signal?.aborted === true || options.stopped?.() === true;
 
   await Promise.all(targets.map(async (target, m) => {

@@ -1,11 +1,18 @@
-// Adaptive concurrency per model, the way TCP finds a link's capacity: additive increase on
-// success, multiplicative decrease on throttling (429 / 529), at most once per window so one
-// burst of 429s counts once. `retry-after` and exhausted rate-limit headers pause the model;
+// Adaptive concurrency per model, the way TCP finds a link's capacity: a slow start (one more slot
+// per success, so the limit doubles each round trip, from `start` up to `max`), then additive
+// increase on success, multiplicative decrease on throttling (429 / 529), at most once per window
+// so one burst of 429s counts once. `retry-after` and exhausted rate-limit headers pause the model;
 // optional --rpm / --tpm caps pace request starts.
 
 export interface LimiterOptions {
   /** Upper bound: the run's per-model concurrency. */
   max: number;
+  /**
+   * Where the slow start begins (default: max, no slow start). Starting low spares a provider a
+   * burst of `max` requests at once, and spares the measurements the queueing of `max` responses
+   * arriving together while tierbench's code is still cold.
+   */
+  start?: number;
   rpm?: number;
   tpm?: number;
   now?: () => number;
@@ -18,6 +25,8 @@ export class AdaptiveLimit {
   private inFlight = 0;
   private pausedUntil = 0;
   private lastDecrease = -Infinity;
+  /** Slow start lasts until the limit first reaches max or the provider first throttles. */
+  private slowStart: boolean;
   /** Earliest start of the next request under --rpm / --tpm. */
   private nextStart = 0;
   private readonly waiters: Array<() => void> = [];
@@ -28,7 +37,8 @@ export class AdaptiveLimit {
   throttles = 0;
 
   constructor(private readonly options: LimiterOptions) {
-    this.limit = options.max;
+    this.limit = Math.min(options.max, options.start ?? options.max);
+    this.slowStart = this.limit < options.max;
     this.floor = options.max;
     this.now = options.now ?? Date.now;
   }
@@ -59,7 +69,8 @@ export class AdaptiveLimit {
   /** A call ended; `outputTokens` is charged to --tpm after the fact. */
   release(throttled: boolean, outputTokens = 0): void {
     this.inFlight--;
-    if (!throttled) this.limit = Math.min(this.options.max, this.limit + 1 / this.limit);
+    if (!throttled) this.limit = Math.min(this.options.max, this.limit + (this.slowStart ? 1 : 1 / this.limit));
+    if (this.limit >= this.options.max) this.slowStart = false;
     if (this.options.tpm && outputTokens > 0) this.nextStart += (outputTokens * 60_000) / this.options.tpm;
     this.next();
   }
@@ -68,6 +79,7 @@ export class AdaptiveLimit {
   throttled(retryAfterMs?: number): void {
     this.throttles++;
     const now = this.now();
+    this.slowStart = false;
     if (now - this.lastDecrease >= (this.options.windowMs ?? 200)) {
       this.limit = Math.max(1, this.limit / 2);
       this.floor = Math.min(this.floor, this.current);
@@ -81,9 +93,13 @@ export class AdaptiveLimit {
     this.pausedUntil = Math.max(this.pausedUntil, this.now() + Math.min(ms, 60_000));
   }
 
+  /**
+   * Wake a waiter for every free slot: the limit may have grown by more than the slot released.
+   * (Waking one per release kept a run at its starting concurrency when every case was already
+   * waiting.) A waiter woken for nothing checks again and waits again.
+   */
   private next(): void {
-    const waiter = this.waiters.shift();
-    waiter?.();
+    for (let free = this.current - this.inFlight; free > 0 && this.waiters.length > 0; free--) this.waiters.shift()?.();
   }
 
   private wake(ms: number): void {

@@ -104,6 +104,46 @@ describe('adaptive limit', () => {
     assert.equal(l.current, 17, 'about +1 per limit-many successes');
     assert.equal(l.throttles, 3);
   });
+  it('slow start: one more slot per success from `start` up to max, ended early by a throttle', async () => {
+    const l = new AdaptiveLimit({ max: 64, start: 8 });
+    assert.equal(l.current, 8);
+    const round = async (): Promise<void> => {
+      const calls = l.current;
+      for (let i = 0; i < calls; i++) await l.acquire();
+      for (let i = 0; i < calls; i++) l.release(false);
+    };
+    await round();
+    assert.equal(l.current, 16, 'doubles each round trip');
+    await round();
+    await round();
+    assert.equal(l.current, 64, 'and stops at max');
+    assert.equal(l.floor, 64);
+    const t = new AdaptiveLimit({ max: 64, start: 8 });
+    await t.acquire();
+    t.release(false);
+    t.throttled();
+    assert.equal(t.current, 4);
+    for (let i = 0; i < 4; i++) {
+      await t.acquire();
+      t.release(false);
+    }
+    assert.equal(t.current, 5, 'after a throttle, additive increase only');
+  });
+  it('fills the slots the limit grows by, also when every case is already waiting', async () => {
+    const l = new AdaptiveLimit({ max: 100, start: 2 });
+    let inFlight = 0;
+    let peak = 0;
+    const job = async (): Promise<void> => {
+      await l.acquire();
+      peak = Math.max(peak, ++inFlight);
+      await new Promise((r) => setTimeout(r, 1));
+      inFlight--;
+      l.release(false);
+    };
+    // 60 jobs, all waiting from the start: rounds of 2, 4, 8, 16, then the 30 left at once.
+    await Promise.all(Array.from({ length: 60 }, job));
+    assert.ok(peak >= 16, `peak ${peak} in flight`);
+  });
   it('never lets more than the limit in, and pauses for retry-after', async () => {
     const l = new AdaptiveLimit({ max: 2 });
     await l.acquire();
