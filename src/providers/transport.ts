@@ -67,17 +67,17 @@ export function httpFetch(input: string | URL | Request, init: RequestInit = {},
       const responseHeaders = new Headers();
       const raw = res.rawHeaders;
       for (let i = 0; i < raw.length; i += 2) responseHeaders.append(raw[i]!, raw[i + 1]!);
-      const empty = init.method === 'HEAD' || status === 204 || status === 205 || status === 304;
-      if (empty) {
+      const head = { status, statusText: res.statusMessage ?? '', headers: responseHeaders };
+      if (init.method === 'HEAD' || status === 204 || status === 205 || status === 304) {
         res.resume();
         done();
-        resolve(new Response(null, { status, statusText: res.statusMessage ?? '', headers: responseHeaders }));
+        resolve(new Response(null, head));
         return;
       }
       const decode = DECODERS[(res.headers['content-encoding'] ?? '').trim().toLowerCase()];
       const source: Readable = decode ? (res.pipe(decode()) as unknown as Readable) : res;
       if (timing) res.once('end', () => { timing.lastByteAt = performance.now(); });
-      resolve(new Response(streamOf(res, source, signal, done), { status, statusText: res.statusMessage ?? '', headers: responseHeaders }));
+      resolve(new Response(streamOf(res, source, signal, done), head));
     });
     request.end(body ?? undefined);
   });
