@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { DataError, UsageError } from '../errors.js';
 import { ROOT, fixture } from '../test-support/paths.js';
@@ -41,6 +44,22 @@ describe('loading cases', () => {
     assert.deepEqual(d.cases.map((c) => [c.id, c.line, c.expected]), [['a1', 1, 'Billing'], ['a2', 3, 'Technical']]);
     assert.equal(d.cases[1]?.vars.meta, '{"lang":"en"}');
     assert.deepEqual(d.columns, ['prompt', 'label', 'id', 'meta']);
+  });
+  it('JSONL rows with different keys: each case\'s vars are its own row\'s; an empty id or category counts as none', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tb-cases-'));
+    const path = join(dir, 'mixed.jsonl');
+    writeFileSync(path, [
+      { id: 'x', input: 'one', expected: ' A ', topic: 'geo' },
+      { input: 'two', expected: 'B', extra: 'only here' },
+      { id: '', input: 'three', expected: 'A', topic: '' },
+    ].map((r) => JSON.stringify(r)).join('\n'));
+    const d = await loadDataset(path, { category: 'topic' });
+    assert.deepEqual(d.cases.map((c) => c.vars), [
+      { id: 'x', input: 'one', expected: ' A ', topic: 'geo' },
+      { input: 'two', expected: 'B', extra: 'only here' },
+      { id: '', input: 'three', expected: 'A', topic: '' },
+    ]);
+    assert.deepEqual(d.cases.map((c) => [c.index, c.id, c.line, c.expected, c.category]), [[0, 'x', 1, 'A', 'geo'], [1, '2', 2, 'B', undefined], [2, '3', 3, 'A', undefined]]);
   });
   it('JSON array, numbers as text', async () => {
     const d = await loadDataset(fixture('array.json'));

@@ -1,12 +1,13 @@
-// File → Dataset. Rows are streamed from disk; only the compact Case records are kept.
+// File → Dataset. Rows are streamed from disk into a compact column store (table.ts).
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { DataError } from '../errors.js';
-import type { Case, Dataset } from '../types.js';
+import type { Dataset } from '../types.js';
 import { chooseColumns, type ColumnChoice, type ColumnOverrides } from './columns.js';
 import { readDelimited, readJsonArray, readJsonl, type Format, type RawRow } from './rows.js';
+import { CaseTable } from './table.js';
 
 export interface LoadOptions extends ColumnOverrides {
   /** Read at most this many cases (a pilot run). */
@@ -53,37 +54,26 @@ export async function loadDataset(path: string, options: LoadOptions = {}): Prom
   if (size === 0) throw new DataError('E_EMPTY', path, 'the file is empty', 'add a header row (input,expected) and at least one case');
 
   const format = await sniff(path);
-  const cases: Case[] = [];
+  let table: CaseTable | undefined;
   let choice: ColumnChoice | undefined;
   let columns: readonly string[] = [];
   for await (const row of rows(path, format)) {
     columns = row.columns;
     choice ??= chooseColumns(row.columns, options, path);
+    table ??= new CaseTable(choice);
     const expected = row.values[choice.expected];
     if (expected === undefined || expected.trim() === '') {
       throw new DataError('E_NO_VALUE', `${path}:${row.line}`, `the expected answer (column \`${choice.expected}\`) is empty`, 'fill it in or remove the row');
     }
-    const index = cases.length;
-    const category = choice.category === undefined ? undefined : row.values[choice.category];
-    const id = choice.id === undefined ? undefined : row.values[choice.id];
-    const cluster = choice.cluster === undefined ? undefined : row.values[choice.cluster];
-    cases.push({
-      index,
-      id: id !== undefined && id !== '' ? id : String(index + 1),
-      line: row.line,
-      vars: row.values,
-      expected: expected.trim(),
-      ...(category !== undefined && category !== '' && { category }),
-      ...(cluster !== undefined && cluster !== '' && { cluster }),
-    });
-    if (options.limit !== undefined && cases.length >= options.limit) break;
+    table.add(row.line, row.values);
+    if (options.limit !== undefined && table.cases.length >= options.limit) break;
   }
-  if (choice === undefined) {
+  if (choice === undefined || table === undefined) {
     throw new DataError('E_NO_ROWS', path, format === 'csv' || format === 'tsv' ? 'has a header but no rows' : 'has no cases', 'add at least one case below the header');
   }
   return {
     path,
-    cases,
+    cases: table.cases,
     columns: [...columns],
     inputColumn: choice.input,
     expectedColumn: choice.expected,

@@ -4,6 +4,7 @@
 import pLimit from 'p-limit';
 import type { Provider } from '../providers/provider.js';
 import type { Case, CaseResult, ChatRequest, ErrorKind, Failure, ModelSpec, Outcome, Usage } from '../types.js';
+import { Shared } from '../share.js';
 import type { CachedAnswer } from './cache.js';
 import { AdaptiveLimit, exhaustedFor, retryAfterMs } from './limiter.js';
 
@@ -84,6 +85,8 @@ export async function execute(cases: readonly Case[], targets: readonly Target[]
 
   await Promise.all(targets.map(async (target, m) => {
     const samples = target.samples ?? 1;
+    // Short answers (labels, numbers) repeat: each result keeps the one copy.
+    const answers = new Shared();
     const jobs = cases.length * samples;
     const limit = limits[m]!;
     const observe = (status: number, headers: Headers): void => {
@@ -98,7 +101,7 @@ export async function execute(cases: readonly Case[], targets: readonly Target[]
       const req = request(c);
       const hit = options.cache?.lookup(m, req, sample);
       if (hit !== undefined) {
-        const cached = fromCache(c.index, sample, target, hit);
+        const cached = fromCache(c.index, sample, target, hit, answers);
         options.onResult?.(m, cached, 'cache');
         return cached;
       }
@@ -115,7 +118,7 @@ export async function execute(cases: readonly Case[], targets: readonly Target[]
             if (!outcome.ok && outcome.kind === 'aborted') return undefined;
             // A transient failure: back in the queue (throttled ones behind the smaller limit).
             if (!outcome.ok && TRANSIENT.has(outcome.kind) && requeue < (options.requeues ?? 3) && !halted(m)) return undefined;
-            const settled = toResult(c.index, sample, target, outcome, earlierRetries);
+            const settled = toResult(c.index, sample, target, outcome, earlierRetries, answers);
             if (outcome.ok) options.cache?.store(m, req, sample, { text: outcome.text, usage: outcome.usage, stopReason: outcome.stopReason, ...(outcome.logprob !== undefined && { logprob: outcome.logprob }) });
             if (!outcome.ok && FATAL.has(outcome.kind) && !stopped.has(m)) stopped.set(m, outcome);
             await options.onResult?.(m, settled, 'call');
@@ -153,20 +156,20 @@ export async function execute(cases: readonly Case[], targets: readonly Target[]
   return { results, stopped, limits: limits.map((l) => ({ floor: l.floor, throttles: l.throttles })) };
 }
 
-function fromCache(caseIndex: number, sample: number, target: Target, hit: CachedAnswer): CaseResult {
+function fromCache(caseIndex: number, sample: number, target: Target, hit: CachedAnswer, answers: Shared): CaseResult {
   return {
-    caseIndex, sample, model: target.spec.name, output: hit.text, score: null,
+    caseIndex, sample, model: target.spec.name, output: answers.get(hit.text), score: null,
     // Not measured in this run: left out of latency statistics.
     latencyMs: null, ttftMs: null, usage: hit.usage, cost: target.cost(hit.usage), retries: 0, cached: true,
     ...(hit.logprob !== undefined && { logprob: hit.logprob }),
   };
 }
 
-function toResult(caseIndex: number, sample: number, target: Target, outcome: Outcome, earlierRetries: number): CaseResult {
+function toResult(caseIndex: number, sample: number, target: Target, outcome: Outcome, earlierRetries: number, answers: Shared): CaseResult {
   const retries = outcome.retries + earlierRetries;
   if (outcome.ok) {
     return {
-      caseIndex, sample, model: target.spec.name, output: outcome.text, score: null,
+      caseIndex, sample, model: target.spec.name, output: answers.get(outcome.text), score: null,
       latencyMs: outcome.latencyMs, ttftMs: outcome.ttftMs, usage: outcome.usage, cost: target.cost(outcome.usage), retries,
       ...(outcome.logprob !== undefined && { logprob: outcome.logprob }),
     };
