@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,8 @@ const spec: ModelSpec = { name: 'haiku', id: 'claude-haiku-5-5', api: 'anthropic
 const request = { messages: [{ role: 'user' as const, content: 'hello' }], maxTokens: 10 };
 const settings = { promptCache: false, logprobs: false };
 const answer = { text: 'hi', usage: { input: 1, output: 1, cacheWrite: 0, cacheRead: 0 }, stopReason: 'end_turn' };
+/** A key shaped like ResponseCache.key's: 64 hex digits. */
+const key = (name: string): string => createHash('sha256').update(name).digest('hex');
 
 describe('response cache', () => {
   it('keys on everything that changes the answer', () => {
@@ -28,14 +31,14 @@ describe('response cache', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tb-cache-'));
     let now = 1_000_000;
     const a = await ResponseCache.open(dir, 60_000, () => now);
-    a.set('k1', answer);
+    a.set(key('k1'), answer);
     a.close();
-    appendFileSync(join(dir, 'responses-v1.jsonl'), '{"k":"k2","t":1000000,"v":{"te');
+    appendFileSync(join(dir, 'responses-v1.jsonl'), `{"k":"${key('k2')}","t":1000000,"v":{"te`);
     const b = await ResponseCache.open(dir, 60_000, () => now);
-    assert.deepEqual(b.get('k1'), answer);
+    assert.deepEqual(b.get(key('k1')), answer);
     assert.equal(b.size, 1);
     now += 60_001;
-    assert.equal(b.get('k1'), undefined, 'expired');
+    assert.equal(b.get(key('k1')), undefined, 'expired');
     b.close();
     assert.equal(ResponseCache.clear(dir), true);
     assert.equal(ResponseCache.clear(dir), false);
@@ -44,18 +47,29 @@ describe('response cache', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tb-cache-'));
     const c = await ResponseCache.open(dir, 60_000);
     const nth = (i: number) => ({ ...answer, text: `answer ${i} ${'é'.repeat(i % 700)}` });
-    for (let i = 0; i < 3000; i++) c.set(`key${i}`, nth(i));
+    for (let i = 0; i < 3000; i++) c.set(key(`key${i}`), nth(i));
     // Not yet flushed: read back all the same (a duplicate case later in the same run).
-    assert.deepEqual(c.get('key2999'), nth(2999));
-    c.set('key7', { ...answer, text: 'newer' });
+    assert.deepEqual(c.get(key('key2999')), nth(2999));
+    c.set(key('key7'), { ...answer, text: 'newer' });
     c.close();
     const again = await ResponseCache.open(dir, 60_000);
     assert.equal(again.size, 3000);
     // The file is over a megabyte: lines cross the chunks the index is read in.
-    for (const i of [0, 1, 699, 1500, 2998, 2999]) assert.deepEqual(again.get(`key${i}`), nth(i));
-    assert.equal(again.get('key7')?.text, 'newer', 'the latest line wins');
-    assert.equal(again.get('key3000'), undefined);
+    for (const i of [0, 1, 699, 1500, 2998, 2999]) assert.deepEqual(again.get(key(`key${i}`)), nth(i));
+    assert.equal(again.get(key('key7'))?.text, 'newer', 'the latest line wins');
+    assert.equal(again.get(key('key3000')), undefined);
     again.close();
+  });
+  it('indexes by a key\'s first 52 bits: two keys sharing them cost a miss, never the other\'s answer', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tb-cache-'));
+    const c = await ResponseCache.open(dir, 60_000);
+    const first = `${'a'.repeat(13)}${'0'.repeat(51)}`;
+    const second = `${'a'.repeat(13)}${'1'.repeat(51)}`;
+    c.set(first, answer);
+    c.set(second, { ...answer, text: 'other' });
+    assert.equal(c.get(first), undefined);
+    assert.equal(c.get(second)?.text, 'other');
+    c.close();
   });
   it('stores no prompt and no key', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tb-cache-'));
