@@ -303,16 +303,16 @@ export async function runBench(plan: RunPlan, deps: RunDeps, { resume, gate }: R
     notes.push(`${spec.name} stopped after a ${failure.kind} error${failure.status ? ` (${failure.status})` : ''}: ${failure.message}${keyHint}`);
   }
 
-  const results: CaseResult[] = [];
   const perModel = plan.models.map((spec, m) => {
     const mine = (execution.results[m] ?? []).filter((r): r is CaseResult => r !== undefined);
     for (const r of mine) {
       const c = dataset.cases[r.caseIndex];
       if (r.output !== undefined && c) r.score = score(r.output, c.expected);
     }
-    results.push(...mine);
     return { model: spec.name, results: mine, priced: spec.prices !== null };
   });
+  // Not push(...mine): spreading 200,000 results overflows the stack.
+  const results = perModel.flatMap((p) => p.results);
   const clusters = clusterIds(dataset.cases);
   const summaries = plan.models.map((spec, m) => summarize(spec, perModel[m]?.results ?? [], dataset.cases, clusters));
   const matrix = buildMatrix(dataset.cases.length, perModel, clusters);
