@@ -12,6 +12,7 @@ import { JOURNAL_VERSION, Journal } from '../execute/journal.js';
 import { REPORT_FORMATS, type ReportFormat, type Resume, type RunDeps, type RunPlan, runBench, runJournalPath } from '../pipeline.js';
 import { SCORERS, isScorerName, type ScorerName } from '../scoring/scorers.js';
 import { type GateFlags, gateRules } from './gate-flags.js';
+import { leanHeap } from './heap.js';
 import type { Io } from './io.js';
 
 export interface RunFlags extends GateFlags {
@@ -201,6 +202,7 @@ export async function runCommand(file: string | undefined, flags: RunFlags, io: 
   else if (file === undefined) throw new UsageError('E_USAGE', 'run needs a file of test cases', 'tierbench run --models haiku,sonnet cases.csv (or --resume RUN to continue a stopped run)');
   else plan = await buildPlan(file, flags, io);
   const gate = await gateRules(flags, io, plan.models.map((m) => m.name));
+  leanHeap(process.execArgv);
   const outcome = await runBench(plan, runDeps(io, version), { ...(resume && { resume }), gate });
   if (!plan.json && !plan.quiet) io.stderr.write(`report: ${outcome.reportPath}\n`);
   return outcome.exitCode;
