@@ -218,15 +218,15 @@ export async function runBench(plan: RunPlan, deps: RunDeps, { resume, gate }: R
     ...(plan.anthropicVersion !== undefined && { anthropicVersion: plan.anthropicVersion }),
   });
   // Results already paid for in an earlier, interrupted attempt at this run.
-  const known = targets.map((t) => new Array<CaseResult | undefined>(dataset.cases.length * (t.samples ?? 1)));
+  const known = targets.map((t) => new Map<number, CaseResult>());
   for (const { m, r } of resume?.results ?? []) {
     const samples = targets[m]?.samples ?? 1;
-    if (known[m] && r.caseIndex < dataset.cases.length && r.sample < samples) known[m]![r.caseIndex * samples + r.sample] = r;
+    if (known[m] && r.caseIndex < dataset.cases.length && r.sample < samples) known[m]!.set(r.caseIndex * samples + r.sample, r);
   }
 
   if (plan.maxCost !== undefined) {
     const estimate = estimateCost(dataset.cases, targets, request, (m, c, req, sample) =>
-      known[m]?.[c.index * (targets[m]?.samples ?? 1) + sample] !== undefined || cache?.get(cacheKey(m, req, sample)) !== undefined);
+      known[m]?.has(c.index * (targets[m]?.samples ?? 1) + sample) === true || cache?.get(cacheKey(m, req, sample)) !== undefined);
     const line = `estimated cost ${money(estimate.typical)} (at most ${money(estimate.ceiling)} if every answer used max_tokens) for ${(estimate.calls - estimate.cachedCalls).toLocaleString('en-US')} calls` +
       (estimate.cachedCalls > 0 ? ` (${estimate.cachedCalls.toLocaleString('en-US')} more answered from cache)` : '') +
       (estimate.unpriced.length > 0 ? `; ${estimate.unpriced.join(', ')} unpriced, not included` : '');
@@ -269,7 +269,7 @@ export async function runBench(plan: RunPlan, deps: RunDeps, { resume, gate }: R
       ...(plan.tpm !== undefined && { tpm: plan.tpm }),
       signal: abort.signal,
       stopped: () => stopReason !== undefined,
-      done: (m, job) => known[m]?.[job],
+      done: (m, job) => known[m]?.get(job),
       ...(cache !== undefined && {
         cache: {
           lookup: (m: number, req: ChatRequest, sample: number) => cache.get(cacheKey(m, req, sample)),
@@ -304,7 +304,7 @@ export async function runBench(plan: RunPlan, deps: RunDeps, { resume, gate }: R
   }
 
   const perModel = plan.models.map((spec, m) => {
-    const mine = (execution.results[m] ?? []).filter((r): r is CaseResult => r !== undefined);
+    const mine = execution.results[m]?.all() ?? [];
     for (const r of mine) {
       const c = dataset.cases[r.caseIndex];
       if (r.output !== undefined && c) r.score = score(r.output, c.expected);

@@ -7,6 +7,7 @@ import type { Case, CaseResult, ChatRequest, ErrorKind, Failure, ModelSpec, Outc
 import { Shared } from '../share.js';
 import type { CachedAnswer } from './cache.js';
 import { AdaptiveLimit, exhaustedFor, retryAfterMs } from './limiter.js';
+import { ResultColumns } from './results.js';
 
 export interface Target {
   spec: ModelSpec;
@@ -51,8 +52,8 @@ export interface ExecuteOptions {
 }
 
 export interface Execution {
-  /** results[model][case × samples + sample]; undefined where never sent (stopped early). */
-  results: Array<Array<CaseResult | undefined>>;
+  /** Per model, by job (case × samples + sample); a job never sent (stopped early) has none. */
+  results: ResultColumns[];
   /** Models stopped early, with the failure that stopped them. */
   stopped: Map<number, Failure>;
   /** Per model: the lowest concurrency the adaptive limit went down to, and 429/529 responses seen. */
@@ -77,7 +78,7 @@ function estimateTokens(request: ChatRequest): number {
 
 export async function execute(cases: readonly Case[], targets: readonly Target[], request: (c: Case) => ChatRequest, options: ExecuteOptions): Promise<Execution> {
   const global = pLimit(options.concurrency);
-  const results = targets.map((t) => new Array<CaseResult | undefined>(cases.length * (t.samples ?? 1)));
+  const results = targets.map((t) => new ResultColumns(t.spec.name, t.samples ?? 1, cases.length * (t.samples ?? 1)));
   const stopped = new Map<number, Failure>();
   const perModel = Math.min(options.modelConcurrency ?? options.concurrency, options.concurrency);
   const limits = targets.map(() => new AdaptiveLimit({ max: perModel, start: SLOW_START, ...(options.rpm && { rpm: options.rpm }), ...(options.tpm && { tpm: options.tpm }) }));
@@ -142,13 +143,13 @@ export async function execute(cases: readonly Case[], targets: readonly Target[]
         if (c === undefined) break;
         const known = options.done?.(m, job);
         if (known !== undefined) {
-          results[m]![job] = known;
+          results[m]!.set(job, known);
           options.onResult?.(m, known, 'journal');
           continue;
         }
         const result = await call(c, job);
         if (result === undefined) break;
-        results[m]![job] = result;
+        results[m]!.set(job, result);
       }
     };
     await Promise.all(Array.from({ length: Math.min(perModel, jobs) }, worker));
