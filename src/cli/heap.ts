@@ -7,7 +7,7 @@
 import { setFlagsFromString } from 'node:v8';
 
 const FLAG = 'heap-growing-percent';
-export const HEAP_GROWING_PERCENT = 50;
+const HEAP_GROWING_PERCENT = 50;
 
 /** Unless the user chose their own on node's command line (NODE_OPTIONS does not take this flag). */
 export function leanHeap(execArgv: readonly string[]): void {
