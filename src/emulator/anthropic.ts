@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { countTokens } from './simulated.js';
-import { type Emulator, type Simulation, attemptOf, faultHeaders, sendBroken, sendJson, sleep, untilClosed, writeTogether } from './server.js';
+import { type Emulator, type Simulation, attemptOf, faultHeaders, sendBroken, sendJson, sleep, untilClosed } from './server.js';
 
 /** The version that rejects sampling parameters (api-notes). */
 const STRICT_VERSION = '2026-10-21';
@@ -121,32 +121,30 @@ export async function handleAnthropic(emulator: Emulator, req: IncomingMessage, 
 
 async function streamMessage(res: ServerResponse, sim: Simulation, id: string, usage: Record<string, number>, stopReason: string, headers: Record<string, string>): Promise<void> {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...headers });
-  writeTogether(res);
-  const send = (event: string, data: unknown): void => {
-    res.write(`event: ${event}\ndata: ${sim.fault === 'malformed' && event === 'content_block_delta' ? '{"type": "content_block_delta", "delta": {' : JSON.stringify(data)}\n\n`);
-  };
-  send('message_start', { type: 'message_start', message: { id, type: 'message', role: 'assistant', model: sim.model, content: [], stop_reason: null, stop_sequence: null, usage: { ...usage, output_tokens: 1 } } });
-  send('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
-  send('ping', { type: 'ping' });
+  // Events of one moment go out in one write, as a server flushing its buffer sends them.
+  const event = (name: string, data: unknown): string =>
+    `event: ${name}\ndata: ${sim.fault === 'malformed' && name === 'content_block_delta' ? '{"type": "content_block_delta", "delta": {' : JSON.stringify(data)}\n\n`;
+  res.write(
+    event('message_start', { type: 'message_start', message: { id, type: 'message', role: 'assistant', model: sim.model, content: [], stop_reason: null, stop_sequence: null, usage: { ...usage, output_tokens: 1 } } }) +
+    event('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }) +
+    event('ping', { type: 'ping' }),
+  );
   await sleep(sim.ttftMs);
-  // A fault cuts the stream right after the first token: that token must reach the client first.
-  if (sim.fault === undefined) writeTogether(res);
-  // The first token at TTFT, the rest once generation is done.
+  // The first token at TTFT, the rest once generation is done. A fault cuts the stream right after it.
   const cut = Math.min(4, sim.text.length);
-  if (sim.text !== '') send('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: sim.text.slice(0, cut) } });
+  if (sim.text !== '') res.write(event('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: sim.text.slice(0, cut) } }));
   if (sim.fault === 'reset') return void res.destroy();
   if (sim.fault === 'truncate') return void res.end();
-  if (sim.fault === 'stream-error') {
-    send('error', { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded (simulated, mid-stream)' } });
-    return void res.end();
-  }
+  if (sim.fault === 'stream-error') return void res.end(event('error', { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded (simulated, mid-stream)' } }));
+  let rest = '';
   if (cut < sim.text.length) {
     await sleep(sim.generationMs);
-    writeTogether(res);
-    send('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: sim.text.slice(cut) } });
+    rest = event('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: sim.text.slice(cut) } });
   }
-  send('content_block_stop', { type: 'content_block_stop', index: 0 });
-  send('message_delta', { type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: sim.outputTokens } });
-  send('message_stop', { type: 'message_stop' });
-  res.end();
+  res.end(
+    rest +
+    event('content_block_stop', { type: 'content_block_stop', index: 0 }) +
+    event('message_delta', { type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: sim.outputTokens } }) +
+    event('message_stop', { type: 'message_stop' }),
+  );
 }

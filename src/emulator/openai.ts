@@ -1,7 +1,7 @@
 // OpenAI Chat Completions on the wire: POST /v1/chat/completions, plain and SSE.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Emulator, attemptOf, faultHeaders, sendBroken, sendJson, sleep, untilClosed, writeTogether } from './server.js';
+import { type Emulator, attemptOf, faultHeaders, sendBroken, sendJson, sleep, untilClosed } from './server.js';
 
 /** Reasoning models reject max_tokens and any temperature but 1 (api-notes). */
 const REASONING = /^(o\d|gpt-5)/;
@@ -98,34 +98,34 @@ export async function handleOpenAI(emulator: Emulator, req: IncomingMessage, res
     return sendBroken(res, body, sim.headers, sim.fault);
   }
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...sim.headers });
-  writeTogether(res);
-  const chunk = (delta: { role?: string; content?: string }, finishReason: string | null): void => {
+  // Chunks of one moment go out in one write, as a server flushing its buffer sends them.
+  const chunk = (delta: { role?: string; content?: string }, finishReason: string | null): string => {
     const lp = wantLogprobs && delta.content ? logprobs(delta.content, sim.confidence ** (delta.content.length / Math.max(1, sim.text.length))) : null;
-    res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, system_fingerprint: 'fp_emulator', choices: [{ index: 0, delta, logprobs: lp, finish_reason: finishReason }] })}\n\n`);
+    return `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, system_fingerprint: 'fp_emulator', choices: [{ index: 0, delta, logprobs: lp, finish_reason: finishReason }] })}\n\n`;
   };
-  chunk({ role: 'assistant', content: '' }, null);
+  res.write(chunk({ role: 'assistant', content: '' }, null));
   await sleep(sim.ttftMs);
-  // A fault cuts the stream right after the first token: that token must reach the client first.
-  if (sim.fault === undefined) writeTogether(res);
+  // The first token at TTFT, the rest once generation is done. A fault cuts the stream right after it.
   const cut = Math.min(4, sim.text.length);
   if (sim.fault === 'malformed') res.write('data: {"id": "chatcmpl-broken", "choices": [\n\n');
-  else if (sim.text !== '') chunk({ content: sim.text.slice(0, cut) }, null);
+  else if (sim.text !== '') res.write(chunk({ content: sim.text.slice(0, cut) }, null));
   if (sim.fault === 'reset') return void res.destroy();
   if (sim.fault === 'truncate') return void res.end();
   if (sim.fault === 'stream-error') {
-    res.write(`data: ${JSON.stringify({ error: { message: 'The server had an error while processing your request (simulated, mid-stream).', type: 'server_error', param: null, code: null } })}\n\n`);
-    return void res.end();
+    return void res.end(`data: ${JSON.stringify({ error: { message: 'The server had an error while processing your request (simulated, mid-stream).', type: 'server_error', param: null, code: null } })}\n\n`);
   }
+  let rest = '';
   if (cut < sim.text.length) {
     await sleep(sim.generationMs);
-    writeTogether(res);
-    chunk({ content: sim.text.slice(cut) }, null);
+    rest = chunk({ content: sim.text.slice(cut) }, null);
   }
-  chunk({}, finish);
   const options = body.stream_options as { include_usage?: boolean } | undefined;
-  if (options?.include_usage) res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage })}\n\n`);
-  res.write('data: [DONE]\n\n');
-  res.end();
+  res.end(
+    rest +
+    chunk({}, finish) +
+    (options?.include_usage ? `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage })}\n\n` : '') +
+    'data: [DONE]\n\n',
+  );
 }
 
 /** Token log-probabilities whose sum is log(confidence), one token per four characters. */

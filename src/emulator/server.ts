@@ -289,15 +289,6 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
-/**
- * Events written in this turn of the event loop leave in one TCP write, as a server flushing its
- * buffer sends them: fewer, fuller packets for the client to read (and less work for the emulator).
- */
-export function writeTogether(res: ServerResponse): void {
-  res.cork();
-  process.nextTick(() => res.uncork());
-}
-
 export const sleep = (ms: number): Promise<void> => (ms <= 0 ? Promise.resolve() : new Promise((r) => setTimeout(r, ms)));
 
 export function attemptOf(req: IncomingMessage): number {
