@@ -340,14 +340,17 @@ export async function runBench(plan: RunPlan, deps: RunDeps, { resume, gate }: R
   });
 
   const systemVaries = prompts.system !== undefined && prompts.system.parts.length > 1;
-  const cases: CaseRecord[] = dataset.cases.map((c) => ({
-    id: c.id,
-    line: c.line,
-    expected: c.expected,
-    ...(c.category !== undefined && { category: c.category }),
-    prompt: render(prompts.user, c.vars),
-    ...(systemVaries && prompts.system && { system: render(prompts.system, c.vars) }),
-  }));
+  const cases: CaseRecord[] = dataset.cases.map((c) => {
+    const vars = c.vars;
+    return {
+      id: c.id,
+      line: c.line,
+      expected: c.expected,
+      ...(c.category !== undefined && { category: c.category }),
+      prompt: render(prompts.user, vars),
+      ...(systemVaries && prompts.system && { system: render(prompts.system, vars) }),
+    };
+  });
   // Everything in the plan is recorded except these: inputs described elsewhere in the report,
   // and where output goes.
   const { datasetPath: _path, load: _load, prompt: _prompt, models: _models, scorer: _scorer, cascade: _cascade, volume: _volume,

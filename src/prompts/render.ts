@@ -49,9 +49,11 @@ export interface PromptPlan {
 }
 
 export function buildRequest(plan: PromptPlan, c: Case): ChatRequest {
+  // Read once: a case's vars are built from the dataset's columns on each read.
+  const vars = c.vars;
   return {
-    ...(plan.system !== undefined && { system: render(plan.system, c.vars) }),
-    messages: [{ role: 'user', content: render(plan.user, c.vars) }],
+    ...(plan.system !== undefined && { system: render(plan.system, vars) }),
+    messages: [{ role: 'user', content: render(plan.user, vars) }],
     maxTokens: plan.maxTokens,
     ...(plan.temperature !== undefined && { temperature: plan.temperature }),
   };
