@@ -218,7 +218,7 @@ export async function runBench(plan: RunPlan, deps: RunDeps, { resume, gate }: R
     ...(plan.anthropicVersion !== undefined && { anthropicVersion: plan.anthropicVersion }),
   });
   // Results already paid for in an earlier, interrupted attempt at this run.
-  const known = targets.map((t) => new Map<number, CaseResult>());
+  const known = targets.map(() => new Map<number, CaseResult>());
   for (const { m, r } of resume?.results ?? []) {
     const samples = targets[m]?.samples ?? 1;
     if (known[m] && r.caseIndex < dataset.cases.length && r.sample < samples) known[m]!.set(r.caseIndex * samples + r.sample, r);

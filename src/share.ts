@@ -2,18 +2,17 @@
 // thousands of cases; a string is at least 24 bytes, so at 100,000 cases the copies add up.
 /** Values longer than this are not looked up: long texts rarely repeat. */
 const MAX_LENGTH = 64;
+/** Distinct values remembered; past it the values evidently do not repeat (ids, texts) and sharing stops. */
+const LIMIT = 1000;
 
 export class Shared {
   private seen: Map<string, string> | null = new Map();
-
-  /** limit: distinct values to remember; past it the values evidently do not repeat (ids, texts) and sharing stops. */
-  constructor(private readonly limit = 1000) {}
 
   get(value: string): string {
     if (this.seen === null || value.length > MAX_LENGTH) return value;
     const known = this.seen.get(value);
     if (known !== undefined) return known;
-    if (this.seen.size < this.limit) this.seen.set(value, value);
+    if (this.seen.size < LIMIT) this.seen.set(value, value);
     else this.seen = null;
     return value;
   }

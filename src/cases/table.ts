@@ -54,7 +54,7 @@ export class CaseTable {
     return this.expected[row]!;
   }
 
-  value(name: string | undefined, row: number): string | undefined {
+  private value(name: string | undefined, row: number): string | undefined {
     if (name === undefined) return undefined;
     const value = this.byName.get(name)?.values[row];
     return value === '' ? undefined : value;

@@ -3,7 +3,7 @@
 // numbers took about 220 bytes and lived until the report was written, each one adding to the
 // garbage V8 has to trace; here a result is about 70 bytes and nothing is allocated per call but
 // the answer. Readers get small views that look like CaseResult (and serialize like one).
-import type { CaseResult, ErrorKind, Usage } from '../types.js';
+import type { CaseResult, Usage } from '../types.js';
 
 const PRESENT = 1;
 const CACHED = 2;
@@ -82,7 +82,7 @@ export class ResultColumns {
   output(job: number): string | undefined { return this.outputs[job]; }
   cached(job: number): boolean { return (this.flags[job]! & CACHED) !== 0; }
   logprob(job: number): number | undefined { return this.logprobs.get(job); }
-  error(job: number): { kind: ErrorKind; status?: number; message: string } | undefined { return this.errors.get(job); }
+  error(job: number): CaseResult['error'] { return this.errors.get(job); }
   usage(job: number): Usage | null {
     if ((this.flags[job]! & HAS_USAGE) === 0) return null;
     const t = this.tokens;
