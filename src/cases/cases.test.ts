@@ -61,6 +61,15 @@ describe('loading cases', () => {
     ]);
     assert.deepEqual(d.cases.map((c) => [c.index, c.id, c.line, c.expected, c.category]), [[0, 'x', 1, 'A', 'geo'], [1, '2', 2, 'B', undefined], [2, '3', 3, 'A', undefined]]);
   });
+  it('CSV line numbers: blank lines before the header and between rows, LF, CRLF and CR breaks inside quoted fields', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tb-cases-'));
+    const path = join(dir, 'lines.csv');
+    writeFileSync(path, '\n\ninput,expected\n"a\nb",1\n\n   \n"c\r\nd\re",2\nf,3\n');
+    const d = await loadDataset(path);
+    assert.deepEqual(d.cases.map((c) => [c.line, c.expected]), [[4, '1'], [8, '2'], [11, '3']]);
+    writeFileSync(path, 'input,expected\nok,1\n"never closed,2\n');
+    await assert.rejects(loadDataset(path), (e: DataError) => e.message.includes('lines.csv:3:'));
+  });
   it('JSON array, numbers as text', async () => {
     const d = await loadDataset(fixture('array.json'));
     assert.deepEqual(d.cases.map((c) => c.expected), ['2', '5']);
