@@ -271,10 +271,7 @@ export async function runBench(plan: RunPlan, deps: RunDeps, { resume, gate }: R
       stopped: () => stopReason !== undefined,
       done: (m, job) => known[m]?.get(job),
       ...(cache !== undefined && {
-        cache: {
-          lookup: (m: number, req: ChatRequest, sample: number) => cache.get(cacheKey(m, req, sample)),
-          store: (m: number, req: ChatRequest, sample: number, answer: CachedAnswer) => cache.set(cacheKey(m, req, sample), answer),
-        },
+        cache: { key: cacheKey, get: (key: string) => cache.get(key), set: (key: string, answer: CachedAnswer) => cache.set(key, answer) },
       }),
       onResult: (m, r, origin) => {
         progress.record(m, r);

@@ -34,9 +34,11 @@ export interface ExecuteOptions {
   stopped?: () => boolean;
   /** Results already in the run's journal (a resumed run): not sent again. */
   done?: (modelIndex: number, job: number) => CaseResult | undefined;
+  /** Answers on disk: `key` names a call (hashed once per call), `get` / `set` read and store under it. */
   cache?: {
-    lookup(modelIndex: number, request: ChatRequest, sample: number): CachedAnswer | undefined;
-    store(modelIndex: number, request: ChatRequest, sample: number, answer: CachedAnswer): void;
+    key(modelIndex: number, request: ChatRequest, sample: number): string;
+    get(key: string): CachedAnswer | undefined;
+    set(key: string, answer: CachedAnswer): void;
   };
   /**
    * Times a call that failed transiently goes back in the queue: still throttled after the SDK's
@@ -100,7 +102,9 @@ export async function execute(cases: readonly Case[], targets: readonly Target[]
     const call = async (c: Case, job: number): Promise<CaseResult | undefined> => {
       const sample = job % samples;
       const req = request(c);
-      const hit = options.cache?.lookup(m, req, sample);
+      const cache = options.cache;
+      const key = cache?.key(m, req, sample);
+      const hit = key === undefined ? undefined : cache?.get(key);
       if (hit !== undefined) {
         const cached = fromCache(c.index, sample, target, hit, answers);
         options.onResult?.(m, cached, 'cache');
@@ -120,7 +124,7 @@ export async function execute(cases: readonly Case[], targets: readonly Target[]
             // A transient failure: back in the queue (throttled ones behind the smaller limit).
             if (!outcome.ok && TRANSIENT.has(outcome.kind) && requeue < (options.requeues ?? 3) && !halted(m)) return undefined;
             const settled = toResult(c.index, sample, target, outcome, earlierRetries, answers);
-            if (outcome.ok) options.cache?.store(m, req, sample, { text: outcome.text, usage: outcome.usage, stopReason: outcome.stopReason, ...(outcome.logprob !== undefined && { logprob: outcome.logprob }) });
+            if (outcome.ok && key !== undefined) cache?.set(key, { text: outcome.text, usage: outcome.usage, stopReason: outcome.stopReason, ...(outcome.logprob !== undefined && { logprob: outcome.logprob }) });
             if (!outcome.ok && FATAL.has(outcome.kind) && !stopped.has(m)) stopped.set(m, outcome);
             await options.onResult?.(m, settled, 'call');
             return settled;
