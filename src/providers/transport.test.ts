@@ -64,11 +64,29 @@ describe('httpFetch', () => {
       finish = () => res.end('data: 2\n\n');
     });
     const response = await httpFetch(`${base}/sse`);
-    const reader = response.body!.getReader();
-    assert.equal(new TextDecoder().decode((await reader.read()).value), 'data: 1\n\n');
+    const body = response.body![Symbol.asyncIterator]();
+    assert.equal(new TextDecoder().decode((await body.next()).value), 'data: 1\n\n');
     finish();
-    assert.equal(new TextDecoder().decode((await reader.read()).value), 'data: 2\n\n');
-    assert.equal((await reader.read()).done, true);
+    assert.equal(new TextDecoder().decode((await body.next()).value), 'data: 2\n\n');
+    assert.equal((await body.next()).done, true);
+  });
+
+  it('a body cancelled unread (a response the SDK retries) closes its connection; a body reads once', async () => {
+    let closed: Promise<void> = Promise.resolve();
+    routes.set('/unread', (req, _body, res) => {
+      closed = new Promise((resolve) => req.socket.once('close', () => resolve()));
+      res.writeHead(429, { 'content-type': 'application/json' });
+      res.write('{"error":');
+    });
+    const response = await httpFetch(`${base}/unread`, { method: 'POST', body: 'x' });
+    assert.equal(response.status, 429);
+    await response.body![Symbol.asyncIterator]().return!();
+    await closed;
+    routes.set('/once', (_req, _body, res) => res.end('{"a":1}'));
+    const once = await httpFetch(`${base}/once`);
+    assert.deepEqual(await once.json(), { a: 1 });
+    assert.equal(once.bodyUsed, true);
+    await assert.rejects(once.text(), TypeError);
   });
 
   it('fails as fetch does: a lost connection mid-body is "terminated", a refused one "fetch failed"', async () => {
@@ -100,10 +118,10 @@ describe('httpFetch', () => {
     });
     const during = new AbortController();
     const response = await httpFetch(`${base}/partial`, { signal: during.signal });
-    const reader = response.body!.getReader();
-    await reader.read();
+    const body = response.body![Symbol.asyncIterator]();
+    await body.next();
     during.abort();
-    await assert.rejects(reader.read(), (err: Error) => err.name === 'AbortError');
+    await assert.rejects(body.next(), (err: Error) => err.name === 'AbortError');
   });
 
   it('speaks HTTPS, verifying the certificate against the system and NODE_EXTRA_CA_CERTS', async () => {

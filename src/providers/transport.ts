@@ -3,7 +3,10 @@
 // on a 2-core machine that was a quarter of tierbench's CPU per case and the reason a run at
 // concurrency 64 could not keep pace with a 50 ms endpoint (README, Performance). This one does
 // what the SDKs need of fetch and no more: a POST or GET with a string or byte body, abort, and a
-// real Response whose body streams. Anything else (a stream or form body) goes to Node's fetch.
+// response shaped as node-fetch's, whose body is an async iterable of bytes (both SDKs read such a
+// body as they read a web stream). A web ReadableStream and undici's Response cost another 6-8 %
+// of the CPU per call on Node 20 (README, Performance). Anything else (a stream or form body) goes
+// to Node's fetch.
 import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
@@ -64,65 +67,94 @@ export function httpFetch(input: string | URL | Request, init: RequestInit = {},
     request.on('response', (res) => {
       settled = true;
       const status = res.statusCode ?? 0;
-      const responseHeaders = new Headers();
+      const headers = new Headers();
       const raw = res.rawHeaders;
-      for (let i = 0; i < raw.length; i += 2) responseHeaders.append(raw[i]!, raw[i + 1]!);
-      const head = { status, statusText: res.statusMessage ?? '', headers: responseHeaders };
+      for (let i = 0; i < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
       if (init.method === 'HEAD' || status === 204 || status === 205 || status === 304) {
         res.resume();
         done();
-        resolve(new Response(null, head));
+        resolve(new NodeResponse(url.href, status, res.statusMessage ?? '', headers, null) as unknown as Response);
         return;
       }
       const decode = DECODERS[(res.headers['content-encoding'] ?? '').trim().toLowerCase()];
       const source: Readable = decode ? (res.pipe(decode()) as unknown as Readable) : res;
       if (timing) res.once('end', () => { timing.lastByteAt = performance.now(); });
-      resolve(new Response(streamOf(res, source, signal, done), head));
+      resolve(new NodeResponse(url.href, status, res.statusMessage ?? '', headers, bodyOf(res, source, signal, done)) as unknown as Response);
     });
     request.end(body ?? undefined);
   });
 }
 
 /**
- * The body as a web stream, with fetch's failure shapes: an abort errors it with the signal's
- * reason, a connection lost before the last byte with TypeError('terminated').
+ * The body as the bytes arrive, with fetch's failure shapes: an abort fails it with the signal's
+ * reason, a connection lost before the last byte with TypeError('terminated'). Cancelled (the
+ * SDKs cancel the unread body of a response they retry), its connection is closed: a response
+ * left unread would hold its socket.
  */
-function streamOf(res: http.IncomingMessage, source: Readable, signal: AbortSignal | undefined, done: () => void): ReadableStream<Uint8Array> {
-  let finished = false;
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      const fail = (err: unknown): void => {
-        if (finished) return;
-        finished = true;
-        done();
-        res.destroy();
-        controller.error(signal?.aborted ? abortReason(signal) : terminated(err));
-      };
-      source.on('data', (chunk: Buffer) => {
-        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-        // Backpressure: a reader that falls behind pauses the socket.
-        if ((controller.desiredSize ?? 1) <= 0) source.pause();
-      });
-      source.on('end', () => {
-        if (finished) return;
-        finished = true;
-        done();
-        controller.close();
-      });
-      source.on('error', fail);
-      if (source !== res) res.on('error', fail);
+function bodyOf(res: http.IncomingMessage, source: Readable, signal: AbortSignal | undefined, done: () => void): AsyncIterableIterator<Uint8Array> {
+  let ended = false;
+  const release = (): void => {
+    done();
+    if (!ended) res.destroy();
+  };
+  const chunks = (async function* (): AsyncGenerator<Uint8Array> {
+    try {
+      for await (const chunk of source) yield chunk as Buffer;
       // The socket closed before the body was complete (a reset, a cut stream, an abort).
-      res.on('close', () => {
-        if (!res.complete) fail(new Error('other side closed'));
-      });
+      if (!res.complete) throw new Error('other side closed');
+      ended = true;
+    } catch (err) {
+      throw signal?.aborted ? abortReason(signal) : terminated(err);
+    } finally {
+      release();
+    }
+  })();
+  return {
+    next: () => chunks.next(),
+    // A generator never started skips its `finally`: release here too.
+    return: (value?: unknown) => {
+      release();
+      return chunks.return(value);
     },
-    pull() {
-      source.resume();
+    [Symbol.asyncIterator]() {
+      return this;
     },
-    cancel() {
-      finished = true;
-      done();
-      res.destroy();
-    },
-  });
+  };
+}
+
+/**
+ * What the SDKs read of a fetch Response, the shape node-fetch gives them: the body is an async
+ * iterable of bytes rather than a web ReadableStream.
+ */
+class NodeResponse {
+  readonly ok: boolean;
+  readonly redirected = false;
+  readonly type = 'basic';
+  bodyUsed = false;
+
+  constructor(readonly url: string, readonly status: number, readonly statusText: string, readonly headers: Headers, readonly body: AsyncIterableIterator<Uint8Array> | null) {
+    this.ok = status >= 200 && status < 300;
+  }
+
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    const bytes = await this.bytes();
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  }
+
+  async text(): Promise<string> {
+    return (await this.bytes()).toString('utf8');
+  }
+
+  async json(): Promise<unknown> {
+    return JSON.parse(await this.text());
+  }
+
+  private async bytes(): Promise<Buffer> {
+    if (this.bodyUsed) throw new TypeError('Body is unusable: Body has already been read');
+    this.bodyUsed = true;
+    if (this.body === null) return Buffer.alloc(0);
+    const parts: Uint8Array[] = [];
+    for await (const chunk of this.body) parts.push(chunk);
+    return Buffer.concat(parts);
+  }
 }
