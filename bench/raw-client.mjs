@@ -1,7 +1,7 @@
 // The floor for the efficiency and latency figures: the least a client can do on this machine —
 // N streamed calls at concurrency C over keep-alive node:http, reading each stream to its end, no
 // SDK, no scoring, no journal. What tierbench adds is its figures minus these.
-//   node bench/raw-client.mjs URL MODEL N C   → one JSON line: wall time, p50, p99
+//   node bench/raw-client.mjs URL MODEL N C   → one JSON line: wall time, p50, p99, peak memory
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 
@@ -40,4 +40,4 @@ await Promise.all(Array.from({ length: c }, async () => {
 const wallMs = performance.now() - started;
 latencies.sort((a, b) => a - b);
 const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
-console.log(JSON.stringify({ wallMs, p50: at(0.5), p99: at(0.99) }));
+console.log(JSON.stringify({ wallMs, p50: at(0.5), p99: at(0.99), maxRssMB: process.resourceUsage().maxRSS / 1024 }));
