@@ -2,7 +2,7 @@
 import type { Case, CaseResult, ErrorKind, Interval, ModelSpec, ModelSummary, Usage } from '../types.js';
 import { normalQuantile, tInterval, wilson } from './intervals.js';
 import { clusterRobustSE } from './paired.js';
-import { median, quantileSorted, sortedCopy } from './percentiles.js';
+import { quantileSorted } from './percentiles.js';
 
 /**
  * Accuracy and its interval are over cases: with several samples per case the case's mean comes
@@ -11,9 +11,14 @@ import { median, quantileSorted, sortedCopy } from './percentiles.js';
 export function summarize(spec: ModelSpec, results: readonly CaseResult[], cases: readonly Case[], clusters?: Int32Array): ModelSummary {
   const caseSum = new Float64Array(cases.length);
   const caseCount = new Uint32Array(cases.length);
-  const latencies: number[] = [];
-  const ttfts: number[] = [];
-  const speeds: number[] = [];
+  // Typed arrays sized up front, not growing arrays: at 100,000 results this runs at the run's
+  // peak memory, and a growing array leaves each outgrown copy to the next full collection.
+  const latencies = new Float64Array(results.length);
+  const ttfts = new Float64Array(results.length);
+  const speeds = new Float64Array(results.length);
+  let timed = 0;
+  let timedFirst = 0;
+  let measuredSpeeds = 0;
   const byKind: Partial<Record<ErrorKind, number>> = {};
   const tokens: Usage = { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 };
   const categories: Record<string, { scored: number; correct: number; sum: number }> = {};
@@ -27,41 +32,55 @@ export function summarize(spec: ModelSpec, results: readonly CaseResult[], cases
 
   for (const r of results) {
     retries += r.retries;
-    if (r.usage) {
-      tokens.input += r.usage.input;
-      tokens.output += r.usage.output;
-      tokens.cacheWrite += r.usage.cacheWrite;
-      tokens.cacheRead += r.usage.cacheRead;
+    // Read once: a result's usage is built from its columns on each read.
+    const usage = r.usage;
+    if (usage) {
+      tokens.input += usage.input;
+      tokens.output += usage.output;
+      tokens.cacheWrite += usage.cacheWrite;
+      tokens.cacheRead += usage.cacheRead;
     }
-    if (r.cost !== null) cost += r.cost;
+    const callCost = r.cost;
+    if (callCost !== null) cost += callCost;
     if (r.output === '') empty++;
     if (r.cached) cached++;
-    else if (r.cost !== null) spent += r.cost;
-    if (r.score === null) {
+    else if (callCost !== null) spent += callCost;
+    const score = r.score;
+    if (score === null) {
       errors++;
-      if (r.error) byKind[r.error.kind] = (byKind[r.error.kind] ?? 0) + 1;
+      const error = r.error;
+      if (error) byKind[error.kind] = (byKind[error.kind] ?? 0) + 1;
       continue;
     }
-    caseSum[r.caseIndex]! += r.score;
+    caseSum[r.caseIndex]! += score;
     caseCount[r.caseIndex]! += 1;
-    if (r.score === 1) correct++;
-    if (r.latencyMs !== null) {
-      latencies.push(r.latencyMs);
+    if (score === 1) correct++;
+    const latency = r.latencyMs;
+    const ttft = r.ttftMs;
+    if (latency !== null) {
+      latencies[timed++] = latency;
       // Throughput after the first token when streaming (the usual definition), else over the call.
-      const generating = r.ttftMs === null ? r.latencyMs : r.latencyMs - r.ttftMs;
-      const tokens = r.usage ? (r.ttftMs === null ? r.usage.output : r.usage.output - 1) : 0;
-      if (tokens > 0 && generating > 0) speeds.push(tokens / (generating / 1000));
+      const generating = ttft === null ? latency : latency - ttft;
+      const generated = usage ? (ttft === null ? usage.output : usage.output - 1) : 0;
+      if (generated > 0 && generating > 0) speeds[measuredSpeeds++] = generated / (generating / 1000);
     }
-    if (r.ttftMs !== null) ttfts.push(r.ttftMs);
+    if (ttft !== null) ttfts[timedFirst++] = ttft;
   }
 
-  const scores: number[] = [];
-  const scoredIndex: number[] = [];
+  const scores = new Float64Array(cases.length);
+  const scoredIndex = new Int32Array(cases.length);
+  let scored = 0;
+  let sum = 0;
+  let allRight = 0;
+  let binary = true;
   for (let i = 0; i < cases.length; i++) {
     if (caseCount[i] === 0) continue;
     const mean = caseSum[i]! / caseCount[i]!;
-    scores.push(mean);
-    scoredIndex.push(i);
+    scores[scored] = mean;
+    scoredIndex[scored++] = i;
+    sum += mean;
+    if (mean === 1) allRight++;
+    else if (mean !== 0) binary = false;
     const category = cases[i]?.category;
     if (category !== undefined) {
       const c = (categories[category] ??= { scored: 0, correct: 0, sum: 0 });
@@ -70,12 +89,9 @@ export function summarize(spec: ModelSpec, results: readonly CaseResult[], cases
       if (mean === 1) c.correct++;
     }
   }
-  const scored = scores.length;
-  const binary = scores.every((s) => s === 0 || s === 1);
-  const sum = scores.reduce((s, v) => s + v, 0);
-  const allRight = scores.filter((s) => s === 1).length;
-  const lat = sortedCopy(latencies);
-  const ttft = sortedCopy(ttfts);
+  const lat = latencies.subarray(0, timed).sort();
+  const ttft = ttfts.subarray(0, timedFirst).sort();
+  const speed = speeds.subarray(0, measuredSpeeds).sort();
   const summary: ModelSummary = {
     model: spec.name,
     id: spec.id,
@@ -84,12 +100,12 @@ export function summarize(spec: ModelSpec, results: readonly CaseResult[], cases
     scored,
     correct,
     accuracy: scored === 0 ? null : sum / scored,
-    interval: scored === 0 ? null : clusters ? clusterAccuracy(scores, scoredIndex, clusters) : binary ? wilson(allRight, scored) : tInterval(scores),
+    interval: scored === 0 ? null : clusters ? clusterAccuracy(scores.subarray(0, scored), scoredIndex.subarray(0, scored), clusters) : binary ? wilson(allRight, scored) : tInterval(scores.subarray(0, scored)),
     errors: { total: errors, byKind },
     retries,
     latencyMs: lat.length === 0 ? null : { p50: quantileSorted(lat, 0.5), p90: quantileSorted(lat, 0.9), p95: quantileSorted(lat, 0.95), p99: quantileSorted(lat, 0.99) },
     ttftMs: ttft.length === 0 ? null : { p50: quantileSorted(ttft, 0.5), p95: quantileSorted(ttft, 0.95) },
-    outputTokensPerSec: speeds.length === 0 ? null : median(speeds),
+    outputTokensPerSec: speed.length === 0 ? null : quantileSorted(speed, 0.5),
     tokens,
     cached,
     empty,
@@ -112,8 +128,10 @@ export function summarize(spec: ModelSpec, results: readonly CaseResult[], cases
   return summary;
 }
 
-function clusterAccuracy(scores: readonly number[], index: readonly number[], clusters: Int32Array): Interval {
-  const mean = scores.reduce((s, v) => s + v, 0) / scores.length;
+function clusterAccuracy(scores: Float64Array, index: Int32Array, clusters: Int32Array): Interval {
+  let sum = 0;
+  for (const s of scores) sum += s;
+  const mean = sum / scores.length;
   const se = clusterRobustSE(scores, index.map((i) => clusters[i] ?? i));
   const half = Number.isFinite(se) ? normalQuantile(0.975) * se : 1;
   return { low: Math.max(0, mean - half), high: Math.min(1, mean + half), method: 'cluster', level: 0.95 };

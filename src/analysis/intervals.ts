@@ -47,11 +47,15 @@ export function wilson(successes: number, n: number, level = 0.95): Interval {
 }
 
 /** Mean with a t-interval, for graded scores in [0, 1] (clamped to that range). */
-export function tInterval(values: readonly number[], level = 0.95): Interval {
+export function tInterval(values: ArrayLike<number>, level = 0.95): Interval {
   const n = values.length;
   if (n < 2) return { low: 0, high: 1, method: 't', level };
-  const mean = values.reduce((s, v) => s + v, 0) / n;
-  const variance = values.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1);
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += values[i]!;
+  const mean = sum / n;
+  let squares = 0;
+  for (let i = 0; i < n; i++) squares += (values[i]! - mean) ** 2;
+  const variance = squares / (n - 1);
   const half = tQuantile(1 - (1 - level) / 2, n - 1) * Math.sqrt(variance / n);
   return { low: Math.max(0, mean - half), high: Math.min(1, mean + half), method: 't', level };
 }

@@ -21,26 +21,28 @@ export interface ScoreMatrix {
 export function buildMatrix(cases: number, results: ReadonlyArray<{ model: string; results: readonly CaseResult[]; priced: boolean }>, clusters?: Int32Array): ScoreMatrix {
   let binary = true;
   const columns = results.map(({ model, results: rs, priced }) => {
-    const sum = new Float64Array(cases);
+    // Sums first, then, in place, the means: the fewest arrays at the run's peak memory.
+    const scores = new Float64Array(cases);
     const count = new Uint32Array(cases);
-    const spent = new Float64Array(cases);
+    const costs = new Float64Array(cases);
     const calls = new Uint32Array(cases);
     for (const r of rs) {
-      if (r.cost !== null && priced) {
-        spent[r.caseIndex]! += r.cost;
+      const cost = r.cost;
+      if (cost !== null && priced) {
+        costs[r.caseIndex]! += cost;
         calls[r.caseIndex]! += 1;
       }
-      if (r.score === null) continue;
-      sum[r.caseIndex]! += r.score;
+      const score = r.score;
+      if (score === null) continue;
+      scores[r.caseIndex]! += score;
       count[r.caseIndex]! += 1;
     }
-    const scores = new Float64Array(cases);
-    const costs = Float64Array.from(spent, (c, i) => (calls[i] === 0 ? NaN : c / calls[i]!));
     for (let i = 0; i < cases; i++) {
       const n = count[i] ?? 0;
-      const s = n === 0 ? NaN : (sum[i] ?? 0) / n;
+      const s = n === 0 ? NaN : (scores[i] ?? 0) / n;
       scores[i] = s;
       if (n > 0 && s !== 0 && s !== 1) binary = false;
+      costs[i] = calls[i] === 0 ? NaN : (costs[i] ?? 0) / calls[i]!;
     }
     return { model, scores, costs };
   });

@@ -8,11 +8,3 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   const b = sorted[Math.min(lo + 1, n - 1)] ?? NaN;
   return a + (h - lo) * (b - a);
 }
-
-export function sortedCopy(values: readonly number[]): Float64Array {
-  return Float64Array.from(values).sort();
-}
-
-export function median(values: readonly number[]): number {
-  return quantileSorted(sortedCopy(values), 0.5);
-}
