@@ -198,11 +198,13 @@ async function resumePlan(flags: RunFlags, io: Io): Promise<{ plan: RunPlan; res
 export async function runCommand(file: string | undefined, flags: RunFlags, io: Io, version: string): Promise<number> {
   let plan: RunPlan;
   let resume: Resume | undefined;
+  // Before the cases load: the young generation grows while they are parsed and stays grown (set
+  // after the load, 20,000 cases peaked 11 MB higher).
+  leanHeap(process.execArgv, process.env.NODE_OPTIONS);
   if (flags.resume !== undefined) ({ plan, resume } = await resumePlan(flags, io));
   else if (file === undefined) throw new UsageError('E_USAGE', 'run needs a file of test cases', 'tierbench run --models haiku,sonnet cases.csv (or --resume RUN to continue a stopped run)');
   else plan = await buildPlan(file, flags, io);
   const gate = await gateRules(flags, io, plan.models.map((m) => m.name));
-  leanHeap(process.execArgv);
   const outcome = await runBench(plan, runDeps(io, version), { ...(resume && { resume }), gate });
   if (!plan.json && !plan.quiet) io.stderr.write(`report: ${outcome.reportPath}\n`);
   return outcome.exitCode;
