@@ -56,6 +56,7 @@ async function startEmulator(keyFile) {
 const resetStats = (url) => fetch(`${url}/_emulator/stats`, { method: 'DELETE' });
 const served = async (url, model) => (await (await fetch(`${url}/_emulator/stats`)).json())[model]?.servedMs;
 
+const RAW_CLIENT = join(ROOT, 'bench', 'raw-client.mjs');
 // The SDK-only client, bundled as the CLI is (one file to load, not hundreds).
 const SDK_CLIENT = join(work, 'sdk-client.bundle.mjs');
 await build({
@@ -128,7 +129,7 @@ try {
       const r = await run(url, ['-m', 'haiku-4.5', '-c', String(c), data]);
       emulatorCpu.push(((cpuOf(emulator.pid) - cpu0) * 1000) / r.wallMs);
       cli.push({ ...r, served: await served(url, 'claude-haiku-4-5') });
-      floor.push(await reference(join(ROOT, 'bench', 'raw-client.mjs'), url, n, c));
+      floor.push(await reference(RAW_CLIENT, url, n, c));
       sdk.push(await reference(SDK_CLIENT, url, n, c));
     }
     const wall = median(cli.map((r) => r.wallMs));
@@ -169,7 +170,7 @@ try {
   // (src/cli/heap.ts): the SDK alone, and a raw client.
   const lean = { model: 'claude-sonnet-4-6', nodeFlags: ['--heap-growing-percent=50', '--semi-space-growth-factor=1'] };
   const sdkOnly = await reference(SDK_CLIENT, url, 100_000, 64, lean);
-  const rawOnly = await reference(join(ROOT, 'bench', 'raw-client.mjs'), url, 100_000, 64, lean);
+  const rawOnly = await reference(RAW_CLIENT, url, 100_000, 64, lean);
   row('  the floors, keeping nothing: raw HTTP client / the SDK alone', `${rawOnly.maxRssMB.toFixed(0)} MB / ${sdkOnly.maxRssMB.toFixed(0)} MB`, '—', true);
 } finally {
   emulator.kill('SIGTERM');

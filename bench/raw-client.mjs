@@ -4,15 +4,13 @@
 //   node bench/raw-client.mjs URL MODEL N C   → one JSON line: wall time, p50, p99, peak memory
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { drive, request, url } from './drive.mjs';
 
-const [url, model, n, c] = [process.argv[2], process.argv[3], Number(process.argv[4]), Number(process.argv[5])];
 const agent = new http.Agent({ keepAlive: true });
 const target = new URL('/v1/messages', url);
-const latencies = [];
-let next = 0;
 
 function call(i) {
-  const body = JSON.stringify({ model, max_tokens: 1024, stream: true, messages: [{ role: 'user', content: `Customer message number ${i}: my order has a problem` }] });
+  const body = JSON.stringify(request(i));
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const req = http.request(target, {
@@ -24,8 +22,7 @@ function call(i) {
       res.on('data', (d) => { text += d; });
       res.on('end', () => {
         if (!text.includes('message_stop')) reject(new Error(`call ${i}: incomplete stream (${res.statusCode})`));
-        latencies.push(performance.now() - started);
-        resolve();
+        resolve(performance.now() - started);
       });
     });
     req.on('error', reject);
@@ -33,11 +30,4 @@ function call(i) {
   });
 }
 
-const started = performance.now();
-await Promise.all(Array.from({ length: c }, async () => {
-  while (next < n) await call(next++);
-}));
-const wallMs = performance.now() - started;
-latencies.sort((a, b) => a - b);
-const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
-console.log(JSON.stringify({ wallMs, p50: at(0.5), p99: at(0.99), maxRssMB: process.resourceUsage().maxRSS / 1024 }));
+await drive(performance.now(), call);

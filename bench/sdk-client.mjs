@@ -8,34 +8,23 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { performance } from 'node:perf_hooks';
 import { httpFetch } from '../dist/providers/transport.js';
+import { drive, request, url } from './drive.mjs';
 
-const [url, model, n, c] = [process.argv[2], process.argv[3], Number(process.argv[4]), Number(process.argv[5])];
 const started = performance.now();
 const client = new Anthropic({ apiKey: 'bench', authToken: null, baseURL: url, maxRetries: 2, logLevel: 'off', openTelemetry: false, fetch: (input, init) => {
   init.timing.sent = performance.now();
   return httpFetch(input, init, init.timing);
 } });
-const latencies = [];
-let next = 0;
 
 async function call(i) {
   // Timed as tierbench times a call: from sending it to its last byte (the SDK's fetchOptions
   // reach the transport, which stamps the last byte).
   const timing = { sent: 0, lastByteAt: undefined };
-  const stream = await client.messages.create(
-    { model, max_tokens: 1024, stream: true, messages: [{ role: 'user', content: `Customer message number ${i}: my order has a problem` }] },
-    { fetchOptions: { timing } },
-  );
+  const stream = await client.messages.create(request(i), { fetchOptions: { timing } });
   let complete = false;
   for await (const event of stream) if (event.type === 'message_stop') complete = true;
   if (!complete) throw new Error(`call ${i}: incomplete stream`);
-  latencies.push((timing.lastByteAt ?? performance.now()) - timing.sent);
+  return (timing.lastByteAt ?? performance.now()) - timing.sent;
 }
 
-await Promise.all(Array.from({ length: c }, async () => {
-  while (next < n) await call(next++);
-}));
-const wallMs = performance.now() - started;
-latencies.sort((a, b) => a - b);
-const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
-console.log(JSON.stringify({ wallMs, p50: at(0.5), p99: at(0.99), maxRssMB: process.resourceUsage().maxRSS / 1024 }));
+await drive(started, call);
