@@ -89,6 +89,8 @@ export function summarize(spec: ModelSpec, results: readonly CaseResult[], cases
       if (mean === 1) c.correct++;
     }
   }
+  const caseScores = scores.subarray(0, scored);
+  const accuracy = sum / scored;
   const lat = latencies.subarray(0, timed).sort();
   const ttft = ttfts.subarray(0, timedFirst).sort();
   const speed = speeds.subarray(0, measuredSpeeds).sort();
@@ -99,8 +101,8 @@ export function summarize(spec: ModelSpec, results: readonly CaseResult[], cases
     n: results.length,
     scored,
     correct,
-    accuracy: scored === 0 ? null : sum / scored,
-    interval: scored === 0 ? null : clusters ? clusterAccuracy(scores.subarray(0, scored), scoredIndex.subarray(0, scored), clusters) : binary ? wilson(allRight, scored) : tInterval(scores.subarray(0, scored)),
+    accuracy: scored === 0 ? null : accuracy,
+    interval: scored === 0 ? null : clusters ? clusterAccuracy(accuracy, caseScores, scoredIndex.subarray(0, scored), clusters) : binary ? wilson(allRight, scored) : tInterval(caseScores),
     errors: { total: errors, byKind },
     retries,
     latencyMs: lat.length === 0 ? null : { p50: quantileSorted(lat, 0.5), p90: quantileSorted(lat, 0.9), p95: quantileSorted(lat, 0.95), p99: quantileSorted(lat, 0.99) },
@@ -128,10 +130,7 @@ export function summarize(spec: ModelSpec, results: readonly CaseResult[], cases
   return summary;
 }
 
-function clusterAccuracy(scores: Float64Array, index: Int32Array, clusters: Int32Array): Interval {
-  let sum = 0;
-  for (const s of scores) sum += s;
-  const mean = sum / scores.length;
+function clusterAccuracy(mean: number, scores: Float64Array, index: Int32Array, clusters: Int32Array): Interval {
   const se = clusterRobustSE(scores, index.map((i) => clusters[i] ?? i));
   const half = Number.isFinite(se) ? normalQuantile(0.975) * se : 1;
   return { low: Math.max(0, mean - half), high: Math.min(1, mean + half), method: 'cluster', level: 0.95 };
