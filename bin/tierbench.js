@@ -9,3 +9,6 @@ process.stdout.on('error', (err) => {
   throw err;
 });
 process.exitCode = await main({ argv: process.argv.slice(2), env: process.env, stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() });
+// Done: a timer an SDK left behind (the openai SDK's backoff sleep ignores cancellation) must not
+// keep the process alive. Exit once what was written has been flushed.
+process.stdout.write('', () => process.stderr.write('', () => process.exit()));

@@ -18,6 +18,9 @@ import { money } from './format.js';
 import { Progress } from './execute/progress.js';
 import { buildRequest, compileTemplate, render, type PromptPlan } from './prompts/render.js';
 import { createProvider } from './providers/provider.js';
+import { proxyFromEnv } from './providers/transport.js';
+import { outcomeNotes } from './analysis/outcomes.js';
+import { retirementNote } from './models/lifecycle.js';
 import { recommend } from './recommend/recommend.js';
 import { routingTable } from './recommend/routing.js';
 import { cascadeFromResults } from './recommend/cascade.js';
@@ -193,11 +196,15 @@ export async function runBench(plan: RunPlan, deps: RunDeps, { resume, gate }: R
   const reportPath = plan.out ?? join(deps.cwd, 'reports', `${id}.json`);
   const journalPath = resume?.journalPath ?? runJournalPath(deps.cwd, id);
 
+  // From the run's environment, not the process's; never recorded (a proxy URL can hold a password).
+  const proxy = proxyFromEnv(deps.env);
   const providers = await Promise.all(plan.models.map((spec) => createProvider(spec, {
     // Local servers take no key, but the SDKs insist on one.
     apiKey: keys.get(spec.name) ?? 'none',
     maxRetries: plan.maxRetries,
     timeoutMs: plan.timeoutMs,
+    deadlineMs: plan.deadlineMs,
+    ...(proxy !== undefined && { proxy }),
     stream: plan.stream,
     promptCache: plan.promptCache,
     logprobs: plan.cascade?.cheap === spec.name,
@@ -289,7 +296,7 @@ export async function runBench(plan: RunPlan, deps: RunDeps, { resume, gate }: R
     cache?.close();
   }
 
-  const notes = providers.flatMap((p) => p.notes);
+  const notes = [...plan.models.flatMap((spec) => retirementNote(spec) ?? []), ...providers.flatMap((p) => p.notes)];
   execution.limits.forEach((l, m) => {
     if (l.throttles > 0) notes.push(`${plan.models[m]?.name}: throttled ${l.throttles} times (429/529); its concurrency adapted down to ${l.floor}`);
   });
@@ -312,6 +319,7 @@ export async function runBench(plan: RunPlan, deps: RunDeps, { resume, gate }: R
   const results = perModel.flatMap((p) => p.results);
   const clusters = clusterIds(dataset.cases);
   const summaries = plan.models.map((spec, m) => summarize(spec, perModel[m]?.results ?? [], dataset.cases, clusters));
+  notes.push(...outcomeNotes(summaries, () => plan.maxTokens));
   const matrix = buildMatrix(dataset.cases.length, perModel, clusters);
   const recommendation = recommend(summaries, matrix, {
     tolerancePp: plan.tolerancePp,
@@ -356,7 +364,7 @@ export async function runBench(plan: RunPlan, deps: RunDeps, { resume, gate }: R
   const settings: RunSettings = { ...recorded, scorer: scorerName, prompt: prompts.user.source };
   const finishedAt = deps.date();
   const report: Report = {
-    schemaVersion: 3,
+    schemaVersion: 4,
     tool: { name: 'tierbench', version: deps.version },
     run: {
       id,

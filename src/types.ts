@@ -83,10 +83,25 @@ export interface ChatRequest {
 /** Token counts normalised across APIs: `input` never includes the cached parts. */
 export interface Usage {
   input: number;
+  /** Every output token billed, thinking / reasoning included. */
   output: number;
   cacheWrite: number;
   cacheRead: number;
+  /** Of `output`, the tokens spent thinking (reasoning models), where the API says. */
+  reasoning?: number;
+  /**
+   * The server sent no token counts (a stream without a usage chunk): these are estimated from
+   * the text at about four characters a token, and so is the cost.
+   */
+  estimated?: true;
 }
+
+/**
+ * How a call that got an answer ended: `answered`; `truncated` at the token limit (the text is
+ * cut, or empty when reasoning used the whole budget); `refused` by the model (a refusal or a
+ * content filter on its output); `empty`, finished with no text at all.
+ */
+export type Finish = 'answered' | 'truncated' | 'refused' | 'empty';
 
 export type ErrorKind =
   | 'auth'
@@ -101,6 +116,8 @@ export type ErrorKind =
   | 'connection'
   | 'aborted'
   | 'invalid_response'
+  /** The provider refused this one input before the model answered (a moderation flag, a 403 or 400 content filter). */
+  | 'content_filter'
   | 'unknown';
 
 export interface Completion {
@@ -113,7 +130,11 @@ export interface Completion {
   ttftMs: number | null;
   /** Retries the SDK made before this answer. */
   retries: number;
+  /** As the API sent it (`end_turn`, `max_tokens`, `length`, `refusal`, …). */
   stopReason: string | null;
+  finish: Finish;
+  /** 2xx responses this call received (each one billed): more than 1 when a cut-off answer was retried. */
+  paid: number;
   /** Sum of the answer's token log-probabilities, where requested and the API gives them. */
   logprob?: number;
 }
@@ -126,6 +147,8 @@ export interface Failure {
   /** The provider's message, with secrets redacted. */
   message: string;
   retries: number;
+  /** 2xx responses received before it failed (a stream cut or stalled after it began is billed). */
+  paid?: number;
 }
 
 export type Outcome = Completion | Failure;
@@ -146,6 +169,14 @@ export interface CaseResult {
   /** USD; null when the call failed or the model is unpriced. */
   cost: number | null;
   retries: number;
+  /**
+   * 2xx responses paid for to get this result, in this run: usually 1; 0 when cached; more when
+   * a response was cut off and asked again (only the last one is priced in `cost`).
+   */
+  paid?: number;
+  /** How the answer ended, and the stop reason as the API sent it; absent when the call failed. */
+  finish?: Finish;
+  stopReason?: string;
   /** Sum of the answer's token log-probabilities (OpenAI-format models in a cascade). */
   logprob?: number;
   /** Served from the response cache: nothing was paid for it in this run, and it has no latency. */
@@ -197,8 +228,20 @@ export interface ModelSummary {
   cost: { total: number; spent: number; per1kCases: number; perCorrect: number | null } | null;
   /** Answers served from the response cache. */
   cached: number;
-  /** Answers with no text at all (refusals, stops at once): scored, so they count against accuracy. */
+  /** Answers finished with no text at all: scored, so they count against accuracy. */
   empty: number;
+  /** Answers cut at the token limit (README, "Outcomes"): scored as given. */
+  truncated: number;
+  /** Answers the model refused (a refusal stop, an output content filter): scored as given. */
+  refused: number;
+  /**
+   * Requests that reached the server (every attempt with a response, retries included), and the
+   * 2xx among them: what the provider billed. `lost` counts 2xx responses whose answer could not
+   * be used (cut or stalled after it began): paid for, but not in `cost`.
+   */
+  requests: { sent: number; paid: number; lost: number };
+  /** Answers whose token counts the server did not send: their usage and cost are estimates. */
+  estimatedUsage: number;
   /** Per-category accuracy, when the dataset has a category column. */
   categories?: Record<string, { scored: number; correct: number; accuracy: number | null }>;
 }
@@ -303,7 +346,10 @@ export interface RunSettings {
   concurrency: number;
   modelConcurrency?: number;
   maxRetries: number;
+  /** Per attempt: to the response's headers, then the longest silence within its body. */
   timeoutMs: number;
+  /** The whole call, retries and their waits included. */
+  deadlineMs: number;
   /** Samples per case and model (`--repeats`). */
   repeats: number;
   tolerancePp: number;
@@ -334,7 +380,7 @@ export interface CaseRecord {
  * removed or changes meaning.
  */
 export interface Report {
-  schemaVersion: 3;
+  schemaVersion: 4;
   tool: { name: 'tierbench'; version: string };
   run: {
     id: string;

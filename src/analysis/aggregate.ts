@@ -29,6 +29,12 @@ export function summarize(spec: ModelSpec, results: readonly CaseResult[], cases
   let spent = 0;
   let cached = 0;
   let empty = 0;
+  let truncated = 0;
+  let refused = 0;
+  let sent = 0;
+  let paid = 0;
+  let lost = 0;
+  let estimatedUsage = 0;
 
   for (const r of results) {
     retries += r.retries;
@@ -39,12 +45,24 @@ export function summarize(spec: ModelSpec, results: readonly CaseResult[], cases
       tokens.output += usage.output;
       tokens.cacheWrite += usage.cacheWrite;
       tokens.cacheRead += usage.cacheRead;
+      if (usage.reasoning) tokens.reasoning = (tokens.reasoning ?? 0) + usage.reasoning;
+      if (usage.estimated) estimatedUsage++;
     }
     const callCost = r.cost;
     if (callCost !== null) cost += callCost;
-    if (r.output === '') empty++;
+    const finish = r.finish ?? (r.output === '' ? 'empty' : undefined);
+    if (finish === 'empty') empty++;
+    else if (finish === 'truncated') truncated++;
+    else if (finish === 'refused') refused++;
+    const paidHere = r.paid ?? 0;
+    paid += paidHere;
+    // Every paid response but the one whose answer is kept was lost (cut off, asked again).
+    lost += Math.max(0, paidHere - (r.output !== undefined ? 1 : 0));
     if (r.cached) cached++;
-    else if (callCost !== null) spent += callCost;
+    else {
+      sent += r.retries + (r.error?.kind === 'aborted' ? 0 : 1);
+      if (callCost !== null) spent += callCost;
+    }
     const score = r.score;
     if (score === null) {
       errors++;
@@ -59,9 +77,10 @@ export function summarize(spec: ModelSpec, results: readonly CaseResult[], cases
     const ttft = r.ttftMs;
     if (latency !== null) {
       latencies[timed++] = latency;
-      // Throughput after the first token when streaming (the usual definition), else over the call.
+      // Throughput after the first visible token when streaming (the usual definition), else over
+      // the call. Thinking comes before the first visible token: its tokens are not counted then.
       const generating = ttft === null ? latency : latency - ttft;
-      const generated = usage ? (ttft === null ? usage.output : usage.output - 1) : 0;
+      const generated = usage ? (ttft === null ? usage.output : usage.output - (usage.reasoning ?? 0) - 1) : 0;
       if (generated > 0 && generating > 0) speeds[measuredSpeeds++] = generated / (generating / 1000);
     }
     if (ttft !== null) ttfts[timedFirst++] = ttft;
@@ -111,6 +130,10 @@ export function summarize(spec: ModelSpec, results: readonly CaseResult[], cases
     tokens,
     cached,
     empty,
+    truncated,
+    refused,
+    requests: { sent, paid, lost },
+    estimatedUsage,
     cost: spec.prices === null ? null : {
       total: cost,
       spent,

@@ -51,6 +51,7 @@ export async function demoCommand(flags: DemoFlags, io: Io, version: string): Pr
       concurrency: flags.concurrency,
       maxRetries: 2,
       timeoutMs: 30_000,
+      deadlineMs: 120_000,
       repeats: 1,
       // The seed article's volume, and the cascade it describes: haiku first, opus when haiku's
       // self-reported confidence is low.

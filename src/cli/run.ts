@@ -31,6 +31,7 @@ export interface RunFlags extends GateFlags {
   modelConcurrency?: number;
   maxRetries: number;
   timeout: number;
+  deadline: number;
   repeats: number;
   maxTokens: number;
   temperature?: number;
@@ -137,6 +138,7 @@ export async function buildPlan(file: string, flags: RunFlags, io: Io): Promise<
     ...(flags.modelConcurrency !== undefined && { modelConcurrency: flags.modelConcurrency }),
     maxRetries: flags.maxRetries,
     timeoutMs: flags.timeout * 1000,
+    deadlineMs: flags.deadline * 1000,
     repeats: flags.repeats,
     tolerancePp: flags.tolerance,
     ...(flags.reference !== undefined && { reference: flags.reference }),

@@ -2,7 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { countTokens } from './simulated.js';
-import { type Emulator, type Simulation, attemptOf, faultHeaders, sendBroken, sendJson, sleep, untilClosed } from './server.js';
+import { type Emulator, attemptOf, faultHeaders, sendJson, sleep, untilClosed } from './server.js';
+import { type SseEvent, Wire } from './wire.js';
 
 /** The version that rejects sampling parameters (api-notes). */
 const STRICT_VERSION = '2026-10-21';
@@ -16,9 +17,9 @@ function requestId(): string {
   return `req_${randomBytes(12).toString('hex')}`;
 }
 
-function fail(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
+function fail(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}, details: Record<string, string> | null = null): void {
   const id = requestId();
-  sendJson(res, status, { type: 'error', error: { type: ERROR_TYPES[status] ?? 'api_error', message }, request_id: id }, { 'request-id': id, ...headers });
+  sendJson(res, status, { type: 'error', error: { type: ERROR_TYPES[status] ?? 'api_error', message, details }, request_id: id }, { 'request-id': id, ...headers });
 }
 
 function rateHeaders(limit: number, remaining: number, resetS: number): Record<string, string> {
@@ -68,7 +69,7 @@ export async function handleAnthropic(emulator: Emulator, req: IncomingMessage, 
   } catch {
     return fail(res, 400, 'The request body is not valid JSON.');
   }
-  const { model, messages, max_tokens: maxTokens, system, stream } = body;
+  const { model, messages, max_tokens: maxTokens, system } = body;
   if (typeof model !== 'string') return fail(res, 400, 'model: Field required');
   if (!Array.isArray(messages) || messages.length === 0) return fail(res, 400, 'messages: at least one message is required');
   const turns = (messages as Array<{ role?: unknown; content?: unknown }>).map((m) => ({ role: String(m.role), content: text(m.content).all }));
@@ -95,6 +96,15 @@ export async function handleAnthropic(emulator: Emulator, req: IncomingMessage, 
     emulator.record(model, attempt, 429);
     return fail(res, 429, 'Number of requests has exceeded your per-minute rate limit', { ...result.headers, 'retry-after': String(result.retryAfterS) });
   }
+  if (result.kind === 'flagged') {
+    emulator.record(model, attempt, 400);
+    return fail(res, 400, 'The input was blocked by a content filter (simulated; `flag` is meant for OpenAI-format models).');
+  }
+  if (result.kind === 'spend_limit') {
+    emulator.record(model, attempt, 429);
+    // Sent with no retry-after: waiting will not help until the month turns.
+    return fail(res, 429, "You have reached your organization's monthly spend limit. Access resumes at 00:00 UTC on the 1st.", {}, { error_code: 'enforced_spend_limit_reached' });
+  }
   if (result.kind === 'fault') {
     emulator.record(model, attempt, result.fault.status);
     const message = result.fault.status === 529 ? 'Overloaded' : result.fault.status === 429 ? 'Rate limited (simulated)' : 'Internal server error (simulated)';
@@ -105,46 +115,56 @@ export async function handleAnthropic(emulator: Emulator, req: IncomingMessage, 
   emulator.record(model, attempt, sim.fault ?? 200, sim, result.correct);
   if (sim.fault === 'hang') return untilClosed(res);
   const id = `msg_${randomBytes(12).toString('hex')}`;
-  const usage = { input_tokens: sim.promptTokens - sim.cacheWrite - sim.cacheRead, cache_creation_input_tokens: sim.cacheWrite, cache_read_input_tokens: sim.cacheRead };
-  const stopReason = sim.truncated ? 'max_tokens' : 'end_turn';
   const headers = { ...sim.headers, 'request-id': requestId() };
-  if (stream !== true) {
-    await sleep(sim.ttftMs + sim.generationMs);
-    const body = JSON.stringify({
-      id, type: 'message', role: 'assistant', model, content: sim.text === '' ? [] : [{ type: 'text', text: sim.text }],
-      stop_reason: stopReason, stop_sequence: null, usage: { ...usage, output_tokens: sim.outputTokens },
-    });
-    return sendBroken(res, body, headers, sim.fault);
+  const wire = new Wire(res, sim.quirks, true);
+  if (sim.fault === 'error-body') {
+    // A proxy's upstream failure, passed on with a 200.
+    return wire.json(200, { type: 'error', error: { type: 'api_error', message: 'upstream request failed (simulated)', details: null }, request_id: requestId() }, headers);
   }
-  await streamMessage(res, sim, id, usage, stopReason, headers);
-}
-
-async function streamMessage(res: ServerResponse, sim: Simulation, id: string, usage: Record<string, number>, stopReason: string, headers: Record<string, string>): Promise<void> {
-  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...headers });
-  // Events of one moment go out in one write, as a server flushing its buffer sends them.
-  const event = (name: string, data: unknown): string =>
-    `event: ${name}\ndata: ${sim.fault === 'malformed' && name === 'content_block_delta' ? '{"type": "content_block_delta", "delta": {' : JSON.stringify(data)}\n\n`;
-  res.write(
-    event('message_start', { type: 'message_start', message: { id, type: 'message', role: 'assistant', model: sim.model, content: [], stop_reason: null, stop_sequence: null, usage: { ...usage, output_tokens: 1 } } }) +
-    event('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }) +
-    event('ping', { type: 'ping' }),
-  );
+  const refused = sim.fault === 'refusal';
+  const stopReason = refused ? 'refusal' : sim.truncated ? 'max_tokens' : 'end_turn';
+  const stopDetails = refused ? { type: 'refusal', category: 'general_harms', explanation: 'The request was declined (simulated).' } : null;
+  const input = { input_tokens: sim.promptTokens - sim.cacheWrite - sim.cacheRead, cache_creation_input_tokens: sim.cacheWrite, cache_read_input_tokens: sim.cacheRead };
+  // Every field of the SDK's Usage type, as the API sends them.
+  const usage = (output: number): Record<string, unknown> => ({
+    ...input, output_tokens: output,
+    cache_creation: { ephemeral_5m_input_tokens: sim.cacheWrite, ephemeral_1h_input_tokens: 0 },
+    inference_geo: 'global', output_tokens_details: { thinking_tokens: 0 }, server_tool_use: null, service_tier: 'standard', speed: 'standard',
+  });
+  const stream = body.stream === true ? !sim.quirks.has('json-for-stream') : sim.quirks.has('sse-for-plain');
+  if (!stream) {
+    await sleep(sim.ttftMs + sim.generationMs);
+    const message = {
+      id, type: 'message', role: 'assistant', model, content: sim.text === '' ? [] : [{ type: 'text', text: sim.text, citations: null }],
+      container: null, diagnostics: null, stop_reason: stopReason, stop_sequence: null, stop_details: stopDetails, usage: usage(sim.outputTokens),
+    };
+    if (sim.fault === 'reset' || sim.fault === 'truncate' || sim.fault === 'malformed' || sim.fault === 'stream-error') {
+      return wire.brokenJson(message, headers, sim.fault === 'reset' || sim.fault === 'truncate' ? 'reset' : 'malformed');
+    }
+    return wire.json(200, message, headers);
+  }
+  wire.startStream(headers);
+  await wire.send([
+    ['message_start', { type: 'message_start', message: { id, type: 'message', role: 'assistant', model: sim.model, content: [], container: null, diagnostics: null, stop_reason: null, stop_sequence: null, stop_details: null, usage: usage(1) } }],
+    ['content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '', citations: null } }],
+    ['ping', { type: 'ping' }],
+  ]);
+  if (sim.quirks.has('stall')) return untilClosed(res);
   await sleep(sim.ttftMs);
   // The first token at TTFT, the rest once generation is done. A fault cuts the stream right after it.
   const cut = Math.min(4, sim.text.length);
-  if (sim.text !== '') res.write(event('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: sim.text.slice(0, cut) } }));
-  if (sim.fault === 'reset') return void res.destroy();
-  if (sim.fault === 'truncate') return void res.end();
-  if (sim.fault === 'stream-error') return void res.end(event('error', { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded (simulated, mid-stream)' } }));
-  let rest = '';
-  if (cut < sim.text.length) {
-    await sleep(sim.generationMs);
-    rest = event('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: sim.text.slice(cut) } });
-  }
-  res.end(
-    rest +
-    event('content_block_stop', { type: 'content_block_stop', index: 0 }) +
-    event('message_delta', { type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: sim.outputTokens } }) +
-    event('message_stop', { type: 'message_stop' }),
-  );
+  const delta = (text: string): SseEvent => ['content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } }];
+  if (sim.fault === 'malformed') wire.raw('event: content_block_delta\ndata: {"type": "content_block_delta", "delta": {\n\n');
+  else if (cut > 0) await wire.send([delta(sim.text.slice(0, cut))]);
+  if (sim.fault === 'reset') return wire.reset();
+  if (sim.fault === 'truncate') return wire.cut();
+  if (sim.fault === 'stream-error') return wire.send([['error', { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded (simulated, mid-stream)' } }]], true);
+  if (cut < sim.text.length) await sleep(sim.generationMs);
+  await wire.send([
+    ...(cut < sim.text.length ? [delta(sim.text.slice(cut))] : []),
+    ['content_block_stop', { type: 'content_block_stop', index: 0 }],
+    // Cumulative counts, input and cache included, as the API sends them.
+    ['message_delta', { type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null, stop_details: stopDetails, container: null }, usage: { ...input, output_tokens: sim.outputTokens, output_tokens_details: { thinking_tokens: 0 }, server_tool_use: null } }],
+    ['message_stop', { type: 'message_stop' }],
+  ], true);
 }

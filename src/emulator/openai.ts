@@ -1,7 +1,8 @@
 // OpenAI Chat Completions on the wire: POST /v1/chat/completions, plain and SSE.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Emulator, attemptOf, faultHeaders, sendBroken, sendJson, sleep, untilClosed } from './server.js';
+import { type Emulator, attemptOf, faultHeaders, sendJson, sleep, untilClosed } from './server.js';
+import { type SseEvent, Wire } from './wire.js';
 
 /** Reasoning models reject max_tokens and any temperature but 1 (api-notes). */
 const REASONING = /^(o\d|gpt-5)/;
@@ -11,9 +12,11 @@ const ERROR_TYPES: Record<number, [string, string | null]> = {
   429: ['requests', 'rate_limit_exceeded'], 500: ['server_error', null], 503: ['server_error', null], 529: ['server_error', null],
 };
 
+const requestId = (): string => `req_${randomBytes(12).toString('hex')}`;
+
 function fail(res: ServerResponse, status: number, message: string, param: string | null = null, headers: Record<string, string> = {}): void {
   const [type, code] = ERROR_TYPES[status] ?? ['server_error', null];
-  sendJson(res, status, { error: { message, type, param, code } }, { 'x-request-id': `req_${randomBytes(12).toString('hex')}`, ...headers });
+  sendJson(res, status, { error: { message, type, param, code } }, { 'x-request-id': requestId(), ...headers });
 }
 
 function rateHeaders(limit: number, remaining: number, resetS: number): Record<string, string> {
@@ -44,7 +47,7 @@ export async function handleOpenAI(emulator: Emulator, req: IncomingMessage, res
   } catch {
     return fail(res, 400, 'We could not parse the JSON body of your request.');
   }
-  const { model, messages, stream } = body;
+  const { model, messages } = body;
   if (typeof model !== 'string') return fail(res, 400, "you must provide a model parameter", 'model');
   if (!Array.isArray(messages) || messages.length === 0) return fail(res, 400, "'messages' must contain at least one message", 'messages');
   const bare = model.slice(model.lastIndexOf('/') + 1);
@@ -71,6 +74,20 @@ export async function handleOpenAI(emulator: Emulator, req: IncomingMessage, res
     emulator.record(model, attempt, 429);
     return fail(res, 429, `Rate limit reached for ${model} on requests per min (RPM).`, null, { ...result.headers, 'retry-after': String(result.retryAfterS) });
   }
+  if (result.kind === 'spend_limit') {
+    emulator.record(model, attempt, 429);
+    return sendJson(res, 429, { error: { message: 'You exceeded your current quota, please check your plan and billing details.', type: 'insufficient_quota', param: null, code: 'insufficient_quota' } }, { 'x-request-id': requestId() });
+  }
+  if (result.kind === 'flagged') {
+    if (result.quirks.has('gateway')) {
+      emulator.record(model, attempt, 403);
+      // OpenRouter's moderation: one flagged input, not a key without permission.
+      return sendJson(res, 403, { error: { code: 403, message: `${model} requires moderation on OpenRouter. Your input was flagged for "violence"`, metadata: { reasons: ['violence'], flagged_input: (turns[0]?.content ?? '').slice(0, 100), provider_name: 'Emulator', model_slug: model } } });
+    }
+    emulator.record(model, attempt, 400);
+    // Azure OpenAI's prompt filter.
+    return sendJson(res, 400, { error: { message: "The response was filtered due to the prompt triggering Azure OpenAI's content management policy.", type: null, param: 'prompt', code: 'content_filter', status: 400, innererror: { code: 'ResponsibleAIPolicyViolation', content_filter_result: { violence: { filtered: true, severity: 'high' } } } } }, { 'x-request-id': requestId() });
+  }
   if (result.kind === 'fault') {
     emulator.record(model, attempt, result.fault.status);
     return fail(res, result.fault.status, result.fault.status === 429 ? 'Rate limit reached (simulated).' : 'The server had an error while processing your request (simulated).', null, { ...result.headers, ...faultHeaders(result.fault) });
@@ -80,52 +97,64 @@ export async function handleOpenAI(emulator: Emulator, req: IncomingMessage, res
   emulator.answering(model, res, sim.fault);
   emulator.record(model, attempt, sim.fault ?? 200, sim, result.correct);
   if (sim.fault === 'hang') return untilClosed(res);
+  const gateway = sim.quirks.has('gateway');
   const id = `chatcmpl-${randomBytes(12).toString('hex')}`;
   const created = Math.floor(Date.now() / 1000);
-  const usage = {
+  const headers = { ...sim.headers, 'x-request-id': requestId() };
+  const usage = sim.quirks.has('no-usage') ? undefined : {
     prompt_tokens: sim.promptTokens, completion_tokens: sim.outputTokens, total_tokens: sim.promptTokens + sim.outputTokens,
-    prompt_tokens_details: { cached_tokens: sim.cacheRead, audio_tokens: 0 },
+    prompt_tokens_details: { cached_tokens: sim.cacheRead, audio_tokens: 0, ...(gateway && { cache_write_tokens: 0 }) },
     completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+    // OpenRouter reports what it charged.
+    ...(gateway && { cost: (sim.promptTokens * 0.1 + sim.outputTokens * 0.5) / 1e6 }),
   };
-  const finish = sim.truncated ? 'length' : 'stop';
-  if (stream !== true) {
-    await sleep(sim.ttftMs + sim.generationMs);
-    const body = JSON.stringify({
-      id, object: 'chat.completion', created, model,
-      choices: [{ index: 0, message: { role: 'assistant', content: sim.text, refusal: null }, logprobs: wantLogprobs ? logprobs(sim.text, sim.confidence) : null, finish_reason: finish }],
-      usage, service_tier: 'default', system_fingerprint: 'fp_emulator',
-    });
-    return sendBroken(res, body, sim.headers, sim.fault);
+  const wire = new Wire(res, sim.quirks, false);
+  if (sim.fault === 'error-body') {
+    return wire.json(200, { error: { message: 'Provider returned error', code: 429, metadata: { raw: 'upstream rate limited (simulated)', provider_name: 'Emulator' } }, user_id: 'user_emulator' }, headers);
   }
-  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...sim.headers });
-  // Chunks of one moment go out in one write, as a server flushing its buffer sends them.
-  const chunk = (delta: { role?: string; content?: string }, finishReason: string | null): string => {
+  const finish = sim.fault === 'refusal' ? 'content_filter' : sim.truncated ? 'length' : 'stop';
+  const stream = body.stream === true ? !sim.quirks.has('json-for-stream') : sim.quirks.has('sse-for-plain');
+  if (!stream) {
+    await sleep(sim.ttftMs + sim.generationMs);
+    const completion = {
+      id, object: 'chat.completion', created, model,
+      choices: [{ index: 0, message: { role: 'assistant', content: sim.text, refusal: null, annotations: [] }, logprobs: wantLogprobs ? logprobs(sim.text, sim.confidence) : null, finish_reason: finish }],
+      ...(usage && { usage }), service_tier: 'default', system_fingerprint: 'fp_emulator',
+    };
+    if (sim.fault === 'reset' || sim.fault === 'truncate' || sim.fault === 'malformed' || sim.fault === 'stream-error') {
+      return wire.brokenJson(completion, headers, sim.fault === 'reset' || sim.fault === 'truncate' ? 'reset' : 'malformed');
+    }
+    return wire.json(200, completion, headers);
+  }
+  const includeUsage = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true || gateway;
+  const chunk = (delta: { role?: string; content?: string }, finishReason: string | null, extra: Record<string, unknown> = {}): SseEvent => {
     const lp = wantLogprobs && delta.content ? logprobs(delta.content, sim.confidence ** (delta.content.length / Math.max(1, sim.text.length))) : null;
-    return `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, system_fingerprint: 'fp_emulator', choices: [{ index: 0, delta, logprobs: lp, finish_reason: finishReason }] })}\n\n`;
+    // With include_usage, every chunk but the last carries `usage: null`, as OpenAI sends them.
+    return ['chunk', { id, object: 'chat.completion.chunk', created, model, service_tier: 'default', system_fingerprint: 'fp_emulator', choices: [{ index: 0, delta, logprobs: lp, finish_reason: finishReason }], ...(includeUsage && { usage: null }), ...extra }];
   };
-  res.write(chunk({ role: 'assistant', content: '' }, null));
+  wire.startStream(headers);
+  if (gateway) wire.raw(': OPENROUTER PROCESSING\n\n');
+  await wire.send([chunk({ role: 'assistant', content: '' }, null)]);
+  if (sim.quirks.has('stall')) return untilClosed(res);
   await sleep(sim.ttftMs);
   // The first token at TTFT, the rest once generation is done. A fault cuts the stream right after it.
   const cut = Math.min(4, sim.text.length);
-  if (sim.fault === 'malformed') res.write('data: {"id": "chatcmpl-broken", "choices": [\n\n');
-  else if (sim.text !== '') res.write(chunk({ content: sim.text.slice(0, cut) }, null));
-  if (sim.fault === 'reset') return void res.destroy();
-  if (sim.fault === 'truncate') return void res.end();
+  if (sim.fault === 'malformed') wire.raw('data: {"id": "chatcmpl-broken", "choices": [\n\n');
+  else if (cut > 0) await wire.send([chunk({ content: sim.text.slice(0, cut) }, null)]);
+  if (sim.fault === 'reset') return wire.reset();
+  if (sim.fault === 'truncate') return wire.cut();
   if (sim.fault === 'stream-error') {
-    return void res.end(`data: ${JSON.stringify({ error: { message: 'The server had an error while processing your request (simulated, mid-stream).', type: 'server_error', param: null, code: null } })}\n\n`);
+    if (gateway) return wire.send([chunk({ content: '' }, 'error', { error: { code: 502, message: 'Provider disconnected unexpectedly (simulated)' } })], true);
+    if (sim.quirks.has('vllm')) return wire.send([['error', { error: { message: 'Internal server error (simulated)', type: 'InternalServerError', param: null, code: 500 } }], ['done', '[DONE]']], true);
+    return wire.send([['error', { error: { message: 'The server had an error while processing your request (simulated, mid-stream).', type: 'server_error', param: null, code: null } }]], true);
   }
-  let rest = '';
-  if (cut < sim.text.length) {
-    await sleep(sim.generationMs);
-    rest = chunk({ content: sim.text.slice(cut) }, null);
-  }
-  const options = body.stream_options as { include_usage?: boolean } | undefined;
-  res.end(
-    rest +
-    chunk({}, finish) +
-    (options?.include_usage ? `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage })}\n\n` : '') +
-    'data: [DONE]\n\n',
-  );
+  if (cut < sim.text.length) await sleep(sim.generationMs);
+  await wire.send([
+    ...(cut < sim.text.length ? [chunk({ content: sim.text.slice(cut) }, null)] : []),
+    chunk({}, finish),
+    ...(includeUsage && usage ? [['usage', { id, object: 'chat.completion.chunk', created, model, service_tier: 'default', system_fingerprint: 'fp_emulator', choices: [], usage }] as SseEvent] : []),
+    ['done', '[DONE]'],
+  ], true);
 }
 
 /** Token log-probabilities whose sum is log(confidence), one token per four characters. */

@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { quantileSorted } from '../analysis/percentiles.js';
 import { handleAnthropic } from './anthropic.js';
 import { handleOpenAI } from './openai.js';
-import { type AnswerKey, DEFAULT_PROFILES, type Fault, type Profile, answer, countTokens, faultFor } from './simulated.js';
+import { type AnswerKey, DEFAULT_PROFILES, type Fault, type Profile, type Quirk, answer, countTokens, faultFor } from './simulated.js';
 
 export interface EmulatorOptions {
   profiles?: Profile[];
@@ -49,6 +49,7 @@ export interface Simulation {
   confidence: number;
   /** A broken-response fault to act out while answering. */
   fault?: NonNullable<Fault['kind']>;
+  quirks: ReadonlySet<Quirk>;
   /** Total prompt tokens, and the cached part of them. */
   promptTokens: number;
   cacheWrite: number;
@@ -70,6 +71,10 @@ export interface SimulateInput {
 export type SimResult =
   | { kind: 'ok'; sim: Simulation }
   | { kind: 'not_found' }
+  /** The input contains the profile's `flag`: the provider's moderation blocks it. */
+  | { kind: 'flagged'; quirks: ReadonlySet<Quirk> }
+  /** A 429 that means a spend limit or no quota. */
+  | { kind: 'spend_limit' }
   | { kind: 'fault'; fault: Fault & { status: NonNullable<Fault['status']> }; headers: Record<string, string> }
   | { kind: 'rate_limited'; retryAfterS: number; headers: Record<string, string> };
 
@@ -163,7 +168,8 @@ export class Emulator {
     s.requests++;
     if (attempt > 0) s.retries++;
     s.byStatus[status] = (s.byStatus[status] ?? 0) + 1;
-    if (sim && sim.fault !== undefined && sim.fault !== 'empty') return;
+    // These answered in full, and are billed; the other faults broke the answer.
+    if (sim && sim.fault !== undefined && sim.fault !== 'empty' && sim.fault !== 'refusal') return;
     if (sim) {
       s.succeeded++;
       if (correct) s.correct++;
@@ -203,13 +209,15 @@ export class Emulator {
     const seen = `${input.model}\u0000${prompt}`;
     const nth = this.requestsSeen.get(seen) ?? 0;
     this.requestsSeen.set(seen, nth + 1);
+    if (profile.flag !== undefined && prompt.includes(profile.flag)) return { kind: 'flagged', quirks: new Set(profile.quirks) };
     const fault = faultFor(profile, input.model, prompt, this.seed, nth);
+    if (fault?.kind === 'spend-limit') return { kind: 'spend_limit' };
     if (fault?.status !== undefined) return { kind: 'fault', fault: { ...fault, status: fault.status }, headers };
 
     const sample = this.sightings.get(seen) ?? 0;
     this.sightings.set(seen, sample + 1);
     const a = answer(profile, input.model, this.options.key, prompt, this.seed, input.attempt, sample, input.system);
-    let text = fault?.kind === 'empty' ? '' : a.text;
+    let text = fault?.kind === 'empty' || fault?.kind === 'refusal' ? '' : a.text;
     let outputTokens = countTokens(text);
     let truncated = false;
     if (outputTokens > input.maxTokens) {
@@ -232,7 +240,7 @@ export class Emulator {
     return {
       kind: 'ok',
       correct: a.correct,
-      sim: { model: input.model, text, ttftMs: a.ttftMs, generationMs: a.generationMs, truncated, confidence: a.confidence, ...(fault?.kind && { fault: fault.kind }), promptTokens, cacheWrite, cacheRead, outputTokens, headers },
+      sim: { model: input.model, text, ttftMs: a.ttftMs, generationMs: a.generationMs, truncated, confidence: a.confidence, ...(fault?.kind && { fault: fault.kind }), quirks: new Set(profile.quirks), promptTokens, cacheWrite, cacheRead, outputTokens, headers },
     };
   }
 
@@ -250,7 +258,7 @@ export class Emulator {
       server.listen(port, host, () => resolve());
     });
     const address = server.address() as AddressInfo;
-    return `http://${host}:${address.port}`;
+    return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
   }
 
   async close(): Promise<void> {
@@ -267,6 +275,12 @@ export class Emulator {
     if (req.method === 'DELETE' && url === '/_emulator/stats') {
       this.resetStats();
       return sendJson(res, 200, {});
+    }
+    // `/_redirect/308/v1/messages` → 308 to `/v1/messages`: a base URL that moved.
+    const moved = /^\/_redirect\/(30[1278])(\/.*)$/.exec(url ?? '');
+    if (moved) {
+      res.writeHead(Number(moved[1]), { location: moved[2]!, 'content-length': '0' });
+      return void res.end();
     }
     if (req.method === 'POST' && (url === '/v1/messages' || url === '/v1/messages/count_tokens')) return handleAnthropic(this, req, res, url, await readBody(req));
     if (req.method === 'POST' && url === '/v1/chat/completions') return handleOpenAI(this, req, res, await readBody(req));
@@ -293,24 +307,6 @@ export const sleep = (ms: number): Promise<void> => (ms <= 0 ? Promise.resolve()
 
 export function attemptOf(req: IncomingMessage): number {
   return Number(req.headers['x-stainless-retry-count'] ?? 0) || 0;
-}
-
-/** A JSON body, or its broken form: cut off mid-body (`reset`) or not JSON at all (`malformed`). */
-export function sendBroken(res: ServerResponse, body: string, headers: Record<string, string>, fault: Simulation['fault']): void {
-  if (fault === 'reset' || fault === 'truncate') {
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers });
-    res.write(body.slice(0, Math.floor(body.length / 2)));
-    res.destroy();
-    return;
-  }
-  if (fault === 'malformed' || fault === 'stream-error') {
-    const broken = body.slice(0, Math.floor(body.length / 2));
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(broken), ...headers });
-    res.end(broken);
-    return;
-  }
-  res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers });
-  res.end(body);
 }
 
 /** Wait until the client hangs up (a `hang` fault: the client's timeout ends it). */

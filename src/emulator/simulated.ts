@@ -5,12 +5,14 @@ import type { Case } from '../types.js';
 /**
  * Something going wrong with one attempt: an HTTP error `status`, or a broken response `kind`:
  * `reset` (the connection drops mid-body), `truncate` (the stream ends before its last event),
- * `stream-error` (an error event mid-stream), `malformed` (invalid JSON), `empty` (no text), or
- * `hang` (no answer until the client gives up).
+ * `stream-error` (an error event mid-stream), `malformed` (invalid JSON), `empty` (no text),
+ * `hang` (no answer until the client gives up), `refusal` (the model refuses: Anthropic's
+ * `refusal` stop, OpenAI's `content_filter` finish), `error-body` (a 200 whose body is an error,
+ * as gateways send), or `spend-limit` (a 429 that means a spend limit or no quota, not a rate).
  */
 export interface Fault {
   status?: 429 | 500 | 503 | 529;
-  kind?: 'reset' | 'truncate' | 'stream-error' | 'malformed' | 'empty' | 'hang';
+  kind?: 'reset' | 'truncate' | 'stream-error' | 'malformed' | 'empty' | 'hang' | 'refusal' | 'error-body' | 'spend-limit';
   /** Probability per attempt. */
   rate: number;
   /** Sent as `retry-after` (seconds). */
@@ -18,6 +20,19 @@ export interface Fault {
   /** Sent as `retry-after-ms`, which both SDKs prefer (keeps tests fast). */
   retryAfterMs?: number;
 }
+
+/**
+ * How a server departs from the documented wire format (api-notes, "What real servers do"):
+ * `stall` (headers and the first events, then silence), `no-usage` (OpenAI streams and answers
+ * without token counts, asked or not: LM Studio, older Ollama), `json-for-stream` (a plain JSON
+ * answer to a stream request), `sse-for-plain` (a stream to a plain request), `no-event-lines`
+ * (Anthropic frames without their `event:` line, as some proxies send), `gzip` (compressed
+ * whatever the client accepts), `split` (SSE in small pieces cut mid-line, CRLF line ends),
+ * `noise` (comments, pings and unknown events between the real ones), `gateway` (OpenRouter's
+ * shapes: usage with `cost` and `cache_write_tokens`, mid-stream errors beside a choice finished
+ * by "error", 403 for a flagged input), `vllm` (vLLM's mid-stream error, then `[DONE]`).
+ */
+export type Quirk = 'stall' | 'no-usage' | 'json-for-stream' | 'sse-for-plain' | 'no-event-lines' | 'gzip' | 'split' | 'noise' | 'gateway' | 'vllm';
 
 export interface Profile {
   /** Model ids served with this profile (the first is its name). */
@@ -45,6 +60,9 @@ export interface Profile {
   rpm?: number;
   /** Requests in flight before 429s (a concurrency limit); unlimited when absent. */
   maxConcurrent?: number;
+  quirks?: Quirk[];
+  /** Inputs containing this text are blocked by the provider's moderation (OpenAI format: a 403 at gateways, else a 400 content_filter). */
+  flag?: string;
   /** USD per million tokens of the tier imitated (informational: the client prices calls itself). */
   prices?: { input: number; output: number };
 }

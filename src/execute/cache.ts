@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ChatRequest, Completion, ModelSpec } from '../types.js';
+import type { ChatRequest, Completion, Finish, ModelSpec } from '../types.js';
 import { Appender } from './appender.js';
 
 /** Bump when the key or the stored shape changes: old entries are then ignored. */
@@ -14,7 +14,16 @@ const FORMAT = 1;
 const FILE = `responses-v${FORMAT}.jsonl`;
 
 /** What is kept of an answer: never the request (prompts may be sensitive) and never a key. */
-export type CachedAnswer = Pick<Completion, 'text' | 'usage' | 'stopReason' | 'logprob'>;
+export type CachedAnswer = Pick<Completion, 'text' | 'usage' | 'stopReason' | 'logprob'> & Partial<Pick<Completion, 'finish'>>;
+
+/** Entries stored before the finish was kept: it follows from the stop reason, in any API's words. */
+export function cachedFinish(answer: CachedAnswer): Finish {
+  if (answer.finish !== undefined) return answer.finish;
+  const reason = answer.stopReason ?? '';
+  if (/^(refusal|content_filter)$/.test(reason)) return 'refused';
+  if (/^(max_tokens|length|max_output_tokens|model_context_window_exceeded)$/.test(reason)) return 'truncated';
+  return answer.text === '' ? 'empty' : 'answered';
+}
 
 interface Entry {
   k: string;

@@ -7,7 +7,7 @@ import { ResultColumns } from './results.js';
 
 const cases: Case[] = Array.from({ length: 40 }, (_, i) => ({ index: i, id: String(i + 1), line: i + 2, vars: { q: `q${i}` }, expected: 'a' }));
 const spec = (name: string): ModelSpec => ({ name, id: name, api: 'openai', endpoint: 'openai', prices: null });
-const ok: Outcome = { ok: true, text: 'a', usage: { input: 1, output: 1, cacheWrite: 0, cacheRead: 0 }, latencyMs: 1, ttftMs: null, retries: 0, stopReason: 'stop' };
+const ok: Outcome = { ok: true, text: 'a', usage: { input: 1, output: 1, cacheWrite: 0, cacheRead: 0 }, latencyMs: 1, ttftMs: null, retries: 0, stopReason: 'stop', finish: 'answered', paid: 1 };
 
 /** A fake model that records how many calls it has in flight. */
 function target(name: string, answer: (i: number) => Outcome = () => ok, delayMs = 2): Target & { peak: number; calls: number; counter: { now: number } } {
@@ -82,9 +82,9 @@ describe('fan-out', () => {
 });
 
 describe('results as columns', () => {
-  const answered: CaseResult = { caseIndex: 1, sample: 1, model: 'm', output: 'Paris', score: null, latencyMs: 51.25, ttftMs: 12.5, usage: { input: 10, output: 2, cacheWrite: 3, cacheRead: 4 }, cost: 0.000125, retries: 2, logprob: -0.25 };
-  const cached: CaseResult = { caseIndex: 0, sample: 0, model: 'm', output: 'Rome', score: null, latencyMs: null, ttftMs: null, usage: { input: 1, output: 1, cacheWrite: 0, cacheRead: 0 }, cost: null, retries: 0, cached: true };
-  const failed: CaseResult = { caseIndex: 2, sample: 0, model: 'm', score: null, latencyMs: null, ttftMs: null, usage: null, cost: null, retries: 1, error: { kind: 'server', status: 500, message: 'oops' } };
+  const answered: CaseResult = { caseIndex: 1, sample: 1, model: 'm', output: 'Paris', score: null, latencyMs: 51.25, ttftMs: 12.5, usage: { input: 10, output: 2, cacheWrite: 3, cacheRead: 4, reasoning: 1 }, cost: 0.000125, retries: 2, paid: 2, finish: 'truncated', stopReason: 'length', logprob: -0.25 };
+  const cached: CaseResult = { caseIndex: 0, sample: 0, model: 'm', output: 'Rome', score: null, latencyMs: null, ttftMs: null, usage: { input: 1, output: 1, cacheWrite: 0, cacheRead: 0, estimated: true }, cost: null, retries: 0, paid: 0, finish: 'answered', cached: true };
+  const failed: CaseResult = { caseIndex: 2, sample: 0, model: 'm', score: null, latencyMs: null, ttftMs: null, usage: null, cost: null, retries: 1, paid: 1, error: { kind: 'server', status: 500, message: 'oops' } };
   it('reads back and serializes exactly what was stored, nulls and absent fields included', () => {
     const store = new ResultColumns('m', 2, 6);
     store.set(3, answered);

@@ -5,8 +5,9 @@ import pLimit from 'p-limit';
 import type { Provider } from '../providers/provider.js';
 import type { Case, CaseResult, ChatRequest, ErrorKind, Failure, ModelSpec, Outcome, Usage } from '../types.js';
 import { Shared } from '../share.js';
-import type { CachedAnswer } from './cache.js';
-import { AdaptiveLimit, exhaustedFor, retryAfterMs } from './limiter.js';
+import { type CachedAnswer, cachedFinish } from './cache.js';
+import { retryAfterMs } from '../providers/attempts.js';
+import { AdaptiveLimit, exhaustedFor } from './limiter.js';
 import { ResultColumns } from './results.js';
 
 export interface Target {
@@ -68,8 +69,14 @@ const SLOW_START = 8;
 /** Failures that will repeat for every case: going on would only print the same error n times. */
 const FATAL: ReadonlySet<ErrorKind> = new Set(['auth', 'permission', 'billing', 'not_found']);
 const THROTTLED: ReadonlySet<ErrorKind> = new Set(['rate_limit', 'overloaded']);
-/** Worth another try later. Timeouts are not: the SDK has retried them already, each costing --timeout. */
-const TRANSIENT: ReadonlySet<ErrorKind> = new Set([...THROTTLED, 'server', 'connection', 'invalid_response']);
+/**
+ * Worth another try later. Not timeouts (the SDK has retried them already, each costing
+ * --timeout), nor what would fail the same way again: a body that is not what the API sends
+ * (invalid_response), a filtered input.
+ */
+const TRANSIENT: ReadonlySet<ErrorKind> = new Set([...THROTTLED, 'server', 'connection']);
+/** A response cut after it began was billed: it is asked again once, not three times. */
+const PAID_TRIES = 2;
 
 /** Rough input size for --tpm pacing: about four characters a token. */
 function estimateTokens(request: ChatRequest): number {
@@ -111,6 +118,7 @@ export async function execute(cases: readonly Case[], targets: readonly Target[]
         return cached;
       }
       let earlierRetries = 0;
+      let earlierPaid = 0;
       for (let requeue = 0; ; requeue++) {
         await limit.acquire(estimateTokens(req));
         let outcome: Outcome | undefined;
@@ -122,9 +130,11 @@ export async function execute(cases: readonly Case[], targets: readonly Target[]
             // Cancelled by a second Ctrl-C: not an answer, and made again on --resume.
             if (!outcome.ok && outcome.kind === 'aborted') return undefined;
             // A transient failure: back in the queue (throttled ones behind the smaller limit).
-            if (!outcome.ok && TRANSIENT.has(outcome.kind) && requeue < (options.requeues ?? 3) && !halted(m)) return undefined;
-            const settled = toResult(c.index, sample, target, outcome, earlierRetries, answers);
-            if (outcome.ok && key !== undefined) cache?.set(key, { text: outcome.text, usage: outcome.usage, stopReason: outcome.stopReason, ...(outcome.logprob !== undefined && { logprob: outcome.logprob }) });
+            if (!outcome.ok && TRANSIENT.has(outcome.kind) && requeue < (options.requeues ?? 3) && earlierPaid + (outcome.paid ?? 0) < PAID_TRIES && !halted(m)) return undefined;
+            const settled = toResult(c.index, sample, target, outcome, earlierRetries, earlierPaid, answers);
+            if (outcome.ok && key !== undefined) {
+              cache?.set(key, { text: outcome.text, usage: outcome.usage, stopReason: outcome.stopReason, finish: outcome.finish, ...(outcome.logprob !== undefined && { logprob: outcome.logprob }) });
+            }
             if (!outcome.ok && FATAL.has(outcome.kind) && !stopped.has(m)) stopped.set(m, outcome);
             await options.onResult?.(m, settled, 'call');
             return settled;
@@ -137,6 +147,7 @@ export async function execute(cases: readonly Case[], targets: readonly Target[]
         const o = outcome as Outcome | undefined;
         if (o === undefined || o.ok || o.kind === 'aborted' || halted(m)) return undefined;
         earlierRetries += o.retries + 1;
+        earlierPaid += o.paid ?? 0;
       }
     };
 
@@ -165,22 +176,25 @@ function fromCache(caseIndex: number, sample: number, target: Target, hit: Cache
   return {
     caseIndex, sample, model: target.spec.name, output: answers.get(hit.text), score: null,
     // Not measured in this run: left out of latency statistics.
-    latencyMs: null, ttftMs: null, usage: hit.usage, cost: target.cost(hit.usage), retries: 0, cached: true,
+    latencyMs: null, ttftMs: null, usage: hit.usage, cost: target.cost(hit.usage), retries: 0, paid: 0, cached: true,
+    finish: cachedFinish(hit), ...(hit.stopReason !== null && { stopReason: hit.stopReason }),
     ...(hit.logprob !== undefined && { logprob: hit.logprob }),
   };
 }
 
-function toResult(caseIndex: number, sample: number, target: Target, outcome: Outcome, earlierRetries: number, answers: Shared): CaseResult {
+function toResult(caseIndex: number, sample: number, target: Target, outcome: Outcome, earlierRetries: number, earlierPaid: number, answers: Shared): CaseResult {
   const retries = outcome.retries + earlierRetries;
+  const paid = (outcome.paid ?? 0) + earlierPaid;
   if (outcome.ok) {
     return {
       caseIndex, sample, model: target.spec.name, output: answers.get(outcome.text), score: null,
-      latencyMs: outcome.latencyMs, ttftMs: outcome.ttftMs, usage: outcome.usage, cost: target.cost(outcome.usage), retries,
+      latencyMs: outcome.latencyMs, ttftMs: outcome.ttftMs, usage: outcome.usage, cost: target.cost(outcome.usage), retries, paid,
+      finish: outcome.finish, ...(outcome.stopReason !== null && { stopReason: outcome.stopReason }),
       ...(outcome.logprob !== undefined && { logprob: outcome.logprob }),
     };
   }
   return {
-    caseIndex, sample, model: target.spec.name, score: null, latencyMs: null, ttftMs: null, usage: null, cost: null, retries,
+    caseIndex, sample, model: target.spec.name, score: null, latencyMs: null, ttftMs: null, usage: null, cost: null, retries, paid,
     error: { kind: outcome.kind, ...(outcome.status !== undefined && { status: outcome.status }), message: outcome.message },
   };
 }

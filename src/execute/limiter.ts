@@ -112,18 +112,6 @@ export class AdaptiveLimit {
   }
 }
 
-/** Milliseconds from `retry-after-ms`, `retry-after` (seconds or a date). */
-export function retryAfterMs(headers: Headers): number | undefined {
-  const ms = Number(headers.get('retry-after-ms'));
-  if (Number.isFinite(ms) && ms > 0) return ms;
-  const raw = headers.get('retry-after');
-  if (raw === null) return undefined;
-  const seconds = Number(raw);
-  if (Number.isFinite(seconds)) return seconds * 1000;
-  const date = Date.parse(raw);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-
 /** "6m0s", "1.5s", "20ms" (OpenAI's reset format) → ms. */
 function duration(text: string): number | undefined {
   let total = 0;

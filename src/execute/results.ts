@@ -3,11 +3,16 @@
 // numbers took about 220 bytes and lived until the report was written, each one adding to the
 // garbage V8 has to trace; here a result is about 70 bytes and nothing is allocated per call but
 // the answer. Readers get small views that look like CaseResult (and serialize like one).
-import type { CaseResult, Usage } from '../types.js';
+import type { CaseResult, Finish, Usage } from '../types.js';
 
 const PRESENT = 1;
 const CACHED = 2;
 const HAS_USAGE = 4;
+const ESTIMATED = 8;
+/** Bits 4-6: the finish, 1-based (0: none, the call failed). */
+const FINISH_SHIFT = 4;
+const FINISHES: readonly Finish[] = ['answered', 'truncated', 'refused', 'empty'];
+const TOKENS = 5;
 
 /** null ↔ NaN: no measured figure is ever NaN. */
 const put = (x: number | null): number => (x === null ? NaN : x);
@@ -20,9 +25,12 @@ export class ResultColumns {
   private readonly ttfts: Float64Array;
   private readonly costs: Float64Array;
   private readonly retryCounts: Int32Array;
-  /** input, output, cacheWrite, cacheRead per job. */
+  private readonly paidCounts: Int32Array;
+  /** input, output, cacheWrite, cacheRead, reasoning per job. */
   private readonly tokens: Int32Array;
   private readonly outputs: Array<string | undefined>;
+  /** A handful of distinct strings: each job holds a reference. */
+  private readonly stopReasons: Array<string | undefined>;
   private readonly logprobs = new Map<number, number>();
   private readonly errors = new Map<number, NonNullable<CaseResult['error']>>();
 
@@ -34,25 +42,32 @@ export class ResultColumns {
     this.ttfts = new Float64Array(jobs);
     this.costs = new Float64Array(jobs);
     this.retryCounts = new Int32Array(jobs);
-    this.tokens = new Int32Array(jobs * 4);
+    this.paidCounts = new Int32Array(jobs);
+    this.tokens = new Int32Array(jobs * TOKENS);
     this.outputs = new Array<string | undefined>(jobs);
+    this.stopReasons = new Array<string | undefined>(jobs);
   }
 
   set(job: number, r: CaseResult): void {
-    this.flags[job] = PRESENT | (r.cached === true ? CACHED : 0) | (r.usage !== null ? HAS_USAGE : 0);
+    const finish = r.finish === undefined ? 0 : FINISHES.indexOf(r.finish) + 1;
+    this.flags[job] = PRESENT | (r.cached === true ? CACHED : 0) | (r.usage !== null ? HAS_USAGE : 0) | (r.usage?.estimated ? ESTIMATED : 0) | (finish << FINISH_SHIFT);
     this.scores[job] = put(r.score);
     this.latencies[job] = put(r.latencyMs);
     this.ttfts[job] = put(r.ttftMs);
     this.costs[job] = put(r.cost);
     this.retryCounts[job] = r.retries;
+    this.paidCounts[job] = r.paid ?? 0;
     if (r.usage !== null) {
       const t = this.tokens;
-      t[job * 4] = r.usage.input;
-      t[job * 4 + 1] = r.usage.output;
-      t[job * 4 + 2] = r.usage.cacheWrite;
-      t[job * 4 + 3] = r.usage.cacheRead;
+      const at = job * TOKENS;
+      t[at] = r.usage.input;
+      t[at + 1] = r.usage.output;
+      t[at + 2] = r.usage.cacheWrite;
+      t[at + 3] = r.usage.cacheRead;
+      t[at + 4] = r.usage.reasoning ?? 0;
     }
     this.outputs[job] = r.output;
+    this.stopReasons[job] = r.stopReason;
     if (r.logprob !== undefined) this.logprobs.set(job, r.logprob);
     if (r.error !== undefined) this.errors.set(job, r.error);
   }
@@ -79,6 +94,9 @@ export class ResultColumns {
   ttft(job: number): number | null { return take(this.ttfts[job]); }
   cost(job: number): number | null { return take(this.costs[job]); }
   retries(job: number): number { return this.retryCounts[job]!; }
+  paid(job: number): number { return this.paidCounts[job]!; }
+  stopReason(job: number): string | undefined { return this.stopReasons[job]; }
+  finish(job: number): Finish | undefined { return FINISHES[(this.flags[job]! >> FINISH_SHIFT) - 1]; }
   output(job: number): string | undefined { return this.outputs[job]; }
   cached(job: number): boolean { return (this.flags[job]! & CACHED) !== 0; }
   logprob(job: number): number | undefined { return this.logprobs.get(job); }
@@ -86,8 +104,12 @@ export class ResultColumns {
   usage(job: number): Usage | null {
     if ((this.flags[job]! & HAS_USAGE) === 0) return null;
     const t = this.tokens;
-    const at = job * 4;
-    return { input: t[at]!, output: t[at + 1]!, cacheWrite: t[at + 2]!, cacheRead: t[at + 3]! };
+    const at = job * TOKENS;
+    const reasoning = t[at + 4]!;
+    return {
+      input: t[at]!, output: t[at + 1]!, cacheWrite: t[at + 2]!, cacheRead: t[at + 3]!,
+      ...(reasoning > 0 && { reasoning }), ...((this.flags[job]! & ESTIMATED) !== 0 && { estimated: true as const }),
+    };
   }
 }
 
@@ -104,17 +126,22 @@ class ResultView implements CaseResult {
   get usage(): Usage | null { return this.columns.usage(this.job); }
   get cost(): number | null { return this.columns.cost(this.job); }
   get retries(): number { return this.columns.retries(this.job); }
+  get paid(): number { return this.columns.paid(this.job); }
+  get finish(): Finish | undefined { return this.columns.finish(this.job); }
+  get stopReason(): string | undefined { return this.columns.stopReason(this.job); }
   get logprob(): number | undefined { return this.columns.logprob(this.job); }
   get cached(): boolean | undefined { return this.columns.cached(this.job) || undefined; }
   get error(): CaseResult['error'] { return this.columns.error(this.job); }
 
   /** The report's shape: optional fields only where they are set. */
   toJSON(): CaseResult {
-    const { output, logprob, cached, error } = this;
+    const { output, logprob, cached, error, finish, stopReason } = this;
     return {
       caseIndex: this.caseIndex, sample: this.sample, model: this.model,
       ...(output !== undefined && { output }),
-      score: this.score, latencyMs: this.latencyMs, ttftMs: this.ttftMs, usage: this.usage, cost: this.cost, retries: this.retries,
+      score: this.score, latencyMs: this.latencyMs, ttftMs: this.ttftMs, usage: this.usage, cost: this.cost, retries: this.retries, paid: this.paid,
+      ...(finish !== undefined && { finish }),
+      ...(stopReason !== undefined && { stopReason }),
       ...(logprob !== undefined && { logprob }),
       ...(cached !== undefined && { cached }),
       ...(error !== undefined && { error }),

@@ -7,7 +7,8 @@ import { describe, it } from 'node:test';
 import type { ModelSpec } from '../types.js';
 import { ResponseCache } from './cache.js';
 import { Journal } from './journal.js';
-import { AdaptiveLimit, exhaustedFor, retryAfterMs } from './limiter.js';
+import { retryAfterMs } from '../providers/attempts.js';
+import { AdaptiveLimit, exhaustedFor } from './limiter.js';
 
 const spec: ModelSpec = { name: 'haiku', id: 'claude-haiku-5-5', api: 'anthropic', endpoint: 'anthropic', prices: null };
 const request = { messages: [{ role: 'user' as const, content: 'hello' }], maxTokens: 10 };

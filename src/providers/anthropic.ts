@@ -1,18 +1,106 @@
-import type Anthropic from '@anthropic-ai/sdk';
-import { performance } from 'node:perf_hooks';
+// Anthropic Messages: the request, and a Reading of its answer as JSON or as SSE events (with or
+// without `event:` lines, as proxies send them).
 import type { ChatRequest, ModelSpec, Outcome, Usage } from '../types.js';
-import { latencyOf, timedFetch, trackAttempts } from './attempts.js';
-import { aborted, classify, truncated } from './failures.js';
+import { type CallContext, type Parsed, type Reading, call, emptyParsed } from './call.js';
+import { bodyError } from './failures.js';
 import type { Provider, ProviderOptions } from './provider.js';
+import { transport } from './transport.js';
+import { timedFetch } from './attempts.js';
 
 /** From this API version on, temperature / top_p / top_k are rejected (api-notes). */
 const SAMPLING_REJECTED_FROM = '2026-10-21';
+/** Stop reasons that mean the answer was cut by a limit, not finished. */
+const TRUNCATED = new Set(['max_tokens', 'model_context_window_exceeded']);
+
+interface AnthropicUsage {
+  input_tokens?: number | null;
+  output_tokens?: number | null;
+  cache_creation_input_tokens?: number | null;
+  cache_read_input_tokens?: number | null;
+  output_tokens_details?: { thinking_tokens?: number | null } | null;
+}
+
+/** Anthropic's input_tokens already excludes the cached parts. `message_delta` counts are cumulative: they replace. */
+function mergeUsage(into: Usage | null, u: AnthropicUsage | undefined): Usage | null {
+  if (u === undefined || u === null) return into;
+  const out: Usage = into ?? { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 };
+  if (typeof u.input_tokens === 'number') out.input = u.input_tokens;
+  if (typeof u.output_tokens === 'number') out.output = u.output_tokens;
+  if (typeof u.cache_creation_input_tokens === 'number') out.cacheWrite = u.cache_creation_input_tokens;
+  if (typeof u.cache_read_input_tokens === 'number') out.cacheRead = u.cache_read_input_tokens;
+  const thinking = u.output_tokens_details?.thinking_tokens;
+  if (typeof thinking === 'number') out.reasoning = thinking;
+  return out;
+}
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- wire data, read defensively
+
+export class AnthropicReading implements Reading {
+  private readonly p: Parsed = emptyParsed();
+  private sawStop = false;
+
+  private stop(reason: unknown): void {
+    if (typeof reason !== 'string') return;
+    this.p.stopReason = reason;
+    this.p.truncated = TRUNCATED.has(reason);
+    this.p.refused = reason === 'refusal';
+  }
+
+  private text(more: unknown, now: number): void {
+    if (typeof more !== 'string' || more === '') return;
+    this.p.firstTextAt ??= now;
+    this.p.text += more;
+  }
+
+  json(value: unknown, now: number): void {
+    const m = value as Json;
+    if (m?.type !== 'message') {
+      this.p.error = bodyError(value, 'the server answered 200 with an error instead of a message');
+      return;
+    }
+    for (const block of Array.isArray(m.content) ? m.content : []) if (block?.type === 'text') this.text(block.text, now);
+    this.stop(m.stop_reason);
+    this.p.usage = mergeUsage(null, m.usage);
+    this.sawStop = true;
+  }
+
+  event(event: string | undefined, data: unknown, now: number): void {
+    const d = data as Json;
+    switch (event ?? d?.type) {
+      case 'message_start':
+        this.p.usage = mergeUsage(this.p.usage, d.message?.usage);
+        break;
+      case 'content_block_start':
+        if (d.content_block?.type === 'text') this.text(d.content_block.text, now);
+        break;
+      case 'content_block_delta':
+        if (d.delta?.type === 'text_delta') this.text(d.delta.text, now);
+        break;
+      case 'message_delta':
+        this.stop(d.delta?.stop_reason);
+        this.p.usage = mergeUsage(this.p.usage, d.usage);
+        break;
+      case 'message_stop':
+        this.sawStop = true;
+        break;
+      case 'error':
+        this.p.error = bodyError(data, 'error event mid-stream');
+        break;
+      // ping, thinking and signature deltas, and events added later: nothing to keep.
+    }
+  }
+
+  result(): Parsed {
+    // A proxy may drop message_stop; a stop reason already says the answer is whole.
+    return { ...this.p, complete: this.sawStop || this.p.stopReason !== null };
+  }
+}
 
 export class AnthropicProvider implements Provider {
   readonly notes: string[] = [];
   private readonly sendTemperature: boolean;
 
-  private constructor(private readonly client: Anthropic, private readonly spec: ModelSpec, private readonly options: ProviderOptions) {
+  private constructor(private readonly ctx: Omit<CallContext, 'signal' | 'observe'>, private readonly spec: ModelSpec, private readonly options: ProviderOptions) {
     this.sendTemperature = options.anthropicVersion !== undefined && options.anthropicVersion < SAMPLING_REJECTED_FROM;
     if (options.temperature !== undefined && !this.sendTemperature) {
       this.notes.push(`temperature not sent to ${spec.name}: anthropic-version ${SAMPLING_REJECTED_FROM} rejects it (pin an older one with --anthropic-version)`);
@@ -20,15 +108,15 @@ export class AnthropicProvider implements Provider {
   }
 
   static async create(spec: ModelSpec, options: ProviderOptions): Promise<AnthropicProvider> {
-    const { default: Anthropic } = await import('@anthropic-ai/sdk');
+    const sdk = await import('@anthropic-ai/sdk');
     const pinned = options.anthropicVersion;
-    const client = new Anthropic({
+    const client = new sdk.Anthropic({
       apiKey: options.apiKey,
       authToken: null,
       baseURL: spec.baseURL ?? null,
       maxRetries: options.maxRetries,
       timeout: options.timeoutMs,
-      fetch: timedFetch,
+      fetch: timedFetch(await transport(options.proxy)),
       // Failures are reported as data; the SDK must not print its own lines on our stderr.
       logLevel: 'off',
       // No spans: tierbench measures calls itself, and tracing cost CPU on every call.
@@ -36,66 +124,22 @@ export class AnthropicProvider implements Provider {
       // Older API versions authenticate with x-api-key instead of a bearer token.
       ...(pinned !== undefined && { defaultHeaders: { 'anthropic-version': pinned, 'x-api-key': options.apiKey, Authorization: null } }),
     });
-    return new AnthropicProvider(client, spec, options);
+    return new AnthropicProvider({
+      client, errors: sdk, secrets: [options.apiKey], idleMs: options.timeoutMs, deadlineMs: options.deadlineMs,
+    }, spec, options);
   }
 
-  complete(request: ChatRequest, signal?: AbortSignal, observe?: (status: number, headers: Headers) => void): Promise<Outcome> {
-    const params = {
+  complete(request: ChatRequest, signal?: AbortSignal, observe?: CallContext['observe']): Promise<Outcome> {
+    const body = {
       model: this.spec.id,
       max_tokens: request.maxTokens,
       messages: request.messages,
       ...(request.system !== undefined && {
-        system: this.options.promptCache ? [{ type: 'text' as const, text: request.system, cache_control: { type: 'ephemeral' as const } }] : request.system,
+        system: this.options.promptCache ? [{ type: 'text', text: request.system, cache_control: { type: 'ephemeral' } }] : request.system,
       }),
       ...(request.temperature !== undefined && this.sendTemperature && { temperature: request.temperature }),
+      stream: this.options.stream,
     };
-    const secrets = [this.options.apiKey];
-    const { attempts, fetchOptions } = trackAttempts(observe);
-    return (async (): Promise<Outcome> => {
-      try {
-        if (!this.options.stream) {
-          const message = await this.client.messages.create({ ...params, stream: false }, { signal: signal ?? null, fetchOptions });
-          const latencyMs = latencyOf(attempts);
-          const text = message.content.map((b) => (b.type === 'text' ? b.text : '')).join('');
-          return { ok: true, text, usage: usage(message.usage), latencyMs, ttftMs: null, retries: attempts.count - 1, stopReason: message.stop_reason ?? null };
-        }
-        const stream = await this.client.messages.create({ ...params, stream: true }, { signal: signal ?? null, fetchOptions });
-        let text = '';
-        let ttftMs: number | null = null;
-        let tokens: Usage = { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 };
-        let stopReason: string | null = null;
-        let complete = false;
-        for await (const event of stream) {
-          if (event.type === 'message_stop') complete = true;
-          else if (event.type === 'message_start') tokens = usage(event.message.usage);
-          else if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') {
-            ttftMs ??= performance.now() - attempts.start;
-            text += event.delta.text;
-          } else if (event.type === 'message_delta') {
-            tokens.output = event.usage.output_tokens;
-            stopReason = event.delta.stop_reason ?? null;
-          }
-        }
-        const latencyMs = latencyOf(attempts);
-        // The SDK ends an aborted stream quietly: that is a cancellation, not a cut-off response.
-        if (signal?.aborted) return aborted(attempts.count - 1);
-        if (!complete) return truncated(attempts.count - 1);
-        return { ok: true, text, usage: tokens, latencyMs, ttftMs, retries: attempts.count - 1, stopReason };
-      } catch (err) {
-        return signal?.aborted ? aborted(Math.max(0, attempts.count - 1)) : classify(err, Math.max(0, attempts.count - 1), secrets);
-      }
-    })();
+    return call({ ...this.ctx, ...(signal && { signal }), ...(observe && { observe }) }, { path: '/v1/messages', body, stream: this.options.stream }, new AnthropicReading(), request);
   }
-}
-
-interface AnthropicUsage {
-  input_tokens: number;
-  output_tokens: number;
-  cache_creation_input_tokens?: number | null;
-  cache_read_input_tokens?: number | null;
-}
-
-/** Anthropic's input_tokens already excludes the cached parts. */
-function usage(u: AnthropicUsage): Usage {
-  return { input: u.input_tokens, output: u.output_tokens, cacheWrite: u.cache_creation_input_tokens ?? 0, cacheRead: u.cache_read_input_tokens ?? 0 };
 }

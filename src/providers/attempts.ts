@@ -1,43 +1,93 @@
-// The SDKs retry on their own; we want the latency of the attempt that answered and the number of
-// retries. Both SDKs take a `fetch` option, and spread each request's `fetchOptions` into the
-// RequestInit they give it: an Attempts object travels there, and our fetch stamps each attempt.
+// What every attempt of a call did, seen from the transport. The SDKs retry on their own; we want
+// the latency of the attempt that answered, how many requests reached the server and how many of
+// them were answered with a 2xx (billed), and to tell the SDK when a retry is pointless. Both SDKs
+// take a `fetch` option and spread each request's `fetchOptions` into the RequestInit they give it:
+// an Attempts object travels there, and the fetch below stamps each attempt.
 // (An AsyncLocalStorage context did the same but cost ~5 % CPU per call in promise hooks on Node 20.)
 import { performance } from 'node:perf_hooks';
-import { httpFetch } from './transport.js';
+import type { Fetch } from './transport.js';
 
 export interface Attempts {
   /** performance.now() when the latest attempt was sent. */
   start: number;
-  /**
-   * When its last byte was read off the socket (set by our transport): the latency ends there,
-   * not after the SDK has parsed the stream, so a busy event loop adds less to what is measured.
-   */
+  /** When its last byte was read off the socket (direct transport only). */
   lastByteAt?: number;
   /** Attempts made so far. */
   count: number;
+  /** Responses received (any status): requests that reached the server. */
+  responses: number;
+  /** Of those, 2xx: what a provider bills, whether or not the answer could be used. */
+  paid: number;
   /** Sees every response, also those the SDK will retry: rate-limit state for the scheduler. */
   observe?: (status: number, headers: Headers) => void;
 }
 
 const KEY = 'tierbenchAttempts';
 
-export const timedFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-  const attempts = (init as { [KEY]?: Attempts } | undefined)?.[KEY];
-  if (attempts) {
-    attempts.count++;
-    attempts.start = performance.now();
-    // Assigned, not deleted: `delete` on every call would turn the object into a slow dictionary.
-    attempts.lastByteAt = undefined;
-  }
-  // fetch ignores RequestInit members it does not know, so the key can stay.
-  const response = await httpFetch(input, init, attempts);
-  attempts?.observe?.(response.status, response.headers);
-  return response;
-};
+/**
+ * Longest wait between retries the SDK is allowed. A server's `retry-after` can ask for an hour
+ * (a daily quota) and the openai SDK would sleep it, uncancellable; past this cap the response is
+ * handed on without a retry, and the run's scheduler pauses the model instead.
+ */
+export const RETRY_AFTER_CAP_MS = 60_000;
+
+/** Anthropic and OpenAI codes for a spend limit or an empty balance: no retry will succeed. */
+const BILLING_CODES = /enforced_spend_limit_reached|insufficient_quota|credit_balance|spend_limit|usage_limit|billing/i;
+
+/** What a response asks a client to wait before trying again: `retry-after-ms`, else `retry-after` (seconds or a date). */
+export function retryAfterMs(headers: Headers): number | undefined {
+  const ms = Number(headers.get('retry-after-ms'));
+  if (Number.isFinite(ms) && ms > 0) return ms;
+  const raw = headers.get('retry-after');
+  if (raw === null) return undefined;
+  const seconds = Number(raw);
+  if (Number.isFinite(seconds)) return seconds * 1000;
+  const date = Date.parse(raw);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/** The same response with `x-should-retry: false`: the SDKs' documented way to stop their retries. */
+async function noRetry(response: Response, body?: string): Promise<Response> {
+  const headers = new Headers(response.headers);
+  headers.set('x-should-retry', 'false');
+  return new Response(body ?? response.body, { status: response.status, statusText: response.statusText, headers });
+}
+
+/** Wraps a transport so each attempt is counted and timed, and hopeless retries are not made. */
+export function timedFetch(inner: (input: string | URL | Request, init?: RequestInit, timing?: { lastByteAt?: number }) => Promise<Response>): Fetch {
+  return async (input, init) => {
+    const attempts = (init as { [KEY]?: Attempts } | undefined)?.[KEY];
+    if (attempts) {
+      attempts.count++;
+      attempts.start = performance.now();
+      // Assigned, not deleted: `delete` on every call would turn the object into a slow dictionary.
+      attempts.lastByteAt = undefined;
+    }
+    // fetch ignores RequestInit members it does not know, so the key can stay.
+    let response = await inner(input, init, attempts);
+    if (attempts) {
+      attempts.responses++;
+      if (response.ok) attempts.paid++;
+    }
+    attempts?.observe?.(response.status, response.headers);
+    if (response.status === 429) {
+      // A 429 can mean a spend limit, not a rate: read the (small) body to tell.
+      const body = await response.text();
+      const wait = retryAfterMs(response.headers);
+      response = BILLING_CODES.test(body) || (wait !== undefined && wait > RETRY_AFTER_CAP_MS)
+        ? await noRetry(response, body)
+        : new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+    } else if (response.status >= 500) {
+      const wait = retryAfterMs(response.headers);
+      if (wait !== undefined && wait > RETRY_AFTER_CAP_MS) response = await noRetry(response);
+    }
+    return response;
+  };
+}
 
 /** From sending the answering attempt to its last byte (now, where the transport could not tell). */
-export function latencyOf(attempts: Attempts): number {
-  return (attempts.lastByteAt ?? performance.now()) - attempts.start;
+export function latencyOf(attempts: Attempts, now = performance.now()): number {
+  return (attempts.lastByteAt ?? now) - attempts.start;
 }
 
 /** The part of RequestInit the SDKs let a request add to (they own body, headers, method, signal). */
@@ -45,6 +95,6 @@ type ExtraInit = Omit<RequestInit, 'body' | 'headers' | 'method' | 'signal'>;
 
 /** A fresh tracker, and the request option that carries it to timedFetch. */
 export function trackAttempts(observe?: Attempts['observe']): { attempts: Attempts; fetchOptions: ExtraInit } {
-  const attempts: Attempts = { start: performance.now(), lastByteAt: undefined, count: 0, ...(observe && { observe }) };
+  const attempts: Attempts = { start: performance.now(), lastByteAt: undefined, count: 0, responses: 0, paid: 0, ...(observe && { observe }) };
   return { attempts, fetchOptions: { [KEY]: attempts } as ExtraInit };
 }

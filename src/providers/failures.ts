@@ -1,31 +1,36 @@
-// SDK exceptions → Failure data. Both SDKs share error class names and fields (status, error),
-// so one classifier serves both without importing either at start-up.
+// Errors → Failure data. An SDK error is recognised with `instanceof` against the classes of the
+// SDK that threw it; an error a body carried (a mid-stream error event, a 200 whose body is an
+// error) is read by its codes. Each is classified by what it means, not only by its status: a 429
+// can be a spend limit, a 403 can be one flagged input, a mid-stream error has no status at all.
 import type { ErrorKind, Failure } from '../types.js';
+
+/** The error classes both SDKs export under the same names. */
+export interface SdkErrors {
+  APIError: abstract new (...args: never[]) => Error;
+  APIConnectionError: abstract new (...args: never[]) => Error;
+  APIConnectionTimeoutError: abstract new (...args: never[]) => Error;
+  APIUserAbortError: abstract new (...args: never[]) => Error;
+}
 
 const BY_STATUS: Record<number, ErrorKind> = {
   400: 'bad_request', 401: 'auth', 402: 'billing', 403: 'permission', 404: 'not_found',
   408: 'timeout', 413: 'bad_request', 422: 'bad_request', 429: 'rate_limit', 504: 'timeout', 529: 'overloaded',
 };
 
-/** Error `type`s Anthropic sends in a mid-stream `event: error` (no HTTP status then). */
+/** Error `type`s and `code`s sent without an HTTP status (mid-stream), by Anthropic, OpenAI, vLLM and gateways. */
 const BY_TYPE: Record<string, ErrorKind> = {
   overloaded_error: 'overloaded', rate_limit_error: 'rate_limit', api_error: 'server', timeout_error: 'timeout',
   authentication_error: 'auth', permission_error: 'permission', billing_error: 'billing',
   invalid_request_error: 'bad_request', not_found_error: 'not_found', request_too_large: 'bad_request',
-  // OpenAI, in an error event of a stream
-  server_error: 'server', rate_limit_exceeded: 'rate_limit',
+  server_error: 'server', rate_limit_exceeded: 'rate_limit', InternalServerError: 'server', BadRequestError: 'bad_request',
+  NotFoundError: 'not_found', content_filter: 'content_filter',
 };
+
+/** A spend limit or an empty balance: stop the model, no retry will do. */
+const BILLING = /enforced_spend_limit_reached|insufficient_quota|credit_balance|spend_limit|usage_limit_exceeded|credit balance is too low|reached your specified (workspace )?API usage limits|insufficient credits|requires more credits/i;
 
 /** A body that stops mid-way surfaces from fetch as a TypeError ("terminated", "other side closed"). */
 const CUT_OFF = /terminated|other side closed|socket|ECONNRESET|EPIPE|fetch failed/i;
-
-export function aborted(retries: number): Failure {
-  return { ok: false, kind: 'aborted', message: 'cancelled (Ctrl-C)', retries };
-}
-
-export function truncated(retries: number): Failure {
-  return { ok: false, kind: 'invalid_response', message: 'the response stream ended before its final event', retries };
-}
 
 /** Keys must never reach a report: remove the known ones and anything shaped like one. */
 export function redact(text: string, secrets: readonly string[]): string {
@@ -34,23 +39,57 @@ export function redact(text: string, secrets: readonly string[]): string {
   return out.replace(/\b(sk-[A-Za-z0-9_-]{6})[A-Za-z0-9_-]{6,}/g, '$1…[redacted]');
 }
 
-export function classify(err: unknown, retries: number, secrets: readonly string[]): Failure {
-  const e = err as { name?: string; status?: number; message?: string; error?: { type?: string; error?: { type?: string }; code?: string }; code?: string };
-  // OpenAI's SDK leaves `name` as "Error" on its subclasses; the constructor tells them apart.
-  const ctor = (err as { constructor?: { name?: string } } | null)?.constructor?.name;
-  const name = ctor !== undefined && ctor !== 'Error' && ctor !== 'Object' ? ctor : e?.name ?? '';
-  const status = typeof e?.status === 'number' ? e.status : undefined;
-  const type = e?.error?.error?.type ?? e?.error?.type;
-  let kind: ErrorKind;
-  if (name === 'APIUserAbortError' || name === 'AbortError') kind = 'aborted';
-  else if (name === 'APIConnectionTimeoutError') kind = 'timeout';
-  else if (name === 'APIConnectionError') kind = 'connection';
-  else if (status === 429 && (e.code === 'insufficient_quota' || e.error?.code === 'insufficient_quota')) kind = 'billing';
-  else if (status !== undefined) kind = BY_STATUS[status] ?? (status >= 500 ? 'server' : 'unknown');
-  else if (type !== undefined && BY_TYPE[type]) kind = BY_TYPE[type];
-  else if (err instanceof SyntaxError || /JSON/.test(e?.message ?? '')) kind = 'invalid_response';
-  else if (name === 'TypeError' && CUT_OFF.test(`${e?.message ?? ''} ${String((err as { cause?: unknown }).cause ?? '')}`)) kind = 'connection';
-  else kind = 'unknown';
-  const message = redact(String(e?.message ?? err), secrets).slice(0, 500);
-  return { ok: false, kind, ...(status !== undefined && { status }), message, retries };
+export function failure(kind: ErrorKind, message: string, retries: number, secrets: readonly string[], status?: number): Failure {
+  return { ok: false, kind, ...(status !== undefined && { status }), message: redact(message, secrets).slice(0, 500), retries };
+}
+
+export const aborted = (retries: number): Failure => ({ ok: false, kind: 'aborted', message: 'cancelled (Ctrl-C)', retries });
+export const timedOut = (message: string, retries: number): Failure => ({ ok: false, kind: 'timeout', message, retries });
+export const cutOff = (retries: number): Failure => ({ ok: false, kind: 'connection', message: 'the response ended before its final event (cut off)', retries });
+
+type ErrorBody = { type?: unknown; code?: unknown; message?: unknown; error?: unknown; details?: { error_code?: unknown } | null; metadata?: { reasons?: unknown; flagged_input?: unknown; raw?: unknown } };
+
+/** The innermost error object of any of the envelopes in use: `{error: {…}}`, `{type: 'error', error: {…}}`, or flat. */
+export function innerError(body: unknown): ErrorBody | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const b = body as ErrorBody;
+  if (typeof b.error === 'object' && b.error !== null) return innerError(b.error) ?? (b.error as ErrorBody);
+  return b;
+}
+
+/** What an error means, from its status (absent mid-stream) and the error object the server sent. */
+export function kindOf(status: number | undefined, e: ErrorBody | undefined): ErrorKind {
+  const text = `${String(e?.code ?? '')} ${String(e?.type ?? '')} ${String(e?.details?.error_code ?? '')} ${String(e?.message ?? '')}`;
+  if (BILLING.test(text)) return 'billing';
+  // OpenRouter's moderation (403 with the flagged input), Azure's prompt filter (400, code content_filter).
+  if (e?.metadata?.flagged_input !== undefined || e?.metadata?.reasons !== undefined || e?.code === 'content_filter') return 'content_filter';
+  // vLLM and gateways put an HTTP status in `code`, as a number or a string.
+  const code = typeof e?.code === 'number' ? e.code : typeof e?.code === 'string' && /^\d{3}$/.test(e.code) ? Number(e.code) : undefined;
+  const s = status ?? code;
+  if (s !== undefined) return BY_STATUS[s] ?? (s >= 500 ? 'server' : 'unknown');
+  return BY_TYPE[String(e?.type)] ?? BY_TYPE[String(e?.code)] ?? 'unknown';
+}
+
+/** An error carried in a body: a mid-stream error event, or a 200 whose body is an error. */
+export function bodyError(body: unknown, where: string): Omit<Failure, 'ok' | 'retries'> {
+  const e = innerError(body);
+  const kind = kindOf(undefined, e);
+  const code = e?.code ?? e?.type;
+  return { kind, message: `${where}: ${String(e?.message ?? 'no message')}${code !== undefined && code !== null ? ` (${String(code)})` : ''}` };
+}
+
+export function classify(err: unknown, retries: number, secrets: readonly string[], sdk: SdkErrors): Failure {
+  if (err instanceof sdk.APIUserAbortError || (err as Error | null)?.name === 'AbortError') return aborted(retries);
+  if (err instanceof sdk.APIConnectionTimeoutError) return failure('timeout', (err as Error).message, retries, secrets);
+  if (err instanceof sdk.APIConnectionError) return failure('connection', (err as Error).message, retries, secrets);
+  if (err instanceof sdk.APIError) {
+    const { status, error } = err as Error & { status?: number; error?: unknown };
+    const e = innerError(error);
+    const detail = typeof e?.message === 'string' ? e.message : (err as Error).message;
+    return failure(kindOf(status, e), status === undefined ? detail : `${status} ${detail}`, retries, secrets, status);
+  }
+  const message = String((err as Error | null)?.message ?? err);
+  const cause = String((err as { cause?: unknown } | null)?.cause ?? '');
+  if (err instanceof TypeError && CUT_OFF.test(`${message} ${cause}`)) return failure('connection', `${message}${cause ? ` (${cause})` : ''}`, retries, secrets);
+  return failure('unknown', message, retries, secrets);
 }

@@ -1,19 +1,118 @@
-import type OpenAI from 'openai';
-import { performance } from 'node:perf_hooks';
+// OpenAI Chat Completions (and the servers that speak it: OpenRouter, vLLM, Ollama, LM Studio,
+// gateways): the request, and a Reading of its answer as JSON or as SSE chunks.
 import type { ChatRequest, ModelSpec, Outcome, Usage } from '../types.js';
-import { latencyOf, timedFetch, trackAttempts } from './attempts.js';
-import { aborted, classify, truncated } from './failures.js';
+import { timedFetch } from './attempts.js';
+import { type CallContext, type Parsed, type Reading, call, emptyParsed } from './call.js';
+import { bodyError } from './failures.js';
 import type { Provider, ProviderOptions } from './provider.js';
+import { transport } from './transport.js';
 
 /** Reasoning models reject any temperature but 1 (api-notes). */
 const REASONING = /^(o\d|gpt-5)/;
+
+interface OpenAIUsage {
+  prompt_tokens?: number;
+  completion_tokens?: number;
+  prompt_tokens_details?: { cached_tokens?: number | null; cache_write_tokens?: number | null } | null;
+  completion_tokens_details?: { reasoning_tokens?: number | null } | null;
+  /** DeepSeek's name for the cached part. */
+  prompt_cache_hit_tokens?: number;
+}
+
+/**
+ * OpenAI's prompt_tokens includes the cached tokens (and, at gateways that report them, the
+ * tokens written to the cache); ours does not.
+ */
+export function openAIUsage(u: OpenAIUsage): Usage {
+  const cacheRead = u.prompt_tokens_details?.cached_tokens ?? u.prompt_cache_hit_tokens ?? 0;
+  const cacheWrite = u.prompt_tokens_details?.cache_write_tokens ?? 0;
+  const reasoning = u.completion_tokens_details?.reasoning_tokens;
+  return {
+    input: Math.max(0, (u.prompt_tokens ?? 0) - cacheRead - cacheWrite), output: u.completion_tokens ?? 0, cacheWrite, cacheRead,
+    ...(typeof reasoning === 'number' && reasoning > 0 && { reasoning }),
+  };
+}
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- wire data, read defensively
+
+function sumLogprobs(content: unknown): number | undefined {
+  if (!Array.isArray(content) || content.length === 0) return undefined;
+  let sum = 0;
+  for (const t of content as Array<{ logprob?: number }>) sum += t.logprob ?? 0;
+  return sum;
+}
+
+export class ChatReading implements Reading {
+  private readonly p: Parsed = emptyParsed();
+  private done = false;
+
+  private finish(reason: unknown): void {
+    if (typeof reason !== 'string') return;
+    this.p.stopReason = reason;
+    this.p.truncated = reason === 'length';
+    if (reason === 'content_filter') this.p.refused = true;
+  }
+
+  private logprob(content: unknown): void {
+    const more = sumLogprobs(content);
+    if (more !== undefined) this.p.logprob = (this.p.logprob ?? 0) + more;
+  }
+
+  json(value: unknown, now: number): void {
+    const c = value as Json;
+    const choice = c?.choices?.[0];
+    // OpenRouter and others answer 200 with an error body, with no choice or a choice finished by "error".
+    if (c?.error !== undefined || choice === undefined || choice.finish_reason === 'error') {
+      this.p.error = bodyError(value, 'the server answered 200 with an error instead of a completion');
+      return;
+    }
+    const text = choice.message?.content;
+    if (typeof text === 'string' && text !== '') {
+      this.p.text = text;
+      this.p.firstTextAt = now;
+    }
+    if (typeof choice.message?.refusal === 'string') this.p.refused = true;
+    this.finish(choice.finish_reason);
+    this.logprob(choice.logprobs?.content);
+    if (c.usage) this.p.usage = openAIUsage(c.usage);
+    this.done = true;
+  }
+
+  event(_event: string | undefined, data: unknown, now: number): void {
+    if (data === '[DONE]') {
+      this.done = true;
+      return;
+    }
+    const d = data as Json;
+    // A mid-stream error: OpenAI, vLLM and gateways send {error: {…}} (OpenRouter beside a choice finished by "error").
+    if (d?.error !== undefined && d.error !== null) {
+      this.p.error = bodyError(data, 'error event mid-stream');
+      return;
+    }
+    const choice = d?.choices?.[0];
+    const delta = choice?.delta;
+    if (typeof delta?.content === 'string' && delta.content !== '') {
+      this.p.firstTextAt ??= now;
+      this.p.text += delta.content;
+    }
+    if (typeof delta?.refusal === 'string' && delta.refusal !== '') this.p.refused = true;
+    this.logprob(choice?.logprobs?.content);
+    this.finish(choice?.finish_reason);
+    if (d?.usage) this.p.usage = openAIUsage(d.usage);
+  }
+
+  result(): Parsed {
+    // Every complete stream says why it finished, or ends with [DONE]; one that does neither was cut short.
+    return { ...this.p, complete: this.done || this.p.stopReason !== null };
+  }
+}
 
 export class OpenAIProvider implements Provider {
   readonly notes: string[] = [];
   private readonly sendTemperature: boolean;
   private readonly logprobs: boolean;
 
-  private constructor(private readonly client: OpenAI, private readonly spec: ModelSpec, private readonly options: ProviderOptions) {
+  private constructor(private readonly ctx: Omit<CallContext, 'signal' | 'observe'>, private readonly spec: ModelSpec, private readonly options: ProviderOptions) {
     const reasoning = REASONING.test(spec.id.slice(spec.id.lastIndexOf('/') + 1));
     this.sendTemperature = !reasoning;
     this.logprobs = options.logprobs === true && !reasoning;
@@ -24,92 +123,35 @@ export class OpenAIProvider implements Provider {
   }
 
   static async create(spec: ModelSpec, options: ProviderOptions): Promise<OpenAIProvider> {
-    const { default: OpenAI } = await import('openai');
-    const client = new OpenAI({
+    const sdk = await import('openai');
+    const client = new sdk.OpenAI({
       apiKey: options.apiKey,
       organization: null,
       project: null,
       ...(spec.baseURL !== undefined && { baseURL: spec.baseURL }),
       maxRetries: options.maxRetries,
       timeout: options.timeoutMs,
-      fetch: timedFetch,
+      fetch: timedFetch(await transport(options.proxy)),
       // Failures are reported as data; the SDK must not print its own lines on our stderr.
       logLevel: 'off',
     });
-    return new OpenAIProvider(client, spec, options);
+    return new OpenAIProvider({
+      client, errors: sdk, secrets: [options.apiKey], idleMs: options.timeoutMs, deadlineMs: options.deadlineMs,
+    }, spec, options);
   }
 
-  complete(request: ChatRequest, signal?: AbortSignal, observe?: (status: number, headers: Headers) => void): Promise<Outcome> {
-    const messages: OpenAI.ChatCompletionMessageParam[] = [
-      ...(request.system !== undefined ? [{ role: 'system' as const, content: request.system }] : []),
-      ...request.messages,
-    ];
-    const params = {
+  complete(request: ChatRequest, signal?: AbortSignal, observe?: CallContext['observe']): Promise<Outcome> {
+    const body = {
       model: this.spec.id,
-      messages,
+      messages: [...(request.system !== undefined ? [{ role: 'system', content: request.system }] : []), ...request.messages],
       // OpenAI's reasoning models reject max_tokens; compatible servers (vLLM, Ollama, gateways)
       // have long accepted max_tokens and not always its successor.
       ...(this.spec.endpoint === 'openai' ? { max_completion_tokens: request.maxTokens } : { max_tokens: request.maxTokens }),
       ...(request.temperature !== undefined && this.sendTemperature && { temperature: request.temperature }),
       ...(this.logprobs && { logprobs: true }),
+      stream: this.options.stream,
+      ...(this.options.stream && { stream_options: { include_usage: true } }),
     };
-    const secrets = [this.options.apiKey];
-    const { attempts, fetchOptions } = trackAttempts(observe);
-    return (async (): Promise<Outcome> => {
-      try {
-        if (!this.options.stream) {
-          const completion = await this.client.chat.completions.create({ ...params, stream: false }, { signal: signal ?? null, fetchOptions });
-          const latencyMs = latencyOf(attempts);
-          const choice = completion.choices[0];
-          const logprob = sumLogprobs(choice?.logprobs?.content);
-          return {
-            ok: true, text: choice?.message.content ?? '', usage: usage(completion.usage), latencyMs, ttftMs: null, retries: attempts.count - 1,
-            stopReason: choice?.finish_reason ?? null, ...(logprob !== undefined && { logprob }),
-          };
-        }
-        const stream = await this.client.chat.completions.create(
-          { ...params, stream: true, stream_options: { include_usage: true } },
-          { signal: signal ?? null, fetchOptions },
-        );
-        let text = '';
-        let ttftMs: number | null = null;
-        let tokens: Usage = usage(undefined);
-        let stopReason: string | null = null;
-        let logprob: number | undefined;
-        for await (const chunk of stream) {
-          const choice = chunk.choices[0];
-          const more = sumLogprobs(choice?.logprobs?.content);
-          if (more !== undefined) logprob = (logprob ?? 0) + more;
-          const delta = choice?.delta?.content;
-          if (delta) {
-            ttftMs ??= performance.now() - attempts.start;
-            text += delta;
-          }
-          if (choice?.finish_reason) stopReason = choice.finish_reason;
-          if (chunk.usage) tokens = usage(chunk.usage);
-        }
-        const latencyMs = latencyOf(attempts);
-        // The SDK may end an aborted stream quietly: that is a cancellation, not a cut-off response.
-        if (signal?.aborted) return aborted(attempts.count - 1);
-        // Every complete stream says why it finished; one that does not was cut short.
-        if (stopReason === null) return truncated(attempts.count - 1);
-        return { ok: true, text, usage: tokens, latencyMs, ttftMs, retries: attempts.count - 1, stopReason, ...(logprob !== undefined && { logprob }) };
-      } catch (err) {
-        return signal?.aborted ? aborted(Math.max(0, attempts.count - 1)) : classify(err, Math.max(0, attempts.count - 1), secrets);
-      }
-    })();
+    return call({ ...this.ctx, ...(signal && { signal }), ...(observe && { observe }) }, { path: '/chat/completions', body, stream: this.options.stream }, new ChatReading(), request);
   }
-}
-
-/** OpenAI's prompt_tokens includes the cached tokens; ours does not. */
-function usage(u: OpenAI.CompletionUsage | null | undefined): Usage {
-  const cached = u?.prompt_tokens_details?.cached_tokens ?? 0;
-  return { input: (u?.prompt_tokens ?? 0) - cached, output: u?.completion_tokens ?? 0, cacheWrite: 0, cacheRead: cached };
-}
-
-function sumLogprobs(content: ReadonlyArray<{ logprob: number }> | null | undefined): number | undefined {
-  if (!content || content.length === 0) return undefined;
-  let sum = 0;
-  for (const t of content) sum += t.logprob;
-  return sum;
 }

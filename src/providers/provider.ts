@@ -1,11 +1,17 @@
 // One adapter per API family. An adapter never throws for a failed call: it returns a Failure.
 import type { ChatRequest, ModelSpec, Outcome } from '../types.js';
+import type { ProxySettings } from './transport.js';
 
 export interface ProviderOptions {
   apiKey: string;
   maxRetries: number;
+  /** Per attempt: to the response's headers, and then the longest silence in its body. */
   timeoutMs: number;
+  /** The whole call, retries and their waits included. */
+  deadlineMs: number;
   stream: boolean;
+  /** Calls go through this proxy (HTTPS_PROXY / HTTP_PROXY / NO_PROXY); direct when absent. */
+  proxy?: ProxySettings;
   /** Ask for token log-probabilities (OpenAI format; reasoning models do not give them). */
   logprobs?: boolean;
   /** Mark the system prompt as a prompt-cache breakpoint (Anthropic; OpenAI caches by itself). */

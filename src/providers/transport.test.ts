@@ -124,6 +124,35 @@ describe('httpFetch', () => {
     await assert.rejects(body.next(), (err: Error) => err.name === 'AbortError');
   });
 
+  it('follows redirects as fetch does, and a key never follows one to another origin', async () => {
+    routes.set('/seen', (req, body, res) => res.end(JSON.stringify({ method: req.method, body, auth: req.headers.authorization ?? null, key: req.headers['x-api-key'] ?? null })));
+    for (const status of [307, 308]) routes.set(`/moved-${status}`, (_req, _body, res) => { res.writeHead(status, { location: '/seen' }); res.end(); });
+    routes.set('/see-other', (_req, _body, res) => { res.writeHead(303, { location: '/seen' }); res.end(); });
+    routes.set('/loop', (_req, _body, res) => { res.writeHead(302, { location: '/loop' }); res.end(); });
+    const headers = { authorization: 'Bearer k', 'x-api-key': 'k' };
+    for (const status of [307, 308]) {
+      assert.deepEqual(await (await httpFetch(`${base}/moved-${status}`, { method: 'POST', headers, body: 'q' })).json(), { method: 'POST', body: 'q', auth: 'Bearer k', key: 'k' }, `${status} repeats the request`);
+    }
+    assert.deepEqual(await (await httpFetch(`${base}/see-other`, { method: 'POST', headers, body: 'q' })).json(), { method: 'GET', body: '', auth: 'Bearer k', key: 'k' });
+    await assert.rejects(httpFetch(`${base}/loop`), (err: Error) => err.message === 'fetch failed' && /redirect count/.test(String((err.cause as Error).message)));
+    // Another origin: the same host on another port.
+    const other = createServer((req, res) => res.end(JSON.stringify({ auth: req.headers.authorization ?? null, key: req.headers['x-api-key'] ?? null })));
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    routes.set('/away', (_req, _body, res) => { res.writeHead(307, { location: `http://127.0.0.1:${(other.address() as AddressInfo).port}/` }); res.end(); });
+    try {
+      assert.deepEqual(await (await httpFetch(`${base}/away`, { method: 'POST', headers, body: 'q' })).json(), { auth: null, key: null });
+    } finally {
+      other.close();
+    }
+  });
+
+  it('gives a real web Response', async () => {
+    routes.set('/real', (_req, _body, res) => res.end('ok'));
+    const response = await httpFetch(`${base}/real`);
+    assert.ok(response instanceof Response && response.body instanceof ReadableStream);
+    assert.equal(await response.text(), 'ok');
+  });
+
   it('speaks HTTPS, verifying the certificate against the system and NODE_EXTRA_CA_CERTS', async () => {
     // A self-signed certificate for 127.0.0.1 (src/test-support/tls, valid until 2126).
     const tls = `${ROOT}src/test-support/tls/`;

@@ -1,17 +1,21 @@
-// The SDKs' HTTP transport: a fetch made on node:http / node:https with keep-alive agents. Node's
-// own fetch builds a Request, an AbortSignal, a fetch controller and several web streams per call;
-// on a 2-core machine that was a quarter of tierbench's CPU per case and the reason a run at
-// concurrency 64 could not keep pace with a 50 ms endpoint (README, Performance). This one does
-// what the SDKs need of fetch and no more: a POST or GET with a string or byte body, abort, and a
-// response shaped as node-fetch's, whose body is an async iterable of bytes (both SDKs read such a
-// body as they read a web stream). A web ReadableStream and undici's Response cost another 6-8 %
-// of the CPU per call on Node 20 (README, Performance). Anything else (a stream or form body) goes
-// to Node's fetch.
+// The SDKs' HTTP transport, passed through their public `fetch` option. Direct connections use a
+// fetch made on node:http / node:https with keep-alive agents: Node's own fetch (undici) cost
+// 0.35-0.45 ms more CPU per streamed call than this one on a 2-core machine, +60-80 % of what a
+// call costs tierbench in all (docs/transport.md). It returns a real web `Response` with a
+// `ReadableStream` body and fails the way fetch does, so nothing depends on how an SDK reads it.
+// It follows redirects as fetch does (credentials never follow one to another origin) and decodes
+// any content encoding Node has a decoder for.
+//
+// Behind a proxy (HTTPS_PROXY / HTTP_PROXY, honouring NO_PROXY) calls go through undici's fetch
+// with its EnvHttpProxyAgent instead: tunnelling, proxy authentication and NO_PROXY matching are
+// what a well-kept client gets right and a hand-written one gets subtly wrong.
 import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
-import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Readable } from 'node:stream';
+import zlib from 'node:zlib';
+
+export type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
 // The run's --concurrency limits sockets; the agents only keep them open between calls.
 const agents = {
@@ -24,7 +28,43 @@ const fetchFailed = (cause: unknown): TypeError => new TypeError('fetch failed',
 const terminated = (cause: unknown): TypeError => new TypeError('terminated', { cause });
 const abortReason = (signal: AbortSignal): unknown => signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
 
-const DECODERS: Record<string, () => NodeJS.ReadWriteStream> = { gzip: createGunzip, 'x-gzip': createGunzip, deflate: createInflate, br: createBrotliDecompress };
+/** zstd where this Node has it (22.15+); the others everywhere. */
+const zstd = (zlib as unknown as { createZstdDecompress?: () => NodeJS.ReadWriteStream }).createZstdDecompress;
+const DECODERS: Record<string, () => NodeJS.ReadWriteStream> = {
+  gzip: zlib.createGunzip, 'x-gzip': zlib.createGunzip, deflate: zlib.createInflate, br: zlib.createBrotliDecompress,
+  ...(zstd !== undefined && { zstd }),
+};
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** fetch's limit. */
+const MAX_REDIRECTS = 20;
+/** Headers that carry a key: dropped when a redirect leaves the origin the key was meant for. */
+const CREDENTIALS = ['authorization', 'x-api-key', 'api-key', 'cookie', 'proxy-authorization'];
+
+export interface ProxySettings {
+  httpProxy?: string;
+  httpsProxy?: string;
+  noProxy?: string;
+}
+
+/** The proxy variables curl and undici read, lower case first; undefined when none is set. */
+export function proxyFromEnv(env: Readonly<Record<string, string | undefined>>): ProxySettings | undefined {
+  const pick = (name: string): string | undefined => (env[name.toLowerCase()] || env[name.toUpperCase()]) || undefined;
+  const httpProxy = pick('http_proxy');
+  const httpsProxy = pick('https_proxy');
+  if (httpProxy === undefined && httpsProxy === undefined) return undefined;
+  const noProxy = pick('no_proxy');
+  return { ...(httpProxy !== undefined && { httpProxy }), ...(httpsProxy !== undefined && { httpsProxy }), ...(noProxy !== undefined && { noProxy }) };
+}
+
+/** The fetch for a run: direct, or through the proxy its environment names. */
+export async function transport(proxy: ProxySettings | undefined): Promise<Fetch> {
+  if (proxy === undefined) return httpFetch;
+  const { fetch: undiciFetch, EnvHttpProxyAgent } = await import('undici');
+  // Every setting passed explicitly: undici would otherwise read process.env itself.
+  const dispatcher = new EnvHttpProxyAgent({ httpProxy: proxy.httpProxy ?? '', httpsProxy: proxy.httpsProxy ?? proxy.httpProxy ?? '', noProxy: proxy.noProxy ?? '' });
+  return (input, init) => undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher }) as unknown as Promise<Response>;
+}
 
 function headerRecord(headers: RequestInit['headers']): Record<string, string> {
   const record: Record<string, string> = {};
@@ -34,21 +74,27 @@ function headerRecord(headers: RequestInit['headers']): Record<string, string> {
   return record;
 }
 
+type Body = string | Uint8Array | undefined;
+
 /** `timing.lastByteAt` is set (performance.now()) when the body's last byte has been read. */
 export function httpFetch(input: string | URL | Request, init: RequestInit = {}, timing?: { lastByteAt?: number }): Promise<Response> {
-  const body = init.body;
+  const body = init.body ?? undefined;
   const url = typeof input === 'string' ? new URL(input) : input instanceof URL ? input : undefined;
-  const agent = url && agents[url.protocol as keyof typeof agents];
-  if (url === undefined || agent === undefined || !(body === undefined || body === null || typeof body === 'string' || body instanceof Uint8Array)) return fetch(input, init);
+  // What this transport does not carry (a Request object, a stream or form body) goes to Node's fetch.
+  if (url === undefined || !(url.protocol in agents) || !(body === undefined || typeof body === 'string' || body instanceof Uint8Array)) return fetch(input, init);
   const signal = init.signal ?? undefined;
   if (signal?.aborted) return Promise.reject(abortReason(signal));
+  return send(url, init.method ?? 'GET', headerRecord(init.headers), body, signal, init.redirect ?? 'follow', MAX_REDIRECTS, timing);
+}
 
+function send(url: URL, method: string, headers: Record<string, string>, body: Body, signal: AbortSignal | undefined, redirect: NonNullable<RequestInit['redirect']>, redirectsLeft: number, timing?: { lastByteAt?: number }): Promise<Response> {
   return new Promise<Response>((resolve, reject) => {
-    const headers = headerRecord(init.headers);
-    if (body !== undefined && body !== null) headers['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);
+    const sent = { ...headers };
+    if (body !== undefined) sent['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);
     // Plain bytes are cheaper than decompressing answers this small; a server may compress anyway.
-    headers['accept-encoding'] ??= 'identity';
-    const request = (url.protocol === 'https:' ? https : http).request(url, { method: init.method ?? 'GET', headers, agent });
+    sent['accept-encoding'] ??= 'identity';
+    const agent = agents[url.protocol as keyof typeof agents];
+    const request = (url.protocol === 'https:' ? https : http).request(url, { method, headers: sent, agent });
     let settled = false;
     let onAbort: (() => void) | undefined;
     const done = (): void => {
@@ -67,21 +113,45 @@ export function httpFetch(input: string | URL | Request, init: RequestInit = {},
     request.on('response', (res) => {
       settled = true;
       const status = res.statusCode ?? 0;
-      const headers = new Headers();
-      const raw = res.rawHeaders;
-      for (let i = 0; i < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
-      if (init.method === 'HEAD' || status === 204 || status === 205 || status === 304) {
+      const location = res.headers.location;
+      if (REDIRECTS.has(status) && location !== undefined && redirect !== 'manual') {
         res.resume();
         done();
-        resolve(new NodeResponse(url.href, status, res.statusMessage ?? '', headers, null) as unknown as Response);
+        if (redirect === 'error' || redirectsLeft === 0) return reject(fetchFailed(new Error(redirect === 'error' ? 'unexpected redirect' : 'redirect count exceeded')));
+        let next: URL;
+        try {
+          next = new URL(location, url);
+        } catch (err) {
+          return reject(fetchFailed(err));
+        }
+        // As fetch: 303, and 301/302 after a POST, become a GET without a body; 307/308 repeat the request.
+        const asGet = status === 303 || ((status === 301 || status === 302) && method === 'POST');
+        const nextHeaders = { ...headers };
+        if (asGet) for (const h of ['content-type', 'content-length', 'content-encoding', 'content-language', 'content-location']) delete nextHeaders[h];
+        if (next.origin !== url.origin) for (const h of CREDENTIALS) delete nextHeaders[h];
+        resolve(send(next, asGet ? 'GET' : method, nextHeaders, asGet ? undefined : body, signal, redirect, redirectsLeft - 1, timing));
         return;
       }
-      const decode = DECODERS[(res.headers['content-encoding'] ?? '').trim().toLowerCase()];
-      const source: Readable = decode ? (res.pipe(decode()) as unknown as Readable) : res;
+      const responseHeaders = new Headers();
+      const raw = res.rawHeaders;
+      for (let i = 0; i < raw.length; i += 2) responseHeaders.append(raw[i]!, raw[i + 1]!);
+      const init: ResponseInit = { status, statusText: res.statusMessage ?? '', headers: responseHeaders };
+      if (method === 'HEAD' || status === 204 || status === 205 || status === 304) {
+        res.resume();
+        done();
+        resolve(new Response(null, init));
+        return;
+      }
+      let source: Readable = res;
+      // Listed in the order applied: undone last to first.
+      const codings = (res.headers['content-encoding'] ?? '').split(',').map((c) => c.trim().toLowerCase()).filter((c) => c !== '' && c !== 'identity');
+      if (codings.every((c) => DECODERS[c] !== undefined)) {
+        for (const coding of codings.reverse()) source = source.pipe(DECODERS[coding]!()) as unknown as Readable;
+      }
       if (timing) res.once('end', () => { timing.lastByteAt = performance.now(); });
-      resolve(new NodeResponse(url.href, status, res.statusMessage ?? '', headers, bodyOf(res, source, signal, done)) as unknown as Response);
+      resolve(new Response(ReadableStream.from(bodyOf(res, source, signal, done)), init));
     });
-    request.end(body ?? undefined);
+    request.end(body);
   });
 }
 
@@ -120,41 +190,4 @@ function bodyOf(res: http.IncomingMessage, source: Readable, signal: AbortSignal
       return this;
     },
   };
-}
-
-/**
- * What the SDKs read of a fetch Response, the shape node-fetch gives them: the body is an async
- * iterable of bytes rather than a web ReadableStream.
- */
-class NodeResponse {
-  readonly ok: boolean;
-  readonly redirected = false;
-  readonly type = 'basic';
-  bodyUsed = false;
-
-  constructor(readonly url: string, readonly status: number, readonly statusText: string, readonly headers: Headers, readonly body: AsyncIterableIterator<Uint8Array> | null) {
-    this.ok = status >= 200 && status < 300;
-  }
-
-  async arrayBuffer(): Promise<ArrayBuffer> {
-    const bytes = await this.bytes();
-    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  }
-
-  async text(): Promise<string> {
-    return (await this.bytes()).toString('utf8');
-  }
-
-  async json(): Promise<unknown> {
-    return JSON.parse(await this.text());
-  }
-
-  private async bytes(): Promise<Buffer> {
-    if (this.bodyUsed) throw new TypeError('Body is unusable: Body has already been read');
-    this.bodyUsed = true;
-    if (this.body === null) return Buffer.alloc(0);
-    const parts: Uint8Array[] = [];
-    for await (const chunk of this.body) parts.push(chunk);
-    return Buffer.concat(parts);
-  }
 }

@@ -79,7 +79,7 @@ describe('recommendation sentence', () => {
   const summary = (model: string, accuracy: number, per1k: number): ModelSummary => ({
     model, id: model, endpoint: 'x', n: N, scored: N, correct: Math.round(accuracy * N), accuracy, interval: null,
     errors: { total: 0, byKind: {} }, retries: 0, latencyMs: null, ttftMs: null, outputTokensPerSec: null,
-    tokens: { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 }, cost: { total: per1k, spent: per1k, per1kCases: per1k, perCorrect: null }, cached: 0, empty: 0,
+    tokens: { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 }, cost: { total: per1k, spent: per1k, per1kCases: per1k, perCorrect: null }, cached: 0, empty: 0, truncated: 0, refused: 0, requests: { sent: 0, paid: 0, lost: 0 }, estimatedUsage: 0,
   });
   it('names the model, the evidence and the saving', () => {
     const r = recommend([summary('big', 0.95, 10), summary('mid', 0.94, 4), summary('cheap', 0.85, 1)], matrix, { tolerancePp: 3, level: 0.9 });

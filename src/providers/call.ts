@@ -1,0 +1,142 @@
+// One call skeleton for every API family. The SDK sends the request (auth, base URL, retries with
+// backoff, error classes) through its documented `client.post(path, options).asResponse()`; the
+// body is read here (body.ts), because real servers do not always answer in the shape asked for.
+// A family supplies the request and a Reading that turns JSON values and SSE events into a Parsed
+// answer. Around it: a deadline for the whole call, an idle timeout on the body, cancellation that
+// does not wait for an SDK's backoff sleep, and the outcome as data, never an exception.
+import { performance } from 'node:perf_hooks';
+import type { ChatRequest, Completion, Failure, Finish, Outcome, Usage } from '../types.js';
+import { type Attempts, latencyOf, trackAttempts } from './attempts.js';
+import { Stalled, pieces } from './body.js';
+import { type SdkErrors, aborted, classify, cutOff, failure, timedOut } from './failures.js';
+
+/** What a family makes of a response body. */
+export interface Reading {
+  /** A whole JSON body: the plain answer, or a JSON answer to a stream request. */
+  json(value: unknown, now: number): void;
+  /** One SSE event (`event` is the `event:` line, when the server sent one). */
+  event(event: string | undefined, data: unknown, now: number): void;
+  result(): Parsed;
+}
+
+export interface Parsed {
+  text: string;
+  stopReason: string | null;
+  /** The body ended as a finished answer ends (its final event, or a whole JSON answer). */
+  complete: boolean;
+  /** null: the server sent no token counts. */
+  usage: Usage | null;
+  truncated: boolean;
+  refused: boolean;
+  /** performance.now() of the first visible text (thinking comes before it and is not text). */
+  firstTextAt?: number;
+  logprob?: number;
+  /** An error the body carried (a mid-stream error event, a 200 with an error body). */
+  error?: Omit<Failure, 'ok' | 'retries'>;
+}
+
+export function emptyParsed(): Parsed {
+  return { text: '', stopReason: null, complete: false, usage: null, truncated: false, refused: false };
+}
+
+/** The SDK client surface used: the generic, documented request method. */
+export interface PostClient {
+  post(path: string, options: Record<string, unknown>): { asResponse(): Promise<Response> };
+}
+
+export interface CallSpec {
+  path: string;
+  body: Record<string, unknown>;
+  query?: Record<string, string>;
+  stream: boolean;
+}
+
+export interface CallContext {
+  client: PostClient;
+  errors: SdkErrors;
+  secrets: readonly string[];
+  /** No byte for this long after the response began ends the attempt (as --timeout does before it). */
+  idleMs: number;
+  /** The whole call, retries and backoff included. */
+  deadlineMs: number;
+  signal?: AbortSignal;
+  observe?: Attempts['observe'];
+}
+
+/** About four characters a token: the estimate for answers that came without token counts. */
+export const estimateTokens = (text: string): number => (text.length === 0 ? 0 : Math.ceil(text.length / 4));
+
+export function requestChars(request: ChatRequest): number {
+  let chars = request.system?.length ?? 0;
+  for (const m of request.messages) chars += m.content.length;
+  return chars;
+}
+
+function finishOf(p: Parsed): Finish {
+  if (p.refused) return 'refused';
+  if (p.truncated) return 'truncated';
+  return p.text === '' ? 'empty' : 'answered';
+}
+
+/** Resolves when `signal` aborts: the openai SDK sleeps through its backoff without watching it. */
+function whenAborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+}
+
+export async function call(ctx: CallContext, spec: CallSpec, reading: Reading, request: ChatRequest): Promise<Outcome> {
+  const { attempts, fetchOptions } = trackAttempts(ctx.observe);
+  const deadline = AbortSignal.timeout(ctx.deadlineMs);
+  const signal = ctx.signal === undefined ? deadline : AbortSignal.any([ctx.signal, deadline]);
+  const retries = (): number => Math.max(0, attempts.count - 1);
+  const failed = (f: Failure): Failure => ({ ...f, paid: attempts.paid });
+  const stopped = (): Failure | undefined => {
+    if (ctx.signal?.aborted) return failed(aborted(retries()));
+    if (deadline.aborted) return failed(timedOut(`no answer within the ${Math.round(ctx.deadlineMs / 1000)} s deadline`, retries()));
+    return undefined;
+  };
+  let response: Response;
+  try {
+    const sent = ctx.client.post(spec.path, { body: spec.body, ...(spec.query && { query: spec.query }), stream: spec.stream, signal, fetchOptions }).asResponse();
+    // Whatever happens to it after a cancellation is of no interest (nor an unhandled rejection).
+    sent.catch(() => undefined);
+    response = await Promise.race([sent, whenAborted(signal)]);
+  } catch (err) {
+    return stopped() ?? failed(classify(err, retries(), ctx.secrets, ctx.errors));
+  }
+  try {
+    for await (const piece of pieces(response.body, ctx.idleMs)) {
+      const now = performance.now();
+      if (piece.kind === 'json') reading.json(piece.value, now);
+      else if (piece.data !== '[DONE]') reading.event(piece.event, JSON.parse(piece.data), now);
+    }
+  } catch (err) {
+    const stop = stopped();
+    if (stop) return stop;
+    if (err instanceof Stalled) return failed(timedOut(err.message, retries()));
+    if (err instanceof SyntaxError) return failed(failure('invalid_response', `the response is not valid JSON: ${err.message}`, retries(), ctx.secrets, response.status));
+    return failed(classify(err, retries(), ctx.secrets, ctx.errors));
+  }
+  const end = performance.now();
+  const stop = stopped();
+  if (stop) return stop;
+  const parsed = reading.result();
+  if (parsed.error) return failed({ ok: false, ...parsed.error, retries: retries() });
+  if (!parsed.complete) return failed(cutOff(retries()));
+  const usage: Usage = parsed.usage ?? { input: Math.ceil(requestChars(request) / 4), output: estimateTokens(parsed.text), cacheWrite: 0, cacheRead: 0, estimated: true };
+  const completion: Completion = {
+    ok: true,
+    text: parsed.text,
+    usage,
+    latencyMs: latencyOf(attempts, end),
+    ttftMs: spec.stream && parsed.firstTextAt !== undefined ? parsed.firstTextAt - attempts.start : null,
+    retries: retries(),
+    stopReason: parsed.stopReason,
+    finish: finishOf(parsed),
+    paid: attempts.paid,
+    ...(parsed.logprob !== undefined && { logprob: parsed.logprob }),
+  };
+  return completion;
+}

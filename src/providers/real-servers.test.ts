@@ -1,0 +1,277 @@
+// Issue 13: what real APIs and OpenAI-compatible servers send, acted out by the emulator's quirk
+// modes, through the real CLI (in-process), the real SDKs and real HTTP. Each test asserts the
+// outcome, how many requests the server received, and the cost figure.
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, request as httpRequest } from 'node:http';
+import { type AddressInfo, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { costOf } from '../analysis/cost.js';
+import { loadDataset } from '../cases/load.js';
+import type { ModelStats } from '../emulator/server.js';
+import { AnswerKey, type Fault, type Profile, type Quirk } from '../emulator/simulated.js';
+import { withEmulator } from '../test-support/emulator.js';
+import { runCli } from '../test-support/inprocess.js';
+import { ROOT } from '../test-support/paths.js';
+import { validReport } from '../test-support/report.js';
+import type { ModelSummary, Report } from '../types.js';
+
+const TICKETS = `${ROOT}datasets/support-tickets.csv`;
+const key = await (async () => {
+  const d = await loadDataset(TICKETS);
+  return AnswerKey.fromCases(d.cases, d.inputColumn);
+})();
+const N = 8;
+const PRICE = { input: 1, output: 5 };
+
+const model = (id: string, quirks: Quirk[] = [], extra: Partial<Profile> = {}): Profile => ({ ids: [id], accuracy: 0.9, ttftMs: 1, tokensPerSec: 0, quirks, ...extra });
+
+interface Ran {
+  code: number;
+  stderr: string;
+  report: Report;
+  stats: Record<string, ModelStats>;
+  summary(name: string): ModelSummary;
+}
+
+/**
+ * Runs `models` (written `a:<id>` for the Anthropic format, `o:<id>` for the OpenAI one) on the
+ * first N tickets against an emulator serving `profiles`, every id priced at PRICE.
+ */
+async function bench(profiles: Profile[], models: string[], args: string[] = [], options: { path?: string; host?: string; env?: Record<string, string> } = {}): Promise<Ran> {
+  return withEmulator({ profiles, key }, async (url, emulator) => {
+    const cwd = mkdtempSync(join(tmpdir(), 'tb-real-'));
+    const base = `${url}${options.path ?? ''}`;
+    writeFileSync(join(cwd, 'tierbench.config.json'), JSON.stringify({
+      endpoints: { a: { baseURL: base, api: 'anthropic', apiKeyEnv: 'EMU_KEY' }, o: { baseURL: `${base}/v1`, api: 'openai', apiKeyEnv: 'EMU_KEY' } },
+      prices: Object.fromEntries(profiles.flatMap((p) => p.ids).map((id) => [id, PRICE])),
+    }));
+    const r = await runCli(['run', '-m', models.join(','), '--limit', String(N), '--json', '--quiet', ...args, TICKETS], { EMU_KEY: 'emu-key', ...options.env }, cwd);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+    const report = validReport(r.stdout);
+    const summary = (name: string): ModelSummary => {
+      const s = report.summaries.find((x) => x.model === name);
+      assert.ok(s, `${name} in the report`);
+      return s;
+    };
+    return { code: r.code, stderr: r.stderr, report, stats: emulator.allStats(), summary };
+  }, options.host);
+}
+
+/** The cost of exactly what the emulator served and billed for this model. */
+function assertExactCost(ran: Ran, name: string, id: string): void {
+  const s = ran.summary(name);
+  const served = ran.stats[id]?.usage;
+  assert.ok(served && s.cost, name);
+  assert.deepEqual({ ...s.tokens, reasoning: undefined }, { ...served, reasoning: undefined }, `${name}: tokens as served`);
+  assert.ok(s.cost.total > 0 && Math.abs(s.cost.total - costOf(served, { ...PRICE, cacheWrite: PRICE.input, cacheRead: PRICE.input })) < 1e-12, `${name}: cost ${s.cost.total}`);
+}
+
+describe('answers in another shape than asked for are read, once, and priced exactly', () => {
+  it('JSON to a stream request, SSE to a plain one, Anthropic frames without `event:` lines', async () => {
+    const ran = await bench(
+      [model('a-json', ['json-for-stream']), model('o-json', ['json-for-stream']), model('a-plain'), model('o-plain'), model('a-bare', ['no-event-lines'])],
+      ['a:a-json', 'o:o-json', 'a:a-bare'],
+    );
+    const plain = await bench([model('a-plain', ['sse-for-plain']), model('o-plain', ['sse-for-plain'])], ['a:a-plain', 'o:o-plain'], ['--no-stream']);
+    for (const [r, name, id] of [[ran, 'a:a-json', 'a-json'], [ran, 'o:o-json', 'o-json'], [ran, 'a:a-bare', 'a-bare'], [plain, 'a:a-plain', 'a-plain'], [plain, 'o:o-plain', 'o-plain']] as const) {
+      const s = r.summary(name);
+      assert.deepEqual([s.scored, s.errors.total, s.empty, s.requests.sent, s.requests.paid], [N, 0, 0, N, N], name);
+      assert.equal(r.stats[id]?.requests, N, `${name}: each case sent once`);
+      assert.ok((s.accuracy ?? 0) > 0.5, `${name}: the answers were read`);
+      // A plain request cannot ask for usage in a stream (stream_options is refused without
+      // stream: true), so an OpenAI stream sent in its place has none: priced from an estimate.
+      if (name === 'o:o-plain') assert.ok(s.estimatedUsage === N && s.cost !== null && s.cost.total > 0);
+      else assertExactCost(r, name, id);
+    }
+  });
+
+  it('compressed bodies, SSE cut mid-line with CRLF line ends, comments, pings and unknown events', async () => {
+    const quirks: Quirk[][] = [['gzip'], ['split'], ['noise'], ['gzip', 'split', 'noise']];
+    const profiles = quirks.flatMap((q, i) => [model(`a-${i}`, q), model(`o-${i}`, q)]);
+    const ran = await bench(profiles, profiles.map((p) => `${p.ids[0]!.startsWith('a') ? 'a' : 'o'}:${p.ids[0]}`));
+    for (const p of profiles) {
+      const name = `${p.ids[0]!.startsWith('a') ? 'a' : 'o'}:${p.ids[0]}`;
+      const s = ran.summary(name);
+      assert.deepEqual([s.scored, s.errors.total, s.empty], [N, 0, 0], `${name} (${p.quirks?.join(', ')})`);
+      assert.equal(ran.stats[p.ids[0]!]?.requests, N);
+      assertExactCost(ran, name, p.ids[0]!);
+    }
+  });
+});
+
+describe('never a silent $0', () => {
+  it('a stream without token counts is priced from an estimate, and says so', async () => {
+    const ran = await bench([model('o-lms', ['no-usage'])], ['o:o-lms']);
+    const s = ran.summary('o:o-lms');
+    assert.deepEqual([s.scored, s.estimatedUsage, s.requests.sent], [N, N, N]);
+    assert.ok(s.cost && s.cost.total > 0, 'priced, not $0');
+    assert.ok(s.tokens.input > 0 && s.tokens.output > 0);
+    assert.ok(ran.report.results.every((r) => r.usage?.estimated === true));
+    assert.ok(ran.report.notes.some((n) => /o:o-lms came without token counts .* estimated/.test(n)), ran.report.notes.join('\n'));
+    // The emulator counts 4 characters a token, as the estimate does: the estimate is exact here.
+    assert.equal(s.tokens.output, ran.stats['o-lms']?.usage.output);
+  });
+});
+
+describe('time limits that hold', () => {
+  it('a stream that goes silent after its headers ends as a timeout, is not sent again, and the run goes on', async () => {
+    const ran = await bench([model('a-stall', ['stall']), model('o-stall', ['stall']), model('o-fine')], ['a:a-stall', 'o:o-stall', 'o:o-fine'], ['--timeout', '0.3']);
+    assert.equal(ran.code, 0);
+    for (const [name, id] of [['a:a-stall', 'a-stall'], ['o:o-stall', 'o-stall']] as const) {
+      const s = ran.summary(name);
+      assert.deepEqual(s.errors, { total: N, byKind: { timeout: N } }, name);
+      assert.equal(ran.stats[id]?.requests, N, `${name}: not re-sent`);
+      // The stall began after a 200: those responses are billed, and said to be lost.
+      assert.deepEqual([s.requests.paid, s.requests.lost], [N, N]);
+      assert.match(ran.report.results.find((r) => r.model === name)?.error?.message ?? '', /no data for 0 s after the response began/);
+    }
+    assert.equal(ran.summary('o:o-fine').scored, N);
+  });
+  it('a call that outlives --deadline ends as a timeout', async () => {
+    const ran = await bench([model('o-slow', [], { ttftMs: 5_000 })], ['o:o-slow'], ['--deadline', '0.3', '--no-stream']);
+    assert.deepEqual(ran.summary('o:o-slow').errors, { total: N, byKind: { timeout: N } });
+    assert.match(ran.report.results[0]?.error?.message ?? '', /deadline/);
+  });
+});
+
+describe('outcomes that say what happened', () => {
+  it('answers cut by the token limit are counted apart, keep their stop reason, and the note says how to fix it', async () => {
+    const ran = await bench([model('a-m'), model('o-m')], ['a:a-m', 'o:o-m'], ['--max-tokens', '1']);
+    for (const [name, reason] of [['a:a-m', 'max_tokens'], ['o:o-m', 'length']] as const) {
+      const s = ran.summary(name);
+      assert.equal(s.truncated, N, name);
+      assert.ok(ran.report.results.filter((r) => r.model === name).every((r) => r.finish === 'truncated' && r.stopReason === reason));
+      assert.ok(ran.report.notes.some((n) => n.startsWith(`${N} answers of ${name} hit the 1-token limit`) && n.endsWith('raise --max-tokens')), ran.report.notes.join('\n'));
+    }
+  });
+  it('refusals are counted apart, with the stop reason as sent', async () => {
+    const refuse: Fault[] = [{ kind: 'refusal', rate: 1 }];
+    const ran = await bench([model('a-r', [], { faults: refuse }), model('o-r', [], { faults: refuse })], ['a:a-r', 'o:o-r']);
+    for (const [name, reason] of [['a:a-r', 'refusal'], ['o:o-r', 'content_filter']] as const) {
+      const s = ran.summary(name);
+      assert.deepEqual([s.refused, s.scored, s.errors.total, s.requests.sent], [N, N, 0, N], name);
+      assert.ok(ran.report.results.filter((r) => r.model === name).every((r) => r.finish === 'refused' && r.stopReason === reason));
+      assert.ok(s.cost && s.cost.total > 0, 'a refusal is billed');
+    }
+    assert.ok(ran.report.notes.some((n) => n.startsWith(`${N} answers of a:a-r were refused`)));
+  });
+});
+
+describe('errors classified by what they mean', () => {
+  it('a spend limit (Anthropic 429) or no quota (OpenAI 429) stops the model without retries', async () => {
+    const spent: Fault[] = [{ kind: 'spend-limit', rate: 1 }];
+    const ran = await bench([model('a-s', [], { faults: spent }), model('o-s', [], { faults: spent }), model('o-ok')], ['a:a-s', 'o:o-s', 'o:o-ok'], ['--max-retries', '2']);
+    for (const [name, id] of [['a:a-s', 'a-s'], ['o:o-s', 'o-s']] as const) {
+      const s = ran.summary(name);
+      assert.equal(s.errors.byKind.billing, s.errors.total, name);
+      assert.equal(ran.stats[id]?.retries, 0, `${name}: the SDK did not retry`);
+      assert.ok((ran.stats[id]?.requests ?? 0) <= 8, `${name}: stopped after the calls already in flight`);
+      assert.ok(ran.report.notes.some((n) => n.startsWith(`${name} stopped after a billing error (429)`)), ran.report.notes.join('\n'));
+    }
+    assert.equal(ran.summary('o:o-ok').scored, N);
+  });
+  it('one flagged input is a content filter for that case only (OpenRouter 403, Azure 400)', async () => {
+    // The opening words of the third ticket: only that input is flagged.
+    const word = (await loadDataset(TICKETS)).cases[2]!.vars.ticket!.split(' ').slice(0, 4).join(' ');
+    const ran = await bench([model('o-gw', ['gateway'], { flag: word }), model('o-az', [], { flag: word })], ['o:o-gw', 'o:o-az']);
+    for (const name of ['o:o-gw', 'o:o-az']) {
+      const s = ran.summary(name);
+      assert.deepEqual(s.errors, { total: 1, byKind: { content_filter: 1 } }, name);
+      assert.equal(s.scored, N - 1, `${name}: the model was not stopped`);
+      assert.ok(ran.report.notes.some((n) => n.startsWith(`1 input to ${name} were blocked`) || n.startsWith(`1 input to ${name} was blocked`)), ran.report.notes.join('\n'));
+    }
+    assert.equal(ran.stats['o-gw']?.requests, N, 'a filtered input is not sent again');
+  });
+  it('mid-stream errors of OpenRouter and vLLM, and 200s with an error body, by their codes', async () => {
+    const midStream: Fault[] = [{ kind: 'stream-error', rate: 1 }];
+    const errorBody: Fault[] = [{ kind: 'error-body', rate: 1 }];
+    const ran = await bench(
+      [model('o-or', ['gateway'], { faults: midStream }), model('o-vllm', ['vllm'], { faults: midStream }), model('o-200', ['gateway'], { faults: errorBody }), model('a-200', [], { faults: errorBody })],
+      ['o:o-or', 'o:o-vllm', 'o:o-200', 'a:a-200'], ['--max-retries', '0'],
+    );
+    assert.deepEqual(ran.summary('o:o-or').errors, { total: N, byKind: { server: N } });
+    assert.deepEqual(ran.summary('o:o-vllm').errors, { total: N, byKind: { server: N } });
+    assert.deepEqual(ran.summary('o:o-200').errors, { total: N, byKind: { rate_limit: N } });
+    assert.deepEqual(ran.summary('a:a-200').errors, { total: N, byKind: { server: N } });
+    const message = ran.report.results.find((r) => r.model === 'o:o-200')?.error?.message ?? '';
+    assert.equal(message, 'the server answered 200 with an error instead of a completion: Provider returned error (429)');
+    // A 200 is taken as billed: asked again once, not three times.
+    for (const id of ['o-or', 'o-vllm', 'o-200', 'a-200']) assert.equal(ran.stats[id]?.requests, 2 * N, id);
+  });
+});
+
+describe('connections as users have them', () => {
+  it('a base URL that redirects (307, 308) is followed', async () => {
+    for (const status of [307, 308]) {
+      const ran = await bench([model('a-x'), model('o-x')], ['a:a-x', 'o:o-x'], [], { path: `/_redirect/${status}` });
+      for (const [name, id] of [['a:a-x', 'a-x'], ['o:o-x', 'o-x']] as const) {
+        assert.equal(ran.summary(name).scored, N, `${status} ${name}`);
+        assert.equal(ran.stats[id]?.requests, N);
+      }
+    }
+  });
+
+  it('over IPv6', async () => {
+    const ran = await bench([model('a-6'), model('o-6')], ['a:a-6', 'o:o-6'], [], { host: '::1' });
+    assert.deepEqual([ran.summary('a:a-6').scored, ran.summary('o:o-6').scored], [N, N]);
+  });
+
+  it('through the proxy HTTP_PROXY names, unless NO_PROXY excludes the host', async () => {
+    // A forward proxy: CONNECT tunnels and absolute-form requests, each counted.
+    let seen = 0;
+    const proxy = createServer((req, res) => {
+      seen++;
+      const upstream = httpRequest(req.url!, { method: req.method, headers: req.headers }, (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      });
+      req.pipe(upstream);
+    });
+    proxy.on('connect', (req, socket, head) => {
+      seen++;
+      const [host, port] = (req.url ?? '').split(':');
+      const upstream = connect(Number(port), host, () => {
+        socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(socket);
+        socket.pipe(upstream);
+      });
+      upstream.on('error', () => socket.destroy());
+      socket.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    try {
+      const via = await bench([model('a-p'), model('o-p')], ['a:a-p', 'o:o-p'], [], { env: { HTTP_PROXY: proxyUrl } });
+      assert.deepEqual([via.summary('a:a-p').scored, via.summary('o:o-p').scored], [N, N]);
+      assert.ok(seen > 0, 'the calls went through the proxy');
+      assert.ok(!JSON.stringify(via.report).includes(proxyUrl), 'the proxy is not recorded');
+      seen = 0;
+      const direct = await bench([model('o-p')], ['o:o-p'], [], { env: { http_proxy: proxyUrl, NO_PROXY: '127.0.0.1' } });
+      assert.equal(direct.summary('o:o-p').scored, N);
+      assert.equal(seen, 0, 'NO_PROXY was honoured');
+    } finally {
+      proxy.closeAllConnections();
+      proxy.close();
+    }
+  });
+});
+
+describe('deprecations', () => {
+  it('a deprecated model is named once per run, and the SDK prints nothing per call', async () => {
+    const warn = console.warn;
+    let warned = 0;
+    console.warn = () => { warned++; };
+    try {
+      const ran = await bench([model('claude-sonnet-4-5'), model('gpt-4o-mini')], ['a:claude-sonnet-4-5', 'o:gpt-4o-mini']);
+      assert.equal(ran.report.notes.filter((n) => n.includes('claude-sonnet-4-5') && n.includes('retires on 2026-11-30')).length, 1, ran.report.notes.join('\n'));
+      assert.equal(ran.report.notes.filter((n) => n.includes('gpt-4o-mini') && n.includes('retires on')).length, 1);
+      assert.equal(warned, 0);
+    } finally {
+      console.warn = warn;
+    }
+  });
+});
