@@ -16,5 +16,5 @@ const RETIRES: Readonly<Record<string, string>> = {
 export function retirementNote(spec: Pick<ModelSpec, 'name' | 'id'>): string | undefined {
   const bare = spec.id.slice(spec.id.lastIndexOf('/') + 1).replace(/(\d)\.(\d)/g, (m, a: string, b: string) => (spec.id.includes('claude') ? `${a}-${b}` : m)).replace(/-\d{8}$/, '');
   const day = RETIRES[bare];
-  return day === undefined ? undefined : `${spec.name} (${spec.id}) is deprecated and retires on ${day}: calls to it fail after that day; benchmark its successor`;
+  return day === undefined ? undefined : `${spec.name}${spec.name === spec.id ? "" : ` (${spec.id})`} is deprecated and retires on ${day}: calls to it fail after that day; benchmark its successor`;
 }

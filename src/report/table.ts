@@ -9,29 +9,38 @@ const ms = (x: number | undefined): string => (x === undefined ? '—' : x >= 10
 
 export function renderTable(report: Report): string {
   const { summaries, recommendation } = report;
+  // Answers cut at the token limit or refused are columns of their own when any model has them:
+  // an infrastructure or settings problem must not pass for a quality gap.
+  const cut = summaries.some((s) => s.truncated > 0);
+  const refused = summaries.some((s) => s.refused > 0);
   const table = new Table({
-    head: ['Model', 'Accuracy', '95% CI', 'n', 'Errors', 'p50 ms', 'p95 ms', 'TTFT p50', 'tok/s', 'Cost', '$/1k cases', '$/1k correct'],
+    head: ['Model', 'Accuracy', '95% CI', 'n', 'Errors', ...(cut ? ['Cut'] : []), ...(refused ? ['Refused'] : []), 'p50 ms', 'p95 ms', 'TTFT p50', 'tok/s', 'Cost', '$/1k cases', '$/1k correct'],
     style: { head: chalk.level > 0 ? ['cyan'] : [], border: chalk.level > 0 ? ['grey'] : [] },
     // No rule between model rows: the table stays as tall as the number of models.
     chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
-    colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+    colAligns: ['left', ...Array<'right'>(11 + (cut ? 1 : 0) + (refused ? 1 : 0)).fill('right')],
   });
   for (const s of summaries) {
     const mark = s.model === recommendation.recommended ? chalk.green('★ ') : s.model === recommendation.reference ? chalk.dim('◆ ') : '  ';
     const errors = s.errors.total === 0 ? '0' : chalk.red(`${s.errors.total} (${Object.entries(s.errors.byKind).map(([k, v]) => `${k} ${v}`).join(', ')})`);
+    const flagged = (n: number): string => (n === 0 ? '0' : chalk.yellow(String(n)));
+    // "~": some of the tokens behind this cost were estimated (the server sent no counts).
+    const approx = s.estimatedUsage > 0 ? '~' : '';
     table.push([
       mark + s.model,
       s.accuracy === null ? '—' : pct(s.accuracy),
       s.interval === null ? '—' : `${pct(s.interval.low)}–${pct(s.interval.high)}`,
       String(s.scored),
       errors,
+      ...(cut ? [flagged(s.truncated)] : []),
+      ...(refused ? [flagged(s.refused)] : []),
       ms(s.latencyMs?.p50),
       ms(s.latencyMs?.p95),
       ms(s.ttftMs?.p50),
       s.outputTokensPerSec === null ? '—' : String(Math.round(s.outputTokensPerSec)),
-      s.cost === null ? 'unpriced' : money(s.cost.total),
-      money(s.cost?.per1kCases),
-      money(s.cost?.perCorrect === null || s.cost?.perCorrect === undefined ? null : s.cost.perCorrect * 1000),
+      s.cost === null ? 'unpriced' : approx + money(s.cost.total),
+      s.cost === null ? '—' : approx + money(s.cost.per1kCases),
+      s.cost?.perCorrect === null || s.cost?.perCorrect === undefined ? '—' : approx + money(s.cost.perCorrect * 1000),
     ]);
   }
   const lines = [table.toString(), ''];
