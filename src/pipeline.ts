@@ -185,7 +185,6 @@ export async function runBench(plan: RunPlan, deps: RunDeps, { resume, gate }: R
   const prompts: PromptPlan = {
     user: compileTemplate(plan.prompt ?? `{{${dataset.inputColumn}}}`, dataset.columns, '--prompt'),
     ...(plan.system !== undefined && { system: compileTemplate(plan.system, dataset.columns, '--system') }),
-    maxTokens: plan.maxTokens,
     ...(plan.temperature !== undefined && { temperature: plan.temperature }),
   };
   const scorerName = plan.scorer ?? defaultScorer(dataset.cases);
@@ -319,7 +318,7 @@ export async function runBench(plan: RunPlan, deps: RunDeps, { resume, gate }: R
   const results = perModel.flatMap((p) => p.results);
   const clusters = clusterIds(dataset.cases);
   const summaries = plan.models.map((spec, m) => summarize(spec, perModel[m]?.results ?? [], dataset.cases, clusters));
-  notes.push(...outcomeNotes(summaries, () => plan.maxTokens));
+  notes.push(...outcomeNotes(summaries, (model) => plan.models.find((m) => m.name === model)?.maxTokens ?? 0));
   const matrix = buildMatrix(dataset.cases.length, perModel, clusters);
   const recommendation = recommend(summaries, matrix, {
     tolerancePp: plan.tolerancePp,
@@ -389,7 +388,8 @@ export async function runBench(plan: RunPlan, deps: RunDeps, { resume, gate }: R
       name: m.name, id: m.id, api: m.api, endpoint: m.endpoint,
       ...(m.baseURL !== undefined && { baseURL: safeUrl(m.baseURL) }),
       ...(m.apiKeyEnv !== undefined && { apiKeyEnv: m.apiKeyEnv }),
-      prices: m.prices,
+      prices: m.prices, maxTokens: m.maxTokens,
+      ...(m.reasoning !== undefined && { reasoning: m.reasoning }), ...(m.reasons && { reasons: m.reasons }),
     })),
     summaries,
     recommendation,

@@ -49,9 +49,19 @@ export interface PriceEntry extends Prices {
   source: string;
 }
 
+/** How hard a reasoning model thinks: the providers' effort levels (`none` turns thinking off). */
+export type Effort = 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh' | 'max';
+
+/** A reasoning setting from `model@effort` or `model@budget`: only what the user asked is sent. */
+export interface Reasoning {
+  effort?: Effort;
+  /** Anthropic's extended-thinking budget, in tokens. */
+  budgetTokens?: number;
+}
+
 /** A model as the run will call it, fully resolved. */
 export interface ModelSpec {
-  /** The name the user wrote (`haiku`, `openai:gpt-5-mini`); the key of the model in reports. */
+  /** The name the user wrote (`haiku`, `openai:gpt-5-mini`, `haiku@low`); the key of the model in reports. */
   name: string;
   /** The id sent to the API. */
   id: string;
@@ -65,6 +75,12 @@ export interface ModelSpec {
   apiKeyEnv?: string;
   /** null when the model has no price and `--allow-unpriced` was given: cost is reported unknown. */
   prices: PriceEntry | null;
+  /** Output token limit per call: --max-tokens, else 1,024, or 16,000 for a model that reasons. */
+  maxTokens: number;
+  /** The reasoning setting sent; absent: the model's own default. */
+  reasoning?: Reasoning;
+  /** The model thinks before it answers (by default, or as asked): its output includes thinking tokens. */
+  reasons?: true;
 }
 
 export interface Message {
@@ -72,11 +88,10 @@ export interface Message {
   content: string;
 }
 
-/** What one call sends, independent of the API family. */
+/** What one call sends, independent of the API family (the token limit is the model's). */
 export interface ChatRequest {
   system?: string;
   messages: Message[];
-  maxTokens: number;
   temperature?: number;
 }
 
@@ -340,7 +355,8 @@ export interface RunSettings {
   /** The user prompt template (`{{column}}` variables). */
   prompt: string;
   system?: string;
-  maxTokens: number;
+  /** --max-tokens as given; each model's limit is in `models`. */
+  maxTokens?: number;
   temperature?: number;
   stream: boolean;
   concurrency: number;
@@ -408,7 +424,7 @@ export interface Report {
   };
   settings: RunSettings;
   /** The models as called: no keys, only the name of the variable that held each. */
-  models: Array<Pick<ModelSpec, 'name' | 'id' | 'api' | 'endpoint' | 'baseURL' | 'apiKeyEnv' | 'prices'>>;
+  models: Array<Pick<ModelSpec, 'name' | 'id' | 'api' | 'endpoint' | 'baseURL' | 'apiKeyEnv' | 'prices' | 'maxTokens' | 'reasoning' | 'reasons'>>;
   summaries: ModelSummary[];
   recommendation: Recommendation;
   /** With `--by COLUMN`: the decision per category. */

@@ -92,7 +92,7 @@ describe('cost arithmetic', () => {
 });
 
 describe('summarize', () => {
-  const spec: ModelSpec = { name: 'm', id: 'm-1', api: 'openai', endpoint: 'openai', prices: { input: 1, output: 2, cacheWrite: 1, cacheRead: 0.5, source: 't' } };
+  const spec: ModelSpec = { name: 'm', id: 'm-1', api: 'openai', endpoint: 'openai', prices: { input: 1, output: 2, cacheWrite: 1, cacheRead: 0.5, source: 't' }, maxTokens: 1024 };
   const usage = { input: 10, output: 5, cacheWrite: 0, cacheRead: 2 };
   const ok = (caseIndex: number, score: number, latencyMs: number): CaseResult => ({ caseIndex, sample: 0, model: 'm', output: 'x', score, latencyMs, ttftMs: latencyMs / 2, usage, cost: 0.001, retries: 1 });
   const cases = [0, 1, 2, 3].map((i) => ({ index: i, id: String(i), line: i + 2, vars: {}, expected: 'a', category: i < 2 ? 'A' : 'B' }));
@@ -112,6 +112,19 @@ describe('summarize', () => {
     assert.equal(s.ttftMs?.p50, 100);
     // 4 tokens after the first in 50, 100 and 150 ms: 80, 40 and 26.7 tokens/s.
     assert.equal(s.outputTokensPerSec, 40);
+  });
+  it('tokens per second count visible tokens after the first one: thinking happened before it', () => {
+    // 1,000 output tokens, 900 of them thinking; the first visible token at 1,500 ms, the last at 2,000.
+    const thinker: CaseResult = { ...ok(0, 1, 2000), ttftMs: 1500, usage: { input: 10, output: 1000, cacheWrite: 0, cacheRead: 0, reasoning: 900 } };
+    const t = summarize(spec, [thinker], cases);
+    assert.equal(t.outputTokensPerSec, 99 / 0.5);
+    assert.equal(t.tokens.reasoning, 900);
+  });
+  it('counts how answers ended, paid and lost responses, and estimated usage', () => {
+    const cut: CaseResult = { ...ok(0, 0, 10), output: '', finish: 'truncated', stopReason: 'length', paid: 2, usage: { ...usage, estimated: true } };
+    const t = summarize(spec, [cut, { ...ok(1, 0, 10), finish: 'refused', paid: 1 }, { ...ok(2, 0, 10), output: '', finish: 'empty', paid: 1 }, { ...results[3]!, paid: 1 }], cases);
+    assert.deepEqual([t.truncated, t.refused, t.empty, t.estimatedUsage], [1, 1, 1, 1]);
+    assert.deepEqual(t.requests, { sent: 3 * 2 + 3, paid: 5, lost: 2 });
   });
   it('sorts latencies as numbers, not as strings', () => {
     const t = summarize(spec, [ok(0, 1, 10), ok(1, 1, 1), ok(2, 1, 2)], cases);
@@ -135,7 +148,7 @@ describe('summarize', () => {
 });
 
 describe('summarize: repeats and clusters', () => {
-  const spec: ModelSpec = { name: 'm', id: 'm', api: 'openai', endpoint: 'openai', prices: null };
+  const spec: ModelSpec = { name: 'm', id: 'm', api: 'openai', endpoint: 'openai', prices: null, maxTokens: 1024 };
   const cases = [0, 1, 2, 3].map((i) => ({ index: i, id: String(i), line: i + 2, vars: {}, expected: 'a' }));
   const r = (caseIndex: number, sample: number, score: number): CaseResult => ({ caseIndex, sample, model: 'm', output: 'x', score, latencyMs: 1, ttftMs: null, usage: null, cost: null, retries: 0 });
   it('averages the samples of a case before anything else', () => {

@@ -44,7 +44,7 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .option('--timeout <seconds>', 'per attempt: the longest wait for the response to begin, and then for each next piece of it', positiveNumber, 60)
     .option('--deadline <seconds>', 'per call: the longest it may take in all, retries and their waits included', positiveNumber, 600)
     .option('--repeats <n>', 'samples per case and model, averaged within each case (for temperature > 0 or nondeterministic models)', positiveInt, 1)
-    .option('--max-tokens <n>', 'output token limit per call', positiveInt, 1024)
+    .option('--max-tokens <n>', 'output token limit per call (default: 1024, or 16000 for a model that reasons: room for its thinking)', positiveInt)
     .option('--temperature <t>', 'sampling temperature (not sent where the API rejects it; the report notes it)', temperature)
     .option('--no-stream', 'do not stream (time to first token is then not measured)')
     .option('--tolerance <pp>', 'how far below the most accurate model, in percentage points, still counts as good enough', percentagePoints, 3)

@@ -33,7 +33,7 @@ export interface RunFlags extends GateFlags {
   timeout: number;
   deadline: number;
   repeats: number;
-  maxTokens: number;
+  maxTokens?: number;
   temperature?: number;
   stream: boolean;
   tolerance: number;
@@ -100,7 +100,7 @@ export function runDeps(io: Io, version: string): RunDeps {
 
 export async function buildPlan(file: string, flags: RunFlags, io: Io): Promise<RunPlan> {
   const config = await loadConfig(flags.config === undefined ? undefined : resolve(io.cwd, flags.config), io.cwd);
-  const models = resolveModels(flags.models, { config, env: io.env, allowUnpriced: flags.allowUnpriced === true });
+  const models = resolveModels(flags.models, { config, env: io.env, allowUnpriced: flags.allowUnpriced === true, ...(flags.maxTokens !== undefined && { maxTokens: flags.maxTokens }) });
   const prompt = await textOption(flags.prompt, flags.promptFile, 'prompt', io.cwd);
   const system = await textOption(flags.system, flags.systemFile, 'system', io.cwd);
   const chosen = scorer(flags.scorer);
@@ -131,7 +131,7 @@ export async function buildPlan(file: string, flags: RunFlags, io: Io): Promise<
     ...(system !== undefined && { system }),
     models,
     ...(chosen !== undefined && { scorer: chosen }),
-    maxTokens: flags.maxTokens,
+    ...(flags.maxTokens !== undefined && { maxTokens: flags.maxTokens }),
     ...(flags.temperature !== undefined && { temperature: flags.temperature }),
     stream: flags.stream,
     concurrency: flags.concurrency,

@@ -87,7 +87,13 @@ export async function handleAnthropic(emulator: Emulator, req: IncomingMessage, 
   }
 
   const attempt = attemptOf(req);
-  const result = emulator.simulate({ model, system: sys.all, cachePrefix: sys.cached, messages: turns, maxTokens, attempt }, rateHeaders);
+  const asked = body.thinking as { type?: string; budget_tokens?: number } | undefined;
+  const effort = (body.output_config as { effort?: string } | undefined)?.effort;
+  if (asked?.type === 'enabled' && (typeof asked.budget_tokens !== 'number' || asked.budget_tokens < 1024 || asked.budget_tokens >= maxTokens)) {
+    return fail(res, 400, 'thinking.budget_tokens: must be at least 1024 and less than max_tokens');
+  }
+  const thinking = { ...(effort !== undefined && { effort }), ...(asked?.type === 'enabled' && { budget: asked.budget_tokens }), ...(asked?.type === 'disabled' && { off: true }) };
+  const result = emulator.simulate({ model, system: sys.all, cachePrefix: sys.cached, messages: turns, maxTokens, attempt, thinking }, rateHeaders);
   if (result.kind === 'not_found') {
     emulator.record(model, attempt, 404);
     return fail(res, 404, `model: ${model}`);
@@ -129,14 +135,22 @@ export async function handleAnthropic(emulator: Emulator, req: IncomingMessage, 
   const usage = (output: number): Record<string, unknown> => ({
     ...input, output_tokens: output,
     cache_creation: { ephemeral_5m_input_tokens: sim.cacheWrite, ephemeral_1h_input_tokens: 0 },
-    inference_geo: 'global', output_tokens_details: { thinking_tokens: 0 }, server_tool_use: null, service_tier: 'standard', speed: 'standard',
+    inference_geo: 'global', output_tokens_details: { thinking_tokens: sim.thinkingTokens }, server_tool_use: null, service_tier: 'standard', speed: 'standard',
   });
+  // Thinking is billed as output, and comes first: a block of its own before the text.
+  const billed = sim.outputTokens + sim.thinkingTokens;
+  const thought = 'Let me think about which category fits. '.repeat(Math.max(1, Math.ceil(sim.thinkingTokens / 10))).slice(0, sim.thinkingTokens * 4);
+  const signature = 'EqQBCkYIARgCIkC' + randomBytes(12).toString('base64');
+  const textIndex = sim.thinkingTokens > 0 ? 1 : 0;
   const stream = body.stream === true ? !sim.quirks.has('json-for-stream') : sim.quirks.has('sse-for-plain');
   if (!stream) {
-    await sleep(sim.ttftMs + sim.generationMs);
+    await sleep(sim.ttftMs + sim.thinkingMs + sim.generationMs);
     const message = {
-      id, type: 'message', role: 'assistant', model, content: sim.text === '' ? [] : [{ type: 'text', text: sim.text, citations: null }],
-      container: null, diagnostics: null, stop_reason: stopReason, stop_sequence: null, stop_details: stopDetails, usage: usage(sim.outputTokens),
+      id, type: 'message', role: 'assistant', model, content: [
+        ...(sim.thinkingTokens > 0 ? [{ type: 'thinking', thinking: thought, signature }] : []),
+        ...(sim.text === '' ? [] : [{ type: 'text', text: sim.text, citations: null }]),
+      ],
+      container: null, diagnostics: null, stop_reason: stopReason, stop_sequence: null, stop_details: stopDetails, usage: usage(billed),
     };
     if (sim.fault === 'reset' || sim.fault === 'truncate' || sim.fault === 'malformed' || sim.fault === 'stream-error') {
       return wire.brokenJson(message, headers, sim.fault === 'reset' || sim.fault === 'truncate' ? 'reset' : 'malformed');
@@ -146,14 +160,25 @@ export async function handleAnthropic(emulator: Emulator, req: IncomingMessage, 
   wire.startStream(headers);
   await wire.send([
     ['message_start', { type: 'message_start', message: { id, type: 'message', role: 'assistant', model: sim.model, content: [], container: null, diagnostics: null, stop_reason: null, stop_sequence: null, stop_details: null, usage: usage(1) } }],
-    ['content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '', citations: null } }],
     ['ping', { type: 'ping' }],
   ]);
   if (sim.quirks.has('stall')) return untilClosed(res);
   await sleep(sim.ttftMs);
+  if (sim.thinkingTokens > 0) {
+    await wire.send([
+      ['content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'thinking', thinking: '', signature: '' } }],
+      ['content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'thinking_delta', thinking: thought } }],
+    ]);
+    await sleep(sim.thinkingMs);
+    await wire.send([
+      ['content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'signature_delta', signature } }],
+      ['content_block_stop', { type: 'content_block_stop', index: 0 }],
+    ]);
+  }
+  await wire.send([['content_block_start', { type: 'content_block_start', index: textIndex, content_block: { type: 'text', text: '', citations: null } }]]);
   // The first token at TTFT, the rest once generation is done. A fault cuts the stream right after it.
   const cut = Math.min(4, sim.text.length);
-  const delta = (text: string): SseEvent => ['content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } }];
+  const delta = (text: string): SseEvent => ['content_block_delta', { type: 'content_block_delta', index: textIndex, delta: { type: 'text_delta', text } }];
   if (sim.fault === 'malformed') wire.raw('event: content_block_delta\ndata: {"type": "content_block_delta", "delta": {\n\n');
   else if (cut > 0) await wire.send([delta(sim.text.slice(0, cut))]);
   if (sim.fault === 'reset') return wire.reset();
@@ -162,9 +187,9 @@ export async function handleAnthropic(emulator: Emulator, req: IncomingMessage, 
   if (cut < sim.text.length) await sleep(sim.generationMs);
   await wire.send([
     ...(cut < sim.text.length ? [delta(sim.text.slice(cut))] : []),
-    ['content_block_stop', { type: 'content_block_stop', index: 0 }],
+    ['content_block_stop', { type: 'content_block_stop', index: textIndex }],
     // Cumulative counts, input and cache included, as the API sends them.
-    ['message_delta', { type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null, stop_details: stopDetails, container: null }, usage: { ...input, output_tokens: sim.outputTokens, output_tokens_details: { thinking_tokens: 0 }, server_tool_use: null } }],
+    ['message_delta', { type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null, stop_details: stopDetails, container: null }, usage: { ...input, output_tokens: billed, output_tokens_details: { thinking_tokens: sim.thinkingTokens }, server_tool_use: null } }],
     ['message_stop', { type: 'message_stop' }],
   ], true);
 }

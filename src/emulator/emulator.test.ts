@@ -64,7 +64,7 @@ describe('emulator accounting', () => {
   it('writes a cache entry on first sight of a long marked prefix, reads it after', () => {
     const e = new Emulator({ profiles: [profile], key, minCacheTokens: 1024 });
     const system = 'x'.repeat(4096 * 2);
-    const input = { model: 'm', system, cachePrefix: system, messages: [{ role: 'user', content: 'ticket number 1' }], maxTokens: 10, attempt: 0 };
+    const input = { model: 'm', system, cachePrefix: system, messages: [{ role: 'user', content: 'ticket number 1' }], maxTokens: 10, attempt: 0, thinking: {} };
     const first = e.simulate(input, headers);
     const second = e.simulate(input, headers);
     assert.ok(first.kind === 'ok' && second.kind === 'ok');
@@ -74,12 +74,12 @@ describe('emulator accounting', () => {
   });
   it('caches nothing below the minimum length, silently', () => {
     const e = new Emulator({ profiles: [profile], key });
-    const r = e.simulate({ model: 'm', system: 'short', cachePrefix: 'short', messages: [{ role: 'user', content: 'ticket number 1' }], maxTokens: 10, attempt: 0 }, headers);
+    const r = e.simulate({ model: 'm', system: 'short', cachePrefix: 'short', messages: [{ role: 'user', content: 'ticket number 1' }], maxTokens: 10, attempt: 0, thinking: {} }, headers);
     assert.ok(r.kind === 'ok' && r.sim.cacheWrite === 0 && r.sim.cacheRead === 0);
   });
   it('truncates at max_tokens', () => {
     const e = new Emulator({ profiles: [{ ...profile, accuracy: 1 }], key: new AnswerKey([{ needle: 'q', expected: 'a long expected answer indeed' }]) });
-    const r = e.simulate({ model: 'm', system: '', cachePrefix: '', messages: [{ role: 'user', content: 'q' }], maxTokens: 2, attempt: 0 }, headers);
+    const r = e.simulate({ model: 'm', system: '', cachePrefix: '', messages: [{ role: 'user', content: 'q' }], maxTokens: 2, attempt: 0, thinking: {} }, headers);
     assert.ok(r.kind === 'ok' && r.sim.truncated && r.sim.outputTokens === 2 && r.sim.text === 'a long e');
   });
   it('unknown models are not found; gateway spellings are', () => {
@@ -89,7 +89,7 @@ describe('emulator accounting', () => {
   });
   it('answers 429 past its requests-per-minute limit, with the reset in seconds', () => {
     const e = new Emulator({ profiles: [{ ...profile, rpm: 2 }], key });
-    const input = { model: 'm', system: '', cachePrefix: '', messages: [{ role: 'user', content: 'ticket number 1' }], maxTokens: 10, attempt: 0 };
+    const input = { model: 'm', system: '', cachePrefix: '', messages: [{ role: 'user', content: 'ticket number 1' }], maxTokens: 10, attempt: 0, thinking: {} };
     assert.equal(e.simulate(input, headers).kind, 'ok');
     assert.equal(e.simulate(input, headers).kind, 'ok');
     const third = e.simulate(input, headers);

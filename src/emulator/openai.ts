@@ -65,7 +65,9 @@ export async function handleOpenAI(emulator: Emulator, req: IncomingMessage, res
   const attempt = attemptOf(req);
   // OpenAI caches long prompt prefixes automatically, in steps of 128 tokens.
   const cachePrefix = system.slice(0, Math.floor(system.length / 512) * 512);
-  const result = emulator.simulate({ model, system, cachePrefix, messages: turns, maxTokens, attempt }, rateHeaders);
+  const effort = typeof body.reasoning_effort === 'string' ? body.reasoning_effort : undefined;
+  const thinking = effort === undefined ? {} : effort === 'none' ? { off: true } : { effort };
+  const result = emulator.simulate({ model, system, cachePrefix, messages: turns, maxTokens, attempt, thinking }, rateHeaders);
   if (result.kind === 'not_found') {
     emulator.record(model, attempt, 404);
     return fail(res, 404, `The model \`${model}\` does not exist or you do not have access to it.`, 'model');
@@ -102,9 +104,10 @@ export async function handleOpenAI(emulator: Emulator, req: IncomingMessage, res
   const created = Math.floor(Date.now() / 1000);
   const headers = { ...sim.headers, 'x-request-id': requestId() };
   const usage = sim.quirks.has('no-usage') ? undefined : {
-    prompt_tokens: sim.promptTokens, completion_tokens: sim.outputTokens, total_tokens: sim.promptTokens + sim.outputTokens,
+    // Reasoning is billed as output: completion_tokens includes it.
+    prompt_tokens: sim.promptTokens, completion_tokens: sim.outputTokens + sim.thinkingTokens, total_tokens: sim.promptTokens + sim.outputTokens + sim.thinkingTokens,
     prompt_tokens_details: { cached_tokens: sim.cacheRead, audio_tokens: 0, ...(gateway && { cache_write_tokens: 0 }) },
-    completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+    completion_tokens_details: { reasoning_tokens: sim.thinkingTokens, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
     // OpenRouter reports what it charged.
     ...(gateway && { cost: (sim.promptTokens * 0.1 + sim.outputTokens * 0.5) / 1e6 }),
   };
@@ -115,7 +118,7 @@ export async function handleOpenAI(emulator: Emulator, req: IncomingMessage, res
   const finish = sim.fault === 'refusal' ? 'content_filter' : sim.truncated ? 'length' : 'stop';
   const stream = body.stream === true ? !sim.quirks.has('json-for-stream') : sim.quirks.has('sse-for-plain');
   if (!stream) {
-    await sleep(sim.ttftMs + sim.generationMs);
+    await sleep(sim.ttftMs + sim.thinkingMs + sim.generationMs);
     const completion = {
       id, object: 'chat.completion', created, model,
       choices: [{ index: 0, message: { role: 'assistant', content: sim.text, refusal: null, annotations: [] }, logprobs: wantLogprobs ? logprobs(sim.text, sim.confidence) : null, finish_reason: finish }],
@@ -136,7 +139,8 @@ export async function handleOpenAI(emulator: Emulator, req: IncomingMessage, res
   if (gateway) wire.raw(': OPENROUTER PROCESSING\n\n');
   await wire.send([chunk({ role: 'assistant', content: '' }, null)]);
   if (sim.quirks.has('stall')) return untilClosed(res);
-  await sleep(sim.ttftMs);
+  // Chat Completions streams nothing while the model reasons.
+  await sleep(sim.ttftMs + sim.thinkingMs);
   // The first token at TTFT, the rest once generation is done. A fault cuts the stream right after it.
   const cut = Math.min(4, sim.text.length);
   if (sim.fault === 'malformed') wire.raw('data: {"id": "chatcmpl-broken", "choices": [\n\n');

@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { quantileSorted } from '../analysis/percentiles.js';
 import { handleAnthropic } from './anthropic.js';
 import { handleOpenAI } from './openai.js';
-import { type AnswerKey, DEFAULT_PROFILES, type Fault, type Profile, type Quirk, answer, countTokens, faultFor } from './simulated.js';
+import { type AnswerKey, DEFAULT_PROFILES, type Fault, type Profile, type Quirk, type ThinkingRequest, answer, countTokens, faultFor, thinkingFor } from './simulated.js';
 
 export interface EmulatorOptions {
   profiles?: Profile[];
@@ -54,7 +54,11 @@ export interface Simulation {
   promptTokens: number;
   cacheWrite: number;
   cacheRead: number;
+  /** Visible output tokens; thinking tokens are billed as output too. */
   outputTokens: number;
+  thinkingTokens: number;
+  /** How long the thinking took, before the first visible token. */
+  thinkingMs: number;
   headers: Record<string, string>;
 }
 
@@ -66,6 +70,8 @@ export interface SimulateInput {
   messages: Array<{ role: string; content: string }>;
   maxTokens: number;
   attempt: number;
+  /** The reasoning setting the request carried. */
+  thinking: ThinkingRequest;
 }
 
 export type SimResult =
@@ -174,7 +180,7 @@ export class Emulator {
       s.succeeded++;
       if (correct) s.correct++;
       s.usage.input += sim.promptTokens - sim.cacheWrite - sim.cacheRead;
-      s.usage.output += sim.outputTokens;
+      s.usage.output += sim.outputTokens + sim.thinkingTokens;
       s.usage.cacheWrite += sim.cacheWrite;
       s.usage.cacheRead += sim.cacheRead;
     }
@@ -218,13 +224,17 @@ export class Emulator {
     this.sightings.set(seen, sample + 1);
     const a = answer(profile, input.model, this.options.key, prompt, this.seed, input.attempt, sample, input.system);
     let text = fault?.kind === 'empty' || fault?.kind === 'refusal' ? '' : a.text;
+    // Thinking comes first and counts against the token limit: what it leaves is the answer's.
+    const thinkingTokens = Math.min(thinkingFor(profile, input.thinking), input.maxTokens);
+    const room = input.maxTokens - thinkingTokens;
     let outputTokens = countTokens(text);
     let truncated = false;
-    if (outputTokens > input.maxTokens) {
-      text = text.slice(0, input.maxTokens * 4);
-      outputTokens = input.maxTokens;
+    if (outputTokens > room || (thinkingTokens > 0 && room === 0)) {
+      text = text.slice(0, room * 4);
+      outputTokens = room;
       truncated = true;
     }
+    const thinkingMs = profile.tokensPerSec > 0 ? (thinkingTokens / profile.tokensPerSec) * 1000 : 0;
     const promptTokens = countTokens(input.system) + input.messages.reduce((n, m) => n + countTokens(m.content) + 3, 0);
     let cacheWrite = 0;
     let cacheRead = 0;
@@ -240,7 +250,7 @@ export class Emulator {
     return {
       kind: 'ok',
       correct: a.correct,
-      sim: { model: input.model, text, ttftMs: a.ttftMs, generationMs: a.generationMs, truncated, confidence: a.confidence, ...(fault?.kind && { fault: fault.kind }), quirks: new Set(profile.quirks), promptTokens, cacheWrite, cacheRead, outputTokens, headers },
+      sim: { model: input.model, text, ttftMs: a.ttftMs, generationMs: a.generationMs, truncated, confidence: a.confidence, ...(fault?.kind && { fault: fault.kind }), quirks: new Set(profile.quirks), promptTokens, cacheWrite, cacheRead, outputTokens, thinkingTokens, thinkingMs, headers },
     };
   }
 

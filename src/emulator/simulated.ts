@@ -61,6 +61,11 @@ export interface Profile {
   /** Requests in flight before 429s (a concurrency limit); unlimited when absent. */
   maxConcurrent?: number;
   quirks?: Quirk[];
+  /**
+   * A reasoning model: the thinking tokens it spends before answering at its default effort
+   * (medium), scaled by the effort asked, capped by a thinking budget, and billed as output.
+   */
+  thinking?: { tokens: number };
   /** Inputs containing this text are blocked by the provider's moderation (OpenAI format: a 403 at gateways, else a 400 content_filter). */
   flag?: string;
   /** USD per million tokens of the tier imitated (informational: the client prices calls itself). */
@@ -187,6 +192,22 @@ export function answer(profile: Profile, model: string, key: AnswerKey | undefin
   // The first token arrives at TTFT; the others at the profile's speed.
   const generationMs = profile.tokensPerSec > 0 ? (Math.max(0, countTokens(text) - 1) / profile.tokensPerSec) * 1000 : 0;
   return { text, correct, confidence, ttftMs, generationMs };
+}
+
+/** What a request asked of a reasoning model: an effort, a thinking budget, or thinking off. */
+export interface ThinkingRequest {
+  effort?: string;
+  budget?: number;
+  off?: boolean;
+}
+
+/** Thinking tokens per effort, against the default (medium). */
+const EFFORT_SCALE: Record<string, number> = { none: 0, minimal: 0.1, low: 0.3, medium: 1, high: 2.5, xhigh: 4, max: 6 };
+
+export function thinkingFor(profile: Profile, asked: ThinkingRequest): number {
+  if (profile.thinking === undefined || asked.off) return 0;
+  const tokens = Math.round(profile.thinking.tokens * (EFFORT_SCALE[asked.effort ?? 'medium'] ?? 1));
+  return asked.budget === undefined ? tokens : Math.min(tokens, asked.budget);
 }
 
 /** The fault (if any) this attempt suffers. */

@@ -1,8 +1,11 @@
 // What a run will cost before it starts: every call not already cached, priced from its prompt's
 // size (about four characters a token) and an output estimate. `typical` assumes answers about
-// twice the length of the expected ones; `ceiling` that every answer uses max_tokens.
+// twice the length of the expected ones, plus about 1,000 thinking tokens for a model that reasons
+// (a typical medium-effort figure); `ceiling` that every answer uses max_tokens.
 import type { Case, ChatRequest } from '../types.js';
 import type { Target } from './fan-out.js';
+
+const THINKING = 1_000;
 
 export interface Estimate {
   calls: number;
@@ -21,7 +24,7 @@ export function estimateCost(cases: readonly Case[], targets: readonly Target[],
     for (const c of cases) {
       const req = request(c);
       const input = Math.ceil(((req.system?.length ?? 0) + req.messages.reduce((n, x) => n + x.content.length, 0)) / 4);
-      const output = Math.min(req.maxTokens, 2 * Math.ceil(c.expected.length / 4) + 16);
+      const output = Math.min(t.spec.maxTokens, 2 * Math.ceil(c.expected.length / 4) + 16 + (t.spec.reasons ? THINKING : 0));
       for (let sample = 0; sample < (t.samples ?? 1); sample++) {
         estimate.calls++;
         if (settled(m, c, req, sample)) {
@@ -29,7 +32,7 @@ export function estimateCost(cases: readonly Case[], targets: readonly Target[],
           continue;
         }
         estimate.typical += t.cost({ input, output, cacheWrite: 0, cacheRead: 0 }) ?? 0;
-        estimate.ceiling += t.cost({ input, output: req.maxTokens, cacheWrite: 0, cacheRead: 0 }) ?? 0;
+        estimate.ceiling += t.cost({ input, output: t.spec.maxTokens, cacheWrite: 0, cacheRead: 0 }) ?? 0;
       }
     }
   });

@@ -65,7 +65,9 @@ export class ResponseCache {
 
   /** sample: the n-th answer to the same request (--repeats) is a different answer. */
   static key(spec: ModelSpec, request: ChatRequest, sample: number, settings: CallSettings): string {
-    const identity = [FORMAT, spec.api, spec.baseURL ?? 'default', spec.id, request.system ?? null, request.messages, request.maxTokens, settings.temperature ?? null, settings.promptCache, settings.logprobs, settings.anthropicVersion ?? null, sample];
+    const identity = [FORMAT, spec.api, spec.baseURL ?? 'default', spec.id, request.system ?? null, request.messages, spec.maxTokens, settings.temperature ?? null, settings.promptCache, settings.logprobs, settings.anthropicVersion ?? null, sample,
+      // Appended only when set: keys of calls without one are those stored before it existed.
+      ...(spec.reasoning !== undefined ? [spec.reasoning] : [])];
     return createHash('sha256').update(JSON.stringify(identity)).digest('hex');
   }
 

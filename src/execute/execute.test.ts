@@ -6,7 +6,7 @@ import { Progress } from './progress.js';
 import { ResultColumns } from './results.js';
 
 const cases: Case[] = Array.from({ length: 40 }, (_, i) => ({ index: i, id: String(i + 1), line: i + 2, vars: { q: `q${i}` }, expected: 'a' }));
-const spec = (name: string): ModelSpec => ({ name, id: name, api: 'openai', endpoint: 'openai', prices: null });
+const spec = (name: string): ModelSpec => ({ name, id: name, api: 'openai', endpoint: 'openai', prices: null, maxTokens: 1024 });
 const ok: Outcome = { ok: true, text: 'a', usage: { input: 1, output: 1, cacheWrite: 0, cacheRead: 0 }, latencyMs: 1, ttftMs: null, retries: 0, stopReason: 'stop', finish: 'answered', paid: 1 };
 
 /** A fake model that records how many calls it has in flight. */

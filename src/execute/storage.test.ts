@@ -10,8 +10,8 @@ import { Journal } from './journal.js';
 import { retryAfterMs } from '../providers/attempts.js';
 import { AdaptiveLimit, exhaustedFor } from './limiter.js';
 
-const spec: ModelSpec = { name: 'haiku', id: 'claude-haiku-5-5', api: 'anthropic', endpoint: 'anthropic', prices: null };
-const request = { messages: [{ role: 'user' as const, content: 'hello' }], maxTokens: 10 };
+const spec: ModelSpec = { name: 'haiku', id: 'claude-haiku-5-5', api: 'anthropic', endpoint: 'anthropic', prices: null, maxTokens: 1024 };
+const request = { messages: [{ role: 'user' as const, content: 'hello' }] };
 const settings = { promptCache: false, logprobs: false };
 const answer = { text: 'hi', usage: { input: 1, output: 1, cacheWrite: 0, cacheRead: 0 }, stopReason: 'end_turn' };
 /** A key shaped like ResponseCache.key's: 64 hex digits. */
@@ -24,7 +24,9 @@ describe('response cache', () => {
     assert.notEqual(ResponseCache.key(spec, request, 1, settings), k, 'another sample');
     assert.notEqual(ResponseCache.key({ ...spec, id: 'claude-sonnet-5-5' }, request, 0, settings), k);
     assert.notEqual(ResponseCache.key({ ...spec, baseURL: 'http://proxy' }, request, 0, settings), k);
-    assert.notEqual(ResponseCache.key(spec, { ...request, maxTokens: 11 }, 0, settings), k);
+    assert.notEqual(ResponseCache.key({ ...spec, maxTokens: 11 }, request, 0, settings), k);
+    assert.notEqual(ResponseCache.key({ ...spec, reasoning: { effort: 'low' } }, request, 0, settings), k);
+    assert.notEqual(ResponseCache.key({ ...spec, reasoning: { effort: 'low' } }, request, 0, settings), ResponseCache.key({ ...spec, reasoning: { effort: 'high' } }, request, 0, settings));
     assert.notEqual(ResponseCache.key(spec, { ...request, system: 'be brief' }, 0, settings), k);
     assert.notEqual(ResponseCache.key(spec, request, 0, { ...settings, temperature: 0 }), k);
   });

@@ -1,6 +1,6 @@
 // "haiku", "openai:gpt-5-mini", "openrouter:anthropic/claude-haiku-4.5", "local:llama3" → ModelSpec.
 import { UsageError, closest } from '../errors.js';
-import type { ApiFamily, Config, ModelSpec, PriceEntry } from '../types.js';
+import type { ApiFamily, Config, Effort, ModelSpec, PriceEntry, Reasoning } from '../types.js';
 import { PRICES, listPrice } from './prices.js';
 
 interface BuiltinEndpoint {
@@ -37,6 +37,62 @@ export interface ResolveOptions {
   config: Config;
   env: Readonly<Record<string, string | undefined>>;
   allowUnpriced: boolean;
+  /** --max-tokens, when given. */
+  maxTokens?: number;
+}
+
+/** Output token limits when --max-tokens is not given: room for thinking where a model reasons. */
+export const DEFAULT_MAX_TOKENS = 1024;
+export const REASONING_MAX_TOKENS = 16_000;
+
+const EFFORTS: Readonly<Record<ApiFamily, readonly Effort[]>> = {
+  anthropic: ['none', 'low', 'medium', 'high', 'xhigh', 'max'],
+  openai: ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'],
+};
+
+/** Models that think before answering unless told not to (api-notes: Claude 5.x, OpenAI's o- and GPT-5+ lines). */
+const REASONS_BY_DEFAULT = /^(o\d|gpt-5|gpt-6|claude-(haiku|sonnet|opus)-5)/;
+
+/**
+ * `haiku@low`, `gpt-5-mini@minimal`, `opus@off`, `sonnet@8k` / `sonnet@8192` (a thinking budget).
+ * An `@` followed by anything else stays part of the id (Vertex spells versions `model@20250929`).
+ */
+function splitReasoning(name: string): { base: string; setting?: string } {
+  const at = name.lastIndexOf('@');
+  if (at <= 0) return { base: name };
+  const setting = name.slice(at + 1).toLowerCase();
+  const known = setting === 'off' || (EFFORTS.openai as readonly string[]).includes(setting) || /^\d{1,6}k?$/.test(setting);
+  return known ? { base: name.slice(0, at), setting } : { base: name };
+}
+
+function reasoningFor(name: string, setting: string, api: ApiFamily): Reasoning {
+  const budget = /^(\d+)(k?)$/.exec(setting);
+  if (budget) {
+    const tokens = Number(budget[1]) * (budget[2] ? 1000 : 1);
+    if (api !== 'anthropic' || tokens < 1024) {
+      throw new UsageError('E_REASONING', `--models ${name}: ${api !== 'anthropic' ? 'a thinking budget in tokens is an Anthropic setting' : 'a thinking budget is at least 1024 tokens'}`, api !== 'anthropic' ? `write an effort: ${EFFORTS.openai.join(', ')}` : 'e.g. @2048 or @8k');
+    }
+    return { budgetTokens: tokens };
+  }
+  const effort = (setting === 'off' ? 'none' : setting) as Effort;
+  if (!EFFORTS[api].includes(effort)) {
+    throw new UsageError('E_REASONING', `--models ${name}: ${api === 'anthropic' ? 'Anthropic' : 'OpenAI-format'} models take no effort \`${setting}\``, `use one of ${EFFORTS[api].join(', ')}${api === 'anthropic' ? ', off, or a thinking budget such as @8k' : ', or off'}`);
+  }
+  return { effort };
+}
+
+function resolveOne(name: string, options: ResolveOptions): ModelSpec {
+  const { base, setting } = splitReasoning(name);
+  const located = locate(base, options);
+  const reasoning = setting === undefined ? undefined : reasoningFor(name, setting, located.api);
+  const bare = located.id.slice(located.id.lastIndexOf('/') + 1).replace(/(\d)\.(\d)/g, '$1-$2');
+  const reasons = reasoning === undefined ? REASONS_BY_DEFAULT.test(bare) : reasoning.effort !== 'none';
+  const budget = reasoning?.budgetTokens;
+  const maxTokens = options.maxTokens ?? (budget !== undefined ? Math.max(REASONING_MAX_TOKENS, budget + 4096) : reasons ? REASONING_MAX_TOKENS : DEFAULT_MAX_TOKENS);
+  if (budget !== undefined && budget >= maxTokens) {
+    throw new UsageError('E_REASONING', `--models ${name}: the thinking budget (${budget}) must be below --max-tokens (${maxTokens})`, `raise --max-tokens above ${budget}, or lower the budget`);
+  }
+  return { ...located, name, maxTokens, ...(reasoning !== undefined && { reasoning }), ...(reasons && { reasons: true as const }) };
 }
 
 function guessEndpoint(id: string): string | undefined {
@@ -69,7 +125,10 @@ function price(name: string, endpoint: string, id: string, options: ResolveOptio
   );
 }
 
-function resolveOne(name: string, options: ResolveOptions): ModelSpec {
+/** Where the model is and what it costs: the part of a spec the name before any `@` decides. */
+type Located = Omit<ModelSpec, 'maxTokens' | 'reasoning' | 'reasons'>;
+
+function locate(name: string, options: ResolveOptions): Located {
   const { config, env } = options;
   const target = config.aliases[name] ?? ALIASES[name] ?? name;
   const colon = target.indexOf(':');

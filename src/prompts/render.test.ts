@@ -17,9 +17,9 @@ describe('templates', () => {
       e.code === 'E_TEMPLATE_VAR' && /--prompt: unknown variable \{\{tiket\}\} — did you mean \{\{ticket\}\}\?/.test(e.message) && /\{\{ticket\}\}, \{\{customer\}\}, \{\{category\}\}/.test(e.hint));
   });
   it('builds the chat request with the system prompt', () => {
-    const plan = { user: compileTemplate('{{ticket}}', columns, 'p'), system: compileTemplate('Route {{customer}}', columns, 's'), maxTokens: 5 };
+    const plan = { user: compileTemplate('{{ticket}}', columns, 'p'), system: compileTemplate('Route {{customer}}', columns, 's') };
     assert.deepEqual(buildRequest(plan, { index: 0, id: '1', line: 2, vars: { ticket: 'T', customer: 'C' }, expected: 'x' }), {
-      system: 'Route C', messages: [{ role: 'user', content: 'T' }], maxTokens: 5,
+      system: 'Route C', messages: [{ role: 'user', content: 'T' }],
     });
   });
 });

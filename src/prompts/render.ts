@@ -44,7 +44,6 @@ export function render(template: Template, vars: Readonly<Record<string, string>
 export interface PromptPlan {
   user: Template;
   system?: Template;
-  maxTokens: number;
   temperature?: number;
 }
 
@@ -54,7 +53,6 @@ export function buildRequest(plan: PromptPlan, c: Case): ChatRequest {
   return {
     ...(plan.system !== undefined && { system: render(plan.system, vars) }),
     messages: [{ role: 'user', content: render(plan.user, vars) }],
-    maxTokens: plan.maxTokens,
     ...(plan.temperature !== undefined && { temperature: plan.temperature }),
   };
 }

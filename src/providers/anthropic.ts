@@ -1,6 +1,6 @@
 // Anthropic Messages: the request, and a Reading of its answer as JSON or as SSE events (with or
 // without `event:` lines, as proxies send them).
-import type { ChatRequest, ModelSpec, Outcome, Usage } from '../types.js';
+import type { ChatRequest, ModelSpec, Outcome, Reasoning, Usage } from '../types.js';
 import { type CallContext, type Parsed, type Reading, call, emptyParsed } from './call.js';
 import { bodyError } from './failures.js';
 import type { Provider, ProviderOptions } from './provider.js';
@@ -31,6 +31,14 @@ function mergeUsage(into: Usage | null, u: AnthropicUsage | undefined): Usage | 
   const thinking = u.output_tokens_details?.thinking_tokens;
   if (typeof thinking === 'number') out.reasoning = thinking;
   return out;
+}
+
+/** The request fields for a reasoning setting: a budget turns extended thinking on, an effort is sent as asked. */
+function thinking(r: Reasoning | undefined): Record<string, unknown> {
+  if (r === undefined) return {};
+  if (r.budgetTokens !== undefined) return { thinking: { type: 'enabled', budget_tokens: r.budgetTokens } };
+  if (r.effort === 'none') return { thinking: { type: 'disabled' } };
+  return r.effort === undefined ? {} : { output_config: { effort: r.effort } };
 }
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- wire data, read defensively
@@ -132,7 +140,8 @@ export class AnthropicProvider implements Provider {
   complete(request: ChatRequest, signal?: AbortSignal, observe?: CallContext['observe']): Promise<Outcome> {
     const body = {
       model: this.spec.id,
-      max_tokens: request.maxTokens,
+      max_tokens: this.spec.maxTokens,
+      ...thinking(this.spec.reasoning),
       messages: request.messages,
       ...(request.system !== undefined && {
         system: this.options.promptCache ? [{ type: 'text', text: request.system, cache_control: { type: 'ephemeral' } }] : request.system,

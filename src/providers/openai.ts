@@ -146,7 +146,8 @@ export class OpenAIProvider implements Provider {
       messages: [...(request.system !== undefined ? [{ role: 'system', content: request.system }] : []), ...request.messages],
       // OpenAI's reasoning models reject max_tokens; compatible servers (vLLM, Ollama, gateways)
       // have long accepted max_tokens and not always its successor.
-      ...(this.spec.endpoint === 'openai' ? { max_completion_tokens: request.maxTokens } : { max_tokens: request.maxTokens }),
+      ...(this.spec.endpoint === 'openai' ? { max_completion_tokens: this.spec.maxTokens } : { max_tokens: this.spec.maxTokens }),
+      ...(this.spec.reasoning?.effort !== undefined && { reasoning_effort: this.spec.reasoning.effort }),
       ...(request.temperature !== undefined && this.sendTemperature && { temperature: request.temperature }),
       ...(this.logprobs && { logprobs: true }),
       stream: this.options.stream,

@@ -8,9 +8,9 @@ import { RETRY_AFTER_CAP_MS } from './attempts.js';
 import { createProvider } from './provider.js';
 
 const profile = (id: string, faults: Fault[]): Profile => ({ ids: [id], accuracy: 1, ttftMs: 1, tokensPerSec: 0, faults });
-const spec = (api: 'anthropic' | 'openai', id: string, url: string): ModelSpec => ({ name: id, id, api, endpoint: 'emu', baseURL: api === 'openai' ? `${url}/v1` : url, prices: null });
+const spec = (api: 'anthropic' | 'openai', id: string, url: string): ModelSpec => ({ name: id, id, api, endpoint: 'emu', baseURL: api === 'openai' ? `${url}/v1` : url, prices: null, maxTokens: 16 });
 const options = { apiKey: 'k', maxRetries: 3, timeoutMs: 5_000, deadlineMs: 30_000, stream: true };
-const request = { messages: [{ role: 'user' as const, content: 'hello' }], maxTokens: 16 };
+const request = { messages: [{ role: 'user' as const, content: 'hello' }] };
 
 describe('retry-after', () => {
   it(`past ${RETRY_AFTER_CAP_MS / 1000} s the SDK does not sleep it: the failure comes back at once, for the scheduler to pace`, async () => {

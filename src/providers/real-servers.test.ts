@@ -275,3 +275,47 @@ describe('deprecations', () => {
     }
   });
 });
+
+describe('reasoning as a tier dimension', () => {
+  const thinker = (id: string): Profile => model(id, [], { thinking: { tokens: 400 } });
+  it('model@effort sends the effort; each setting is its own candidate, with its thinking tokens and cost', async () => {
+    const ran = await bench([thinker('o-t'), thinker('a-t')], ['o:o-t@low', 'o:o-t@high', 'a:a-t@low', 'a:a-t@off', 'a:a-t@2k']);
+    const thinking = (name: string): number | undefined => ran.summary(name).tokens.reasoning;
+    assert.deepEqual([thinking('o:o-t@low'), thinking('o:o-t@high'), thinking('a:a-t@low'), thinking('a:a-t@off'), thinking('a:a-t@2k')], [120 * N, 1000 * N, 120 * N, undefined, 400 * N]);
+    for (const name of ['o:o-t@low', 'o:o-t@high', 'a:a-t@low', 'a:a-t@2k']) {
+      const s = ran.summary(name);
+      assert.deepEqual([s.scored, s.truncated, s.errors.total], [N, 0, 0], name);
+      assert.ok(s.tokens.output > (s.tokens.reasoning ?? 0), `${name}: thinking is billed as output`);
+    }
+    assert.ok(ran.summary('o:o-t@high').cost!.total > ran.summary('o:o-t@low').cost!.total);
+    assert.deepEqual(ran.report.models.map((m) => [m.name, m.reasoning, m.maxTokens]), [
+      ['o:o-t@low', { effort: 'low' }, 16_000], ['o:o-t@high', { effort: 'high' }, 16_000], ['a:a-t@low', { effort: 'low' }, 16_000],
+      ['a:a-t@off', { effort: 'none' }, 1024], ['a:a-t@2k', { budgetTokens: 2000 }, 16_000],
+    ]);
+    // The verdicts compare every setting with every other, paired on the same cases.
+    assert.equal(ran.report.recommendation.comparisons.length + ran.report.recommendation.excluded.length + 1, 5);
+  });
+  it('reasoning that uses the whole token limit is a truncated answer, not a wrong one, and the note says so', async () => {
+    const ran = await bench([thinker('o-t'), thinker('a-t')], ['o:o-t', 'a:a-t'], ['--max-tokens', '300']);
+    for (const name of ['o:o-t', 'a:a-t']) {
+      const s = ran.summary(name);
+      assert.deepEqual([s.truncated, s.tokens.reasoning, s.tokens.output], [N, 300 * N, 300 * N], name);
+      assert.ok(ran.report.results.filter((r) => r.model === name).every((r) => r.output === '' && r.finish === 'truncated'));
+      assert.ok(ran.report.notes.some((n) => n.startsWith(`${N} answers of ${name} hit the 300-token limit, reasoning included`)), ran.report.notes.join('\n'));
+    }
+  });
+  it('a model that reasons gets room for it by default; others keep 1,024', async () => {
+    const ran = await bench([model('gpt-5-mini'), model('o-x')], ['o:gpt-5-mini', 'o:o-x']);
+    assert.deepEqual(ran.report.models.map((m) => [m.name, m.maxTokens, m.reasons ?? false]), [['o:gpt-5-mini', 16_000, true], ['o:o-x', 1024, false]]);
+  });
+  it('a setting the API does not take is refused before any call, in one line', async () => {
+    for (const [name, what] of [['haiku@minimal', /Anthropic models take no effort `minimal`/], ['gpt-5-mini@8k', /a thinking budget in tokens is an Anthropic setting/], ['sonnet@512', /at least 1024/]] as const) {
+      const r = await runCli(['run', '-m', name, TICKETS], { ANTHROPIC_API_KEY: 'k', OPENAI_API_KEY: 'k' });
+      assert.equal(r.code, 2, name);
+      assert.match(r.stderr, what);
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    }
+    const r = await runCli(['run', '-m', 'sonnet@8k', '--max-tokens', '4000', TICKETS], { ANTHROPIC_API_KEY: 'k' });
+    assert.match(r.stderr, /the thinking budget \(8000\) must be below --max-tokens \(4000\)/);
+  });
+});
