@@ -31,8 +31,21 @@ export interface Dataset {
   clusterColumn?: string;
 }
 
-/** The two wire formats tierbench speaks. OpenAI-compatible gateways use `openai`. */
-export type ApiFamily = 'anthropic' | 'openai';
+/**
+ * The wire formats tierbench speaks: Anthropic Messages, OpenAI Chat Completions (which
+ * OpenAI-compatible servers speak too), and OpenAI's Responses API.
+ */
+export type ApiFamily = 'anthropic' | 'openai' | 'openai-responses';
+
+/** Per-endpoint wire settings, for servers that need them (config file, `endpoints.<name>`). */
+export interface WireOptions {
+  /** Which name the token limit is sent under (OpenAI-format). */
+  maxTokensParam?: 'max_tokens' | 'max_completion_tokens';
+  /** false: never send `stream_options` (servers that reject it); usage is then estimated where missing. */
+  streamOptions?: boolean;
+  /** Azure OpenAI: sent as the `api-version` query parameter, and the key goes in the `api-key` header. */
+  apiVersion?: string;
+}
 
 /** USD per million tokens. */
 export interface Prices {
@@ -75,6 +88,8 @@ export interface ModelSpec {
   apiKeyEnv?: string;
   /** null when the model has no price and `--allow-unpriced` was given: cost is reported unknown. */
   prices: PriceEntry | null;
+  /** The endpoint's wire settings, when its config gives any. */
+  wire?: WireOptions;
   /** Output token limit per call: --max-tokens, else 1,024, or 16,000 for a model that reasons. */
   maxTokens: number;
   /** The reasoning setting sent; absent: the model's own default. */
@@ -332,7 +347,7 @@ export interface Recommendation {
 }
 
 /** An OpenAI- or Anthropic-compatible server named in the config file (vLLM, Ollama, a gateway). */
-export interface EndpointConfig {
+export interface EndpointConfig extends WireOptions {
   baseURL: string;
   api: ApiFamily;
   apiKeyEnv?: string;
@@ -424,7 +439,7 @@ export interface Report {
   };
   settings: RunSettings;
   /** The models as called: no keys, only the name of the variable that held each. */
-  models: Array<Pick<ModelSpec, 'name' | 'id' | 'api' | 'endpoint' | 'baseURL' | 'apiKeyEnv' | 'prices' | 'maxTokens' | 'reasoning' | 'reasons'>>;
+  models: Array<Pick<ModelSpec, 'name' | 'id' | 'api' | 'endpoint' | 'baseURL' | 'apiKeyEnv' | 'prices' | 'wire' | 'maxTokens' | 'reasoning' | 'reasons'>>;
   summaries: ModelSummary[];
   recommendation: Recommendation;
   /** With `--by COLUMN`: the decision per category. */

@@ -55,6 +55,7 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .option('--cascade-samples <n>', 'samples of the cheap model per case for the cascade; 2 or more adds agreement between samples as a confidence signal', positiveInt, 1)
     .option('--volume <n/period>', 'project costs at a volume: 500/day, 10k/month, 20/hour')
     .option('--prompt-cache', 'mark the system prompt for Anthropic prompt caching, as production would (OpenAI caches long prompts by itself); cache writes and reads are priced at their own rates')
+    .addOption(new Option('--openai-api <api>', "OpenAI's own models through Chat Completions or the Responses API (default: Responses only for models that have nothing else, the -pro and -codex lines)").choices(['chat', 'responses']))
     .option('--anthropic-version <date>', 'pin an older anthropic-version header (e.g. 2023-06-01)')
     .option('--allow-unpriced', 'run models without a known price; their cost is reported as unknown')
     .option('--config <path>', 'config file (default: ./tierbench.config.json when present)')

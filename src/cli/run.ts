@@ -54,6 +54,7 @@ export interface RunFlags extends GateFlags {
   report: string;
   junitCases?: boolean;
   anthropicVersion?: string;
+  openaiApi?: 'chat' | 'responses';
   promptCache?: boolean;
   allowUnpriced?: boolean;
   config?: string;
@@ -100,7 +101,9 @@ export function runDeps(io: Io, version: string): RunDeps {
 
 export async function buildPlan(file: string, flags: RunFlags, io: Io): Promise<RunPlan> {
   const config = await loadConfig(flags.config === undefined ? undefined : resolve(io.cwd, flags.config), io.cwd);
-  const models = resolveModels(flags.models, { config, env: io.env, allowUnpriced: flags.allowUnpriced === true, ...(flags.maxTokens !== undefined && { maxTokens: flags.maxTokens }) });
+  const models = resolveModels(flags.models, { config, env: io.env, allowUnpriced: flags.allowUnpriced === true,
+    ...(flags.maxTokens !== undefined && { maxTokens: flags.maxTokens }), ...(flags.openaiApi !== undefined && { openaiApi: flags.openaiApi }),
+  });
   const prompt = await textOption(flags.prompt, flags.promptFile, 'prompt', io.cwd);
   const system = await textOption(flags.system, flags.systemFile, 'system', io.cwd);
   const chosen = scorer(flags.scorer);

@@ -8,6 +8,8 @@ export const CONFIG_FILE = 'tierbench.config.json';
 
 type Json = Record<string, unknown>;
 
+const ENDPOINT_KEYS = ['baseURL', 'api', 'apiKeyEnv', 'maxTokensParam', 'streamOptions', 'apiVersion'];
+
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function bad(file: string, key: string, what: string, fix: string): UsageError {
@@ -23,13 +25,24 @@ function section(file: string, raw: Json, key: string): Json {
 function endpoint(file: string, name: string, raw: unknown): EndpointConfig {
   const key = `endpoints.${name}`;
   if (!isObject(raw)) throw bad(file, key, 'must be an object', `write "${name}": {"baseURL": "http://localhost:8000/v1", "api": "openai"}`);
-  const { baseURL, api = 'openai', apiKeyEnv } = raw;
+  const { baseURL, api = 'openai', apiKeyEnv, maxTokensParam, streamOptions, apiVersion } = raw;
+  for (const field of Object.keys(raw)) {
+    if (!ENDPOINT_KEYS.includes(field)) throw bad(file, `${key}.${field}`, 'is not a known key', `the keys are ${ENDPOINT_KEYS.join(', ')}`);
+  }
   if (typeof baseURL !== 'string' || !/^https?:\/\//.test(baseURL)) throw bad(file, `${key}.baseURL`, 'must be an http(s) URL', 'e.g. "http://localhost:11434/v1" (OpenAI-compatible servers include /v1)');
-  if (api !== 'openai' && api !== 'anthropic') throw bad(file, `${key}.api`, `is ${JSON.stringify(api)}`, 'use "openai" (OpenAI-compatible) or "anthropic"');
+  if (api !== 'openai' && api !== 'anthropic' && api !== 'openai-responses') throw bad(file, `${key}.api`, `is ${JSON.stringify(api)}`, 'use "openai" (OpenAI-compatible Chat Completions), "openai-responses" (the Responses API) or "anthropic"');
+  if (maxTokensParam !== undefined && maxTokensParam !== 'max_tokens' && maxTokensParam !== 'max_completion_tokens') {
+    throw bad(file, `${key}.maxTokensParam`, `is ${JSON.stringify(maxTokensParam)}`, 'use "max_tokens" (most compatible servers) or "max_completion_tokens" (OpenAI, Azure reasoning deployments)');
+  }
+  if (streamOptions !== undefined && typeof streamOptions !== 'boolean') throw bad(file, `${key}.streamOptions`, 'must be true or false', 'false for a server that rejects stream_options');
+  if (apiVersion !== undefined && (typeof apiVersion !== 'string' || apiVersion === '')) throw bad(file, `${key}.apiVersion`, 'must be a string', 'e.g. "2025-04-01-preview" (Azure OpenAI)');
   if (apiKeyEnv !== undefined && (typeof apiKeyEnv !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(apiKeyEnv))) {
     throw bad(file, `${key}.apiKeyEnv`, 'must be the name of an environment variable', 'e.g. "VLLM_API_KEY" — the key itself never goes in the file');
   }
-  return { baseURL, api, ...(apiKeyEnv !== undefined && { apiKeyEnv }) };
+  return {
+    baseURL, api, ...(apiKeyEnv !== undefined && { apiKeyEnv }),
+    ...(maxTokensParam !== undefined && { maxTokensParam }), ...(streamOptions !== undefined && { streamOptions }), ...(apiVersion !== undefined && { apiVersion }),
+  };
 }
 
 function priceEntry(file: string, name: string, raw: unknown): PriceEntry {

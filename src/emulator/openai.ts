@@ -12,14 +12,14 @@ const ERROR_TYPES: Record<number, [string, string | null]> = {
   429: ['requests', 'rate_limit_exceeded'], 500: ['server_error', null], 503: ['server_error', null], 529: ['server_error', null],
 };
 
-const requestId = (): string => `req_${randomBytes(12).toString('hex')}`;
+export const requestId = (): string => `req_${randomBytes(12).toString('hex')}`;
 
-function fail(res: ServerResponse, status: number, message: string, param: string | null = null, headers: Record<string, string> = {}): void {
+export function fail(res: ServerResponse, status: number, message: string, param: string | null = null, headers: Record<string, string> = {}): void {
   const [type, code] = ERROR_TYPES[status] ?? ['server_error', null];
   sendJson(res, status, { error: { message, type, param, code } }, { 'x-request-id': requestId(), ...headers });
 }
 
-function rateHeaders(limit: number, remaining: number, resetS: number): Record<string, string> {
+export function rateHeaders(limit: number, remaining: number, resetS: number): Record<string, string> {
   return {
     'x-ratelimit-limit-requests': String(limit),
     'x-ratelimit-remaining-requests': String(remaining),
@@ -30,15 +30,17 @@ function rateHeaders(limit: number, remaining: number, resetS: number): Record<s
   };
 }
 
-function content(c: unknown): string {
+export function content(c: unknown): string {
   if (typeof c === 'string') return c;
   if (Array.isArray(c)) return c.map((p: { text?: unknown }) => (typeof p?.text === 'string' ? p.text : '')).join('');
   return '';
 }
 
-export async function handleOpenAI(emulator: Emulator, req: IncomingMessage, res: ServerResponse, raw: string): Promise<void> {
+/** `deployment`: an Azure OpenAI deployment from the path, which the model in the body does not override. */
+export async function handleOpenAI(emulator: Emulator, req: IncomingMessage, res: ServerResponse, raw: string, deployment?: string): Promise<void> {
   const auth = req.headers.authorization;
-  const key = typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7) : undefined;
+  const azureKey = req.headers['api-key'];
+  const key = deployment !== undefined ? (typeof azureKey === 'string' ? azureKey : undefined) : typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7) : undefined;
   // Like some gateways, echo the key back: a test that the client never stores it.
   if (!emulator.authorized(key)) return fail(res, 401, `Incorrect API key provided: ${key ?? '(none)'}.`);
   let body: Record<string, unknown>;
@@ -47,7 +49,8 @@ export async function handleOpenAI(emulator: Emulator, req: IncomingMessage, res
   } catch {
     return fail(res, 400, 'We could not parse the JSON body of your request.');
   }
-  const { model, messages } = body;
+  const { messages } = body;
+  const model = deployment ?? body.model;
   if (typeof model !== 'string') return fail(res, 400, "you must provide a model parameter", 'model');
   if (!Array.isArray(messages) || messages.length === 0) return fail(res, 400, "'messages' must contain at least one message", 'messages');
   const bare = model.slice(model.lastIndexOf('/') + 1);
@@ -55,6 +58,9 @@ export async function handleOpenAI(emulator: Emulator, req: IncomingMessage, res
     if ('max_tokens' in body) return fail(res, 400, "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", 'max_tokens');
     if ('temperature' in body && body.temperature !== 1) return fail(res, 400, "Unsupported value: 'temperature' does not support this value with this model. Only the default (1) value is supported.", 'temperature');
     if (body.logprobs === true) return fail(res, 400, "Unsupported parameter: 'logprobs' is not supported with this model.", 'logprobs');
+  }
+  if ('stream_options' in body && emulator.profileFor(model)?.quirks?.includes('no-stream-options')) {
+    return fail(res, 400, 'Unrecognized request argument supplied: stream_options', 'stream_options');
   }
   const wantLogprobs = body.logprobs === true;
   const maxTokens = Number(body.max_completion_tokens ?? body.max_tokens ?? 4096);

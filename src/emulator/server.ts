@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { quantileSorted } from '../analysis/percentiles.js';
 import { handleAnthropic } from './anthropic.js';
 import { handleOpenAI } from './openai.js';
+import { handleResponses } from './responses.js';
 import { type AnswerKey, DEFAULT_PROFILES, type Fault, type Profile, type Quirk, type ThinkingRequest, answer, countTokens, faultFor, thinkingFor } from './simulated.js';
 
 export interface EmulatorOptions {
@@ -294,6 +295,15 @@ export class Emulator {
     }
     if (req.method === 'POST' && (url === '/v1/messages' || url === '/v1/messages/count_tokens')) return handleAnthropic(this, req, res, url, await readBody(req));
     if (req.method === 'POST' && url === '/v1/chat/completions') return handleOpenAI(this, req, res, await readBody(req));
+    if (req.method === 'POST' && url === '/v1/responses') return handleResponses(this, req, res, await readBody(req));
+    // Azure OpenAI: the deployment in the path, the version in the query, the key in `api-key`.
+    const deployment = /^\/openai\/deployments\/([^/]+)\/chat\/completions$/.exec(url ?? '');
+    if (req.method === 'POST' && deployment) {
+      if (!new URL(req.url ?? '/', 'http://emulator').searchParams.get('api-version')) {
+        return sendJson(res, 404, { error: { code: '404', message: 'Resource not found' } });
+      }
+      return handleOpenAI(this, req, res, await readBody(req), deployment[1]);
+    }
     sendJson(res, 404, { error: { message: `the emulator does not serve ${req.method} ${url}`, type: 'not_found_error' } });
   }
 }

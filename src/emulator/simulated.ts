@@ -30,9 +30,10 @@ export interface Fault {
  * whatever the client accepts), `split` (SSE in small pieces cut mid-line, CRLF line ends),
  * `noise` (comments, pings and unknown events between the real ones), `gateway` (OpenRouter's
  * shapes: usage with `cost` and `cache_write_tokens`, mid-stream errors beside a choice finished
- * by "error", 403 for a flagged input), `vllm` (vLLM's mid-stream error, then `[DONE]`).
+ * by "error", 403 for a flagged input), `vllm` (vLLM's mid-stream error, then `[DONE]`),
+ * `no-stream-options` (a 400 for `stream_options`, as some servers and older Azure versions send).
  */
-export type Quirk = 'stall' | 'no-usage' | 'json-for-stream' | 'sse-for-plain' | 'no-event-lines' | 'gzip' | 'split' | 'noise' | 'gateway' | 'vllm';
+export type Quirk = 'stall' | 'no-usage' | 'json-for-stream' | 'sse-for-plain' | 'no-event-lines' | 'gzip' | 'split' | 'noise' | 'gateway' | 'vllm' | 'no-stream-options';
 
 export interface Profile {
   /** Model ids served with this profile (the first is its name). */

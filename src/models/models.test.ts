@@ -24,6 +24,24 @@ describe('model resolution', () => {
     assert.equal(resolve('claude-opus-4-8')[0]?.api, 'anthropic');
     assert.equal(resolve('openai:gpt-4o-mini')[0]?.prices?.cacheRead, 0.075);
   });
+  it('Responses-only models go to the Responses API; --openai-api chooses for all of OpenAI\'s', () => {
+    const [pro, codex, mini] = resolveModels('openai:gpt-5.6-pro,openai:gpt-6-codex-mini,gpt-5-mini', { config: empty, env: {}, allowUnpriced: true });
+    assert.deepEqual([pro?.api, codex?.api, mini?.api], ['openai-responses', 'openai-responses', 'openai']);
+    assert.equal(resolveModels('gpt-5-mini', { config: empty, env: {}, allowUnpriced: false, openaiApi: 'responses' })[0]?.api, 'openai-responses');
+    assert.equal(resolveModels('openai:gpt-5.6-pro', { config: empty, env: {}, allowUnpriced: true, openaiApi: 'chat' })[0]?.api, 'openai');
+    assert.equal(resolve('openrouter:openai/gpt-5-pro', empty, {}, true)[0]?.api, 'openai', 'a gateway keeps its own format');
+  });
+  it('per-endpoint wire settings come from the config file, checked', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tb-wire-'));
+    const file = join(dir, 'c.json');
+    await writeFile(file, JSON.stringify({ endpoints: { az: { baseURL: 'https://r.openai.azure.com/openai/deployments/d', apiVersion: '2025-04-01-preview', maxTokensParam: 'max_completion_tokens', streamOptions: false } } }));
+    const config = await loadConfig(file, dir);
+    assert.deepEqual(resolve('az:d', config, {}, true)[0]?.wire, { maxTokensParam: 'max_completion_tokens', streamOptions: false, apiVersion: '2025-04-01-preview' });
+    for (const [bad, message] of [[{ maxTokensParam: 'max' }, /endpoints\.az\.maxTokensParam is "max"/], [{ streamOptions: 'no' }, /streamOptions must be true or false/], [{ apiVerison: 'x' }, /endpoints\.az\.apiVerison is not a known key/]] as const) {
+      await writeFile(file, JSON.stringify({ endpoints: { az: { baseURL: 'https://x/v1', ...bad } } }));
+      await assert.rejects(loadConfig(file, dir), (e: UsageError) => message.test(e.message), JSON.stringify(bad));
+    }
+  });
   it('openrouter: OpenAI wire format, priced as the vendor model', () => {
     const [m] = resolve('openrouter:anthropic/claude-haiku-4.5');
     assert.deepEqual([m?.api, m?.id, m?.baseURL, m?.apiKeyEnv, m?.prices?.input], ['openai', 'anthropic/claude-haiku-4.5', 'https://openrouter.ai/api/v1', 'OPENROUTER_API_KEY', 1]);

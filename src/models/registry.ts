@@ -1,6 +1,6 @@
 // "haiku", "openai:gpt-5-mini", "openrouter:anthropic/claude-haiku-4.5", "local:llama3" → ModelSpec.
 import { UsageError, closest } from '../errors.js';
-import type { ApiFamily, Config, Effort, ModelSpec, PriceEntry, Reasoning } from '../types.js';
+import type { ApiFamily, Config, Effort, EndpointConfig, ModelSpec, PriceEntry, Reasoning, WireOptions } from '../types.js';
 import { PRICES, listPrice } from './prices.js';
 
 interface BuiltinEndpoint {
@@ -39,16 +39,30 @@ export interface ResolveOptions {
   allowUnpriced: boolean;
   /** --max-tokens, when given. */
   maxTokens?: number;
+  /** --openai-api: OpenAI's own models through Chat Completions or the Responses API; auto by default. */
+  openaiApi?: 'chat' | 'responses';
+}
+
+function wireOf(e: EndpointConfig): WireOptions | undefined {
+  const wire: WireOptions = {
+    ...(e.maxTokensParam !== undefined && { maxTokensParam: e.maxTokensParam }), ...(e.streamOptions !== undefined && { streamOptions: e.streamOptions }), ...(e.apiVersion !== undefined && { apiVersion: e.apiVersion }),
+  };
+  return Object.keys(wire).length === 0 ? undefined : wire;
 }
 
 /** Output token limits when --max-tokens is not given: room for thinking where a model reasons. */
 export const DEFAULT_MAX_TOKENS = 1024;
 export const REASONING_MAX_TOKENS = 16_000;
 
+const OPENAI_EFFORTS: readonly Effort[] = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'];
 const EFFORTS: Readonly<Record<ApiFamily, readonly Effort[]>> = {
   anthropic: ['none', 'low', 'medium', 'high', 'xhigh', 'max'],
-  openai: ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'],
+  openai: OPENAI_EFFORTS,
+  'openai-responses': OPENAI_EFFORTS,
 };
+
+/** OpenAI models served only by the Responses API (the -pro and -codex lines). */
+const RESPONSES_ONLY = /^(gpt-|o)\d[\w.-]*-(pro|codex)(-|$)/;
 
 /** Models that think before answering unless told not to (api-notes: Claude 5.x, OpenAI's o- and GPT-5+ lines). */
 const REASONS_BY_DEFAULT = /^(o\d|gpt-5|gpt-6|claude-(haiku|sonnet|opus)-5)/;
@@ -146,8 +160,9 @@ function locate(name: string, options: ResolveOptions): Located {
   const custom = config.endpoints[endpoint];
   if (builtin) {
     const baseURL = env[builtin.baseUrlEnv] || builtin.defaultBaseURL;
+    const responses = endpoint === 'openai' && (options.openaiApi === 'responses' || (options.openaiApi !== 'chat' && RESPONSES_ONLY.test(id)));
     return {
-      name, id, api: builtin.api, endpoint, apiKeyEnv: builtin.apiKeyEnv,
+      name, id, api: responses ? 'openai-responses' : builtin.api, endpoint, apiKeyEnv: builtin.apiKeyEnv,
       ...(baseURL !== undefined && { baseURL }),
       prices: price(name, endpoint, id, options),
     };
@@ -156,6 +171,7 @@ function locate(name: string, options: ResolveOptions): Located {
     return {
       name, id, api: custom.api, endpoint, baseURL: custom.baseURL,
       ...(custom.apiKeyEnv !== undefined && { apiKeyEnv: custom.apiKeyEnv }),
+      ...(wireOf(custom) !== undefined && { wire: wireOf(custom)! }),
       prices: price(name, endpoint, id, options),
     };
   }

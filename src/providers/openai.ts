@@ -33,6 +33,25 @@ export function openAIUsage(u: OpenAIUsage): Usage {
   };
 }
 
+/** The OpenAI SDK client and call context for a model, Azure's api-version and api-key header included. */
+export async function openAIContext(spec: ModelSpec, options: ProviderOptions): Promise<Omit<CallContext, 'signal' | 'observe'>> {
+  const sdk = await import('openai');
+  const azure = spec.wire?.apiVersion;
+  const client = new sdk.OpenAI({
+    apiKey: options.apiKey,
+    organization: null,
+    project: null,
+    ...(spec.baseURL !== undefined && { baseURL: spec.baseURL }),
+    maxRetries: options.maxRetries,
+    timeout: options.timeoutMs,
+    fetch: timedFetch(await transport(options.proxy)),
+    // Failures are reported as data; the SDK must not print its own lines on our stderr.
+    logLevel: 'off',
+    ...(azure !== undefined && { defaultQuery: { 'api-version': azure }, defaultHeaders: { 'api-key': options.apiKey, Authorization: null } }),
+  });
+  return { client, errors: sdk, secrets: [options.apiKey], idleMs: options.timeoutMs, deadlineMs: options.deadlineMs };
+}
+
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- wire data, read defensively
 
 function sumLogprobs(content: unknown): number | undefined {
@@ -123,21 +142,7 @@ export class OpenAIProvider implements Provider {
   }
 
   static async create(spec: ModelSpec, options: ProviderOptions): Promise<OpenAIProvider> {
-    const sdk = await import('openai');
-    const client = new sdk.OpenAI({
-      apiKey: options.apiKey,
-      organization: null,
-      project: null,
-      ...(spec.baseURL !== undefined && { baseURL: spec.baseURL }),
-      maxRetries: options.maxRetries,
-      timeout: options.timeoutMs,
-      fetch: timedFetch(await transport(options.proxy)),
-      // Failures are reported as data; the SDK must not print its own lines on our stderr.
-      logLevel: 'off',
-    });
-    return new OpenAIProvider({
-      client, errors: sdk, secrets: [options.apiKey], idleMs: options.timeoutMs, deadlineMs: options.deadlineMs,
-    }, spec, options);
+    return new OpenAIProvider(await openAIContext(spec, options), spec, options);
   }
 
   complete(request: ChatRequest, signal?: AbortSignal, observe?: CallContext['observe']): Promise<Outcome> {
@@ -145,13 +150,13 @@ export class OpenAIProvider implements Provider {
       model: this.spec.id,
       messages: [...(request.system !== undefined ? [{ role: 'system', content: request.system }] : []), ...request.messages],
       // OpenAI's reasoning models reject max_tokens; compatible servers (vLLM, Ollama, gateways)
-      // have long accepted max_tokens and not always its successor.
-      ...(this.spec.endpoint === 'openai' ? { max_completion_tokens: this.spec.maxTokens } : { max_tokens: this.spec.maxTokens }),
+      // have long accepted max_tokens and not always its successor. An endpoint may say which.
+      [this.spec.wire?.maxTokensParam ?? (this.spec.endpoint === 'openai' ? 'max_completion_tokens' : 'max_tokens')]: this.spec.maxTokens,
       ...(this.spec.reasoning?.effort !== undefined && { reasoning_effort: this.spec.reasoning.effort }),
       ...(request.temperature !== undefined && this.sendTemperature && { temperature: request.temperature }),
       ...(this.logprobs && { logprobs: true }),
       stream: this.options.stream,
-      ...(this.options.stream && { stream_options: { include_usage: true } }),
+      ...(this.options.stream && this.spec.wire?.streamOptions !== false && { stream_options: { include_usage: true } }),
     };
     return call({ ...this.ctx, ...(signal && { signal }), ...(observe && { observe }) }, { path: '/chat/completions', body, stream: this.options.stream }, new ChatReading(), request);
   }

@@ -35,6 +35,10 @@ export async function createProvider(spec: ModelSpec, options: ProviderOptions):
     const { AnthropicProvider } = await import('./anthropic.js');
     return AnthropicProvider.create(spec, options);
   }
+  if (spec.api === 'openai-responses') {
+    const { ResponsesProvider } = await import('./responses.js');
+    return ResponsesProvider.create(spec, options);
+  }
   const { OpenAIProvider } = await import('./openai.js');
   return OpenAIProvider.create(spec, options);
 }

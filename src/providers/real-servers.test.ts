@@ -40,12 +40,15 @@ interface Ran {
  * Runs `models` (written `a:<id>` for the Anthropic format, `o:<id>` for the OpenAI one) on the
  * first N tickets against an emulator serving `profiles`, every id priced at PRICE.
  */
-async function bench(profiles: Profile[], models: string[], args: string[] = [], options: { path?: string; host?: string; env?: Record<string, string> } = {}): Promise<Ran> {
+async function bench(profiles: Profile[], models: string[], args: string[] = [], options: { path?: string; host?: string; env?: Record<string, string>; endpoints?: (url: string) => Record<string, object> } = {}): Promise<Ran> {
   return withEmulator({ profiles, key }, async (url, emulator) => {
     const cwd = mkdtempSync(join(tmpdir(), 'tb-real-'));
     const base = `${url}${options.path ?? ''}`;
     writeFileSync(join(cwd, 'tierbench.config.json'), JSON.stringify({
-      endpoints: { a: { baseURL: base, api: 'anthropic', apiKeyEnv: 'EMU_KEY' }, o: { baseURL: `${base}/v1`, api: 'openai', apiKeyEnv: 'EMU_KEY' } },
+      endpoints: {
+        a: { baseURL: base, api: 'anthropic', apiKeyEnv: 'EMU_KEY' }, o: { baseURL: `${base}/v1`, api: 'openai', apiKeyEnv: 'EMU_KEY' },
+        r: { baseURL: `${base}/v1`, api: 'openai-responses', apiKeyEnv: 'EMU_KEY' }, ...options.endpoints?.(url),
+      },
       prices: Object.fromEntries(profiles.flatMap((p) => p.ids).map((id) => [id, PRICE])),
     }));
     const r = await runCli(['run', '-m', models.join(','), '--limit', String(N), '--json', '--quiet', ...args, TICKETS], { EMU_KEY: 'emu-key', ...options.env }, cwd);
@@ -317,5 +320,43 @@ describe('reasoning as a tier dimension', () => {
     }
     const r = await runCli(['run', '-m', 'sonnet@8k', '--max-tokens', '4000', TICKETS], { ANTHROPIC_API_KEY: 'k' });
     assert.match(r.stderr, /the thinking budget \(8000\) must be below --max-tokens \(4000\)/);
+  });
+});
+
+describe('the OpenAI Responses API', () => {
+  it('answers, streamed or not, with exact tokens and cost; cut, refused and failed answers by its own terms', async () => {
+    for (const stream of [[], ['--no-stream']]) {
+      const ran = await bench([model('r-ok'), model('r-think', [], { thinking: { tokens: 200 } }), model('r-refuse', [], { faults: [{ kind: 'refusal', rate: 1 }] }), model('r-fail', [], { faults: [{ kind: 'stream-error', rate: 1 }] })],
+        ['r:r-ok', 'r:r-think@high', 'r:r-refuse', 'r:r-fail'], ['--max-retries', '0', ...stream]);
+      const ok = ran.summary('r:r-ok');
+      assert.deepEqual([ok.scored, ok.errors.total, ok.requests.sent], [N, 0, N], `${stream}`);
+      assert.ok((ok.accuracy ?? 0) > 0.5);
+      assertExactCost(ran, 'r:r-ok', 'r-ok');
+      assert.equal(ran.summary('r:r-think@high').tokens.reasoning, 500 * N);
+      assert.equal(ran.summary('r:r-refuse').refused, N);
+      if (stream.length === 0) assert.deepEqual(ran.summary('r:r-fail').errors.byKind, { server: N });
+    }
+    const cut = await bench([model('r-ok')], ['r:r-ok'], ['--max-tokens', '1']);
+    assert.equal(cut.summary('r:r-ok').truncated, N);
+    assert.ok(cut.report.results.every((r) => r.stopReason === 'max_output_tokens'));
+  });
+});
+
+describe('per-endpoint settings', () => {
+  it('Azure OpenAI: api-version in the query, the key in api-key, max_completion_tokens for a reasoning deployment', async () => {
+    const azure = (url: string, extra: object = {}): Record<string, object> => ({ az: { baseURL: `${url}/openai/deployments/gpt-5-mini`, api: 'openai', apiKeyEnv: 'EMU_KEY', apiVersion: '2025-04-01-preview', ...extra } });
+    const without = await bench([model('gpt-5-mini')], ['az:gpt-5-mini'], ['--max-retries', '0'], { endpoints: (url) => azure(url) });
+    assert.deepEqual(without.summary('az:gpt-5-mini').errors.byKind, { bad_request: N }, 'a compatible endpoint sends max_tokens, which the deployment rejects');
+    assert.match(without.report.results[0]?.error?.message ?? '', /Use 'max_completion_tokens' instead/);
+    const ran = await bench([model('gpt-5-mini')], ['az:gpt-5-mini'], [], { endpoints: (url) => azure(url, { maxTokensParam: 'max_completion_tokens' }) });
+    assert.equal(ran.summary('az:gpt-5-mini').scored, N);
+  });
+  it('a server that rejects stream_options is served with "streamOptions": false', async () => {
+    const strict = model('o-strict', ['no-stream-options']);
+    const rejected = await bench([strict], ['o:o-strict'], ['--max-retries', '0']);
+    assert.deepEqual(rejected.summary('o:o-strict').errors.byKind, { bad_request: N });
+    const ran = await bench([strict], ['s:o-strict'], [], { endpoints: (url) => ({ s: { baseURL: `${url}/v1`, api: 'openai', apiKeyEnv: 'EMU_KEY', streamOptions: false } }) });
+    const s = ran.summary('s:o-strict');
+    assert.deepEqual([s.scored, s.estimatedUsage], [N, N], 'answered; with no usage chunk asked for, priced from an estimate');
   });
 });

@@ -1,0 +1,118 @@
+// OpenAI's Responses API on the wire: POST /v1/responses, a Response object or its typed events,
+// every field the SDK's types require.
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { content, fail, rateHeaders, requestId } from './openai.js';
+import { type Emulator, attemptOf, faultHeaders, sendJson, sleep, untilClosed } from './server.js';
+import { type SseEvent, Wire } from './wire.js';
+
+const id = (prefix: string): string => `${prefix}_${randomBytes(12).toString('hex')}`;
+
+export async function handleResponses(emulator: Emulator, req: IncomingMessage, res: ServerResponse, raw: string): Promise<void> {
+  const auth = req.headers.authorization;
+  if (!emulator.authorized(typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7) : undefined)) return fail(res, 401, 'Incorrect API key provided.');
+  let body: Record<string, unknown>;
+  try {
+    body = JSON.parse(raw) as Record<string, unknown>;
+  } catch {
+    return fail(res, 400, 'We could not parse the JSON body of your request.');
+  }
+  const { model, input } = body;
+  if (typeof model !== 'string') return fail(res, 400, 'you must provide a model parameter', 'model');
+  if ('max_tokens' in body || 'max_completion_tokens' in body) return fail(res, 400, "Unsupported parameter: use 'max_output_tokens' with the Responses API.", 'max_tokens');
+  const turns = typeof input === 'string' ? [{ role: 'user', content: input }]
+    : Array.isArray(input) ? (input as Array<{ role?: unknown; content?: unknown }>).map((m) => ({ role: String(m.role), content: content(m.content) })) : [];
+  if (turns.length === 0) return fail(res, 400, "'input' is required", 'input');
+  const instructions = typeof body.instructions === 'string' ? body.instructions : '';
+  const maxTokens = Number(body.max_output_tokens ?? 4096);
+  const effort = (body.reasoning as { effort?: string } | undefined)?.effort;
+  const attempt = attemptOf(req);
+  const result = emulator.simulate({
+    model, system: instructions, cachePrefix: instructions.slice(0, Math.floor(instructions.length / 512) * 512), messages: turns, maxTokens, attempt,
+    thinking: effort === undefined ? {} : effort === 'none' ? { off: true } : { effort },
+  }, rateHeaders);
+  if (result.kind === 'not_found') {
+    emulator.record(model, attempt, 404);
+    return fail(res, 404, `The model \`${model}\` does not exist or you do not have access to it.`, 'model');
+  }
+  if (result.kind === 'rate_limited') {
+    emulator.record(model, attempt, 429);
+    return fail(res, 429, `Rate limit reached for ${model} on requests per min (RPM).`, null, { ...result.headers, 'retry-after': String(result.retryAfterS) });
+  }
+  if (result.kind === 'spend_limit' || result.kind === 'flagged') {
+    emulator.record(model, attempt, result.kind === 'flagged' ? 400 : 429);
+    return result.kind === 'flagged'
+      ? sendJson(res, 400, { error: { message: 'Your request was flagged by our safety system.', type: 'invalid_request_error', param: 'input', code: 'content_filter' } })
+      : sendJson(res, 429, { error: { message: 'You exceeded your current quota, please check your plan and billing details.', type: 'insufficient_quota', param: null, code: 'insufficient_quota' } });
+  }
+  if (result.kind === 'fault') {
+    emulator.record(model, attempt, result.fault.status);
+    return fail(res, result.fault.status, 'The server had an error while processing your request (simulated).', null, { ...result.headers, ...faultHeaders(result.fault) });
+  }
+  const sim = { ...result.sim, cacheWrite: 0 };
+  emulator.answering(model, res, sim.fault);
+  emulator.record(model, attempt, sim.fault ?? 200, sim, result.correct);
+  if (sim.fault === 'hang') return untilClosed(res);
+  const headers = { ...sim.headers, 'x-request-id': requestId() };
+  const wire = new Wire(res, sim.quirks, true);
+  if (sim.fault === 'error-body') return wire.json(200, { error: { message: 'upstream request failed (simulated)', type: 'server_error', param: null, code: 'server_error' } }, headers);
+
+  const responseId = id('resp');
+  const messageId = id('msg');
+  const refused = sim.fault === 'refusal';
+  const incomplete = sim.truncated;
+  const part = refused ? { type: 'refusal', refusal: 'I can’t help with that (simulated).' } : { type: 'output_text', text: sim.text, annotations: [], logprobs: [] };
+  const message = (done: boolean): Record<string, unknown> => ({
+    id: messageId, type: 'message', role: 'assistant', status: done ? (incomplete ? 'incomplete' : 'completed') : 'in_progress', content: done ? [part] : [],
+  });
+  const reasoningItem = sim.thinkingTokens > 0 ? [{ id: id('rs'), type: 'reasoning', summary: [] }] : [];
+  const usage = {
+    input_tokens: sim.promptTokens, input_tokens_details: { cached_tokens: sim.cacheRead, cache_write_tokens: 0 },
+    output_tokens: sim.outputTokens + sim.thinkingTokens, output_tokens_details: { reasoning_tokens: sim.thinkingTokens },
+    total_tokens: sim.promptTokens + sim.outputTokens + sim.thinkingTokens,
+  };
+  const response = (status: 'in_progress' | 'completed' | 'incomplete' | 'failed', error: { code: string; message: string } | null = null): Record<string, unknown> => ({
+    id: responseId, object: 'response', created_at: Math.floor(Date.now() / 1000), status, error,
+    incomplete_details: status === 'incomplete' ? { reason: 'max_output_tokens' } : null,
+    instructions: instructions === '' ? null : instructions, metadata: {}, model, parallel_tool_calls: true, temperature: 1, tool_choice: 'auto', tools: [], top_p: 1,
+    max_output_tokens: maxTokens, store: body.store !== false, reasoning: { effort: effort ?? null, summary: null }, text: { format: { type: 'text' } }, truncation: 'disabled',
+    output: status === 'in_progress' ? [] : [...reasoningItem, message(true)],
+    // Usage only once there is some: the SDK types make it optional, not nullable.
+    ...(status !== 'in_progress' && { usage }),
+  });
+  const final = incomplete ? 'incomplete' : 'completed';
+  const stream = body.stream === true ? !sim.quirks.has('json-for-stream') : sim.quirks.has('sse-for-plain');
+  if (!stream) {
+    await sleep(sim.ttftMs + sim.thinkingMs + sim.generationMs);
+    if (sim.fault === 'reset' || sim.fault === 'truncate' || sim.fault === 'malformed' || sim.fault === 'stream-error') {
+      return wire.brokenJson(response(final), headers, sim.fault === 'reset' || sim.fault === 'truncate' ? 'reset' : 'malformed');
+    }
+    return wire.json(200, response(final), headers);
+  }
+  let sequence = 0;
+  const event = (type: string, data: Record<string, unknown>): SseEvent => [type, { type, sequence_number: sequence++, ...data }];
+  const at = { item_id: messageId, output_index: reasoningItem.length, content_index: 0 };
+  wire.startStream(headers);
+  await wire.send([event('response.created', { response: response('in_progress') }), event('response.in_progress', { response: response('in_progress') })]);
+  if (sim.quirks.has('stall')) return untilClosed(res);
+  await sleep(sim.ttftMs + sim.thinkingMs);
+  const cut = Math.min(4, sim.text.length);
+  await wire.send([
+    ...reasoningItem.flatMap((item, i) => [event('response.output_item.added', { output_index: i, item }), event('response.output_item.done', { output_index: i, item })]),
+    event('response.output_item.added', { output_index: at.output_index, item: message(false) }),
+    event('response.content_part.added', { ...at, part: refused ? { type: 'refusal', refusal: '' } : { type: 'output_text', text: '', annotations: [], logprobs: [] } }),
+    ...(refused ? [event('response.refusal.delta', { ...at, delta: (part as { refusal: string }).refusal })] : cut > 0 ? [event('response.output_text.delta', { ...at, delta: sim.text.slice(0, cut), logprobs: [] })] : []),
+  ]);
+  if (sim.fault === 'malformed') wire.raw('event: response.output_text.delta\ndata: {"type": "response.output_text.delta", "delta": \n\n');
+  if (sim.fault === 'reset') return wire.reset();
+  if (sim.fault === 'truncate') return wire.cut();
+  if (sim.fault === 'stream-error') return wire.send([event('response.failed', { response: response('failed', { code: 'server_error', message: 'The server had an error while processing your request (simulated, mid-stream).' }) })], true);
+  if (!refused && cut < sim.text.length) await sleep(sim.generationMs);
+  await wire.send([
+    ...(!refused && cut < sim.text.length ? [event('response.output_text.delta', { ...at, delta: sim.text.slice(cut), logprobs: [] })] : []),
+    ...(refused ? [] : [event('response.output_text.done', { ...at, text: sim.text, logprobs: [] })]),
+    event('response.content_part.done', { ...at, part }),
+    event('response.output_item.done', { output_index: at.output_index, item: message(true) }),
+    event(`response.${final}`, { response: response(final) }),
+  ], true);
+}
