@@ -53,6 +53,8 @@ export interface Prices {
   output: number;
   /** Writing a prompt-cache entry (Anthropic 5-minute TTL); OpenAI has no surcharge: equals input. */
   cacheWrite: number;
+  /** Writing a 1-hour cache entry (Anthropic: 2x input); absent: 2x input. */
+  cacheWrite1h?: number;
   /** Reading a cached prompt prefix. */
   cacheRead: number;
 }
@@ -119,6 +121,8 @@ export interface Usage {
   cacheRead: number;
   /** Of `output`, the tokens spent thinking (reasoning models), where the API says. */
   reasoning?: number;
+  /** Of `cacheWrite`, the tokens written with a 1-hour TTL (Anthropic's `cache_creation` split), priced apart. */
+  cacheWrite1h?: number;
   /**
    * The server sent no token counts (a stream without a usage chunk): these are estimated from
    * the text at about four characters a token, and so is the cost.

@@ -46,6 +46,7 @@ export function summarize(spec: ModelSpec, results: readonly CaseResult[], cases
       tokens.cacheWrite += usage.cacheWrite;
       tokens.cacheRead += usage.cacheRead;
       if (usage.reasoning) tokens.reasoning = (tokens.reasoning ?? 0) + usage.reasoning;
+      if (usage.cacheWrite1h) tokens.cacheWrite1h = (tokens.cacheWrite1h ?? 0) + usage.cacheWrite1h;
       if (usage.estimated) estimatedUsage++;
     }
     const callCost = r.cost;

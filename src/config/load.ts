@@ -54,7 +54,10 @@ function priceEntry(file: string, name: string, raw: unknown): PriceEntry {
     return v;
   };
   const input = rate('input');
-  return { input, output: rate('output'), cacheWrite: rate('cacheWrite', input), cacheRead: rate('cacheRead', input), source: `${file}` };
+  return {
+    input, output: rate('output'), cacheWrite: rate('cacheWrite', input), cacheRead: rate('cacheRead', input),
+    ...(raw.cacheWrite1h !== undefined && { cacheWrite1h: rate('cacheWrite1h') }), source: `${file}`,
+  };
 }
 
 /** Read the named config file, or ./tierbench.config.json when it exists, or nothing. */

@@ -39,17 +39,21 @@ function rateHeaders(limit: number, remaining: number, resetS: number): Record<s
 
 type Block = { type?: unknown; text?: unknown; cache_control?: unknown };
 
-/** Text of a string-or-blocks field, and the prefix up to the last block marked for caching. */
-function text(field: unknown): { all: string; cached: string } {
-  if (typeof field === 'string') return { all: field, cached: '' };
-  if (!Array.isArray(field)) return { all: '', cached: '' };
+/** Text of a string-or-blocks field, the prefix up to the last block marked for caching, and whether that mark asked for a 1-hour TTL. */
+function text(field: unknown): { all: string; cached: string; hour: boolean } {
+  if (typeof field === 'string') return { all: field, cached: '', hour: false };
+  if (!Array.isArray(field)) return { all: '', cached: '', hour: false };
   let all = '';
   let cached = '';
+  let hour = false;
   for (const b of field as Block[]) {
     if (typeof b?.text === 'string') all += b.text;
-    if (b?.cache_control) cached = all;
+    if (b?.cache_control) {
+      cached = all;
+      hour = (b.cache_control as { ttl?: unknown }).ttl === '1h';
+    }
   }
-  return { all, cached };
+  return { all, cached, hour };
 }
 
 function key(req: IncomingMessage): string | undefined {
@@ -134,7 +138,7 @@ export async function handleAnthropic(emulator: Emulator, req: IncomingMessage, 
   // Every field of the SDK's Usage type, as the API sends them.
   const usage = (output: number): Record<string, unknown> => ({
     ...input, output_tokens: output,
-    cache_creation: { ephemeral_5m_input_tokens: sim.cacheWrite, ephemeral_1h_input_tokens: 0 },
+    cache_creation: { ephemeral_5m_input_tokens: sys.hour ? 0 : sim.cacheWrite, ephemeral_1h_input_tokens: sys.hour ? sim.cacheWrite : 0 },
     inference_geo: 'global', output_tokens_details: { thinking_tokens: sim.thinkingTokens }, server_tool_use: null, service_tier: 'standard', speed: 'standard',
   });
   // Thinking is billed as output, and comes first: a block of its own before the text.

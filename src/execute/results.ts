@@ -12,7 +12,7 @@ const ESTIMATED = 8;
 /** Bits 4-6: the finish, 1-based (0: none, the call failed). */
 const FINISH_SHIFT = 4;
 const FINISHES: readonly Finish[] = ['answered', 'truncated', 'refused', 'empty'];
-const TOKENS = 5;
+const TOKENS = 6;
 
 /** null ↔ NaN: no measured figure is ever NaN. */
 const put = (x: number | null): number => (x === null ? NaN : x);
@@ -26,7 +26,7 @@ export class ResultColumns {
   private readonly costs: Float64Array;
   private readonly retryCounts: Int32Array;
   private readonly paidCounts: Int32Array;
-  /** input, output, cacheWrite, cacheRead, reasoning per job. */
+  /** input, output, cacheWrite, cacheRead, reasoning, cacheWrite1h per job. */
   private readonly tokens: Int32Array;
   private readonly outputs: Array<string | undefined>;
   /** A handful of distinct strings: each job holds a reference. */
@@ -65,6 +65,7 @@ export class ResultColumns {
       t[at + 2] = r.usage.cacheWrite;
       t[at + 3] = r.usage.cacheRead;
       t[at + 4] = r.usage.reasoning ?? 0;
+      t[at + 5] = r.usage.cacheWrite1h ?? 0;
     }
     this.outputs[job] = r.output;
     this.stopReasons[job] = r.stopReason;
@@ -106,9 +107,10 @@ export class ResultColumns {
     const t = this.tokens;
     const at = job * TOKENS;
     const reasoning = t[at + 4]!;
+    const hour = t[at + 5]!;
     return {
       input: t[at]!, output: t[at + 1]!, cacheWrite: t[at + 2]!, cacheRead: t[at + 3]!,
-      ...(reasoning > 0 && { reasoning }), ...((this.flags[job]! & ESTIMATED) !== 0 && { estimated: true as const }),
+      ...(reasoning > 0 && { reasoning }), ...(hour > 0 && { cacheWrite1h: hour }), ...((this.flags[job]! & ESTIMATED) !== 0 && { estimated: true as const }),
     };
   }
 }

@@ -18,6 +18,7 @@ interface AnthropicUsage {
   cache_creation_input_tokens?: number | null;
   cache_read_input_tokens?: number | null;
   output_tokens_details?: { thinking_tokens?: number | null } | null;
+  cache_creation?: { ephemeral_5m_input_tokens?: number; ephemeral_1h_input_tokens?: number } | null;
 }
 
 /** Anthropic's input_tokens already excludes the cached parts. `message_delta` counts are cumulative: they replace. */
@@ -29,7 +30,9 @@ function mergeUsage(into: Usage | null, u: AnthropicUsage | undefined): Usage | 
   if (typeof u.cache_creation_input_tokens === 'number') out.cacheWrite = u.cache_creation_input_tokens;
   if (typeof u.cache_read_input_tokens === 'number') out.cacheRead = u.cache_read_input_tokens;
   const thinking = u.output_tokens_details?.thinking_tokens;
-  if (typeof thinking === 'number') out.reasoning = thinking;
+  if (typeof thinking === 'number' && thinking > 0) out.reasoning = thinking;
+  const hour = u.cache_creation?.ephemeral_1h_input_tokens;
+  if (typeof hour === 'number' && hour > 0) out.cacheWrite1h = hour;
   return out;
 }
 
