@@ -75,7 +75,7 @@ export async function handleResponses(emulator: Emulator, req: IncomingMessage, 
     id: responseId, object: 'response', created_at: Math.floor(Date.now() / 1000), status, error,
     incomplete_details: status === 'incomplete' ? { reason: 'max_output_tokens' } : null,
     instructions: instructions === '' ? null : instructions, metadata: {}, model, parallel_tool_calls: true, temperature: 1, tool_choice: 'auto', tools: [], top_p: 1,
-    max_output_tokens: maxTokens, store: body.store !== false, reasoning: { effort: effort ?? null, summary: null }, text: { format: { type: 'text' } }, truncation: 'disabled',
+    max_output_tokens: maxTokens, reasoning: { effort: effort ?? null, summary: null }, text: { format: { type: 'text' } }, truncation: 'disabled',
     output: status === 'in_progress' ? [] : [...reasoningItem, message(true)],
     // Usage only once there is some: the SDK types make it optional, not nullable.
     ...(status !== 'in_progress' && { usage }),

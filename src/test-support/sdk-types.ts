@@ -1,0 +1,18 @@
+// The SDK types the emulator must satisfy, named for the contract test (src/emulator/contract.test.ts):
+// the schemas are generated from these aliases, over the installed SDKs' own .d.ts files.
+import type * as AM from '@anthropic-ai/sdk/resources/messages/messages';
+import type * as AS from '@anthropic-ai/sdk/resources/shared';
+import type * as OC from 'openai/resources/chat/completions/completions';
+import type * as OR from 'openai/resources/responses/responses';
+import type * as OS from 'openai/resources/shared';
+
+export type AnthropicMessage = AM.Message;
+export type AnthropicRawMessageStreamEvent = AM.RawMessageStreamEvent;
+export type AnthropicErrorResponse = AS.ErrorResponse;
+export type AnthropicMessageTokensCount = AM.MessageTokensCount;
+export type OpenAIChatCompletion = OC.ChatCompletion;
+export type OpenAIChatCompletionChunk = OC.ChatCompletionChunk;
+export type OpenAIResponse = OR.Response;
+export type OpenAIResponseStreamEvent = OR.ResponseStreamEvent;
+/** OpenAI sends its ErrorObject as { error: ErrorObject }; the SDK has no type for the wrapper. */
+export interface OpenAIErrorBody { error: OS.ErrorObject }
