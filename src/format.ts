@@ -1,4 +1,5 @@
 // Number formats shared by the sentences stages write and the views that print them.
+import type { ModelSummary } from './types.js';
 
 const signed = (x: number): string => (x < 0 ? `−${Math.abs(x).toFixed(1)}` : `+${x.toFixed(1)}`);
 
@@ -15,4 +16,12 @@ export function money(x: number | null | undefined): string {
   if (x === 0) return '$0';
   if (Math.abs(x) < 0.01) return `$${x.toPrecision(2)}`;
   return `$${x.toFixed(2)}`;
+}
+
+/**
+ * What a model's cost figures are: "≥" when some calls may have been billed at an unknown cost
+ * (timed out, or cut after they began), "~" when some tokens behind them were estimated.
+ */
+export function costMark(s: Pick<ModelSummary, 'requests' | 'errors' | 'estimatedUsage'>): string {
+  return (s.requests.lost > 0 || (s.errors.byKind.timeout ?? 0) > 0 ? '≥' : '') + (s.estimatedUsage > 0 ? '~' : '');
 }

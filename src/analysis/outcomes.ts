@@ -18,8 +18,12 @@ export function outcomeNotes(summaries: readonly ModelSummary[], maxTokens: (mod
     if (s.estimatedUsage > 0) {
       notes.push(`${count(s.estimatedUsage, 'answer')} of ${s.model} came without token counts (the server sent no usage): their tokens and cost are estimated at about 4 characters a token`);
     }
+    const timeouts = s.errors.byKind.timeout ?? 0;
+    if (timeouts > 0 && s.cost !== null) {
+      notes.push(`${count(timeouts, 'call')} of ${s.model} timed out after ${timeouts === 1 ? 'it was' : 'they were'} sent: a provider may bill such calls, and their cost is not in the total (a lower bound, shown with ≥)`);
+    }
     if (s.requests.lost > 0) {
-      notes.push(`${count(s.requests.lost, 'paid response')} of ${s.model} ${s.requests.lost === 1 ? 'was' : 'were'} cut off or stalled after it began: billed by the provider, not in the cost shown`);
+      notes.push(`${count(s.requests.lost, 'paid response')} of ${s.model} ${s.requests.lost === 1 ? 'was' : 'were'} cut off or stalled after it began: billed by the provider, not in the cost shown (a lower bound, shown with ≥)`);
     }
   }
   return notes;

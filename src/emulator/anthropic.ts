@@ -75,7 +75,13 @@ export async function handleAnthropic(emulator: Emulator, req: IncomingMessage, 
   }
   const { model, messages, max_tokens: maxTokens, system } = body;
   if (typeof model !== 'string') return fail(res, 400, 'model: Field required');
-  if (!Array.isArray(messages) || messages.length === 0) return fail(res, 400, 'messages: at least one message is required');
+  const attempt = attemptOf(req);
+  // Every request for a model is counted, the ones refused for their parameters too.
+  const invalid = (message: string): void => {
+    emulator.record(model, attempt, 400);
+    fail(res, 400, message);
+  };
+  if (!Array.isArray(messages) || messages.length === 0) return invalid('messages: at least one message is required');
   const turns = (messages as Array<{ role?: unknown; content?: unknown }>).map((m) => ({ role: String(m.role), content: text(m.content).all }));
   const sys = text(system);
 
@@ -83,18 +89,17 @@ export async function handleAnthropic(emulator: Emulator, req: IncomingMessage, 
     if (!emulator.profileFor(model)) return fail(res, 404, `model: ${model}`);
     return sendJson(res, 200, { input_tokens: countTokens(sys.all) + turns.reduce((n, t) => n + countTokens(t.content) + 3, 0) });
   }
-  if (typeof maxTokens !== 'number' || maxTokens < 1) return fail(res, 400, 'max_tokens: Field required');
+  if (typeof maxTokens !== 'number' || maxTokens < 1) return invalid('max_tokens: Field required');
   if (version >= STRICT_VERSION) {
     for (const p of ['temperature', 'top_p', 'top_k']) {
-      if (p in body) return fail(res, 400, `${p}: is not supported with anthropic-version ${version}`);
+      if (p in body) return invalid(`${p}: is not supported with anthropic-version ${version}`);
     }
   }
 
-  const attempt = attemptOf(req);
   const asked = body.thinking as { type?: string; budget_tokens?: number } | undefined;
   const effort = (body.output_config as { effort?: string } | undefined)?.effort;
   if (asked?.type === 'enabled' && (typeof asked.budget_tokens !== 'number' || asked.budget_tokens < 1024 || asked.budget_tokens >= maxTokens)) {
-    return fail(res, 400, 'thinking.budget_tokens: must be at least 1024 and less than max_tokens');
+    return invalid('thinking.budget_tokens: must be at least 1024 and less than max_tokens');
   }
   const thinking = { ...(effort !== undefined && { effort }), ...(asked?.type === 'enabled' && { budget: asked.budget_tokens }), ...(asked?.type === 'disabled' && { off: true }) };
   const result = emulator.simulate({ model, system: sys.all, cachePrefix: sys.cached, messages: turns, maxTokens, attempt, thinking }, rateHeaders);

@@ -52,15 +52,21 @@ export async function handleOpenAI(emulator: Emulator, req: IncomingMessage, res
   const { messages } = body;
   const model = deployment ?? body.model;
   if (typeof model !== 'string') return fail(res, 400, "you must provide a model parameter", 'model');
-  if (!Array.isArray(messages) || messages.length === 0) return fail(res, 400, "'messages' must contain at least one message", 'messages');
+  const attempt = attemptOf(req);
+  // Every request for a model is counted, the ones refused for their parameters too.
+  const invalid = (message: string, param: string): void => {
+    emulator.record(model, attempt, 400);
+    fail(res, 400, message, param);
+  };
+  if (!Array.isArray(messages) || messages.length === 0) return invalid("'messages' must contain at least one message", 'messages');
   const bare = model.slice(model.lastIndexOf('/') + 1);
   if (REASONING.test(bare)) {
-    if ('max_tokens' in body) return fail(res, 400, "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", 'max_tokens');
-    if ('temperature' in body && body.temperature !== 1) return fail(res, 400, "Unsupported value: 'temperature' does not support this value with this model. Only the default (1) value is supported.", 'temperature');
-    if (body.logprobs === true) return fail(res, 400, "Unsupported parameter: 'logprobs' is not supported with this model.", 'logprobs');
+    if ('max_tokens' in body) return invalid("Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", 'max_tokens');
+    if ('temperature' in body && body.temperature !== 1) return invalid("Unsupported value: 'temperature' does not support this value with this model. Only the default (1) value is supported.", 'temperature');
+    if (body.logprobs === true) return invalid("Unsupported parameter: 'logprobs' is not supported with this model.", 'logprobs');
   }
   if ('stream_options' in body && emulator.profileFor(model)?.quirks?.includes('no-stream-options')) {
-    return fail(res, 400, 'Unrecognized request argument supplied: stream_options', 'stream_options');
+    return invalid('Unrecognized request argument supplied: stream_options', 'stream_options');
   }
   const wantLogprobs = body.logprobs === true;
   const maxTokens = Number(body.max_completion_tokens ?? body.max_tokens ?? 4096);
@@ -68,7 +74,6 @@ export async function handleOpenAI(emulator: Emulator, req: IncomingMessage, res
   const system = all.filter((m) => m.role === 'system' || m.role === 'developer').map((m) => m.content).join('\n');
   const turns = all.filter((m) => m.role !== 'system' && m.role !== 'developer');
 
-  const attempt = attemptOf(req);
   // OpenAI caches long prompt prefixes automatically, in steps of 128 tokens.
   const cachePrefix = system.slice(0, Math.floor(system.length / 512) * 512);
   const effort = typeof body.reasoning_effort === 'string' ? body.reasoning_effort : undefined;

@@ -19,14 +19,19 @@ export async function handleResponses(emulator: Emulator, req: IncomingMessage, 
   }
   const { model, input } = body;
   if (typeof model !== 'string') return fail(res, 400, 'you must provide a model parameter', 'model');
-  if ('max_tokens' in body || 'max_completion_tokens' in body) return fail(res, 400, "Unsupported parameter: use 'max_output_tokens' with the Responses API.", 'max_tokens');
+  const attempt = attemptOf(req);
+  // Every request for a model is counted, the ones refused for their parameters too.
+  const invalid = (message: string, param: string): void => {
+    emulator.record(model, attempt, 400);
+    fail(res, 400, message, param);
+  };
+  if ('max_tokens' in body || 'max_completion_tokens' in body) return invalid("Unsupported parameter: use 'max_output_tokens' with the Responses API.", 'max_tokens');
   const turns = typeof input === 'string' ? [{ role: 'user', content: input }]
     : Array.isArray(input) ? (input as Array<{ role?: unknown; content?: unknown }>).map((m) => ({ role: String(m.role), content: content(m.content) })) : [];
-  if (turns.length === 0) return fail(res, 400, "'input' is required", 'input');
+  if (turns.length === 0) return invalid("'input' is required", 'input');
   const instructions = typeof body.instructions === 'string' ? body.instructions : '';
   const maxTokens = Number(body.max_output_tokens ?? 4096);
   const effort = (body.reasoning as { effort?: string } | undefined)?.effort;
-  const attempt = attemptOf(req);
   const result = emulator.simulate({
     model, system: instructions, cachePrefix: instructions.slice(0, Math.floor(instructions.length / 512) * 512), messages: turns, maxTokens, attempt,
     thinking: effort === undefined ? {} : effort === 'none' ? { off: true } : { effort },

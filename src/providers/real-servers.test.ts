@@ -59,7 +59,20 @@ async function bench(profiles: Profile[], models: string[], args: string[] = [],
       assert.ok(s, `${name} in the report`);
       return s;
     };
-    return { code: r.code, stderr: r.stderr, report, stats: emulator.allStats(), summary };
+    const stats = emulator.allStats();
+    // For every behaviour: the requests the report says reached the server are those it received,
+    // and the cost shown is that of exactly what the server billed, unless the report says some
+    // of it is estimated (no counts sent) or lost (cut off after it began).
+    for (const id of new Set(report.summaries.map((x) => x.id))) {
+      const mine = report.summaries.filter((x) => x.id === id);
+      const sum = (f: (x: ModelSummary) => number): number => mine.reduce((n, x) => n + f(x), 0);
+      assert.equal(sum((x) => x.requests.sent), stats[id]?.requests ?? 0, `${id}: requests counted as the server received them`);
+      if (sum((x) => x.estimatedUsage + x.requests.lost + (x.errors.byKind.timeout ?? 0)) === 0 && mine.every((x) => x.cost !== null)) {
+        const billed = costOf(stats[id]?.usage ?? { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 }, { ...PRICE, cacheWrite: PRICE.input, cacheRead: PRICE.input });
+        assert.ok(Math.abs(sum((x) => x.cost!.total) - billed) < 1e-12, `${id}: cost ${sum((x) => x.cost!.total)} is what was billed, ${billed}`);
+      }
+    }
+    return { code: r.code, stderr: r.stderr, report, stats, summary };
   }, options.host);
 }
 
@@ -137,6 +150,8 @@ describe('time limits that hold', () => {
     const ran = await bench([model('o-slow', [], { ttftMs: 5_000 })], ['o:o-slow'], ['--deadline', '0.3', '--no-stream']);
     assert.deepEqual(ran.summary('o:o-slow').errors, { total: N, byKind: { timeout: N } });
     assert.match(ran.report.results[0]?.error?.message ?? '', /deadline/);
+    // The server finished and billed them; the client cannot know: the cost shown is a lower bound, and says so.
+    assert.ok(ran.report.notes.some((n) => n.startsWith(`${N} calls of o:o-slow timed out after they were sent: a provider may bill such calls`)), ran.report.notes.join('\n'));
   });
 });
 

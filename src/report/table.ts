@@ -1,7 +1,7 @@
 // The terminal view: one row per model, then the recommendation in words.
 import chalk from 'chalk';
 import Table from 'cli-table3';
-import { money, pct, ppDelta, ppInterval } from '../format.js';
+import { costMark, money, pct, ppDelta, ppInterval } from '../format.js';
 import type { CascadeResult, Projections, Report, RoutingTable } from '../types.js';
 
 const ms = (x: number | undefined): string => (x === undefined ? '—' : x >= 10_000 ? `${(x / 1000).toFixed(1)}s` : `${Math.round(x)}`);
@@ -24,8 +24,7 @@ export function renderTable(report: Report): string {
     const mark = s.model === recommendation.recommended ? chalk.green('★ ') : s.model === recommendation.reference ? chalk.dim('◆ ') : '  ';
     const errors = s.errors.total === 0 ? '0' : chalk.red(`${s.errors.total} (${Object.entries(s.errors.byKind).map(([k, v]) => `${k} ${v}`).join(', ')})`);
     const flagged = (n: number): string => (n === 0 ? '0' : chalk.yellow(String(n)));
-    // "~": some of the tokens behind this cost were estimated (the server sent no counts).
-    const approx = s.estimatedUsage > 0 ? '~' : '';
+    const approx = costMark(s);
     table.push([
       mark + s.model,
       s.accuracy === null ? '—' : pct(s.accuracy),
