@@ -131,7 +131,7 @@ export async function handleAnthropic(emulator: Emulator, req: IncomingMessage, 
   if (sim.fault === 'hang') return untilClosed(res);
   const id = `msg_${randomBytes(12).toString('hex')}`;
   const headers = { ...sim.headers, 'request-id': requestId() };
-  const wire = new Wire(res, sim.quirks, true);
+  const wire = new Wire(res, sim.quirks, 'anthropic');
   if (sim.fault === 'error-body') {
     // A proxy's upstream failure, passed on with a 200.
     return wire.json(200, { type: 'error', error: { type: 'api_error', message: 'upstream request failed (simulated)', details: null }, request_id: requestId() }, headers);

@@ -5,7 +5,7 @@ import { type Emulator, attemptOf, faultHeaders, sendJson, sleep, untilClosed } 
 import { type SseEvent, Wire } from './wire.js';
 
 /** Reasoning models reject max_tokens and any temperature but 1 (api-notes). */
-const REASONING = /^(o\d|gpt-5)/;
+export const REASONING = /^(o\d|gpt-5|gpt-6)/;
 
 const ERROR_TYPES: Record<number, [string, string | null]> = {
   400: ['invalid_request_error', null], 401: ['invalid_request_error', 'invalid_api_key'], 404: ['invalid_request_error', 'model_not_found'],
@@ -95,7 +95,7 @@ export async function handleOpenAI(emulator: Emulator, req: IncomingMessage, res
     if (result.quirks.has('gateway')) {
       emulator.record(model, attempt, 403);
       // OpenRouter's moderation: one flagged input, not a key without permission.
-      return sendJson(res, 403, { error: { code: 403, message: `${model} requires moderation on OpenRouter. Your input was flagged for "violence"`, metadata: { reasons: ['violence'], flagged_input: (turns[0]?.content ?? '').slice(0, 100), provider_name: 'Emulator', model_slug: model } } });
+      return sendJson(res, 403, { error: { code: 403, message: `${model} requires moderation on OpenRouter. Your input was flagged for "violence"`, metadata: { reasons: ['violence'], flagged_input: (turns[0]?.content ?? '').slice(0, 100), provider_name: 'Emulator', model_slug: model } } }, { 'x-request-id': requestId() });
     }
     emulator.record(model, attempt, 400);
     // Azure OpenAI's prompt filter.
@@ -122,7 +122,7 @@ export async function handleOpenAI(emulator: Emulator, req: IncomingMessage, res
     // OpenRouter reports what it charged.
     ...(gateway && { cost: (sim.promptTokens * 0.1 + sim.outputTokens * 0.5) / 1e6 }),
   };
-  const wire = new Wire(res, sim.quirks, false);
+  const wire = new Wire(res, sim.quirks, 'chat');
   if (sim.fault === 'error-body') {
     return wire.json(200, { error: { message: 'Provider returned error', code: 429, metadata: { raw: 'upstream rate limited (simulated)', provider_name: 'Emulator' } }, user_id: 'user_emulator' }, headers);
   }

@@ -2,7 +2,7 @@
 // every field the SDK's types require.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { content, fail, rateHeaders, requestId } from './openai.js';
+import { REASONING, content, fail, rateHeaders, requestId } from './openai.js';
 import { type Emulator, attemptOf, faultHeaders, sendJson, sleep, untilClosed } from './server.js';
 import { type SseEvent, Wire } from './wire.js';
 
@@ -25,6 +25,9 @@ export async function handleResponses(emulator: Emulator, req: IncomingMessage, 
     emulator.record(model, attempt, 400);
     fail(res, 400, message, param);
   };
+  if (REASONING.test(model.slice(model.lastIndexOf('/') + 1)) && 'temperature' in body && body.temperature !== 1) {
+    return invalid("Unsupported parameter: 'temperature' is not supported with this model.", 'temperature');
+  }
   if ('max_tokens' in body || 'max_completion_tokens' in body) return invalid("Unsupported parameter: use 'max_output_tokens' with the Responses API.", 'max_tokens');
   const turns = typeof input === 'string' ? [{ role: 'user', content: input }]
     : Array.isArray(input) ? (input as Array<{ role?: unknown; content?: unknown }>).map((m) => ({ role: String(m.role), content: content(m.content) })) : [];
@@ -47,8 +50,8 @@ export async function handleResponses(emulator: Emulator, req: IncomingMessage, 
   if (result.kind === 'spend_limit' || result.kind === 'flagged') {
     emulator.record(model, attempt, result.kind === 'flagged' ? 400 : 429);
     return result.kind === 'flagged'
-      ? sendJson(res, 400, { error: { message: 'Your request was flagged by our safety system.', type: 'invalid_request_error', param: 'input', code: 'content_filter' } })
-      : sendJson(res, 429, { error: { message: 'You exceeded your current quota, please check your plan and billing details.', type: 'insufficient_quota', param: null, code: 'insufficient_quota' } });
+      ? sendJson(res, 400, { error: { message: 'Your request was flagged by our safety system.', type: 'invalid_request_error', param: 'input', code: 'content_filter' } }, { 'x-request-id': requestId() })
+      : sendJson(res, 429, { error: { message: 'You exceeded your current quota, please check your plan and billing details.', type: 'insufficient_quota', param: null, code: 'insufficient_quota' } }, { 'x-request-id': requestId() });
   }
   if (result.kind === 'fault') {
     emulator.record(model, attempt, result.fault.status);
@@ -59,7 +62,7 @@ export async function handleResponses(emulator: Emulator, req: IncomingMessage, 
   emulator.record(model, attempt, sim.fault ?? 200, sim, result.correct);
   if (sim.fault === 'hang') return untilClosed(res);
   const headers = { ...sim.headers, 'x-request-id': requestId() };
-  const wire = new Wire(res, sim.quirks, true);
+  const wire = new Wire(res, sim.quirks, 'responses');
   if (sim.fault === 'error-body') return wire.json(200, { error: { message: 'upstream request failed (simulated)', type: 'server_error', param: null, code: 'server_error' } }, headers);
 
   const responseId = id('resp');
@@ -71,7 +74,7 @@ export async function handleResponses(emulator: Emulator, req: IncomingMessage, 
     id: messageId, type: 'message', role: 'assistant', status: done ? (incomplete ? 'incomplete' : 'completed') : 'in_progress', content: done ? [part] : [],
   });
   const reasoningItem = sim.thinkingTokens > 0 ? [{ id: id('rs'), type: 'reasoning', summary: [] }] : [];
-  const usage = {
+  const usage = sim.quirks.has('no-usage') ? undefined : {
     input_tokens: sim.promptTokens, input_tokens_details: { cached_tokens: sim.cacheRead, cache_write_tokens: 0 },
     output_tokens: sim.outputTokens + sim.thinkingTokens, output_tokens_details: { reasoning_tokens: sim.thinkingTokens },
     total_tokens: sim.promptTokens + sim.outputTokens + sim.thinkingTokens,
@@ -83,7 +86,7 @@ export async function handleResponses(emulator: Emulator, req: IncomingMessage, 
     max_output_tokens: maxTokens, reasoning: { effort: effort ?? null, summary: null }, text: { format: { type: 'text' } }, truncation: 'disabled',
     output: status === 'in_progress' ? [] : [...reasoningItem, message(true)],
     // Usage only once there is some: the SDK types make it optional, not nullable.
-    ...(status !== 'in_progress' && { usage }),
+    ...(status !== 'in_progress' && usage && { usage }),
   });
   const final = incomplete ? 'incomplete' : 'completed';
   const stream = body.stream === true ? !sim.quirks.has('json-for-stream') : sim.quirks.has('sse-for-plain');

@@ -9,6 +9,9 @@ import { sleep } from './server.js';
 
 export type SseEvent = [name: string, data: unknown];
 
+/** Anthropic and the Responses API name their events (`event:` lines); Chat Completions does not. */
+export type Family = 'anthropic' | 'chat' | 'responses';
+
 /**
  * Writes one response: JSON or SSE, compressed (`gzip`), split mid-line with CRLF line ends
  * (`split`), with pings, comments and unknown events between (`noise`), or Anthropic frames
@@ -18,7 +21,10 @@ export class Wire {
   private readonly out: { write(chunk: string): void; end(chunk?: string): void };
   private readonly gzip: boolean;
 
-  constructor(private readonly res: ServerResponse, private readonly quirks: ReadonlySet<Quirk>, private readonly named: boolean) {
+  private readonly named: boolean;
+
+  constructor(private readonly res: ServerResponse, private readonly quirks: ReadonlySet<Quirk>, private readonly family: Family) {
+    this.named = family !== 'chat';
     this.gzip = quirks.has('gzip');
     if (this.gzip) {
       const gz = createGzip({ flush: constants.Z_SYNC_FLUSH });
@@ -58,8 +64,9 @@ export class Wire {
     const eol = this.quirks.has('split') ? '\r\n' : '\n';
     const payload = typeof data === 'string' ? data : JSON.stringify(data);
     const named = this.named && !this.quirks.has('no-event-lines');
-    // A comment for every family; Anthropic also sends pings, and events added after this client was written.
-    const extra = this.named ? `event: ping${eol}data: {"type": "ping"}${eol}${eol}event: future_event${eol}data: {"type": "future_event"}${eol}${eol}` : '';
+    // A comment for every family; Anthropic also sends pings; named families, an event added after this client was written.
+    const ping = this.family === 'anthropic' ? `event: ping${eol}data: {"type": "ping"}${eol}${eol}` : '';
+    const extra = this.named ? `${ping}event: future_event${eol}data: {"type": "future_event"}${eol}${eol}` : '';
     const noise = this.quirks.has('noise') ? `: keep-alive${eol}${eol}${extra}` : '';
     return `${noise}${named ? `event: ${name}${eol}` : ''}data: ${payload}${eol}${eol}`;
   }

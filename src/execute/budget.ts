@@ -3,6 +3,7 @@
 // twice the length of the expected ones, plus about 1,000 thinking tokens for a model that reasons
 // (a typical medium-effort figure); `ceiling` that every answer uses max_tokens.
 import type { Case, ChatRequest } from '../types.js';
+import { estimateRequestTokens } from '../providers/call.js';
 import type { Target } from './fan-out.js';
 
 const THINKING = 1_000;
@@ -23,7 +24,7 @@ export function estimateCost(cases: readonly Case[], targets: readonly Target[],
     if (t.cost({ input: 0, output: 0, cacheWrite: 0, cacheRead: 0 }) === null) estimate.unpriced.push(t.spec.name);
     for (const c of cases) {
       const req = request(c);
-      const input = Math.ceil(((req.system?.length ?? 0) + req.messages.reduce((n, x) => n + x.content.length, 0)) / 4);
+      const input = estimateRequestTokens(req);
       const output = Math.min(t.spec.maxTokens, 2 * Math.ceil(c.expected.length / 4) + 16 + (t.spec.reasons ? THINKING : 0));
       for (let sample = 0; sample < (t.samples ?? 1); sample++) {
         estimate.calls++;

@@ -2,6 +2,7 @@
 // model never starves a fast one, and memory does not grow with the number of cases) behind its own
 // adaptive limit, and every call goes through one global p-limit, the run's --concurrency.
 import pLimit from 'p-limit';
+import { estimateRequestTokens } from '../providers/call.js';
 import type { Provider } from '../providers/provider.js';
 import type { Case, CaseResult, ChatRequest, ErrorKind, Failure, ModelSpec, Outcome, Usage } from '../types.js';
 import { Shared } from '../share.js';
@@ -70,20 +71,14 @@ const SLOW_START = 8;
 const FATAL: ReadonlySet<ErrorKind> = new Set(['auth', 'permission', 'billing', 'not_found']);
 const THROTTLED: ReadonlySet<ErrorKind> = new Set(['rate_limit', 'overloaded']);
 /**
- * Worth another try later. Not timeouts (the SDK has retried them already, each costing
- * --timeout), nor what would fail the same way again: a body that is not what the API sends
- * (invalid_response), a filtered input.
+ * Worth another try later. Not timeouts (before the headers the SDK has retried them already,
+ * each costing --timeout; a body that went silent would likely do so again, and was paid), nor
+ * what would fail the same way again: a body that is not what the API sends (invalid_response),
+ * a filtered input.
  */
 const TRANSIENT: ReadonlySet<ErrorKind> = new Set([...THROTTLED, 'server', 'connection']);
 /** A response cut after it began was billed: it is asked again once, not three times. */
 const PAID_TRIES = 2;
-
-/** Rough input size for --tpm pacing: about four characters a token. */
-function estimateTokens(request: ChatRequest): number {
-  let chars = request.system?.length ?? 0;
-  for (const m of request.messages) chars += m.content.length;
-  return Math.ceil(chars / 4);
-}
 
 export async function execute(cases: readonly Case[], targets: readonly Target[], request: (c: Case) => ChatRequest, options: ExecuteOptions): Promise<Execution> {
   const global = pLimit(options.concurrency);
@@ -120,7 +115,7 @@ export async function execute(cases: readonly Case[], targets: readonly Target[]
       let earlierRetries = 0;
       let earlierPaid = 0;
       for (let requeue = 0; ; requeue++) {
-        await limit.acquire(estimateTokens(req));
+        await limit.acquire(estimateRequestTokens(req));
         let outcome: Outcome | undefined;
         let result: CaseResult | undefined;
         try {

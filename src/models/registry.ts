@@ -43,11 +43,12 @@ export interface ResolveOptions {
   openaiApi?: 'chat' | 'responses';
 }
 
-function wireOf(e: EndpointConfig): WireOptions | undefined {
+/** `{ wire }` when the endpoint sets any wire option, else nothing. */
+function wireOf(e: EndpointConfig): { wire?: WireOptions } {
   const wire: WireOptions = {
     ...(e.maxTokensParam !== undefined && { maxTokensParam: e.maxTokensParam }), ...(e.streamOptions !== undefined && { streamOptions: e.streamOptions }), ...(e.apiVersion !== undefined && { apiVersion: e.apiVersion }),
   };
-  return Object.keys(wire).length === 0 ? undefined : wire;
+  return Object.keys(wire).length === 0 ? {} : { wire };
 }
 
 /** Output token limits when --max-tokens is not given: room for thinking where a model reasons. */
@@ -171,7 +172,7 @@ function locate(name: string, options: ResolveOptions): Located {
     return {
       name, id, api: custom.api, endpoint, baseURL: custom.baseURL,
       ...(custom.apiKeyEnv !== undefined && { apiKeyEnv: custom.apiKeyEnv }),
-      ...(wireOf(custom) !== undefined && { wire: wireOf(custom)! }),
+      ...wireOf(custom),
       prices: price(name, endpoint, id, options),
     };
   }

@@ -63,13 +63,14 @@ export class AnthropicReading implements Reading {
     this.p.text += more;
   }
 
-  json(value: unknown, now: number): void {
+  json(value: unknown): void {
     const m = value as Json;
     if (m?.type !== 'message') {
       this.p.error = bodyError(value, 'the server answered 200 with an error instead of a message');
       return;
     }
-    for (const block of Array.isArray(m.content) ? m.content : []) if (block?.type === 'text') this.text(block.text, now);
+    // A whole answer has no first token to time: TTFT stays unknown.
+    for (const block of Array.isArray(m.content) ? m.content : []) if (block?.type === 'text' && typeof block.text === 'string') this.p.text += block.text;
     this.stop(m.stop_reason);
     this.p.usage = mergeUsage(null, m.usage);
     this.sawStop = true;
@@ -77,7 +78,8 @@ export class AnthropicReading implements Reading {
 
   event(event: string | undefined, data: unknown, now: number): void {
     const d = data as Json;
-    switch (event ?? d?.type) {
+    // The data's own type first: proxies send `event: message` or an empty event line.
+    switch (d?.type ?? event) {
       case 'message_start':
         this.p.usage = mergeUsage(this.p.usage, d.message?.usage);
         break;

@@ -5,6 +5,7 @@
 // an Attempts object travels there, and the fetch below stamps each attempt.
 // (An AsyncLocalStorage context did the same but cost ~5 % CPU per call in promise hooks on Node 20.)
 import { performance } from 'node:perf_hooks';
+import { BILLING } from './failures.js';
 import type { Fetch } from './transport.js';
 
 export interface Attempts {
@@ -14,9 +15,7 @@ export interface Attempts {
   lastByteAt?: number;
   /** Attempts made so far. */
   count: number;
-  /** Responses received (any status): requests that reached the server. */
-  responses: number;
-  /** Of those, 2xx: what a provider bills, whether or not the answer could be used. */
+  /** 2xx responses: what a provider bills, whether or not the answer could be used. */
   paid: number;
   /** Sees every response, also those the SDK will retry: rate-limit state for the scheduler. */
   observe?: (status: number, headers: Headers) => void;
@@ -31,8 +30,6 @@ const KEY = 'tierbenchAttempts';
  */
 export const RETRY_AFTER_CAP_MS = 60_000;
 
-/** Anthropic and OpenAI codes for a spend limit or an empty balance: no retry will succeed. */
-const BILLING_CODES = /enforced_spend_limit_reached|insufficient_quota|credit_balance|spend_limit|usage_limit|billing/i;
 
 /** What a response asks a client to wait before trying again: `retry-after-ms`, else `retry-after` (seconds or a date). */
 export function retryAfterMs(headers: Headers): number | undefined {
@@ -47,7 +44,7 @@ export function retryAfterMs(headers: Headers): number | undefined {
 }
 
 /** The same response with `x-should-retry: false`: the SDKs' documented way to stop their retries. */
-async function noRetry(response: Response, body?: string): Promise<Response> {
+function noRetry(response: Response, body?: string): Response {
   const headers = new Headers(response.headers);
   headers.set('x-should-retry', 'false');
   return new Response(body ?? response.body, { status: response.status, statusText: response.statusText, headers });
@@ -65,21 +62,18 @@ export function timedFetch(inner: (input: string | URL | Request, init?: Request
     }
     // fetch ignores RequestInit members it does not know, so the key can stay.
     let response = await inner(input, init, attempts);
-    if (attempts) {
-      attempts.responses++;
-      if (response.ok) attempts.paid++;
-    }
+    if (attempts && response.ok) attempts.paid++;
     attempts?.observe?.(response.status, response.headers);
     if (response.status === 429) {
       // A 429 can mean a spend limit, not a rate: read the (small) body to tell.
       const body = await response.text();
       const wait = retryAfterMs(response.headers);
-      response = BILLING_CODES.test(body) || (wait !== undefined && wait > RETRY_AFTER_CAP_MS)
-        ? await noRetry(response, body)
+      response = BILLING.test(body) || (wait !== undefined && wait > RETRY_AFTER_CAP_MS)
+        ? noRetry(response, body)
         : new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
     } else if (response.status >= 500) {
       const wait = retryAfterMs(response.headers);
-      if (wait !== undefined && wait > RETRY_AFTER_CAP_MS) response = await noRetry(response);
+      if (wait !== undefined && wait > RETRY_AFTER_CAP_MS) response = noRetry(response);
     }
     return response;
   };
@@ -95,6 +89,6 @@ type ExtraInit = Omit<RequestInit, 'body' | 'headers' | 'method' | 'signal'>;
 
 /** A fresh tracker, and the request option that carries it to timedFetch. */
 export function trackAttempts(observe?: Attempts['observe']): { attempts: Attempts; fetchOptions: ExtraInit } {
-  const attempts: Attempts = { start: performance.now(), lastByteAt: undefined, count: 0, responses: 0, paid: 0, ...(observe && { observe }) };
+  const attempts: Attempts = { start: performance.now(), lastByteAt: undefined, count: 0, paid: 0, ...(observe && { observe }) };
   return { attempts, fetchOptions: { [KEY]: attempts } as ExtraInit };
 }

@@ -66,6 +66,9 @@ export async function* pieces(body: ReadableStream<Uint8Array> | null, idleMs: n
     else if (field === 'event') event = value;
   };
   for await (const chunk of chunks(body, idleMs)) {
+    // What is left of the buffer is one unfinished line: only the new part needs scanning (less
+    // the last character, a \r that may be the first half of a \r\n).
+    const scanFrom = Math.max(0, buffer.length - 1);
     buffer += decoder.decode(chunk, { stream: true });
     if (mode === undefined) {
       const first = buffer.trimStart()[0];
@@ -74,7 +77,7 @@ export async function* pieces(body: ReadableStream<Uint8Array> | null, idleMs: n
     }
     if (mode === 'json') continue;
     let start = 0;
-    for (let i = 0; i < buffer.length; i++) {
+    for (let i = scanFrom; i < buffer.length; i++) {
       const c = buffer.charCodeAt(i);
       if (c !== 10 && c !== 13) continue;
       // \r\n is one line end; a \r last in the buffer may be the first half of one.

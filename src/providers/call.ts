@@ -47,7 +47,6 @@ export interface PostClient {
 export interface CallSpec {
   path: string;
   body: Record<string, unknown>;
-  query?: Record<string, string>;
   stream: boolean;
 }
 
@@ -63,13 +62,13 @@ export interface CallContext {
   observe?: Attempts['observe'];
 }
 
-/** About four characters a token: the estimate for answers that came without token counts. */
+/** About four characters a token: the estimate where a server sends no counts, and for pacing and budgets. */
 export const estimateTokens = (text: string): number => (text.length === 0 ? 0 : Math.ceil(text.length / 4));
 
-export function requestChars(request: ChatRequest): number {
+export function estimateRequestTokens(request: ChatRequest): number {
   let chars = request.system?.length ?? 0;
   for (const m of request.messages) chars += m.content.length;
-  return chars;
+  return Math.ceil(chars / 4);
 }
 
 function finishOf(p: Parsed): Finish {
@@ -78,39 +77,67 @@ function finishOf(p: Parsed): Finish {
   return p.text === '' ? 'empty' : 'answered';
 }
 
-/** Resolves when `signal` aborts: the openai SDK sleeps through its backoff without watching it. */
-function whenAborted(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    if (signal.aborted) reject(signal.reason);
-    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-  });
-}
-
 export async function call(ctx: CallContext, spec: CallSpec, reading: Reading, request: ChatRequest): Promise<Outcome> {
   const { attempts, fetchOptions } = trackAttempts(ctx.observe);
-  const deadline = AbortSignal.timeout(ctx.deadlineMs);
-  const signal = ctx.signal === undefined ? deadline : AbortSignal.any([ctx.signal, deadline]);
+  // One controller per call, its timer and its link to the run's signal undone when the call
+  // ends: a timeout signal or AbortSignal.any with a listener is held until it fires, and with it
+  // everything the listener reaches (the response, 600 s by default).
+  const controller = new AbortController();
+  let expired = false;
+  const timer = setTimeout(() => {
+    expired = true;
+    controller.abort(new DOMException('deadline', 'TimeoutError'));
+  }, ctx.deadlineMs);
+  const cancel = (): void => controller.abort(ctx.signal?.reason);
+  ctx.signal?.addEventListener('abort', cancel, { once: true });
+  if (ctx.signal?.aborted) cancel();
+  // The openai SDK sleeps through its backoff without watching the signal: the call does not wait for it.
+  let onAbort: (() => void) | undefined;
+  const whenAborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(controller.signal.reason);
+    if (controller.signal.aborted) onAbort();
+    else controller.signal.addEventListener('abort', onAbort, { once: true });
+  });
+  whenAborted.catch(() => undefined);
+  try {
+    return await exchange(ctx, spec, reading, request, attempts, fetchOptions, controller.signal, whenAborted, () => expired);
+  } finally {
+    clearTimeout(timer);
+    ctx.signal?.removeEventListener('abort', cancel);
+    if (onAbort) controller.signal.removeEventListener('abort', onAbort);
+  }
+}
+
+async function exchange(
+  ctx: CallContext, spec: CallSpec, reading: Reading, request: ChatRequest, attempts: Attempts, fetchOptions: object,
+  signal: AbortSignal, whenAborted: Promise<never>, expired: () => boolean,
+): Promise<Outcome> {
   const retries = (): number => Math.max(0, attempts.count - 1);
   const failed = (f: Failure): Failure => ({ ...f, paid: attempts.paid });
   const stopped = (): Failure | undefined => {
     if (ctx.signal?.aborted) return failed(aborted(retries()));
-    if (deadline.aborted) return failed(timedOut(`no answer within the ${Math.round(ctx.deadlineMs / 1000)} s deadline`, retries()));
+    if (expired()) return failed(timedOut(`no answer within the ${Math.round(ctx.deadlineMs / 1000)} s deadline`, retries()));
     return undefined;
   };
   let response: Response;
   try {
-    const sent = ctx.client.post(spec.path, { body: spec.body, ...(spec.query && { query: spec.query }), stream: spec.stream, signal, fetchOptions }).asResponse();
+    const sent = ctx.client.post(spec.path, { body: spec.body, stream: spec.stream, signal, fetchOptions }).asResponse();
     // Whatever happens to it after a cancellation is of no interest (nor an unhandled rejection).
     sent.catch(() => undefined);
-    response = await Promise.race([sent, whenAborted(signal)]);
+    response = await Promise.race([sent, whenAborted]);
   } catch (err) {
     return stopped() ?? failed(classify(err, retries(), ctx.secrets, ctx.errors));
   }
+  let whole = false;
   try {
     for await (const piece of pieces(response.body, ctx.idleMs)) {
       const now = performance.now();
-      if (piece.kind === 'json') reading.json(piece.value, now);
-      else if (piece.data !== '[DONE]') reading.event(piece.event, JSON.parse(piece.data), now);
+      if (piece.kind === 'json') {
+        whole = true;
+        reading.json(piece.value, now);
+      } else if (piece.data === '[DONE]') reading.event(piece.event, piece.data, now);
+      // An empty data line (a keep-alive) carries nothing.
+      else if (piece.data !== '') reading.event(piece.event, JSON.parse(piece.data), now);
     }
   } catch (err) {
     const stop = stopped();
@@ -123,9 +150,14 @@ export async function call(ctx: CallContext, spec: CallSpec, reading: Reading, r
   const stop = stopped();
   if (stop) return stop;
   const parsed = reading.result();
-  if (parsed.error) return failed({ ok: false, ...parsed.error, retries: retries() });
+  if (parsed.error) {
+    // A 200 whose whole body is an error (a gateway passing on an upstream failure) bills nothing.
+    if (whole) attempts.paid = Math.max(0, attempts.paid - 1);
+    // Gateways echo keys in their messages: redacted like every other.
+    return failed(failure(parsed.error.kind, parsed.error.message, retries(), ctx.secrets, parsed.error.status));
+  }
   if (!parsed.complete) return failed(cutOff(retries()));
-  const usage: Usage = parsed.usage ?? { input: Math.ceil(requestChars(request) / 4), output: estimateTokens(parsed.text), cacheWrite: 0, cacheRead: 0, estimated: true };
+  const usage: Usage = parsed.usage ?? { input: estimateRequestTokens(request), output: estimateTokens(parsed.text), cacheWrite: 0, cacheRead: 0, estimated: true };
   const completion: Completion = {
     ok: true,
     text: parsed.text,

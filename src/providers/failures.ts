@@ -26,8 +26,8 @@ const BY_TYPE: Record<string, ErrorKind> = {
   NotFoundError: 'not_found', content_filter: 'content_filter',
 };
 
-/** A spend limit or an empty balance: stop the model, no retry will do. */
-const BILLING = /enforced_spend_limit_reached|insufficient_quota|credit_balance|spend_limit|usage_limit_exceeded|credit balance is too low|reached your specified (workspace )?API usage limits|insufficient credits|requires more credits/i;
+/** A spend limit or an empty balance (Anthropic's and OpenAI's codes and wording): stop the model, no retry will do. */
+export const BILLING = /enforced_spend_limit_reached|insufficient_quota|credit_balance|spend_limit|usage_limit_exceeded|credit balance is too low|reached your specified (workspace )?API usage limits|insufficient credits|requires more credits/i;
 
 /** A body that stops mid-way surfaces from fetch as a TypeError ("terminated", "other side closed"). */
 const CUT_OFF = /terminated|other side closed|socket|ECONNRESET|EPIPE|fetch failed/i;

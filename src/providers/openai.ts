@@ -7,9 +7,6 @@ import { bodyError } from './failures.js';
 import type { Provider, ProviderOptions } from './provider.js';
 import { transport } from './transport.js';
 
-/** Reasoning models reject any temperature but 1 (api-notes). */
-const REASONING = /^(o\d|gpt-5)/;
-
 interface OpenAIUsage {
   prompt_tokens?: number;
   completion_tokens?: number;
@@ -77,19 +74,17 @@ export class ChatReading implements Reading {
     if (more !== undefined) this.p.logprob = (this.p.logprob ?? 0) + more;
   }
 
-  json(value: unknown, now: number): void {
+  json(value: unknown): void {
     const c = value as Json;
     const choice = c?.choices?.[0];
     // OpenRouter and others answer 200 with an error body, with no choice or a choice finished by "error".
-    if (c?.error !== undefined || choice === undefined || choice.finish_reason === 'error') {
+    if (c?.error != null || choice === undefined || choice.finish_reason === 'error') {
       this.p.error = bodyError(value, 'the server answered 200 with an error instead of a completion');
       return;
     }
+    // A whole answer has no first token to time: TTFT stays unknown.
     const text = choice.message?.content;
-    if (typeof text === 'string' && text !== '') {
-      this.p.text = text;
-      this.p.firstTextAt = now;
-    }
+    if (typeof text === 'string') this.p.text = text;
     if (typeof choice.message?.refusal === 'string') this.p.refused = true;
     this.finish(choice.finish_reason);
     this.logprob(choice.logprobs?.content);
@@ -132,7 +127,8 @@ export class OpenAIProvider implements Provider {
   private readonly logprobs: boolean;
 
   private constructor(private readonly ctx: Omit<CallContext, 'signal' | 'observe'>, private readonly spec: ModelSpec, private readonly options: ProviderOptions) {
-    const reasoning = REASONING.test(spec.id.slice(spec.id.lastIndexOf('/') + 1));
+    // Reasoning models reject any temperature but 1, and give no log-probabilities (api-notes).
+    const reasoning = spec.reasons === true || spec.reasoning !== undefined;
     this.sendTemperature = !reasoning;
     this.logprobs = options.logprobs === true && !reasoning;
     if (options.logprobs && reasoning) this.notes.push(`log-probabilities not requested from ${spec.name}: reasoning models do not give them`);

@@ -97,6 +97,8 @@ describe('answers in another shape than asked for are read, once, and priced exa
       assert.deepEqual([s.scored, s.errors.total, s.empty, s.requests.sent, s.requests.paid], [N, 0, 0, N, N], name);
       assert.equal(r.stats[id]?.requests, N, `${name}: each case sent once`);
       assert.ok((s.accuracy ?? 0) > 0.5, `${name}: the answers were read`);
+      // A whole JSON answer has no first token to time.
+      if (name.endsWith('-json')) assert.equal(s.ttftMs, null, name);
       // A plain request cannot ask for usage in a stream (stream_options is refused without
       // stream: true), so an OpenAI stream sent in its place has none: priced from an estimate.
       if (name === 'o:o-plain') assert.ok(s.estimatedUsage === N && s.cost !== null && s.cost.total > 0);
@@ -216,8 +218,11 @@ describe('errors classified by what they mean', () => {
     assert.deepEqual(ran.summary('a:a-200').errors, { total: N, byKind: { server: N } });
     const message = ran.report.results.find((r) => r.model === 'o:o-200')?.error?.message ?? '';
     assert.equal(message, 'the server answered 200 with an error instead of a completion: Provider returned error (429)');
-    // A 200 is taken as billed: asked again once, not three times.
-    for (const id of ['o-or', 'o-vllm', 'o-200', 'a-200']) assert.equal(ran.stats[id]?.requests, 2 * N, id);
+    // A stream that failed after it began was billed: asked again once, not three times. A 200
+    // whose whole body is an error billed nothing: asked again as any transient failure is.
+    for (const id of ['o-or', 'o-vllm']) assert.equal(ran.stats[id]?.requests, 2 * N, id);
+    for (const id of ['o-200', 'a-200']) assert.equal(ran.stats[id]?.requests, 4 * N, id);
+    assert.deepEqual([ran.summary('o:o-200').requests.paid, ran.summary('o:o-or').requests.paid], [0, 2 * N]);
   });
 });
 

@@ -7,9 +7,6 @@ import { bodyError } from './failures.js';
 import { openAIContext } from './openai.js';
 import type { Provider, ProviderOptions } from './provider.js';
 
-/** Reasoning models reject any temperature but 1 (api-notes). */
-const REASONING = /^(o\d|gpt-5|gpt-6)/;
-
 interface ResponsesUsage {
   input_tokens?: number;
   output_tokens?: number;
@@ -35,8 +32,12 @@ export class ResponsesReading implements Reading {
   private done = false;
 
   /** A whole Response: the final one of a stream (its text came as deltas), or the plain answer. */
-  private final(r: Json, now: number): void {
-    if (r?.status === 'failed' || (r?.error !== null && r?.error !== undefined)) {
+  private final(r: Json | undefined): void {
+    if (typeof r !== 'object' || r === null) {
+      this.p.error = { kind: 'invalid_response', message: 'a final event without its response' };
+      return;
+    }
+    if (r.status === 'failed' || r.error != null) {
       this.p.error = bodyError({ error: r.error ?? { message: 'the response failed' } }, 'the response failed');
       return;
     }
@@ -48,7 +49,6 @@ export class ResponsesReading implements Reading {
           if (part?.type === 'refusal') this.p.refused = true;
         }
       }
-      if (this.p.text !== '') this.p.firstTextAt ??= now;
     }
     const reason = r.incomplete_details?.reason;
     this.p.stopReason = typeof reason === 'string' ? reason : typeof r.status === 'string' ? r.status : null;
@@ -58,13 +58,13 @@ export class ResponsesReading implements Reading {
     this.done = r.status === 'completed' || r.status === 'incomplete';
   }
 
-  json(value: unknown, now: number): void {
+  json(value: unknown): void {
     const r = value as Json;
     if (r?.object !== 'response') {
       this.p.error = bodyError(value, 'the server answered 200 with an error instead of a response');
       return;
     }
-    this.final(r, now);
+    this.final(r);
   }
 
   event(event: string | undefined, data: unknown, now: number): void {
@@ -82,7 +82,7 @@ export class ResponsesReading implements Reading {
       case 'response.completed':
       case 'response.incomplete':
       case 'response.failed':
-        this.final(d.response, now);
+        this.final(d.response);
         break;
       case 'error':
         this.p.error = bodyError(data, 'error event mid-stream');
@@ -101,7 +101,8 @@ export class ResponsesProvider implements Provider {
   private readonly sendTemperature: boolean;
 
   private constructor(private readonly ctx: Omit<CallContext, 'signal' | 'observe'>, private readonly spec: ModelSpec, private readonly options: ProviderOptions) {
-    this.sendTemperature = !REASONING.test(spec.id.slice(spec.id.lastIndexOf('/') + 1));
+    // Reasoning models reject any temperature but 1 (api-notes).
+    this.sendTemperature = spec.reasons !== true && spec.reasoning === undefined;
     if (options.temperature !== undefined && !this.sendTemperature) this.notes.push(`temperature not sent to ${spec.name}: reasoning models accept only the default`);
     if (options.logprobs) this.notes.push(`log-probabilities not requested from ${spec.name}: not read from the Responses API`);
   }

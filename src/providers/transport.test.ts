@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
@@ -144,6 +145,17 @@ describe('httpFetch', () => {
     } finally {
       other.close();
     }
+  });
+
+  it('a compressed body cut mid-way fails as "terminated", not by waiting (it used to wait for ever)', { timeout: 10_000 }, async () => {
+    routes.set('/gzip-cut', (_req, _body, res) => {
+      const whole = gzipSync(randomBytes(100_000));
+      res.writeHead(200, { 'content-encoding': 'gzip', 'content-length': String(whole.length) });
+      res.write(whole.subarray(0, 200));
+      setImmediate(() => res.destroy());
+    });
+    const response = await httpFetch(`${base}/gzip-cut`);
+    await assert.rejects(response.text(), (err: Error) => err instanceof TypeError && err.message === 'terminated');
   });
 
   it('gives a real web Response', async () => {

@@ -145,8 +145,13 @@ function send(url: URL, method: string, headers: Record<string, string>, body: B
       let source: Readable = res;
       // Listed in the order applied: undone last to first.
       const codings = (res.headers['content-encoding'] ?? '').split(',').map((c) => c.trim().toLowerCase()).filter((c) => c !== '' && c !== 'identity');
-      if (codings.every((c) => DECODERS[c] !== undefined)) {
+      if (codings.length > 0 && codings.every((c) => DECODERS[c] !== undefined)) {
         for (const coding of codings.reverse()) source = source.pipe(DECODERS[coding]!()) as unknown as Readable;
+        // pipe() does not pass on a connection lost mid-body: the decoder would wait for ever.
+        const decoded = source;
+        res.once('close', () => {
+          if (!res.complete) decoded.destroy(new Error('other side closed'));
+        });
       }
       if (timing) res.once('end', () => { timing.lastByteAt = performance.now(); });
       resolve(new Response(ReadableStream.from(bodyOf(res, source, signal, done)), init));
