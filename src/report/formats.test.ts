@@ -59,8 +59,10 @@ describe('report formats from a run', async () => {
   });
   it('CSV: a header and one row per case × model', () => {
     const lines = readFileSync(join(cwd, 'r.csv'), 'utf8').trimEnd().split('\r\n');
-    assert.match(lines[0] ?? '', /^case_id,line,category,model,sample,expected,answer,score,/);
+    assert.match(lines[0] ?? '', /^case_id,line,category,model,sample,expected,answer,finish,stop_reason,score,/);
     assert.equal(lines.length, 1 + 210 * 3);
+    // Every answered call says how it ended, as the API put it.
+    assert.match(lines[1] ?? '', /,(answered|empty|truncated|refused),(end_turn|stop|max_tokens),/);
   });
 });
 
