@@ -3,6 +3,9 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+import { type AddressInfo, connect, createServer as createTcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -310,6 +313,53 @@ describe('rate limits', () => {
     } finally {
       await e.close();
     }
+  });
+});
+
+describe('behind a corporate proxy', () => {
+  it('HTTPS_PROXY: an HTTPS API reached through a CONNECT tunnel, its certificate checked against NODE_EXTRA_CA_CERTS', async () => {
+    // A child process: NODE_EXTRA_CA_CERTS is read when Node starts.
+    await withEmulator([quick('claude-haiku-4-5')], async (url, e) => {
+      const tls = `${ROOT}src/test-support/tls/`;
+      // The API over TLS (a terminator in front of the emulator), and a proxy that only tunnels.
+      const api = createTlsServer({ key: readFileSync(`${tls}key.pem`), cert: readFileSync(`${tls}cert.pem`) }, (req, res) => {
+        req.pipe(httpRequest(`${url}${req.url}`, { method: req.method, headers: req.headers }, (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        }));
+      });
+      const tunnels: string[] = [];
+      const proxy = createTcpServer((client) => {
+        client.once('data', (head) => {
+          const target = /^CONNECT (\S+)/.exec(head.toString())?.[1] ?? '';
+          tunnels.push(target);
+          const [host, port] = target.split(':');
+          const upstream = connect(Number(port), host, () => {
+            client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+            upstream.pipe(client);
+            client.pipe(upstream);
+          });
+          upstream.on('error', () => client.destroy());
+          client.on('error', () => upstream.destroy());
+        });
+      });
+      await Promise.all([new Promise<void>((r) => api.listen(0, '127.0.0.1', r)), new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r))]);
+      const apiPort = (api.address() as AddressInfo).port;
+      try {
+        const cwd = mkdtempSync(join(tmpdir(), 'tb-proxy-'));
+        const r = await cli(['run', '-m', 'haiku-4.5', '--limit', '6', '--quiet', '-o', 'r.json', TICKETS], {
+          ...env(`https://127.0.0.1:${apiPort}`), HTTPS_PROXY: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, NODE_EXTRA_CA_CERTS: `${tls}cert.pem`,
+        }, cwd);
+        assert.equal(r.code, 0, r.stderr);
+        assert.equal(report(join(cwd, 'r.json')).summaries[0]?.scored, 6);
+        assert.ok(tunnels.length > 0 && tunnels.every((t) => t === `127.0.0.1:${apiPort}`), `tunnels: ${tunnels.join(', ')}`);
+        assert.equal(e.stats().requests, 6);
+      } finally {
+        api.closeAllConnections();
+        api.close();
+        proxy.close();
+      }
+    });
   });
 });
 

@@ -60,7 +60,9 @@ export function proxyFromEnv(env: Readonly<Record<string, string | undefined>>):
 /** The fetch for a run: direct, or through the proxy its environment names. */
 export async function transport(proxy: ProxySettings | undefined): Promise<Fetch> {
   if (proxy === undefined) return httpFetch;
-  const { fetch: undiciFetch, EnvHttpProxyAgent } = await import('undici');
+  const loaded = await import('undici');
+  // undici is CommonJS: bundled, its named exports sit on the default export.
+  const { fetch: undiciFetch, EnvHttpProxyAgent } = typeof loaded.EnvHttpProxyAgent === 'function' ? loaded : (loaded as unknown as { default: typeof loaded }).default;
   // Every setting passed explicitly: undici would otherwise read process.env itself.
   const dispatcher = new EnvHttpProxyAgent({ httpProxy: proxy.httpProxy ?? '', httpsProxy: proxy.httpsProxy ?? proxy.httpProxy ?? '', noProxy: proxy.noProxy ?? '' });
   return (input, init) => undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher }) as unknown as Promise<Response>;
