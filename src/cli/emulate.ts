@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { loadDataset } from '../cases/load.js';
 import { UsageError } from '../errors.js';
-import { AnswerKey, type Profile } from '../emulator/simulated.js';
+import { AnswerKey, type Profile, QUIRKS } from '../emulator/simulated.js';
 import { Emulator } from '../emulator/server.js';
 import type { Io } from './io.js';
 
@@ -27,6 +27,10 @@ async function readProfiles(path: string): Promise<Profile[]> {
   }
   if (!Array.isArray(raw) || raw.some((p) => typeof p !== 'object' || p === null || !Array.isArray((p as Profile).ids) || typeof (p as Profile).accuracy !== 'number' || typeof (p as Profile).ttftMs !== 'number' || typeof (p as Profile).tokensPerSec !== 'number')) {
     throw new UsageError('E_PROFILES', `--profiles ${path}: every profile needs ids, accuracy, ttftMs and tokensPerSec`, 'e.g. [{"ids": ["claude-haiku-5-5"], "accuracy": 0.9, "ttftMs": 100, "tokensPerSec": 80}]');
+  }
+  for (const [i, p] of (raw as Profile[]).entries()) {
+    const unknown = (p.quirks ?? []).find((q) => !(QUIRKS as readonly string[]).includes(q));
+    if (unknown !== undefined) throw new UsageError('E_PROFILES', `--profiles ${path}: profile ${i + 1} (${p.ids[0]}) has an unknown quirk "${unknown}"`, `the quirks are ${QUIRKS.join(', ')}`);
   }
   return raw as Profile[];
 }

@@ -1,7 +1,8 @@
 // OpenAI Chat Completions on the wire: POST /v1/chat/completions, plain and SSE.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Emulator, attemptOf, faultHeaders, sendJson, sleep, untilClosed } from './server.js';
+import { type Emulator, type Simulation, attemptOf, faultHeaders, sendJson, sleep, untilClosed } from './server.js';
+import type { Quirk } from './simulated.js';
 import { type SseEvent, Wire } from './wire.js';
 
 /** Reasoning models reject max_tokens and any temperature but 1 (api-notes). */
@@ -19,7 +20,7 @@ export function fail(res: ServerResponse, status: number, message: string, param
   sendJson(res, status, { error: { message, type, param, code } }, { 'x-request-id': requestId(), ...headers });
 }
 
-export function rateHeaders(limit: number, remaining: number, resetS: number): Record<string, string> {
+function rateHeaders(limit: number, remaining: number, resetS: number): Record<string, string> {
   return {
     'x-ratelimit-limit-requests': String(limit),
     'x-ratelimit-remaining-requests': String(remaining),
@@ -74,41 +75,19 @@ export async function handleOpenAI(emulator: Emulator, req: IncomingMessage, res
   const system = all.filter((m) => m.role === 'system' || m.role === 'developer').map((m) => m.content).join('\n');
   const turns = all.filter((m) => m.role !== 'system' && m.role !== 'developer');
 
-  // OpenAI caches long prompt prefixes automatically, in steps of 128 tokens.
-  const cachePrefix = system.slice(0, Math.floor(system.length / 512) * 512);
   const effort = typeof body.reasoning_effort === 'string' ? body.reasoning_effort : undefined;
-  const thinking = effort === undefined ? {} : effort === 'none' ? { off: true } : { effort };
-  const result = emulator.simulate({ model, system, cachePrefix, messages: turns, maxTokens, attempt, thinking }, rateHeaders);
-  if (result.kind === 'not_found') {
-    emulator.record(model, attempt, 404);
-    return fail(res, 404, `The model \`${model}\` does not exist or you do not have access to it.`, 'model');
-  }
-  if (result.kind === 'rate_limited') {
-    emulator.record(model, attempt, 429);
-    return fail(res, 429, `Rate limit reached for ${model} on requests per min (RPM).`, null, { ...result.headers, 'retry-after': String(result.retryAfterS) });
-  }
-  if (result.kind === 'spend_limit') {
-    emulator.record(model, attempt, 429);
-    return sendJson(res, 429, { error: { message: 'You exceeded your current quota, please check your plan and billing details.', type: 'insufficient_quota', param: null, code: 'insufficient_quota' } }, { 'x-request-id': requestId() });
-  }
-  if (result.kind === 'flagged') {
-    if (result.quirks.has('gateway')) {
-      emulator.record(model, attempt, 403);
+  const result = simulateOpenAI(emulator, res, { model, system, turns, maxTokens, attempt, effort }, (quirks) => {
+    if (quirks.has('gateway')) {
       // OpenRouter's moderation: one flagged input, not a key without permission.
+      emulator.record(model, attempt, 403);
       return sendJson(res, 403, { error: { code: 403, message: `${model} requires moderation on OpenRouter. Your input was flagged for "violence"`, metadata: { reasons: ['violence'], flagged_input: (turns[0]?.content ?? '').slice(0, 100), provider_name: 'Emulator', model_slug: model } } }, { 'x-request-id': requestId() });
     }
-    emulator.record(model, attempt, 400);
     // Azure OpenAI's prompt filter.
+    emulator.record(model, attempt, 400);
     return sendJson(res, 400, { error: { message: "The response was filtered due to the prompt triggering Azure OpenAI's content management policy.", type: null, param: 'prompt', code: 'content_filter', status: 400, innererror: { code: 'ResponsibleAIPolicyViolation', content_filter_result: { violence: { filtered: true, severity: 'high' } } } } }, { 'x-request-id': requestId() });
-  }
-  if (result.kind === 'fault') {
-    emulator.record(model, attempt, result.fault.status);
-    return fail(res, result.fault.status, result.fault.status === 429 ? 'Rate limit reached (simulated).' : 'The server had an error while processing your request (simulated).', null, { ...result.headers, ...faultHeaders(result.fault) });
-  }
-  // Automatic caching only reads: there is no write charge, so a first sighting bills as input.
-  const sim = { ...result.sim, cacheWrite: 0 };
-  emulator.answering(model, res, sim.fault);
-  emulator.record(model, attempt, sim.fault ?? 200, sim, result.correct);
+  });
+  if (result === undefined) return;
+  const sim = result;
   if (sim.fault === 'hang') return untilClosed(res);
   const gateway = sim.quirks.has('gateway');
   const id = `chatcmpl-${randomBytes(12).toString('hex')}`;
@@ -170,6 +149,50 @@ export async function handleOpenAI(emulator: Emulator, req: IncomingMessage, res
     ...(includeUsage && usage ? [['usage', { id, object: 'chat.completion.chunk', created, model, service_tier: 'default', system_fingerprint: 'fp_emulator', choices: [], usage }] as SseEvent] : []),
     ['done', '[DONE]'],
   ], true);
+}
+
+export interface OpenAIInput {
+  model: string;
+  system: string;
+  turns: Array<{ role: string; content: string }>;
+  maxTokens: number;
+  attempt: number;
+  effort: string | undefined;
+}
+
+/**
+ * The simulation behind both OpenAI APIs: the answer to give, or undefined once a failure (no
+ * such model, a rate limit, no quota, a server error, a flagged input through `flagged`) has
+ * been answered and counted.
+ */
+export function simulateOpenAI(emulator: Emulator, res: ServerResponse, input: OpenAIInput, flagged: (quirks: ReadonlySet<Quirk>) => void): Simulation | undefined {
+  const { model, attempt } = input;
+  // OpenAI caches long prompt prefixes automatically, in steps of 128 tokens.
+  const cachePrefix = input.system.slice(0, Math.floor(input.system.length / 512) * 512);
+  const thinking = input.effort === undefined ? {} : input.effort === 'none' ? { off: true } : { effort: input.effort };
+  const result = emulator.simulate({ model, system: input.system, cachePrefix, messages: input.turns, maxTokens: input.maxTokens, attempt, thinking }, rateHeaders);
+  if (result.kind === 'not_found') {
+    emulator.record(model, attempt, 404);
+    return void fail(res, 404, `The model \`${model}\` does not exist or you do not have access to it.`, 'model');
+  }
+  if (result.kind === 'rate_limited') {
+    emulator.record(model, attempt, 429);
+    return void fail(res, 429, `Rate limit reached for ${model} on requests per min (RPM).`, null, { ...result.headers, 'retry-after': String(result.retryAfterS) });
+  }
+  if (result.kind === 'spend_limit') {
+    emulator.record(model, attempt, 429);
+    return void sendJson(res, 429, { error: { message: 'You exceeded your current quota, please check your plan and billing details.', type: 'insufficient_quota', param: null, code: 'insufficient_quota' } }, { 'x-request-id': requestId() });
+  }
+  if (result.kind === 'flagged') return void flagged(result.quirks);
+  if (result.kind === 'fault') {
+    emulator.record(model, attempt, result.fault.status);
+    return void fail(res, result.fault.status, result.fault.status === 429 ? 'Rate limit reached (simulated).' : 'The server had an error while processing your request (simulated).', null, { ...result.headers, ...faultHeaders(result.fault) });
+  }
+  // Automatic caching only reads: there is no write charge, so a first sighting bills as input.
+  const sim = { ...result.sim, cacheWrite: 0 };
+  emulator.answering(model, res, sim.fault);
+  emulator.record(model, attempt, sim.fault ?? 200, sim, result.correct);
+  return sim;
 }
 
 /** Token log-probabilities whose sum is log(confidence), one token per four characters. */

@@ -2,8 +2,8 @@
 // every field the SDK's types require.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { REASONING, content, fail, rateHeaders, requestId } from './openai.js';
-import { type Emulator, attemptOf, faultHeaders, sendJson, sleep, untilClosed } from './server.js';
+import { REASONING, content, fail, requestId, simulateOpenAI } from './openai.js';
+import { type Emulator, attemptOf, sendJson, sleep, untilClosed } from './server.js';
 import { type SseEvent, Wire } from './wire.js';
 
 const id = (prefix: string): string => `${prefix}_${randomBytes(12).toString('hex')}`;
@@ -35,31 +35,11 @@ export async function handleResponses(emulator: Emulator, req: IncomingMessage, 
   const instructions = typeof body.instructions === 'string' ? body.instructions : '';
   const maxTokens = Number(body.max_output_tokens ?? 4096);
   const effort = (body.reasoning as { effort?: string } | undefined)?.effort;
-  const result = emulator.simulate({
-    model, system: instructions, cachePrefix: instructions.slice(0, Math.floor(instructions.length / 512) * 512), messages: turns, maxTokens, attempt,
-    thinking: effort === undefined ? {} : effort === 'none' ? { off: true } : { effort },
-  }, rateHeaders);
-  if (result.kind === 'not_found') {
-    emulator.record(model, attempt, 404);
-    return fail(res, 404, `The model \`${model}\` does not exist or you do not have access to it.`, 'model');
-  }
-  if (result.kind === 'rate_limited') {
-    emulator.record(model, attempt, 429);
-    return fail(res, 429, `Rate limit reached for ${model} on requests per min (RPM).`, null, { ...result.headers, 'retry-after': String(result.retryAfterS) });
-  }
-  if (result.kind === 'spend_limit' || result.kind === 'flagged') {
-    emulator.record(model, attempt, result.kind === 'flagged' ? 400 : 429);
-    return result.kind === 'flagged'
-      ? sendJson(res, 400, { error: { message: 'Your request was flagged by our safety system.', type: 'invalid_request_error', param: 'input', code: 'content_filter' } }, { 'x-request-id': requestId() })
-      : sendJson(res, 429, { error: { message: 'You exceeded your current quota, please check your plan and billing details.', type: 'insufficient_quota', param: null, code: 'insufficient_quota' } }, { 'x-request-id': requestId() });
-  }
-  if (result.kind === 'fault') {
-    emulator.record(model, attempt, result.fault.status);
-    return fail(res, result.fault.status, 'The server had an error while processing your request (simulated).', null, { ...result.headers, ...faultHeaders(result.fault) });
-  }
-  const sim = { ...result.sim, cacheWrite: 0 };
-  emulator.answering(model, res, sim.fault);
-  emulator.record(model, attempt, sim.fault ?? 200, sim, result.correct);
+  const sim = simulateOpenAI(emulator, res, { model, system: instructions, turns, maxTokens, attempt, effort }, () => {
+    emulator.record(model, attempt, 400);
+    sendJson(res, 400, { error: { message: 'Your request was flagged by our safety system.', type: 'invalid_request_error', param: 'input', code: 'content_filter' } }, { 'x-request-id': requestId() });
+  });
+  if (sim === undefined) return;
   if (sim.fault === 'hang') return untilClosed(res);
   const headers = { ...sim.headers, 'x-request-id': requestId() };
   const wire = new Wire(res, sim.quirks, 'responses');

@@ -33,7 +33,8 @@ export interface Fault {
  * by "error", 403 for a flagged input), `vllm` (vLLM's mid-stream error, then `[DONE]`),
  * `no-stream-options` (a 400 for `stream_options`, as some servers and older Azure versions send).
  */
-export type Quirk = 'stall' | 'no-usage' | 'json-for-stream' | 'sse-for-plain' | 'no-event-lines' | 'gzip' | 'split' | 'noise' | 'gateway' | 'vllm' | 'no-stream-options';
+export const QUIRKS = ['stall', 'no-usage', 'json-for-stream', 'sse-for-plain', 'no-event-lines', 'gzip', 'split', 'noise', 'gateway', 'vllm', 'no-stream-options'] as const;
+export type Quirk = (typeof QUIRKS)[number];
 
 export interface Profile {
   /** Model ids served with this profile (the first is its name). */

@@ -380,3 +380,13 @@ describe('per-endpoint settings', () => {
     assert.deepEqual([s.scored, s.estimatedUsage], [N, N], 'answered; with no usage chunk asked for, priced from an estimate');
   });
 });
+
+describe('emulator profiles', () => {
+  it('an unknown quirk is refused in one line, with the list', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'tb-prof-'));
+    writeFileSync(join(cwd, 'p.json'), JSON.stringify([model('m', ['stal' as Quirk])]));
+    const r = await runCli(['emulate', '--port', '0', '--profiles', 'p.json'], {}, cwd);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^error: --profiles \S+p\.json: profile 1 \(m\) has an unknown quirk "stal" — the quirks are stall, no-usage, /);
+  });
+});
