@@ -2,7 +2,7 @@
 // recommendation → report. Everything it touches in the outside world comes in through `deps`.
 import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { appendFile, rm } from 'node:fs/promises';
+import { appendFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { summarize } from './analysis/aggregate.js';
 import { buildMatrix } from './analysis/matrix.js';
@@ -26,6 +26,7 @@ import { routingTable } from './recommend/routing.js';
 import { cascadeFromResults } from './recommend/cascade.js';
 import { projections } from './recommend/projections.js';
 import { streamJson, writeJson, writeText } from './report/json.js';
+import { OutputError, checkWritable, outputError } from './report/write.js';
 import { renderCsv } from './report/csv.js';
 import { renderHtml } from './report/html.js';
 import { renderJUnit } from './report/junit.js';
@@ -139,23 +140,39 @@ function apiKeys(models: readonly ModelSpec[], env: RunDeps['env']): Map<string,
 export const REPORT_FORMATS = ['json', 'md', 'junit', 'html', 'csv'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
-/** The other formats, beside the JSON report: reports/<id>.md, .junit.xml, .html, .csv. */
-async function writeFormats(report: Report, jsonPath: string, plan: RunPlan): Promise<string[]> {
+/** An output file of the run: what it is (as the user asked for it), where, and its text. */
+interface Output {
+  what: string;
+  path: string;
+  text?: (report: Report) => string;
+}
+
+/**
+ * Every file the run will write besides the JSON report: the other formats (reports/<id>.md,
+ * .junit.xml, .html, .csv) and the routing map. Known before any call, so each path is checked
+ * before anything is paid for.
+ */
+function outputs(jsonPath: string, plan: RunPlan): Output[] {
   const base = jsonPath.replace(/\.json$/i, '');
-  const render: Record<Exclude<ReportFormat, 'json'>, [string, () => string]> = {
-    md: [`${base}.md`, () => renderMarkdown(report)],
-    junit: [`${base}.junit.xml`, () => renderJUnit(report, { cases: plan.junitCases })],
-    html: [`${base}.html`, () => renderHtml(report)],
-    csv: [`${base}.csv`, () => renderCsv(report)],
+  const render: Record<Exclude<ReportFormat, 'json'>, [string, (report: Report) => string]> = {
+    md: [`${base}.md`, (report) => renderMarkdown(report)],
+    junit: [`${base}.junit.xml`, (report) => renderJUnit(report, { cases: plan.junitCases })],
+    html: [`${base}.html`, (report) => renderHtml(report)],
+    csv: [`${base}.csv`, (report) => renderCsv(report)],
   };
-  const written: string[] = [];
-  for (const format of plan.formats) {
-    if (format === 'json') continue;
-    const [path, text] = render[format];
-    await writeText(path, text());
-    written.push(path);
-  }
-  return written;
+  const files: Output[] = plan.formats.filter((f) => f !== 'json').map((f) => {
+    const [path, text] = render[f as Exclude<ReportFormat, 'json'>];
+    return { what: `--report ${f}`, path, text };
+  });
+  if (plan.routingOut !== undefined) files.push({ what: '--routing-out', path: plan.routingOut, text: (report) => JSON.stringify(report.routing?.map ?? {}, null, 2) + '\n' });
+  return files;
+}
+
+/** `-o` names a file, or a folder (existing, or written with a trailing slash) to put `<run id>.json` in. */
+async function reportPathFor(out: string | undefined, cwd: string, id: string): Promise<string> {
+  if (out === undefined) return join(cwd, 'reports', `${id}.json`);
+  const folder = /[\\/]$/.test(out) || (await stat(out).catch(() => undefined))?.isDirectory() === true;
+  return folder ? join(out, `${id}.json`) : out;
 }
 
 /** Cluster values → small integers, one per case; undefined when the data has no cluster column. */
@@ -192,7 +209,14 @@ export async function runBench(plan: RunPlan, deps: RunDeps, { resume, gate }: R
   const score = makeScorer(scorerName, dataset.cases);
   const keys = apiKeys(plan.models, deps.env);
   const datasetHash = await fileHash(plan.datasetPath);
-  const reportPath = plan.out ?? join(deps.cwd, 'reports', `${id}.json`);
+  const reportPath = await reportPathFor(plan.out, deps.cwd, id);
+  const reportWhat = plan.out === undefined ? 'the JSON report' : `-o ${plan.out}`;
+  const files = outputs(reportPath, plan);
+  // Before anything is paid for: a report that could not be written would lose it all.
+  await checkWritable(reportWhat, reportPath);
+  for (const f of files) await checkWritable(f.what, f.path);
+  const stepSummary = deps.env.GITHUB_STEP_SUMMARY;
+  if (stepSummary) await checkWritable('GITHUB_STEP_SUMMARY', stepSummary);
   const journalPath = resume?.journalPath ?? runJournalPath(deps.cwd, id);
 
   // From the run's environment, not the process's; never recorded (a proxy URL can hold a password).
@@ -402,15 +426,32 @@ export async function runBench(plan: RunPlan, deps: RunDeps, { resume, gate }: R
   };
 
   if (gate !== undefined && hasRules(gate)) report.gate = runGate(report, gate);
-  await writeJson(reportPath, report);
-  const written = await writeFormats(report, reportPath, plan);
-  // In a GitHub Actions job, the summary lands on the run's page.
-  if (deps.env.GITHUB_STEP_SUMMARY) await appendFile(deps.env.GITHUB_STEP_SUMMARY, renderMarkdown(report) + '\n');
-  if (routing !== undefined && plan.routingOut !== undefined) await writeText(plan.routingOut, JSON.stringify(routing.map, null, 2) + '\n');
+  // The JSON report first: it holds every paid answer. Whatever fails after it, the others are
+  // still tried, and the journal is kept until all of them are written.
+  await writeJson(reportWhat, reportPath, report);
+  const failures: OutputError[] = [];
+  const written: string[] = [];
+  for (const f of files) {
+    if (f.what === '--routing-out' && routing === undefined) continue;
+    try {
+      await writeText(f.what, f.path, f.text!(report));
+      if (f.what !== '--routing-out') written.push(f.path);
+    } catch (err) {
+      if (!(err instanceof OutputError)) throw err;
+      failures.push(err);
+    }
+  }
+  // In a GitHub Actions job, the summary lands on the run's page (appended to the job's file).
+  if (stepSummary) await appendFile(stepSummary, renderMarkdown(report) + '\n').catch((err: unknown) => failures.push(outputError('GITHUB_STEP_SUMMARY', stepSummary, err)));
   if (plan.json) await streamJson(report, deps.stdout);
   else deps.stdout.write(renderTable(report));
   if (report.gate) (plan.json ? deps.stderr : deps.stdout).write(gateLines(report.gate));
   if (!plan.quiet && written.length > 0) deps.stderr.write(`also written: ${written.join(', ')}\n`);
+  if (failures.length > 0) {
+    for (const f of failures.slice(1)) deps.stderr.write(`error: ${f.message} — ${f.hint}\n`);
+    const first = failures[0]!;
+    throw new OutputError(first.code, `${first.message} (the JSON report is at ${reportPath})`, `${first.hint}; the run journal is kept: tierbench run --resume ${id} rewrites every output without a call`, first.exitCode);
+  }
 
   if (stopReason !== undefined) {
     const calls = summaries.reduce((n, s) => n + s.n, 0);

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { UsageError } from '../errors.js';
 import { resolveModels } from '../models/registry.js';
@@ -151,7 +151,7 @@ export async function buildPlan(file: string, flags: RunFlags, io: Io): Promise<
     ...(flags.routingOut !== undefined && { routingOut: resolve(io.cwd, flags.routingOut) }),
     ...(flags.anthropicVersion !== undefined && { anthropicVersion: flags.anthropicVersion }),
     promptCache: flags.promptCache === true,
-    ...(flags.out !== undefined && { out: resolve(io.cwd, flags.out) }),
+    ...(flags.out !== undefined && { out: outPath(flags.out, io.cwd) }),
     ...(flags.maxCost !== undefined && { maxCost: flags.maxCost }),
     ...(flags.rpm !== undefined && { rpm: flags.rpm }),
     ...(flags.tpm !== undefined && { tpm: flags.tpm }),
@@ -173,6 +173,9 @@ export function reportFormats(list: string): ReportFormat[] {
   return formats as ReportFormat[];
 }
 
+/** `-o`, resolved; a trailing slash kept: it says the path is a folder to put the report in. */
+const outPath = (out: string, cwd: string): string => resolve(cwd, out) + (/[\\/]$/.test(out) ? sep : '');
+
 export const cacheDir = (dir: string | undefined, cwd: string): string => resolve(cwd, dir ?? join('.tierbench', 'cache'));
 
 /** `--resume ID|PATH`: the journal's plan, checked against the data file as it is now. */
@@ -191,6 +194,8 @@ async function resumePlan(flags: RunFlags, io: Io): Promise<{ plan: RunPlan; res
   const plan: RunPlan = {
     ...header.plan,
     ...(flags.maxCost !== undefined && { maxCost: flags.maxCost }),
+    // A new place for the report: the one the run started with may be what failed.
+    ...(flags.out !== undefined && { out: outPath(flags.out, io.cwd) }),
     yes: flags.yes === true,
     json: flags.json === true,
     quiet: flags.quiet === true || flags.json === true,

@@ -1,10 +1,8 @@
 // The JSON report, streamed: the small sections pretty-printed, `cases` and `results` one element
 // per line, written in batches, so a 100,000-case report never exists as one string in memory.
-import { createWriteStream } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { Report } from '../types.js';
+import { writeAtomic } from './write.js';
 
 const ARRAYS = new Set(['cases', 'results']);
 
@@ -41,17 +39,11 @@ export async function streamJson(report: Report, out: Writable | { write(text: s
   }
 }
 
-export async function writeText(path: string, text: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, text);
+/** The JSON report at `path`, written whole or not at all (`what` names it in an error). */
+export function writeJson(what: string, path: string, report: Report): Promise<void> {
+  return writeAtomic(what, path, chunks(report));
 }
 
-export async function writeJson(path: string, report: Report): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const file = createWriteStream(path);
-  await streamJson(report, file);
-  await new Promise<void>((resolve, reject) => {
-    file.once('error', reject);
-    file.end(() => resolve());
-  });
+export function writeText(what: string, path: string, text: string): Promise<void> {
+  return writeAtomic(what, path, [text]);
 }
