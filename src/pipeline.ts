@@ -12,7 +12,7 @@ import { EXIT, RunError, UsageError } from './errors.js';
 import { type GateRules, gateLines, hasRules, runGate } from './gate/gate.js';
 import { estimateCost } from './execute/budget.js';
 import { type CachedAnswer, ResponseCache } from './execute/cache.js';
-import { execute, type Target } from './execute/fan-out.js';
+import { FATAL, execute, type Target } from './execute/fan-out.js';
 import { JOURNAL_VERSION, Journal } from './execute/journal.js';
 import { money } from './format.js';
 import { Progress } from './execute/progress.js';
@@ -251,6 +251,8 @@ export async function runBench(plan: RunPlan, deps: RunDeps, { resume, gate }: R
   const known = targets.map(() => new Map<number, CaseResult>());
   for (const { m, r } of resume?.results ?? []) {
     const samples = targets[m]?.samples ?? 1;
+    // What stopped a model (a bad key, no credit, a wrong id) is asked again once it is fixed.
+    if (r.error !== undefined && FATAL.has(r.error.kind)) continue;
     if (known[m] && r.caseIndex < dataset.cases.length && r.sample < samples) known[m]!.set(r.caseIndex * samples + r.sample, r);
   }
 
@@ -349,6 +351,8 @@ export async function runBench(plan: RunPlan, deps: RunDeps, { resume, gate }: R
     level: DECISION_LEVEL,
     ...(plan.reference !== undefined && { reference: plan.reference }),
   });
+  const stoppedNames = [...execution.stopped.keys()].map((m) => plan.models[m]?.name ?? String(m));
+  if (stoppedNames.length > 0) recommendation.caveats.unshift(`${stoppedNames.join(', ')} stopped early: the recommendation is over the other models only`);
 
   const routing = plan.routingColumn === undefined || recommendation.reference === null ? undefined : routingTable(matrix, dataset.cases.map((c) => c.category), {
     column: plan.routingColumn,
@@ -459,6 +463,14 @@ export async function runBench(plan: RunPlan, deps: RunDeps, { resume, gate }: R
     const why = stopReason === 'budget' ? `stopped at the budget: ${money(spent)} spent of ${money(plan.maxCost ?? 0)}` : 'interrupted';
     deps.stderr.write(`${why}; ${calls.toLocaleString('en-US')} of ${planned.toLocaleString('en-US')} calls done. Continue with: tierbench run --resume ${id}${stopReason === 'budget' ? ' --max-cost <more>' : ''}\n`);
     return { report, reportPath, exitCode: stopReason === 'interrupted' ? EXIT.interrupted : EXIT.runFailed };
+  }
+  if (stoppedNames.length > 0) {
+    // The paid answers are in the report and the journal: once the cause is fixed, the stopped
+    // models' missing calls are made by --resume, nothing else.
+    const resumeHint = `fix the cause, then \`tierbench run --resume ${id}\` makes only the missing calls`;
+    if (summaries.every((s) => s.scored === 0)) throw new RunError('E_RUN_FAILED', `no model answered any case (report written to ${reportPath}): ${notes.find((n) => n.includes('stopped after')) ?? ''}`, resumeHint);
+    deps.stderr.write(`${stoppedNames.join(', ')} stopped early (see the notes): exit 3; ${resumeHint}\n`);
+    return { report, reportPath, exitCode: EXIT.runFailed };
   }
   // Complete: the report holds everything the journal did.
   await rm(journalPath, { force: true });

@@ -370,7 +370,8 @@ describe('secrets', () => {
       const cwd = mkdtempSync(join(tmpdir(), 'tb-secret-'));
       // Anthropic accepts it; OpenAI rejects it with a message that echoes the key back.
       const r = await cli(['run', '-m', 'haiku-4.5,gpt-4o-mini', '--limit', '30', '--max-cost', '10', '-o', 'r.json', TICKETS], env(url, { ANTHROPIC_API_KEY: SECRET, OPENAI_API_KEY: `${SECRET}-wrong` }), cwd);
-      assert.equal(r.code, 0, r.stderr);
+      // A model stopped by a bad key: exit 3, and its journal is kept (checked below with every other file).
+      assert.equal(r.code, 3, r.stderr);
       const rep = report(join(cwd, 'r.json'));
       assert.equal(rep.summaries[1]?.errors.byKind.auth !== undefined, true, 'the OpenAI model failed auth');
       assert.ok(!r.stdout.includes('SECRET') && !r.stderr.includes('SECRET'));
