@@ -14,6 +14,7 @@ import { estimateCost } from './execute/budget.js';
 import { type CachedAnswer, ResponseCache } from './execute/cache.js';
 import { FATAL, execute, type Target } from './execute/fan-out.js';
 import { JOURNAL_VERSION, Journal } from './execute/journal.js';
+import { lockRun } from './execute/lock.js';
 import { money } from './format.js';
 import { Progress } from './execute/progress.js';
 import { buildRequest, compileTemplate, render, type PromptPlan } from './prompts/render.js';
@@ -112,7 +113,7 @@ export function newRunId(date: Date): string {
 }
 
 /** userinfo in a base URL could be a credential. */
-function safeUrl(url: string | undefined): string | undefined {
+export function safeUrl(url: string | undefined): string | undefined {
   if (url === undefined) return undefined;
   try {
     const u = new URL(url);
@@ -194,10 +195,20 @@ export interface RunExtras {
   gate?: GateRules;
 }
 
-export async function runBench(plan: RunPlan, deps: RunDeps, { resume, gate }: RunExtras = {}): Promise<RunOutcome> {
-  const startedAt = resume ? new Date(resume.startedAt) : deps.date();
+export async function runBench(plan: RunPlan, deps: RunDeps, extras: RunExtras = {}): Promise<RunOutcome> {
+  const startedAt = extras.resume ? new Date(extras.resume.startedAt) : deps.date();
+  const id = extras.resume?.runId ?? newRunId(startedAt);
+  const journalPath = extras.resume?.journalPath ?? runJournalPath(deps.cwd, id);
+  const release = lockRun(journalPath.replace(/\.journal\.jsonl$/, '.lock'), id);
+  try {
+    return await runLocked(plan, deps, extras, { id, startedAt, journalPath });
+  } finally {
+    release();
+  }
+}
+
+async function runLocked(plan: RunPlan, deps: RunDeps, { resume, gate }: RunExtras, { id, startedAt, journalPath }: { id: string; startedAt: Date; journalPath: string }): Promise<RunOutcome> {
   const started = deps.now();
-  const id = resume?.runId ?? newRunId(startedAt);
   const dataset = await loadDataset(plan.datasetPath, plan.load);
   const prompts: PromptPlan = {
     user: compileTemplate(plan.prompt ?? `{{${dataset.inputColumn}}}`, dataset.columns, '--prompt'),
@@ -217,7 +228,6 @@ export async function runBench(plan: RunPlan, deps: RunDeps, { resume, gate }: R
   for (const f of files) await checkWritable(f.what, f.path);
   const stepSummary = deps.env.GITHUB_STEP_SUMMARY;
   if (stepSummary) await checkWritable('GITHUB_STEP_SUMMARY', stepSummary);
-  const journalPath = resume?.journalPath ?? runJournalPath(deps.cwd, id);
 
   // From the run's environment, not the process's; never recorded (a proxy URL can hold a password).
   const proxy = proxyFromEnv(deps.env);

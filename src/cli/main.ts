@@ -72,12 +72,14 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .option('--junit-cases', 'in the JUnit report, a test case per case (wrong answers fail), not only per gate check')
     .option('--json', 'print the JSON report to stdout instead of the table')
     .option('-q, --quiet', 'no progress output')
-    .action(async (file: string | undefined, flags) => {
+    .action(async (file: string | undefined, flags, command: Command) => {
       if (flags.models === undefined && flags.resume === undefined) {
         throw new UsageError('E_USAGE', "required option '-m, --models <list>' not specified", 'name the models to compare, e.g. --models haiku,sonnet');
       }
       const { runCommand } = await import('./run.js');
-      setExit(await runCommand(file, flags, io, v));
+      // Which flags the user wrote (not defaults): --resume refuses those that would change the run.
+      const given = Object.keys(flags).filter((name) => command.getOptionValueSource(name) === 'cli');
+      setExit(await runCommand(file, flags, io, v, given));
     });
 
   root.command('demo')

@@ -2,7 +2,8 @@
 // makes the run exit 3, the recommendation says it is over the other models only, and once the
 // cause is fixed --resume makes only the stopped model's missing calls.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -44,6 +45,59 @@ describe('a model stopped early', () => {
       assert.deepEqual(full.summaries.map((s) => [s.model, s.scored, s.errors.total]), [['haiku-4.5', 12, 0], ['gpt-4o-mini', 12, 0]]);
       assert.equal(e.stats('gpt-4o-mini').requests, gptCalls, 'nothing paid twice');
       assert.equal(readdirSync(join(cwd, '.tierbench', 'runs')).length, 0, 'the journal is removed once complete');
+    });
+  });
+});
+
+describe('--resume continues the same run', () => {
+  /** A run stopped by a bad key: a journal to resume. */
+  async function stoppedRun(url: string, cwd: string): Promise<string> {
+    const r = await runCli(['run', '-m', 'haiku-4.5,gpt-4o-mini', '--limit', '6', '--quiet', '-o', 'r.json', TICKETS], { ANTHROPIC_BASE_URL: url, OPENAI_BASE_URL: `${url}/v1`, ANTHROPIC_API_KEY: 'bad', OPENAI_API_KEY: 'good-key' }, cwd);
+    assert.equal(r.code, 3, r.stderr);
+    return /--resume (\S+)`/.exec(r.stderr)?.[1] ?? '';
+  }
+
+  it('flags that would change what it measures are refused, in one line; others are applied', async () => {
+    await withEmulator({ profiles, key, apiKeys: ['good-key'] }, async (url, e) => {
+      const cwd = mkdtempSync(join(tmpdir(), 'tb-resume-'));
+      const id = await stoppedRun(url, cwd);
+      const env = { ANTHROPIC_BASE_URL: url, OPENAI_BASE_URL: `${url}/v1`, ANTHROPIC_API_KEY: 'good-key', OPENAI_API_KEY: 'good-key' };
+      const before = e.stats().requests;
+      for (const [args, named] of [[['-m', 'sonnet'], '--models'], [['--no-stream', '--limit', '3'], '--limit, --no-stream'], [['--max-tokens', '5', TICKETS], `${TICKETS}, --max-tokens`]] as const) {
+        const r = await runCli(['run', '--resume', id, ...args], env, cwd);
+        assert.equal(r.code, 2, r.stderr);
+        assert.equal(r.stderr, `error: --resume continues the run as it started: ${named} would change what it measures — drop them to continue it, or start a new run without --resume; --resume accepts -o, --report, --max-cost, --yes, -c, --rpm, --tpm and the gate flags\n`);
+      }
+      const moved = await runCli(['run', '--resume', id], { ...env, ANTHROPIC_BASE_URL: 'http://user:pw@127.0.0.9:1' }, cwd);
+      assert.equal(moved.code, 2);
+      assert.match(moved.stderr, /haiku-4\.5 was called at http:\/\/127\.0\.0\.1:\d+, and ANTHROPIC_BASE_URL now says http:\/\/127\.0\.0\.9:1 — set ANTHROPIC_BASE_URL back/);
+      assert.equal(e.stats().requests, before, 'nothing was sent');
+      const r = await runCli(['run', '--resume', id, '-c', '2', '-o', 'elsewhere.json', '--quiet'], env, cwd);
+      assert.equal(r.code, 0, r.stderr);
+      const report = readValidReport(join(cwd, 'elsewhere.json'));
+      assert.deepEqual([report.run.status, report.settings.concurrency], ['complete', 2]);
+    });
+  });
+
+  it('two processes never run one journal: a live owner is refused, a dead one\'s lock is taken over', async () => {
+    await withEmulator({ profiles, key, apiKeys: ['good-key'] }, async (url) => {
+      const cwd = mkdtempSync(join(tmpdir(), 'tb-lock-'));
+      const id = await stoppedRun(url, cwd);
+      const lock = join(cwd, '.tierbench', 'runs', `${id}.lock`);
+      const env = { ANTHROPIC_BASE_URL: url, OPENAI_BASE_URL: `${url}/v1`, ANTHROPIC_API_KEY: 'good-key', OPENAI_API_KEY: 'good-key' };
+      const owner = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 20000)']);
+      try {
+        writeFileSync(lock, String(owner.pid));
+        const r = await runCli(['run', '--resume', id, '--quiet'], env, cwd);
+        assert.equal(r.code, 2);
+        assert.equal(r.stderr, `error: run ${id} is already running (process ${owner.pid}) — wait for it to finish or stop it; if no such process is running tierbench, remove ${lock}\n`);
+      } finally {
+        owner.kill();
+      }
+      await new Promise((resolve) => owner.once('exit', resolve));
+      const r = await runCli(['run', '--resume', id, '--quiet'], env, cwd);
+      assert.equal(r.code, 0, r.stderr);
+      assert.ok(!existsSync(lock), 'the lock is released');
     });
   });
 });

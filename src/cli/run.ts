@@ -5,11 +5,11 @@ import { existsSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { UsageError } from '../errors.js';
-import { resolveModels } from '../models/registry.js';
+import { ENDPOINTS, resolveModels } from '../models/registry.js';
 import { parseVolume } from '../recommend/projections.js';
 import { fileHash } from '../cases/load.js';
 import { JOURNAL_VERSION, Journal } from '../execute/journal.js';
-import { REPORT_FORMATS, type ReportFormat, type Resume, type RunDeps, type RunPlan, runBench, runJournalPath } from '../pipeline.js';
+import { REPORT_FORMATS, type ReportFormat, type Resume, type RunDeps, type RunPlan, runBench, runJournalPath, safeUrl } from '../pipeline.js';
 import { SCORERS, isScorerName, type ScorerName } from '../scoring/scorers.js';
 import { type GateFlags, gateRules } from './gate-flags.js';
 import { leanHeap } from './heap.js';
@@ -178,8 +178,25 @@ const outPath = (out: string, cwd: string): string => resolve(cwd, out) + (/[\\/
 
 export const cacheDir = (dir: string | undefined, cwd: string): string => resolve(cwd, dir ?? join('.tierbench', 'cache'));
 
+/**
+ * What --resume may change: where and how the outputs go, the budget, and the pace. Anything else
+ * (models, prompts, data, limits, timeouts, scoring…) would make the report measure something
+ * other than the calls already made: refused.
+ */
+const RESUME_MAY_CHANGE = new Set(['resume', 'maxCost', 'yes', 'out', 'report', 'junitCases', 'json', 'quiet', 'concurrency', 'modelConcurrency', 'rpm', 'tpm',
+  'minAccuracy', 'maxCostPer1k', 'maxP95Ms', 'maxErrorRate', 'baseline', 'maxRegression', 'strict']);
+
+/** The flag as the user wrote it: `maxTokens` → `--max-tokens`, `stream` → `--no-stream`. */
+const flagName = (name: string): string => (name === 'stream' || name === 'cache' ? `--no-${name}` : `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+
 /** `--resume ID|PATH`: the journal's plan, checked against the data file as it is now. */
-async function resumePlan(flags: RunFlags, io: Io): Promise<{ plan: RunPlan; resume: Resume }> {
+async function resumePlan(flags: RunFlags, io: Io, file: string | undefined, givenFlags: readonly string[]): Promise<{ plan: RunPlan; resume: Resume }> {
+  const refused = givenFlags.filter((f) => !RESUME_MAY_CHANGE.has(f)).map(flagName).sort();
+  if (file !== undefined) refused.unshift(file);
+  if (refused.length > 0) {
+    throw new UsageError('E_RESUME', `--resume continues the run as it started: ${refused.join(', ')} would change what it measures`,
+      'drop them to continue it, or start a new run without --resume; --resume accepts -o, --report, --max-cost, --yes, -c, --rpm, --tpm and the gate flags');
+  }
   const given = flags.resume ?? '';
   const path = existsSync(resolve(io.cwd, given)) ? resolve(io.cwd, given) : runJournalPath(io.cwd, given);
   const journal = existsSync(path) ? await Journal.read<RunPlan>(path) : undefined;
@@ -191,9 +208,23 @@ async function resumePlan(flags: RunFlags, io: Io): Promise<{ plan: RunPlan; res
   if (!existsSync(header.plan.datasetPath) || (await fileHash(header.plan.datasetPath)) !== header.datasetHash) {
     throw new UsageError('E_RESUME', `--resume ${given}: ${header.plan.datasetPath} changed since the run started`, 'rerun without --resume: the results so far belong to the old file');
   }
+  // The endpoints the run called: a base URL from the environment that now points elsewhere would mix two servers' answers.
+  for (const m of header.plan.models) {
+    const builtin = ENDPOINTS[m.endpoint];
+    if (builtin === undefined) continue;
+    const current = io.env[builtin.baseUrlEnv] || builtin.defaultBaseURL;
+    if ((current ?? '') !== (m.baseURL ?? '')) {
+      throw new UsageError('E_RESUME', `--resume ${given}: ${m.name} was called at ${safeUrl(m.baseURL) ?? 'the provider\'s default URL'}, and ${builtin.baseUrlEnv} now says ${safeUrl(current) ?? 'the default'}`,
+        `set ${builtin.baseUrlEnv} back to continue the run, or start a new run`);
+    }
+  }
   const plan: RunPlan = {
     ...header.plan,
     ...(flags.maxCost !== undefined && { maxCost: flags.maxCost }),
+    ...(givenFlags.includes('concurrency') && { concurrency: flags.concurrency }),
+    ...(flags.modelConcurrency !== undefined && { modelConcurrency: flags.modelConcurrency }),
+    ...(flags.rpm !== undefined && { rpm: flags.rpm }),
+    ...(flags.tpm !== undefined && { tpm: flags.tpm }),
     // A new place for the report: the one the run started with may be what failed.
     ...(flags.out !== undefined && { out: outPath(flags.out, io.cwd) }),
     yes: flags.yes === true,
@@ -205,13 +236,13 @@ async function resumePlan(flags: RunFlags, io: Io): Promise<{ plan: RunPlan; res
   return { plan, resume: { runId: header.runId, journalPath: path, results: journal.results, startedAt: header.startedAt } };
 }
 
-export async function runCommand(file: string | undefined, flags: RunFlags, io: Io, version: string): Promise<number> {
+export async function runCommand(file: string | undefined, flags: RunFlags, io: Io, version: string, given: readonly string[] = []): Promise<number> {
   let plan: RunPlan;
   let resume: Resume | undefined;
   // Before the cases load: the young generation grows while they are parsed and stays grown (set
   // after the load, 20,000 cases peaked 11 MB higher).
   leanHeap(process.execArgv, process.env.NODE_OPTIONS);
-  if (flags.resume !== undefined) ({ plan, resume } = await resumePlan(flags, io));
+  if (flags.resume !== undefined) ({ plan, resume } = await resumePlan(flags, io, file, given));
   else if (file === undefined) throw new UsageError('E_USAGE', 'run needs a file of test cases', 'tierbench run --models haiku,sonnet cases.csv (or --resume RUN to continue a stopped run)');
   else plan = await buildPlan(file, flags, io);
   const gate = await gateRules(flags, io, plan.models.map((m) => m.name));

@@ -1,0 +1,38 @@
+// One process per run: a lock file beside the run's journal, holding the owner's pid. Two
+// `--resume` of one run at once would make (and pay for) every missing call twice. A lock whose
+// process is gone (a crash, kill -9) is stale and taken over.
+import { mkdirSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { UsageError } from '../errors.js';
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists, owned by someone else.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/** Takes the lock at `path` for this process; returns its release. */
+export function lockRun(path: string, runId: string): () => void {
+  mkdirSync(dirname(path), { recursive: true });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(path, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(path, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const owner = Number(readFileSync(path, 'utf8').trim());
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && alive(owner)) {
+        throw new UsageError('E_LOCKED', `run ${runId} is already running (process ${owner})`, `wait for it to finish or stop it; if no such process is running tierbench, remove ${path}`);
+      }
+      // Stale: its process is gone.
+      rmSync(path, { force: true });
+    }
+  }
+  throw new UsageError('E_LOCKED', `run ${runId}: could not take its lock ${path}`, 'another tierbench took it at the same moment: run again');
+}
