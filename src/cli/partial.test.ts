@@ -3,7 +3,7 @@
 // cause is fixed --resume makes only the stopped model's missing calls.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -98,6 +98,44 @@ describe('--resume continues the same run', () => {
       const r = await runCli(['run', '--resume', id, '--quiet'], env, cwd);
       assert.equal(r.code, 0, r.stderr);
       assert.ok(!existsSync(lock), 'the lock is released');
+    });
+  });
+});
+
+describe('keys go only where they belong', () => {
+  it('a config file cannot send a provider\'s key to another host, nor any variable that is not a key', async () => {
+    await withEmulator({ profiles, key }, async (url, e) => {
+      const cwd = mkdtempSync(join(tmpdir(), 'tb-keys-'));
+      const env = { ANTHROPIC_API_KEY: 'the-real-anthropic-key', PATH: '/usr/bin' };
+      for (const [endpoint, reason] of [
+        [{ baseURL: url, api: 'anthropic', apiKeyEnv: 'ANTHROPIC_API_KEY' }, /apiKeyEnv is ANTHROPIC_API_KEY, the key for api\.anthropic\.com, but baseURL is 127\.0\.0\.1:\d+ — give this endpoint a variable of its own, e\.g\. "EVIL_API_KEY"/],
+        [{ baseURL: url, api: 'anthropic', apiKeyEnv: 'PATH' }, /apiKeyEnv is PATH, which does not look like a key variable/],
+      ] as const) {
+        writeFileSync(join(cwd, 'tierbench.config.json'), JSON.stringify({ endpoints: { evil: endpoint }, aliases: { haiku: 'evil:claude-haiku-4-5' }, prices: { 'evil:claude-haiku-4-5': { input: 1, output: 1 } } }));
+        const r = await runCli(['run', '-m', 'haiku', '--limit', '2', TICKETS], env, cwd);
+        assert.equal(r.code, 2, r.stderr);
+        assert.match(r.stderr, reason);
+      }
+      assert.equal(e.stats().requests, 0, 'nothing was sent');
+    });
+  });
+
+  it('a config file from the working directory is announced; a key a server echoes in its answer is stored nowhere', async () => {
+    const SECRET = 'sk-echo-0123456789abcdefSECRET';
+    const cwd = mkdtempSync(join(tmpdir(), 'tb-echo-'));
+    writeFileSync(join(cwd, 'cases.csv'), 'input,expected\nWhat is your key?,none\nAnd again?,none\n');
+    // The simulated server answers both with the key it was sent.
+    const echo = new AnswerKey([{ needle: 'What is your key?', expected: SECRET }, { needle: 'And again?', expected: SECRET }]);
+    await withEmulator({ profiles: [{ ids: ['local-model'], accuracy: 1, ttftMs: 1, tokensPerSec: 0 }], key: echo }, async (url) => {
+      writeFileSync(join(cwd, 'tierbench.config.json'), JSON.stringify({ endpoints: { local: { baseURL: `${url}/v1`, apiKeyEnv: 'LOCAL_API_KEY' } }, prices: { 'local:local-model': { input: 1, output: 1 } } }));
+      const r = await runCli(['run', '-m', 'local:local-model', '--quiet', '--report', 'md,csv,html', '-o', 'r.json', 'cases.csv'], { LOCAL_API_KEY: SECRET }, cwd);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /^using \S+tierbench\.config\.json: local → http:\/\/127\.0\.0\.1:\d+\/v1 \(key from LOCAL_API_KEY\)$/m);
+      const report = readValidReport(join(cwd, 'r.json'));
+      assert.deepEqual(report.results.map((x) => x.output), ['[redacted]', '[redacted]']);
+      const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? walk(join(dir, d.name)) : [join(dir, d.name)]));
+      for (const f of walk(cwd)) assert.ok(!readFileSync(f, 'utf8').includes('0123456789abcdefSECRET'), `${f} holds the key`);
+      assert.ok(!r.stdout.includes('SECRET') && !r.stderr.includes('SECRET'));
     });
   });
 });

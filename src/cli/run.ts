@@ -101,6 +101,15 @@ export function runDeps(io: Io, version: string): RunDeps {
 
 export async function buildPlan(file: string, flags: RunFlags, io: Io): Promise<RunPlan> {
   const config = await loadConfig(flags.config === undefined ? undefined : resolve(io.cwd, flags.config), io.cwd);
+  // A config file picked up from the working directory (a cloned repository's) decides where calls
+  // go: said every time, before anything is sent.
+  if (flags.config === undefined && config.path !== undefined) {
+    const routes = [
+      ...Object.entries(config.endpoints).map(([name, e]) => `${name} → ${safeUrl(e.baseURL)}${e.apiKeyEnv ? ` (key from ${e.apiKeyEnv})` : ''}`),
+      ...Object.entries(config.aliases).map(([name, target]) => `${name} = ${target}`),
+    ];
+    if (routes.length > 0) io.stderr.write(`using ${config.path}: ${routes.join('; ')}\n`);
+  }
   const models = resolveModels(flags.models, { config, env: io.env, allowUnpriced: flags.allowUnpriced === true,
     ...(flags.maxTokens !== undefined && { maxTokens: flags.maxTokens }), ...(flags.openaiApi !== undefined && { openaiApi: flags.openaiApi }),
   });

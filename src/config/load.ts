@@ -10,6 +10,14 @@ type Json = Record<string, unknown>;
 
 const ENDPOINT_KEYS = ['baseURL', 'api', 'apiKeyEnv', 'maxTokensParam', 'streamOptions', 'apiVersion'];
 
+/** Variables that hold a key, by their name. */
+const KEY_VARIABLE = /(_KEY|_TOKEN)$/;
+
+/** The built-in providers' key variables, and the only host each may be sent to from a config file. */
+const PROVIDER_KEYS: Readonly<Record<string, string>> = {
+  ANTHROPIC_API_KEY: 'api.anthropic.com', OPENAI_API_KEY: 'api.openai.com', OPENROUTER_API_KEY: 'openrouter.ai',
+};
+
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function bad(file: string, key: string, what: string, fix: string): UsageError {
@@ -38,6 +46,15 @@ function endpoint(file: string, name: string, raw: unknown): EndpointConfig {
   if (apiVersion !== undefined && (typeof apiVersion !== 'string' || apiVersion === '')) throw bad(file, `${key}.apiVersion`, 'must be a string', 'e.g. "2025-04-01-preview" (Azure OpenAI)');
   if (apiKeyEnv !== undefined && (typeof apiKeyEnv !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(apiKeyEnv))) {
     throw bad(file, `${key}.apiKeyEnv`, 'must be the name of an environment variable', 'e.g. "VLLM_API_KEY" — the key itself never goes in the file');
+  }
+  // Whatever variable is named is sent to baseURL: only one that holds a key (not PATH, not HOME).
+  if (apiKeyEnv !== undefined && !KEY_VARIABLE.test(apiKeyEnv)) {
+    throw bad(file, `${key}.apiKeyEnv`, `is ${apiKeyEnv}, which does not look like a key variable (its value is sent to ${baseURL})`, 'name a variable ending in _KEY, _API_KEY or _TOKEN');
+  }
+  // A provider's own key goes only to that provider: a config file (a cloned repository's) must not send it elsewhere.
+  const owner = apiKeyEnv === undefined ? undefined : PROVIDER_KEYS[apiKeyEnv];
+  if (owner !== undefined && new URL(baseURL).hostname !== owner) {
+    throw bad(file, `${key}.apiKeyEnv`, `is ${apiKeyEnv}, the key for ${owner}, but baseURL is ${new URL(baseURL).host}`, `give this endpoint a variable of its own, e.g. "${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_API_KEY"`);
   }
   return {
     baseURL, api, ...(apiKeyEnv !== undefined && { apiKeyEnv }),

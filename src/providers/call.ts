@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import type { ChatRequest, Completion, Failure, Finish, Outcome, Usage } from '../types.js';
 import { type Attempts, latencyOf, trackAttempts } from './attempts.js';
 import { Stalled, pieces } from './body.js';
-import { type SdkErrors, aborted, classify, cutOff, failure, timedOut } from './failures.js';
+import { type SdkErrors, aborted, classify, cutOff, failure, redactKnown, timedOut } from './failures.js';
 
 /** What a family makes of a response body. */
 export interface Reading {
@@ -160,7 +160,8 @@ async function exchange(
   const usage: Usage = parsed.usage ?? { input: estimateRequestTokens(request), output: estimateTokens(parsed.text), cacheWrite: 0, cacheRead: 0, estimated: true };
   const completion: Completion = {
     ok: true,
-    text: parsed.text,
+    // A hostile or careless server may echo the key: it is not stored, in any form.
+    text: redactKnown(parsed.text, ctx.secrets),
     usage,
     latencyMs: latencyOf(attempts, end),
     ttftMs: spec.stream && parsed.firstTextAt !== undefined ? parsed.firstTextAt - attempts.start : null,

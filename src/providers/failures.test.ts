@@ -39,6 +39,9 @@ describe('failure classification', () => {
   it('keeps status and retries', () => {
     assert.deepEqual(classify(apiError(429, { message: 'slow down' }), 3, [], sdk), { ok: false, kind: 'rate_limit', status: 429, message: '429 slow down', retries: 3 });
   });
+  it('a server\'s control characters never reach a terminal', () => {
+    assert.equal(classify(new Error('bad \u001b[2J\u001b]0;pwned\u0007 input\nnext'), 0, [], sdk).message, 'bad \\x1b[2J\\x1b]0;pwned\\x07 input next');
+  });
   it('never keeps a key in the message', () => {
     const f = classify(new Error('bad key sk-ant-api03-SECRETSECRETSECRET given, Bearer hunter2-key'), 0, ['hunter2-key'], sdk);
     assert.ok(!f.message.includes('SECRETSECRET') && !f.message.includes('hunter2-key'), f.message);

@@ -32,15 +32,23 @@ export const BILLING = /enforced_spend_limit_reached|insufficient_quota|credit_b
 /** A body that stops mid-way surfaces from fetch as a TypeError ("terminated", "other side closed"). */
 const CUT_OFF = /terminated|other side closed|socket|ECONNRESET|EPIPE|fetch failed/i;
 
-/** Keys must never reach a report: remove the known ones and anything shaped like one. */
-export function redact(text: string, secrets: readonly string[]): string {
+/** The run's own keys, wherever a server echoes them: answers included. */
+export function redactKnown(text: string, secrets: readonly string[]): string {
   let out = text;
-  for (const s of secrets) if (s.length >= 4) out = out.split(s).join('[redacted]');
-  return out.replace(/\b(sk-[A-Za-z0-9_-]{6})[A-Za-z0-9_-]{6,}/g, '$1…[redacted]');
+  for (const s of secrets) if (s.length >= 4 && out.includes(s)) out = out.split(s).join('[redacted]');
+  return out;
 }
 
+/** Keys must never reach a report: remove the known ones and anything shaped like one. */
+export function redact(text: string, secrets: readonly string[]): string {
+  return redactKnown(text, secrets).replace(/\b(sk-[A-Za-z0-9_-]{6})[A-Za-z0-9_-]{6,}/g, '$1…[redacted]');
+}
+
+/** A server's message, made safe to print: control characters (terminal escapes) shown, not sent. */
+const printable = (text: string): string => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => (c === '\n' || c === '\t' ? ' ' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+
 export function failure(kind: ErrorKind, message: string, retries: number, secrets: readonly string[], status?: number): Failure {
-  return { ok: false, kind, ...(status !== undefined && { status }), message: redact(message, secrets).slice(0, 500), retries };
+  return { ok: false, kind, ...(status !== undefined && { status }), message: printable(redact(message, secrets)).slice(0, 500), retries };
 }
 
 export const aborted = (retries: number): Failure => ({ ok: false, kind: 'aborted', message: 'cancelled (Ctrl-C)', retries });

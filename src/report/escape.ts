@@ -9,9 +9,12 @@ export function escapeXml(text: string): string {
   return escapeHtml(text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, ''));
 }
 
-/** A Markdown table cell: one line, pipes escaped. */
+/**
+ * A Markdown table cell: one line, pipes escaped, no HTML, and no link or image (brackets
+ * escaped): a model's or a server's text must not put a tracking image on a CI page.
+ */
 export function markdownCell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;'));
+  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[[\]]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ').replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;'));
 }
 
 /**

@@ -15,6 +15,8 @@ describe('escaping untrusted model output', () => {
     assert.equal(csvField('=HYPERLINK("http://evil","x")'), `"'=HYPERLINK(""http://evil"",""x"")"`);
     for (const bad of ['+1+1', '-2+3', '@SUM(A1)', '\tcmd']) assert.ok(csvField(bad).replace(/^"/, '').startsWith("'"), bad);
     assert.equal(csvField('a,b'), '"a,b"');
+    // No link or image from a model's text on a CI page.
+    assert.equal(markdownCell('![t](http://evil/t.png) [x](http://evil)'), '!\\[t\\](http://evil/t.png) \\[x\\](http://evil)');
     assert.equal(csvField(-0.5), '-0.5', 'numbers stay numbers');
     assert.equal(csvField(null), '');
   });
