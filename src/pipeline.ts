@@ -338,7 +338,9 @@ async function runLocked(plan: RunPlan, deps: RunDeps, { resume, gate }: RunExtr
   for (const [m, failure] of execution.stopped) {
     const spec = plan.models[m];
     if (!spec) continue;
-    const keyHint = failure.kind === 'auth' && spec.apiKeyEnv ? ` — check ${spec.apiKeyEnv}` : failure.kind === 'not_found' ? ` — check the model id \`${spec.id}\`` : '';
+    const keyHint = failure.kind === 'auth' && spec.apiKeyEnv ? ` — check ${spec.apiKeyEnv}`
+      : failure.kind === 'not_found' ? ` — check the model id \`${spec.id}\``
+        : failure.kind === 'unreachable' ? ` — check that the server at ${safeUrl(spec.baseURL) ?? 'its default URL'} is running and reachable` : '';
     notes.push(`${spec.name} stopped after a ${failure.kind} error${failure.status ? ` (${failure.status})` : ''}: ${failure.message}${keyHint}`);
   }
 

@@ -152,6 +152,8 @@ export type ErrorKind =
   | 'invalid_response'
   /** The provider refused this one input before the model answered (a moderation flag, a 403 or 400 content filter). */
   | 'content_filter'
+  /** Nothing answers at that address (connection refused, no such host) after the SDK's retries: the model is stopped. */
+  | 'unreachable'
   | 'unknown';
 
 export interface Completion {

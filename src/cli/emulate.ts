@@ -1,5 +1,6 @@
 // `tierbench emulate`: the emulator on its own, for trying the CLI or another tool against it.
 import { readFile } from 'node:fs/promises';
+import { regularFile } from '../input-file.js';
 import { resolve } from 'node:path';
 import { loadDataset } from '../cases/load.js';
 import { UsageError } from '../errors.js';
@@ -20,6 +21,7 @@ export interface EmulateFlags {
 
 async function readProfiles(path: string): Promise<Profile[]> {
   let raw: unknown;
+  await regularFile(path, '--profiles');
   try {
     raw = JSON.parse(await readFile(path, 'utf8'));
   } catch (err) {

@@ -6,7 +6,7 @@ import { EXIT, TierbenchError, UsageError, formatError } from '../errors.js';
 import { gateOptions } from './gate-flags.js';
 import type { Io } from './io.js';
 import { join } from 'node:path';
-import { dollars, duration, fraction, nonNegativeInt, percentagePoints, positiveInt, positiveNumber, signedPp, temperature } from './parse.js';
+import { dollars, duration, fraction, nonNegativeInt, percentagePoints, positiveInt, seconds, signedPp, temperature } from './parse.js';
 
 export type { Io } from './io.js';
 
@@ -41,8 +41,8 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .option('-c, --concurrency <n>', 'calls in flight at once, over all models', positiveInt, 16)
     .option('--model-concurrency <n>', 'cap on calls in flight per model', positiveInt)
     .option('--max-retries <n>', 'retries per call on 408/409/429/5xx and connection errors (done by the SDKs)', nonNegativeInt, 2)
-    .option('--timeout <seconds>', 'per attempt: the longest wait for the response to begin, and then for each next piece of it', positiveNumber, 60)
-    .option('--deadline <seconds>', 'per call: the longest it may take in all, retries and their waits included', positiveNumber, 600)
+    .option('--timeout <seconds>', 'per attempt: the longest wait for the response to begin, and then for each next piece of it', seconds, 60)
+    .option('--deadline <seconds>', 'per call: the longest it may take in all, retries and their waits included', seconds, 600)
     .option('--repeats <n>', 'samples per case and model, averaged within each case (for temperature > 0 or nondeterministic models)', positiveInt, 1)
     .option('--max-tokens <n>', 'output token limit per call (default: 1024, or 16000 for a model that reasons: room for its thinking)', positiveInt)
     .option('--temperature <t>', 'sampling temperature (not sent where the API rejects it; the report notes it)', temperature)
@@ -165,10 +165,17 @@ function program(io: Io, setExit: (code: number) => void): Command {
   return root;
 }
 
-/** Ctrl-C as a subscription: while anyone listens, SIGINT no longer kills the process. */
+/**
+ * Ctrl-C as a subscription: while anyone listens, SIGINT no longer kills the process. SIGTERM (a
+ * CI job cancelled, a container stopped) is taken the same way: stop scheduling, keep what was paid.
+ */
 function processInterrupts(handler: () => void): () => void {
   process.on('SIGINT', handler);
-  return () => process.off('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
 }
 
 export async function main(io: Io): Promise<number> {

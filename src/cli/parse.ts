@@ -13,9 +13,10 @@ export function nonNegativeInt(value: string): number {
   return n;
 }
 
-export function positiveNumber(value: string): number {
+/** Seconds a Node timer can hold (2^31 − 1 ms, about 24.8 days): past that it fires at once. */
+export function seconds(value: string): number {
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number > 0.');
+  if (!Number.isFinite(n) || n <= 0 || n * 1000 > 2 ** 31 - 1) throw new InvalidArgumentError('expected seconds > 0 and at most 2147483 (about 24 days).');
   return n;
 }
 

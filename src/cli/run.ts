@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { existsSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { loadConfig } from '../config/load.js';
+import { regularFile } from '../input-file.js';
 import { UsageError } from '../errors.js';
 import { ENDPOINTS, resolveModels } from '../models/registry.js';
 import { parseVolume } from '../recommend/projections.js';
@@ -66,6 +67,7 @@ export interface RunFlags extends GateFlags {
 async function textOption(inline: string | undefined, file: string | undefined, name: string, cwd: string): Promise<string | undefined> {
   if (inline !== undefined && file !== undefined) throw new UsageError('E_FLAGS', `--${name} and --${name}-file were both given`, `use one of them`);
   if (file === undefined) return inline;
+  await regularFile(resolve(cwd, file), `--${name}-file`);
   try {
     return await readFile(resolve(cwd, file), 'utf8');
   } catch {
@@ -208,6 +210,7 @@ async function resumePlan(flags: RunFlags, io: Io, file: string | undefined, giv
   }
   const given = flags.resume ?? '';
   const path = existsSync(resolve(io.cwd, given)) ? resolve(io.cwd, given) : runJournalPath(io.cwd, given);
+  if (existsSync(path)) await regularFile(path, '--resume');
   const journal = existsSync(path) ? await Journal.read<RunPlan>(path) : undefined;
   if (journal === undefined) {
     throw new UsageError('E_RESUME', `--resume ${given}: no run journal at ${path}`, 'give the run id printed when it stopped, or the path of its .journal.jsonl file');

@@ -1,5 +1,7 @@
 // tierbench.config.json → Config. Every complaint names the key path and the fix.
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { regularFile } from '../input-file.js';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { Config, EndpointConfig, PriceEntry } from '../types.js';
@@ -81,6 +83,7 @@ function priceEntry(file: string, name: string, raw: unknown): PriceEntry {
 export async function loadConfig(path: string | undefined, cwd: string): Promise<Config> {
   const file = path ?? join(cwd, CONFIG_FILE);
   let text: string;
+  if (path !== undefined || existsSync(file)) await regularFile(file, path === undefined ? CONFIG_FILE : '--config');
   try {
     text = await readFile(file, 'utf8');
   } catch {

@@ -68,7 +68,7 @@ export interface Execution {
 const SLOW_START = 8;
 
 /** Failures that will repeat for every case: going on would only print the same error n times. */
-export const FATAL: ReadonlySet<ErrorKind> = new Set(['auth', 'permission', 'billing', 'not_found']);
+export const FATAL: ReadonlySet<ErrorKind> = new Set(['auth', 'permission', 'billing', 'not_found', 'unreachable']);
 const THROTTLED: ReadonlySet<ErrorKind> = new Set(['rate_limit', 'overloaded']);
 /**
  * Worth another try later. Not timeouts (before the headers the SDK has retried them already,

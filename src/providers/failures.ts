@@ -29,6 +29,17 @@ const BY_TYPE: Record<string, ErrorKind> = {
 /** A spend limit or an empty balance (Anthropic's and OpenAI's codes and wording): stop the model, no retry will do. */
 export const BILLING = /enforced_spend_limit_reached|insufficient_quota|credit_balance|spend_limit|usage_limit_exceeded|credit balance is too low|reached your specified (workspace )?API usage limits|insufficient credits|requires more credits/i;
 
+/** Errors that say nothing is listening there, or that there is no such host. */
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/** The system error code under an SDK's connection error (it wraps fetch's TypeError, which wraps the cause). */
+function causeCode(err: unknown): string | undefined {
+  for (let at = err as { cause?: unknown; code?: unknown } | undefined, depth = 0; at !== undefined && at !== null && depth < 5; at = at.cause as typeof at, depth++) {
+    if (typeof at.code === 'string' && at.code.startsWith('E')) return at.code;
+  }
+  return undefined;
+}
+
 /** A body that stops mid-way surfaces from fetch as a TypeError ("terminated", "other side closed"). */
 const CUT_OFF = /terminated|other side closed|socket|ECONNRESET|EPIPE|fetch failed/i;
 
@@ -89,7 +100,12 @@ export function bodyError(body: unknown, where: string): Omit<Failure, 'ok' | 'r
 export function classify(err: unknown, retries: number, secrets: readonly string[], sdk: SdkErrors): Failure {
   if (err instanceof sdk.APIUserAbortError || (err as Error | null)?.name === 'AbortError') return aborted(retries);
   if (err instanceof sdk.APIConnectionTimeoutError) return failure('timeout', (err as Error).message, retries, secrets);
-  if (err instanceof sdk.APIConnectionError) return failure('connection', (err as Error).message, retries, secrets);
+  if (err instanceof sdk.APIConnectionError) {
+    // A refused connection or an unknown host will not answer the next case either.
+    const code = causeCode(err);
+    if (code !== undefined && UNREACHABLE.has(code)) return failure('unreachable', `${(err as Error).message} (${code})`, retries, secrets);
+    return failure('connection', (err as Error).message, retries, secrets);
+  }
   if (err instanceof sdk.APIError) {
     const { status, error } = err as Error & { status?: number; error?: unknown };
     const e = innerError(error);
