@@ -196,6 +196,18 @@ describe('interrupts and resume', () => {
       assert.equal(existsSync(join(cwd, '.tierbench', 'runs', `${id}.journal.jsonl`)), false, 'the journal is removed once complete');
     });
   });
+  it('SIGTERM (a cancelled CI job) is taken as a Ctrl-C: the calls in flight finish, the report is written, exit 130', async () => {
+    await withEmulator(slow, async (url) => {
+      const cwd = mkdtempSync(join(tmpdir(), 'tb-term-'));
+      const run = start(['run', '-m', 'haiku-4.5', '-c', '4', '-o', 'r.json', TICKETS], env(url), cwd);
+      await journaled(cwd, 8);
+      run.child.kill('SIGTERM');
+      const r = await run.done;
+      assert.equal(r.code, 130, r.stderr);
+      assert.equal(report(join(cwd, 'r.json')).run.status, 'interrupted');
+      assert.match(r.stderr, /--resume \S+/);
+    });
+  });
   it('a second Ctrl-C also cancels a call sleeping in the SDK\'s backoff, sends nothing more, and the process exits', { timeout: 20_000 }, async () => {
     // The openai SDK sleeps through its backoff without watching the abort signal: 40 s here,
     // which the hang guard above would catch.
