@@ -166,5 +166,9 @@ describe('bounded input', () => {
     const resume = await runCli(['run', '--resume', '/dev/zero'], env, cwd);
     assert.equal(resume.code, 2);
     assert.match(resume.stderr, /^error: --resume: \/dev\/zero is not a regular file/);
+    writeFileSync(join(cwd, 'odd.journal.jsonl'), '{"type":"header","version":1}\n');
+    const damaged = await runCli(['run', '--resume', 'odd.journal.jsonl'], env, cwd);
+    assert.equal(damaged.code, 2);
+    assert.match(damaged.stderr, /is not a tierbench run journal \(or its first line is damaged\)/);
   });
 });

@@ -216,6 +216,10 @@ async function resumePlan(flags: RunFlags, io: Io, file: string | undefined, giv
     throw new UsageError('E_RESUME', `--resume ${given}: no run journal at ${path}`, 'give the run id printed when it stopped, or the path of its .journal.jsonl file');
   }
   const { header } = journal;
+  const plan0 = header.plan as Partial<RunPlan> | undefined;
+  if (typeof header.runId !== 'string' || typeof plan0?.datasetPath !== 'string' || !Array.isArray(plan0.models)) {
+    throw new UsageError('E_RESUME', `--resume ${given}: ${path} is not a tierbench run journal (or its first line is damaged)`, 'give the run id printed when it stopped, or rerun without --resume');
+  }
   if (header.version !== JOURNAL_VERSION) throw new UsageError('E_RESUME', `--resume ${given}: journal version ${header.version} is not ${JOURNAL_VERSION}`, 'rerun without --resume');
   if (!existsSync(header.plan.datasetPath) || (await fileHash(header.plan.datasetPath)) !== header.datasetHash) {
     throw new UsageError('E_RESUME', `--resume ${given}: ${header.plan.datasetPath} changed since the run started`, 'rerun without --resume: the results so far belong to the old file');

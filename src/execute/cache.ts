@@ -80,7 +80,7 @@ export class ResponseCache {
     } catch {
       return undefined;
     }
-    if (e.k !== key || typeof e.t !== 'number' || !e.v || this.now() - e.t > this.ttlMs) return undefined;
+    if (e.k !== key || typeof e.t !== 'number' || !answerShaped(e.v) || this.now() - e.t > this.ttlMs) return undefined;
     return e.v;
   }
 
@@ -96,6 +96,15 @@ export class ResponseCache {
   close(): void {
     this.writer.close();
   }
+}
+
+/** A line edited by hand or written by another version is a miss, never a crash. */
+function answerShaped(v: unknown): v is CachedAnswer {
+  const a = v as Partial<CachedAnswer> | null;
+  const u = a?.usage as Partial<Record<string, unknown>> | undefined;
+  return typeof a?.text === 'string' && typeof u === 'object' && u !== null
+    && ['input', 'output', 'cacheWrite', 'cacheRead'].every((k) => typeof u[k] === 'number' && Number.isFinite(u[k] as number))
+    && (a.stopReason === null || typeof a.stopReason === 'string');
 }
 
 /** Where each key's latest line starts. Lines begin `{"k":"<key>"` (Entry's first field). */

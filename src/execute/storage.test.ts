@@ -46,6 +46,15 @@ describe('response cache', () => {
     assert.equal(ResponseCache.clear(dir), true);
     assert.equal(ResponseCache.clear(dir), false);
   });
+  it('a line of the wrong shape (edited by hand, another version) is a miss, not a crash', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tb-cache-'));
+    for (const [name, v] of [['k3', 5], ['k4', { text: 'x', usage: { input: 'many' } }], ['k5', { text: 7, usage: answer.usage, stopReason: null }]] as const) {
+      appendFileSync(join(dir, 'responses-v1.jsonl'), `${JSON.stringify({ k: key(name), t: Date.now(), v })}\n`);
+    }
+    const c = await ResponseCache.open(dir, 60_000);
+    assert.deepEqual([c.get(key('k3')), c.get(key('k4')), c.get(key('k5'))], [undefined, undefined, undefined]);
+    c.close();
+  });
   it('keeps only an index in memory: answers are read back, in the same run and after reopening', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tb-cache-'));
     const c = await ResponseCache.open(dir, 60_000);
