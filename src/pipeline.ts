@@ -280,7 +280,9 @@ async function runLocked(plan: RunPlan, deps: RunDeps, { resume, gate }: RunExtr
   }
 
   const journal = resume ? Journal.reopen<RunPlan>(journalPath) : Journal.create<RunPlan>(journalPath, {
-    type: 'header', version: JOURNAL_VERSION, runId: id, startedAt: startedAt.toISOString(), plan, datasetHash,
+    type: 'header', version: JOURNAL_VERSION, runId: id, startedAt: startedAt.toISOString(), datasetHash,
+    // A password in a base URL is a credential: not written (a resume takes it from the environment again).
+    plan: { ...plan, models: plan.models.map((m) => (m.baseURL === undefined ? m : { ...m, baseURL: safeUrl(m.baseURL)! })) },
   });
   const progress = new Progress({
     mode: plan.quiet ? 'off' : deps.stderr.isTTY ? 'live' : 'plain',

@@ -172,3 +172,22 @@ describe('bounded input', () => {
     assert.match(damaged.stderr, /is not a tierbench run journal \(or its first line is damaged\)/);
   });
 });
+
+describe('credentials in URLs', () => {
+  it('a password in a base URL is never written to the journal, and a resume takes it from the environment again', async () => {
+    await withEmulator({ profiles, key, apiKeys: ['good-key'] }, async (url) => {
+      const cwd = mkdtempSync(join(tmpdir(), 'tb-cred-'));
+      const withPassword = url.replace('http://', 'http://user:pa55w0rd-xyz@');
+      const env = (anthropicKey: string): Record<string, string> => ({ ANTHROPIC_BASE_URL: withPassword, OPENAI_BASE_URL: `${url}/v1`, ANTHROPIC_API_KEY: anthropicKey, OPENAI_API_KEY: 'good-key' });
+      const r = await runCli(['run', '-m', 'haiku-4.5,gpt-4o-mini', '--limit', '4', '--quiet', '-o', 'r.json', TICKETS], env('bad'), cwd);
+      assert.equal(r.code, 3, r.stderr);
+      const id = /--resume (\S+)`/.exec(r.stderr)?.[1] ?? '';
+      const journal = readFileSync(join(cwd, '.tierbench', 'runs', `${id}.journal.jsonl`), 'utf8');
+      assert.ok(!journal.includes('pa55w0rd'), 'no password in the journal');
+      assert.ok(!readFileSync(join(cwd, 'r.json'), 'utf8').includes('pa55w0rd'), 'nor in the report');
+      const resumed = await runCli(['run', '--resume', id, '--quiet'], env('good-key'), cwd);
+      assert.equal(resumed.code, 0, resumed.stderr);
+      assert.equal(readValidReport(join(cwd, 'r.json')).summaries[0]?.scored, 4);
+    });
+  });
+});

@@ -229,13 +229,20 @@ async function resumePlan(flags: RunFlags, io: Io, file: string | undefined, giv
     const builtin = ENDPOINTS[m.endpoint];
     if (builtin === undefined) continue;
     const current = io.env[builtin.baseUrlEnv] || builtin.defaultBaseURL;
-    if ((current ?? '') !== (m.baseURL ?? '')) {
+    // The journal keeps base URLs without their credentials: compared without them.
+    if ((safeUrl(current) ?? '') !== (safeUrl(m.baseURL) ?? '')) {
       throw new UsageError('E_RESUME', `--resume ${given}: ${m.name} was called at ${safeUrl(m.baseURL) ?? 'the provider\'s default URL'}, and ${builtin.baseUrlEnv} now says ${safeUrl(current) ?? 'the default'}`,
         `set ${builtin.baseUrlEnv} back to continue the run, or start a new run`);
     }
   }
   const plan: RunPlan = {
     ...header.plan,
+    // Built-in providers' base URLs as the environment gives them, credentials included.
+    models: header.plan.models.map((m) => {
+      const builtin = ENDPOINTS[m.endpoint];
+      const current = builtin && (io.env[builtin.baseUrlEnv] || builtin.defaultBaseURL);
+      return current === undefined ? m : { ...m, baseURL: current };
+    }),
     ...(flags.maxCost !== undefined && { maxCost: flags.maxCost }),
     ...(givenFlags.includes('concurrency') && { concurrency: flags.concurrency }),
     ...(flags.modelConcurrency !== undefined && { modelConcurrency: flags.modelConcurrency }),
