@@ -39,6 +39,18 @@ describe('outputs', () => {
     });
   });
 
+  it('a working directory that cannot hold the run journal is refused before any call', async () => {
+    await withEmulator({ profiles, key }, async (url, e) => {
+      const cwd = mkdtempSync(join(tmpdir(), 'tb-out-'));
+      mkdirSync(join(cwd, '.tierbench'));
+      writeFileSync(join(cwd, '.tierbench', 'runs'), 'a file where the journal folder goes');
+      const r = await runCli(['run', '-m', 'haiku-4.5', '--limit', '4', '--quiet', TICKETS], env(url), cwd);
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, /^error: cannot write the run journal in \S+runs: a file is in the way of the folder — run tierbench from a folder you can write to/);
+      assert.equal(e.stats().requests, 0);
+    });
+  });
+
   it('-o naming a folder puts <run id>.json in it; a step summary in a folder not made yet is written', async () => {
     await withEmulator({ profiles, key }, async (url) => {
       const cwd = mkdtempSync(join(tmpdir(), 'tb-out-'));

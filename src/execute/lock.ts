@@ -17,7 +17,18 @@ const alive = (pid: number): boolean => {
 
 /** Takes the lock at `path` for this process; returns its release. */
 export function lockRun(path: string, runId: string): () => void {
-  mkdirSync(dirname(path), { recursive: true });
+  // The journal goes beside the lock: a folder that cannot hold it would lose every paid answer.
+  const why = (err: unknown): string => {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'EEXIST' || code === 'ENOTDIR' ? 'a file is in the way of the folder' : code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'it is not writable' : code ?? (err as Error).message;
+  };
+  const unusable = (err: unknown): UsageError => new UsageError('E_OUTPUT', `cannot write the run journal in ${dirname(path)}: ${why(err)}`,
+    'run tierbench from a folder you can write to (the journal and cache live in .tierbench/ there)');
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+  } catch (err) {
+    throw unusable(err);
+  }
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(path, 'wx');
@@ -25,7 +36,7 @@ export function lockRun(path: string, runId: string): () => void {
       closeSync(fd);
       return () => rmSync(path, { force: true });
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw unusable(err);
       const owner = Number(readFileSync(path, 'utf8').trim());
       if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && alive(owner)) {
         throw new UsageError('E_LOCKED', `run ${runId} is already running (process ${owner})`, `wait for it to finish or stop it; if no such process is running tierbench, remove ${path}`);
