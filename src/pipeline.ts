@@ -145,7 +145,10 @@ export type ReportFormat = (typeof REPORT_FORMATS)[number];
 interface Output {
   what: string;
   path: string;
-  text?: (report: Report) => string;
+  /** Its text; undefined when the run has nothing to put there (no routing table). */
+  text: (report: Report) => string | undefined;
+  /** Named in the "also written" line. */
+  listed: boolean;
 }
 
 /**
@@ -163,9 +166,11 @@ function outputs(jsonPath: string, plan: RunPlan): Output[] {
   };
   const files: Output[] = plan.formats.filter((f) => f !== 'json').map((f) => {
     const [path, text] = render[f as Exclude<ReportFormat, 'json'>];
-    return { what: `--report ${f}`, path, text };
+    return { what: `--report ${f}`, path, text, listed: true };
   });
-  if (plan.routingOut !== undefined) files.push({ what: '--routing-out', path: plan.routingOut, text: (report) => JSON.stringify(report.routing?.map ?? {}, null, 2) + '\n' });
+  if (plan.routingOut !== undefined) {
+    files.push({ what: '--routing-out', path: plan.routingOut, text: (report) => report.routing && JSON.stringify(report.routing.map, null, 2) + '\n', listed: false });
+  }
   return files;
 }
 
@@ -450,10 +455,11 @@ async function runLocked(plan: RunPlan, deps: RunDeps, { resume, gate }: RunExtr
   const failures: OutputError[] = [];
   const written: string[] = [];
   for (const f of files) {
-    if (f.what === '--routing-out' && routing === undefined) continue;
+    const text = f.text(report);
+    if (text === undefined) continue;
     try {
-      await writeText(f.what, f.path, f.text!(report));
-      if (f.what !== '--routing-out') written.push(f.path);
+      await writeText(f.what, f.path, text);
+      if (f.listed) written.push(f.path);
     } catch (err) {
       if (!(err instanceof OutputError)) throw err;
       failures.push(err);

@@ -224,25 +224,21 @@ async function resumePlan(flags: RunFlags, io: Io, file: string | undefined, giv
   if (!existsSync(header.plan.datasetPath) || (await fileHash(header.plan.datasetPath)) !== header.datasetHash) {
     throw new UsageError('E_RESUME', `--resume ${given}: ${header.plan.datasetPath} changed since the run started`, 'rerun without --resume: the results so far belong to the old file');
   }
-  // The endpoints the run called: a base URL from the environment that now points elsewhere would mix two servers' answers.
-  for (const m of header.plan.models) {
+  // Built-in providers' base URLs as the environment gives them (credentials included, which the
+  // journal does not keep): one that now points elsewhere would mix two servers' answers.
+  const models = header.plan.models.map((m) => {
     const builtin = ENDPOINTS[m.endpoint];
-    if (builtin === undefined) continue;
+    if (builtin === undefined) return m;
     const current = io.env[builtin.baseUrlEnv] || builtin.defaultBaseURL;
-    // The journal keeps base URLs without their credentials: compared without them.
     if ((safeUrl(current) ?? '') !== (safeUrl(m.baseURL) ?? '')) {
       throw new UsageError('E_RESUME', `--resume ${given}: ${m.name} was called at ${safeUrl(m.baseURL) ?? 'the provider\'s default URL'}, and ${builtin.baseUrlEnv} now says ${safeUrl(current) ?? 'the default'}`,
         `set ${builtin.baseUrlEnv} back to continue the run, or start a new run`);
     }
-  }
+    return current === undefined ? m : { ...m, baseURL: current };
+  });
   const plan: RunPlan = {
     ...header.plan,
-    // Built-in providers' base URLs as the environment gives them, credentials included.
-    models: header.plan.models.map((m) => {
-      const builtin = ENDPOINTS[m.endpoint];
-      const current = builtin && (io.env[builtin.baseUrlEnv] || builtin.defaultBaseURL);
-      return current === undefined ? m : { ...m, baseURL: current };
-    }),
+    models,
     ...(flags.maxCost !== undefined && { maxCost: flags.maxCost }),
     ...(givenFlags.includes('concurrency') && { concurrency: flags.concurrency }),
     ...(flags.modelConcurrency !== undefined && { modelConcurrency: flags.modelConcurrency }),

@@ -2,6 +2,7 @@
 // pages and the Anthropic SDK's own list, as of 2026-11). A run says so once, in its notes,
 // instead of the SDK's warning on every call.
 import type { ModelSpec } from '../types.js';
+import { byBaseId } from './prices.js';
 
 const RETIRES: Readonly<Record<string, string>> = {
   'claude-sonnet-4-5': '2026-11-30',
@@ -14,7 +15,6 @@ const RETIRES: Readonly<Record<string, string>> = {
 };
 
 export function retirementNote(spec: Pick<ModelSpec, 'name' | 'id'>): string | undefined {
-  const bare = spec.id.slice(spec.id.lastIndexOf('/') + 1).replace(/(\d)\.(\d)/g, (m, a: string, b: string) => (spec.id.includes('claude') ? `${a}-${b}` : m)).replace(/-\d{8}$/, '');
-  const day = RETIRES[bare];
+  const day = byBaseId(RETIRES, spec.id);
   return day === undefined ? undefined : `${spec.name}${spec.name === spec.id ? "" : ` (${spec.id})`} is deprecated and retires on ${day}: calls to it fail after that day; benchmark its successor`;
 }

@@ -43,11 +43,19 @@ export const PRICES: Readonly<Record<string, PriceEntry>> = {
  * dated snapshots like `claude-haiku-4-5-20251001` resolve to the base model's price.
  */
 export function listPrice(id: string): PriceEntry | undefined {
+  return byBaseId(PRICES, id);
+}
+
+/**
+ * A table's entry for an id in any spelling: a gateway's `vendor/model-4.5`, a dated snapshot
+ * (`-20251001`, `-2025-10-01`), or the id itself.
+ */
+export function byBaseId<T>(table: Readonly<Record<string, T>>, id: string): T | undefined {
   const bare = id.includes('/') ? id.slice(id.lastIndexOf('/') + 1) : id;
   const candidates = [bare, bare.replace(/(\d)\.(\d)/g, '$1-$2'), bare.replace(/-\d{8}$/, '').replace(/-\d{4}-\d{2}-\d{2}$/, '')];
   for (const c of candidates) {
-    const hit = PRICES[c];
-    if (hit) return hit;
+    const hit = table[c];
+    if (hit !== undefined) return hit;
   }
   return undefined;
 }

@@ -113,7 +113,7 @@ export class AnthropicProvider implements Provider {
   readonly notes: string[] = [];
   private readonly sendTemperature: boolean;
 
-  private constructor(private readonly ctx: Omit<CallContext, 'signal' | 'observe'>, private readonly spec: ModelSpec, private readonly options: ProviderOptions) {
+  private constructor(private readonly ctx: CallContext, private readonly spec: ModelSpec, private readonly options: ProviderOptions) {
     this.sendTemperature = options.anthropicVersion !== undefined && options.anthropicVersion < SAMPLING_REJECTED_FROM;
     if (options.temperature !== undefined && !this.sendTemperature) {
       this.notes.push(`temperature not sent to ${spec.name}: anthropic-version ${SAMPLING_REJECTED_FROM} rejects it (pin an older one with --anthropic-version)`);
@@ -142,7 +142,7 @@ export class AnthropicProvider implements Provider {
     }, spec, options);
   }
 
-  complete(request: ChatRequest, signal?: AbortSignal, observe?: CallContext['observe']): Promise<Outcome> {
+  complete(request: ChatRequest, signal?: AbortSignal, observe?: (status: number, headers: Headers) => void): Promise<Outcome> {
     const body = {
       model: this.spec.id,
       max_tokens: this.spec.maxTokens,
@@ -154,6 +154,6 @@ export class AnthropicProvider implements Provider {
       ...(request.temperature !== undefined && this.sendTemperature && { temperature: request.temperature }),
       stream: this.options.stream,
     };
-    return call({ ...this.ctx, ...(signal && { signal }), ...(observe && { observe }) }, { path: '/v1/messages', body, stream: this.options.stream }, new AnthropicReading(), request);
+    return call(this.ctx, { path: '/v1/messages', body, stream: this.options.stream }, new AnthropicReading(), request, signal, observe);
   }
 }

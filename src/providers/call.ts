@@ -58,8 +58,6 @@ export interface CallContext {
   idleMs: number;
   /** The whole call, retries and backoff included. */
   deadlineMs: number;
-  signal?: AbortSignal;
-  observe?: Attempts['observe'];
 }
 
 /** About four characters a token: the estimate where a server sends no counts, and for pacing and budgets. */
@@ -77,8 +75,9 @@ function finishOf(p: Parsed): Finish {
   return p.text === '' ? 'empty' : 'answered';
 }
 
-export async function call(ctx: CallContext, spec: CallSpec, reading: Reading, request: ChatRequest): Promise<Outcome> {
-  const { attempts, fetchOptions } = trackAttempts(ctx.observe);
+/** `run`: the run's cancellation (a second Ctrl-C); `observe` sees every response's status and headers. */
+export async function call(ctx: CallContext, spec: CallSpec, reading: Reading, request: ChatRequest, run?: AbortSignal, observe?: Attempts['observe']): Promise<Outcome> {
+  const { attempts, fetchOptions } = trackAttempts(observe);
   // One controller per call, its timer and its link to the run's signal undone when the call
   // ends: a timeout signal or AbortSignal.any with a listener is held until it fires, and with it
   // everything the listener reaches (the response, 600 s by default).
@@ -88,9 +87,9 @@ export async function call(ctx: CallContext, spec: CallSpec, reading: Reading, r
     expired = true;
     controller.abort(new DOMException('deadline', 'TimeoutError'));
   }, ctx.deadlineMs);
-  const cancel = (): void => controller.abort(ctx.signal?.reason);
-  ctx.signal?.addEventListener('abort', cancel, { once: true });
-  if (ctx.signal?.aborted) cancel();
+  const cancel = (): void => controller.abort(run?.reason);
+  run?.addEventListener('abort', cancel, { once: true });
+  if (run?.aborted) cancel();
   // The openai SDK sleeps through its backoff without watching the signal: the call does not wait for it.
   let onAbort: (() => void) | undefined;
   const whenAborted = new Promise<never>((_, reject) => {
@@ -100,22 +99,22 @@ export async function call(ctx: CallContext, spec: CallSpec, reading: Reading, r
   });
   whenAborted.catch(() => undefined);
   try {
-    return await exchange(ctx, spec, reading, request, attempts, fetchOptions, controller.signal, whenAborted, () => expired);
+    return await exchange(ctx, spec, reading, request, attempts, fetchOptions, controller.signal, whenAborted, () => run?.aborted === true, () => expired);
   } finally {
     clearTimeout(timer);
-    ctx.signal?.removeEventListener('abort', cancel);
+    run?.removeEventListener('abort', cancel);
     if (onAbort) controller.signal.removeEventListener('abort', onAbort);
   }
 }
 
 async function exchange(
   ctx: CallContext, spec: CallSpec, reading: Reading, request: ChatRequest, attempts: Attempts, fetchOptions: object,
-  signal: AbortSignal, whenAborted: Promise<never>, expired: () => boolean,
+  signal: AbortSignal, whenAborted: Promise<never>, cancelled: () => boolean, expired: () => boolean,
 ): Promise<Outcome> {
   const retries = (): number => Math.max(0, attempts.count - 1);
   const failed = (f: Failure): Failure => ({ ...f, paid: attempts.paid });
   const stopped = (): Failure | undefined => {
-    if (ctx.signal?.aborted) return failed(aborted(retries()));
+    if (cancelled()) return failed(aborted(retries()));
     if (expired()) return failed(timedOut(`no answer within the ${Math.round(ctx.deadlineMs / 1000)} s deadline`, retries()));
     return undefined;
   };

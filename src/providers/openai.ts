@@ -31,7 +31,7 @@ export function openAIUsage(u: OpenAIUsage): Usage {
 }
 
 /** The OpenAI SDK client and call context for a model, Azure's api-version and api-key header included. */
-export async function openAIContext(spec: ModelSpec, options: ProviderOptions): Promise<Omit<CallContext, 'signal' | 'observe'>> {
+export async function openAIContext(spec: ModelSpec, options: ProviderOptions): Promise<CallContext> {
   const sdk = await import('openai');
   const azure = spec.wire?.apiVersion;
   const client = new sdk.OpenAI({
@@ -126,7 +126,7 @@ export class OpenAIProvider implements Provider {
   private readonly sendTemperature: boolean;
   private readonly logprobs: boolean;
 
-  private constructor(private readonly ctx: Omit<CallContext, 'signal' | 'observe'>, private readonly spec: ModelSpec, private readonly options: ProviderOptions) {
+  private constructor(private readonly ctx: CallContext, private readonly spec: ModelSpec, private readonly options: ProviderOptions) {
     // Reasoning models reject any temperature but 1, and give no log-probabilities (api-notes).
     const reasoning = spec.reasons === true || spec.reasoning !== undefined;
     this.sendTemperature = !reasoning;
@@ -141,7 +141,7 @@ export class OpenAIProvider implements Provider {
     return new OpenAIProvider(await openAIContext(spec, options), spec, options);
   }
 
-  complete(request: ChatRequest, signal?: AbortSignal, observe?: CallContext['observe']): Promise<Outcome> {
+  complete(request: ChatRequest, signal?: AbortSignal, observe?: (status: number, headers: Headers) => void): Promise<Outcome> {
     const body = {
       model: this.spec.id,
       messages: [...(request.system !== undefined ? [{ role: 'system', content: request.system }] : []), ...request.messages],
@@ -154,6 +154,6 @@ export class OpenAIProvider implements Provider {
       stream: this.options.stream,
       ...(this.options.stream && this.spec.wire?.streamOptions !== false && { stream_options: { include_usage: true } }),
     };
-    return call({ ...this.ctx, ...(signal && { signal }), ...(observe && { observe }) }, { path: '/chat/completions', body, stream: this.options.stream }, new ChatReading(), request);
+    return call(this.ctx, { path: '/chat/completions', body, stream: this.options.stream }, new ChatReading(), request, signal, observe);
   }
 }

@@ -100,7 +100,7 @@ export class ResponsesProvider implements Provider {
   readonly notes: string[] = [];
   private readonly sendTemperature: boolean;
 
-  private constructor(private readonly ctx: Omit<CallContext, 'signal' | 'observe'>, private readonly spec: ModelSpec, private readonly options: ProviderOptions) {
+  private constructor(private readonly ctx: CallContext, private readonly spec: ModelSpec, private readonly options: ProviderOptions) {
     // Reasoning models reject any temperature but 1 (api-notes).
     this.sendTemperature = spec.reasons !== true && spec.reasoning === undefined;
     if (options.temperature !== undefined && !this.sendTemperature) this.notes.push(`temperature not sent to ${spec.name}: reasoning models accept only the default`);
@@ -111,7 +111,7 @@ export class ResponsesProvider implements Provider {
     return new ResponsesProvider(await openAIContext(spec, options), spec, options);
   }
 
-  complete(request: ChatRequest, signal?: AbortSignal, observe?: CallContext['observe']): Promise<Outcome> {
+  complete(request: ChatRequest, signal?: AbortSignal, observe?: (status: number, headers: Headers) => void): Promise<Outcome> {
     const body = {
       model: this.spec.id,
       input: request.messages.map((m) => ({ role: m.role, content: m.content })),
@@ -123,6 +123,6 @@ export class ResponsesProvider implements Provider {
       store: false,
       stream: this.options.stream,
     };
-    return call({ ...this.ctx, ...(signal && { signal }), ...(observe && { observe }) }, { path: '/responses', body, stream: this.options.stream }, new ResponsesReading(), request);
+    return call(this.ctx, { path: '/responses', body, stream: this.options.stream }, new ResponsesReading(), request, signal, observe);
   }
 }
