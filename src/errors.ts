@@ -42,8 +42,30 @@ export class RunError extends TierbenchError {
   }
 }
 
+/**
+ * A file-system error in words, with the usual fix; `usage` when the path is to blame (exit 2),
+ * not the disk (a full disk, an I/O error: exit 3).
+ */
+export function fileProblem(err: unknown): { reason: string; fix: string; usage: boolean } {
+  const code = (err as NodeJS.ErrnoException | null)?.code ?? '';
+  switch (code) {
+    case 'EISDIR': return { reason: 'it is a folder', fix: 'give a file path, e.g. reports/run.json', usage: true };
+    case 'ENOTFILE': return { reason: 'it is not a regular file (a device, a pipe, a socket)', fix: 'give the path of a regular file', usage: true };
+    case 'ENOTDIR': case 'EEXIST': return { reason: 'a part of the path is a file, not a folder', fix: 'give a path whose folders exist or can be created', usage: true };
+    case 'EACCES': case 'EPERM': return { reason: 'permission denied', fix: 'choose a folder you can write to, or change its permissions', usage: true };
+    case 'EROFS': return { reason: 'the file system is read-only', fix: 'choose a folder on a writable disk', usage: true };
+    case 'ENAMETOOLONG': return { reason: 'the name is too long', fix: 'give a shorter path', usage: true };
+    case 'ENOSPC': case 'EDQUOT': return { reason: 'the disk is full', fix: 'free some space', usage: false };
+    default: return { reason: (err as Error | null)?.message ?? String(err), fix: 'check the disk and the path', usage: false };
+  }
+}
+
+/** Text made safe to print on one line: control characters (terminal escapes) shown, not sent. */
+export const printable = (text: string): string => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => (c === '\n' || c === '\t' ? ' ' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+
+/** One line, whatever the message quotes (a file's text in a JSON error, a server's words). */
 export function formatError(err: TierbenchError): string {
-  return `error: ${err.message} — ${err.hint}`;
+  return printable(`error: ${err.message} — ${err.hint}`);
 }
 
 /** Plain-language closest match, for "did you mean" hints. */

@@ -3,12 +3,12 @@
 import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { appendFile, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { summarize } from './analysis/aggregate.js';
 import { buildMatrix } from './analysis/matrix.js';
 import { costOf } from './analysis/cost.js';
 import { fileHash, loadDataset, type LoadOptions } from './cases/load.js';
-import { EXIT, RunError, UsageError } from './errors.js';
+import { EXIT, RunError, UsageError, fileProblem } from './errors.js';
 import { type GateRules, gateLines, hasRules, runGate } from './gate/gate.js';
 import { estimateCost } from './execute/budget.js';
 import { type CachedAnswer, ResponseCache } from './execute/cache.js';
@@ -200,6 +200,15 @@ export interface RunExtras {
   gate?: GateRules;
 }
 
+/** The response cache; a folder that cannot hold it is one line naming --cache-dir, before any call. */
+async function openCache({ dir, ttlMs }: { dir: string; ttlMs: number }): Promise<ResponseCache> {
+  try {
+    return await ResponseCache.open(dir, ttlMs);
+  } catch (err) {
+    throw outputError('--cache-dir', dir, err);
+  }
+}
+
 export async function runBench(plan: RunPlan, deps: RunDeps, extras: RunExtras = {}): Promise<RunOutcome> {
   const startedAt = extras.resume ? new Date(extras.resume.startedAt) : deps.date();
   const id = extras.resume?.runId ?? newRunId(startedAt);
@@ -231,7 +240,8 @@ async function runLocked(plan: RunPlan, deps: RunDeps, { resume, gate }: RunExtr
   // Before anything is paid for: a report that could not be written would lose it all.
   await checkWritable(reportWhat, reportPath);
   for (const f of files) await checkWritable(f.what, f.path);
-  const stepSummary = deps.env.GITHUB_STEP_SUMMARY;
+  // Resolved against the run's working directory, not the process's (they differ in-process).
+  const stepSummary = deps.env.GITHUB_STEP_SUMMARY ? resolve(deps.cwd, deps.env.GITHUB_STEP_SUMMARY) : undefined;
   if (stepSummary) await checkWritable('GITHUB_STEP_SUMMARY', stepSummary);
 
   // From the run's environment, not the process's; never recorded (a proxy URL can hold a password).
@@ -256,7 +266,7 @@ async function runLocked(plan: RunPlan, deps: RunDeps, { resume, gate }: RunExtr
   });
   const request = (c: Case): ChatRequest => buildRequest(prompts, c);
 
-  const cache = plan.cache === null ? undefined : await ResponseCache.open(plan.cache.dir, plan.cache.ttlMs);
+  const cache = plan.cache === null ? undefined : await openCache(plan.cache);
   const cacheKey = (m: number, req: ChatRequest, sample: number): string => ResponseCache.key(plan.models[m]!, req, sample, {
     promptCache: plan.promptCache, logprobs: plan.cascade?.cheap === plan.models[m]!.name,
     ...(plan.temperature !== undefined && { temperature: plan.temperature }),
@@ -296,7 +306,7 @@ async function runLocked(plan: RunPlan, deps: RunDeps, { resume, gate }: RunExtr
     out: deps.stderr,
     now: deps.now,
   });
-  let stopReason: 'interrupted' | 'budget' | undefined;
+  let stopReason: 'interrupted' | 'budget' | 'disk' | undefined;
   let spent = 0;
   const abort = new AbortController();
   // Every call in flight listens to it: hundreds, not the ten Node warns about.
@@ -317,7 +327,8 @@ async function runLocked(plan: RunPlan, deps: RunDeps, { resume, gate }: RunExtr
       ...(plan.rpm !== undefined && { rpm: plan.rpm }),
       ...(plan.tpm !== undefined && { tpm: plan.tpm }),
       signal: abort.signal,
-      stopped: () => stopReason !== undefined,
+      // A journal that cannot be written (a full disk) stops new calls: what they cost could not be kept.
+      stopped: () => stopReason !== undefined || journal.failure !== undefined,
       done: (m, job) => known[m]?.get(job),
       ...(cache !== undefined && {
         cache: { key: cacheKey, get: (key: string) => cache.get(key), set: (key: string, answer: CachedAnswer) => cache.set(key, answer) },
@@ -337,8 +348,10 @@ async function runLocked(plan: RunPlan, deps: RunDeps, { resume, gate }: RunExtr
     journal.close();
     cache?.close();
   }
+  if (journal.failure !== undefined) stopReason ??= 'disk';
 
   const notes = [...plan.models.flatMap((spec) => retirementNote(spec) ?? []), ...providers.flatMap((p) => p.notes)];
+  if (cache?.failure !== undefined) notes.push(`the response cache in ${plan.cache?.dir} could not be written (${fileProblem(cache.failure).reason}): answers from then on were not cached`);
   execution.limits.forEach((l, m) => {
     if (l.throttles > 0) notes.push(`${plan.models[m]?.name}: throttled ${l.throttles} times (429/529); its concurrency adapted down to ${l.floor}`);
   });
@@ -451,8 +464,14 @@ async function runLocked(plan: RunPlan, deps: RunDeps, { resume, gate }: RunExtr
   if (gate !== undefined && hasRules(gate)) report.gate = runGate(report, gate);
   // The JSON report first: it holds every paid answer. Whatever fails after it, the others are
   // still tried, and the journal is kept until all of them are written.
-  await writeJson(reportWhat, reportPath, report);
   const failures: OutputError[] = [];
+  try {
+    await writeJson(reportWhat, reportPath, report);
+  } catch (err) {
+    if (!(err instanceof OutputError)) throw err;
+    const then = journal.failure === undefined ? 'writes it without a call (the run journal is kept)' : 'makes only the calls the journal could not keep';
+    throw new OutputError(err.code, err.message, `${err.hint}, then \`tierbench run --resume ${id}\` ${then}`, err.exitCode);
+  }
   const written: string[] = [];
   for (const f of files) {
     const text = f.text(report);
@@ -480,7 +499,9 @@ async function runLocked(plan: RunPlan, deps: RunDeps, { resume, gate }: RunExtr
   if (stopReason !== undefined) {
     const calls = summaries.reduce((n, s) => n + s.n, 0);
     const planned = targets.reduce((n, t) => n + dataset.cases.length * (t.samples ?? 1), 0);
-    const why = stopReason === 'budget' ? `stopped at the budget: ${money(spent)} spent of ${money(plan.maxCost ?? 0)}` : 'interrupted';
+    const why = stopReason === 'budget' ? `stopped at the budget: ${money(spent)} spent of ${money(plan.maxCost ?? 0)}`
+      : stopReason === 'disk' ? `error: stopped: cannot write the run journal ${journalPath}: ${fileProblem(journal.failure).reason} (the answers paid are in the report) — free some space`
+        : 'interrupted';
     deps.stderr.write(`${why}; ${calls.toLocaleString('en-US')} of ${planned.toLocaleString('en-US')} calls done. Continue with: tierbench run --resume ${id}${stopReason === 'budget' ? ' --max-cost <more>' : ''}\n`);
     return { report, reportPath, exitCode: stopReason === 'interrupted' ? EXIT.interrupted : EXIT.runFailed };
   }

@@ -430,7 +430,8 @@ export interface Report {
      * `complete`; `partial` when a model was stopped early (see `notes`); `interrupted` by Ctrl-C;
      * `budget` when --max-cost was reached. The last two can be continued with `--resume`.
      */
-    status: 'complete' | 'partial' | 'interrupted' | 'budget';
+    /** `disk`: stopped because the run journal could not be written (a full disk). */
+    status: 'complete' | 'partial' | 'interrupted' | 'budget' | 'disk';
   };
   dataset: {
     path: string;

@@ -22,6 +22,21 @@ function checkUtf8(where: string, text: string): void {
   if (text.includes('\uFFFD')) throw new DataError('E_ENCODING', where, 'is not valid UTF-8', 'save the file as UTF-8 (or remove the \uFFFD character)');
 }
 
+/** Deeper values are refused: nothing real nests this far, and flattening them would overflow the stack. */
+const MAX_DEPTH = 100;
+
+/** Whether `value` nests objects or arrays deeper than MAX_DEPTH, counted without recursion. */
+function tooDeep(value: unknown): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > MAX_DEPTH) return true;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 function cell(value: unknown): string {
   if (typeof value === 'string') return value;
   if (value === null || value === undefined) return '';
@@ -87,6 +102,7 @@ function objectRow(where: string, parsed: unknown, line: number, columns: string
   }
   const values: Record<string, string> = {};
   for (const [k, v] of Object.entries(parsed)) {
+    if (tooDeep(v)) throw new DataError('E_JSON_DEPTH', where, `the value of \`${k}\` nests more than ${MAX_DEPTH} levels deep`, 'flatten the value, or give it as a string');
     if (!columns.includes(k)) columns.push(k);
     values[k] = cell(v);
   }

@@ -1,6 +1,6 @@
 // `tierbench emulate`: the emulator on its own, for trying the CLI or another tool against it.
 import { readFile } from 'node:fs/promises';
-import { regularFile } from '../input-file.js';
+import { regularFile } from '../files.js';
 import { resolve } from 'node:path';
 import { loadDataset } from '../cases/load.js';
 import { UsageError } from '../errors.js';
@@ -52,11 +52,22 @@ export async function emulateCommand(flags: EmulateFlags, io: Io, wait: Promise<
     ...(flags.apiKey !== undefined && { apiKeys: flags.apiKey }),
     ...(flags.seed !== undefined && { seed: flags.seed }),
   });
-  const url = await emulator.listen(flags.port, flags.host);
+  const url = await emulator.listen(flags.port, flags.host).catch((err: unknown) => {
+    throw listenError(flags, err);
+  });
   io.stdout.write(`tierbench emulator listening on ${url}${key ? '' : ' (no --key: every prompt gets "I do not know.")'}\n`);
   io.stdout.write(`  export ANTHROPIC_BASE_URL=${url} OPENAI_BASE_URL=${url}/v1 ANTHROPIC_API_KEY=any OPENAI_API_KEY=any\n`);
   io.stdout.write(`  stats: ${url}/_emulator/stats — stop with Ctrl-C\n`);
   await wait;
   await emulator.close();
   return 0;
+}
+
+/** Why the emulator could not listen, in one line with the fix. */
+function listenError({ port, host }: EmulateFlags, err: unknown): unknown {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return new UsageError('E_PORT', `--port ${port}: the port is in use on ${host}`, 'stop what uses it, or choose another port (--port 0 takes any free one)');
+  if (code === 'EACCES') return new UsageError('E_PORT', `--port ${port}: not allowed to listen on a port below 1024`, 'choose a port from 1024 up, or --port 0 for any free one');
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new UsageError('E_HOST', `--host ${host}: not an address of this machine`, 'use 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)');
+  return err;
 }

@@ -6,7 +6,7 @@ import { EXIT, TierbenchError, UsageError, formatError } from '../errors.js';
 import { gateOptions } from './gate-flags.js';
 import type { Io } from './io.js';
 import { join } from 'node:path';
-import { dollars, duration, fraction, nonNegativeInt, percentagePoints, positiveInt, seconds, signedPp, temperature } from './parse.js';
+import { dollars, duration, fraction, nonNegativeInt, percentagePoints, port, positiveInt, seconds, signedPp, temperature } from './parse.js';
 
 export type { Io } from './io.js';
 
@@ -145,7 +145,7 @@ function program(io: Io, setExit: (code: number) => void): Command {
 
   root.command('emulate')
     .description('serve the Anthropic and OpenAI APIs locally with simulated models')
-    .option('--port <n>', 'port to listen on', nonNegativeInt, 8787)
+    .option('--port <n>', 'port to listen on (0: any free port)', port, 8787)
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--key <file>', 'answer key: a test-case file; simulated models answer from it')
     .option('--input-col <name>', 'input column of the answer key')

@@ -46,7 +46,7 @@ describe('outputs', () => {
       writeFileSync(join(cwd, '.tierbench', 'runs'), 'a file where the journal folder goes');
       const r = await runCli(['run', '-m', 'haiku-4.5', '--limit', '4', '--quiet', TICKETS], env(url), cwd);
       assert.equal(r.code, 2);
-      assert.match(r.stderr, /^error: cannot write the run journal in \S+runs: a file is in the way of the folder — run tierbench from a folder you can write to/);
+      assert.match(r.stderr, /^error: cannot write the run journal in \S+runs: a part of the path is a file, not a folder — run tierbench from a folder you can write to/);
       assert.equal(e.stats().requests, 0);
     });
   });

@@ -13,6 +13,12 @@ export function nonNegativeInt(value: string): number {
   return n;
 }
 
+export function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port from 1 to 65535, or 0 for any free port.');
+  return n;
+}
+
 /** Seconds a Node timer can hold (2^31 − 1 ms, about 24.8 days): past that it fires at once. */
 export function seconds(value: string): number {
   const n = Number(value);

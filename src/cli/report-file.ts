@@ -1,7 +1,7 @@
 // Reading a report written by `tierbench run`, for the commands that work on reports.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { regularFile } from '../input-file.js';
+import { regularFile } from '../files.js';
 import { UsageError } from '../errors.js';
 import type { Report } from '../types.js';
 

@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { existsSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { loadConfig } from '../config/load.js';
-import { regularFile } from '../input-file.js';
+import { regularFile } from '../files.js';
 import { UsageError } from '../errors.js';
 import { ENDPOINTS, resolveModels } from '../models/registry.js';
 import { parseVolume } from '../recommend/projections.js';

@@ -1,7 +1,7 @@
 // tierbench.config.json → Config. Every complaint names the key path and the fix.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { regularFile } from '../input-file.js';
+import { regularFile } from '../files.js';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { Config, EndpointConfig, PriceEntry } from '../types.js';

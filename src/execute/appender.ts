@@ -24,6 +24,11 @@ export class Appender {
   private end: number;
   /** Bytes already in the file. */
   private flushed = 0;
+  /**
+   * The first write that failed (a full disk, a file system gone read-only). Nothing is written
+   * after it: the lines before it are whole, and the one it tore is skipped when read back.
+   */
+  failure: NodeJS.ErrnoException | undefined;
 
   constructor(readonly path: string) {
     mkdirSync(dirname(path), { recursive: true });
@@ -47,6 +52,7 @@ export class Appender {
 
   /** Queue a line; the promise resolves once it is written (within this turn of the event loop). */
   append(value: unknown): Promise<void> {
+    if (this.failure !== undefined) return Promise.resolve();
     const line = JSON.stringify(value) + '\n';
     this.pending.push(line);
     this.end += Buffer.byteLength(line);
@@ -61,11 +67,16 @@ export class Appender {
   flush(): void {
     this.scheduled = false;
     if (this.pending.length > 0) {
-      const text = this.pending.join('');
+      const text = Buffer.from(this.pending.join(''));
       this.pending = [];
-      writeSync(this.fd, text);
-      this.flushed = this.end;
-      this.dirty = true;
+      try {
+        // A disk filling up takes part of a write: the rest is written, or fails.
+        for (let at = 0; at < text.length;) at += writeSync(this.fd, text, at, text.length - at);
+        this.flushed = this.end;
+        this.dirty = true;
+      } catch (err) {
+        this.failure = err as NodeJS.ErrnoException;
+      }
     }
     this.resolveWritten();
   }
@@ -92,13 +103,20 @@ export class Appender {
     if (!this.dirty || this.syncing) return;
     this.dirty = false;
     this.syncing = true;
-    fsync(this.fd, () => { this.syncing = false; });
+    fsync(this.fd, (err) => {
+      this.syncing = false;
+      if (err) this.failure ??= err;
+    });
   }
 
   close(): void {
     clearInterval(this.syncTimer);
     this.flush();
-    fsyncSync(this.fd);
+    try {
+      if (this.failure === undefined) fsyncSync(this.fd);
+    } catch (err) {
+      this.failure = err as NodeJS.ErrnoException;
+    }
     closeSync(this.fd);
   }
 }

@@ -93,6 +93,11 @@ export class ResponseCache {
     return this.offsets.size;
   }
 
+  /** Why answers could not be stored (the cache goes on being read, not written), if they could not. */
+  get failure(): NodeJS.ErrnoException | undefined {
+    return this.writer.failure;
+  }
+
   close(): void {
     this.writer.close();
   }

@@ -62,6 +62,11 @@ export class Journal<P> {
     return this.writer.append({ type: 'result', m, r } satisfies JournalResult);
   }
 
+  /** Why the journal could not be written (results recorded since are not on disk), if it could not. */
+  get failure(): NodeJS.ErrnoException | undefined {
+    return this.writer.failure;
+  }
+
   close(): void {
     this.writer.close();
   }

@@ -1,31 +1,21 @@
 // One process per run: a lock file beside the run's journal, holding the owner's pid. Two
 // `--resume` of one run at once would make (and pay for) every missing call twice. A lock whose
 // process is gone (a crash, kill -9) is stale and taken over.
-import { mkdirSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
+import { openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { UsageError } from '../errors.js';
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists, owned by someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
+import { EXIT, TierbenchError, UsageError, fileProblem } from '../errors.js';
+import { makeDir, processAlive } from '../files.js';
 
 /** Takes the lock at `path` for this process; returns its release. */
 export function lockRun(path: string, runId: string): () => void {
   // The journal goes beside the lock: a folder that cannot hold it would lose every paid answer.
-  const why = (err: unknown): string => {
-    const code = (err as NodeJS.ErrnoException).code;
-    return code === 'EEXIST' || code === 'ENOTDIR' ? 'a file is in the way of the folder' : code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'it is not writable' : code ?? (err as Error).message;
+  const unusable = (err: unknown): TierbenchError => {
+    const { reason, usage } = fileProblem(err);
+    return new TierbenchError('E_OUTPUT', `cannot write the run journal in ${dirname(path)}: ${reason}`,
+      usage ? 'run tierbench from a folder you can write to (the journal and cache live in .tierbench/ there)' : 'free some space, then run again (nothing was paid for)', usage ? EXIT.usage : EXIT.runFailed);
   };
-  const unusable = (err: unknown): UsageError => new UsageError('E_OUTPUT', `cannot write the run journal in ${dirname(path)}: ${why(err)}`,
-    'run tierbench from a folder you can write to (the journal and cache live in .tierbench/ there)');
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    makeDir(dirname(path));
   } catch (err) {
     throw unusable(err);
   }
@@ -38,7 +28,7 @@ export function lockRun(path: string, runId: string): () => void {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw unusable(err);
       const owner = Number(readFileSync(path, 'utf8').trim());
-      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && alive(owner)) {
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && processAlive(owner)) {
         throw new UsageError('E_LOCKED', `run ${runId} is already running (process ${owner})`, `wait for it to finish or stop it; if no such process is running tierbench, remove ${path}`);
       }
       // Stale: its process is gone.

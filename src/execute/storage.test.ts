@@ -110,6 +110,13 @@ describe('journal', () => {
     again.close();
     assert.deepEqual((await Journal.read(path))?.results.map((x) => x.r.caseIndex), [3, 4, 9]);
   });
+  it('a write the disk refuses (/dev/full: a real ENOSPC) is kept as the failure, not thrown; nothing is written after it', async () => {
+    const j = Journal.create('/dev/full', { type: 'header', version: 1, runId: 'r1', startedAt: 'then', plan: {}, datasetHash: 'abc' });
+    assert.equal(j.failure?.code, 'ENOSPC');
+    await j.record(0, { caseIndex: 0, sample: 0, model: 'haiku', score: null, latencyMs: 5, ttftMs: null, usage: null, cost: null, retries: 0, output: 'x' });
+    assert.doesNotThrow(() => j.close());
+    assert.equal(j.failure?.code, 'ENOSPC');
+  });
 });
 
 describe('adaptive limit', () => {

@@ -2,6 +2,7 @@
 // SDK that threw it; an error a body carried (a mid-stream error event, a 200 whose body is an
 // error) is read by its codes. Each is classified by what it means, not only by its status: a 429
 // can be a spend limit, a 403 can be one flagged input, a mid-stream error has no status at all.
+import { printable } from '../errors.js';
 import type { ErrorKind, Failure } from '../types.js';
 
 /** The error classes both SDKs export under the same names. */
@@ -54,9 +55,6 @@ export function redactKnown(text: string, secrets: readonly string[]): string {
 export function redact(text: string, secrets: readonly string[]): string {
   return redactKnown(text, secrets).replace(/\b(sk-[A-Za-z0-9_-]{6})[A-Za-z0-9_-]{6,}/g, '$1…[redacted]');
 }
-
-/** A server's message, made safe to print: control characters (terminal escapes) shown, not sent. */
-const printable = (text: string): string => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => (c === '\n' || c === '\t' ? ' ' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
 
 export function failure(kind: ErrorKind, message: string, retries: number, secrets: readonly string[], status?: number): Failure {
   return { ok: false, kind, ...(status !== undefined && { status }), message: printable(redact(message, secrets)).slice(0, 500), retries };

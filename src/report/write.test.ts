@@ -16,7 +16,7 @@ describe('writes that cannot lie', () => {
       throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
     }
     await assert.rejects(writeAtomic('-o report.json', path, broken()), (e: OutputError) =>
-      e instanceof OutputError && e.exitCode === EXIT.runFailed && /^-o report\.json: cannot write .*report\.json: the disk is full$/.test(e.message) && /--resume/.test(e.hint));
+      e instanceof OutputError && e.exitCode === EXIT.runFailed && /^-o report\.json: cannot write .*report\.json: the disk is full$/.test(e.message) && e.hint === 'free some space');
     assert.equal(readFileSync(path, 'utf8'), '{"valid": true}\n');
     assert.deepEqual(readdirSync(dir), ['report.json']);
     await writeAtomic('-o report.json', path, ['{"new": ', 'true}\n']);
@@ -36,6 +36,15 @@ describe('writes that cannot lie', () => {
     }
     await checkWritable('-o x', join(dir, 'new', 'deeper', 'r.json'));
     assert.deepEqual(readdirSync(join(dir, 'new', 'deeper')), [], 'the probe is removed');
+  });
+  it('removes the temporary file a killed writer left, never one a live writer is still writing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tb-write-'));
+    const dead = '.r.json.4194303.0a0b0c0d.tmp';
+    const live = `.r.json.${process.pid}.0a0b0c0d.tmp`;
+    writeFileSync(join(dir, dead), '{"half": ');
+    writeFileSync(join(dir, live), '{"half": ');
+    await writeAtomic('-o r.json', join(dir, 'r.json'), ['{}\n']);
+    assert.deepEqual(readdirSync(dir).sort(), [live, 'r.json'].sort());
   });
   it('never replaces a device: /dev/null stays what it was', async () => {
     await assert.rejects(writeAtomic('-o /dev/null', '/dev/null', ['x']), (e: OutputError) => /not a regular file/.test(e.message));

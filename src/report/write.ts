@@ -4,9 +4,10 @@
 // Paths are checked before a run pays for anything (`checkWritable`).
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { access, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { EXIT, TierbenchError } from '../errors.js';
+import { EXIT, TierbenchError, fileProblem } from '../errors.js';
+import { makeDir, processAlive } from '../files.js';
 
 /** An output tierbench could not write: a bad path (exit 2) or a failed write (exit 3). */
 export class OutputError extends TierbenchError {
@@ -17,20 +18,8 @@ export class OutputError extends TierbenchError {
 
 /** What went wrong, in words, with the fix; `what` names the output and how it was given (`-o report.json`). */
 export function outputError(what: string, path: string, err: unknown): OutputError {
-  const code = (err as NodeJS.ErrnoException | null)?.code ?? '';
-  const bad = (reason: string, fix: string): OutputError => new OutputError('E_OUTPUT', `${what}: cannot write ${path}: ${reason}`, fix, EXIT.usage);
-  switch (code) {
-    case 'EISDIR': return bad('it is a folder', 'give a file path, e.g. reports/run.json');
-    case 'ENOTFILE': return bad('it is not a regular file (a device, a pipe, a socket)', 'give the path of a regular file');
-    case 'ENOTDIR': case 'EEXIST': return bad('a part of the path is a file, not a folder', 'give a path whose folders exist or can be created');
-    case 'EACCES': case 'EPERM': return bad('permission denied', 'choose a folder you can write to, or change its permissions');
-    case 'EROFS': return bad('the file system is read-only', 'choose a folder on a writable disk');
-    case 'ENAMETOOLONG': return bad('the name is too long', 'give a shorter path');
-    case 'ENOSPC': case 'EDQUOT':
-      return new OutputError('E_OUTPUT', `${what}: cannot write ${path}: the disk is full`, 'free some space, then rerun with --resume (nothing paid for is lost: the run journal is kept)', EXIT.runFailed);
-    default:
-      return new OutputError('E_OUTPUT', `${what}: cannot write ${path}: ${(err as Error | null)?.message ?? String(err)}`, 'check the disk and the path, then rerun with --resume (the run journal is kept)', EXIT.runFailed);
-  }
+  const { reason, fix, usage } = fileProblem(err);
+  return new OutputError('E_OUTPUT', `${what}: cannot write ${path}: ${reason}`, fix, usage ? EXIT.usage : EXIT.runFailed);
 }
 
 /**
@@ -41,7 +30,7 @@ export async function checkWritable(what: string, path: string): Promise<void> {
   const dir = dirname(path);
   try {
     await regularOrAbsent(path);
-    await mkdir(dir, { recursive: true });
+    makeDir(dir);
     await access(dir, constants.W_OK);
     const probe = join(dir, `.${basename(path)}.${randomBytes(4).toString('hex')}.probe`);
     const handle = await open(probe, 'wx');
@@ -59,12 +48,20 @@ async function regularOrAbsent(path: string): Promise<void> {
   throw Object.assign(new Error('not a regular file'), { code: found.isDirectory() ? 'EISDIR' : 'ENOTFILE' });
 }
 
-/** Writes `chunks` to `path` through a temporary file, fsynced, then renamed over it. */
+/**
+ * Writes `chunks` to `path` through a temporary file, fsynced, then renamed over it. The temporary
+ * file's name holds the writer's pid: one left by a writer that was killed is removed.
+ */
 export async function writeAtomic(what: string, path: string, chunks: Iterable<string>): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
+  const prefix = `.${basename(path)}.`;
+  const temp = join(dirname(path), `${prefix}${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     await regularOrAbsent(path);
-    await mkdir(dirname(path), { recursive: true });
+    makeDir(dirname(path));
+    for (const name of await readdir(dirname(path))) {
+      const pid = name.startsWith(prefix) && name.endsWith('.tmp') ? Number(name.slice(prefix.length).split('.')[0]) : NaN;
+      if (Number.isInteger(pid) && pid > 0 && !processAlive(pid)) await rm(join(dirname(path), name), { force: true });
+    }
     const handle = await open(temp, 'wx');
     try {
       // Batches of up to 64 KB, each written whole before the next is built.

@@ -1,0 +1,102 @@
+// Issue 14, bounded input: every bad input the attack run found (and its neighbours) is refused
+// before anything is paid for, with exit 2 and one line naming the input and the fix — never a
+// stack trace, a hang or a read without end.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { loadDataset } from '../cases/load.js';
+import { AnswerKey, type Profile } from '../emulator/simulated.js';
+import { withEmulator } from '../test-support/emulator.js';
+import { runCli } from '../test-support/inprocess.js';
+import { ROOT } from '../test-support/paths.js';
+
+const TICKETS = `${ROOT}datasets/support-tickets.csv`;
+const key = await (async () => {
+  const d = await loadDataset(TICKETS);
+  return AnswerKey.fromCases(d.cases, d.inputColumn);
+})();
+const profiles: Profile[] = [{ ids: ['claude-haiku-4-5', 'claude-haiku-5-5'], accuracy: 0.9, ttftMs: 1, tokensPerSec: 0 }];
+
+/** A folder holding one of every kind of bad file. */
+function badFiles(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tb-bad-'));
+  const nested = (depth: number): string => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+  writeFileSync(join(dir, 'deep.jsonl'), `{"input": ${nested(10_000)}, "expected": "a"}\n`);
+  writeFileSync(join(dir, 'deep.json'), `[{"input": "x", "expected": ${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}]`);
+  writeFileSync(join(dir, 'cases.csv'), 'input,expected\nhello,a\n');
+  writeFileSync(join(dir, 'a-file'), 'not a folder');
+  writeFileSync(join(dir, 'damaged.journal.jsonl'), '{"type":"header","version":1}\n');
+  mkdirSync(join(dir, 'folder'));
+  execFileSync('mkfifo', [join(dir, 'fifo')]);
+  return dir;
+}
+
+// [what, argv, extra environment, the one line expected on stderr]
+const CORPUS: Array<[string, string[], Record<string, string>, RegExp]> = [
+  ['JSONL nested 10,000 deep', ['run', '-m', 'haiku', 'deep.jsonl'], {}, /deep\.jsonl:1: the value of `input` nests more than 100 levels deep — flatten/],
+  ['a JSON array nested 10,000 deep', ['run', '-m', 'haiku', 'deep.json'], {}, /deep\.json: item 1: the value of `expected` nests more than 100 levels deep/],
+  ['a data file that is a FIFO', ['run', '-m', 'haiku', 'fifo'], {}, /fifo: is not a file — pass a \.csv/],
+  ['a data file that is a folder', ['run', '-m', 'haiku', 'folder'], {}, /folder: is not a file/],
+  ['a data file that is a device', ['run', '-m', 'haiku', '/dev/zero'], {}, /\/dev\/zero: is not a file/],
+  ['--resume at a folder', ['run', '--resume', 'folder'], {}, /--resume: \S+folder is a folder — give the path of a regular file/],
+  ['--resume at /dev/zero', ['run', '--resume', '/dev/zero'], {}, /--resume: \/dev\/zero is not a regular file \(a pipe, a device or a socket\)/],
+  ['--resume at a FIFO', ['run', '--resume', 'fifo'], {}, /--resume: \S+fifo is not a regular file/],
+  ['--resume at a damaged journal', ['run', '--resume', 'damaged.journal.jsonl'], {}, /is not a tierbench run journal \(or its first line is damaged\)/],
+  ['--system-file at a FIFO', ['run', '-m', 'haiku', '--system-file', 'fifo', 'cases.csv'], {}, /--system-file: \S+fifo is not a regular file/],
+  ['--system-file at a device', ['run', '-m', 'haiku', '--system-file', '/dev/zero', 'cases.csv'], {}, /--system-file: \/dev\/zero is not a regular file/],
+  ['--prompt-file at a folder', ['run', '-m', 'haiku', '--prompt-file', 'folder', 'cases.csv'], {}, /--prompt-file: \S+folder is a folder/],
+  ['--config at a FIFO', ['run', '-m', 'haiku', '--config', 'fifo', 'cases.csv'], {}, /fifo is not a regular file/],
+  ['--timeout past what a timer holds', ['run', '-m', 'haiku', '--timeout', '2147484', 'cases.csv'], {}, /--timeout.*expected seconds > 0 and at most 2147483/],
+  ['--deadline past what a timer holds', ['run', '-m', 'haiku', '--deadline', '1e10', 'cases.csv'], {}, /--deadline.*expected seconds > 0 and at most 2147483/],
+  ['{{toString}} in a template', ['run', '-m', 'haiku', '--prompt', 'Say {{toString}}', 'cases.csv'], {}, /--prompt: unknown variable \{\{toString\}\} — the columns are: \{\{input\}\}, \{\{expected\}\}/],
+  ['{{constructor}} in a system template', ['run', '-m', 'haiku', '--system', '{{constructor}}', 'cases.csv'], {}, /--system: unknown variable \{\{constructor\}\}/],
+  ['{{__proto__}} in a template', ['run', '-m', 'haiku', '--prompt', '{{__proto__}}', 'cases.csv'], {}, /--prompt: unknown variable \{\{__proto__\}\}/],
+  ['--cache-dir naming a file', ['run', '-m', 'haiku', '--cache-dir', 'a-file', 'cases.csv'], {}, /--cache-dir: cannot write \S+a-file: a part of the path is a file, not a folder/],
+  ['-o at /dev/full', ['run', '-m', 'haiku', '-o', '/dev/full', 'cases.csv'], {}, /-o \/dev\/full: cannot write \/dev\/full: it is not a regular file/],
+  ['-o under a file', ['run', '-m', 'haiku', '-o', 'a-file/r.json', 'cases.csv'], {}, /-o \S*a-file\/r\.json: cannot write \S+: a part of the path is a file, not a folder/],
+  ['--routing-out under a file', ['run', '-m', 'haiku', '--by', 'expected', '--routing-out', 'a-file/map.json', 'cases.csv'], {}, /--routing-out: cannot write/],
+  ['GITHUB_STEP_SUMMARY at a folder', ['run', '-m', 'haiku', 'cases.csv'], { GITHUB_STEP_SUMMARY: 'folder' }, /GITHUB_STEP_SUMMARY: cannot write \S+folder: it is a folder/],
+  ['a negative --max-cost', ['run', '-m', 'haiku', '--max-cost', '-1', 'cases.csv'], {}, /--max-cost/],
+  ['--concurrency 0', ['run', '-m', 'haiku', '-c', '0', 'cases.csv'], {}, /--concurrency.*expected a whole number ≥ 1/],
+  ['an unknown model', ['run', '-m', 'haiku-9000', 'cases.csv'], {}, /haiku-9000/],
+  ['gate on a file that is not a report', ['gate', 'cases.csv'], {}, /cases\.csv: not valid JSON \(.*\) — give a report written by tierbench run/],
+  ['gate --baseline at a FIFO', ['gate', '--baseline', 'fifo', 'report.json'], {}, /--baseline: \S+fifo is not a regular file/],
+  ['compare with a FIFO', ['compare', 'fifo', 'cases.csv'], {}, /report: \S+fifo is not a regular file/],
+  ['emulate --port 99999', ['emulate', '--port', '99999'], {}, /--port.*expected a port from 1 to 65535, or 0 for any free port/],
+];
+
+describe('bad input corpus through the CLI: exit 2, one line, nothing paid', () => {
+  it(`${CORPUS.length} inputs`, async () => {
+    const cwd = badFiles();
+    await withEmulator({ profiles, key }, async (url, e) => {
+      const env = { ANTHROPIC_BASE_URL: url, ANTHROPIC_API_KEY: 'k' };
+      assert.equal((await runCli(['run', '-m', 'haiku', '--quiet', '-o', 'report.json', 'cases.csv'], env, cwd)).code, 0, 'a report for gate');
+      const before = e.stats().requests;
+      for (const [what, args, extra, message] of CORPUS) {
+        const r = await runCli(args, { ...env, ...extra }, cwd);
+        assert.equal(r.code, 2, `${what}: exit ${r.code}\n${r.stderr}`);
+        assert.equal(r.stderr.trim().split('\n').length, 1, `${what}: ${r.stderr}`);
+        assert.match(r.stderr, /^error: /, what);
+        assert.match(r.stderr, message, what);
+      }
+      assert.equal(e.stats().requests, before, 'nothing was sent');
+    });
+  });
+
+  it('emulate on a port in use says so and how to choose another', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const r = await runCli(['emulate', '--port', String(port)]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(r.stderr, `error: --port ${port}: the port is in use on 127.0.0.1 — stop what uses it, or choose another port (--port 0 takes any free one)\n`);
+    } finally {
+      taken.close();
+    }
+  });
+});

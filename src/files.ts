@@ -1,0 +1,42 @@
+// The file system at the edges. Files a user names as input (prompt and system files, a journal to
+// resume, a report to gate or compare, the config file, emulator profiles) are read only when they
+// are regular files: a FIFO would block the read for ever, a device like /dev/zero never ends.
+// Folders tierbench makes fail with their real cause.
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { UsageError } from './errors.js';
+
+/** Resolves when `path` is a regular file; a usage error naming `what` otherwise. */
+export async function regularFile(path: string, what: string): Promise<void> {
+  const found = await stat(path).catch(() => undefined);
+  if (found === undefined) throw new UsageError('E_NO_FILE', `${what}: ${path}: file not found`, 'check the path');
+  if (!found.isFile()) throw new UsageError('E_NOT_FILE', `${what}: ${path} is ${found.isDirectory() ? 'a folder' : 'not a regular file (a pipe, a device or a socket)'}`, 'give the path of a regular file');
+}
+
+/**
+ * `mkdir -p`. Node's recursive mkdir says ENOENT on a read-only file system or under a folder it may
+ * not write to: the nearest folder that exists is asked why (EROFS, EACCES).
+ */
+export function makeDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    let existing = dir;
+    while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+    accessSync(existing, constants.W_OK);
+    throw err;
+  }
+}
+
+/** Whether the process that wrote a lock or temporary file still runs. */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists, owned by someone else.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
