@@ -7,12 +7,20 @@ import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { UsageError } from './errors.js';
 
-/** Resolves when `path` is a regular file; a usage error naming `what` otherwise. */
-export async function regularFile(path: string, what: string): Promise<void> {
+/** Files read whole (a config, a prompt, emulator profiles): a few kilobytes in practice. */
+export const SMALL_FILE = 16 * 2 ** 20;
+/** Reports are read whole into one string, which V8 caps at about 512 MB. */
+export const REPORT_FILE = 512 * 2 ** 20;
+
+/** Resolves when `path` is a regular file of at most `maxBytes`; a usage error naming `what` otherwise. */
+export async function regularFile(path: string, what: string, maxBytes = SMALL_FILE): Promise<void> {
   const found = await stat(path).catch(() => undefined);
   if (found === undefined) throw new UsageError('E_NO_FILE', `${what}: ${path}: file not found`, 'check the path');
   if (!found.isFile()) throw new UsageError('E_NOT_FILE', `${what}: ${path} is ${found.isDirectory() ? 'a folder' : 'not a regular file (a pipe, a device or a socket)'}`, 'give the path of a regular file');
+  if (found.size > maxBytes) throw new UsageError('E_TOO_BIG', `${what}: ${path} is ${mb(found.size)}, over the ${mb(maxBytes)} this file may be`, 'check that it is the right file');
 }
+
+const mb = (bytes: number): string => `${Math.round(bytes / 2 ** 20).toLocaleString('en-US')} MB`;
 
 /**
  * `mkdir -p`. Node's recursive mkdir says ENOENT on a read-only file system or under a folder it may

@@ -3,7 +3,7 @@
 // stack trace, a hang or a read without end.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,8 +29,13 @@ function badFiles(): string {
   writeFileSync(join(dir, 'deep.json'), `[{"input": "x", "expected": ${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}]`);
   writeFileSync(join(dir, 'cases.csv'), 'input,expected\nhello,a\n');
   writeFileSync(join(dir, 'a-file'), 'not a folder');
+  writeFileSync(join(dir, 'huge.json'), '');
+  writeFileSync(join(dir, 'huge-cases.json'), '');
   writeFileSync(join(dir, 'damaged.journal.jsonl'), '{"type":"header","version":1}\n');
   mkdirSync(join(dir, 'folder'));
+  // Sparse: their size is all that is read.
+  truncateSync(join(dir, 'huge.json'), 20 * 2 ** 20);
+  truncateSync(join(dir, 'huge-cases.json'), 300 * 2 ** 20);
   execFileSync('mkfifo', [join(dir, 'fifo')]);
   return dir;
 }
@@ -49,6 +54,8 @@ const CORPUS: Array<[string, string[], Record<string, string>, RegExp]> = [
   ['--system-file at a FIFO', ['run', '-m', 'haiku', '--system-file', 'fifo', 'cases.csv'], {}, /--system-file: \S+fifo is not a regular file/],
   ['--system-file at a device', ['run', '-m', 'haiku', '--system-file', '/dev/zero', 'cases.csv'], {}, /--system-file: \/dev\/zero is not a regular file/],
   ['--prompt-file at a folder', ['run', '-m', 'haiku', '--prompt-file', 'folder', 'cases.csv'], {}, /--prompt-file: \S+folder is a folder/],
+  ['a config file of 20 MB', ['run', '-m', 'haiku', '--config', 'huge.json', 'cases.csv'], {}, /--config: \S+huge\.json is 20 MB, over the 16 MB this file may be/],
+  ['a .json data file of 300 MB', ['run', '-m', 'haiku', 'huge-cases.json'], {}, /huge-cases\.json: is 300 MB, over the 256 MB a \.json file may be .* — write the cases as \.jsonl/],
   ['--config at a FIFO', ['run', '-m', 'haiku', '--config', 'fifo', 'cases.csv'], {}, /fifo is not a regular file/],
   ['--timeout past what a timer holds', ['run', '-m', 'haiku', '--timeout', '2147484', 'cases.csv'], {}, /--timeout.*expected seconds > 0 and at most 2147483/],
   ['--deadline past what a timer holds', ['run', '-m', 'haiku', '--deadline', '1e10', 'cases.csv'], {}, /--deadline.*expected seconds > 0 and at most 2147483/],

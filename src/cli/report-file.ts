@@ -1,7 +1,7 @@
 // Reading a report written by `tierbench run`, for the commands that work on reports.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { regularFile } from '../files.js';
+import { REPORT_FILE, regularFile } from '../files.js';
 import { UsageError } from '../errors.js';
 import type { Report } from '../types.js';
 
@@ -9,7 +9,7 @@ export const SCHEMA_VERSION = 4;
 
 export async function readReport(path: string, flag: string): Promise<Report> {
   let raw: unknown;
-  if (existsSync(path)) await regularFile(path, flag.trim() === '' ? 'report' : flag.trim());
+  if (existsSync(path)) await regularFile(path, flag.trim() === '' ? 'report' : flag.trim(), REPORT_FILE);
   try {
     raw = JSON.parse(await readFile(path, 'utf8'));
   } catch (err) {

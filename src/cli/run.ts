@@ -210,7 +210,8 @@ async function resumePlan(flags: RunFlags, io: Io, file: string | undefined, giv
   }
   const given = flags.resume ?? '';
   const path = existsSync(resolve(io.cwd, given)) ? resolve(io.cwd, given) : runJournalPath(io.cwd, given);
-  if (existsSync(path)) await regularFile(path, '--resume');
+  // Read as a stream, line by line: any size.
+  if (existsSync(path)) await regularFile(path, '--resume', Infinity);
   const journal = existsSync(path) ? await Journal.read<RunPlan>(path) : undefined;
   if (journal === undefined) {
     throw new UsageError('E_RESUME', `--resume ${given}: no run journal at ${path}`, 'give the run id printed when it stopped, or the path of its .journal.jsonl file');
