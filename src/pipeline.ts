@@ -423,7 +423,7 @@ async function runLocked(plan: RunPlan, deps: RunDeps, { resume, gate }: RunExtr
   const settings: RunSettings = { ...recorded, scorer: scorerName, prompt: prompts.user.source };
   const finishedAt = deps.date();
   const report: Report = {
-    schemaVersion: 4,
+    schemaVersion: 5,
     tool: { name: 'tierbench', version: deps.version },
     run: {
       id,

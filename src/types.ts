@@ -321,8 +321,11 @@ export type Verdict = 'within' | 'worse' | 'inconclusive';
 
 export interface Decision extends Comparison {
   verdict: Verdict;
-  /** False when the fixed sequence had already stopped at a more expensive model. */
-  tested: boolean;
+  /**
+   * The verdict counts a failed call as a wrong answer; when either model had failures, the same
+   * comparison over the cases both answered, for reference.
+   */
+  answeredOnly?: { n: number; delta: number; interval: DiffInterval };
   /** For `inconclusive`: about how many more cases would settle it; null when more cases would not help. */
   moreCases: number | null;
   /** USD per case, and the saving against the reference as a fraction of its cost. */
@@ -417,7 +420,7 @@ export interface CaseRecord {
  * removed or changes meaning.
  */
 export interface Report {
-  schemaVersion: 4;
+  schemaVersion: 5;
   tool: { name: 'tierbench'; version: string };
   run: {
     id: string;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CaseResult, ModelSpec } from '../types.js';
 import { summarize } from './aggregate.js';
+import { buildMatrix, pairedCases } from './matrix.js';
 import { costOf } from './cost.js';
 import { normalQuantile, tInterval, tQuantile, wilson } from './intervals.js';
 import { quantileSorted } from './percentiles.js';
@@ -169,5 +170,22 @@ describe('summarize: repeats and clusters', () => {
     assert.equal(s.interval?.method, 'cluster');
     const w = wilson(50, 100);
     assert.ok((s.interval?.high ?? 0) - (s.interval?.low ?? 0) > 2 * (w.high - w.low));
+  });
+});
+
+describe('score matrix', () => {
+  const result = (caseIndex: number, score: number | null, error?: CaseResult['error']): CaseResult =>
+    ({ caseIndex, sample: 0, model: 'm', score, latencyMs: 1, ttftMs: null, usage: null, cost: 0.001, retries: 0, ...(error && { error }) });
+  it('a failed call counts as a wrong answer and is marked; a failure of the setup (a bad key) is no answer at all', () => {
+    const m = buildMatrix(4, [{ model: 'm', priced: true, results: [
+      result(0, 1), result(1, null, { kind: 'timeout', message: 't' }), result(2, null, { kind: 'auth', message: 'a' }),
+    ] }]);
+    const col = m.columns[0]!;
+    assert.deepEqual([...col.scores], [1, 0, NaN, NaN]);
+    assert.deepEqual([...(col.failed ?? [])], [0, 1, 0, 0]);
+    const other = { model: 'o', scores: Float64Array.from([1, 1, 1, 1]), costs: new Float64Array(4) };
+    assert.deepEqual(pairedCases(col, other), [0, 1]);
+    assert.deepEqual(pairedCases(col, other, undefined, true), [0]);
+    assert.equal(buildMatrix(1, [{ model: 'm', priced: true, results: [result(0, 1)] }]).columns[0]?.failed, undefined, 'no mask without failures');
   });
 });

@@ -10,11 +10,13 @@ export interface CompareOptions {
   level: number;
   /** Restrict to these cases (a category). */
   keep?: (i: number) => boolean;
+  /** Leave out the cases where either model had a failed call (by default a failure counts 0). */
+  answeredOnly?: boolean;
   seed?: number;
 }
 
 export function compare(candidate: ModelColumn, reference: ModelColumn, matrix: ScoreMatrix, options: CompareOptions): Comparison {
-  const idx = pairedCases(candidate, reference, options.keep);
+  const idx = pairedCases(candidate, reference, options.keep, options.answeredOnly);
   const n = idx.length;
   // Binary for this pair: another model's averaged samples must not change how these two compare.
   const binary = matrix.binary || idx.every((i) => (candidate.scores[i] === 0 || candidate.scores[i] === 1) && (reference.scores[i] === 0 || reference.scores[i] === 1));

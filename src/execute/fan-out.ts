@@ -8,6 +8,7 @@ import type { Case, CaseResult, ChatRequest, ErrorKind, Failure, ModelSpec, Outc
 import { Shared } from '../share.js';
 import { type CachedAnswer, cachedFinish } from './cache.js';
 import { retryAfterMs } from '../providers/attempts.js';
+import { SETUP_FAILURES } from '../providers/failures.js';
 import { AdaptiveLimit, exhaustedFor } from './limiter.js';
 import { ResultColumns } from './results.js';
 
@@ -68,7 +69,7 @@ export interface Execution {
 const SLOW_START = 8;
 
 /** Failures that will repeat for every case: going on would only print the same error n times. */
-export const FATAL: ReadonlySet<ErrorKind> = new Set(['auth', 'permission', 'billing', 'not_found', 'unreachable']);
+export const FATAL = SETUP_FAILURES;
 const THROTTLED: ReadonlySet<ErrorKind> = new Set(['rate_limit', 'overloaded']);
 /**
  * Worth another try later. Not timeouts (before the headers the SDK has retried them already,

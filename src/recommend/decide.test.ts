@@ -31,11 +31,23 @@ describe('verdicts', () => {
   });
 });
 
-describe('fixed-sequence decision', () => {
-  it('tests from the most expensive cheaper model down and recommends the cheapest that passed', () => {
+/** Contenders of these columns, at their costs. */
+const of = (cols: ReadonlyArray<ScoreMatrix['columns'][number]>, n: number): Array<{ model: string; accuracy: number; costPerCase: number }> =>
+  cols.map((c) => ({ model: c.model, accuracy: c.scores.reduce((s, x) => s + x, 0) / n, costPerCase: c.costs[0] ?? 0 }));
+
+/** Two columns over n cases from the cells of their 2×2 table (first right & second right, first only, second only, neither). */
+function cells(first: string, second: string, [a, b, c, d]: [number, number, number, number], costs: [number, number]): [ScoreMatrix['columns'][number], ScoreMatrix['columns'][number]] {
+  const n = a + b + c + d;
+  const x = column(first, n, [...range(a + b, c), ...range(a + b + c, d)], costs[0]);
+  const y = column(second, n, [...range(a, b), ...range(a + b + c, d)], costs[1]);
+  return [x, y];
+}
+
+describe('the cheapest model shown within tolerance of every model that costs more', () => {
+  it('each cheaper model is tested against every pricier one; the cheapest that passed them all is recommended', () => {
     const set = decide(contenders, matrix, { tolerancePp: 3, level: 0.9 });
     assert.equal(set.reference, 'big');
-    assert.deepEqual(set.comparisons.map((d) => [d.model, d.verdict, d.tested]), [['mid', 'within', true], ['cheap', 'worse', true]]);
+    assert.deepEqual(set.comparisons.map((d) => [d.model, d.reference, d.verdict]), [['mid', 'big', 'within'], ['cheap', 'big', 'worse'], ['cheap', 'mid', 'worse']]);
     assert.equal(set.recommended, 'mid');
     const m = set.comparisons[0]!;
     assert.deepEqual([m.b, m.c, m.n], [0, 10, 1000]);
@@ -44,34 +56,80 @@ describe('fixed-sequence decision', () => {
     assert.equal(m.saving, 0.6);
     assert.match(m.sentence, /^mid is within 3 pp of big \(Δ −1\.0 pp, 90 % CI −1\.\d to −0\.\d\) and costs 60 % less$/);
   });
-  it('stops at the first model that is not within tolerance: cheaper ones are not considered', () => {
-    // mid now 60 pp worse; cheap (cheaper) would pass, but the sequence stopped at mid.
-    const badMid = column('mid', N, range(0, 600), 0.004);
-    const good = column('cheap', N, range(0, 52), 0.001);
-    const m: ScoreMatrix = { cases: N, columns: [big, badMid, good], binary: true };
-    const set = decide([big, badMid, good].map((c) => ({ model: c.model, accuracy: acc(c), costPerCase: c.costs[0] ?? 0 })), m, { tolerancePp: 3, level: 0.9 });
-    assert.deepEqual(set.comparisons.map((d) => [d.model, d.verdict, d.tested]), [['mid', 'worse', true], ['cheap', 'within', false]]);
-    assert.equal(set.recommended, 'big');
-    assert.match(set.comparisons[1]!.sentence, /not considered: the sequence stopped at mid$/);
+
+  it('the point-estimate winner is not the reference: 100 cases, cells (80, 9, 8, 3) recommend the pricier model, not haiku', () => {
+    // The issue's example: haiku 89 %, opus 88 %. Taking the most accurate as the reference made
+    // haiku its own reference and recommended it with opus untested.
+    const [haiku, opus] = cells('haiku', 'opus', [80, 9, 8, 3], [0.001, 0.015]);
+    const set = decide(of([opus, haiku], 100), { cases: 100, columns: [opus, haiku], binary: true }, { tolerancePp: 3, level: 0.9 });
+    assert.equal(set.recommended, 'opus');
+    const d = set.comparisons[0]!;
+    assert.equal(d.verdict, 'inconclusive');
+    assert.equal(d.delta.toFixed(3), '0.010');
+    assert.deepEqual([d.interval.low.toFixed(3), d.interval.high.toFixed(3)], ['-0.062', '0.082']);
   });
-  it('inconclusive comes with the cases needed; a fixed --reference is honoured', () => {
+
+  it('a pricier model that is inconclusive does not block a cheaper one that passed against every model', () => {
+    // The fixed sequence stopped at mid (inconclusive against big) and recommended big; cheap is
+    // within 3 pp of both.
+    const n = 1000;
+    const top = column('big', n, range(0, 50), 0.01);
+    const noisy = column('mid', n, range(25, 80), 0.004);
+    const good = column('cheap', n, range(0, 52), 0.001);
+    const m: ScoreMatrix = { cases: n, columns: [top, noisy, good], binary: true };
+    const set = decide(of([top, noisy, good], n), m, { tolerancePp: 3, level: 0.9 });
+    assert.deepEqual(set.comparisons.map((d) => [d.model, d.reference, d.verdict]), [['mid', 'big', 'inconclusive'], ['cheap', 'big', 'within'], ['cheap', 'mid', 'within']]);
+    assert.equal(set.recommended, 'cheap');
+  });
+
+  it('equal prices: the model listed first counts as the pricier, and one at the same price is never recommended', () => {
+    const n = 1000;
+    const x = column('x', n, range(0, 50), 0.002);
+    const y = column('y', n, range(0, 50), 0.002);
+    const set = decide(of([x, y], n), { cases: n, columns: [x, y], binary: true }, { tolerancePp: 3, level: 0.9 });
+    assert.deepEqual(set.comparisons.map((d) => [d.model, d.reference, d.verdict]), [['y', 'x', 'within']]);
+    assert.equal(set.recommended, 'x');
+    const swapped = decide(of([y, x], n), { cases: n, columns: [y, x], binary: true }, { tolerancePp: 3, level: 0.9 });
+    assert.equal(swapped.reference, 'y');
+  });
+
+  it('inconclusive comes with the cases needed; a fixed --reference is the only model tested against', () => {
     const n = 100;
     const a = column('a', n, range(0, 5), 0.01);
     const b = column('b', n, [...range(0, 5), ...range(5, 3)], 0.001);
-    const m: ScoreMatrix = { cases: n, columns: [a, b], binary: true };
-    const set = decide([a, b].map((c) => ({ model: c.model, accuracy: c.scores.reduce((s, x) => s + x, 0) / n, costPerCase: c.costs[0] ?? 0 })), m, { tolerancePp: 3, level: 0.9, reference: 'a' });
+    const set = decide(of([a, b], n), { cases: n, columns: [a, b], binary: true }, { tolerancePp: 3, level: 0.9, reference: 'a' });
     const d = set.comparisons[0]!;
     assert.equal(d.verdict, 'inconclusive');
     // d = 0.03, Δ = −0.03: Δ ≤ −δ, so more cases would not show it within
     assert.equal(d.moreCases, null);
     const closer = column('b', n, [...range(0, 5), ...range(5, 1)], 0.001);
-    const set2 = decide([a, closer].map((c) => ({ model: c.model, accuracy: c.scores.reduce((s, x) => s + x, 0) / n, costPerCase: c.costs[0] ?? 0 })), { cases: n, columns: [a, closer], binary: true }, { tolerancePp: 3, level: 0.9 });
+    const set2 = decide(of([a, closer], n), { cases: n, columns: [a, closer], binary: true }, { tolerancePp: 3, level: 0.9 });
     // d = 0.01, Δ = −0.01: n = 6.183 · (0.01 − 0.0001) / 0.02² = 154 in all, 54 more
     assert.equal(set2.comparisons[0]?.moreCases, 54);
+    const fixed = decide(contenders, matrix, { tolerancePp: 3, level: 0.9, reference: 'mid' });
+    assert.deepEqual(fixed.comparisons.map((x) => [x.model, x.reference]), [['cheap', 'mid']]);
+    assert.deepEqual(fixed.excluded, [{ model: 'big', reason: 'costs at least as much as mid' }]);
   });
-  it('more expensive and unpriced models are not candidates, and say why', () => {
-    const set = decide([...contenders, { model: 'pricey', accuracy: 0.5, costPerCase: 1 }, { model: 'free?', accuracy: 0.99, costPerCase: null }].filter((c) => c.model !== 'free?'), matrix, { tolerancePp: 3, level: 0.9 });
-    assert.deepEqual(set.excluded, [{ model: 'pricey', reason: 'costs at least as much as big' }]);
+
+  it('unpriced models are not candidates, and say why', () => {
+    const set = decide([...contenders, { model: 'free?', accuracy: 0.99, costPerCase: null }], matrix, { tolerancePp: 3, level: 0.9 });
+    assert.deepEqual(set.excluded, [{ model: 'free?', reason: 'no price' }]);
+    assert.equal(set.reference, 'big');
+  });
+
+  it('a failed call counts as a wrong answer: 500 cases, cells (410, 15, 40, 35), 25 of the cheap model\'s misses failures', () => {
+    // Dropping the failed pairs made it look equal (Δ +0.0 pp, within); counted as wrong, Δ −5.0 pp.
+    const [cheapCol, refCol] = cells('cheap', 'ref', [410, 15, 40, 35], [0.001, 0.01]);
+    const failed = new Uint8Array(500);
+    for (const i of range(425, 25)) failed[i] = 1; // the first 25 of the 40 cases only ref got right
+    const withFailures = { ...cheapCol, failed };
+    const set = decide(of([refCol, withFailures], 500), { cases: 500, columns: [refCol, withFailures], binary: true }, { tolerancePp: 3, level: 0.9 });
+    const d = set.comparisons[0]!;
+    assert.equal(d.delta.toFixed(3), '-0.050');
+    assert.notEqual(d.verdict, 'within');
+    assert.equal(set.recommended, 'ref');
+    assert.deepEqual([d.answeredOnly?.n, d.answeredOnly?.delta], [475, 0]);
+    assert.match(d.sentence, /failed calls counted as wrong — over the 475 cases both answered, Δ [+−]?0\.0 pp/);
   });
 });
 
@@ -86,5 +144,17 @@ describe('recommendation sentence', () => {
     assert.equal(r.recommended, 'mid');
     assert.ok(Math.abs((r.savingPer1k ?? 0) - 6) < 1e-9);
     assert.match(r.summary, /^Use mid: mid is within 3 pp of big .* and costs 60 % less — \$6\.00 saved per 1,000 cases\.$/);
+  });
+  it('names every pricier model it was tested against, and what would settle a cheaper one that passed only some', () => {
+    const n = 1000;
+    const top = column('big', n, range(0, 50), 0.01);
+    const good = column('mid', n, range(0, 55), 0.004);
+    const unsure = column('cheap', n, [...range(0, 50), ...range(100, 25)], 0.001);
+    const m: ScoreMatrix = { cases: n, columns: [top, good, unsure], binary: true };
+    const acc = (c: typeof top): number => 1 - c.scores.filter((x) => x === 0).length / n;
+    const r = recommend([summary('big', acc(top), 10), summary('mid', acc(good), 4), summary('cheap', acc(unsure), 1)], m, { tolerancePp: 3, level: 0.9 });
+    assert.equal(r.recommended, 'mid');
+    assert.match(r.summary, /^Use mid: mid is within 3 pp of big \(Δ −0\.5 pp.*\)/);
+    assert.match(r.summary, / cheap is within 3 pp of mid but is inconclusive against big \(about [\d,]+ more cases would settle it\)\.$/);
   });
 });

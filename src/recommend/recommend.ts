@@ -1,8 +1,8 @@
 // Summaries + per-case scores → the recommendation the terminal and the report show. Pure.
 import type { ScoreMatrix } from '../analysis/matrix.js';
-import type { ModelSummary, Recommendation } from '../types.js';
-import { decide } from './decide.js';
-import { pct } from '../format.js';
+import type { Decision, ModelSummary, Recommendation } from '../types.js';
+import { type DecisionSet, decide } from './decide.js';
+import { pct, ppDelta, ppInterval } from '../format.js';
 
 export interface RecommendOptions {
   tolerancePp: number;
@@ -15,7 +15,7 @@ export interface RecommendOptions {
 export function recommend(summaries: readonly ModelSummary[], matrix: ScoreMatrix, options: RecommendOptions): Recommendation {
   const caveats: string[] = [];
   for (const s of summaries) {
-    if (s.errors.total > 0) caveats.push(`${s.model}: ${s.errors.total} of ${s.n} calls failed; its figures are over the ${s.scored} answered cases`);
+    if (s.errors.total > 0) caveats.push(`${s.model}: ${s.errors.total} of ${s.n} calls failed; its accuracy is over the ${s.scored} answered cases, and the verdicts count the failures as wrong answers`);
     if (s.cost === null) caveats.push(`${s.model}: no price, so it cannot be recommended on cost`);
   }
   const set = decide(
@@ -28,21 +28,41 @@ export function recommend(summaries: readonly ModelSummary[], matrix: ScoreMatri
   if (set.reference === null || reference === undefined || reference.accuracy === null) {
     return { ...base, reference: null, recommended: null, savingPer1k: null, savingFraction: null, summary: 'No model answered any case, so there is nothing to recommend.' };
   }
-  const chosen = set.comparisons.find((d) => d.model === set.recommended);
-  if (chosen !== undefined && reference.cost !== null) {
-    const saving = reference.cost.per1kCases - chosen.costPerCase * 1000;
+  const against = (model: string): Decision[] => set.comparisons.filter((d) => d.model === model);
+  const bar = options.reference === undefined ? 'every model that costs more' : set.reference;
+  const chosen = summaries.find((s) => s.model === set.recommended);
+  if (chosen !== undefined && chosen !== reference) {
+    const saving = reference.cost === null || chosen.cost === null ? null : reference.cost.per1kCases - chosen.cost.per1kCases;
+    const mine = against(chosen.model);
+    const evidence = mine.length === 1 ? mine[0]!.sentence : `${chosen.model} is within ${options.tolerancePp} pp of ${bar}: ${mine.map((d) => `${d.reference} (Δ ${ppDelta(d.delta)}, ${ppInterval(d.interval.low, d.interval.high, d.interval.level)})`).join(', ')}`;
+    const saved = saving === null ? '' : ` — $${saving.toFixed(saving < 1 ? 4 : 2)} saved per 1,000 cases${mine.length === 1 ? '' : ` against ${set.reference}`}`;
     return {
-      ...base, reference: set.reference, recommended: chosen.model, savingPer1k: saving, savingFraction: chosen.saving,
-      summary: `Use ${chosen.model}: ${chosen.sentence} — $${saving.toFixed(saving < 1 ? 4 : 2)} saved per 1,000 cases.`,
+      ...base, reference: set.reference, recommended: chosen.model, savingPer1k: saving,
+      savingFraction: saving === null || !reference.cost?.per1kCases ? null : saving / reference.cost.per1kCases,
+      summary: `Use ${chosen.model}: ${evidence}${saved}.${nearly(set, chosen.model, summaries, options.tolerancePp)}`,
     };
   }
-  const blocker = set.comparisons.find((d) => d.tested && d.verdict !== 'within');
-  const why = blocker === undefined
-    ? set.comparisons.length === 0 ? ' No cheaper priced model was measured.' : ''
-    : blocker.verdict === 'worse' ? ` (${blocker.model} is worse by more than the margin.)`
-      : ` (${blocker.model} is inconclusive${blocker.moreCases !== null ? `: about ${blocker.moreCases.toLocaleString('en-US')} more cases would settle it` : ''}.)`;
   return {
-    ...base, reference: set.reference, recommended: set.reference, savingPer1k: 0, savingFraction: 0,
-    summary: `Use ${set.reference} (${pct(reference.accuracy)}): no cheaper model was shown to be within ${options.tolerancePp} pp of it.${why}`,
+    ...base, reference: set.reference, recommended: reference.model, savingPer1k: 0, savingFraction: 0,
+    summary: `Use ${reference.model} (${pct(reference.accuracy)}): no cheaper model was shown to be within ${options.tolerancePp} pp of ${bar}.${nearly(set, reference.model, summaries, options.tolerancePp)}` +
+      (set.comparisons.length === 0 ? ' No cheaper priced model was measured.' : ''),
   };
+}
+
+/**
+ * The cheapest model cheaper than the recommended one that was not shown worse than any: which
+ * comparisons it passed, which it did not, and what would settle them.
+ */
+function nearly(set: DecisionSet, recommended: string, summaries: readonly ModelSummary[], tolerancePp: number): string {
+  const cost = (model: string): number => summaries.find((s) => s.model === model)?.cost?.per1kCases ?? Infinity;
+  const models = [...new Set(set.comparisons.map((d) => d.model))].filter((m) => cost(m) < cost(recommended)).reverse();
+  for (const model of models) {
+    const mine = set.comparisons.filter((d) => d.model === model);
+    if (mine.some((d) => d.verdict === 'worse')) continue;
+    const open = mine.filter((d) => d.verdict === 'inconclusive');
+    const passed = mine.filter((d) => d.verdict === 'within').map((d) => d.reference);
+    const settle = open.map((d) => `${d.reference} (${d.moreCases !== null ? `about ${d.moreCases.toLocaleString('en-US')} more cases would settle it` : 'more cases would likely show it worse'})`);
+    return ` ${model} ${passed.length > 0 ? `is within ${tolerancePp} pp of ${passed.join(', ')} but ` : ''}is inconclusive against ${settle.join(' and ')}.`;
+  }
+  return '';
 }

@@ -22,7 +22,7 @@ export function renderMarkdown(report: Report): string {
   }
   if (rec.comparisons.length > 0) {
     out.push('', `Verdicts (tolerance ${rec.tolerancePp} pp, paired ${Math.round(rec.level * 100)} % intervals):`, '');
-    for (const d of rec.comparisons) out.push(`- ${d.tested ? { within: '✅', worse: '❌', inconclusive: '❔' }[d.verdict] : '·'} ${markdownCell(d.sentence)}`);
+    for (const d of rec.comparisons) out.push(`- ${{ within: '✅', worse: '❌', inconclusive: '❔' }[d.verdict]} ${markdownCell(d.sentence)}`);
   }
   if (report.routing) {
     out.push('', `Routing by ${markdownCell(report.routing.column)}: ${Object.entries(report.routing.map).map(([k, v]) => `${markdownCell(k)} → ${markdownCell(v)}`).join(', ')}` +

@@ -43,11 +43,11 @@ export function renderTable(report: Report): string {
     ]);
   }
   const lines = [table.toString(), ''];
-  lines.push(`${chalk.dim('◆')} reference   ${chalk.green('★')} recommended   tolerance ${recommendation.tolerancePp} pp, paired ${Math.round(recommendation.level * 100)} % intervals, cheaper models tested from the most expensive down`);
+  lines.push(`${chalk.dim('◆')} reference   ${chalk.green('★')} recommended   tolerance ${recommendation.tolerancePp} pp, paired ${Math.round(recommendation.level * 100)} % intervals, ${recommendation.comparisons.every((d) => d.reference === recommendation.reference) ? `cheaper models tested against ${recommendation.reference}` : 'each model tested against every model that costs more'}`);
   const mark = { within: chalk.green('✓'), worse: chalk.red('✗'), inconclusive: chalk.yellow('?') } as const;
   for (const d of recommendation.comparisons) {
     const p = d.p === null ? '' : chalk.dim(`  (McNemar p ${d.p < 0.001 ? '< 0.001' : d.p.toFixed(3)}, ${Math.round(d.discordance * 100)} % discordant, n ${d.n})`);
-    lines.push(`  ${d.tested ? mark[d.verdict] : chalk.dim('·')} ${d.tested ? d.sentence : chalk.dim(d.sentence)}${p}`);
+    lines.push(`  ${mark[d.verdict]} ${d.sentence}${p}`);
   }
   for (const e of recommendation.excluded) lines.push(chalk.dim(`  · ${e.model}: ${e.reason}`));
   lines.push(chalk.bold(recommendation.summary));
@@ -74,7 +74,7 @@ function renderRouting(routing: RoutingTable): string {
   });
   for (const r of routing.rows) {
     const passed = r.decisions.find((d) => d.model === r.chosen);
-    const blocker = r.decisions.find((d) => d.tested && d.verdict !== 'within');
+    const blocker = r.decisions.find((d) => d.verdict !== 'within');
     const why = passed ? `within tolerance (Δ ${ppDelta(passed.delta)})`
       : blocker ? `${blocker.model} ${blocker.verdict}${blocker.verdict === 'inconclusive' && blocker.moreCases !== null ? ` (~${blocker.moreCases.toLocaleString('en-US')} more cases)` : ''}`
         : 'cheapest measured';
