@@ -306,11 +306,16 @@ export interface Comparison {
   delta: number;
   /** Two-sided, at the decision level (90 %: a one-sided 5 % test). */
   interval: DiffInterval;
-  /** McNemar's two-sided p, exact below 25 discordant pairs, mid-p above (binary scores only). */
+  /**
+   * McNemar's two-sided p, exact below 25 discordant pairs, mid-p above, Durkalski's clustered
+   * test with a cluster column (binary scores only).
+   */
   p: number | null;
-  pMethod: 'exact' | 'mid-p' | null;
+  pMethod: 'exact' | 'mid-p' | 'clustered' | null;
   /** Variance of the per-case differences. */
   variance: number;
+  /** With a cluster column: how many times the clusters inflate the variance of Δ (at least 1). */
+  designEffect?: number;
 }
 
 /**

@@ -1,7 +1,7 @@
 // Per-case results → one ModelSummary per model. Pure.
 import type { Case, CaseResult, ErrorKind, Interval, ModelSpec, ModelSummary, Usage } from '../types.js';
-import { normalQuantile, tInterval, wilson } from './intervals.js';
-import { clusterRobustSE } from './paired.js';
+import { tInterval, wilson } from './intervals.js';
+import { clusterInterval } from './paired.js';
 import { quantileSorted } from './percentiles.js';
 
 /**
@@ -122,7 +122,7 @@ export function summarize(spec: ModelSpec, results: readonly CaseResult[], cases
     scored,
     correct,
     accuracy: scored === 0 ? null : accuracy,
-    interval: scored === 0 ? null : clusters ? clusterAccuracy(accuracy, caseScores, scoredIndex.subarray(0, scored), clusters) : binary ? wilson(allRight, scored) : tInterval(caseScores),
+    interval: scored === 0 ? null : clusterAccuracy(caseScores, scoredIndex.subarray(0, scored), clusters, binary ? wilson(allRight, scored) : tInterval(caseScores)),
     errors: { total: errors, byKind },
     retries,
     latencyMs: lat.length === 0 ? null : { p50: quantileSorted(lat, 0.5), p90: quantileSorted(lat, 0.9), p95: quantileSorted(lat, 0.95), p99: quantileSorted(lat, 0.99) },
@@ -154,8 +154,9 @@ export function summarize(spec: ModelSpec, results: readonly CaseResult[], cases
   return summary;
 }
 
-function clusterAccuracy(mean: number, scores: Float64Array, index: Int32Array, clusters: Int32Array): Interval {
-  const se = clusterRobustSE(scores, index.map((i) => clusters[i] ?? i));
-  const half = Number.isFinite(se) ? normalQuantile(0.975) * se : 1;
-  return { low: Math.max(0, mean - half), high: Math.min(1, mean + half), method: 'cluster', level: 0.95 };
+/** With a cluster column: cluster-robust with t(G − 1), never narrower than `unclustered`. */
+function clusterAccuracy(scores: Float64Array, index: Int32Array, clusters: Int32Array | undefined, unclustered: Interval): Interval {
+  if (clusters === undefined) return unclustered;
+  const ci = clusterInterval(scores, index.map((i) => clusters[i] ?? i), 0.95, 0, 1, unclustered);
+  return { low: ci.low, high: ci.high, method: 'cluster', level: 0.95 };
 }

@@ -3,7 +3,7 @@
 import { casesForNonInferiority } from './samplesize.js';
 import { normalQuantile } from './intervals.js';
 import type { Comparison, DiffInterval } from '../types.js';
-import { clusterInterval, mcnemar, newcombePaired, pairedBootstrap } from './paired.js';
+import { clusterInterval, clusterRobustSE, clusteredMcnemar, mcnemar, newcombePaired, pairedBootstrap } from './paired.js';
 import { type ModelColumn, type ScoreMatrix, pairedCases } from './matrix.js';
 
 export interface CompareOptions {
@@ -39,20 +39,33 @@ export function compare(candidate: ModelColumn, reference: ModelColumn, matrix: 
   for (let k = 0; k < n; k++) variance += (diffs[k]! - mean) ** 2;
   variance = n < 2 ? 0 : variance / (n - 1);
 
+  const seed = options.seed !== undefined ? { seed: options.seed } : {};
+  // The interval that ignores clusters: the answer without a cluster column, and the floor with one.
   let interval: DiffInterval;
-  if (matrix.clusters) {
-    const ids = Int32Array.from(idx, (i) => matrix.clusters![i]!);
-    interval = binary ? clusterInterval(diffs, ids, options.level, -1, 1) : pairedBootstrap(diffs, options.level, { clusters: ids, ...(options.seed !== undefined && { seed: options.seed }) });
-  } else if (binary) {
-    const both = n - b - c;
+  if (binary) {
     // a and d only matter through the correlation; split the concordant pairs by the reference's score.
     let a = 0;
     for (const i of idx) if (reference.scores[i] === 1 && candidate.scores[i] === 1) a++;
-    interval = newcombePaired({ a, b, c, d: both - a }, options.level);
+    interval = newcombePaired({ a, b, c, d: n - b - c - a }, options.level);
   } else {
-    interval = pairedBootstrap(diffs, options.level, options.seed !== undefined ? { seed: options.seed } : {});
+    interval = pairedBootstrap(diffs, options.level, seed);
   }
-  const test = binary ? mcnemar(b, c) : null;
+  let test: { p: number; method: Comparison['pMethod'] } | null = binary ? mcnemar(b, c) : null;
+  let designEffect: number | undefined;
+  if (matrix.clusters) {
+    const ids = Int32Array.from(idx, (i) => matrix.clusters![i]!);
+    if (binary) {
+      interval = clusterInterval(diffs, ids, options.level, -1, 1, interval);
+      test = { p: clusteredMcnemar(diffs, ids), method: 'clustered' };
+    } else {
+      const clustered = pairedBootstrap(diffs, options.level, { clusters: ids, ...seed });
+      interval = { ...clustered, low: Math.min(clustered.low, interval.low), high: Math.max(clustered.high, interval.high) };
+    }
+    // How much the clusters inflate the variance of Δ: the cases needed grow by as much.
+    const naive = n < 2 ? NaN : variance / n;
+    const clusteredVariance = clusterRobustSE(diffs, ids) ** 2;
+    designEffect = naive > 0 && Number.isFinite(clusteredVariance) ? Math.max(1, clusteredVariance / naive) : 1;
+  }
   return {
     model: candidate.model,
     reference: reference.model,
@@ -65,6 +78,7 @@ export function compare(candidate: ModelColumn, reference: ModelColumn, matrix: 
     p: test?.p ?? null,
     pMethod: test?.method ?? null,
     variance,
+    ...(designEffect !== undefined && { designEffect }),
   };
 }
 
@@ -74,9 +88,10 @@ export function compare(candidate: ModelColumn, reference: ModelColumn, matrix: 
  */
 export function casesNeeded(c: Comparison, margin: number, level: number): number {
   const alpha = (1 - level) / 2;
-  if (c.b !== null) return casesForNonInferiority(margin, c.discordance, c.delta, { alpha });
+  const deff = c.designEffect ?? 1;
+  if (c.b !== null) return Math.ceil(casesForNonInferiority(margin, c.discordance, c.delta, { alpha }) * deff);
   const effect = c.delta + margin;
   if (effect <= 0) return Infinity;
   const z = normalQuantile(1 - alpha) + normalQuantile(0.8);
-  return Math.ceil((z * z * Math.max(c.variance, 1e-12)) / (effect * effect));
+  return Math.ceil((z * z * Math.max(c.variance, 1e-12) * deff) / (effect * effect));
 }

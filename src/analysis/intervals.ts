@@ -21,6 +21,13 @@ export function normalQuantile(p: number): number {
   return (poly(a, r) * q) / (poly(b, r) * r + 1);
 }
 
+/** Standard normal CDF (Zelen & Severo 26.2.17 through erfc, |error| < 1.5e-7). */
+export function normalCdf(x: number): number {
+  const t = 1 / (1 + 0.3275911 * (Math.abs(x) / Math.SQRT2));
+  const erfc = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * Math.exp(-(x * x) / 2);
+  return x >= 0 ? 1 - erfc / 2 : erfc / 2;
+}
+
 /** Inverse CDF of Student's t: exact for 1 and 2 degrees of freedom, Cornish–Fisher beyond (error < 0.01 at df = 3, < 1e-4 from df = 10). */
 export function tQuantile(p: number, df: number): number {
   if (df === 1) return Math.tan(Math.PI * (p - 0.5));

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { wilson } from './intervals.js';
-import { clusterInterval, clusterRobustSE, mcnemar, newcombePaired, pairedBootstrap } from './paired.js';
+import { clusterInterval, clusterRobustSE, clusteredMcnemar, mcnemar, newcombePaired, pairedBootstrap } from './paired.js';
 import { casesForNonInferiority, casesToDetect } from './samplesize.js';
 
 const close = (actual: number, expected: number, tol: number, what = ''): void =>
@@ -104,6 +104,14 @@ describe('cluster-robust standard error', () => {
     const ci = clusterInterval(values, ids, 0.95, 0, 1);
     assert.equal(ci.method, 'cluster');
     assert.ok(ci.low < 0.3 && ci.high > 0.7);
+  });
+});
+
+describe('clustered McNemar', () => {
+  it('with one case a cluster it is McNemar\'s χ² without correction: b = 10, c = 2 → χ² 5.33, p 0.0209', () => {
+    const diffs = [...Array<number>(10).fill(1), ...Array<number>(2).fill(-1), ...Array<number>(30).fill(0)];
+    close(clusteredMcnemar(diffs, diffs.map((_, i) => i)), 0.02092, 1e-4);
+    assert.equal(clusteredMcnemar([0, 0, 0], [0, 1, 2]), 1);
   });
 });
 

@@ -1,6 +1,6 @@
 // Two models on the same cases: always paired (statistics.md). Pure functions of per-case scores.
 import type { DiffInterval } from '../types.js';
-import { normalQuantile, wilson } from './intervals.js';
+import { normalCdf, tQuantile, wilson } from './intervals.js';
 
 /** The 2×2 table of two models' binary scores on the same cases. */
 export interface PairedTable {
@@ -141,13 +141,43 @@ export function clusterRobustSE(values: ArrayLike<number>, clusters: ArrayLike<n
   return Math.sqrt((G / (G - 1)) * ss) / n;
 }
 
-/** Mean ± z·SE with the cluster-robust SE, clamped to [lo, hi]. */
-export function clusterInterval(values: ArrayLike<number>, clusters: ArrayLike<number>, level: number, lo: number, hi: number): DiffInterval {
+/** How many distinct clusters the ids name. */
+export const clusterCount = (clusters: ArrayLike<number>): number => new Set(Array.from(clusters)).size;
+
+/**
+ * Mean ± t·SE with the cluster-robust SE and G − 1 degrees of freedom (z covers 83 % instead of
+ * 90 % at 5 clusters), clamped to [lo, hi], and never narrower than `floor`, the interval that
+ * ignores the clusters: a Wald-type interval collapses to zero width at 0 %, 100 % and when two
+ * models agree on every case, which says nothing about the next case.
+ */
+export function clusterInterval(values: ArrayLike<number>, clusters: ArrayLike<number>, level: number, lo: number, hi: number, floor?: { low: number; high: number }): DiffInterval {
   let mean = 0;
   for (let i = 0; i < values.length; i++) mean += values[i] ?? 0;
   mean = values.length === 0 ? 0 : mean / values.length;
   const se = clusterRobustSE(values, clusters);
-  const z = normalQuantile(1 - (1 - level) / 2);
   if (!Number.isFinite(se)) return { delta: mean, low: lo, high: hi, level, method: 'cluster' };
-  return { delta: mean, low: Math.max(lo, mean - z * se), high: Math.min(hi, mean + z * se), level, method: 'cluster' };
+  const t = tQuantile(1 - (1 - level) / 2, clusterCount(clusters) - 1);
+  return {
+    delta: mean, level, method: 'cluster',
+    low: Math.max(lo, Math.min(mean - t * se, floor?.low ?? Infinity)),
+    high: Math.min(hi, Math.max(mean + t * se, floor?.high ?? -Infinity)),
+  };
+}
+
+/**
+ * McNemar's test for clustered pairs (Durkalski et al. 2003, Statistics in Medicine 22:2417):
+ * χ² = (Σ_k (b_k − c_k))² / Σ_k (b_k − c_k)² with one degree of freedom, b_k and c_k the
+ * discordant pairs of cluster k. With one case a cluster it is McNemar's χ² without correction.
+ */
+export function clusteredMcnemar(diffs: ArrayLike<number>, clusters: ArrayLike<number>): number {
+  const byCluster = new Map<number, number>();
+  for (let i = 0; i < diffs.length; i++) byCluster.set(clusters[i] ?? i, (byCluster.get(clusters[i] ?? i) ?? 0) + (diffs[i] ?? 0));
+  let sum = 0;
+  let squares = 0;
+  for (const v of byCluster.values()) {
+    sum += v;
+    squares += v * v;
+  }
+  if (squares === 0) return 1;
+  return Math.min(1, 2 * (1 - normalCdf(Math.abs(sum) / Math.sqrt(squares))));
 }

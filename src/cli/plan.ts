@@ -34,8 +34,10 @@ export async function planCommand(flags: PlanFlags, io: Io): Promise<number> {
     const report = await readReport(resolve(io.cwd, flags.from), '--from ');
     const table = new Table({ head: ['Candidate', 'vs', 'n', 'Discordance', 'Δ observed', 'Cases if Δ as observed', 'Cases if Δ = 0', 'Verdict now'], style: { head: [], border: [] }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } });
     for (const c of report.recommendation.comparisons) {
-      const asObserved = casesForNonInferiority(margin, c.discordance, c.delta, options);
-      table.push([c.model, c.reference, String(c.n), `${(c.discordance * 100).toFixed(1)} %`, ppDelta(c.delta), count(asObserved), count(casesForNonInferiority(margin, c.discordance, 0, options)), c.verdict]);
+      // Clusters inflate the variance of Δ, and the cases needed with it.
+      const deff = c.designEffect ?? 1;
+      const asObserved = casesForNonInferiority(margin, c.discordance, c.delta, options) * deff;
+      table.push([c.model, c.reference, String(c.n), `${(c.discordance * 100).toFixed(1)} %`, ppDelta(c.delta), count(Math.ceil(asObserved)), count(Math.ceil(casesForNonInferiority(margin, c.discordance, 0, options) * deff)), c.verdict]);
     }
     out(`From ${flags.from} (${report.dataset.cases} cases), tolerance ${flags.tolerance} pp, ${Math.round(flags.power * 100)} % power:`);
     out(report.recommendation.comparisons.length === 0 ? '  no cheaper model was compared in that run' : table.toString());
