@@ -259,7 +259,8 @@ export interface ModelSummary {
   tokens: Usage;
   /**
    * null when the model is unpriced. `total` prices every answer, cached or not (what the model
-   * costs); `spent` only the calls this run paid for. per1kCases counts every sample of a case.
+   * costs); `spent` only the calls this run paid for. per1kCases is per answered call: what
+   * production pays for 1,000 cases, however many samples a case had (--repeats).
    */
   cost: { total: number; spent: number; per1kCases: number; perCorrect: number | null } | null;
   /** Answers served from the response cache. */
@@ -529,6 +530,8 @@ export interface CascadeResult {
   points: CascadePoint[];
   /** The cheapest threshold within tolerance of the big model; null when none is. */
   best: CascadePoint | null;
+  /** 95 % intervals of the best point's accuracy and cost per case (over cases; the cost's is a t-interval). */
+  bestIntervals: { accuracy: Interval; costPerCase: { low: number; high: number } } | null;
   /** Escalating exactly the cases the cheap model got wrong: the ceiling of any confidence signal. */
   oracle: { accuracy: number; costPerCase: number; escalated: number };
   cheapOnly: { accuracy: number; costPerCase: number };

@@ -22,6 +22,8 @@ export function summarize(spec: ModelSpec, results: readonly CaseResult[], cases
   const byKind: Partial<Record<ErrorKind, number>> = {};
   const tokens: Usage = { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 };
   const categories: Record<string, { scored: number; correct: number; sum: number }> = {};
+  /** Calls that were answered (every sample of every case), and those right. */
+  let answered = 0;
   let correct = 0;
   let errors = 0;
   let retries = 0;
@@ -73,6 +75,7 @@ export function summarize(spec: ModelSpec, results: readonly CaseResult[], cases
     }
     caseSum[r.caseIndex]! += score;
     caseCount[r.caseIndex]! += 1;
+    answered++;
     if (score === 1) correct++;
     const latency = r.latencyMs;
     const ttft = r.ttftMs;
@@ -138,7 +141,9 @@ export function summarize(spec: ModelSpec, results: readonly CaseResult[], cases
     cost: spec.prices === null ? null : {
       total: cost,
       spent,
-      per1kCases: scored === 0 ? 0 : (cost / scored) * 1000,
+      // Per answered call, what production pays per case, however many samples each case had
+      // (--repeats): the cost of every call, failed ones too, over the answers they bought.
+      per1kCases: answered === 0 ? 0 : (cost / answered) * 1000,
       perCorrect: correct === 0 ? null : cost / correct,
     },
   };

@@ -158,6 +158,14 @@ describe('summarize: repeats and clusters', () => {
     assert.deepEqual([s.n, s.scored, s.correct, s.accuracy], [8, 4, 5, 0.625]);
     assert.equal(s.interval?.method, 't');
   });
+  it('cost per 1,000 cases is per call, what production pays, whatever the repeats; per correct answer is never below it', () => {
+    const priced: ModelSpec = { ...spec, prices: { input: 1, output: 1, cacheWrite: 1, cacheRead: 1, source: 'test' } };
+    const paid = (caseIndex: number, sample: number, score: number): CaseResult => ({ ...r(caseIndex, sample, score), cost: 0.001 });
+    const s = summarize(priced, [0, 1, 2, 3].flatMap((i) => [0, 1, 2].map((k) => paid(i, k, i === 3 && k === 0 ? 0 : 1))), cases);
+    assert.ok(Math.abs((s.cost?.per1kCases ?? 0) - 1) < 1e-12, `${s.cost?.per1kCases}`);
+    assert.ok((s.cost?.perCorrect ?? 0) * 1000 >= (s.cost?.per1kCases ?? Infinity));
+    assert.ok(Math.abs((s.cost?.total ?? 0) - 0.012) < 1e-12);
+  });
   it('agreeing samples keep the Wilson interval over cases, not over answers', () => {
     const s = summarize(spec, [r(0, 0, 1), r(0, 1, 1), r(1, 0, 0), r(1, 1, 0)], cases.slice(0, 2));
     assert.deepEqual(s.interval, wilson(1, 2));

@@ -55,14 +55,19 @@ export function wilson(successes: number, n: number, level = 0.95): Interval {
 
 /** Mean with a t-interval, for graded scores in [0, 1] (clamped to that range). */
 export function tInterval(values: ArrayLike<number>, level = 0.95): Interval {
+  if (values.length < 2) return { low: 0, high: 1, method: 't', level };
+  const { mean, half } = meanWithHalfWidth(values, level);
+  return { low: Math.max(0, mean - half), high: Math.min(1, mean + half), method: 't', level };
+}
+
+/** The mean and the half-width of its t-interval, unclamped (costs, not shares); half 0 below two values. */
+export function meanWithHalfWidth(values: ArrayLike<number>, level = 0.95): { mean: number; half: number } {
   const n = values.length;
-  if (n < 2) return { low: 0, high: 1, method: 't', level };
   let sum = 0;
   for (let i = 0; i < n; i++) sum += values[i]!;
-  const mean = sum / n;
+  const mean = n === 0 ? NaN : sum / n;
+  if (n < 2) return { mean, half: 0 };
   let squares = 0;
   for (let i = 0; i < n; i++) squares += (values[i]! - mean) ** 2;
-  const variance = squares / (n - 1);
-  const half = tQuantile(1 - (1 - level) / 2, n - 1) * Math.sqrt(variance / n);
-  return { low: Math.max(0, mean - half), high: Math.min(1, mean + half), method: 't', level };
+  return { mean, half: tQuantile(1 - (1 - level) / 2, n - 1) * Math.sqrt(squares / (n - 1) / n) };
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { makeConfidence, reportedConfidence } from '../scoring/confidence.js';
+import { wilson } from '../analysis/intervals.js';
 import { simulateCascade } from './cascade.js';
 
 const close = (a: number, b: number, what: string): void => assert.ok(Math.abs(a - b) < 1e-9, `${what}: ${a} vs ${b}`);
@@ -26,6 +27,10 @@ describe('cascade simulation', () => {
     close(result.best.costPerCase, 3, 'cost');
     assert.equal(result.best.verdict, 'within');
     close(result.saving ?? NaN, 0.7, 'saving');
+    // 95 % intervals of the chosen point: accuracy 900 of 1,000 (Wilson), cost 1 + 10 on 20 % of cases.
+    assert.deepEqual(result.bestIntervals?.accuracy, wilson(900, 1000));
+    const half = 1.9623 * Math.sqrt((0.2 * 0.8 * 100 * 1000) / 999 / 1000);
+    assert.ok(Math.abs((result.bestIntervals?.costPerCase.low ?? 0) - (3 - half)) < 1e-3 && Math.abs((result.bestIntervals?.costPerCase.high ?? 0) - (3 + half)) < 1e-3, JSON.stringify(result.bestIntervals));
   });
   it('the curve runs from cheap alone to everything escalated, cost rising', () => {
     const first = result.points[0]!;
@@ -50,6 +55,31 @@ describe('cascade simulation', () => {
     }, { tolerancePp: 3, level: 0.9 });
     assert.equal(r.best, null);
     assert.equal(r.saving, null);
+  });
+  it('the threshold is chosen by a fixed sequence from "always escalate" down, stopping at the first that is not within', () => {
+    // 1,000 cases by rising confidence: the 100 least confident the cheap model gets right and the
+    // big one wrong; the 100 most confident the reverse. Never escalating is within tolerance on
+    // this data (Δ 0), but the sequence stops as soon as un-escalating the confident cases costs
+    // accuracy, long before any saving: no threshold is recommended.
+    const cheapScores = Float64Array.from({ length: 1000 }, (_, i) => (i >= 900 ? 0 : 1));
+    const bigScores = Float64Array.from({ length: 1000 }, (_, i) => (i < 100 ? 0 : 1));
+    const r = simulateCascade({
+      cheap: 'haiku', big: 'sonnet', source: 'logprob', cheapScores, bigScores,
+      confidence: Float64Array.from({ length: 1000 }, (_, i) => i / 1000),
+      cheapCosts: new Float64Array(1000).fill(1), bigCosts: new Float64Array(1000).fill(10),
+    }, { tolerancePp: 3, level: 0.9 });
+    assert.equal(r.points[0]?.verdict, 'within', 'never escalating passes on its own');
+    assert.equal(r.best, null);
+  });
+  it('never escalating costs one call of the cheap model, whatever samples its confidence took', () => {
+    const r = simulateCascade({
+      cheap: 'haiku', big: 'sonnet', source: 'agreement',
+      cheapScores: rep(cheap), bigScores: rep(big), confidence: rep(conf),
+      cheapCosts: new Float64Array(1000).fill(3), cheapCallCosts: new Float64Array(1000).fill(1), bigCosts: new Float64Array(1000).fill(10),
+    }, { tolerancePp: 3, level: 0.9 });
+    close(r.cheapOnly.costPerCase, 1, 'cheap alone');
+    close(r.points[0]!.costPerCase, 1, 'never escalate');
+    close(r.best!.costPerCase, 5, 'three samples for the confidence, and the big model on 20 %');
   });
 });
 

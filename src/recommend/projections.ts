@@ -1,5 +1,5 @@
 // "500 tickets a day": per-case cost × volume, with the interval of the per-case cost. Pure.
-import { tQuantile } from '../analysis/intervals.js';
+import { meanWithHalfWidth } from '../analysis/intervals.js';
 import type { ModelColumn } from '../analysis/matrix.js';
 import type { CostProjection, Projections } from '../types.js';
 
@@ -19,11 +19,8 @@ export function parseVolume(text: string): number | undefined {
 export function project(column: ModelColumn, casesPerDay: number): CostProjection | undefined {
   const costs: number[] = [];
   for (const c of column.costs) if (!Number.isNaN(c)) costs.push(c);
-  const n = costs.length;
-  if (n === 0) return undefined;
-  const mean = costs.reduce((s, c) => s + c, 0) / n;
-  const sd = n < 2 ? 0 : Math.sqrt(costs.reduce((s, c) => s + (c - mean) ** 2, 0) / (n - 1));
-  const half = n < 2 ? 0 : tQuantile(0.975, n - 1) * (sd / Math.sqrt(n));
+  if (costs.length === 0) return undefined;
+  const { mean, half } = meanWithHalfWidth(costs);
   const month = casesPerDay * 30;
   return { perCase: mean, perDay: mean * casesPerDay, perMonth: mean * month, perMonthLow: Math.max(0, mean - half) * month, perMonthHigh: (mean + half) * month };
 }

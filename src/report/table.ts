@@ -109,7 +109,8 @@ function renderCascade(c: CascadeResult, tolerancePp: number): string {
   const lines = [`Cascade ${c.cheap} → ${c.big}, confidence from ${SOURCES[c.source] ?? c.source} (n ${c.n}):`, table.toString()];
   if (c.best) {
     lines.push(chalk.bold(`Escalate when ${c.cheap}'s confidence is below ${c.best.threshold?.toFixed(2) ?? '∞'}: ${Math.round(c.best.escalated * 100)} % of cases go to ${c.big}; ` +
-      `${pct(c.best.accuracy)} (Δ ${ppDelta(c.best.delta)}, ${ppInterval(c.best.low, c.best.high, 0.9)}) at ${money(c.best.costPerCase * 1000)} per 1,000 cases` +
+      `${pct(c.best.accuracy)}${c.bestIntervals ? ` (95 % CI ${pct(c.bestIntervals.accuracy.low)}–${pct(c.bestIntervals.accuracy.high)})` : ''}, Δ ${ppDelta(c.best.delta)} (${ppInterval(c.best.low, c.best.high, 0.9)}), at ${money(c.best.costPerCase * 1000)} per 1,000 cases` +
+      (c.bestIntervals ? ` (95 % CI ${money(c.bestIntervals.costPerCase.low * 1000)}–${money(c.bestIntervals.costPerCase.high * 1000)})` : '') +
       (c.saving !== null ? `, ${Math.round(c.saving * 100)} % less than ${c.big} alone.` : '.')));
   } else {
     lines.push(`No threshold cheaper than ${c.big} alone is within ${tolerancePp} pp of it.`);
