@@ -441,6 +441,7 @@ async function runLocked(plan: RunPlan, deps: RunDeps, { resume, gate }: RunExtr
       expectedColumn: dataset.expectedColumn,
       ...(dataset.categoryColumn !== undefined && { categoryColumn: dataset.categoryColumn }),
       ...(dataset.clusterColumn !== undefined && { clusterColumn: dataset.clusterColumn }),
+      ...(dataset.idColumn !== undefined && { idColumn: dataset.idColumn }),
       ...(scorerName === 'label' && { labels: labelSet(dataset.cases) }),
     },
     settings,

@@ -450,6 +450,8 @@ export interface Report {
     expectedColumn: string;
     categoryColumn?: string;
     clusterColumn?: string;
+    /** The column of case ids; without one, a case's id is its row number and runs pair by input. */
+    idColumn?: string;
     /** The label set, when the scorer is `label`. */
     labels?: string[];
   };
@@ -578,4 +580,6 @@ export interface GateResult {
   /** Inconclusive baseline comparisons fail the gate too. */
   strict: boolean;
   checks: GateCheck[];
+  /** What qualifies the checks (a baseline sharing only some of the cases). */
+  warnings: string[];
 }

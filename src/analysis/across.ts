@@ -1,32 +1,56 @@
-// One model in two reports (before and after a change), paired on the cases both ran. Pure.
+// One model in two reports (before and after a change), paired on the cases both ran. Cases pair
+// by their id when both runs had an id column; otherwise by what was sent (the rendered prompt and
+// system prompt): without ids a case's id is its row number, and row 7 of one file is not row 7 of
+// another. The expected answer is part of the key either way: a relabelled case is another case. Pure.
 import type { Comparison, Report } from '../types.js';
 import { compare } from './compare.js';
 import type { ModelColumn } from './matrix.js';
 
-/** Per-case mean scores of one model in a report, keyed by case id and expected answer. */
-function scoresByCase(report: Report, model: string): Map<string, number> {
+export interface Across {
+  /** Δ = after − before over the shared cases; null when there are none. */
+  comparison: Comparison | null;
+  /** How the cases were paired. */
+  pairedBy: 'id' | 'input';
+  /** Cases with a score in each report, and in both. */
+  before: number;
+  after: number;
+  shared: number;
+}
+
+function keyOf(report: Report, byId: boolean): (caseIndex: number) => string | undefined {
+  return (i) => {
+    const c = report.cases[i];
+    if (!c) return undefined;
+    return byId ? `${c.id}\u0000${c.expected}` : `${c.system ?? report.settings.system ?? ''}\u0000${c.prompt}\u0000${c.expected}`;
+  };
+}
+
+/** Per-case mean scores of one model in a report, by pairing key. */
+function scoresByCase(report: Report, model: string, key: (caseIndex: number) => string | undefined): Map<string, number> {
   const sums = new Map<string, [number, number]>();
   for (const r of report.results) {
     if (r.model !== model || r.score === null) continue;
-    const c = report.cases[r.caseIndex];
-    if (!c) continue;
-    const key = `${c.id}\u0000${c.expected}`;
-    const acc = sums.get(key) ?? [0, 0];
+    const k = key(r.caseIndex);
+    if (k === undefined) continue;
+    const acc = sums.get(k) ?? [0, 0];
     acc[0] += r.score;
     acc[1] += 1;
-    sums.set(key, acc);
+    sums.set(k, acc);
   }
   return new Map([...sums].map(([k, [s, n]]) => [k, s / n]));
 }
 
-/** Δ = after − before; null when the model answered nothing in `before`. */
-export function compareAcross(before: Report, after: Report, model: string, level: number): Comparison | null {
-  const then = scoresByCase(before, model);
+/** `model` in `after` against `model` in `before`; null when `before` has no answer of it. */
+export function compareAcross(before: Report, after: Report, model: string, level: number): Across | null {
+  const byId = before.dataset.idColumn !== undefined && after.dataset.idColumn !== undefined;
+  const then = scoresByCase(before, model, keyOf(before, byId));
   if (then.size === 0) return null;
-  const now = scoresByCase(after, model);
+  const now = scoresByCase(after, model, keyOf(after, byId));
   const keys = [...now.keys()].filter((k) => then.has(k));
+  const base = { pairedBy: byId ? 'id' as const : 'input' as const, before: then.size, after: now.size, shared: keys.length };
+  if (keys.length === 0) return { ...base, comparison: null };
   const column = (name: string, from: Map<string, number>): ModelColumn => ({ model: name, scores: Float64Array.from(keys, (k) => from.get(k) ?? NaN), costs: new Float64Array(keys.length) });
   const a = column(model, now);
   const b = column(`${model} (before)`, then);
-  return compare(a, b, { cases: keys.length, columns: [a, b], binary: false }, { level });
+  return { ...base, comparison: compare(a, b, { cases: keys.length, columns: [a, b], binary: false }, { level }) };
 }

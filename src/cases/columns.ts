@@ -22,6 +22,7 @@ export interface ColumnOverrides {
   expected?: string;
   category?: string;
   cluster?: string;
+  id?: string;
 }
 
 const norm = (name: string): string => name.toLowerCase().replace(/[\s_-]+/g, '');
@@ -65,7 +66,7 @@ export function chooseColumns(columns: readonly string[], overrides: ColumnOverr
     ? named(columns, overrides.category, '--category-col', where)
     : find(columns, CATEGORY_NAMES, taken);
   if (category !== undefined) taken.add(category);
-  const id = find(columns, ID_NAMES, taken);
+  const id = overrides.id !== undefined ? named(columns, overrides.id, '--id-col', where) : find(columns, ID_NAMES, taken);
   if (id !== undefined) taken.add(id);
   const cluster = overrides.cluster !== undefined
     ? named(columns, overrides.cluster, '--cluster-col', where)

@@ -14,9 +14,10 @@ export async function compareCommand(oldFile: string, newFile: string, flags: { 
   const after = await readReport(resolve(io.cwd, newFile), '');
   const rows = after.summaries.map((now) => {
     const then = before.summaries.find((s) => s.model === now.model);
-    const c = compareAcross(before, after, now.model, LEVEL);
-    const change = c === null || c.n === 0 ? 'new model' : c.interval.low > 0 ? 'better' : c.interval.high < 0 ? 'worse' : 'no change shown';
-    return { model: now.model, change, comparison: c, before: then ?? null, after: now };
+    const across = compareAcross(before, after, now.model, LEVEL);
+    const c = across?.comparison ?? null;
+    const change = across === null ? 'new model' : c === null ? 'no case in common' : c.interval.low > 0 ? 'better' : c.interval.high < 0 ? 'worse' : 'no change shown';
+    return { model: now.model, change, comparison: c, across, before: then ?? null, after: now };
   });
   const gone = before.summaries.filter((s) => !after.summaries.some((a) => a.model === s.model)).map((s) => s.model);
   if (flags.json) {
@@ -43,6 +44,8 @@ export async function compareCommand(oldFile: string, newFile: string, flags: { 
     ]);
   }
   io.stdout.write(`${oldFile} → ${newFile}\n${table.toString()}\n`);
+  const pairing = rows.find((r) => r.across !== null)?.across;
+  if (pairing) io.stdout.write(`paired by ${pairing.pairedBy === 'id' ? 'case id' : 'the prompt sent (no id column in both runs: give one with --id-col)'}; ${pairing.shared.toLocaleString('en-US')} of ${pairing.after.toLocaleString('en-US')} cases in common\n`);
   if (gone.length > 0) io.stdout.write(`not in ${newFile}: ${gone.join(', ')}\n`);
   io.stdout.write('"better" / "worse": the paired 95 % interval excludes no change. For a pass/fail decision with a margin, use tierbench gate --baseline.\n');
   return 0;

@@ -37,7 +37,8 @@ export function gateOptions(command: Command): Command {
     .option('--max-error-rate <share>', 'fail when more than this share of a model\'s calls failed (all models, or per model)', threshold('fraction'))
     .option('--baseline <report>', 'compare each model with this earlier report, paired on the cases both ran')
     .option('--max-regression <pp>', 'with --baseline: fail when accuracy dropped by more than this many percentage points, shown with 95 % confidence', Number, 2)
-    .option('--strict', 'with --baseline: fail also when a regression is inconclusive');
+    .option('--fail-on <rule>', 'with --baseline: `shown` fails when a drop beyond --max-regression is shown with confidence; `significant` when a significant drop is estimated beyond it (more sensitive)', failOnRule, 'shown')
+    .option('--strict', 'fail also when a check is inconclusive (a regression, --min-accuracy, a latency not measured)');
 }
 
 export interface GateFlags {
@@ -47,7 +48,13 @@ export interface GateFlags {
   maxErrorRate?: Threshold;
   baseline?: string;
   maxRegression: number;
+  failOn: 'shown' | 'significant';
   strict?: boolean;
+}
+
+function failOnRule(value: string): 'shown' | 'significant' {
+  if (value !== 'shown' && value !== 'significant') throw new InvalidArgumentError('expected shown or significant.');
+  return value;
 }
 
 export async function gateRules(flags: GateFlags, io: Io, models: readonly string[]): Promise<GateRules> {
@@ -65,7 +72,7 @@ export async function gateRules(flags: GateFlags, io: Io, models: readonly strin
     ...(flags.maxCostPer1k && { maxCostPer1k: flags.maxCostPer1k }),
     ...(flags.maxP95Ms && { maxP95Ms: flags.maxP95Ms }),
     ...(flags.maxErrorRate && { maxErrorRate: flags.maxErrorRate }),
-    ...(path !== undefined && flags.baseline !== undefined && { baseline: { report: await readReport(path, '--baseline '), path: flags.baseline, maxRegressionPp: flags.maxRegression } }),
+    ...(path !== undefined && flags.baseline !== undefined && { baseline: { report: await readReport(path, '--baseline '), path: flags.baseline, maxRegressionPp: flags.maxRegression, failOn: flags.failOn } }),
     strict: flags.strict === true,
   };
 }

@@ -35,6 +35,7 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .option('--input-col <name>', 'column holding the input (default: detected: input, prompt, question, text, ticket, …)')
     .option('--expected-col <name>', 'column holding the expected answer (default: detected: expected, label, answer, category, …)')
     .option('--category-col <name>', 'column to break accuracy down by (default: detected: category, topic, …)')
+    .option('--id-col <name>', 'column holding each case\'s id, which pairs the cases of two runs (gate --baseline, compare) (default: detected: id, case_id, uid, key)')
     .option('--cluster-col <name>', 'column naming the source each case came from (passage, conversation); intervals become cluster-robust (default: detected: cluster, source, passage_id, …)')
     .option('--scorer <name>', 'exact | normalized | contains | regex | label | number | json (default: label for a small label set, number for numbers, else normalized)')
     .option('--limit <n>', 'use only the first n cases (a pilot run)', positiveInt)

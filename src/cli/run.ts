@@ -26,6 +26,7 @@ export interface RunFlags extends GateFlags {
   expectedCol?: string;
   categoryCol?: string;
   clusterCol?: string;
+  idCol?: string;
   scorer?: string;
   limit?: number;
   concurrency: number;
@@ -139,6 +140,7 @@ export async function buildPlan(file: string, flags: RunFlags, io: Io): Promise<
       ...(flags.expectedCol !== undefined && { expected: flags.expectedCol }),
       ...((flags.by ?? flags.categoryCol) !== undefined && { category: flags.by ?? flags.categoryCol }),
       ...(flags.clusterCol !== undefined && { cluster: flags.clusterCol }),
+      ...(flags.idCol !== undefined && { id: flags.idCol }),
       ...(flags.limit !== undefined && { limit: flags.limit }),
     },
     ...(prompt !== undefined && { prompt }),
@@ -195,7 +197,7 @@ export const cacheDir = (dir: string | undefined, cwd: string): string => resolv
  * other than the calls already made: refused.
  */
 const RESUME_MAY_CHANGE = new Set(['resume', 'maxCost', 'yes', 'out', 'report', 'junitCases', 'json', 'quiet', 'concurrency', 'modelConcurrency', 'rpm', 'tpm',
-  'minAccuracy', 'maxCostPer1k', 'maxP95Ms', 'maxErrorRate', 'baseline', 'maxRegression', 'strict']);
+  'minAccuracy', 'maxCostPer1k', 'maxP95Ms', 'maxErrorRate', 'baseline', 'maxRegression', 'failOn', 'strict']);
 
 /** The flag as the user wrote it: `maxTokens` → `--max-tokens`, `stream` → `--no-stream`. */
 const flagName = (name: string): string => (name === 'stream' || name === 'cache' ? `--no-${name}` : `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
