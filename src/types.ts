@@ -479,15 +479,17 @@ export interface Report {
 export interface RouteRow {
   category: string;
   n: number;
-  /** Most accurate model in this category (or `--reference`). */
+  /** The most expensive model measured here (or `--reference`): the safe default. */
   reference: string;
-  /** The cheapest model that passed the fixed sequence here; the reference when none did. */
+  /** The cheapest model within tolerance of every pricier one here, held to the error across categories; the reference when none is. */
   chosen: string;
   /** API id of `chosen`, as in the exported map. */
   chosenId: string;
   accuracy: number;
   costPerCase: number;
   decisions: Decision[];
+  /** Why a cheaper model that passed here is not the route: too few cases, or the Holm correction across categories. */
+  held?: string;
 }
 
 export interface RoutingTable {

@@ -67,7 +67,7 @@ export function renderTable(report: Report): string {
 
 function renderRouting(routing: RoutingTable): string {
   const table = new Table({
-    head: [`By ${routing.column}`, 'n', 'Best', 'Route to', 'Accuracy', '$/1k cases', 'Why'],
+    head: [`By ${routing.column}`, 'n', 'Default', 'Route to', 'Accuracy', '$/1k cases', 'Why'],
     style: { head: chalk.level > 0 ? ['cyan'] : [], border: chalk.level > 0 ? ['grey'] : [] },
     chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
     colAligns: ['left', 'right', 'left', 'left', 'right', 'right', 'left'],
@@ -75,7 +75,7 @@ function renderRouting(routing: RoutingTable): string {
   for (const r of routing.rows) {
     const passed = r.decisions.find((d) => d.model === r.chosen);
     const blocker = r.decisions.find((d) => d.verdict !== 'within');
-    const why = passed ? `within tolerance (Δ ${ppDelta(passed.delta)})`
+    const why = r.held !== undefined ? r.held : passed ? `within tolerance (Δ ${ppDelta(passed.delta)})`
       : blocker ? `${blocker.model} ${blocker.verdict}${blocker.verdict === 'inconclusive' && blocker.moreCases !== null ? ` (~${blocker.moreCases.toLocaleString('en-US')} more cases)` : ''}`
         : 'cheapest measured';
     table.push([r.category, String(r.n), r.reference, r.chosen === r.reference ? r.chosen : chalk.green(r.chosen), pct(r.accuracy), money(r.costPerCase * 1000), why]);
@@ -85,6 +85,7 @@ function renderRouting(routing: RoutingTable): string {
   lines.push(`Routing by ${routing.column}: ${pct(b.accuracy)} at ${money(b.costPerCase * 1000)} per 1,000 cases, against ${pct(routing.baseline.accuracy)} at ${money(routing.baseline.costPerCase * 1000)} with everything on ${routing.baseline.model}` +
     (routing.saving !== null ? ` (${Math.round(routing.saving * 100)} % ${routing.saving >= 0 ? 'less' : 'more'}).` : '.'));
   if (routing.unassigned > 0) lines.push(chalk.yellow(`  note: ${routing.unassigned} cases have no ${routing.column} and are not in the table`));
+  lines.push(chalk.dim(`Each route is within tolerance of every pricier model in its ${routing.column}, held to a 5 % error across the ${routing.column} values together (Holm). The routes are chosen on this data: confirm them on fresh cases.`));
   return lines.join('\n');
 }
 
