@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { wilson } from './intervals.js';
 import { clusterInterval, clusterRobustSE, clusteredMcnemar, mcnemar, newcombePaired, pairedBootstrap } from './paired.js';
-import { casesForNonInferiority, casesToDetect } from './samplesize.js';
+import { casesForNonInferiority, casesToDetect, simulatedCasesForNonInferiority } from './samplesize.js';
 
 const close = (actual: number, expected: number, tol: number, what = ''): void =>
   assert.ok(Math.abs(actual - expected) <= tol, `${what} ${actual} is not within ${tol} of ${expected}`);
@@ -130,5 +130,15 @@ describe('sample size', () => {
   }
   it('a model truly worse than the margin can never be shown within it', () => {
     assert.equal(casesForNonInferiority(0.03, 0.1, -0.04), Infinity);
+  });
+});
+
+describe('sample size by simulating the rule', () => {
+  it('reaches the power the normal approximation promises and misses (77–79 % at its n)', () => {
+    for (const [d, closed] of [[0.06, 413], [0.1, 687]] as const) {
+      const n = simulatedCasesForNonInferiority(0.03, d);
+      assert.ok(n >= closed && n <= closed * 1.12, `d ${d}: ${n} against ${closed}`);
+    }
+    assert.equal(simulatedCasesForNonInferiority(0.03, 0.1, -0.04), Infinity);
   });
 });

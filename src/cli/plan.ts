@@ -1,7 +1,7 @@
 // `tierbench plan`: how many cases a decision needs, from an assumed discordance or a pilot report.
 import { resolve } from 'node:path';
 import Table from 'cli-table3';
-import { casesForNonInferiority, casesToDetect } from '../analysis/samplesize.js';
+import { casesForNonInferiority, casesToDetect, simulatedCasesForNonInferiority } from '../analysis/samplesize.js';
 import { UsageError } from '../errors.js';
 import { ppDelta } from '../format.js';
 import type { Io } from './io.js';
@@ -27,7 +27,8 @@ export async function planCommand(flags: PlanFlags, io: Io): Promise<number> {
   if (flags.discordance !== undefined) {
     const d = flags.discordance;
     out(`Paired comparison, ${Math.round(flags.power * 100)} % power, discordance ${(d * 100).toFixed(1)} % (share of cases where the two models disagree):`);
-    out(`  show a cheaper model within ${flags.tolerance} pp (true Δ ${ppDelta(flags.delta)}, one-sided α 5 %): ${count(casesForNonInferiority(margin, d, flags.delta, options))} cases`);
+    out(`  show a cheaper model within ${flags.tolerance} pp (true Δ ${ppDelta(flags.delta)}, one-sided α 5 %): ${count(simulatedCasesForNonInferiority(margin, d, flags.delta, options))} cases ` +
+      `(simulating the rule tierbench applies; the normal approximation says ${count(casesForNonInferiority(margin, d, flags.delta, options))}, which falls short of the power)`);
     out(`  detect a ${flags.tolerance} pp difference (two-sided α 5 %): ${count(casesToDetect(margin, d, options))} cases`);
   }
   if (flags.from !== undefined) {
@@ -36,10 +37,10 @@ export async function planCommand(flags: PlanFlags, io: Io): Promise<number> {
     for (const c of report.recommendation.comparisons) {
       // Clusters inflate the variance of Δ, and the cases needed with it.
       const deff = c.designEffect ?? 1;
-      const asObserved = casesForNonInferiority(margin, c.discordance, c.delta, options) * deff;
-      table.push([c.model, c.reference, String(c.n), `${(c.discordance * 100).toFixed(1)} %`, ppDelta(c.delta), count(Math.ceil(asObserved)), count(Math.ceil(casesForNonInferiority(margin, c.discordance, 0, options) * deff)), c.verdict]);
+      const asObserved = simulatedCasesForNonInferiority(margin, c.discordance, c.delta, options) * deff;
+      table.push([c.model, c.reference, String(c.n), `${(c.discordance * 100).toFixed(1)} %`, ppDelta(c.delta), count(Math.ceil(asObserved)), count(Math.ceil(simulatedCasesForNonInferiority(margin, c.discordance, 0, options) * deff)), c.verdict]);
     }
-    out(`From ${flags.from} (${report.dataset.cases} cases), tolerance ${flags.tolerance} pp, ${Math.round(flags.power * 100)} % power:`);
+    out(`From ${flags.from} (${report.dataset.cases} cases), tolerance ${flags.tolerance} pp, ${Math.round(flags.power * 100)} % power, by simulating the rule tierbench applies:`);
     out(report.recommendation.comparisons.length === 0 ? '  no cheaper model was compared in that run' : table.toString());
     out('Run that many cases (or more) and decide once: stopping when a result looks clear inflates the error rate.');
   }
