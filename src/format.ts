@@ -1,5 +1,5 @@
 // Number formats shared by the sentences stages write and the views that print them.
-import type { ModelSummary } from './types.js';
+import type { ModelSummary, Recommendation } from './types.js';
 
 const signed = (x: number): string => (x < 0 ? `−${Math.abs(x).toFixed(1)}` : `+${x.toFixed(1)}`);
 
@@ -24,4 +24,11 @@ export function money(x: number | null | undefined): string {
  */
 export function costMark(s: Pick<ModelSummary, 'requests' | 'errors' | 'estimatedUsage'>): string {
   return (s.requests.lost > 0 || (s.errors.byKind.timeout ?? 0) > 0 ? '≥' : '') + (s.estimatedUsage > 0 ? '~' : '');
+}
+
+/** The level the verdicts used: the decision level, split over the cheaper models when there are several. */
+export function intervalsLegend(rec: Recommendation): string {
+  const candidates = new Set(rec.comparisons.map((d) => d.model)).size;
+  const level = rec.comparisons[0]?.interval.level ?? rec.level;
+  return candidates > 1 ? `paired ${Math.round(level * 1000) / 10} % intervals (one-sided ${Math.round((1 - rec.level) * 50)} % split over ${candidates} cheaper models)` : `paired ${Math.round(level * 100)} % intervals`;
 }

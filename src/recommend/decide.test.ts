@@ -54,7 +54,7 @@ describe('the cheapest model shown within tolerance of every model that costs mo
     assert.ok(Math.abs(m.delta + 0.01) < 1e-12);
     assert.ok(m.p !== null && m.p < 0.01 && m.pMethod === 'exact');
     assert.equal(m.saving, 0.6);
-    assert.match(m.sentence, /^mid is within 3 pp of big \(Δ −1\.0 pp, 90 % CI −1\.\d to −0\.\d\) and costs 60 % less$/);
+    assert.match(m.sentence, /^mid is within 3 pp of big \(Δ −1\.0 pp, 95 % CI −1\.\d to −0\.\d\) and costs 60 % less$/);
   });
 
   it('the point-estimate winner is not the reference: 100 cases, cells (80, 9, 8, 3) recommend the pricier model, not haiku', () => {
@@ -148,8 +148,8 @@ describe('recommendation sentence', () => {
   it('names every pricier model it was tested against, and what would settle a cheaper one that passed only some', () => {
     const n = 1000;
     const top = column('big', n, range(0, 50), 0.01);
-    const good = column('mid', n, range(0, 55), 0.004);
-    const unsure = column('cheap', n, [...range(0, 50), ...range(100, 25)], 0.001);
+    const good = column('mid', n, range(50, 55), 0.004);
+    const unsure = column('cheap', n, [...range(50, 55), ...range(200, 10)], 0.001);
     const m: ScoreMatrix = { cases: n, columns: [top, good, unsure], binary: true };
     const acc = (c: typeof top): number => 1 - c.scores.filter((x) => x === 0).length / n;
     const r = recommend([summary('big', acc(top), 10), summary('mid', acc(good), 4), summary('cheap', acc(unsure), 1)], m, { tolerancePp: 3, level: 0.9 });

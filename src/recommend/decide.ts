@@ -5,7 +5,11 @@
 // cheaper one that passed. The cheapest model so shown is recommended; the most expensive when none
 // is. Choosing the most accurate model as the one reference instead is a selection on noise: a
 // model truly 4 pp worse was recommended in 15 % of runs at n = 100. With `--reference`, each
-// cheaper model is tested against that model only. Pure.
+// cheaper model is tested against that model only.
+// Recommending the cheapest of K candidates that passed is itself a selection: with five cheap
+// models each 3.5 pp worse, one slipped through in 6.6 % of runs at the full level. So each
+// candidate is tested at α/K (Bonferroni across the candidates; bench/decisions.mjs, row 13:
+// 1.1–4.3 % instead, for 0–12 pp of power). Pure.
 import { casesNeeded, compare } from '../analysis/compare.js';
 import type { ModelColumn, ScoreMatrix } from '../analysis/matrix.js';
 import { ppDelta, ppInterval } from '../format.js';
@@ -85,6 +89,8 @@ export function decide(contenders: readonly Contender[], matrix: ScoreMatrix, op
   }
 
   const column = (model: string): ModelColumn | undefined => matrix.columns.find((x) => x.model === model);
+  // Two-sided level whose one-sided error is α / K.
+  const level = 1 - (1 - options.level) / Math.max(1, candidates.length);
   const comparisons: Decision[] = [];
   let recommended = reference.model;
   const cost = (model: string): number => measured.find((x) => x.model === model)?.costPerCase ?? Infinity;
@@ -94,7 +100,7 @@ export function decide(contenders: readonly Contender[], matrix: ScoreMatrix, op
     for (const pricier of above(c, i)) {
       const theirs = column(pricier.model);
       if (!mine || !theirs) continue;
-      const decision = pairDecision(c, pricier, mine, theirs, matrix, options, margin);
+      const decision = pairDecision(c, pricier, mine, theirs, matrix, { ...options, level }, margin);
       comparisons.push(decision);
       verdicts.push(decision.verdict);
     }
