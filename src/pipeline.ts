@@ -12,7 +12,8 @@ import { EXIT, RunError, UsageError, fileProblem } from './errors.js';
 import { type GateRules, gateLines, hasRules, runGate } from './gate/gate.js';
 import { estimateCost } from './execute/budget.js';
 import { type CachedAnswer, ResponseCache } from './execute/cache.js';
-import { FATAL, execute, type Target } from './execute/fan-out.js';
+import { execute, type Target } from './execute/fan-out.js';
+import { SETUP_FAILURES } from './providers/failures.js';
 import { JOURNAL_VERSION, Journal } from './execute/journal.js';
 import { lockRun } from './execute/lock.js';
 import { money } from './format.js';
@@ -277,7 +278,7 @@ async function runLocked(plan: RunPlan, deps: RunDeps, { resume, gate }: RunExtr
   for (const { m, r } of resume?.results ?? []) {
     const samples = targets[m]?.samples ?? 1;
     // What stopped a model (a bad key, no credit, a wrong id) is asked again once it is fixed.
-    if (r.error !== undefined && FATAL.has(r.error.kind)) continue;
+    if (r.error !== undefined && SETUP_FAILURES.has(r.error.kind)) continue;
     if (known[m] && r.caseIndex < dataset.cases.length && r.sample < samples) known[m]!.set(r.caseIndex * samples + r.sample, r);
   }
 

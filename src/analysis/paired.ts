@@ -81,37 +81,23 @@ export function rng(seed: number): () => number {
 }
 
 /**
- * Percentile bootstrap of the mean per-case difference, resampling whole clusters when cluster
- * ids are given (cases that share a source move together).
+ * Percentile bootstrap of the mean per-case difference. (With a cluster column compare() uses the
+ * CR1 interval with t on G − 1 degrees of freedom instead: a bootstrap over few clusters is too
+ * narrow.)
  */
-export function pairedBootstrap(diffs: ArrayLike<number>, level: number, options: { seed?: number; resamples?: number; clusters?: ArrayLike<number> } = {}): DiffInterval {
+export function pairedBootstrap(diffs: ArrayLike<number>, level: number, options: { seed?: number; resamples?: number } = {}): DiffInterval {
   const n = diffs.length;
   let total = 0;
   for (let i = 0; i < n; i++) total += diffs[i] ?? 0;
   const delta = n === 0 ? 0 : total / n;
   if (n < 2) return { delta, low: -1, high: 1, level, method: 'bootstrap' };
-  // Group into units: one per case, or one per cluster (sum and size).
-  const units = new Map<number, [number, number]>();
-  for (let i = 0; i < n; i++) {
-    const id = options.clusters ? options.clusters[i] ?? i : i;
-    const u = units.get(id) ?? [0, 0];
-    u[0] += diffs[i] ?? 0;
-    u[1] += 1;
-    units.set(id, u);
-  }
-  const sums = [...units.values()];
   const random = rng(options.seed ?? 20261122);
   const B = options.resamples ?? 2000;
   const means = new Float64Array(B);
   for (let r = 0; r < B; r++) {
     let s = 0;
-    let m = 0;
-    for (let j = 0; j < sums.length; j++) {
-      const u = sums[Math.floor(random() * sums.length)] ?? [0, 0];
-      s += u[0];
-      m += u[1];
-    }
-    means[r] = m === 0 ? 0 : s / m;
+    for (let j = 0; j < n; j++) s += diffs[Math.floor(random() * n)] ?? 0;
+    means[r] = s / n;
   }
   means.sort();
   const alpha = (1 - level) / 2;

@@ -41,6 +41,9 @@ function rows(path: string, format: Format): AsyncGenerator<RawRow> {
   }
 }
 
+/** A .json file is parsed whole (JSONL and CSV are streamed): past this it would near V8's string limit. */
+const JSON_ARRAY_LIMIT = 256 * 2 ** 20;
+
 export async function loadDataset(path: string, options: LoadOptions = {}): Promise<Dataset> {
   let size: number;
   try {
@@ -54,6 +57,9 @@ export async function loadDataset(path: string, options: LoadOptions = {}): Prom
   if (size === 0) throw new DataError('E_EMPTY', path, 'the file is empty', 'add a header row (input,expected) and at least one case');
 
   const format = await sniff(path);
+  if (format === 'json' && size > JSON_ARRAY_LIMIT) {
+    throw new DataError('E_TOO_BIG', path, `is ${Math.round(size / 2 ** 20)} MB, over the 256 MB a .json file may be (it is parsed whole)`, 'write the cases as .jsonl, one object per line: it is read as a stream, at any size');
+  }
   let table: CaseTable | undefined;
   let choice: ColumnChoice | undefined;
   let columns: readonly string[] = [];

@@ -1,7 +1,7 @@
 // Readers turn a file into a stream of raw rows. Each yields the column names it knows so far
 // with every row, so the loader can pick columns from the first row without reading the rest.
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { parse } from 'csv-parse';
 import { DataError } from '../errors.js';
@@ -136,13 +136,8 @@ function jsonErrorLine(text: string, message: string): number | undefined {
   return position === undefined ? undefined : text.slice(0, Number(position)).split('\n').length;
 }
 
-/** A .json file is parsed whole; JSONL is read as a stream. */
-const JSON_ARRAY_LIMIT = 256 * 2 ** 20;
-
 export async function* readJsonArray(path: string): AsyncGenerator<RawRow> {
   let parsed: unknown;
-  const { size } = await stat(path);
-  if (size > JSON_ARRAY_LIMIT) throw new DataError('E_TOO_BIG', path, `is ${Math.round(size / 2 ** 20)} MB, over the 256 MB a .json file may be (it is parsed whole)`, 'write the cases as .jsonl, one object per line: it is read as a stream, at any size');
   const text = (await readFile(path, 'utf8')).replace(/^\uFEFF/, '');
   try {
     parsed = JSON.parse(text);

@@ -7,8 +7,9 @@
 // ahead of reading responses: the reported p99 rose by 5–25 ms; README, Performance.) An fsync
 // every second, in the thread pool, covers power loss. A line can be read back by its offset (the
 // response cache's index).
-import { closeSync, fsync, fsyncSync, fstatSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fsync, fsyncSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { makeDir } from '../files.js';
 
 export class Appender {
   private readonly fd: number;
@@ -31,7 +32,7 @@ export class Appender {
   failure: NodeJS.ErrnoException | undefined;
 
   constructor(readonly path: string) {
-    mkdirSync(dirname(path), { recursive: true });
+    makeDir(dirname(path));
     this.fd = openSync(path, 'a+');
     // A crash may have torn the last line: start on a fresh one, or the next line joins the torn one.
     const size = fstatSync(this.fd).size;

@@ -68,8 +68,6 @@ export interface Execution {
 /** Calls in flight per model at the start; doubles each round trip up to the model's limit. */
 const SLOW_START = 8;
 
-/** Failures that will repeat for every case: going on would only print the same error n times. */
-export const FATAL = SETUP_FAILURES;
 const THROTTLED: ReadonlySet<ErrorKind> = new Set(['rate_limit', 'overloaded']);
 /**
  * Worth another try later. Not timeouts (before the headers the SDK has retried them already,
@@ -131,7 +129,7 @@ export async function execute(cases: readonly Case[], targets: readonly Target[]
             if (outcome.ok && key !== undefined) {
               cache?.set(key, { text: outcome.text, usage: outcome.usage, stopReason: outcome.stopReason, finish: outcome.finish, ...(outcome.logprob !== undefined && { logprob: outcome.logprob }) });
             }
-            if (!outcome.ok && FATAL.has(outcome.kind) && !stopped.has(m)) stopped.set(m, outcome);
+            if (!outcome.ok && SETUP_FAILURES.has(outcome.kind) && !stopped.has(m)) stopped.set(m, outcome);
             await options.onResult?.(m, settled, 'call');
             return settled;
           });

@@ -1,7 +1,7 @@
 // The regression gate: thresholds on each model's figures, and a paired comparison with a
 // baseline report that fails only when a drop beyond the margin is shown with confidence. Every
 // check says what it can detect. Pure (a baseline with no case in common is a usage error).
-import { compareAcross } from '../analysis/across.js';
+import { type Across, compareAcross } from '../analysis/across.js';
 import { normalQuantile } from '../analysis/intervals.js';
 import { UsageError } from '../errors.js';
 import { pct, ppDelta, ppInterval } from '../format.js';
@@ -84,9 +84,8 @@ export function detectableDrop(c: Comparison, margin: number, failOn: 'shown' | 
   return failOn === 'shown' ? margin + (zAlpha + zBeta) * se : Math.max(margin, zAlpha * se) + zBeta * se;
 }
 
-function baselineCheck(report: Report, model: string, baseline: NonNullable<GateRules['baseline']>, strict: boolean): GateCheck {
+function baselineCheck(model: string, across: Across | null, baseline: NonNullable<GateRules['baseline']>, strict: boolean): GateCheck {
   const margin = baseline.maxRegressionPp / 100;
-  const across = compareAcross(baseline.report, report, model, GATE_LEVEL);
   const base = { model, check: 'baseline', limit: baseline.maxRegressionPp };
   if (across === null) return { ...base, status: 'pass', message: `${model}: not in the baseline ${baseline.path}; nothing to compare`, observed: null };
   const c = across.comparison;
@@ -110,15 +109,10 @@ function baselineCheck(report: Report, model: string, baseline: NonNullable<Gate
   };
 }
 
-/** Warnings about what a baseline comparison covers: the shared cases, and how they were paired. */
-function baselineWarnings(report: Report, baseline: NonNullable<GateRules['baseline']>): string[] {
-  const out: string[] = [];
-  for (const s of report.summaries) {
-    const across = compareAcross(baseline.report, report, s.model, GATE_LEVEL);
-    if (across === null || across.shared === 0 || across.shared >= OVERLAP_WARNING * across.after) continue;
-    out.push(`${s.model}: only ${across.shared.toLocaleString('en-US')} of this run's ${across.after.toLocaleString('en-US')} answered cases are in the baseline ${baseline.path} — the comparison is over those alone`);
-  }
-  return out;
+/** A warning when the baseline shares only some of the run's cases with this model; else undefined. */
+function overlapWarning(model: string, across: Across | null, path: string): string | undefined {
+  if (across === null || across.shared === 0 || across.shared >= OVERLAP_WARNING * across.after) return undefined;
+  return `${model}: only ${across.shared.toLocaleString('en-US')} of this run's ${across.after.toLocaleString('en-US')} answered cases are in the baseline ${path} — the comparison is over those alone`;
 }
 
 export function hasRules(rules: GateRules): boolean {
@@ -127,11 +121,15 @@ export function hasRules(rules: GateRules): boolean {
 
 export function runGate(report: Report, rules: GateRules): GateResult {
   const checks: GateCheck[] = [];
+  const warnings: string[] = [];
   for (const s of report.summaries) {
     checks.push(...thresholdChecks(s, rules));
-    if (rules.baseline) checks.push(baselineCheck(report, s.model, rules.baseline, rules.strict));
+    if (!rules.baseline) continue;
+    const across = compareAcross(rules.baseline.report, report, s.model, GATE_LEVEL);
+    checks.push(baselineCheck(s.model, across, rules.baseline, rules.strict));
+    const warning = overlapWarning(s.model, across, rules.baseline.path);
+    if (warning !== undefined) warnings.push(warning);
   }
-  const warnings = rules.baseline ? baselineWarnings(report, rules.baseline) : [];
   return { passed: checks.every((c) => c.status !== 'fail'), strict: rules.strict, checks, warnings };
 }
 

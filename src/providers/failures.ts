@@ -27,13 +27,13 @@ const BY_TYPE: Record<string, ErrorKind> = {
   NotFoundError: 'not_found', content_filter: 'content_filter',
 };
 
-/** A spend limit or an empty balance (Anthropic's and OpenAI's codes and wording): stop the model, no retry will do. */
 /**
  * Failures of the setup, not of one case (a bad key, no credit, a wrong id, nothing listening): they
  * would repeat for every case, so the model is stopped, and they say nothing about its answers.
  */
 export const SETUP_FAILURES: ReadonlySet<ErrorKind> = new Set(['auth', 'permission', 'billing', 'not_found', 'unreachable']);
 
+/** A spend limit or an empty balance (Anthropic's and OpenAI's codes and wording): stop the model, no retry will do. */
 export const BILLING = /enforced_spend_limit_reached|insufficient_quota|credit_balance|spend_limit|usage_limit_exceeded|credit balance is too low|reached your specified (workspace )?API usage limits|insufficient credits|requires more credits/i;
 
 /** Errors that say nothing is listening there, or that there is no such host. */

@@ -1,7 +1,7 @@
 // "Cheap is good enough" as a non-inferiority decision (statistics.md). A model is recommended only
 // when it is shown within tolerance of every priced model that costs more: an intersection–union
-// test, each comparison at the full level (the claim "within all of them" needs every one, so no
-// adjustment), and a pricier model that is merely inconclusive against another cannot block a
+// test (the claim "within all of them" needs every one, so no adjustment among its comparisons),
+// and a pricier model that is merely inconclusive against another cannot block a
 // cheaper one that passed. The cheapest model so shown is recommended; the most expensive when none
 // is. Choosing the most accurate model as the one reference instead is a selection on noise: a
 // model truly 4 pp worse was recommended in 15 % of runs at n = 100. With `--reference`, each
@@ -45,12 +45,6 @@ export function verdictOf(low: number, high: number, margin: number): Verdict {
   if (low > -margin) return 'within';
   if (high < -margin) return 'worse';
   return 'inconclusive';
-}
-
-/** One model against all it was compared with: within only when within every one. */
-export function overall(verdicts: readonly Verdict[]): Verdict {
-  if (verdicts.includes('worse')) return 'worse';
-  return verdicts.every((v) => v === 'within') ? 'within' : 'inconclusive';
 }
 
 function sentence(d: Omit<Decision, 'sentence'>, tolerancePp: number): string {
@@ -105,7 +99,7 @@ export function decide(contenders: readonly Contender[], matrix: ScoreMatrix, op
       verdicts.push(decision.verdict);
     }
     // A model at the same price as the one recommended so far would save nothing.
-    if (verdicts.length > 0 && overall(verdicts) === 'within' && c.costPerCase! < cost(recommended)) recommended = c.model;
+    if (verdicts.length > 0 && verdicts.every((v) => v === 'within') && c.costPerCase! < cost(recommended)) recommended = c.model;
   });
   return { reference: reference.model, comparisons, excluded, recommended };
 }
