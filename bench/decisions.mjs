@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { compare } from '../dist/analysis/compare.js';
+import { casesNeeded, compare } from '../dist/analysis/compare.js';
 import { normalQuantile } from '../dist/analysis/intervals.js';
 import { buildMatrix } from '../dist/analysis/matrix.js';
 import { rng } from '../dist/analysis/paired.js';
@@ -86,6 +86,30 @@ const SCENARIOS = [
   { acc: [90, 86], n: 500, rho: 0.8, repeats: 3, clusters: 10 },
 ];
 
+/**
+ * Following the advice (issue 15, item 8). A pilot of n cases is decided; when a model cheaper than
+ * the one recommended is inconclusive and "about N more cases" would settle it, the simulated user
+ * appends the most N any such comparison asks for (at most MAX_MORE; beyond that they stop with the
+ * pilot's verdict) and decides on all the cases again. Ours: the pilot is a first look, the second
+ * run has --follow-up (pilotCases). Naive: both looks at the full α, with the advice sized for a
+ * single look at α — what tierbench did before. The last rows are as good as the pricier model: the
+ * power. n is a multiple of G, so the new cases continue the pilot's clusters in turn.
+ */
+const FOLLOW_UPS = [
+  { acc: [90, 87], n: 100, rho: 0.8 },
+  { acc: [90, 87], n: 200, rho: 0.8 },
+  { acc: [90, 87], n: 500, rho: 0.8 },
+  { acc: [90, 87], n: 200, rho: 0.6 },
+  { acc: [90, 87, 87], n: 200, rho: 0.8 },
+  { acc: [90, 87], n: 200, rho: 0.8, clusters: 20 },
+  { acc: [90, 86], n: 100, rho: 0.8 },
+  { acc: [90, 90], n: 200, rho: 0.8 },
+  { acc: [90, 89], n: 200, rho: 0.8 },
+];
+const MAX_MORE = 5000;
+/** The level at which decide()'s first look spends the full α (its first look spends 4/5 of 1 − level). */
+const NAIVE_LEVEL = 1 - (1 - LEVEL) / 0.8;
+
 /** Slow rows: graded scores, bootstrapped case by case (with clusters too: the unclustered interval is the floor). */
 const bootstrapped = (s) => (s.repeats ?? 1) > 1;
 const bootstrapRuns = (trials) => Math.max(1, Math.round(trials * BOOTSTRAP_SHARE));
@@ -129,18 +153,21 @@ function simulator(s, random) {
   const b = G > 0 ? Math.sqrt(MODEL_BY_CLUSTER) : 0;
   const e = k > 1 ? Math.sqrt(SAMPLE_NOISE) : 0;
   const c = Math.sqrt(1 - s.rho - b * b - e * e);
-  const outcomes = s.acc.map(() => new Int8Array(s.n * k));
-  const z = new Float64Array(s.n);
   const clusterZ = new Float64Array(G);
-  const modelCluster = new Float64Array(G);
-  return () => {
-    for (let g = 0; g < G; g++) clusterZ[g] = gauss();
-    for (let i = 0; i < s.n; i++) z[i] = G > 0 ? Math.sqrt(CLUSTER_SHARE) * clusterZ[i % G] + Math.sqrt(1 - CLUSTER_SHARE) * gauss() : gauss();
+  const modelClusters = s.acc.map(() => new Float64Array(G));
+  // n cases (default s.n); a follow-up draws its new cases in the pilot's clusters: `fresh` false
+  // keeps the clusters' shared difficulty and each model's strength on them from the last draw.
+  return (n = s.n, fresh = true) => {
+    const outcomes = s.acc.map(() => new Int8Array(n * k));
+    const z = new Float64Array(n);
+    if (fresh) for (let g = 0; g < G; g++) clusterZ[g] = gauss();
+    for (let i = 0; i < n; i++) z[i] = G > 0 ? Math.sqrt(CLUSTER_SHARE) * clusterZ[i % G] + Math.sqrt(1 - CLUSTER_SHARE) * gauss() : gauss();
     for (let m = 0; m < M; m++) {
-      for (let g = 0; g < G; g++) modelCluster[g] = gauss();
+      const byCluster = modelClusters[m];
+      if (fresh) for (let g = 0; g < G; g++) byCluster[g] = gauss();
       const out = outcomes[m];
-      for (let i = 0; i < s.n; i++) {
-        const w = Math.sqrt(s.rho) * z[i] + (G > 0 ? b * modelCluster[i % G] : 0) + c * gauss();
+      for (let i = 0; i < n; i++) {
+        const w = Math.sqrt(s.rho) * z[i] + (G > 0 ? b * byCluster[i % G] : 0) + c * gauss();
         for (let j = 0; j < k; j++) {
           const u = k > 1 ? w + e * gauss() : w;
           out[i * k + j] = u > failAbove[m] ? -1 : u < right[m] ? 1 : 0;
@@ -157,23 +184,24 @@ function simulator(s, random) {
  */
 function matrixOf(s, outcomes, clusters) {
   const k = s.repeats ?? 1;
+  const n = outcomes[0].length / k;
   let binary = true;
   const columns = outcomes.map((out, m) => {
-    const scores = new Float64Array(s.n);
+    const scores = new Float64Array(n);
     let failed;
-    for (let i = 0; i < s.n; i++) {
+    for (let i = 0; i < n; i++) {
       let sum = 0;
       for (let j = 0; j < k; j++) {
         const o = out[i * k + j];
-        if (o === -1) (failed ??= new Uint8Array(s.n))[i] = 1;
+        if (o === -1) (failed ??= new Uint8Array(n))[i] = 1;
         else sum += o;
       }
       scores[i] = sum / k;
       if (scores[i] !== 0 && scores[i] !== 1) binary = false;
     }
-    return { model: `m${m}`, scores, costs: new Float64Array(s.n).fill(priceOf(m)), ...(failed && { failed }) };
+    return { model: `m${m}`, scores, costs: new Float64Array(n).fill(priceOf(m)), ...(failed && { failed }) };
   });
-  return { cases: s.n, columns, binary, ...(clusters && { clusters }) };
+  return { cases: n, columns, binary, ...(clusters && { clusters }) };
 }
 
 /** Prices halve down the list: strictly descending, as decide() sorts them. */
@@ -201,9 +229,10 @@ function checkMatrix(s, outcomes, matrix) {
 /** Accuracy as the pipeline's summaries show it: per case, the mean over answered samples; over answered cases. */
 function answeredAccuracy(s, out) {
   const k = s.repeats ?? 1;
+  const n = out.length / k;
   let sum = 0;
   let cases = 0;
-  for (let i = 0; i < s.n; i++) {
+  for (let i = 0; i < n; i++) {
     let right = 0;
     let answered = 0;
     for (let j = 0; j < k; j++) {
@@ -292,7 +321,7 @@ function runScenario(index, trials) {
     }
   }
   return {
-    index, runs, seconds: (performance.now() - started) / 1000,
+    kind: 'main', index, runs, seconds: (performance.now() - started) / 1000,
     discordance: discordance / runs,
     oursCases: oursCases / oursTests,
     oldCases: oldTests === 0 ? NaN : oldCases / oldTests,
@@ -300,8 +329,65 @@ function runScenario(index, trials) {
   };
 }
 
+/** The new cases a pilot's decision asks for: the most any inconclusive model cheaper than the one recommended needs; 0 for none. */
+function advised(set, more) {
+  const cost = (model) => priceOf(Number(model.slice(1)));
+  const open = set.comparisons.filter((d) => d.verdict === 'inconclusive' && cost(d.model) < cost(set.recommended)).map(more).filter((x) => x !== null);
+  return open.length === 0 ? 0 : Math.max(...open);
+}
+
+/** One follow-up scenario: the same pilots and new cases for both rules (each appends what its own advice says). */
+function runFollowUp(index, trials) {
+  const s = FOLLOW_UPS[index];
+  const truth = truthOf(s.acc);
+  const simulate = simulator(s, rng(20261127 + index));
+  const clustersOf = (n) => (s.clusters ? Int32Array.from({ length: n }, (_, i) => i % s.clusters) : undefined);
+  const rules = ['ours', 'naive'];
+  const tally = Object.fromEntries(rules.map((r) => [r, { worse: 0, atMargin: 0, adequate: 0, followed: 0, cases: 0 }]));
+  const started = performance.now();
+  const join = (a, b) => a.map((x, m) => { const out = new Int8Array(x.length + b[m].length); out.set(x); out.set(b[m], x.length); return out; });
+  const contendersOf = (outcomes) => outcomes.map((out, m) => ({ model: `m${m}`, accuracy: answeredAccuracy(s, out), costPerCase: priceOf(m) }));
+  for (let t = 0; t < trials; t++) {
+    const pilot = simulate(s.n);
+    const pilotMatrix = matrixOf(s, pilot, clustersOf(s.n));
+    const contenders = contendersOf(pilot);
+    const first = {
+      ours: decide(contenders, pilotMatrix, { tolerancePp: TOLERANCE_PP, level: LEVEL }),
+      naive: decide(contenders, pilotMatrix, { tolerancePp: TOLERANCE_PP, level: NAIVE_LEVEL }),
+    };
+    const more = {
+      ours: advised(first.ours, (d) => d.moreCases),
+      naive: advised(first.naive, (d) => {
+        const needed = casesNeeded(d, MARGIN, 1 - 2 * (1 - LEVEL) / 2 / new Set(first.naive.comparisons.map((x) => x.model)).size);
+        return Number.isFinite(needed) ? Math.max(1, needed - d.n) : null;
+      }),
+    };
+    // New cases for the larger follow-up; the smaller uses their first part.
+    const largest = Math.min(MAX_MORE, Math.max(more.ours, more.naive));
+    const extra = largest > 0 ? simulate(largest, false) : undefined;
+    for (const r of rules) {
+      let set = first[r];
+      let n = s.n;
+      if (more[r] > 0 && more[r] <= MAX_MORE) {
+        const all = join(pilot, extra.map((x) => x.subarray(0, more[r] * (s.repeats ?? 1))));
+        n = s.n + more[r];
+        const options = r === 'ours' ? { tolerancePp: TOLERANCE_PP, level: LEVEL, pilotCases: s.n } : { tolerancePp: TOLERANCE_PP, level: NAIVE_LEVEL };
+        set = decide(contendersOf(all), matrixOf(s, all, clustersOf(n)), options);
+        tally[r].followed++;
+      }
+      tally[r].cases += n;
+      const verdict = truth[Number(set.recommended.slice(1))];
+      for (const key of ['worse', 'atMargin', 'adequate']) if (verdict[key]) tally[r][key]++;
+    }
+  }
+  return {
+    kind: 'follow', index, runs: trials, seconds: (performance.now() - started) / 1000,
+    rates: Object.fromEntries(rules.map((r) => [r, Object.fromEntries(Object.entries(tally[r]).map(([key, v]) => [key, v / trials]))])),
+  };
+}
+
 if (!isMainThread) {
-  parentPort.on('message', (index) => parentPort.postMessage(runScenario(index, workerData.trials)));
+  parentPort.on('message', ({ kind, index }) => parentPort.postMessage(kind === 'follow' ? runFollowUp(index, workerData.followTrials) : runScenario(index, workerData.trials)));
 } else {
   await main();
 }
@@ -314,19 +400,28 @@ async function main() {
   const started = performance.now();
   const results = await runAll(trials);
   const seconds = (performance.now() - started) / 1000;
-  print(results, trials, seconds);
+  print(results.main, trials, seconds);
+  printFollowUps(results.follow);
 }
 
 /** Scenarios on one worker per core, the costliest first so that no core idles at the end. */
 async function runAll(trials) {
   const cost = (s) => runsOf(s, trials) * s.n * s.acc.length ** 2 * (bootstrapped(s) ? 100 : 1);
-  const queue = SCENARIOS.map((_, i) => i).sort((a, b) => cost(SCENARIOS[b]) - cost(SCENARIOS[a]));
-  const results = [];
-  const workers = Array.from({ length: Math.min(availableParallelism(), queue.length) }, () => new Worker(new URL(import.meta.url), { workerData: { trials } }));
+  // A follow-up run decides on a few thousand cases: about the cost of a main row at 2,000.
+  const tasks = [
+    ...SCENARIOS.map((s, index) => ({ kind: 'main', index, cost: cost(s) })),
+    ...FOLLOW_UPS.map((s, index) => ({ kind: 'follow', index, cost: trials * 2000 * s.acc.length ** 2 })),
+  ].sort((a, b) => b.cost - a.cost);
+  const results = { main: [], follow: [] };
+  const workers = Array.from({ length: Math.min(availableParallelism(), tasks.length) }, () => new Worker(new URL(import.meta.url), { workerData: { trials, followTrials: trials } }));
   await Promise.all(workers.map((worker) => new Promise((resolve, reject) => {
-    const next = () => (queue.length > 0 ? worker.postMessage(queue.shift()) : worker.terminate().then(resolve));
+    const next = () => {
+      const task = tasks.shift();
+      if (task === undefined) worker.terminate().then(resolve);
+      else worker.postMessage({ kind: task.kind, index: task.index });
+    };
     worker.on('message', (result) => {
-      results[result.index] = result;
+      results[result.kind][result.index] = result;
       next();
     });
     worker.on('error', reject);
@@ -381,5 +476,34 @@ function print(results, trials, seconds) {
   console.log(over.length === 0
     ? 'PASS: ours recommends a model truly more than δ worse than a pricier one in ≤ 5 % of runs in every row.'
     : `FAIL: ours exceeds 5 % in row${over.length > 1 ? 's' : ''} ${over.map(({ r, i }) => `${i + 1} (${pct(r.rates.ours.worse)})`).join(', ')}.`);
+  if (over.length > 0) process.exitCode = 1;
+}
+
+function printFollowUps(results) {
+  const pct = (x) => `${(x * 100).toFixed(1)}%`;
+  const se = (p, runs) => Math.sqrt((p * (1 - p)) / runs);
+  const head = ['#', 'true accuracy % (price ↓)', 'extra', 'pilot n', 'runs', 'ours: worse', 'at −δ', 'power', 'followed', 'mean n', 'naive: worse', 'at −δ', 'power', 'followed', 'mean n', 'sec'];
+  const rows = results.map((r, i) => {
+    const s = FOLLOW_UPS[i];
+    const truth = truthOf(s.acc);
+    const any = (key) => truth.some((t) => t[key]);
+    const cell = (x, applies) => (applies ? pct(x) : '—');
+    const rule = (name) => [cell(r.rates[name].worse, any('worse')), cell(r.rates[name].atMargin, any('atMargin')), cell(r.rates[name].adequate, any('adequate')), pct(r.rates[name].followed), String(Math.round(r.rates[name].cases))];
+    return [String(i + 1), s.acc.join(' '), s.clusters ? `G=${s.clusters}` : '—', String(s.n), r.runs.toLocaleString('en-US'), ...rule('ours'), ...rule('naive'), r.seconds.toFixed(1)];
+  });
+  const widths = head.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c].length)));
+  const line = (cells) => cells.map((x, c) => (c === 1 || c === 2 ? x.padEnd(widths[c]) : x.padStart(widths[c]))).join('  ');
+  console.log(`\nFollowing "about N more cases": a pilot decided, then, when a cheaper model was inconclusive, the advised cases appended (at most ${MAX_MORE.toLocaleString('en-US')}) and all decided again.`);
+  console.log('ours: the pilot a first look (4/5 of α), the follow-up with --follow-up (the rest). naive: both looks at the full α, advice for one look.');
+  console.log('worse / at −δ / power: of the final recommendation, as above. followed: runs that appended cases. mean n: cases at the end, pilot included.\n');
+  console.log(line(head));
+  for (const row of rows) console.log(line(row));
+  const margins = results.filter((r, i) => truthOf(FOLLOW_UPS[i].acc).some((t) => t.atMargin));
+  const worst = (name) => Math.max(...margins.map((r) => r.rates[name].atMargin));
+  const over = margins.filter((r) => r.rates.ours.atMargin > 0.05 + 2 * se(0.05, r.runs));
+  console.log(`\nAt exactly −δ after following the advice: ours at most ${pct(worst('ours'))}, naive at most ${pct(worst('naive'))}.`);
+  console.log(over.length === 0
+    ? 'PASS: following the advice keeps ours within 2 standard errors of 5 % at −δ in every row.'
+    : `FAIL: following the advice takes ours above 5 % at −δ in row${over.length > 1 ? 's' : ''} ${over.map((r) => `${r.index + 1} (${pct(r.rates.ours.atMargin)})`).join(', ')}.`);
   if (over.length > 0) process.exitCode = 1;
 }

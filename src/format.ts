@@ -26,9 +26,19 @@ export function costMark(s: Pick<ModelSummary, 'requests' | 'errors' | 'estimate
   return (s.requests.lost > 0 || (s.errors.byKind.timeout ?? 0) > 0 ? '≥' : '') + (s.estimatedUsage > 0 ? '~' : '');
 }
 
-/** The level the verdicts used: the decision level, split over the cheaper models when there are several. */
+/** The level of the verdicts' intervals, and how the error was split over cheaper models and looks. */
 export function intervalsLegend(rec: Recommendation): string {
   const candidates = new Set(rec.comparisons.map((d) => d.model)).size;
-  const level = rec.comparisons[0]?.interval.level ?? rec.level;
-  return candidates > 1 ? `paired ${Math.round(level * 1000) / 10} % intervals (one-sided ${Math.round((1 - rec.level) * 50)} % split over ${candidates} cheaper models)` : `paired ${Math.round(level * 100)} % intervals`;
+  const level = rec.comparisons[0]?.interval.level ?? 1 - 2 * rec.look.alpha;
+  const total = `${Math.round((1 - rec.level) * 50)} %`;
+  const split = candidates > 1 ? `, split over ${candidates} cheaper models` : '';
+  const spent = rec.look.number === 1
+    ? `4/5 of the ${total} error on this first look${split}; a --follow-up gets the rest`
+    : `the rest of the ${total} error, on this follow-up of a ${rec.look.pilotCases?.toLocaleString('en-US') ?? '?'}-case pilot${split}`;
+  return `paired ${Math.round(level * 1000) / 10} % intervals (${spent})`;
+}
+
+/** What the cheaper models were tested against. */
+export function testedAgainst(rec: Recommendation): string {
+  return rec.comparisons.every((d) => d.reference === rec.reference) ? `cheaper models tested against ${rec.reference}` : 'each model tested against every model that costs more';
 }

@@ -5,6 +5,7 @@ import { setMaxListeners } from 'node:events';
 import { appendFile, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { summarize } from './analysis/aggregate.js';
+import { missingPilotCases } from './analysis/across.js';
 import { buildMatrix } from './analysis/matrix.js';
 import { costOf } from './analysis/cost.js';
 import { fileHash, loadDataset, type LoadOptions } from './cases/load.js';
@@ -195,10 +196,32 @@ function clusterIds(cases: readonly Case[]): Int32Array | undefined {
   });
 }
 
-/** What a run needs besides its plan: a journal to resume, and gate rules (never journaled). */
+/** What a run needs besides its plan: a journal to resume, gate rules, a pilot (never journaled). */
 export interface RunExtras {
   resume?: Resume;
   gate?: GateRules;
+  /** `--follow-up`: the pilot run this one adds cases to; its verdicts are the second look. */
+  followUp?: { report: Report; path: string };
+}
+
+/** A follow-up asks the pilot's question again on more cases: checked before any call. */
+function checkFollowUp({ report: pilot, path }: { report: Report; path: string }, cases: readonly CaseRecord[], plan: RunPlan, idColumn: string | undefined): void {
+  const flag = `--follow-up ${path}`;
+  if (pilot.recommendation.look?.number === 2) {
+    throw new UsageError('E_FOLLOW_UP', `${flag}: that run was itself a follow-up, and a third look is not offered`, 'decide on it as it is, or start a fresh benchmark on new cases (without --follow-up)');
+  }
+  if (pilot.recommendation.tolerancePp !== plan.tolerancePp) {
+    throw new UsageError('E_FOLLOW_UP', `${flag}: the pilot was decided at --tolerance ${pilot.recommendation.tolerancePp}, this run at ${plan.tolerancePp}`, `run with --tolerance ${pilot.recommendation.tolerancePp}: a follow-up asks the pilot's question again`);
+  }
+  const missing = missingPilotCases(pilot, cases, plan.system, idColumn);
+  if (missing.length > 0) {
+    const first = missing[0]!;
+    throw new UsageError('E_FOLLOW_UP', `${flag}: ${missing.length.toLocaleString('en-US')} of the pilot's ${pilot.cases.length.toLocaleString('en-US')} cases are not in this data, or are sent differently (first: ${pilot.dataset.path}:${first.line})`,
+      'a follow-up keeps every pilot case, prompts unchanged, and adds new ones: append the new cases to the pilot\'s file');
+  }
+  if (cases.length <= pilot.cases.length) {
+    throw new UsageError('E_FOLLOW_UP', `${flag}: this data has no case the pilot did not have`, 'append new cases to the data (the pilot\'s report said about how many)');
+  }
 }
 
 /** The response cache; a folder that cannot hold it is one line naming --cache-dir, before any call. */
@@ -222,7 +245,7 @@ export async function runBench(plan: RunPlan, deps: RunDeps, extras: RunExtras =
   }
 }
 
-async function runLocked(plan: RunPlan, deps: RunDeps, { resume, gate }: RunExtras, { id, startedAt, journalPath }: { id: string; startedAt: Date; journalPath: string }): Promise<RunOutcome> {
+async function runLocked(plan: RunPlan, deps: RunDeps, { resume, gate, followUp }: RunExtras, { id, startedAt, journalPath }: { id: string; startedAt: Date; journalPath: string }): Promise<RunOutcome> {
   const started = deps.now();
   const dataset = await loadDataset(plan.datasetPath, plan.load);
   const prompts: PromptPlan = {
@@ -230,6 +253,20 @@ async function runLocked(plan: RunPlan, deps: RunDeps, { resume, gate }: RunExtr
     ...(plan.system !== undefined && { system: compileTemplate(plan.system, dataset.columns, '--system') }),
     ...(plan.temperature !== undefined && { temperature: plan.temperature }),
   };
+  // As the report records them; a follow-up pairs the pilot's cases with them.
+  const systemVaries = prompts.system !== undefined && prompts.system.parts.length > 1;
+  const cases: CaseRecord[] = dataset.cases.map((c) => {
+    const vars = c.vars;
+    return {
+      id: c.id,
+      line: c.line,
+      expected: c.expected,
+      ...(c.category !== undefined && { category: c.category }),
+      prompt: render(prompts.user, vars),
+      ...(systemVaries && prompts.system && { system: render(prompts.system, vars) }),
+    };
+  });
+  if (followUp !== undefined) checkFollowUp(followUp, cases, plan, dataset.idColumn);
   const scorerName = plan.scorer ?? defaultScorer(dataset.cases);
   checkExpected(scorerName, dataset.cases, dataset.path);
   const score = makeScorer(scorerName, dataset.cases);
@@ -383,6 +420,7 @@ async function runLocked(plan: RunPlan, deps: RunDeps, { resume, gate }: RunExtr
     tolerancePp: plan.tolerancePp,
     level: DECISION_LEVEL,
     ...(plan.reference !== undefined && { reference: plan.reference }),
+    ...(followUp !== undefined && { pilotCases: followUp.report.dataset.cases }),
   });
   const stoppedNames = [...execution.stopped.keys()].map((m) => plan.models[m]?.name ?? String(m));
   if (stoppedNames.length > 0) recommendation.caveats.unshift(`${stoppedNames.join(', ')} stopped early: the recommendation is over the other models only`);
@@ -404,18 +442,6 @@ async function runLocked(plan: RunPlan, deps: RunDeps, { resume, gate }: RunExtr
     ...(cascade?.best && { cascadePerCase: cascade.best.costPerCase }),
   });
 
-  const systemVaries = prompts.system !== undefined && prompts.system.parts.length > 1;
-  const cases: CaseRecord[] = dataset.cases.map((c) => {
-    const vars = c.vars;
-    return {
-      id: c.id,
-      line: c.line,
-      expected: c.expected,
-      ...(c.category !== undefined && { category: c.category }),
-      prompt: render(prompts.user, vars),
-      ...(systemVaries && prompts.system && { system: render(prompts.system, vars) }),
-    };
-  });
   // Everything in the plan is recorded except these: inputs described elsewhere in the report,
   // and where output goes.
   const { datasetPath: _path, load: _load, prompt: _prompt, models: _models, scorer: _scorer, cascade: _cascade, volume: _volume,

@@ -341,12 +341,18 @@ export interface Decision extends Comparison {
 }
 
 export interface Recommendation {
-  /** `--reference`, else the most accurate model. */
+  /** `--reference`, else the most expensive priced model: what savings are stated against. */
   reference: string | null;
   tolerancePp: number;
-  /** Level of the two-sided intervals the verdicts use. */
+  /** Two-sided level before the error is split over candidates and looks (0.9: one-sided α 5 %). */
   level: number;
-  /** The cheapest model that passed the fixed sequence; the reference when none did. */
+  /**
+   * Which look at the question this run is: 1, or 2 when it follows up a pilot run of
+   * `pilotCases` cases (`run --follow-up`); `alpha` is the one-sided error each candidate's
+   * verdict was tested at (the level of its interval is 1 − 2·alpha).
+   */
+  look: { number: 1 | 2; alpha: number; pilotCases?: number };
+  /** The cheapest model shown within tolerance of every model that costs more; the most expensive when none was. */
   recommended: string | null;
   /** USD saved per 1,000 cases against the reference. */
   savingPer1k: number | null;

@@ -2,7 +2,7 @@
 // by their id when both runs had an id column; otherwise by what was sent (the rendered prompt and
 // system prompt): without ids a case's id is its row number, and row 7 of one file is not row 7 of
 // another. The expected answer is part of the key either way: a relabelled case is another case. Pure.
-import type { Comparison, Report } from '../types.js';
+import type { CaseRecord, Comparison, Report } from '../types.js';
 import { compare } from './compare.js';
 import type { ModelColumn } from './matrix.js';
 
@@ -17,12 +17,28 @@ export interface Across {
   shared: number;
 }
 
+/** A case's pairing key; `system`: the run's system prompt when it is the same for every case. */
+function caseKey(c: CaseRecord, system: string | undefined, byId: boolean): string {
+  return byId ? `${c.id}\u0000${c.expected}` : `${c.system ?? system ?? ''}\u0000${c.prompt}\u0000${c.expected}`;
+}
+
 function keyOf(report: Report, byId: boolean): (caseIndex: number) => string | undefined {
   return (i) => {
     const c = report.cases[i];
-    if (!c) return undefined;
-    return byId ? `${c.id}\u0000${c.expected}` : `${c.system ?? report.settings.system ?? ''}\u0000${c.prompt}\u0000${c.expected}`;
+    return c && caseKey(c, report.settings.system, byId);
   };
+}
+
+/**
+ * The pilot's cases this run does not have as they were (`run --follow-up`): a follow-up asks the
+ * pilot's question again, so a case must match in what was sent and expected — and in its id,
+ * when both runs have ids — unlike a gate's baseline, which pairs by id across a prompt change.
+ */
+export function missingPilotCases(pilot: Report, cases: readonly CaseRecord[], system: string | undefined, idColumn: string | undefined): CaseRecord[] {
+  const byId = pilot.dataset.idColumn !== undefined && idColumn !== undefined;
+  const key = (c: CaseRecord, runSystem: string | undefined): string => `${byId ? c.id : ''}\u0000${caseKey(c, runSystem, false)}`;
+  const here = new Set(cases.map((c) => key(c, system)));
+  return pilot.cases.filter((c) => !here.has(key(c, pilot.settings.system)));
 }
 
 /** Per-case mean scores of one model in a report, by pairing key. */

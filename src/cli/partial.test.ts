@@ -66,7 +66,7 @@ describe('--resume continues the same run', () => {
       for (const [args, named] of [[['-m', 'sonnet'], '--models'], [['--no-stream', '--limit', '3'], '--limit, --no-stream'], [['--max-tokens', '5', TICKETS], `${TICKETS}, --max-tokens`]] as const) {
         const r = await runCli(['run', '--resume', id, ...args], env, cwd);
         assert.equal(r.code, 2, r.stderr);
-        assert.equal(r.stderr, `error: --resume continues the run as it started: ${named} would change what it measures — drop them to continue it, or start a new run without --resume; --resume accepts -o, --report, --max-cost, --yes, -c, --rpm, --tpm and the gate flags\n`);
+        assert.equal(r.stderr, `error: --resume continues the run as it started: ${named} would change what it measures — drop them to continue it, or start a new run without --resume; --resume accepts -o, --report, --max-cost, --yes, -c, --rpm, --tpm, --follow-up and the gate flags\n`);
       }
       const moved = await runCli(['run', '--resume', id], { ...env, ANTHROPIC_BASE_URL: 'http://user:pw@127.0.0.9:1' }, cwd);
       assert.equal(moved.code, 2);

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { existsSync } from 'node:fs';
-import { join, resolve, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { regularFile } from '../files.js';
 import { UsageError } from '../errors.js';
@@ -15,6 +15,8 @@ import { SCORERS, isScorerName, type ScorerName } from '../scoring/scorers.js';
 import { type GateFlags, gateRules } from './gate-flags.js';
 import { leanHeap } from './heap.js';
 import type { Io } from './io.js';
+import { readReport } from './report-file.js';
+import type { Report } from '../types.js';
 
 export interface RunFlags extends GateFlags {
   models: string;
@@ -53,6 +55,7 @@ export interface RunFlags extends GateFlags {
   rpm?: number;
   tpm?: number;
   resume?: string;
+  followUp?: string;
   report: string;
   junitCases?: boolean;
   anthropicVersion?: string;
@@ -197,7 +200,7 @@ export const cacheDir = (dir: string | undefined, cwd: string): string => resolv
  * other than the calls already made: refused.
  */
 const RESUME_MAY_CHANGE = new Set(['resume', 'maxCost', 'yes', 'out', 'report', 'junitCases', 'json', 'quiet', 'concurrency', 'modelConcurrency', 'rpm', 'tpm',
-  'minAccuracy', 'maxCostPer1k', 'maxP95Ms', 'maxErrorRate', 'baseline', 'maxRegression', 'failOn', 'strict']);
+  'followUp', 'minAccuracy', 'maxCostPer1k', 'maxP95Ms', 'maxErrorRate', 'baseline', 'maxRegression', 'failOn', 'strict']);
 
 /** The flag as the user wrote it: `maxTokens` → `--max-tokens`, `stream` → `--no-stream`. */
 const flagName = (name: string): string => (name === 'stream' || name === 'cache' ? `--no-${name}` : `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
@@ -208,7 +211,7 @@ async function resumePlan(flags: RunFlags, io: Io, file: string | undefined, giv
   if (file !== undefined) refused.unshift(file);
   if (refused.length > 0) {
     throw new UsageError('E_RESUME', `--resume continues the run as it started: ${refused.join(', ')} would change what it measures`,
-      'drop them to continue it, or start a new run without --resume; --resume accepts -o, --report, --max-cost, --yes, -c, --rpm, --tpm and the gate flags');
+      'drop them to continue it, or start a new run without --resume; --resume accepts -o, --report, --max-cost, --yes, -c, --rpm, --tpm, --follow-up and the gate flags');
   }
   const given = flags.resume ?? '';
   const path = existsSync(resolve(io.cwd, given)) ? resolve(io.cwd, given) : runJournalPath(io.cwd, given);
@@ -268,7 +271,24 @@ export async function runCommand(file: string | undefined, flags: RunFlags, io: 
   else if (file === undefined) throw new UsageError('E_USAGE', 'run needs a file of test cases', 'tierbench run --models haiku,sonnet cases.csv (or --resume RUN to continue a stopped run)');
   else plan = await buildPlan(file, flags, io);
   const gate = await gateRules(flags, io, plan.models.map((m) => m.name));
-  const outcome = await runBench(plan, runDeps(io, version), { ...(resume && { resume }), gate });
-  if (!plan.json && !plan.quiet) io.stderr.write(`report: ${outcome.reportPath}\n`);
+  const followUp = flags.followUp === undefined ? undefined : { report: await readReport(resolve(io.cwd, flags.followUp), '--follow-up '), path: flags.followUp };
+  const outcome = await runBench(plan, runDeps(io, version), { ...(resume && { resume }), gate, ...(followUp && { followUp }) });
+  if (!plan.json && !plan.quiet) {
+    io.stderr.write(`report: ${outcome.reportPath}\n`);
+    const more = moreCases(outcome.report);
+    if (more !== undefined) {
+      io.stderr.write(`to settle it: append about ${more.toLocaleString('en-US')} new cases to ${relative(io.cwd, outcome.report.dataset.path) || outcome.report.dataset.path} and run the same command with --follow-up ${relative(io.cwd, outcome.reportPath)}` +
+        `${plan.cache === null ? '' : ' (the answers paid for now come from the response cache)'}\n`);
+    }
+  }
   return outcome.exitCode;
+}
+
+/** At a first look: the most "more cases" any model cheaper than the one recommended needs to be settled. */
+function moreCases(report: Report): number | undefined {
+  const rec = report.recommendation;
+  const cost = report.summaries.find((s) => s.model === rec.recommended)?.cost?.per1kCases;
+  if (rec.look.number !== 1 || cost === undefined) return undefined;
+  const open = rec.comparisons.filter((d) => d.moreCases !== null && d.costPerCase * 1000 < cost).map((d) => d.moreCases!);
+  return open.length === 0 ? undefined : Math.max(...open);
 }

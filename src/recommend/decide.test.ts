@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ScoreMatrix } from '../analysis/matrix.js';
 import type { ModelSummary } from '../types.js';
+import { secondLookAlpha } from '../analysis/looks.js';
 import { decide, verdictOf } from './decide.js';
 import { recommend } from './recommend.js';
 
@@ -54,7 +55,9 @@ describe('the cheapest model shown within tolerance of every model that costs mo
     assert.ok(Math.abs(m.delta + 0.01) < 1e-12);
     assert.ok(m.p !== null && m.p < 0.01 && m.pMethod === 'exact');
     assert.equal(m.saving, 0.6);
-    assert.match(m.sentence, /^mid is within 3 pp of big \(Δ −1\.0 pp, 95 % CI −1\.\d to −0\.\d\) and costs 60 % less$/);
+    // Two candidates, each at α/2 = 2.5 %, of which a first look spends 4/5: one-sided 2 %, 96 % intervals.
+    assert.equal(m.interval.level.toFixed(6), '0.960000');
+    assert.match(m.sentence, /^mid is within 3 pp of big \(Δ −1\.0 pp, 96 % CI −1\.\d to −0\.\d\) and costs 60 % less$/);
   });
 
   it('the point-estimate winner is not the reference: 100 cases, cells (80, 9, 8, 3) recommend the pricier model, not haiku', () => {
@@ -66,7 +69,8 @@ describe('the cheapest model shown within tolerance of every model that costs mo
     const d = set.comparisons[0]!;
     assert.equal(d.verdict, 'inconclusive');
     assert.equal(d.delta.toFixed(3), '0.010');
-    assert.deepEqual([d.interval.low.toFixed(3), d.interval.high.toFixed(3)], ['-0.062', '0.082']);
+    // Newcombe's interval at the first look's 92 % (one-sided 4 %; −0.062 to +0.082 at 90 %).
+    assert.deepEqual([d.interval.low.toFixed(3), d.interval.high.toFixed(3)], ['-0.067', '0.087']);
   });
 
   it('a pricier model that is inconclusive does not block a cheaper one that passed against every model', () => {
@@ -104,8 +108,10 @@ describe('the cheapest model shown within tolerance of every model that costs mo
     assert.equal(d.moreCases, null);
     const closer = column('b', n, [...range(0, 5), ...range(5, 1)], 0.001);
     const set2 = decide(of([a, closer], n), { cases: n, columns: [a, closer], binary: true }, { tolerancePp: 3, level: 0.9 });
-    // d = 0.01, Δ = −0.01: n = 6.183 · (0.01 − 0.0001) / 0.02² = 154 in all, 54 more
-    assert.equal(set2.comparisons[0]?.moreCases, 54);
+    // d = 0.01, Δ = −0.01: a single look at 5 % would need (1.645 + 0.842)² · (0.01 − 0.0001) / 0.02²
+    // = 154 in all; the advice is sized for the follow-up look, whose α shrinks as the pilot's share
+    // does: 212 in all, where (2.083 + 0.842)² · 0.0099 / 0.02² = 211.7 at its α of 1.86 %.
+    assert.equal(set2.comparisons[0]?.moreCases, 112);
     const fixed = decide(contenders, matrix, { tolerancePp: 3, level: 0.9, reference: 'mid' });
     assert.deepEqual(fixed.comparisons.map((x) => [x.model, x.reference]), [['cheap', 'mid']]);
     assert.deepEqual(fixed.excluded, [{ model: 'big', reason: 'costs at least as much as mid' }]);
@@ -130,6 +136,37 @@ describe('the cheapest model shown within tolerance of every model that costs mo
     assert.equal(set.recommended, 'ref');
     assert.deepEqual([d.answeredOnly?.n, d.answeredOnly?.delta], [475, 0]);
     assert.match(d.sentence, /failed calls counted as wrong — over the 475 cases both answered, Δ [+−]?0\.0 pp/);
+  });
+});
+
+describe('more cases as a second look', () => {
+  // 100 cases, d = 0.01, Δ = −0.01 at the pilot: inconclusive, 112 more advised (above).
+  const n = 100;
+  const a = column('a', n, range(0, 5), 0.01);
+  const pilotB = column('b', n, [...range(0, 5), ...range(5, 1)], 0.001);
+  it('a run is a first look: it tests at 4/5 of α and sizes the advice for the follow-up look', () => {
+    const set = decide(of([a, pilotB], n), { cases: n, columns: [a, pilotB], binary: true }, { tolerancePp: 3, level: 0.9 });
+    assert.equal(set.alpha.toFixed(6), '0.040000');
+    assert.equal(set.comparisons[0]?.interval.level.toFixed(6), '0.920000');
+    assert.equal(set.comparisons[0]?.moreCases, 112);
+  });
+  it('the follow-up is tested at the α the pilot left, for the pilot\'s share of the cases, and gives no further advice', () => {
+    // The advice followed: 212 cases, the new ones alike (2 % discordant, Δ −1 pp).
+    const total = 212;
+    const x = column('a', total, [...range(0, 5), ...range(100, 10)], 0.01);
+    const y = column('b', total, [...range(0, 5), ...range(5, 1), ...range(100, 10), ...range(150, 2)], 0.001);
+    const matrix: ScoreMatrix = { cases: total, columns: [x, y], binary: true };
+    const set = decide(of([x, y], total), matrix, { tolerancePp: 3, level: 0.9, pilotCases: n });
+    assert.equal(set.alpha, secondLookAlpha(0.05, n / total));
+    assert.ok(set.alpha > 0.0104 && set.alpha < 0.04, String(set.alpha));
+    const d = set.comparisons[0]!;
+    assert.equal(d.interval.level, 1 - 2 * set.alpha);
+    // Still open on this data: then nothing more is advised.
+    const unsure = decide(of([x, y], 150), { cases: 150, columns: [x, y].map((c) => ({ ...c, scores: c.scores.subarray(0, 150), costs: c.costs.subarray(0, 150) })), binary: true }, { tolerancePp: 3, level: 0.9, pilotCases: n });
+    const open = unsure.comparisons[0]!;
+    assert.equal(open.verdict, 'inconclusive');
+    assert.equal(open.moreCases, null);
+    assert.match(open.sentence, /this follow-up look spent the rest of the error budget, so adding more cases cannot settle it without raising the error$/);
   });
 });
 

@@ -9,8 +9,10 @@
 // Recommending the cheapest of K candidates that passed is itself a selection: with five cheap
 // models each 3.5 pp worse, one slipped through in 6.6 % of runs at the full level. So each
 // candidate is tested at α/K (Bonferroni across the candidates; bench/decisions.mjs, row 13:
-// 1.1–4.3 % instead, for 0–12 pp of power). Pure.
+// 1.1–4.3 % instead, for 0–12 pp of power). A run is the first of at most two looks: it spends 4/5
+// of each candidate's α, and a follow-up of it the rest (analysis/looks.ts). Pure.
 import { casesNeeded, compare } from '../analysis/compare.js';
+import { firstLookAlpha, followUpCases, secondLookAlpha } from '../analysis/looks.js';
 import type { ModelColumn, ScoreMatrix } from '../analysis/matrix.js';
 import { ppDelta, ppInterval } from '../format.js';
 import type { Decision, Verdict } from '../types.js';
@@ -29,6 +31,10 @@ export interface DecideOptions {
   reference?: string;
   /** Two-sided level of the intervals; 0.9 makes each one-sided test α = 5 %. */
   level: number;
+  /** This run follows up a pilot of this many cases (a second look); absent for a first look. */
+  pilotCases?: number;
+  /** A decision no follow-up can revisit (routing): it spends the whole α and advises a single look's cases. */
+  oneLook?: boolean;
   keep?: (caseIndex: number) => boolean;
 }
 
@@ -39,6 +45,8 @@ export interface DecisionSet {
   comparisons: Decision[];
   excluded: Array<{ model: string; reason: string }>;
   recommended: string | null;
+  /** One-sided error each candidate's verdict was tested at (α/K, less at a first look). */
+  alpha: number;
 }
 
 export function verdictOf(low: number, high: number, margin: number): Verdict {
@@ -47,15 +55,16 @@ export function verdictOf(low: number, high: number, margin: number): Verdict {
   return 'inconclusive';
 }
 
-function sentence(d: Omit<Decision, 'sentence'>, tolerancePp: number): string {
+function sentence(d: Omit<Decision, 'sentence'>, tolerancePp: number, followUp: boolean): string {
   const stats = `Δ ${ppDelta(d.delta)}, ${ppInterval(d.interval.low, d.interval.high, d.interval.level)}`;
   const answered = d.answeredOnly === undefined ? '' : `; failed calls counted as wrong — over the ${d.answeredOnly.n.toLocaleString('en-US')} cases both answered, Δ ${ppDelta(d.answeredOnly.delta)}`;
   if (d.verdict === 'within') {
     return `${d.model} is within ${tolerancePp} pp of ${d.reference} (${stats}${answered})${d.saving !== null && d.saving > 0 ? ` and costs ${Math.round(d.saving * 100)} % less` : ''}`;
   }
   if (d.verdict === 'worse') return `${d.model} is worse than ${d.reference} by more than ${tolerancePp} pp (${stats}${answered})`;
-  return `${d.model} vs ${d.reference} is inconclusive (${stats}${answered}): ` +
-    (d.moreCases !== null ? `about ${d.moreCases.toLocaleString('en-US')} more cases would settle it` : 'it looks worse than the margin; more cases would likely confirm that');
+  const open = `${d.model} vs ${d.reference} is inconclusive (${stats}${answered}): `;
+  if (followUp) return open + 'this follow-up look spent the rest of the error budget, so adding more cases cannot settle it without raising the error';
+  return open + (d.moreCases !== null ? `about ${d.moreCases.toLocaleString('en-US')} more cases would settle it` : 'it looks worse than the margin; more cases would likely confirm that');
 }
 
 export function decide(contenders: readonly Contender[], matrix: ScoreMatrix, options: DecideOptions): DecisionSet {
@@ -67,7 +76,8 @@ export function decide(contenders: readonly Contender[], matrix: ScoreMatrix, op
   const priced = measured.filter((c) => c.costPerCase !== null).sort((a, b) => b.costPerCase! - a.costPerCase!);
   const fixed = options.reference === undefined ? undefined : measured.find((c) => c.model === options.reference);
   const reference = fixed ?? priced[0];
-  if (reference === undefined) return { reference: null, comparisons: [], excluded, recommended: null };
+  const alphaOf = (k: number): number => (1 - options.level) / 2 / Math.max(1, k);
+  if (reference === undefined) return { reference: null, comparisons: [], excluded, recommended: null, alpha: firstLookAlpha(alphaOf(1)) };
 
   /** The models `c` must be shown within tolerance of. */
   let candidates: Contender[];
@@ -83,8 +93,10 @@ export function decide(contenders: readonly Contender[], matrix: ScoreMatrix, op
   }
 
   const column = (model: string): ModelColumn | undefined => matrix.columns.find((x) => x.model === model);
-  // Two-sided level whose one-sided error is α / K.
-  const level = 1 - (1 - options.level) / Math.max(1, candidates.length);
+  // Each candidate's share of the error, α / K, and what this look may spend of it.
+  const share = alphaOf(candidates.length);
+  const pilot = options.pilotCases;
+  const alpha = options.oneLook === true ? share : pilot === undefined ? firstLookAlpha(share) : secondLookAlpha(share, Math.min(pilot / matrix.cases, 1 - 1e-9));
   const comparisons: Decision[] = [];
   let recommended = reference.model;
   const cost = (model: string): number => measured.find((x) => x.model === model)?.costPerCase ?? Infinity;
@@ -94,21 +106,25 @@ export function decide(contenders: readonly Contender[], matrix: ScoreMatrix, op
     for (const pricier of above(c, i)) {
       const theirs = column(pricier.model);
       if (!mine || !theirs) continue;
-      const decision = pairDecision(c, pricier, mine, theirs, matrix, { ...options, level }, margin);
+      const decision = pairDecision(c, pricier, mine, theirs, matrix, { ...options, level: 1 - 2 * alpha }, margin, share);
       comparisons.push(decision);
       verdicts.push(decision.verdict);
     }
     // A model at the same price as the one recommended so far would save nothing.
     if (verdicts.length > 0 && verdicts.every((v) => v === 'within') && c.costPerCase! < cost(recommended)) recommended = c.model;
   });
-  return { reference: reference.model, comparisons, excluded, recommended };
+  return { reference: reference.model, comparisons, excluded, recommended, alpha };
 }
 
-function pairDecision(c: Contender, pricier: Contender, mine: ModelColumn, theirs: ModelColumn, matrix: ScoreMatrix, options: DecideOptions, margin: number): Decision {
+/** `share`: the candidate's α for both looks; the follow-up "more cases" advises is sized for the second. */
+function pairDecision(c: Contender, pricier: Contender, mine: ModelColumn, theirs: ModelColumn, matrix: ScoreMatrix, options: DecideOptions, margin: number, share: number): Decision {
   const base = { level: options.level, ...(options.keep && { keep: options.keep }) };
   const comparison = compare(mine, theirs, matrix, base);
   const verdict = verdictOf(comparison.interval.low, comparison.interval.high, margin);
-  const needed = verdict === 'inconclusive' ? casesNeeded(comparison, margin, options.level) : Infinity;
+  const followUp = options.pilotCases !== undefined;
+  const needed = verdict !== 'inconclusive' || followUp ? Infinity
+    : options.oneLook === true ? casesNeeded(comparison, margin, options.level)
+      : followUpCases(comparison.n, share, (alpha) => casesNeeded(comparison, margin, 1 - 2 * alpha));
   let answeredOnly: Decision['answeredOnly'];
   if (mine.failed !== undefined || theirs.failed !== undefined) {
     const a = compare(mine, theirs, matrix, { ...base, answeredOnly: true });
@@ -122,5 +138,5 @@ function pairDecision(c: Contender, pricier: Contender, mine: ModelColumn, their
     saving: pricier.costPerCase === null || pricier.costPerCase === 0 ? null : 1 - (c.costPerCase ?? 0) / pricier.costPerCase,
     ...(answeredOnly && { answeredOnly }),
   };
-  return { ...partial, sentence: sentence(partial, options.tolerancePp) };
+  return { ...partial, sentence: sentence(partial, options.tolerancePp, followUp) };
 }

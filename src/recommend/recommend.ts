@@ -7,8 +7,10 @@ import { pct, ppDelta, ppInterval } from '../format.js';
 export interface RecommendOptions {
   tolerancePp: number;
   reference?: string;
-  /** Two-sided level of the verdict intervals (0.9 → one-sided α = 5 %). */
+  /** Two-sided level of the verdict intervals (0.9 → one-sided α = 5 %), before the split over candidates and looks. */
   level: number;
+  /** Cases in the pilot run this one follows up (`--follow-up`): the second look. */
+  pilotCases?: number;
 }
 
 
@@ -21,9 +23,14 @@ export function recommend(summaries: readonly ModelSummary[], matrix: ScoreMatri
   const set = decide(
     summaries.map((s) => ({ model: s.model, accuracy: s.accuracy, costPerCase: s.cost === null ? null : s.cost.per1kCases / 1000 })),
     matrix,
-    { tolerancePp: options.tolerancePp, level: options.level, ...(options.reference !== undefined && { reference: options.reference }) },
+    {
+      tolerancePp: options.tolerancePp, level: options.level,
+      ...(options.reference !== undefined && { reference: options.reference }),
+      ...(options.pilotCases !== undefined && { pilotCases: options.pilotCases }),
+    },
   );
-  const base = { tolerancePp: options.tolerancePp, level: options.level, caveats, comparisons: set.comparisons, excluded: set.excluded };
+  const look: Recommendation['look'] = options.pilotCases === undefined ? { number: 1, alpha: set.alpha } : { number: 2, alpha: set.alpha, pilotCases: options.pilotCases };
+  const base = { tolerancePp: options.tolerancePp, level: options.level, look, caveats, comparisons: set.comparisons, excluded: set.excluded };
   const reference = summaries.find((s) => s.model === set.reference);
   if (set.reference === null || reference === undefined || reference.accuracy === null) {
     return { ...base, reference: null, recommended: null, savingPer1k: null, savingFraction: null, summary: 'No model answered any case, so there is nothing to recommend.' };
@@ -39,12 +46,12 @@ export function recommend(summaries: readonly ModelSummary[], matrix: ScoreMatri
     return {
       ...base, reference: set.reference, recommended: chosen.model, savingPer1k: saving,
       savingFraction: saving === null || !reference.cost?.per1kCases ? null : saving / reference.cost.per1kCases,
-      summary: `Use ${chosen.model}: ${evidence}${saved}.${nearly(set, chosen.model, summaries, options.tolerancePp)}`,
+      summary: `Use ${chosen.model}: ${evidence}${saved}.${nearly(set, chosen.model, summaries, options.tolerancePp, look.number === 2)}`,
     };
   }
   return {
     ...base, reference: set.reference, recommended: reference.model, savingPer1k: 0, savingFraction: 0,
-    summary: `Use ${reference.model} (${pct(reference.accuracy)}): no cheaper model was shown to be within ${options.tolerancePp} pp of ${bar}.${nearly(set, reference.model, summaries, options.tolerancePp)}` +
+    summary: `Use ${reference.model} (${pct(reference.accuracy)}): no cheaper model was shown to be within ${options.tolerancePp} pp of ${bar}.${nearly(set, reference.model, summaries, options.tolerancePp, look.number === 2)}` +
       (set.comparisons.length === 0 ? ' No cheaper priced model was measured.' : ''),
   };
 }
@@ -53,7 +60,7 @@ export function recommend(summaries: readonly ModelSummary[], matrix: ScoreMatri
  * The cheapest model cheaper than the recommended one that was not shown worse than any: which
  * comparisons it passed, which it did not, and what would settle them.
  */
-function nearly(set: DecisionSet, recommended: string, summaries: readonly ModelSummary[], tolerancePp: number): string {
+function nearly(set: DecisionSet, recommended: string, summaries: readonly ModelSummary[], tolerancePp: number, followUp: boolean): string {
   const cost = (model: string): number => summaries.find((s) => s.model === model)?.cost?.per1kCases ?? Infinity;
   const models = [...new Set(set.comparisons.map((d) => d.model))].filter((m) => cost(m) < cost(recommended)).reverse();
   for (const model of models) {
@@ -61,8 +68,9 @@ function nearly(set: DecisionSet, recommended: string, summaries: readonly Model
     if (mine.some((d) => d.verdict === 'worse')) continue;
     const open = mine.filter((d) => d.verdict === 'inconclusive');
     const passed = mine.filter((d) => d.verdict === 'within').map((d) => d.reference);
-    const settle = open.map((d) => `${d.reference} (${d.moreCases !== null ? `about ${d.moreCases.toLocaleString('en-US')} more cases would settle it` : 'more cases would likely show it worse'})`);
-    return ` ${model} ${passed.length > 0 ? `is within ${tolerancePp} pp of ${passed.join(', ')} but ` : ''}is inconclusive against ${settle.join(' and ')}.`;
+    const settle = open.map((d) => followUp ? d.reference : `${d.reference} (${d.moreCases !== null ? `about ${d.moreCases.toLocaleString('en-US')} more cases would settle it` : 'more cases would likely show it worse'})`);
+    return ` ${model} ${passed.length > 0 ? `is within ${tolerancePp} pp of ${passed.join(', ')} but ` : ''}is inconclusive against ${settle.join(' and ')}` +
+      (followUp ? ' at this follow-up look, which spent the rest of the error budget.' : '.');
   }
   return '';
 }

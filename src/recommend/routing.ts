@@ -43,7 +43,8 @@ export function routingTable(matrix: ScoreMatrix, categories: ReadonlyArray<stri
       return { model: col.model, accuracy: Number.isNaN(accuracy) ? null : accuracy, costPerCase: Number.isNaN(costPerCase) ? null : costPerCase };
     });
     const set = decide(measured, matrix, {
-      tolerancePp: options.tolerancePp, level: options.level, keep: (i) => inCategory[i] === 1,
+      // Held to the error across categories by Holm below, at the full α: no follow-up revisits a route.
+      tolerancePp: options.tolerancePp, level: options.level, keep: (i) => inCategory[i] === 1, oneLook: true,
       ...(options.reference !== undefined && { reference: options.reference }),
     });
     if (set.reference === null || set.recommended === null) continue;

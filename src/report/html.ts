@@ -1,7 +1,7 @@
 // The page a team lead reads: one self-contained HTML file (inline CSS and SVG, no script, no
 // network) with the cost–accuracy picture, latency, categories, the verdicts in words, and the
 // worst failures. Every model output is escaped: it is untrusted text.
-import { money, pct, ppDelta } from '../format.js';
+import { intervalsLegend, money, pct, ppDelta, testedAgainst } from '../format.js';
 import type { ModelSummary, Report } from '../types.js';
 import { escapeHtml as esc } from './escape.js';
 
@@ -142,7 +142,7 @@ ${gate}
 <h2>Cost and accuracy</h2>${costAccuracyPlot(summaries, rec.recommended)}
 <p class="muted">Whiskers: 95 % intervals. Dashed: the Pareto frontier (no other model is both cheaper and more accurate).</p>
 ${table}
-<h2>Verdicts</h2><p class="muted">Tolerance ${rec.tolerancePp} pp, paired ${Math.round(rec.level * 100)} % intervals, cheaper models tested from the most expensive down.</p><ul id="verdicts">${verdicts || '<li>No cheaper priced model was compared.</li>'}</ul>
+<h2>Verdicts</h2><p class="muted">Tolerance ${rec.tolerancePp} pp, ${esc(intervalsLegend(rec))}, ${esc(testedAgainst(rec))}.</p><ul id="verdicts">${verdicts || '<li>No cheaper priced model was compared.</li>'}</ul>
 ${routing}${cascade}
 <h2>Latency</h2>${latencyPlot(report)}
 ${categoryTable(report)}

@@ -1,7 +1,7 @@
 // The terminal view: one row per model, then the recommendation in words.
 import chalk from 'chalk';
 import Table from 'cli-table3';
-import { costMark, intervalsLegend, money, pct, ppDelta, ppInterval } from '../format.js';
+import { costMark, intervalsLegend, money, pct, ppDelta, ppInterval, testedAgainst } from '../format.js';
 import type { CascadeResult, Projections, Report, RoutingTable } from '../types.js';
 
 const ms = (x: number | undefined): string => (x === undefined ? '—' : x >= 10_000 ? `${(x / 1000).toFixed(1)}s` : `${Math.round(x)}`);
@@ -43,7 +43,7 @@ export function renderTable(report: Report): string {
     ]);
   }
   const lines = [table.toString(), ''];
-  lines.push(`${chalk.dim('◆')} reference   ${chalk.green('★')} recommended   tolerance ${recommendation.tolerancePp} pp, ${intervalsLegend(recommendation)}, ${recommendation.comparisons.every((d) => d.reference === recommendation.reference) ? `cheaper models tested against ${recommendation.reference}` : 'each model tested against every model that costs more'}`);
+  lines.push(`${chalk.dim('◆')} reference   ${chalk.green('★')} recommended   tolerance ${recommendation.tolerancePp} pp, ${intervalsLegend(recommendation)}, ${testedAgainst(recommendation)}`);
   const mark = { within: chalk.green('✓'), worse: chalk.red('✗'), inconclusive: chalk.yellow('?') } as const;
   for (const d of recommendation.comparisons) {
     const p = d.p === null ? '' : chalk.dim(`  (McNemar p ${d.p < 0.001 ? '< 0.001' : d.p.toFixed(3)}, ${Math.round(d.discordance * 100)} % discordant, n ${d.n})`);
