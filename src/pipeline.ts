@@ -38,7 +38,7 @@ import { renderTable } from './report/table.js';
 import { checkExpected, defaultScorer, labelSet, makeScorer, type ScorerName } from './scoring/scorers.js';
 import type { Case, CaseRecord, CaseResult, ChatRequest, ModelSpec, Report, RunSettings } from './types.js';
 
-/** Verdicts use two-sided 90 % intervals: a one-sided test at α = 5 % (statistics.md). */
+/** The error a verdict may make: one-sided α = 5 % (statistics.md), which decide() splits over the cheaper models and the two looks. */
 export const DECISION_LEVEL = 0.9;
 
 /** What to run: the settings recorded in the report, plus where the cases are and what to print. */
