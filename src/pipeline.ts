@@ -282,6 +282,10 @@ async function runLocked(plan: RunPlan, deps: RunDeps, { resume, gate, followUp 
   const stepSummary = deps.env.GITHUB_STEP_SUMMARY ? resolve(deps.cwd, deps.env.GITHUB_STEP_SUMMARY) : undefined;
   if (stepSummary) await checkWritable('GITHUB_STEP_SUMMARY', stepSummary);
 
+  // Said once, before anything is sent (the SDK would say it on every call), and kept in the report.
+  const retiring = plan.models.flatMap((spec) => retirementNote(spec) ?? []);
+  for (const note of retiring) deps.stderr.write(`warning: ${note}\n`);
+
   // From the run's environment, not the process's; never recorded (a proxy URL can hold a password).
   const proxy = proxyFromEnv(deps.env);
   const providers = await Promise.all(plan.models.map((spec) => createProvider(spec, {
@@ -388,7 +392,7 @@ async function runLocked(plan: RunPlan, deps: RunDeps, { resume, gate, followUp 
   }
   if (journal.failure !== undefined) stopReason ??= 'disk';
 
-  const notes = [...plan.models.flatMap((spec) => retirementNote(spec) ?? []), ...providers.flatMap((p) => p.notes)];
+  const notes = [...retiring, ...providers.flatMap((p) => p.notes)];
   if (cache?.failure !== undefined) notes.push(`the response cache in ${plan.cache?.dir} could not be written (${fileProblem(cache.failure).reason}): answers from then on were not cached`);
   execution.limits.forEach((l, m) => {
     if (l.throttles > 0) notes.push(`${plan.models[m]?.name}: throttled ${l.throttles} times (429/529); its concurrency adapted down to ${l.floor}`);
@@ -450,7 +454,7 @@ async function runLocked(plan: RunPlan, deps: RunDeps, { resume, gate, followUp 
   const settings: RunSettings = { ...recorded, scorer: scorerName, prompt: prompts.user.source };
   const finishedAt = deps.date();
   const report: Report = {
-    schemaVersion: 5,
+    schemaVersion: 6,
     tool: { name: 'tierbench', version: deps.version },
     run: {
       id,

@@ -48,10 +48,11 @@ export interface WireOptions {
 }
 
 /** USD per million tokens. */
-export interface Prices {
+/** Rates in USD per million tokens. */
+export interface Rates {
   input: number;
   output: number;
-  /** Writing a prompt-cache entry (Anthropic 5-minute TTL); OpenAI has no surcharge: equals input. */
+  /** Writing a prompt-cache entry with the short TTL (Anthropic 5 minutes: 1.25x input; OpenAI: input, 1.25x from GPT-5.6 on). */
   cacheWrite: number;
   /** Writing a 1-hour cache entry (Anthropic: 2x input); absent: 2x input. */
   cacheWrite1h?: number;
@@ -59,9 +60,30 @@ export interface Prices {
   cacheRead: number;
 }
 
+/** What a model costs: its rates, and the bands and tiers that change them. */
+export interface Prices extends Rates {
+  /**
+   * A long-prompt band: a request whose prompt (input, cache reads and cache writes) is above
+   * `above` tokens is billed at these rates, the whole request, as the providers bill it (Haiku
+   * 5.5 above 100K: 5x; OpenAI's GPT-5.6 and later above 272K: 2x input, 1.5x output).
+   */
+  longPrompt?: Rates & { above: number };
+  /** Batch API rates as a fraction of the ones above (0.5: half price); absent where there is none. */
+  batch?: number;
+  /** Flex processing, likewise. */
+  flex?: number;
+}
+
+/** A config file's `prices` entry: any field of an entry; a model without a list price needs input and output. */
+export type PriceOverride = Partial<Prices> & { source: string };
+
 export interface PriceEntry extends Prices {
-  /** Where the figures come from and when they were checked. */
+  /** Where the figures come from. */
   source: string;
+  /** When they were last checked against it: YYYY-MM-DD, or YYYY-MM. */
+  checked?: string;
+  /** The provider's own page was not available to check against: only secondary sources agree on these. */
+  secondary?: true;
 }
 
 /** How hard a reasoning model thinks: the providers' effort levels (`none` turns thinking off). */
@@ -98,6 +120,8 @@ export interface ModelSpec {
   reasoning?: Reasoning;
   /** The model thinks before it answers (by default, or as asked): its output includes thinking tokens. */
   reasons?: true;
+  /** Deprecated by its provider: the day it retires and the model to move to. */
+  retires?: { on: string; successor: string };
 }
 
 export interface Message {
@@ -379,8 +403,8 @@ export interface Config {
   /** Where it was read from; undefined when there was none. */
   path?: string;
   endpoints: Record<string, EndpointConfig>;
-  /** Prices by model name, `endpoint:id` or API id; they override the built-in table. */
-  prices: Record<string, PriceEntry>;
+  /** Prices by model name, `endpoint:id` or API id: any field overrides the built-in entry's. */
+  prices: Record<string, PriceOverride>;
   /** Extra aliases: short name → model spec (`fast` → `openai:gpt-5-nano`). */
   aliases: Record<string, string>;
 }
@@ -432,7 +456,7 @@ export interface CaseRecord {
  * removed or changes meaning.
  */
 export interface Report {
-  schemaVersion: 5;
+  schemaVersion: 6;
   tool: { name: 'tierbench'; version: string };
   run: {
     id: string;

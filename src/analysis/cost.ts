@@ -1,8 +1,15 @@
 import type { Prices, Usage } from '../types.js';
 
-/** USD for one call. Usage is normalised first: `input` excludes the cached parts. */
+/** The prompt tokens a long-prompt band is judged on: everything sent, cached or not. */
+const promptTokens = (usage: Usage): number => usage.input + usage.cacheRead + usage.cacheWrite;
+
+/**
+ * USD for one call. Usage is normalised first: `input` excludes the cached parts. A prompt above a
+ * long-prompt band's threshold bills the whole request at the band's rates.
+ */
 export function costOf(usage: Usage, prices: Prices): number {
+  const band = prices.longPrompt !== undefined && promptTokens(usage) > prices.longPrompt.above ? prices.longPrompt : prices;
   const hour = usage.cacheWrite1h ?? 0;
-  const writes = (usage.cacheWrite - hour) * prices.cacheWrite + hour * (prices.cacheWrite1h ?? 2 * prices.input);
-  return (usage.input * prices.input + writes + usage.cacheRead * prices.cacheRead + usage.output * prices.output) / 1e6;
+  const writes = (usage.cacheWrite - hour) * band.cacheWrite + hour * (band.cacheWrite1h ?? 2 * band.input);
+  return (usage.input * band.input + writes + usage.cacheRead * band.cacheRead + usage.output * band.output) / 1e6;
 }

@@ -95,7 +95,7 @@ for (const stream of [true, false]) {
     });
 
     it('the report holds every case with its prompt, answer, score, tokens and cost', () => {
-      assert.equal(report.schemaVersion, 5);
+      assert.equal(report.schemaVersion, 6);
       assert.equal(report.cases.length, 210);
       assert.equal(report.results.length, 420);
       const first = report.results[0];

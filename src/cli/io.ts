@@ -7,6 +7,8 @@ export interface Io {
   stdout: Out;
   stderr: Out;
   cwd: string;
+  /** The wall clock; the system's when not given. */
+  today?: () => Date;
   /** Ctrl-C; main() listens to the process's SIGINT when this is not given. */
   interrupts?: RunDeps['interrupts'];
 }

@@ -130,6 +130,7 @@ function program(io: Io, setExit: (code: number) => void): Command {
   root.command('models')
     .description('list model aliases, ids and prices')
     .option('--config <path>', 'config file with extra prices, aliases and endpoints')
+    .option('--sources', 'where each list price comes from, and when it was checked')
     .action(async (flags) => {
       const { modelsCommand } = await import('./models.js');
       setExit(await modelsCommand(flags, io));

@@ -1,30 +1,77 @@
-// `tierbench models`: what each alias means and what it costs.
+// `tierbench models`: what each alias means and what it costs, in 80 columns.
 import Table from 'cli-table3';
 import { loadConfig } from '../config/load.js';
+import { LIFECYCLES } from '../models/lifecycle.js';
 import { ALIASES } from '../models/registry.js';
 import { PRICES, PRICES_AS_OF } from '../models/prices.js';
-import type { PriceEntry } from '../types.js';
+import type { PriceEntry, PriceOverride } from '../types.js';
 import type { Io } from './io.js';
 
-const rate = (x: number): string => `$${x}`;
+/** USD per million tokens for people: cents, or as many decimals as the rate has (to 4), never float noise. */
+export function perMtok(x: number): string {
+  if (x >= 1) return `$${x.toFixed(2)}`;
+  const exact = Number(x.toPrecision(6)).toString();
+  const decimals = Math.min(4, Math.max(2, (exact.split('.')[1] ?? '').length));
+  return `$${x.toFixed(decimals)}`;
+}
 
-export async function modelsCommand(flags: { config?: string }, io: Io): Promise<number> {
+/** `text` in lines of at most 80 columns, each after `indent`. */
+function wrap(text: string, indent: string): string {
+  const lines: string[] = [];
+  let line = indent;
+  for (const word of text.split(' ')) {
+    if (line.length > indent.length && line.length + 1 + word.length > 80) {
+      lines.push(line);
+      line = indent;
+    }
+    line += (line.length > indent.length ? ' ' : '') + word;
+  }
+  return [...lines, line].join('\n');
+}
+
+/** What changes the rates, and a retirement: the batch price is in the header when it is the usual half. */
+function notes(id: string, p: PriceEntry | PriceOverride): string {
+  const out: string[] = [];
+  if (p.longPrompt && p.input !== undefined) out.push(`>${Math.round(p.longPrompt.above / 1000)}K ×${Number((p.longPrompt.input / p.input).toFixed(2))}`);
+  if (p.batch !== undefined && p.batch !== 0.5) out.push(`batch ×${p.batch}`);
+  const life = LIFECYCLES[id];
+  if (life) out.push(`ends ${life.retires}`);
+  return out.join(', ');
+}
+
+export async function modelsCommand(flags: { config?: string; sources?: boolean }, io: Io): Promise<number> {
   const config = await loadConfig(flags.config, io.cwd);
+  const out = (s: string): void => void io.stdout.write(s + '\n');
   const aliasOf = new Map<string, string[]>();
   for (const [alias, target] of [...Object.entries(ALIASES), ...Object.entries(config.aliases)]) {
     const id = target.slice(target.indexOf(':') + 1);
     aliasOf.set(id, [...(aliasOf.get(id) ?? []), alias]);
   }
-  const table = new Table({ head: ['Model id', 'Aliases', 'Input', 'Cache write', 'Cache read', 'Output', 'Source'], style: { head: [], border: [] } });
-  const row = (id: string, p: PriceEntry): void => {
-    table.push([id, (aliasOf.get(id) ?? []).join(', '), rate(p.input), rate(p.cacheWrite), rate(p.cacheRead), rate(p.output), p.source]);
-  };
-  for (const [id, p] of Object.entries(PRICES)) row(id, p);
-  for (const [id, p] of Object.entries(config.prices)) row(id, p);
-  io.stdout.write(`List prices in USD per million tokens, as of ${PRICES_AS_OF}. Override or add prices in tierbench.config.json ("prices").\n`);
-  io.stdout.write(table.toString() + '\n');
-  io.stdout.write('Other forms: anthropic:<id>, openai:<id>, openrouter:<vendor/model> (priced as the vendor model)');
+  if (flags.sources === true) {
+    out(`Where each list price comes from, as of ${PRICES_AS_OF}. *: the provider's page could`);
+    out('not be checked, only secondary sources.');
+    for (const [id, p] of Object.entries(PRICES)) out(`${id}${p.secondary ? ' *' : ''}, checked ${p.checked ?? '?'}\n${wrap(p.source, '    ')}`);
+    return 0;
+  }
+  const table = new Table({
+    head: ['Model', 'Alias', 'Input', 'Output', 'Write', 'Read', 'Notes'],
+    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 1 },
+    chars: { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: ' ' },
+    colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'left'],
+  });
+  const rate = (x: number | undefined): string => (x === undefined ? '' : perMtok(x));
+  for (const [id, p] of Object.entries(PRICES)) {
+    table.push([`${id}${p.secondary ? '*' : ''}`, (aliasOf.get(id) ?? []).filter((a) => a !== id).join(' '), rate(p.input), rate(p.output), rate(p.cacheWrite), rate(p.cacheRead), notes(id, p)]);
+  }
+  for (const [key, p] of Object.entries(config.prices)) table.push([key, (aliasOf.get(key) ?? []).join(' '), rate(p.input), rate(p.output), rate(p.cacheWrite), rate(p.cacheRead), notes(key, p)]);
+  out(`List prices in USD per million tokens, as of ${PRICES_AS_OF}. Write: a cache write`);
+  out('(Anthropic: 5 minutes; 1 hour costs 2x input). >100K ×5: above 100K prompt');
+  out('tokens the whole request costs 5x. ends: the day it retires. Batch: half price.');
+  out('*: secondary sources only (`tierbench models --sources` names every source).');
+  out(table.toString().split('\n').map((line) => line.trimEnd()).join('\n'));
+  out('Override any field, or add a model, under "prices" in tierbench.config.json.');
   const endpoints = Object.keys(config.endpoints);
-  io.stdout.write(endpoints.length ? `, and from ${config.path}: ${endpoints.map((e) => `${e}:<id>`).join(', ')}.\n` : ', or an endpoint from the config file as <name>:<id>.\n');
+  out('Other forms: anthropic:<id>, openai:<id>, openrouter:<vendor/model> (priced');
+  out(`as the vendor model)${endpoints.length ? `, and from ${config.path}: ${endpoints.map((e) => `${e}:<id>`).join(', ')}` : ', or <endpoint>:<id> for an endpoint in the config file'}.`);
   return 0;
 }

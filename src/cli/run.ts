@@ -100,7 +100,7 @@ function cascadePair(flags: RunFlags, names: readonly string[]): RunPlan['cascad
 
 export function runDeps(io: Io, version: string): RunDeps {
   return {
-    env: io.env, stdout: io.stdout, stderr: io.stderr, cwd: io.cwd, version, now: () => performance.now(), date: () => new Date(),
+    env: io.env, stdout: io.stdout, stderr: io.stderr, cwd: io.cwd, version, now: () => performance.now(), date: io.today ?? (() => new Date()),
     ...(io.interrupts !== undefined && { interrupts: io.interrupts }),
   };
 }
@@ -116,7 +116,7 @@ export async function buildPlan(file: string, flags: RunFlags, io: Io): Promise<
     ];
     if (routes.length > 0) io.stderr.write(`using ${config.path}: ${routes.join('; ')}\n`);
   }
-  const models = resolveModels(flags.models, { config, env: io.env, allowUnpriced: flags.allowUnpriced === true,
+  const models = resolveModels(flags.models, { config, env: io.env, allowUnpriced: flags.allowUnpriced === true, today: io.today?.() ?? new Date(),
     ...(flags.maxTokens !== undefined && { maxTokens: flags.maxTokens }), ...(flags.openaiApi !== undefined && { openaiApi: flags.openaiApi }),
   });
   const prompt = await textOption(flags.prompt, flags.promptFile, 'prompt', io.cwd);

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { regularFile } from '../files.js';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
-import type { Config, EndpointConfig, PriceEntry } from '../types.js';
+import type { Config, EndpointConfig, PriceOverride, Prices, Rates } from '../types.js';
 
 export const CONFIG_FILE = 'tierbench.config.json';
 
@@ -64,19 +64,47 @@ function endpoint(file: string, name: string, raw: unknown): EndpointConfig {
   };
 }
 
-function priceEntry(file: string, name: string, raw: unknown): PriceEntry {
+const RATE_KEYS = ['input', 'output', 'cacheWrite', 'cacheWrite1h', 'cacheRead'] as const;
+const PRICE_KEYS = [...RATE_KEYS, 'longPrompt', 'batch', 'flex'];
+
+/** The rates given in `raw` (USD per million tokens), each checked. */
+function ratesOf(file: string, key: string, raw: Json): Partial<Rates> {
+  const rates: Partial<Rates> = {};
+  for (const field of RATE_KEYS) {
+    const v = raw[field];
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw bad(file, `${key}.${field}`, `is ${JSON.stringify(v)}`, 'give a number ≥ 0, in USD per million tokens');
+    rates[field] = v;
+  }
+  return rates;
+}
+
+function priceOverride(file: string, name: string, raw: unknown): PriceOverride {
   const key = `prices.${name}`;
   if (!isObject(raw)) throw bad(file, key, 'must be an object', 'write {"input": 1, "output": 5} in USD per million tokens');
-  const rate = (field: string, fallback?: number): number => {
-    const v = raw[field] ?? fallback;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw bad(file, `${key}.${field}`, v === undefined ? 'is missing' : `is ${JSON.stringify(v)}`, 'give a number ≥ 0, in USD per million tokens');
-    return v;
+  for (const field of Object.keys(raw)) {
+    if (!PRICE_KEYS.includes(field)) throw bad(file, `${key}.${field}`, 'is not a known key', `the keys are ${PRICE_KEYS.join(', ')}`);
+  }
+  const fraction = (field: 'batch' | 'flex'): { batch?: number } | { flex?: number } => {
+    const v = raw[field];
+    if (v === undefined) return {};
+    if (typeof v !== 'number' || !(v > 0 && v <= 1)) throw bad(file, `${key}.${field}`, `is ${JSON.stringify(v)}`, 'give the share of the standard rates it costs, e.g. 0.5 for half price');
+    return { [field]: v };
   };
-  const input = rate('input');
-  return {
-    input, output: rate('output'), cacheWrite: rate('cacheWrite', input), cacheRead: rate('cacheRead', input),
-    ...(raw.cacheWrite1h !== undefined && { cacheWrite1h: rate('cacheWrite1h') }), source: `${file}`,
-  };
+  let longPrompt: Prices['longPrompt'];
+  if (raw.longPrompt !== undefined) {
+    const band = raw.longPrompt;
+    const at = `${key}.longPrompt`;
+    if (!isObject(band)) throw bad(file, at, 'must be an object', 'write {"above": 200000, "input": 6, "output": 22.5}: the rates for a whole request whose prompt is above that many tokens');
+    for (const field of Object.keys(band)) {
+      if (field !== 'above' && !(RATE_KEYS as readonly string[]).includes(field)) throw bad(file, `${at}.${field}`, 'is not a known key', `the keys are above, ${RATE_KEYS.join(', ')}`);
+    }
+    if (typeof band.above !== 'number' || !Number.isInteger(band.above) || band.above <= 0) throw bad(file, `${at}.above`, band.above === undefined ? 'is missing' : `is ${JSON.stringify(band.above)}`, 'give the prompt size in tokens above which the band applies, e.g. 200000');
+    const rates = ratesOf(file, at, band);
+    if (rates.input === undefined || rates.output === undefined) throw bad(file, `${at}.${rates.input === undefined ? 'input' : 'output'}`, 'is missing', 'a band gives at least input and output');
+    longPrompt = { above: band.above, input: rates.input, output: rates.output, cacheWrite: rates.cacheWrite ?? rates.input, cacheRead: rates.cacheRead ?? rates.input, ...(rates.cacheWrite1h !== undefined && { cacheWrite1h: rates.cacheWrite1h }) };
+  }
+  return { ...ratesOf(file, key, raw), ...(longPrompt && { longPrompt }), ...fraction('batch'), ...fraction('flex'), source: file };
 }
 
 /** Read the named config file, or ./tierbench.config.json when it exists, or nothing. */
@@ -102,8 +130,8 @@ export async function loadConfig(path: string | undefined, cwd: string): Promise
   }
   const endpoints: Record<string, EndpointConfig> = {};
   for (const [name, value] of Object.entries(section(file, raw, 'endpoints'))) endpoints[name] = endpoint(file, name, value);
-  const prices: Record<string, PriceEntry> = {};
-  for (const [name, value] of Object.entries(section(file, raw, 'prices'))) prices[name] = priceEntry(file, name, value);
+  const prices: Record<string, PriceOverride> = {};
+  for (const [name, value] of Object.entries(section(file, raw, 'prices'))) prices[name] = priceOverride(file, name, value);
   const aliases: Record<string, string> = {};
   for (const [name, value] of Object.entries(section(file, raw, 'aliases'))) {
     if (typeof value !== 'string') throw bad(file, `aliases.${name}`, 'must be a string', 'e.g. "fast": "openai:gpt-5-nano"');

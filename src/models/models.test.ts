@@ -10,7 +10,8 @@ import { listPrice } from './prices.js';
 import { resolveModels } from './registry.js';
 
 const empty: Config = { endpoints: {}, prices: {}, aliases: {} };
-const resolve = (list: string, config: Config = empty, env: Record<string, string> = {}, allowUnpriced = false) => resolveModels(list, { config, env, allowUnpriced });
+const today = new Date('2026-11-26T12:00:00Z');
+const resolve = (list: string, config: Config = empty, env: Record<string, string> = {}, allowUnpriced = false) => resolveModels(list, { config, env, allowUnpriced, today });
 
 describe('model resolution', () => {
   it('aliases resolve to current ids and providers', () => {
@@ -25,10 +26,10 @@ describe('model resolution', () => {
     assert.equal(resolve('openai:gpt-4o-mini')[0]?.prices?.cacheRead, 0.075);
   });
   it('Responses-only models go to the Responses API; --openai-api chooses for all of OpenAI\'s', () => {
-    const [pro, codex, mini] = resolveModels('openai:gpt-5.6-pro,openai:gpt-6-codex-mini,gpt-5-mini', { config: empty, env: {}, allowUnpriced: true });
+    const [pro, codex, mini] = resolveModels('openai:gpt-5.6-pro,openai:gpt-6-codex-mini,gpt-5-mini', { config: empty, env: {}, allowUnpriced: true, today });
     assert.deepEqual([pro?.api, codex?.api, mini?.api], ['openai-responses', 'openai-responses', 'openai']);
-    assert.equal(resolveModels('gpt-5-mini', { config: empty, env: {}, allowUnpriced: false, openaiApi: 'responses' })[0]?.api, 'openai-responses');
-    assert.equal(resolveModels('openai:gpt-5.6-pro', { config: empty, env: {}, allowUnpriced: true, openaiApi: 'chat' })[0]?.api, 'openai');
+    assert.equal(resolveModels('gpt-5-mini', { config: empty, env: {}, allowUnpriced: false, openaiApi: 'responses', today })[0]?.api, 'openai-responses');
+    assert.equal(resolveModels('openai:gpt-5.6-pro', { config: empty, env: {}, allowUnpriced: true, openaiApi: 'chat', today })[0]?.api, 'openai');
     assert.equal(resolve('openrouter:openai/gpt-5-pro', empty, {}, true)[0]?.api, 'openai', 'a gateway keeps its own format');
   });
   it('per-endpoint wire settings come from the config file, checked', async () => {
@@ -85,7 +86,8 @@ describe('config file', () => {
     await writeFile(join(dir, 'tierbench.config.json'), JSON.stringify({ endpoints: { vllm: { baseURL: 'http://h:8000/v1', apiKeyEnv: 'VLLM_KEY' } }, prices: { 'vllm:q': { input: 0.2, output: 0.4 } }, aliases: { q: 'vllm:q' } }));
     const c = await loadConfig(undefined, dir);
     assert.deepEqual(c.endpoints.vllm, { baseURL: 'http://h:8000/v1', api: 'openai', apiKeyEnv: 'VLLM_KEY' });
-    assert.equal(c.prices['vllm:q']?.cacheRead, 0.2);
+    // Without a list price to take them from, the cache rates default to input.
+    assert.equal(resolveModels('q', { config: c, env: {}, allowUnpriced: false, today })[0]?.prices?.cacheRead, 0.2);
     assert.equal(c.aliases.q, 'vllm:q');
   });
   it('no file is no config', async () => {

@@ -1,41 +1,72 @@
-// List prices in USD per million tokens. Dated and sourced; the config file's `prices` overrides
-// or extends them. A model missing here is refused rather than priced at $0.
-import type { PriceEntry } from '../types.js';
+// List prices in USD per million tokens, each entry dated and sourced; the config file's `prices`
+// overrides any field of an entry or adds a model. A model missing here is refused rather than
+// priced at $0. `tierbench prices --check` compares this table with a maintained source.
+import type { PriceEntry, Rates } from '../types.js';
 
-export const PRICES_AS_OF = '2026-11';
+export const PRICES_AS_OF = '2026-11-26';
 
-const ANTHROPIC = 'Anthropic pricing page, checked 2026-11';
-const ANTHROPIC_SECONDARY = 'secondary sources 2026-11 (input/output); cache rates derived as 1.25× / 0.1× input';
-const OPENAI = 'OpenAI pricing page, checked 2026-11';
-const OPENAI_SECONDARY = 'secondary sources 2026-11';
+const ANTHROPIC = 'https://platform.claude.com/docs/en/about-claude/pricing';
+const OPENAI = 'https://developers.openai.com/api/docs/pricing';
 
-/** Anthropic: cache write 1.25× input (5-minute TTL), read 0.1×. */
-function claude(input: number, output: number, source: string): PriceEntry {
-  return { input, output, cacheWrite: input * 1.25, cacheRead: input * 0.1, source };
+/** Anthropic: cache writes 1.25x input (5-minute TTL) and 2x (1 hour), reads 0.1x unless said; batch half price. */
+function claude(input: number, output: number, checked: string, options: { cacheRead?: number; longPrompt?: { above: number; times: number }; secondary?: string } = {}): PriceEntry {
+  const rates = (i: number, o: number, read: number): Rates => ({ input: i, output: o, cacheWrite: i * 1.25, cacheWrite1h: i * 2, cacheRead: read });
+  const read = options.cacheRead ?? input * 0.1;
+  const band = options.longPrompt;
+  return {
+    ...rates(input, output, read),
+    ...(band && { longPrompt: { above: band.above, ...rates(input * band.times, output * band.times, read * band.times) } }),
+    batch: 0.5,
+    source: options.secondary ?? ANTHROPIC, checked, ...(options.secondary !== undefined && { secondary: true as const }),
+  };
 }
 
-/** OpenAI: no surcharge to write the cache; cached input has its own rate. */
-function gpt(input: number, cacheRead: number, output: number, source: string): PriceEntry {
-  return { input, output, cacheWrite: input, cacheRead, source };
+/**
+ * OpenAI: cached input at its own rate; writing the cache costs input on older models, 1.25x
+ * input from GPT-5.6 on; above 272K prompt tokens the whole request is billed at 2x input and
+ * cache, 1.5x output (GPT-5.6 and later); batch and flex half price.
+ */
+function gpt(input: number, cacheRead: number, output: number, checked: string, options: { generation6?: boolean; secondary?: string } = {}): PriceEntry {
+  const write = options.generation6 ? input * 1.25 : input;
+  return {
+    input, output, cacheWrite: write, cacheRead,
+    ...(options.generation6 && { longPrompt: { above: 272_000, input: input * 2, output: output * 1.5, cacheWrite: write * 2, cacheRead: cacheRead * 2 } }),
+    batch: 0.5, ...(options.generation6 && { flex: 0.5 }),
+    source: options.secondary ?? OPENAI, checked, ...(options.secondary !== undefined && { secondary: true as const }),
+  };
 }
+
+/** Secondary sources, where the provider's page could not be read from here (see README, "Prices"). */
+const HAIKU_55 = 'launch coverage 2026-10-07/08 (apiyi, Simon Willison) quoting the Anthropic list: $0.10/$0.50, 5x above 100K';
+const CLAUDE_55 = 'synaps-core pricing.rs, citing the Anthropic pricing page: cache reads 0.05x input for Sonnet and Opus 5.5';
+const GENAI_PRICES = '@pydantic/genai-prices 0.1.8 (2026-09-23)';
+const GPT_61 = 'LiteLLM and OpenAI model-page quotes (2026-09-29 / 10-26): $2/$0.10/$10 (Sol), $1/$0.05/$5 (Terra)';
 
 export const PRICES: Readonly<Record<string, PriceEntry>> = {
-  'claude-haiku-5-5': claude(0.1, 0.5, ANTHROPIC_SECONDARY),
-  'claude-sonnet-5-5': claude(2, 10, ANTHROPIC_SECONDARY),
-  'claude-opus-5-5': claude(4, 20, ANTHROPIC_SECONDARY),
-  'claude-haiku-4-5': claude(1, 5, ANTHROPIC),
-  'claude-sonnet-4-6': claude(3, 15, ANTHROPIC),
-  'claude-sonnet-4-5': claude(3, 15, ANTHROPIC),
-  'claude-opus-4-8': claude(5, 25, ANTHROPIC),
-  'claude-opus-4-7': claude(5, 25, ANTHROPIC),
-  'claude-opus-4-6': claude(5, 25, ANTHROPIC),
-  'claude-opus-4-5': claude(5, 25, ANTHROPIC),
-  'gpt-5': gpt(1.25, 0.125, 10, OPENAI),
-  'gpt-5-mini': gpt(0.25, 0.025, 2, OPENAI),
-  'gpt-5-nano': gpt(0.05, 0.005, 0.4, OPENAI),
-  'gpt-4.1': gpt(2, 0.5, 8, OPENAI_SECONDARY),
-  'gpt-4.1-mini': gpt(0.4, 0.1, 1.6, OPENAI_SECONDARY),
-  'gpt-4o-mini': gpt(0.15, 0.075, 0.6, OPENAI_SECONDARY),
+  'claude-haiku-5-5': claude(0.1, 0.5, '2026-11-26', { longPrompt: { above: 100_000, times: 5 }, secondary: HAIKU_55 }),
+  'claude-sonnet-5-5': claude(2, 10, '2026-11-26', { cacheRead: 0.1, secondary: CLAUDE_55 }),
+  'claude-opus-5-5': claude(4, 20, '2026-11-26', { cacheRead: 0.2, secondary: `${CLAUDE_55}; ${GENAI_PRICES} agrees` }),
+  'claude-haiku-4-5': claude(1, 5, '2026-11'),
+  'claude-sonnet-4-6': claude(3, 15, '2026-11'),
+  'claude-sonnet-4-5': claude(3, 15, '2026-11'),
+  'claude-opus-4-8': claude(5, 25, '2026-11'),
+  'claude-opus-4-7': claude(5, 25, '2026-11'),
+  'claude-opus-4-6': claude(5, 25, '2026-11'),
+  'claude-opus-4-5': claude(5, 25, '2026-11'),
+  'gpt-6.1-sol': gpt(2, 0.1, 10, '2026-11-26', { generation6: true, secondary: GPT_61 }),
+  'gpt-6.1-terra': gpt(1, 0.05, 5, '2026-11-26', { generation6: true, secondary: GPT_61 }),
+  'gpt-6-astra': gpt(10, 1, 50, '2026-11-26', { generation6: true, secondary: GENAI_PRICES }),
+  'gpt-6-sol': gpt(2, 0.2, 10, '2026-11-26', { generation6: true, secondary: GENAI_PRICES }),
+  'gpt-6-luna': gpt(0.1, 0.01, 0.5, '2026-11-26', { generation6: true, secondary: GENAI_PRICES }),
+  'gpt-5.6-sol': gpt(4, 0.4, 20, '2026-11-26', { generation6: true, secondary: `${GENAI_PRICES}, price from 2026-08-21` }),
+  'gpt-5.6-terra': gpt(2, 0.2, 12, '2026-11-26', { generation6: true, secondary: `${GENAI_PRICES}, price from 2026-07-30` }),
+  'gpt-5.6-luna': gpt(0.2, 0.02, 1.2, '2026-11-26', { generation6: true, secondary: `${GENAI_PRICES}, price from 2026-07-30` }),
+  'gpt-5': gpt(1.25, 0.125, 10, '2026-11'),
+  'gpt-5-mini': gpt(0.25, 0.025, 2, '2026-11'),
+  'gpt-5-nano': gpt(0.05, 0.005, 0.4, '2026-11'),
+  'gpt-4.1': gpt(2, 0.5, 8, '2026-11', { secondary: GENAI_PRICES }),
+  'gpt-4.1-mini': gpt(0.4, 0.1, 1.6, '2026-11', { secondary: 'secondary sources 2026-11' }),
+  'gpt-4o-mini': gpt(0.15, 0.075, 0.6, '2026-11', { secondary: GENAI_PRICES }),
 };
 
 /**

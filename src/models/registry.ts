@@ -1,6 +1,7 @@
 // "haiku", "openai:gpt-5-mini", "openrouter:anthropic/claude-haiku-4.5", "local:llama3" → ModelSpec.
 import { UsageError, closest } from '../errors.js';
 import type { ApiFamily, Config, Effort, EndpointConfig, ModelSpec, PriceEntry, Reasoning, WireOptions } from '../types.js';
+import { retirement } from './lifecycle.js';
 import { PRICES, listPrice } from './prices.js';
 
 interface BuiltinEndpoint {
@@ -17,11 +18,19 @@ export const ENDPOINTS: Readonly<Record<string, BuiltinEndpoint>> = {
   openrouter: { api: 'openai', apiKeyEnv: 'OPENROUTER_API_KEY', baseUrlEnv: 'OPENROUTER_BASE_URL', defaultBaseURL: 'https://openrouter.ai/api/v1' },
 };
 
-/** Short names for current models. The bare tier names follow the newest generation in the SDK's model list. */
+/**
+ * Short names for current models. The bare tier names follow the newest generation: Claude 5.5,
+ * and OpenAI's GPT-6 / 6.1 lines (luna the smallest, astra the largest). The GPT-5 and 4.x names
+ * stay until their models retire (models/lifecycle.ts), then they are refused with the successor.
+ */
 export const ALIASES: Readonly<Record<string, string>> = {
   haiku: 'anthropic:claude-haiku-5-5',
   sonnet: 'anthropic:claude-sonnet-5-5',
   opus: 'anthropic:claude-opus-5-5',
+  luna: 'openai:gpt-6-luna',
+  terra: 'openai:gpt-6.1-terra',
+  sol: 'openai:gpt-6.1-sol',
+  astra: 'openai:gpt-6-astra',
   'haiku-4.5': 'anthropic:claude-haiku-4-5',
   'sonnet-4.6': 'anthropic:claude-sonnet-4-6',
   'opus-4.8': 'anthropic:claude-opus-4-8',
@@ -41,6 +50,8 @@ export interface ResolveOptions {
   maxTokens?: number;
   /** --openai-api: OpenAI's own models through Chat Completions or the Responses API; auto by default. */
   openaiApi?: 'chat' | 'responses';
+  /** Today: a built-in provider's model retired by then is refused. */
+  today: Date;
 }
 
 /** `{ wire }` when the endpoint sets any wire option, else nothing. */
@@ -128,9 +139,17 @@ function unknownModel(name: string, config: Config): UsageError {
 
 function price(name: string, endpoint: string, id: string, options: ResolveOptions): PriceEntry | null {
   const own = options.config.prices;
-  const configured = own[name] ?? own[`${endpoint}:${id}`] ?? own[id];
-  if (configured) return configured;
+  const key = own[name] !== undefined ? name : own[`${endpoint}:${id}`] !== undefined ? `${endpoint}:${id}` : id;
+  const configured = own[key];
   const listed = ENDPOINTS[endpoint] ? listPrice(id) : undefined;
+  if (configured && listed) return { ...listed, ...configured, source: `${configured.source} over ${listed.source}` };
+  if (configured) {
+    const { input, output } = configured;
+    if (input === undefined || output === undefined) {
+      throw new UsageError('E_CONFIG', `${configured.source}: prices.${key}.${input === undefined ? 'input' : 'output'} is missing, and ${endpoint}:${id} has no list price to take it from`, 'give at least input and output, in USD per million tokens');
+    }
+    return { ...configured, input, output, cacheWrite: configured.cacheWrite ?? input, cacheRead: configured.cacheRead ?? input };
+  }
   if (listed) return listed;
   if (options.allowUnpriced) return null;
   throw new UsageError(
@@ -160,17 +179,19 @@ function locate(name: string, options: ResolveOptions): Located {
   const builtin = ENDPOINTS[endpoint];
   const custom = config.endpoints[endpoint];
   if (builtin) {
+    const retires = retirement(name, id, options.today, true);
     const baseURL = env[builtin.baseUrlEnv] || builtin.defaultBaseURL;
     const responses = endpoint === 'openai' && (options.openaiApi === 'responses' || (options.openaiApi !== 'chat' && RESPONSES_ONLY.test(id)));
     return {
       name, id, api: responses ? 'openai-responses' : builtin.api, endpoint, apiKeyEnv: builtin.apiKeyEnv,
-      ...(baseURL !== undefined && { baseURL }),
+      ...(baseURL !== undefined && { baseURL }), ...(retires !== undefined && { retires }),
       prices: price(name, endpoint, id, options),
     };
   }
   if (custom) {
+    const retires = retirement(name, id, options.today, false);
     return {
-      name, id, api: custom.api, endpoint, baseURL: custom.baseURL,
+      name, id, api: custom.api, endpoint, baseURL: custom.baseURL, ...(retires !== undefined && { retires }),
       ...(custom.apiKeyEnv !== undefined && { apiKeyEnv: custom.apiKeyEnv }),
       ...wireOf(custom),
       prices: price(name, endpoint, id, options),
