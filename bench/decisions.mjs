@@ -10,6 +10,7 @@ import { availableParallelism } from 'node:os';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { casesNeeded, compare } from '../dist/analysis/compare.js';
 import { normalQuantile } from '../dist/analysis/intervals.js';
+import { FIRST_LOOK_SHARE } from '../dist/analysis/looks.js';
 import { buildMatrix } from '../dist/analysis/matrix.js';
 import { rng } from '../dist/analysis/paired.js';
 import { decide, verdictOf } from '../dist/recommend/decide.js';
@@ -107,8 +108,8 @@ const FOLLOW_UPS = [
   { acc: [90, 89], n: 200, rho: 0.8 },
 ];
 const MAX_MORE = 5000;
-/** The level at which decide()'s first look spends the full α (its first look spends 4/5 of 1 − level). */
-const NAIVE_LEVEL = 1 - (1 - LEVEL) / 0.8;
+/** The level at which decide()'s first look spends the full α (it spends FIRST_LOOK_SHARE of the α that level gives). */
+const NAIVE_LEVEL = 1 - (1 - LEVEL) / FIRST_LOOK_SHARE;
 
 /** Slow rows: graded scores, bootstrapped case by case (with clusters too: the unclustered interval is the floor). */
 const bootstrapped = (s) => (s.repeats ?? 1) > 1;

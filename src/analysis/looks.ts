@@ -1,13 +1,13 @@
 // A decision in at most two looks (statistics.md, "more cases"). An inconclusive run says how many
 // more cases would settle it; adding them and deciding again on all the cases is a second look at
 // the same question, and if both looks were tested at α the error would be α plus the chance of
-// passing the second after failing the first: 7.5–8.9 % at the margin (bench:decisions). So the
-// first look — every run — spends 4/5 of α, and a follow-up (`run --follow-up PILOT`) gets the
-// rest: the level at which P(pass at look 1 or at look 2) = α when Δ sits at the margin, the two
+// passing the second after failing the first: up to 7.4 % at the margin, 9.4 % with clusters
+// (bench:decisions). So the first look — every run — spends 4/5 of α, and a follow-up
+// (`run --follow-up PILOT`) gets the rest: the level at which P(pass at look 1 or at look 2) = α when Δ sits at the margin, the two
 // statistics being correlated √t for a pilot holding the share t of the cases (group-sequential
 // designs; Jennison & Turnbull 2000, ch. 2). Most runs are never followed up, so most of α stays
 // on the first look: it costs a single run about 9 % more cases for the same power, where equal
-// shares (Pocock) would cost 22 %. A third look is not offered. Pure.
+// shares (2.5 % at the first look) would cost 27 %. A third look is not offered. Pure.
 import { normalCdf, normalQuantile } from './intervals.js';
 
 /** Share of the one-sided α spent at the first look. */

@@ -35,7 +35,7 @@ export async function demoCommand(flags: DemoFlags, io: Io, version: string): Pr
       // Not a provider setting: in a CI job, the demo's summary still goes to the job's page.
       ...(io.env.GITHUB_STEP_SUMMARY !== undefined && { GITHUB_STEP_SUMMARY: io.env.GITHUB_STEP_SUMMARY }),
     };
-    const models = resolveModels(DEMO_MODELS, { config: { endpoints: {}, prices: {}, aliases: {} }, env, allowUnpriced: false, maxTokens: 64, today: new Date() });
+    const models = resolveModels(DEMO_MODELS, { config: { endpoints: {}, prices: {}, aliases: {} }, env, allowUnpriced: false, maxTokens: 64, today: io.today?.() ?? new Date() });
     const say = (text: string): void => {
       if (!flags.json) io.stdout.write(text);
     };
