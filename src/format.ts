@@ -42,3 +42,25 @@ export function intervalsLegend(rec: Recommendation): string {
 export function testedAgainst(rec: Recommendation): string {
   return rec.comparisons.every((d) => d.reference === rec.reference) ? `cheaper models tested against ${rec.reference}` : 'each model tested against every model that costs more';
 }
+
+/** USD per million tokens for people: cents, or as many decimals as the rate has (to 4), never float noise. */
+export function perMtok(x: number): string {
+  if (x >= 1) return `$${x.toFixed(2)}`;
+  const exact = Number(x.toPrecision(6)).toString();
+  const decimals = Math.min(4, Math.max(2, (exact.split('.')[1] ?? '').length));
+  return `$${x.toFixed(decimals)}`;
+}
+
+/** `text` in lines of at most 80 columns, each after `indent`. */
+export function wrap(text: string, indent: string): string {
+  const lines: string[] = [];
+  let line = indent;
+  for (const word of text.split(' ')) {
+    if (line.length > indent.length && line.length + 1 + word.length > 80) {
+      lines.push(line);
+      line = indent;
+    }
+    line += (line.length > indent.length ? ' ' : '') + word;
+  }
+  return [...lines, line].join('\n');
+}

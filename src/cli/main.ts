@@ -131,7 +131,15 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .description('list model aliases, ids and prices')
     .option('--config <path>', 'config file with extra prices, aliases and endpoints')
     .option('--sources', 'where each list price comes from, and when it was checked')
-    .action(async (flags) => {
+    .option('--check', 'compare the price table with a maintained one (@pydantic/genai-prices) and print what differs; exit 1 when anything does')
+    .option('--against <source>', 'with --check: "latest" (fetch the newest from GitHub), a URL or a file of genai-prices data (default: the installed package\'s)')
+    .action(async (flags: { config?: string; sources?: boolean; check?: boolean; against?: string }) => {
+      if (flags.against !== undefined && flags.check !== true) throw new UsageError('E_USAGE', '--against is for --check', 'run tierbench models --check --against latest');
+      if (flags.check === true) {
+        const { checkPrices } = await import('./check.js');
+        setExit(await checkPrices(flags, io));
+        return;
+      }
       const { modelsCommand } = await import('./models.js');
       setExit(await modelsCommand(flags, io));
     });

@@ -5,38 +5,22 @@ import { LIFECYCLES } from '../models/lifecycle.js';
 import { ALIASES } from '../models/registry.js';
 import { PRICES, PRICES_AS_OF } from '../models/prices.js';
 import type { PriceEntry, PriceOverride } from '../types.js';
+import { perMtok, wrap } from '../format.js';
 import type { Io } from './io.js';
-
-/** USD per million tokens for people: cents, or as many decimals as the rate has (to 4), never float noise. */
-export function perMtok(x: number): string {
-  if (x >= 1) return `$${x.toFixed(2)}`;
-  const exact = Number(x.toPrecision(6)).toString();
-  const decimals = Math.min(4, Math.max(2, (exact.split('.')[1] ?? '').length));
-  return `$${x.toFixed(decimals)}`;
-}
-
-/** `text` in lines of at most 80 columns, each after `indent`. */
-function wrap(text: string, indent: string): string {
-  const lines: string[] = [];
-  let line = indent;
-  for (const word of text.split(' ')) {
-    if (line.length > indent.length && line.length + 1 + word.length > 80) {
-      lines.push(line);
-      line = indent;
-    }
-    line += (line.length > indent.length ? ' ' : '') + word;
-  }
-  return [...lines, line].join('\n');
-}
 
 /** What changes the rates, and a retirement: the batch price is in the header when it is the usual half. */
 function notes(id: string, p: PriceEntry | PriceOverride): string {
   const out: string[] = [];
-  if (p.longPrompt && p.input !== undefined) out.push(`>${Math.round(p.longPrompt.above / 1000)}K ×${Number((p.longPrompt.input / p.input).toFixed(2))}`);
+  if (p.longPrompt && p.input !== undefined && p.output !== undefined) {
+    const input = Number((p.longPrompt.input / p.input).toFixed(2));
+    const output = Number((p.longPrompt.output / p.output).toFixed(2));
+    out.push(`>${Math.round(p.longPrompt.above / 1000)}K ×${input}${output === input ? '' : `/${output}`}`);
+  }
   if (p.batch !== undefined && p.batch !== 0.5) out.push(`batch ×${p.batch}`);
   const life = LIFECYCLES[id];
   if (life) out.push(`ends ${life.retires}`);
-  return out.join(', ');
+  // One note a line: the column stays narrow enough for 80.
+  return out.join('\n');
 }
 
 export async function modelsCommand(flags: { config?: string; sources?: boolean }, io: Io): Promise<number> {
@@ -65,8 +49,9 @@ export async function modelsCommand(flags: { config?: string; sources?: boolean 
   }
   for (const [key, p] of Object.entries(config.prices)) table.push([key, (aliasOf.get(key) ?? []).join(' '), rate(p.input), rate(p.output), rate(p.cacheWrite), rate(p.cacheRead), notes(key, p)]);
   out(`List prices in USD per million tokens, as of ${PRICES_AS_OF}. Write: a cache write`);
-  out('(Anthropic: 5 minutes; 1 hour costs 2x input). >100K ×5: above 100K prompt');
-  out('tokens the whole request costs 5x. ends: the day it retires. Batch: half price.');
+  out('(Anthropic: 5 minutes; 1 hour costs 2x input). >272K ×2/1.5: above 272K prompt');
+  out('tokens the whole request costs 2x (input, cache) and 1.5x (output). ends: the');
+  out('day it retires. Batch: half price. `--check` compares with a maintained table.');
   out('*: secondary sources only (`tierbench models --sources` names every source).');
   out(table.toString().split('\n').map((line) => line.trimEnd()).join('\n'));
   out('Override any field, or add a model, under "prices" in tierbench.config.json.');

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { costOf } from '../analysis/cost.js';
 import { loadConfig } from '../config/load.js';
-import { perMtok } from '../cli/models.js';
+import { perMtok } from '../format.js';
 import { UsageError } from '../errors.js';
 import type { Config, Usage } from '../types.js';
 import { retirementNote } from './lifecycle.js';

@@ -9,13 +9,13 @@ const ANTHROPIC = 'https://platform.claude.com/docs/en/about-claude/pricing';
 const OPENAI = 'https://developers.openai.com/api/docs/pricing';
 
 /** Anthropic: cache writes 1.25x input (5-minute TTL) and 2x (1 hour), reads 0.1x unless said; batch half price. */
-function claude(input: number, output: number, checked: string, options: { cacheRead?: number; longPrompt?: { above: number; times: number }; secondary?: string } = {}): PriceEntry {
+function claude(input: number, output: number, checked: string, options: { cacheRead?: number; longPrompt?: { above: number; times: number; outputTimes?: number }; secondary?: string } = {}): PriceEntry {
   const rates = (i: number, o: number, read: number): Rates => ({ input: i, output: o, cacheWrite: i * 1.25, cacheWrite1h: i * 2, cacheRead: read });
   const read = options.cacheRead ?? input * 0.1;
   const band = options.longPrompt;
   return {
     ...rates(input, output, read),
-    ...(band && { longPrompt: { above: band.above, ...rates(input * band.times, output * band.times, read * band.times) } }),
+    ...(band && { longPrompt: { above: band.above, ...rates(input * band.times, output * (band.outputTimes ?? band.times), read * band.times) } }),
     batch: 0.5,
     source: options.secondary ?? ANTHROPIC, checked, ...(options.secondary !== undefined && { secondary: true as const }),
   };
@@ -48,7 +48,8 @@ export const PRICES: Readonly<Record<string, PriceEntry>> = {
   'claude-opus-5-5': claude(4, 20, '2026-11-26', { cacheRead: 0.2, secondary: `${CLAUDE_55}; ${GENAI_PRICES} agrees` }),
   'claude-haiku-4-5': claude(1, 5, '2026-11'),
   'claude-sonnet-4-6': claude(3, 15, '2026-11'),
-  'claude-sonnet-4-5': claude(3, 15, '2026-11'),
+  // With the 1M-token context beta, a prompt above 200K costs 2x input, 1.5x output (the whole request).
+  'claude-sonnet-4-5': claude(3, 15, '2026-11-26', { longPrompt: { above: 200_000, times: 2, outputTimes: 1.5 } }),
   'claude-opus-4-8': claude(5, 25, '2026-11'),
   'claude-opus-4-7': claude(5, 25, '2026-11'),
   'claude-opus-4-6': claude(5, 25, '2026-11'),

@@ -1,0 +1,119 @@
+// Issue 16: the price table beside a maintained source (@pydantic/genai-prices), offline on a
+// fixture of its data (0.1.8's own entries for our models), printed for a person.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import type { Provider } from '@pydantic/genai-prices';
+import { ROOT, fixture } from '../test-support/paths.js';
+import { runCli } from '../test-support/inprocess.js';
+import { comparePrices, genaiPrices } from './price-check.js';
+import { PRICES } from './prices.js';
+
+const FIXTURE = fixture('genai-prices-0.1.8.json');
+const today = new Date('2026-11-26T12:00:00Z');
+const data = (): Provider[] => JSON.parse(readFileSync(FIXTURE, 'utf8')) as Provider[];
+const entry = (providers: Provider[], id: string) => {
+  const found = providers.flatMap((p) => p.models).find((m) => m.id === id);
+  assert.ok(found, id);
+  return found;
+};
+const check = (providers: Provider[], when = today) => comparePrices(PRICES, (id) => genaiPrices(providers, id, when));
+
+describe('models --check: the price table beside genai-prices', () => {
+  it('prints what differs for a person, names a neighbouring entry, and exits 1', async () => {
+    const r = await runCli(['models', '--check', '--against', FIXTURE], {}, undefined, today);
+    assert.equal(r.code, 1, r.stderr);
+    // Their matcher prices claude-sonnet-5-5 as claude-sonnet-5 (a starts_with rule): the reviewer must see that.
+    assert.match(r.stdout, /claude-sonnet-5-5 \(priced as their claude-sonnet-5\)\n {2}cacheRead +\$0\.10 +\$0\.20\n/);
+    assert.match(r.stdout, /Not in the source: claude-haiku-5-5, gpt-6\.1-sol, gpt-6\.1-terra\./);
+    assert.match(r.stdout, /Nothing is changed/);
+    // Everything else agrees, bands included: Sonnet 4.5 above 200K, GPT-5.6 above 272K.
+    assert.deepEqual(check(data()).differences.map((d) => `${d.model} ${d.field}`), ['claude-sonnet-5-5 cacheRead']);
+    for (const line of r.stdout.split('\n')) assert.ok(line.length <= 80, line);
+  });
+
+  it('compares every rate, the band\'s threshold and rates, their tiers and lifecycle', () => {
+    const providers = data();
+    const sol = entry(providers, 'gpt-6-sol');
+    sol.prices = { ...sol.prices, input_mtok: { base: 2.5, tiers: [{ start: 272_000, price: 5 }] } };
+    const luna = entry(providers, 'gpt-6-luna');
+    luna.prices = { ...luna.prices, output_mtok: { base: 0.5, tiers: [{ start: 200_000, price: 0.75 }, { start: 1_000_000, price: 1 }] } };
+    entry(providers, 'claude-opus-4-5').deprecated = true;
+    const haiku = entry(providers, 'claude-haiku-4-5');
+    haiku.prices = { ...haiku.prices, cache_write_1h_mtok: undefined, cache_read_mtok: 0.12 };
+    const found = check(providers).differences.map((d) => `${d.model} ${d.field}: ${d.ours} ≠ ${d.theirs}`);
+    assert.deepEqual(found.filter((d) => !d.startsWith('claude-sonnet-5-5')), [
+      'claude-haiku-4-5 cacheRead: $0.10 ≠ $0.12',
+      'claude-opus-4-5 lifecycle: current ≠ deprecated',
+      'gpt-6-sol input: $2.00 ≠ $2.50',
+      'gpt-6-sol input >272K: $4.00 ≠ $5.00',
+      'gpt-6-luna output band: above 272K ≠ above 200K',
+      'gpt-6-luna output band: one ≠ 2 tiers',
+    ]);
+  });
+
+  it('a threshold one token apart is the same rule: GPT-5.6 is 271,999 in theirs, 272,000 in ours', () => {
+    const terra = entry(data(), 'gpt-5.6-terra');
+    assert.match(JSON.stringify(terra.prices), /"start":271999/);
+    assert.ok(check(data()).agreeing.includes('gpt-5.6-terra'));
+  });
+
+  it('their dated prices are resolved for the day of the check', () => {
+    // gpt-5.6-sol cost $5/$30 until their 2026-08-21 entry cut it to $4/$20 (ours).
+    const before = check(data(), new Date('2026-08-01T00:00:00Z')).differences.filter((d) => d.model === 'gpt-5.6-sol');
+    assert.deepEqual(before.slice(0, 2).map((d) => `${d.field} ${d.ours} ${d.theirs}`), ['input $4.00 $5.00', 'output $20.00 $30.00']);
+  });
+
+  it('reads the source from a URL', async () => {
+    const server = createServer((req, res) => {
+      if (req.url === '/data.json') res.end(readFileSync(FIXTURE));
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const ok = await runCli(['models', '--check', '--against', `${base}/data.json`], {}, undefined, today);
+      assert.equal(ok.code, 1);
+      assert.match(ok.stdout, new RegExp(`genai-prices data from ${base}/data\\.json`));
+      const missing = await runCli(['models', '--check', '--against', `${base}/gone.json`], {}, undefined, today);
+      assert.equal(missing.code, 3);
+      assert.match(missing.stderr, /^error: --against .*gone\.json: could not fetch .* \(HTTP 404\) — .*give its path\n$/);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('a source that is not genai-prices data, and --against without --check: one line, exit 2', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['models', '--check', '--against', 'no-such.json'], /--against no-such\.json: file not found/],
+      [['models', '--check', '--against', 'datasets/fixtures/array.json'], /not genai-prices data/],
+      [['models', '--check', '--against', 'datasets/fixtures/trailing-garbage.json'], /not valid JSON/],
+      [['models', '--against', 'latest'], /--against is for --check/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await runCli(args, {}, ROOT, today);
+      assert.equal(r.code, 2, args.join(' '));
+      assert.match(r.stderr, message);
+      assert.equal(r.stderr.split('\n').length, 2, r.stderr);
+    }
+  });
+
+  it('without --against, the data in the installed package', async () => {
+    const r = await runCli(['models', '--check'], {}, undefined, today);
+    assert.match(r.stdout, /@pydantic\/genai-prices \d+\.\d+\.\d+ \(the data in the installed package\)/);
+  });
+
+  it('an entry their own code rejects is a bad source, not a crash', async () => {
+    const providers = data();
+    entry(providers, 'gpt-5-nano').prices = [{ constraint: { start_date: 'soon' } as never, prices: { input_mtok: 1 } }];
+    const file = join(mkdtempSync(join(tmpdir(), 'tierbench-prices-')), 'data.json');
+    writeFileSync(file, JSON.stringify(providers));
+    const r = await runCli(['models', '--check', '--against', file], {}, undefined, today);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /start-date or time-of-day price constraint/);
+  });
+});
