@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { summarize } from './analysis/aggregate.js';
 import { missingPilotCases } from './analysis/across.js';
 import { buildMatrix } from './analysis/matrix.js';
-import { costOf } from './analysis/cost.js';
+import { callCost } from './analysis/cost.js';
 import { fileHash, loadDataset, type LoadOptions } from './cases/load.js';
 import { EXIT, RunError, UsageError, fileProblem } from './errors.js';
 import { type GateRules, gateLines, hasRules, runGate } from './gate/gate.js';
@@ -304,7 +304,7 @@ async function runLocked(plan: RunPlan, deps: RunDeps, { resume, gate, followUp 
   const targets: Target[] = plan.models.map((spec, m) => {
     const prices = spec.prices;
     const samples = plan.cascade?.cheap === spec.name ? Math.max(plan.repeats, plan.cascade.samples) : plan.repeats;
-    return { spec, provider: providers[m]!, samples, cost: (u) => (prices === null ? null : costOf(u, prices)) };
+    return { spec, provider: providers[m]!, samples, cost: (u) => callCost(u, prices) };
   });
   const request = (c: Case): ChatRequest => buildRequest(prompts, c);
 

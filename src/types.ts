@@ -148,6 +148,11 @@ export interface Usage {
   /** Of `cacheWrite`, the tokens written with a 1-hour TTL (Anthropic's `cache_creation` split), priced apart. */
   cacheWrite1h?: number;
   /**
+   * What OpenRouter says it charged for the call, in USD (`usage.cost`, plus the provider's own
+   * charge on a bring-your-own-key call): the call's cost, in place of the price table's.
+   */
+  charged?: number;
+  /**
    * The server sent no token counts (a stream without a usage chunk): these are estimated from
    * the text at about four characters a token, and so is the cost.
    */
@@ -303,6 +308,8 @@ export interface ModelSummary {
   requests: { sent: number; paid: number; lost: number };
   /** Answers whose token counts the server did not send: their usage and cost are estimates. */
   estimatedUsage: number;
+  /** Answers whose cost is what the gateway reported charging (OpenRouter's `usage.cost`), not the price table's. */
+  charged?: number;
   /** Per-category accuracy, when the dataset has a category column. */
   categories?: Record<string, { scored: number; correct: number; accuracy: number | null }>;
 }

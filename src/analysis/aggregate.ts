@@ -37,12 +37,15 @@ export function summarize(spec: ModelSpec, results: readonly CaseResult[], cases
   let paid = 0;
   let lost = 0;
   let estimatedUsage = 0;
+  let charged = 0;
+  let withUsage = 0;
 
   for (const r of results) {
     retries += r.retries;
     // Read once: a result's usage is built from its columns on each read.
     const usage = r.usage;
     if (usage) {
+      withUsage++;
       tokens.input += usage.input;
       tokens.output += usage.output;
       tokens.cacheWrite += usage.cacheWrite;
@@ -50,6 +53,7 @@ export function summarize(spec: ModelSpec, results: readonly CaseResult[], cases
       if (usage.reasoning) tokens.reasoning = (tokens.reasoning ?? 0) + usage.reasoning;
       if (usage.cacheWrite1h) tokens.cacheWrite1h = (tokens.cacheWrite1h ?? 0) + usage.cacheWrite1h;
       if (usage.estimated) estimatedUsage++;
+      if (usage.charged !== undefined) charged++;
     }
     const callCost = r.cost;
     if (callCost !== null) cost += callCost;
@@ -138,7 +142,9 @@ export function summarize(spec: ModelSpec, results: readonly CaseResult[], cases
     refused,
     requests: { sent, paid, lost },
     estimatedUsage,
-    cost: spec.prices === null ? null : {
+    ...(charged > 0 && { charged }),
+    // Unpriced, the cost is known only when the gateway reported every charge.
+    cost: spec.prices === null && (charged === 0 || charged < withUsage) ? null : {
       total: cost,
       spent,
       // Per answered call, what production pays per case, however many samples each case had

@@ -4,8 +4,8 @@ import type { Prices, Usage } from '../types.js';
 const promptTokens = (usage: Usage): number => usage.input + usage.cacheRead + usage.cacheWrite;
 
 /**
- * USD for one call. Usage is normalised first: `input` excludes the cached parts. A prompt above a
- * long-prompt band's threshold bills the whole request at the band's rates.
+ * USD for one call from its usage, normalised first: `input` excludes the cached parts. A prompt
+ * above a long-prompt band's threshold bills the whole request at the band's rates.
  */
 export function costOf(usage: Usage, prices: Prices): number {
   const band = prices.longPrompt !== undefined && promptTokens(usage) > prices.longPrompt.above ? prices.longPrompt : prices;
@@ -13,3 +13,6 @@ export function costOf(usage: Usage, prices: Prices): number {
   const writes = (usage.cacheWrite - hour) * band.cacheWrite + hour * (band.cacheWrite1h ?? 2 * band.input);
   return (usage.input * band.input + writes + usage.cacheRead * band.cacheRead + usage.output * band.output) / 1e6;
 }
+
+/** A call's cost: what the gateway said it charged, when it said; else priced; unknown (null) without a price. */
+export const callCost = (usage: Usage, prices: Prices | null): number | null => usage.charged ?? (prices === null ? null : costOf(usage, prices));

@@ -18,6 +18,9 @@ export function outcomeNotes(summaries: readonly ModelSummary[], maxTokens: (mod
     if (s.estimatedUsage > 0) {
       notes.push(`${count(s.estimatedUsage, 'answer')} of ${s.model} came without token counts (the server sent no usage): their tokens and cost are estimated at about 4 characters a token`);
     }
+    if (s.charged !== undefined) {
+      notes.push(`the cost of ${count(s.charged, 'answer')} of ${s.model} is what OpenRouter reported charging (usage.cost), not the price table's`);
+    }
     const timeouts = s.errors.byKind.timeout ?? 0;
     if (timeouts > 0 && s.cost !== null) {
       notes.push(`${count(timeouts, 'call')} of ${s.model} timed out after ${timeouts === 1 ? 'it was' : 'they were'} sent: a provider may bill such calls, and their cost is not in the total (a lower bound, shown with ≥)`);

@@ -98,8 +98,9 @@ export async function handleOpenAI(emulator: Emulator, req: IncomingMessage, res
     prompt_tokens: sim.promptTokens, completion_tokens: sim.outputTokens + sim.thinkingTokens, total_tokens: sim.promptTokens + sim.outputTokens + sim.thinkingTokens,
     prompt_tokens_details: { cached_tokens: sim.cacheRead, audio_tokens: 0, ...(gateway && { cache_write_tokens: 0 }) },
     completion_tokens_details: { reasoning_tokens: sim.thinkingTokens, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
-    // OpenRouter reports what it charged.
-    ...(gateway && { cost: (sim.promptTokens * 0.1 + sim.outputTokens * 0.5) / 1e6 }),
+    // OpenRouter reports what it charged, at its own prices (here $0.10 / $0.50 per Mtok, whatever
+    // the model): upstream_inference_cost repeats it unless the key is the user's own (BYOK).
+    ...(gateway && ((cost) => ({ cost, is_byok: false, cost_details: { upstream_inference_cost: cost, upstream_inference_prompt_cost: sim.promptTokens * 0.1 / 1e6, upstream_inference_completions_cost: (sim.outputTokens + sim.thinkingTokens) * 0.5 / 1e6 } }))((sim.promptTokens * 0.1 + (sim.outputTokens + sim.thinkingTokens) * 0.5) / 1e6)),
   };
   const wire = new Wire(res, sim.quirks, 'chat');
   if (sim.fault === 'error-body') {

@@ -9,6 +9,8 @@ const PRESENT = 1;
 const CACHED = 2;
 const HAS_USAGE = 4;
 const ESTIMATED = 8;
+/** The cost is the gateway's reported charge (usage.charged). */
+const CHARGED = 128;
 /** Bits 4-6: the finish, 1-based (0: none, the call failed). */
 const FINISH_SHIFT = 4;
 const FINISHES: readonly Finish[] = ['answered', 'truncated', 'refused', 'empty'];
@@ -50,7 +52,7 @@ export class ResultColumns {
 
   set(job: number, r: CaseResult): void {
     const finish = r.finish === undefined ? 0 : FINISHES.indexOf(r.finish) + 1;
-    this.flags[job] = PRESENT | (r.cached === true ? CACHED : 0) | (r.usage !== null ? HAS_USAGE : 0) | (r.usage?.estimated ? ESTIMATED : 0) | (finish << FINISH_SHIFT);
+    this.flags[job] = PRESENT | (r.cached === true ? CACHED : 0) | (r.usage !== null ? HAS_USAGE : 0) | (r.usage?.estimated ? ESTIMATED : 0) | (r.usage?.charged !== undefined ? CHARGED : 0) | (finish << FINISH_SHIFT);
     this.scores[job] = put(r.score);
     this.latencies[job] = put(r.latencyMs);
     this.ttfts[job] = put(r.ttftMs);
@@ -111,6 +113,7 @@ export class ResultColumns {
     return {
       input: t[at]!, output: t[at + 1]!, cacheWrite: t[at + 2]!, cacheRead: t[at + 3]!,
       ...(reasoning > 0 && { reasoning }), ...(hour > 0 && { cacheWrite1h: hour }), ...((this.flags[job]! & ESTIMATED) !== 0 && { estimated: true as const }),
+      ...((this.flags[job]! & CHARGED) !== 0 && { charged: this.costs[job]! }),
     };
   }
 }

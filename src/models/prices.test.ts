@@ -10,6 +10,7 @@ import { loadConfig } from '../config/load.js';
 import { perMtok } from '../format.js';
 import { UsageError } from '../errors.js';
 import type { Config, Usage } from '../types.js';
+import { openAIUsage } from '../providers/openai.js';
 import { retirementNote } from './lifecycle.js';
 import { PRICES, listPrice } from './prices.js';
 import { resolveModels } from './registry.js';
@@ -154,5 +155,35 @@ describe('through the CLI, against the emulator', () => {
       assert.equal(retired.stderr, 'error: --models gpt-5-mini: gpt-5-mini was retired on 2026-12-11, so every call to it would fail — benchmark its successor instead: --models gpt-6.1-terra\n');
       assert.equal(e.stats().requests, sent);
     });
+  });
+  it('OpenRouter\'s reported charge is the cost of its calls, streamed or not, unpriced models included', async () => {
+    const cwd = await mkdtemp(join(tmpdir(), 'tb-charge-'));
+    await writeFile(join(cwd, 'cases.csv'), 'input,expected\na,Billing\nb,Technical\nc,Billing\n');
+    const d = await loadDataset(join(cwd, 'cases.csv'));
+    const ids = ['anthropic/claude-haiku-4.5', 'qwen/qwen3-32b'];
+    await withEmulator({ key: AnswerKey.fromCases(d.cases, d.inputColumn), profiles: [{ ids, accuracy: 1, ttftMs: 1, tokensPerSec: 0, quirks: ['gateway'] }] }, async (url) => {
+      const env = { OPENROUTER_BASE_URL: `${url}/v1`, OPENROUTER_API_KEY: 'k' };
+      for (const stream of [[], ['--no-stream']]) {
+        const r = await runCli(['run', '-m', ids.map((id) => `openrouter:${id}`).join(','), '--allow-unpriced', '--quiet', '--no-cache', '-o', 'r.json', ...stream, 'cases.csv'], env, cwd);
+        assert.equal(r.code, 0, r.stderr);
+        const report = await readValidReport(join(cwd, 'r.json'));
+        // The emulator's OpenRouter charges $0.10 / $0.50 per Mtok, not Haiku 4.5's list $1 / $5.
+        for (const x of report.results) near(x.cost!, (x.usage!.input * 0.1 + x.usage!.output * 0.5) / 1e6);
+        assert.ok(report.results.every((x) => x.usage?.charged === x.cost));
+        for (const s of report.summaries) {
+          assert.equal(s.charged, 3);
+          assert.ok(s.cost !== null && s.cost.total > 0, 'the unpriced model\'s cost is known: every call was charged');
+        }
+        assert.ok(report.notes.includes('the cost of 3 answers of openrouter:qwen/qwen3-32b is what OpenRouter reported charging (usage.cost), not the price table\'s'), report.notes.join('\n'));
+      }
+    });
+  });
+  it('a BYOK call costs OpenRouter\'s fee and the provider\'s charge; a server that is not OpenRouter is not trusted', () => {
+    const wire = { prompt_tokens: 1000, completion_tokens: 100, cost: 0.0001, is_byok: true, cost_details: { upstream_inference_cost: 0.002 } };
+    near(openAIUsage(wire, true).charged!, 0.0021);
+    near(openAIUsage({ ...wire, is_byok: false, cost_details: { upstream_inference_cost: 0.0001 } }, true).charged!, 0.0001);
+    assert.equal(openAIUsage(wire, false).charged, undefined);
+    assert.equal(openAIUsage({ ...wire, cost: null }, true).charged, undefined);
+    assert.equal(openAIUsage({ ...wire, cost: -1 }, true).charged, undefined);
   });
 });

@@ -155,7 +155,7 @@ function price(name: string, endpoint: string, id: string, options: ResolveOptio
   throw new UsageError(
     'E_UNPRICED',
     `--models: no price known for \`${name}\` (${endpoint}:${id})`,
-    `add it to "prices" in ${options.config.path ?? 'tierbench.config.json'} as {"${name}": {"input": USD_per_Mtok, "output": USD_per_Mtok}}, or pass --allow-unpriced to report its cost as unknown`,
+    `add it to "prices" in ${options.config.path ?? 'tierbench.config.json'} as {"${name}": {"input": USD_per_Mtok, "output": USD_per_Mtok}}, or pass --allow-unpriced ${endpoint === 'openrouter' ? 'to take each call\'s cost from what OpenRouter reports charging' : 'to report its cost as unknown'}`,
   );
 }
 

@@ -14,19 +14,36 @@ interface OpenAIUsage {
   completion_tokens_details?: { reasoning_tokens?: number | null } | null;
   /** DeepSeek's name for the cached part. */
   prompt_cache_hit_tokens?: number;
+  /** OpenRouter: what it charged, in USD; on a bring-your-own-key call only its fee, the provider billing the rest. */
+  cost?: number | null;
+  is_byok?: boolean | null;
+  cost_details?: { upstream_inference_cost?: number | null } | null;
+}
+
+const amount = (x: unknown): number | undefined => (typeof x === 'number' && Number.isFinite(x) && x >= 0 ? x : undefined);
+
+/** OpenRouter's charge for a call, the provider's own included on a BYOK key; undefined when it sent none. */
+function charge(u: OpenAIUsage): number | undefined {
+  const fee = amount(u.cost);
+  if (fee === undefined) return undefined;
+  // Without BYOK upstream_inference_cost repeats what `cost` already holds.
+  return u.is_byok === true ? fee + (amount(u.cost_details?.upstream_inference_cost) ?? 0) : fee;
 }
 
 /**
  * OpenAI's prompt_tokens includes the cached tokens (and, at gateways that report them, the
- * tokens written to the cache); ours does not.
+ * tokens written to the cache); ours does not. `charges`: the server is OpenRouter, whose
+ * `usage.cost` is the call's cost in USD (another server's field of that name is not trusted).
  */
-export function openAIUsage(u: OpenAIUsage): Usage {
+export function openAIUsage(u: OpenAIUsage, charges = false): Usage {
   const cacheRead = u.prompt_tokens_details?.cached_tokens ?? u.prompt_cache_hit_tokens ?? 0;
   const cacheWrite = u.prompt_tokens_details?.cache_write_tokens ?? 0;
   const reasoning = u.completion_tokens_details?.reasoning_tokens;
+  const charged = charges ? charge(u) : undefined;
   return {
     input: Math.max(0, (u.prompt_tokens ?? 0) - cacheRead - cacheWrite), output: u.completion_tokens ?? 0, cacheWrite, cacheRead,
     ...(typeof reasoning === 'number' && reasoning > 0 && { reasoning }),
+    ...(charged !== undefined && { charged }),
   };
 }
 
@@ -62,6 +79,9 @@ export class ChatReading implements Reading {
   private readonly p: Parsed = emptyParsed();
   private done = false;
 
+  /** `charges`: the server reports each call's charge (OpenRouter). */
+  constructor(private readonly charges = false) {}
+
   private finish(reason: unknown): void {
     if (typeof reason !== 'string') return;
     this.p.stopReason = reason;
@@ -88,7 +108,7 @@ export class ChatReading implements Reading {
     if (typeof choice.message?.refusal === 'string') this.p.refused = true;
     this.finish(choice.finish_reason);
     this.logprob(choice.logprobs?.content);
-    if (c.usage) this.p.usage = openAIUsage(c.usage);
+    if (c.usage) this.p.usage = openAIUsage(c.usage, this.charges);
     this.done = true;
   }
 
@@ -112,13 +132,18 @@ export class ChatReading implements Reading {
     if (typeof delta?.refusal === 'string' && delta.refusal !== '') this.p.refused = true;
     this.logprob(choice?.logprobs?.content);
     this.finish(choice?.finish_reason);
-    if (d?.usage) this.p.usage = openAIUsage(d.usage);
+    if (d?.usage) this.p.usage = openAIUsage(d.usage, this.charges);
   }
 
   result(): Parsed {
     // Every complete stream says why it finished, or ends with [DONE]; one that does neither was cut short.
     return { ...this.p, complete: this.done || this.p.stopReason !== null };
   }
+}
+
+/** OpenRouter, as `openrouter:` or as an endpoint of the config file pointing at it. */
+function reportsCharge(spec: ModelSpec): boolean {
+  return spec.endpoint === 'openrouter' || (spec.baseURL !== undefined && URL.canParse(spec.baseURL) && new URL(spec.baseURL).hostname === 'openrouter.ai');
 }
 
 export class OpenAIProvider implements Provider {
@@ -154,6 +179,6 @@ export class OpenAIProvider implements Provider {
       stream: this.options.stream,
       ...(this.options.stream && this.spec.wire?.streamOptions !== false && { stream_options: { include_usage: true } }),
     };
-    return call(this.ctx, { path: '/chat/completions', body, stream: this.options.stream }, new ChatReading(), request, signal, observe);
+    return call(this.ctx, { path: '/chat/completions', body, stream: this.options.stream }, new ChatReading(reportsCharge(this.spec)), request, signal, observe);
   }
 }
