@@ -11,7 +11,7 @@ import { callCost } from './analysis/cost.js';
 import { fileHash, loadDataset, type LoadOptions } from './cases/load.js';
 import { EXIT, RunError, UsageError, fileProblem } from './errors.js';
 import { type GateRules, gateLines, hasRules, runGate } from './gate/gate.js';
-import { estimateCost } from './execute/budget.js';
+import { densityNote, estimateCost, tokenDensities } from './execute/budget.js';
 import { type CachedAnswer, ResponseCache } from './execute/cache.js';
 import { execute, type Target } from './execute/fan-out.js';
 import { SETUP_FAILURES } from './providers/failures.js';
@@ -324,11 +324,13 @@ async function runLocked(plan: RunPlan, deps: RunDeps, { resume, gate, followUp 
   }
 
   if (plan.maxCost !== undefined) {
+    const densities = await tokenDensities(targets, dataset.cases, request);
     const estimate = estimateCost(dataset.cases, targets, request, (m, c, req, sample) =>
-      known[m]?.has(c.index * (targets[m]?.samples ?? 1) + sample) === true || cache?.get(cacheKey(m, req, sample)) !== undefined);
+      known[m]?.has(c.index * (targets[m]?.samples ?? 1) + sample) === true || cache?.get(cacheKey(m, req, sample)) !== undefined, densities);
     const line = `estimated cost ${money(estimate.typical)} (at most ${money(estimate.ceiling)} if every answer used max_tokens) for ${(estimate.calls - estimate.cachedCalls).toLocaleString('en-US')} calls` +
       (estimate.cachedCalls > 0 ? ` (${estimate.cachedCalls.toLocaleString('en-US')} more answered from cache)` : '') +
-      (estimate.unpriced.length > 0 ? `; ${estimate.unpriced.join(', ')} unpriced, not included` : '');
+      (estimate.unpriced.length > 0 ? `; ${estimate.unpriced.join(', ')} unpriced, not included` : '') +
+      `; ${densityNote(targets, densities)}`;
     if (estimate.typical > plan.maxCost && !plan.yes) {
       cache?.close();
       throw new UsageError('E_BUDGET', `--max-cost ${plan.maxCost}: ${line}`, 'raise --max-cost, run fewer cases (--limit) or models, or pass --yes to start anyway (spending still stops at the limit)');

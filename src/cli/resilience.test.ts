@@ -286,7 +286,7 @@ describe('budget', () => {
   it('refuses a run estimated over --max-cost, saying the estimate', async () => {
     const r = await cli(['run', '-m', 'opus', '--max-cost', '0.0001', TICKETS], env('http://127.0.0.1:9'));
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /^error: --max-cost 0\.0001: estimated cost \$\S+ \(at most \$\S+ if every answer used max_tokens\) for 210 calls — raise --max-cost/);
+    assert.match(r.stderr, /^error: --max-cost 0\.0001: estimated cost \$\S+ \(at most \$\S+ if every answer used max_tokens\) for 210 calls; input sizes: opus at about 4 characters a token \(counting failed: Connection error\.\) — raise --max-cost/);
   });
   it('with --yes, stops scheduling at the limit; --resume with more budget finishes', async () => {
     await withEmulator([quick('claude-opus-5-5')], async (url) => {

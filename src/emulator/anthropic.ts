@@ -1,7 +1,7 @@
 // Anthropic Messages on the wire: POST /v1/messages (plain and SSE) and /v1/messages/count_tokens.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { countTokens } from './simulated.js';
+import { promptTokensOf } from './simulated.js';
 import { type Emulator, attemptOf, faultHeaders, sendJson, sleep, untilClosed } from './server.js';
 import { type SseEvent, Wire } from './wire.js';
 
@@ -86,8 +86,9 @@ export async function handleAnthropic(emulator: Emulator, req: IncomingMessage, 
   const sys = text(system);
 
   if (url === '/v1/messages/count_tokens') {
-    if (!emulator.profileFor(model)) return fail(res, 404, `model: ${model}`);
-    return sendJson(res, 200, { input_tokens: countTokens(sys.all) + turns.reduce((n, t) => n + countTokens(t.content) + 3, 0) });
+    const profile = emulator.profileFor(model);
+    if (!profile) return fail(res, 404, `model: ${model}`);
+    return sendJson(res, 200, { input_tokens: promptTokensOf(sys.all, turns, profile.tokenDensity) });
   }
   if (typeof maxTokens !== 'number' || maxTokens < 1) return invalid('max_tokens: Field required');
   if (version >= STRICT_VERSION) {

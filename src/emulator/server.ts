@@ -7,7 +7,7 @@ import { quantileSorted } from '../analysis/percentiles.js';
 import { handleAnthropic } from './anthropic.js';
 import { handleOpenAI } from './openai.js';
 import { handleResponses } from './responses.js';
-import { type AnswerKey, DEFAULT_PROFILES, type Fault, type Profile, type Quirk, type ThinkingRequest, answer, countTokens, faultFor, thinkingFor } from './simulated.js';
+import { type AnswerKey, DEFAULT_PROFILES, type Fault, type Profile, type Quirk, type ThinkingRequest, answer, countTokens, faultFor, promptTokensOf, thinkingFor } from './simulated.js';
 
 export interface EmulatorOptions {
   profiles?: Profile[];
@@ -228,18 +228,19 @@ export class Emulator {
     // Thinking comes first and counts against the token limit: what it leaves is the answer's.
     const thinkingTokens = Math.min(thinkingFor(profile, input.thinking), input.maxTokens);
     const room = input.maxTokens - thinkingTokens;
-    let outputTokens = countTokens(text);
+    const density = profile.tokenDensity ?? 1;
+    let outputTokens = countTokens(text, density);
     let truncated = false;
     if (outputTokens > room || (thinkingTokens > 0 && room === 0)) {
-      text = text.slice(0, room * 4);
+      text = text.slice(0, Math.floor((room * 4) / density));
       outputTokens = room;
       truncated = true;
     }
     const thinkingMs = profile.tokensPerSec > 0 ? (thinkingTokens / profile.tokensPerSec) * 1000 : 0;
-    const promptTokens = countTokens(input.system) + input.messages.reduce((n, m) => n + countTokens(m.content) + 3, 0);
+    const promptTokens = promptTokensOf(input.system, input.messages, density);
     let cacheWrite = 0;
     let cacheRead = 0;
-    const prefixTokens = countTokens(input.cachePrefix);
+    const prefixTokens = countTokens(input.cachePrefix, density);
     if (prefixTokens >= this.minCacheTokens) {
       const entry = `${input.model}|${input.cachePrefix}`;
       if (this.cache.has(entry)) cacheRead = prefixTokens;

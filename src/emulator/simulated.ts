@@ -70,6 +70,11 @@ export interface Profile {
   thinking?: { tokens: number };
   /** Inputs containing this text are blocked by the provider's moderation (OpenAI format: a 403 at gateways, else a 400 content_filter). */
   flag?: string;
+  /**
+   * How many more tokens its tokenizer counts than about four characters a token (Haiku 5.5's:
+   * about 1.3); 1 when absent. Usage and count_tokens agree, as on the real API.
+   */
+  tokenDensity?: number;
   /** USD per million tokens of the tier imitated (informational: the client prices calls itself). */
   prices?: { input: number; output: number };
 }
@@ -132,9 +137,13 @@ export function uniform(text: string): number {
 }
 
 /** The emulator's tokenizer: one token per 4 characters. Exact counts matter, realism does not. */
-export function countTokens(text: string): number {
-  return text.length === 0 ? 0 : Math.ceil(text.length / 4);
+export function countTokens(text: string, density = 1): number {
+  return text.length === 0 ? 0 : Math.ceil((text.length / 4) * density);
 }
+
+/** A request's prompt tokens: system and turns, 3 a turn for its framing. */
+export const promptTokensOf = (system: string, turns: ReadonlyArray<{ content: string }>, density = 1): number =>
+  countTokens(system, density) + turns.reduce((n, t) => n + countTokens(t.content, density) + 3, 0);
 
 export interface Answer {
   text: string;

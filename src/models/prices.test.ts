@@ -10,6 +10,8 @@ import { loadConfig } from '../config/load.js';
 import { perMtok } from '../format.js';
 import { UsageError } from '../errors.js';
 import type { Config, Usage } from '../types.js';
+import { densityNote, estimateCost, tokenDensities } from '../execute/budget.js';
+import type { Target } from '../execute/fan-out.js';
 import { openAIUsage } from '../providers/openai.js';
 import { retirementNote } from './lifecycle.js';
 import { PRICES, listPrice } from './prices.js';
@@ -185,5 +187,42 @@ describe('through the CLI, against the emulator', () => {
     assert.equal(openAIUsage(wire, false).charged, undefined);
     assert.equal(openAIUsage({ ...wire, cost: null }, true).charged, undefined);
     assert.equal(openAIUsage({ ...wire, cost: -1 }, true).charged, undefined);
+  });
+});
+
+describe('estimates that know the tokenizer', () => {
+  it('--max-cost counts input tokens with Anthropic\'s count_tokens on a few of the run\'s requests', async () => {
+    const cwd = await mkdtemp(join(tmpdir(), 'tb-count-'));
+    const rows = Array.from({ length: 40 }, (_, i) => `ticket ${i}: my invoice shows a charge I do not recognise ${'again '.repeat(i)},Billing`);
+    await writeFile(join(cwd, 'cases.csv'), `input,expected\n${rows.join('\n')}\n`);
+    const d = await loadDataset(join(cwd, 'cases.csv'));
+    const profiles = [
+      { ids: ['claude-haiku-5-5'], accuracy: 1, ttftMs: 1, tokensPerSec: 0, tokenDensity: 1.3 },
+      { ids: ['gpt-6-luna'], accuracy: 1, ttftMs: 1, tokensPerSec: 0 },
+    ];
+    await withEmulator({ key: AnswerKey.fromCases(d.cases, d.inputColumn), profiles }, async (url) => {
+      const env = { ANTHROPIC_BASE_URL: url, ANTHROPIC_API_KEY: 'k', OPENAI_BASE_URL: `${url}/v1`, OPENAI_API_KEY: 'k' };
+      const r = await runCli(['run', '-m', 'haiku,luna', '--max-cost', '0.000001', '--no-cache', 'cases.csv'], env, cwd);
+      assert.equal(r.code, 2);
+      // The emulator's Haiku 5.5 tokenizer counts 1.3x; its own framing (3 tokens a turn) makes the measured ratio a little more.
+      const ratio = /haiku counted by the provider on 8 requests \((\d\.\d\d)x the 4-characters-a-token size\); the others at about 4 characters a token —/.exec(r.stderr);
+      assert.ok(ratio, r.stderr);
+      assert.ok(Number(ratio[1]) > 1.3 && Number(ratio[1]) < 1.45, ratio[1]);
+    });
+  });
+
+  it('scales the estimate by each model\'s density; a failed count falls back to a known tokenizer, said', async () => {
+    const resolved = resolveModels('haiku,haiku-4.5', { config: empty, env: {}, allowUnpriced: false, today });
+    const failing: Target['provider'] = { complete: () => Promise.reject(new Error('unused')), countTokens: () => Promise.reject(new Error('404 not_found_error')) };
+    const targets: Target[] = resolved.map((spec) => ({ spec, provider: failing, cost: (u) => costOf(u, spec.prices!) }));
+    const cases = [{ index: 0, line: 2, input: 'x'.repeat(4000), expected: 'Billing', vars: {} }] as unknown as Parameters<typeof estimateCost>[0];
+    const request = () => ({ messages: [{ role: 'user' as const, content: 'x'.repeat(4000) }] });
+    const densities = await tokenDensities(targets, cases, request);
+    assert.deepEqual(densities.map((x) => [x.factor, x.how]), [[1.3, 'known'], [1, 'assumed']]);
+    assert.equal(densityNote(targets, densities), 'input sizes: haiku at 1.30x the 4-characters-a-token size, its tokenizer\'s (counting failed: 404 not_found_error); haiku-4.5 at about 4 characters a token (counting failed: 404 not_found_error)');
+    const plain = estimateCost(cases, targets, request, () => false);
+    const scaled = estimateCost(cases, targets, request, () => false, densities);
+    // Haiku 5.5: 1,000 input tokens become 1,300, at $0.10/M; Haiku 4.5 unchanged.
+    near(scaled.typical - plain.typical, (300 * 0.1 + (Math.ceil(2 * 2 * 1.3) - 2 * 2) * 0.5) / 1e6);
   });
 });

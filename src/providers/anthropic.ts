@@ -1,6 +1,7 @@
 // Anthropic Messages: the request, and a Reading of its answer as JSON or as SSE events (with or
 // without `event:` lines, as proxies send them).
 import type { ChatRequest, ModelSpec, Outcome, Reasoning, Usage } from '../types.js';
+import type { Anthropic } from '@anthropic-ai/sdk';
 import { type CallContext, type Parsed, type Reading, call, emptyParsed } from './call.js';
 import { bodyError } from './failures.js';
 import type { Provider, ProviderOptions } from './provider.js';
@@ -113,7 +114,7 @@ export class AnthropicProvider implements Provider {
   readonly notes: string[] = [];
   private readonly sendTemperature: boolean;
 
-  private constructor(private readonly ctx: CallContext, private readonly spec: ModelSpec, private readonly options: ProviderOptions) {
+  private constructor(private readonly ctx: CallContext, private readonly spec: ModelSpec, private readonly options: ProviderOptions, private readonly counter: Anthropic['messages']) {
     this.sendTemperature = options.anthropicVersion !== undefined && options.anthropicVersion < SAMPLING_REJECTED_FROM;
     if (options.temperature !== undefined && !this.sendTemperature) {
       this.notes.push(`temperature not sent to ${spec.name}: anthropic-version ${SAMPLING_REJECTED_FROM} rejects it (pin an older one with --anthropic-version)`);
@@ -139,7 +140,17 @@ export class AnthropicProvider implements Provider {
     });
     return new AnthropicProvider({
       client, errors: sdk, secrets: [options.apiKey], idleMs: options.timeoutMs, deadlineMs: options.deadlineMs,
-    }, spec, options);
+    }, spec, options, client.messages);
+  }
+
+  /** POST /v1/messages/count_tokens: free, with its own rate limit; the system prompt and messages as sent. Best effort: one retry, 10 s. */
+  async countTokens(request: ChatRequest): Promise<number> {
+    const counted = await this.counter.countTokens({
+      model: this.spec.id,
+      messages: request.messages,
+      ...(request.system !== undefined && { system: request.system }),
+    }, { maxRetries: 1, timeout: Math.min(this.options.timeoutMs, 10_000) });
+    return counted.input_tokens;
   }
 
   complete(request: ChatRequest, signal?: AbortSignal, observe?: (status: number, headers: Headers) => void): Promise<Outcome> {

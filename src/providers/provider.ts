@@ -27,6 +27,8 @@ export interface Provider {
   complete(request: ChatRequest, signal?: AbortSignal, observe?: (status: number, headers: Headers) => void): Promise<Outcome>;
   /** Parameters this model will not be sent, with the reason, for the run's notes. */
   readonly notes: string[];
+  /** The request's input tokens as the model's own tokenizer counts them, where the provider can say (free, before any call). */
+  countTokens?(request: ChatRequest): Promise<number>;
 }
 
 /** SDKs are imported here, lazily, so `tierbench --help` never loads them. */
