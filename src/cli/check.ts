@@ -1,12 +1,15 @@
-// `tierbench models --check`: the built-in table beside a maintained price source, printed for a
-// person to review. It never changes a price: the fix is an override in the config file, or a
-// report to whichever table is wrong.
+// `tierbench models --check`: the built-in table beside a maintained price source and, with
+// --providers, beside the providers' own model lists (Anthropic's lifecycles), printed for a
+// person to review. It never changes the table: the fix is an override in the config file, or a
+// report to whichever source is wrong.
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { REMOTE_DATA_JSON_URL, type Provider } from '@pydantic/genai-prices';
 import { EXIT, RunError, UsageError } from '../errors.js';
-import { comparePrices, genaiPrices, type PriceCheck } from '../models/price-check.js';
+import { compareCatalog } from '../models/lifecycle.js';
+import { comparePrices, genaiPrices, providerOf, type PriceCheck } from '../models/price-check.js';
+import { catalogs } from '../providers/catalog.js';
 import { PRICES, PRICES_AS_OF } from '../models/prices.js';
 import { wrap } from '../format.js';
 import type { Io } from './io.js';
@@ -92,8 +95,37 @@ export function formatPriceCheck(check: PriceCheck, sourceName: string, day: str
   return lines.join('\n');
 }
 
-/** Exit 1 when anything differs, as a check in CI would have it. */
-export async function checkPrices(flags: { against?: string }, io: Io): Promise<number> {
+/** Each provider's list beside the table, a section each; `differs` when any line is a difference. */
+async function checkCatalogs(env: Io['env']): Promise<{ text: string; differs: boolean; failed: boolean }> {
+  const lines: string[] = [];
+  let differs = false;
+  let failed = false;
+  for (const catalog of await catalogs(env)) {
+    const lifecycles = catalog.provider === 'Anthropic' ? 'with lifecycles' : 'which gives no lifecycles';
+    lines.push('', `${catalog.provider}'s models endpoint (${catalog.host}), ${lifecycles}:`);
+    if ('skipped' in catalog) {
+      lines.push(`  not asked: ${catalog.skipped}`);
+      continue;
+    }
+    if ('failed' in catalog) {
+      failed = true;
+      lines.push(`  could not be read: ${catalog.failed}`);
+      continue;
+    }
+    const ours = Object.keys(PRICES).filter((id) => providerOf(id) === catalog.provider.toLowerCase());
+    const check = compareCatalog(ours, catalog.models);
+    if (check.differences.length > 0) lines.push(`  ${'Model'.padEnd(19)}${'Field'.padEnd(11)}tierbench → theirs`);
+    for (const d of check.differences) lines.push(`  ${d.model.padEnd(19)}${d.field.padEnd(11)}${d.ours} → ${d.theirs}`);
+    if (check.agreeing.length > 0) lines.push(wrap(`Agree: ${check.agreeing.join(', ')}.`, '  '));
+    if (check.unpriced.length > 0) lines.push(wrap(`Listed, not in the table (add a price to run them): ${check.unpriced.join(', ')}.`, '  '));
+    if (check.unlisted.length > 0) lines.push(wrap(`In the table, not listed (retired, or not open to this key): ${check.unlisted.join(', ')}.`, '  '));
+    differs ||= check.differences.length > 0 || check.unpriced.length > 0 || check.unlisted.length > 0;
+  }
+  return { text: lines.join('\n'), differs, failed };
+}
+
+/** Exit 1 when anything differs, as a check in CI would have it; 3 when a provider could not be read. */
+export async function checkPrices(flags: { against?: string; providers?: boolean }, io: Io): Promise<number> {
   const source = await loadSource(flags.against, io.cwd);
   const today = io.today?.() ?? new Date();
   let check: PriceCheck;
@@ -104,5 +136,8 @@ export async function checkPrices(flags: { against?: string }, io: Io): Promise<
     throw new UsageError('E_PRICE_SOURCE', `${source.name}: ${(err as Error).message}`, 'give an unmodified genai-prices data.json');
   }
   io.stdout.write(formatPriceCheck(check, source.name, today.toISOString().slice(0, 10)) + '\n');
-  return check.differences.length > 0 ? EXIT.gateFailed : EXIT.ok;
+  const listed = flags.providers === true ? await checkCatalogs(io.env) : undefined;
+  if (listed !== undefined) io.stdout.write(listed.text + '\n');
+  if (listed?.failed === true) return EXIT.runFailed;
+  return check.differences.length > 0 || listed?.differs === true ? EXIT.gateFailed : EXIT.ok;
 }

@@ -133,8 +133,11 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .option('--sources', 'where each list price comes from, and when it was checked')
     .option('--check', 'compare the price table with a maintained one (@pydantic/genai-prices) and print what differs; exit 1 when anything does')
     .option('--against <source>', 'with --check: "latest" (fetch the newest from GitHub), a URL or a file of genai-prices data (default: the installed package\'s)')
-    .action(async (flags: { config?: string; sources?: boolean; check?: boolean; against?: string }) => {
-      if (flags.against !== undefined && flags.check !== true) throw new UsageError('E_USAGE', '--against is for --check', 'run tierbench models --check --against latest');
+    .option('--providers', 'with --check: also read the providers\' own model lists with your keys (Anthropic\'s gives lifecycles; OpenAI\'s, the ids your key can use)')
+    .action(async (flags: { config?: string; sources?: boolean; check?: boolean; against?: string; providers?: boolean }) => {
+      for (const flag of ['against', 'providers'] as const) {
+        if (flags[flag] !== undefined && flags.check !== true) throw new UsageError('E_USAGE', `--${flag} is for --check`, `run tierbench models --check --${flag}${flag === 'against' ? ' latest' : ''}`);
+      }
       if (flags.check === true) {
         const { checkPrices } = await import('./check.js');
         setExit(await checkPrices(flags, io));

@@ -17,6 +17,15 @@ export interface EmulatorOptions {
   seed?: string;
   /** Shortest prefix, in tokens, that prompt caching will store (Anthropic's minimum is 1024–4096). */
   minCacheTokens?: number;
+  /** Models deprecated or retired, by id, as Anthropic's models endpoint lists them; the others are active. Default: Sonnet 4.5's. */
+  lifecycles?: Record<string, Lifecycle>;
+}
+
+/** A model's stage, as Anthropic's `GET /v1/models` gives it (RFC 3339 times). */
+export interface Lifecycle {
+  lifecycle: 'deprecated' | 'retired';
+  deprecated_at: string;
+  retires_at: string;
 }
 
 export interface ModelStats {
@@ -35,6 +44,11 @@ export interface ModelStats {
    */
   servedMs?: { count: number; p50: number; p99: number };
 }
+
+/** As Anthropic lists it; the day of the announcement is a stand-in (the table does not record it). */
+const DEFAULT_LIFECYCLES: Record<string, Lifecycle> = {
+  'claude-sonnet-4-5': { lifecycle: 'deprecated', deprecated_at: '2026-08-31T00:00:00Z', retires_at: '2026-11-30T00:00:00Z' },
+};
 
 /** Served times kept per model: enough for a benchmark run, bounded for a long-lived emulator. */
 const SERVED_KEPT = 100_000;
@@ -281,6 +295,35 @@ export class Emulator {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
+  /**
+   * `GET /v1/models`: Anthropic's catalog (the request carries anthropic-version) of the claude
+   * ids, with lifecycles, filtered by `lifecycle[]` (active and deprecated by default) and paged
+   * 20 at a time by `after_id`; else OpenAI's list of the others, with no lifecycle data at all.
+   */
+  private models(req: IncomingMessage, res: ServerResponse): void {
+    const auth = req.headers['x-api-key'] ?? req.headers.authorization?.replace(/^Bearer /, '');
+    if (!this.authorized(typeof auth === 'string' ? auth : undefined)) return sendJson(res, 401, { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } });
+    const ids = [...this.profiles.keys()];
+    if (req.headers['anthropic-version'] === undefined) {
+      return sendJson(res, 200, { object: 'list', data: ids.filter((id) => !id.startsWith('claude')).map((id) => ({ id, object: 'model', created: 1_760_000_000, owned_by: 'system' })) });
+    }
+    const query = new URL(req.url ?? '/', 'http://emulator').searchParams;
+    const stages = query.getAll('lifecycle[]');
+    const wanted = stages.length > 0 ? stages : ['active', 'deprecated'];
+    const all = ids.filter((id) => id.startsWith('claude')).map((id) => {
+      const life = (this.options.lifecycles ?? DEFAULT_LIFECYCLES)[id];
+      return {
+        type: 'model', id, display_name: id, created_at: '2026-01-01T00:00:00Z', capabilities: null, max_input_tokens: 200_000, max_tokens: 64_000,
+        line: null, lifecycle: life?.lifecycle ?? 'active', deprecated_at: life?.deprecated_at ?? null, retires_at: life?.retires_at ?? null,
+      };
+    }).filter((m) => wanted.includes(m.lifecycle));
+    const after = query.get('after_id');
+    const from = after === null ? 0 : all.findIndex((m) => m.id === after) + 1;
+    const limit = Number(query.get('limit') ?? 20);
+    const page = all.slice(from, from + limit);
+    sendJson(res, 200, { data: page, has_more: from + limit < all.length, first_id: page[0]?.id ?? null, last_id: page.at(-1)?.id ?? null });
+  }
+
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && url === '/_emulator/stats') return sendJson(res, 200, this.allStats());
@@ -295,6 +338,7 @@ export class Emulator {
       return void res.end();
     }
     if (req.method === 'POST' && (url === '/v1/messages' || url === '/v1/messages/count_tokens')) return handleAnthropic(this, req, res, url, await readBody(req));
+    if (req.method === 'GET' && url === '/v1/models') return this.models(req, res);
     if (req.method === 'POST' && url === '/v1/chat/completions') return handleOpenAI(this, req, res, await readBody(req));
     if (req.method === 'POST' && url === '/v1/responses') return handleResponses(this, req, res, await readBody(req));
     // Azure OpenAI: the deployment in the path, the version in the query, the key in `api-key`.

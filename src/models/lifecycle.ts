@@ -46,3 +46,47 @@ export function retirementNote(spec: Pick<ModelSpec, 'name' | 'id' | 'retires'>)
   if (retires === undefined) return undefined;
   return `${spec.name}${spec.name === spec.id ? '' : ` (${spec.id})`} is deprecated and retires on ${retires.on}: calls to it fail from that day; benchmark its successor, ${retires.successor}`;
 }
+
+/** A provider's own list beside our table: what it says that we do not, and the reverse. */
+export interface CatalogCheck {
+  /** `lifecycle` (a stage we do not have) or `retires` (another day); ours and theirs in words. */
+  differences: Array<{ model: string; field: 'lifecycle' | 'retires'; ours: string; theirs: string }>;
+  /** Models it lists as current that the table does not price: new ones to add. */
+  unpriced: string[];
+  /** Our models of that provider it does not list at all: retired, or not open to the key. */
+  unlisted: string[];
+  /** Our models it lists with nothing to remark. */
+  agreeing: string[];
+}
+
+/** Chat models in OpenAI's list (not audio, image, search or realtime variants, nor dated snapshots). */
+const OPENAI_CHAT = /^gpt-\d+(\.\d+)?(-[a-z]+)*$/;
+const OPENAI_OTHER = /audio|realtime|tts|transcribe|image|search|chat-latest|codex|instruct|research/;
+
+/**
+ * `ours`: the table's ids of this provider. `listed`: the provider's list, lifecycles where it
+ * gives them (Anthropic); dated snapshots count as their base model.
+ */
+export function compareCatalog(ours: readonly string[], listed: ReadonlyArray<{ id: string; lifecycle?: 'active' | 'deprecated' | 'retired'; retiresOn?: string }>): CatalogCheck {
+  const check: CatalogCheck = { differences: [], unpriced: [], unlisted: [], agreeing: [] };
+  const table = Object.fromEntries(ours.map((id) => [id, id]));
+  const seen = new Set<string>();
+  for (const m of listed) {
+    const id = byBaseId(table, m.id);
+    if (id === undefined) {
+      const current = m.lifecycle === undefined ? OPENAI_CHAT.test(m.id) && !OPENAI_OTHER.test(m.id) : m.lifecycle !== 'retired';
+      if (current && /^(claude|gpt)-/.test(m.id)) check.unpriced.push(m.id);
+      continue;
+    }
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const life = LIFECYCLES[id];
+    const theirs = m.lifecycle === undefined ? undefined : `${m.lifecycle}${m.retiresOn === undefined ? '' : `, retires ${m.retiresOn}`}`;
+    if (m.lifecycle === 'active' && life !== undefined) check.differences.push({ model: id, field: 'lifecycle', ours: `retires ${life.retires}`, theirs: 'active' });
+    else if (m.lifecycle !== undefined && m.lifecycle !== 'active' && life === undefined) check.differences.push({ model: id, field: 'lifecycle', ours: 'active', theirs: theirs! });
+    else if (life !== undefined && m.retiresOn !== undefined && m.retiresOn !== life.retires) check.differences.push({ model: id, field: 'retires', ours: life.retires, theirs: m.retiresOn });
+    else check.agreeing.push(id);
+  }
+  check.unlisted = ours.filter((id) => !seen.has(id));
+  return check;
+}

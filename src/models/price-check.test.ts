@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Provider } from '@pydantic/genai-prices';
+import { withEmulator } from '../test-support/emulator.js';
 import { ROOT, fixture } from '../test-support/paths.js';
 import { runCli } from '../test-support/inprocess.js';
 import { comparePrices, genaiPrices } from './price-check.js';
@@ -115,5 +116,54 @@ describe('models --check: the price table beside genai-prices', () => {
     const r = await runCli(['models', '--check', '--against', file], {}, undefined, today);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /start-date or time-of-day price constraint/);
+  });
+});
+
+describe('models --check --providers: the providers\' own lists', () => {
+  const retiredFiller = Array.from({ length: 22 }, (_, i) => `claude-instant-1-${i}`);
+  // Claude Fable 5 comes after the 20 of the first page.
+  const ids = ['claude-sonnet-4-5-20250929', 'claude-haiku-4-5-20251001', 'claude-opus-4-5', 'claude-3-haiku-20240307', ...retiredFiller, 'claude-fable-5',
+    'gpt-5-mini', 'gpt-6.1-sol', 'gpt-7-nova', 'gpt-4o-mini-tts', 'gpt-6-luna-2026-09-01'];
+  const retired = { lifecycle: 'retired' as const, deprecated_at: '2025-01-01T00:00:00Z', retires_at: '2025-07-01T00:00:00Z' };
+  const lifecycles = {
+    // Anthropic moved Sonnet 4.5's retirement; Opus 4.5 is deprecated and the table does not know.
+    'claude-sonnet-4-5-20250929': { lifecycle: 'deprecated' as const, deprecated_at: '2026-08-12T00:00:00Z', retires_at: '2026-12-15T00:00:00Z' },
+    'claude-opus-4-5': { lifecycle: 'deprecated' as const, deprecated_at: '2026-11-20T00:00:00Z', retires_at: '2027-03-01T00:00:00Z' },
+    'claude-3-haiku-20240307': retired,
+    ...Object.fromEntries(retiredFiller.map((id) => [id, retired])),
+  };
+  const options = { profiles: [{ ids, accuracy: 1, ttftMs: 1, tokensPerSec: 0 }], lifecycles, apiKeys: ['sk-ant-test-key-123456'] };
+
+  it('reads Anthropic\'s lifecycles (every page, retired models asked for) and OpenAI\'s ids, and prints what differs', async () => {
+    await withEmulator(options, async (url) => {
+      const env = { ANTHROPIC_BASE_URL: url, ANTHROPIC_API_KEY: 'sk-ant-test-key-123456', OPENAI_BASE_URL: `${url}/v1`, OPENAI_API_KEY: 'sk-ant-test-key-123456' };
+      const r = await runCli(['models', '--check', '--providers', '--against', FIXTURE], env, undefined, today);
+      assert.equal(r.code, 1, r.stderr);
+      const anthropic = r.stdout.slice(r.stdout.indexOf('Anthropic\'s models endpoint'), r.stdout.indexOf('OpenAI\'s models endpoint'));
+      assert.match(anthropic, /^Anthropic's models endpoint \(127\.0\.0\.1:\d+\), with lifecycles:$/m);
+      assert.match(anthropic, /^ {2}claude-sonnet-4-5 +retires +2026-11-30 → 2026-12-15$/m);
+      assert.match(anthropic, /^ {2}claude-opus-4-5 +lifecycle +active → deprecated, retires 2027-03-01$/m);
+      assert.match(anthropic, /Agree: claude-haiku-4-5\./);
+      assert.match(anthropic, /Listed, not in the table \(add a price to run them\): claude-fable-5\./);
+      assert.match(anthropic, /not listed \(retired, or not open to this key\): claude-haiku-5-5,\n {2}claude-sonnet-5-5,/);
+      const openai = r.stdout.slice(r.stdout.indexOf('OpenAI\'s models endpoint'));
+      assert.match(openai, /which gives no lifecycles:\n {2}Agree: gpt-5-mini, gpt-6\.1-sol, gpt-6-luna\./);
+      assert.match(openai, /Listed, not in the table \(add a price to run them\): gpt-7-nova\./);
+      assert.doesNotMatch(r.stdout, /tts|instant|claude-3-haiku|sk-ant/);
+      for (const line of r.stdout.split('\n')) assert.ok(line.length <= 80, line);
+    });
+  });
+
+  it('a provider without a key is not asked; one that refuses the key fails the check (exit 3) without printing it', async () => {
+    await withEmulator(options, async (url) => {
+      const r = await runCli(['models', '--check', '--providers', '--against', FIXTURE], { ANTHROPIC_BASE_URL: url, ANTHROPIC_API_KEY: 'sk-ant-wrong-key-987654' }, undefined, today);
+      assert.equal(r.code, 3);
+      assert.match(r.stdout, /Anthropic's models endpoint .*:\n {2}could not be read: 401 .*invalid x-api-key/);
+      assert.match(r.stdout, /OpenAI's models endpoint \(api\.openai\.com\), which gives no lifecycles:\n {2}not asked: OPENAI_API_KEY is not set/);
+      assert.doesNotMatch(r.stdout + r.stderr, /wrong-key/);
+    });
+    const r = await runCli(['models', '--providers'], {}, ROOT, today);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--providers is for --check/);
   });
 });
