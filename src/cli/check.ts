@@ -74,8 +74,7 @@ function parse(text: string, where: string): unknown {
 /** The differences grouped by model, with the entry of theirs that priced it when that is another model. */
 export function formatPriceCheck(check: PriceCheck, sourceName: string, day: string): string {
   const lines = [
-    `Prices as of ${PRICES_AS_OF}, compared for ${day} with`,
-    `${sourceName}.`,
+    wrap(`Prices as of ${PRICES_AS_OF}, compared for ${day} with ${sourceName}.`, ''),
     wrap('Nothing is changed. Where tierbench is wrong, override the field under "prices" in tierbench.config.json (see README, "Prices") and tell us; a neighbouring entry or a missing band may be the other table\'s error.', ''),
     '',
   ];

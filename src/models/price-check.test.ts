@@ -9,12 +9,14 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Provider } from '@pydantic/genai-prices';
 import { withEmulator } from '../test-support/emulator.js';
-import { ROOT, fixture } from '../test-support/paths.js';
+import { ROOT } from '../test-support/paths.js';
 import { runCli } from '../test-support/inprocess.js';
 import { comparePrices, genaiPrices } from './price-check.js';
 import { PRICES } from './prices.js';
 
-const FIXTURE = fixture('genai-prices-0.1.8.json');
+/** As a user would give it, relative to where they run: the lines then fit 80 columns whatever the clone's path. */
+const RELATIVE = 'datasets/fixtures/genai-prices-0.1.8.json';
+const FIXTURE = join(ROOT, RELATIVE);
 const today = new Date('2026-11-26T12:00:00Z');
 const data = (): Provider[] => JSON.parse(readFileSync(FIXTURE, 'utf8')) as Provider[];
 const entry = (providers: Provider[], id: string) => {
@@ -26,7 +28,7 @@ const check = (providers: Provider[], when = today) => comparePrices(PRICES, (id
 
 describe('models --check: the price table beside genai-prices', () => {
   it('prints what differs for a person, names a neighbouring entry, and exits 1', async () => {
-    const r = await runCli(['models', '--check', '--against', FIXTURE], {}, undefined, today);
+    const r = await runCli(['models', '--check', '--against', RELATIVE], {}, ROOT, today);
     assert.equal(r.code, 1, r.stderr);
     // Their matcher prices claude-sonnet-5-5 as claude-sonnet-5 (a starts_with rule): the reviewer must see that.
     assert.match(r.stdout, /claude-sonnet-5-5 \(priced as their claude-sonnet-5\)\n {2}cacheRead +\$0\.10 +\$0\.20\n/);
@@ -79,7 +81,7 @@ describe('models --check: the price table beside genai-prices', () => {
     try {
       const ok = await runCli(['models', '--check', '--against', `${base}/data.json`], {}, undefined, today);
       assert.equal(ok.code, 1);
-      assert.match(ok.stdout, new RegExp(`genai-prices data from ${base}/data\\.json`));
+      assert.match(ok.stdout.replace(/\n/g, ' '), new RegExp(`genai-prices data from ${base}/data\\.json`));
       const missing = await runCli(['models', '--check', '--against', `${base}/gone.json`], {}, undefined, today);
       assert.equal(missing.code, 3);
       assert.match(missing.stderr, /^error: --against .*gone\.json: could not fetch .* \(HTTP 404\) — .*give its path\n$/);
@@ -105,7 +107,7 @@ describe('models --check: the price table beside genai-prices', () => {
 
   it('without --against, the data in the installed package', async () => {
     const r = await runCli(['models', '--check'], {}, undefined, today);
-    assert.match(r.stdout, /@pydantic\/genai-prices \d+\.\d+\.\d+ \(the data in the installed package\)/);
+    assert.match(r.stdout.replace(/\n/g, ' '), /@pydantic\/genai-prices \d+\.\d+\.\d+ \(the data in the installed package\)/);
   });
 
   it('an entry their own code rejects is a bad source, not a crash', async () => {
@@ -137,7 +139,7 @@ describe('models --check --providers: the providers\' own lists', () => {
   it('reads Anthropic\'s lifecycles (every page, retired models asked for) and OpenAI\'s ids, and prints what differs', async () => {
     await withEmulator(options, async (url) => {
       const env = { ANTHROPIC_BASE_URL: url, ANTHROPIC_API_KEY: 'sk-ant-test-key-123456', OPENAI_BASE_URL: `${url}/v1`, OPENAI_API_KEY: 'sk-ant-test-key-123456' };
-      const r = await runCli(['models', '--check', '--providers', '--against', FIXTURE], env, undefined, today);
+      const r = await runCli(['models', '--check', '--providers', '--against', RELATIVE], env, ROOT, today);
       assert.equal(r.code, 1, r.stderr);
       const anthropic = r.stdout.slice(r.stdout.indexOf('Anthropic\'s models endpoint'), r.stdout.indexOf('OpenAI\'s models endpoint'));
       assert.match(anthropic, /^Anthropic's models endpoint \(127\.0\.0\.1:\d+\), with lifecycles:$/m);

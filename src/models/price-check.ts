@@ -87,6 +87,7 @@ export function comparePrices(ours: Readonly<Record<string, PriceEntry>>, theirs
     }
     const found: PriceDifference[] = [];
     const differ = (field: string, a: string, b: string): void => void found.push({ model, field, ours: a, theirs: b, ...(their.entry !== model && { entry: their.entry }) });
+    // Only cacheWrite1h may be absent from an entry: it is then 2x input.
     for (const [field] of FIELDS) {
       const value = their.rates[field];
       if (value !== undefined && !same(entry[field] ?? entry.input * 2, value)) differ(field, perMtok(entry[field] ?? entry.input * 2), perMtok(value));
