@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { promptTokensOf } from './simulated.js';
-import { type Emulator, attemptOf, faultHeaders, sendJson, sleep, untilClosed } from './server.js';
+import { type Emulator, attemptOf, bearer, faultHeaders, sendJson, sleep, untilClosed } from './server.js';
 import { type SseEvent, Wire } from './wire.js';
 
 /** The version that rejects sampling parameters (api-notes). */
@@ -58,9 +58,30 @@ function text(field: unknown): { all: string; cached: string; hour: boolean } {
 
 function key(req: IncomingMessage): string | undefined {
   const x = req.headers['x-api-key'];
-  if (typeof x === 'string' && x !== '') return x;
-  const auth = req.headers.authorization;
-  return typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7) : undefined;
+  return typeof x === 'string' && x !== '' ? x : bearer(req);
+}
+
+/**
+ * `GET /v1/models`: the claude ids with their lifecycles, filtered by `lifecycle[]` (active and
+ * deprecated by default; retired ones only when asked for) and paged 20 at a time by `after_id`.
+ */
+export function listAnthropicModels(emulator: Emulator, req: IncomingMessage, res: ServerResponse): void {
+  if (!emulator.authorized(key(req))) return fail(res, 401, 'invalid x-api-key');
+  const query = new URL(req.url ?? '/', 'http://emulator').searchParams;
+  const stages = query.getAll('lifecycle[]');
+  const wanted = stages.length > 0 ? stages : ['active', 'deprecated'];
+  const all = emulator.modelIds().filter((id) => id.startsWith('claude')).map((id) => {
+    const life = emulator.lifecycleOf(id);
+    return {
+      type: 'model', id, display_name: id, created_at: '2026-01-01T00:00:00Z', capabilities: null, max_input_tokens: 200_000, max_tokens: 64_000,
+      line: null, lifecycle: life?.lifecycle ?? 'active', deprecated_at: life?.deprecated_at ?? null, retires_at: life?.retires_at ?? null,
+    };
+  }).filter((m) => wanted.includes(m.lifecycle));
+  const after = query.get('after_id');
+  const from = after === null ? 0 : all.findIndex((m) => m.id === after) + 1;
+  const limit = Number(query.get('limit') ?? 20);
+  const page = all.slice(from, from + limit);
+  sendJson(res, 200, { data: page, has_more: from + limit < all.length, first_id: page[0]?.id ?? null, last_id: page.at(-1)?.id ?? null });
 }
 
 export async function handleAnthropic(emulator: Emulator, req: IncomingMessage, res: ServerResponse, url: string, raw: string): Promise<void> {

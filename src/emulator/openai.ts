@@ -1,7 +1,7 @@
 // OpenAI Chat Completions on the wire: POST /v1/chat/completions, plain and SSE.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Emulator, type Simulation, attemptOf, faultHeaders, sendJson, sleep, untilClosed } from './server.js';
+import { type Emulator, type Simulation, attemptOf, bearer, faultHeaders, sendJson, sleep, untilClosed } from './server.js';
 import type { Quirk } from './simulated.js';
 import { type SseEvent, Wire } from './wire.js';
 
@@ -37,11 +37,16 @@ export function content(c: unknown): string {
   return '';
 }
 
+/** `GET /v1/models`: the ids other than claude ones; OpenAI's list says nothing about lifecycles. */
+export function listOpenAIModels(emulator: Emulator, req: IncomingMessage, res: ServerResponse): void {
+  if (!emulator.authorized(bearer(req))) return fail(res, 401, 'Incorrect API key provided.');
+  sendJson(res, 200, { object: 'list', data: emulator.modelIds().filter((id) => !id.startsWith('claude')).map((id) => ({ id, object: 'model', created: 1_760_000_000, owned_by: 'system' })) });
+}
+
 /** `deployment`: an Azure OpenAI deployment from the path, which the model in the body does not override. */
 export async function handleOpenAI(emulator: Emulator, req: IncomingMessage, res: ServerResponse, raw: string, deployment?: string): Promise<void> {
-  const auth = req.headers.authorization;
   const azureKey = req.headers['api-key'];
-  const key = deployment !== undefined ? (typeof azureKey === 'string' ? azureKey : undefined) : typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7) : undefined;
+  const key = deployment !== undefined ? (typeof azureKey === 'string' ? azureKey : undefined) : bearer(req);
   // Like some gateways, echo the key back: a test that the client never stores it.
   if (!emulator.authorized(key)) return fail(res, 401, `Incorrect API key provided: ${key ?? '(none)'}.`);
   let body: Record<string, unknown>;

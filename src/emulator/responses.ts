@@ -3,14 +3,13 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { REASONING, content, fail, requestId, simulateOpenAI } from './openai.js';
-import { type Emulator, attemptOf, sendJson, sleep, untilClosed } from './server.js';
+import { type Emulator, attemptOf, bearer, sendJson, sleep, untilClosed } from './server.js';
 import { type SseEvent, Wire } from './wire.js';
 
 const id = (prefix: string): string => `${prefix}_${randomBytes(12).toString('hex')}`;
 
 export async function handleResponses(emulator: Emulator, req: IncomingMessage, res: ServerResponse, raw: string): Promise<void> {
-  const auth = req.headers.authorization;
-  if (!emulator.authorized(typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7) : undefined)) return fail(res, 401, 'Incorrect API key provided.');
+  if (!emulator.authorized(bearer(req))) return fail(res, 401, 'Incorrect API key provided.');
   let body: Record<string, unknown>;
   try {
     body = JSON.parse(raw) as Record<string, unknown>;

@@ -4,8 +4,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { quantileSorted } from '../analysis/percentiles.js';
-import { handleAnthropic } from './anthropic.js';
-import { handleOpenAI } from './openai.js';
+import { handleAnthropic, listAnthropicModels } from './anthropic.js';
+import { handleOpenAI, listOpenAIModels } from './openai.js';
 import { handleResponses } from './responses.js';
 import { type AnswerKey, DEFAULT_PROFILES, type Fault, type Profile, type Quirk, type ThinkingRequest, answer, countTokens, faultFor, promptTokensOf, thinkingFor } from './simulated.js';
 
@@ -125,6 +125,16 @@ export class Emulator {
   profileFor(model: string): Profile | undefined {
     const bare = model.slice(model.lastIndexOf('/') + 1);
     return this.profiles.get(model) ?? this.profiles.get(bare) ?? this.profiles.get(bare.replace(/(\d)\.(\d)/g, '$1-$2'));
+  }
+
+  /** Every model id served, in the order the profiles name them. */
+  modelIds(): string[] {
+    return [...this.profiles.keys()];
+  }
+
+  /** A model's stage as Anthropic lists it; undefined: active. */
+  lifecycleOf(id: string): Lifecycle | undefined {
+    return (this.options.lifecycles ?? DEFAULT_LIFECYCLES)[id];
   }
 
   authorized(key: string | undefined): boolean {
@@ -295,35 +305,6 @@ export class Emulator {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  /**
-   * `GET /v1/models`: Anthropic's catalog (the request carries anthropic-version) of the claude
-   * ids, with lifecycles, filtered by `lifecycle[]` (active and deprecated by default) and paged
-   * 20 at a time by `after_id`; else OpenAI's list of the others, with no lifecycle data at all.
-   */
-  private models(req: IncomingMessage, res: ServerResponse): void {
-    const auth = req.headers['x-api-key'] ?? req.headers.authorization?.replace(/^Bearer /, '');
-    if (!this.authorized(typeof auth === 'string' ? auth : undefined)) return sendJson(res, 401, { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } });
-    const ids = [...this.profiles.keys()];
-    if (req.headers['anthropic-version'] === undefined) {
-      return sendJson(res, 200, { object: 'list', data: ids.filter((id) => !id.startsWith('claude')).map((id) => ({ id, object: 'model', created: 1_760_000_000, owned_by: 'system' })) });
-    }
-    const query = new URL(req.url ?? '/', 'http://emulator').searchParams;
-    const stages = query.getAll('lifecycle[]');
-    const wanted = stages.length > 0 ? stages : ['active', 'deprecated'];
-    const all = ids.filter((id) => id.startsWith('claude')).map((id) => {
-      const life = (this.options.lifecycles ?? DEFAULT_LIFECYCLES)[id];
-      return {
-        type: 'model', id, display_name: id, created_at: '2026-01-01T00:00:00Z', capabilities: null, max_input_tokens: 200_000, max_tokens: 64_000,
-        line: null, lifecycle: life?.lifecycle ?? 'active', deprecated_at: life?.deprecated_at ?? null, retires_at: life?.retires_at ?? null,
-      };
-    }).filter((m) => wanted.includes(m.lifecycle));
-    const after = query.get('after_id');
-    const from = after === null ? 0 : all.findIndex((m) => m.id === after) + 1;
-    const limit = Number(query.get('limit') ?? 20);
-    const page = all.slice(from, from + limit);
-    sendJson(res, 200, { data: page, has_more: from + limit < all.length, first_id: page[0]?.id ?? null, last_id: page.at(-1)?.id ?? null });
-  }
-
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && url === '/_emulator/stats') return sendJson(res, 200, this.allStats());
@@ -338,7 +319,8 @@ export class Emulator {
       return void res.end();
     }
     if (req.method === 'POST' && (url === '/v1/messages' || url === '/v1/messages/count_tokens')) return handleAnthropic(this, req, res, url, await readBody(req));
-    if (req.method === 'GET' && url === '/v1/models') return this.models(req, res);
+    // One path, two APIs: Anthropic's SDK sends anthropic-version.
+    if (req.method === 'GET' && url === '/v1/models') return req.headers['anthropic-version'] === undefined ? listOpenAIModels(this, req, res) : listAnthropicModels(this, req, res);
     if (req.method === 'POST' && url === '/v1/chat/completions') return handleOpenAI(this, req, res, await readBody(req));
     if (req.method === 'POST' && url === '/v1/responses') return handleResponses(this, req, res, await readBody(req));
     // Azure OpenAI: the deployment in the path, the version in the query, the key in `api-key`.
@@ -360,6 +342,12 @@ export function readBody(req: IncomingMessage): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+/** The key of an OpenAI-format request (`Authorization: Bearer …`). */
+export function bearer(req: IncomingMessage): string | undefined {
+  const auth = req.headers.authorization;
+  return typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7) : undefined;
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
