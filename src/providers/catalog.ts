@@ -2,7 +2,7 @@
 // (GET /v1/models; retired models only when asked for); OpenAI's lists the ids a key can use and
 // nothing about lifecycles. Read by `tierbench models --check --providers`, with the user's keys.
 import { redact } from './failures.js';
-import { proxyFromEnv, transport } from './transport.js';
+import { type Fetch, proxyFromEnv, transport } from './transport.js';
 
 export interface Listed {
   id: string;
@@ -21,39 +21,39 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 const host = (baseURL: string | undefined, fallback: string): string => (baseURL !== undefined && URL.canParse(baseURL) ? new URL(baseURL).host : fallback);
 
-async function anthropic(env: Env): Promise<Catalog> {
-  const key = env.ANTHROPIC_API_KEY;
-  const baseURL = env.ANTHROPIC_BASE_URL || undefined;
-  const where = host(baseURL, 'api.anthropic.com');
-  if (!key) return { provider: 'Anthropic', host: where, skipped: 'ANTHROPIC_API_KEY is not set' };
-  const sdk = await import('@anthropic-ai/sdk');
-  const client = new sdk.Anthropic({ apiKey: key, authToken: null, baseURL: baseURL ?? null, logLevel: 'off', fetch: await transport(proxyFromEnv(env)) });
+/** One provider's list with the key and base URL its variables hold: not asked without a key; a failure as data, the key redacted. */
+async function read(provider: Catalog['provider'], vars: { key: string; baseURL: string; host: string }, env: Env, list: (key: string, baseURL: string | undefined, fetch: Fetch) => Promise<Listed[]>): Promise<Catalog> {
+  const key = env[vars.key];
+  const baseURL = env[vars.baseURL] || undefined;
+  const where = host(baseURL, vars.host);
+  if (!key) return { provider, host: where, skipped: `${vars.key} is not set` };
   try {
-    const models: Listed[] = [];
-    for await (const m of client.models.list({ lifecycle: ['active', 'deprecated', 'retired'] })) {
-      models.push({ id: m.id, lifecycle: m.lifecycle, ...(m.retires_at !== null && { retiresOn: m.retires_at.slice(0, 10) }) });
-    }
-    return { provider: 'Anthropic', host: where, models };
+    return { provider, host: where, models: await list(key, baseURL, await transport(proxyFromEnv(env))) };
   } catch (err) {
-    return { provider: 'Anthropic', host: where, failed: redact((err as Error).message, [key]) };
+    return { provider, host: where, failed: redact((err as Error).message, [key]) };
   }
 }
 
-async function openai(env: Env): Promise<Catalog> {
-  const key = env.OPENAI_API_KEY;
-  const baseURL = env.OPENAI_BASE_URL || undefined;
-  const where = host(baseURL, 'api.openai.com');
-  if (!key) return { provider: 'OpenAI', host: where, skipped: 'OPENAI_API_KEY is not set' };
-  const sdk = await import('openai');
-  const client = new sdk.OpenAI({ apiKey: key, organization: null, project: null, ...(baseURL !== undefined && { baseURL }), logLevel: 'off', fetch: await transport(proxyFromEnv(env)) });
-  try {
-    const models: Listed[] = [];
-    for await (const m of client.models.list()) models.push({ id: m.id });
-    return { provider: 'OpenAI', host: where, models };
-  } catch (err) {
-    return { provider: 'OpenAI', host: where, failed: redact((err as Error).message, [key]) };
+async function anthropic(key: string, baseURL: string | undefined, fetch: Fetch): Promise<Listed[]> {
+  const sdk = await import('@anthropic-ai/sdk');
+  const client = new sdk.Anthropic({ apiKey: key, authToken: null, baseURL: baseURL ?? null, logLevel: 'off', fetch });
+  const models: Listed[] = [];
+  for await (const m of client.models.list({ lifecycle: ['active', 'deprecated', 'retired'] })) {
+    models.push({ id: m.id, lifecycle: m.lifecycle, ...(m.retires_at !== null && { retiresOn: m.retires_at.slice(0, 10) }) });
   }
+  return models;
+}
+
+async function openai(key: string, baseURL: string | undefined, fetch: Fetch): Promise<Listed[]> {
+  const sdk = await import('openai');
+  const client = new sdk.OpenAI({ apiKey: key, organization: null, project: null, ...(baseURL !== undefined && { baseURL }), logLevel: 'off', fetch });
+  const models: Listed[] = [];
+  for await (const m of client.models.list()) models.push({ id: m.id });
+  return models;
 }
 
 /** Both providers' lists, each on its own: one without a key, or failing, does not stop the other. */
-export const catalogs = (env: Env): Promise<Catalog[]> => Promise.all([anthropic(env), openai(env)]);
+export const catalogs = (env: Env): Promise<Catalog[]> => Promise.all([
+  read('Anthropic', { key: 'ANTHROPIC_API_KEY', baseURL: 'ANTHROPIC_BASE_URL', host: 'api.anthropic.com' }, env, anthropic),
+  read('OpenAI', { key: 'OPENAI_API_KEY', baseURL: 'OPENAI_BASE_URL', host: 'api.openai.com' }, env, openai),
+]);
