@@ -150,8 +150,11 @@ export class OpenAIProvider implements Provider {
   readonly notes: string[] = [];
   private readonly sendTemperature: boolean;
   private readonly logprobs: boolean;
+  /** Decided once per model, not per call. */
+  private readonly charges: boolean;
 
   private constructor(private readonly ctx: CallContext, private readonly spec: ModelSpec, private readonly options: ProviderOptions) {
+    this.charges = reportsCharge(spec);
     // Reasoning models reject any temperature but 1, and give no log-probabilities (api-notes).
     const reasoning = spec.reasons === true || spec.reasoning !== undefined;
     this.sendTemperature = !reasoning;
@@ -179,6 +182,6 @@ export class OpenAIProvider implements Provider {
       stream: this.options.stream,
       ...(this.options.stream && this.spec.wire?.streamOptions !== false && { stream_options: { include_usage: true } }),
     };
-    return call(this.ctx, { path: '/chat/completions', body, stream: this.options.stream }, new ChatReading(reportsCharge(this.spec)), request, signal, observe);
+    return call(this.ctx, { path: '/chat/completions', body, stream: this.options.stream }, new ChatReading(this.charges), request, signal, observe);
   }
 }
