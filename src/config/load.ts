@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { regularFile } from '../files.js';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
+import { cacheAtInput } from '../models/prices.js';
 import type { Config, EndpointConfig, PriceOverride, Prices, Rates } from '../types.js';
 
 export const CONFIG_FILE = 'tierbench.config.json';
@@ -102,7 +103,7 @@ function priceOverride(file: string, name: string, raw: unknown): PriceOverride 
     if (typeof band.above !== 'number' || !Number.isInteger(band.above) || band.above <= 0) throw bad(file, `${at}.above`, band.above === undefined ? 'is missing' : `is ${JSON.stringify(band.above)}`, 'give the prompt size in tokens above which the band applies, e.g. 200000');
     const rates = ratesOf(file, at, band);
     if (rates.input === undefined || rates.output === undefined) throw bad(file, `${at}.${rates.input === undefined ? 'input' : 'output'}`, 'is missing', 'a band gives at least input and output');
-    longPrompt = { above: band.above, input: rates.input, output: rates.output, cacheWrite: rates.cacheWrite ?? rates.input, cacheRead: rates.cacheRead ?? rates.input, ...(rates.cacheWrite1h !== undefined && { cacheWrite1h: rates.cacheWrite1h }) };
+    longPrompt = { above: band.above, ...cacheAtInput({ ...rates, input: rates.input, output: rates.output }) };
   }
   return { ...ratesOf(file, key, raw), ...(longPrompt && { longPrompt }), ...fraction('batch'), ...fraction('flex'), source: file };
 }

@@ -1,6 +1,6 @@
 // List prices in USD per million tokens, each entry dated and sourced; the config file's `prices`
 // overrides any field of an entry or adds a model. A model missing here is refused rather than
-// priced at $0. `tierbench prices --check` compares this table with a maintained source.
+// priced at $0. `tierbench models --check` compares this table with a maintained source.
 import type { PriceEntry, Rates } from '../types.js';
 
 export const PRICES_AS_OF = '2026-11-26';
@@ -69,6 +69,9 @@ export const PRICES: Readonly<Record<string, PriceEntry>> = {
   'gpt-4.1-mini': gpt(0.4, 0.1, 1.6, '2026-11', { secondary: 'secondary sources 2026-11' }),
   'gpt-4o-mini': gpt(0.15, 0.075, 0.6, '2026-11', { secondary: GENAI_PRICES }),
 };
+
+/** Rates a config file gives for a model or a band: unless it says, the cache is written and read at the input rate. */
+export const cacheAtInput = <T extends Partial<Rates> & { input: number; output: number }>(rates: T): T & Rates => ({ ...rates, cacheWrite: rates.cacheWrite ?? rates.input, cacheRead: rates.cacheRead ?? rates.input });
 
 /**
  * The list price for an id, also for gateway spellings: `anthropic/claude-haiku-4.5` and

@@ -2,7 +2,7 @@
 import { UsageError, closest } from '../errors.js';
 import type { ApiFamily, Config, Effort, EndpointConfig, ModelSpec, PriceEntry, Reasoning, WireOptions } from '../types.js';
 import { retirement } from './lifecycle.js';
-import { PRICES, listPrice } from './prices.js';
+import { PRICES, cacheAtInput, listPrice } from './prices.js';
 
 interface BuiltinEndpoint {
   api: ApiFamily;
@@ -148,7 +148,7 @@ function price(name: string, endpoint: string, id: string, options: ResolveOptio
     if (input === undefined || output === undefined) {
       throw new UsageError('E_CONFIG', `${configured.source}: prices.${key}.${input === undefined ? 'input' : 'output'} is missing, and ${endpoint}:${id} has no list price to take it from`, 'give at least input and output, in USD per million tokens');
     }
-    return { ...configured, input, output, cacheWrite: configured.cacheWrite ?? input, cacheRead: configured.cacheRead ?? input };
+    return cacheAtInput({ ...configured, input, output });
   }
   if (listed) return listed;
   if (options.allowUnpriced) return null;
