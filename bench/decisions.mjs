@@ -13,11 +13,11 @@ import { normalQuantile } from '../dist/analysis/intervals.js';
 import { FIRST_LOOK_SHARE } from '../dist/analysis/looks.js';
 import { buildMatrix } from '../dist/analysis/matrix.js';
 import { rng } from '../dist/analysis/paired.js';
-import { decide, verdictOf } from '../dist/recommend/decide.js';
+import { DECISION_LEVEL, candidateAlpha, decide, verdictOf } from '../dist/recommend/decide.js';
 
 const TOLERANCE_PP = 3;
 const MARGIN = TOLERANCE_PP / 100;
-const LEVEL = 0.9; // the pipeline's DECISION_LEVEL
+const LEVEL = DECISION_LEVEL;
 /** "Truly adequate" for power: no worse than 1 pp below every pricier model. */
 const ADEQUATE = 0.01;
 /** Rows whose intervals come from compare()'s paired bootstrap (2,000 resamples per comparison,
@@ -359,7 +359,7 @@ function runFollowUp(index, trials) {
     const more = {
       ours: advised(first.ours, (d) => d.moreCases),
       naive: advised(first.naive, (d) => {
-        const needed = casesNeeded(d, MARGIN, 1 - 2 * (1 - LEVEL) / 2 / new Set(first.naive.comparisons.map((x) => x.model)).size);
+        const needed = casesNeeded(d, MARGIN, 1 - 2 * candidateAlpha(LEVEL, new Set(first.naive.comparisons.map((x) => x.model)).size));
         return Number.isFinite(needed) ? Math.max(1, needed - d.n) : null;
       }),
     };

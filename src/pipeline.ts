@@ -24,6 +24,7 @@ import { createProvider } from './providers/provider.js';
 import { proxyFromEnv } from './providers/transport.js';
 import { outcomeNotes } from './analysis/outcomes.js';
 import { retirementNote } from './models/lifecycle.js';
+import { DECISION_LEVEL } from './recommend/decide.js';
 import { recommend } from './recommend/recommend.js';
 import { routingTable } from './recommend/routing.js';
 import { cascadeFromResults } from './recommend/cascade.js';
@@ -37,9 +38,6 @@ import { renderMarkdown } from './report/markdown.js';
 import { renderTable } from './report/table.js';
 import { checkExpected, defaultScorer, labelSet, makeScorer, type ScorerName } from './scoring/scorers.js';
 import type { Case, CaseRecord, CaseResult, ChatRequest, ModelSpec, Report, RunSettings } from './types.js';
-
-/** The error a verdict may make: one-sided α = 5 % (statistics.md), which decide() splits over the cheaper models and the two looks. */
-export const DECISION_LEVEL = 0.9;
 
 /** What to run: the settings recorded in the report, plus where the cases are and what to print. */
 export interface RunPlan extends Omit<RunSettings, 'scorer' | 'prompt'> {

@@ -4,6 +4,7 @@ import Table from 'cli-table3';
 import { firstLookAlpha, followUpCases, secondLookAlpha } from '../analysis/looks.js';
 import { casesForNonInferiority, casesToDetect, simulatedCasesForNonInferiority } from '../analysis/samplesize.js';
 import { UsageError } from '../errors.js';
+import { DECISION_LEVEL, candidateAlpha } from '../recommend/decide.js';
 import { ppDelta } from '../format.js';
 import type { Io } from './io.js';
 import { readReport } from './report-file.js';
@@ -22,7 +23,7 @@ export async function planCommand(flags: PlanFlags, io: Io): Promise<number> {
   const margin = flags.tolerance / 100;
   // A run is a first look: each of K cheaper models is tested at 4/5 of α/K (analysis/looks.ts).
   const options = (candidates: number): { alpha: number; level: number; power: number } => {
-    const alpha = firstLookAlpha(0.05 / candidates);
+    const alpha = firstLookAlpha(candidateAlpha(DECISION_LEVEL, candidates));
     return { alpha, level: 1 - 2 * alpha, power: flags.power };
   };
   const out = (s: string): void => void io.stdout.write(s + '\n');
@@ -43,7 +44,7 @@ export async function planCommand(flags: PlanFlags, io: Io): Promise<number> {
     }
     const table = new Table({ head: ['Candidate', 'vs', 'n', 'Discordance', 'Δ observed', 'Cases if Δ as observed', 'Cases if Δ = 0', 'Verdict now'], style: { head: [], border: [] }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } });
     const comparisons = report.recommendation.comparisons;
-    const share = 0.05 / Math.max(1, new Set(comparisons.map((c) => c.model)).size);
+    const share = candidateAlpha(DECISION_LEVEL, new Set(comparisons.map((c) => c.model)).size);
     for (const c of comparisons) {
       // Clusters inflate the variance of Δ, and the cases needed with it.
       const deff = c.designEffect ?? 1;

@@ -17,6 +17,12 @@ import type { ModelColumn, ScoreMatrix } from '../analysis/matrix.js';
 import { ppDelta, ppInterval } from '../format.js';
 import type { Decision, Verdict } from '../types.js';
 
+/** The error a verdict may make: one-sided α = 5 % (statistics.md), split over the cheaper models and the two looks. */
+export const DECISION_LEVEL = 0.9;
+
+/** Each of K candidates' one-sided α at `level`: Bonferroni across the candidates. */
+export const candidateAlpha = (level: number, candidates: number): number => (1 - level) / 2 / Math.max(1, candidates);
+
 export interface Contender {
   model: string;
   /** Accuracy over the cases considered; null when the model answered none. */
@@ -76,8 +82,7 @@ export function decide(contenders: readonly Contender[], matrix: ScoreMatrix, op
   const priced = measured.filter((c) => c.costPerCase !== null).sort((a, b) => b.costPerCase! - a.costPerCase!);
   const fixed = options.reference === undefined ? undefined : measured.find((c) => c.model === options.reference);
   const reference = fixed ?? priced[0];
-  const alphaOf = (k: number): number => (1 - options.level) / 2 / Math.max(1, k);
-  if (reference === undefined) return { reference: null, comparisons: [], excluded, recommended: null, alpha: firstLookAlpha(alphaOf(1)) };
+  if (reference === undefined) return { reference: null, comparisons: [], excluded, recommended: null, alpha: firstLookAlpha(candidateAlpha(options.level, 1)) };
 
   /** The models `c` must be shown within tolerance of. */
   let candidates: Contender[];
@@ -94,7 +99,7 @@ export function decide(contenders: readonly Contender[], matrix: ScoreMatrix, op
 
   const column = (model: string): ModelColumn | undefined => matrix.columns.find((x) => x.model === model);
   // Each candidate's share of the error, α / K, and what this look may spend of it.
-  const share = alphaOf(candidates.length);
+  const share = candidateAlpha(options.level, candidates.length);
   const pilot = options.pilotCases;
   const alpha = options.oneLook === true ? share : pilot === undefined ? firstLookAlpha(share) : secondLookAlpha(share, Math.min(pilot / matrix.cases, 1 - 1e-9));
   const comparisons: Decision[] = [];
