@@ -44,10 +44,11 @@ export async function modelsCommand(flags: { config?: string; sources?: boolean 
     colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'left'],
   });
   const rate = (x: number | undefined): string => (x === undefined ? '' : perMtok(x));
-  for (const [id, p] of Object.entries(PRICES)) {
-    table.push([`${id}${p.secondary ? '*' : ''}`, (aliasOf.get(id) ?? []).filter((a) => a !== id).join(' '), rate(p.input), rate(p.output), rate(p.cacheWrite), rate(p.cacheRead), notes(id, p)]);
-  }
-  for (const [key, p] of Object.entries(config.prices)) table.push([key, (aliasOf.get(key) ?? []).join(' '), rate(p.input), rate(p.output), rate(p.cacheWrite), rate(p.cacheRead), notes(key, p)]);
+  const row = (id: string, p: PriceEntry | PriceOverride): void => void table.push([
+    `${id}${'secondary' in p && p.secondary ? '*' : ''}`, (aliasOf.get(id) ?? []).filter((a) => a !== id).join(' '), rate(p.input), rate(p.output), rate(p.cacheWrite), rate(p.cacheRead), notes(id, p),
+  ]);
+  for (const [id, p] of Object.entries(PRICES)) row(id, p);
+  for (const [key, p] of Object.entries(config.prices)) row(key, p);
   out(`List prices in USD per million tokens, as of ${PRICES_AS_OF}. Write: a cache write`);
   out('(Anthropic: 5 minutes; 1 hour costs 2x input). >272K ×2/1.5: above 272K prompt');
   out('tokens the whole request costs 2x (input, cache) and 1.5x (output). ends: the');
