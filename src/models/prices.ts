@@ -8,14 +8,17 @@ export const PRICES_AS_OF = '2026-11-26';
 const ANTHROPIC = 'https://platform.claude.com/docs/en/about-claude/pricing';
 const OPENAI = 'https://developers.openai.com/api/docs/pricing';
 
+/** A rate derived by multiplying, as the provider would print it: 0.1 × 0.1 is $0.01, not $0.010000000000000002. */
+const times = (rate: number, factor: number): number => Number((rate * factor).toPrecision(12));
+
 /** Anthropic: cache writes 1.25x input (5-minute TTL) and 2x (1 hour), reads 0.1x unless said; batch half price. */
 function claude(input: number, output: number, checked: string, options: { cacheRead?: number; longPrompt?: { above: number; times: number; outputTimes?: number }; secondary?: string } = {}): PriceEntry {
-  const rates = (i: number, o: number, read: number): Rates => ({ input: i, output: o, cacheWrite: i * 1.25, cacheWrite1h: i * 2, cacheRead: read });
-  const read = options.cacheRead ?? input * 0.1;
+  const rates = (i: number, o: number, read: number): Rates => ({ input: i, output: o, cacheWrite: times(i, 1.25), cacheWrite1h: times(i, 2), cacheRead: read });
+  const read = options.cacheRead ?? times(input, 0.1);
   const band = options.longPrompt;
   return {
     ...rates(input, output, read),
-    ...(band && { longPrompt: { above: band.above, ...rates(input * band.times, output * (band.outputTimes ?? band.times), read * band.times) } }),
+    ...(band && { longPrompt: { above: band.above, ...rates(times(input, band.times), times(output, band.outputTimes ?? band.times), times(read, band.times)) } }),
     batch: 0.5,
     source: options.secondary ?? ANTHROPIC, checked, ...(options.secondary !== undefined && { secondary: true as const }),
   };
@@ -27,10 +30,10 @@ function claude(input: number, output: number, checked: string, options: { cache
  * cache, 1.5x output (GPT-5.6 and later); batch and flex half price.
  */
 function gpt(input: number, cacheRead: number, output: number, checked: string, options: { generation6?: boolean; secondary?: string } = {}): PriceEntry {
-  const write = options.generation6 ? input * 1.25 : input;
+  const write = options.generation6 ? times(input, 1.25) : input;
   return {
     input, output, cacheWrite: write, cacheRead,
-    ...(options.generation6 && { longPrompt: { above: 272_000, input: input * 2, output: output * 1.5, cacheWrite: write * 2, cacheRead: cacheRead * 2 } }),
+    ...(options.generation6 && { longPrompt: { above: 272_000, input: times(input, 2), output: times(output, 1.5), cacheWrite: times(write, 2), cacheRead: times(cacheRead, 2) } }),
     batch: 0.5, ...(options.generation6 && { flex: 0.5 }),
     source: options.secondary ?? OPENAI, checked, ...(options.secondary !== undefined && { secondary: true as const }),
   };
