@@ -2,9 +2,9 @@
 // resume, a report to gate or compare, the config file, emulator profiles) are read only when they
 // are regular files: a FIFO would block the read for ever, a device like /dev/zero never ends.
 // Folders tierbench makes fail with their real cause.
-import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { UsageError } from './errors.js';
 
 /** Files read whole (a config, a prompt, emulator profiles): a few kilobytes in practice. */
@@ -46,5 +46,20 @@ export function processAlive(pid: number): boolean {
   } catch (err) {
     // EPERM: it exists, owned by someone else.
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * tierbench's own state under the working directory (run journals, the response cache): a
+ * `.gitignore` inside it keeps `git add .` from committing answers and journals. Best effort: a
+ * folder that cannot be written fails where the journal is made, with its cause.
+ */
+export function ignoredStateDir(cwd: string): void {
+  const dir = join(cwd, '.tierbench');
+  try {
+    makeDir(dir);
+    writeFileSync(join(dir, '.gitignore'), '# tierbench\'s own state: run journals and the response cache\n*\n', { flag: 'wx' });
+  } catch {
+    // Already there, or not writable: either way nothing to do here.
   }
 }

@@ -19,6 +19,18 @@ export function money(x: number | null | undefined): string {
 }
 
 /**
+ * A model's failures in one cell: errors and empty answers by kind, then the retries the SDKs made.
+ * Empty answers and retries are infrastructure (a gateway, a limit), not the model's quality:
+ * they belong beside the errors, not only in the accuracy.
+ */
+export function failuresText(s: Pick<ModelSummary, 'errors' | 'empty' | 'retries'>): { text: string; any: boolean } {
+  const kinds = [...Object.entries(s.errors.byKind), ...(s.empty > 0 ? [['empty', s.empty] as const] : [])];
+  const total = s.errors.total + s.empty;
+  const text = `${total}${kinds.length > 0 ? ` (${kinds.map(([k, v]) => `${k} ${v}`).join(', ')})` : ''}${s.retries > 0 ? ` · ${s.retries} retr${s.retries === 1 ? 'y' : 'ies'}` : ''}`;
+  return { text, any: total > 0 };
+}
+
+/**
  * What a model's cost figures are: "≥" when some calls may have been billed at an unknown cost
  * (timed out, or cut after they began), "~" when some tokens behind them were estimated.
  */
@@ -40,6 +52,7 @@ export function intervalsLegend(rec: Recommendation): string {
 
 /** What the cheaper models were tested against. */
 export function testedAgainst(rec: Recommendation): string {
+  if (rec.reference === null) return 'no model to test against';
   return rec.comparisons.every((d) => d.reference === rec.reference) ? `cheaper models tested against ${rec.reference}` : 'each model tested against every model that costs more';
 }
 

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { appendFile, rm, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { summarize } from './analysis/aggregate.js';
 import { missingPilotCases } from './analysis/across.js';
 import { buildMatrix } from './analysis/matrix.js';
@@ -17,6 +17,7 @@ import { execute, type Target } from './execute/fan-out.js';
 import { SETUP_FAILURES } from './providers/failures.js';
 import { JOURNAL_VERSION, Journal } from './execute/journal.js';
 import { lockRun } from './execute/lock.js';
+import { ignoredStateDir } from './files.js';
 import { money } from './format.js';
 import { Progress } from './execute/progress.js';
 import { buildRequest, compileTemplate, render, type PromptPlan } from './prompts/render.js';
@@ -36,6 +37,7 @@ import { renderHtml } from './report/html.js';
 import { renderJUnit } from './report/junit.js';
 import { renderMarkdown } from './report/markdown.js';
 import { renderTable } from './report/table.js';
+import { headerLine } from './report/header.js';
 import { checkExpected, defaultScorer, labelSet, makeScorer, type ScorerName } from './scoring/scorers.js';
 import type { Case, CaseRecord, CaseResult, ChatRequest, ModelSpec, Report, RunSettings } from './types.js';
 
@@ -75,6 +77,8 @@ export interface RunPlan extends Omit<RunSettings, 'scorer' | 'prompt'> {
 export interface Out {
   write(text: string): unknown;
   isTTY?: boolean;
+  /** A terminal's width: the table fits it. */
+  columns?: number;
 }
 
 export interface RunDeps {
@@ -235,6 +239,7 @@ export async function runBench(plan: RunPlan, deps: RunDeps, extras: RunExtras =
   const startedAt = extras.resume ? new Date(extras.resume.startedAt) : deps.date();
   const id = extras.resume?.runId ?? newRunId(startedAt);
   const journalPath = extras.resume?.journalPath ?? runJournalPath(deps.cwd, id);
+  ignoredStateDir(deps.cwd);
   const release = lockRun(journalPath.replace(/\.journal\.jsonl$/, '.lock'), id);
   try {
     return await runLocked(plan, deps, extras, { id, startedAt, journalPath });
@@ -265,9 +270,14 @@ async function runLocked(plan: RunPlan, deps: RunDeps, { resume, gate, followUp 
     };
   });
   if (followUp !== undefined) checkFollowUp(followUp, cases, plan, dataset.idColumn);
-  const scorerName = plan.scorer ?? defaultScorer(dataset.cases);
+  const chosen = plan.scorer === undefined ? defaultScorer(dataset.cases) : { name: plan.scorer };
+  const scorerName = chosen.name;
   checkExpected(scorerName, dataset.cases, dataset.path);
   const score = makeScorer(scorerName, dataset.cases);
+  // A prompt that shows the expected answer measures nothing: warned before the first call, and kept in the notes.
+  const leaks = [['--prompt', prompts.user], ['--system', prompts.system]] as const;
+  const leak = leaks.filter(([, t]) => t?.parts.some((part, i) => i % 2 === 1 && part === dataset.expectedColumn)).map(([flag]) => flag);
+  const leakNote = leak.length === 0 ? undefined : `${leak.join(' and ')} show${leak.length === 1 ? 's' : ''} the model the expected-answer column \`${dataset.expectedColumn}\`: it is told the answer it is scored on`;
   const keys = apiKeys(plan.models, deps.env);
   const datasetHash = await fileHash(plan.datasetPath);
   const reportPath = await reportPathFor(plan.out, deps.cwd, id);
@@ -307,11 +317,7 @@ async function runLocked(plan: RunPlan, deps: RunDeps, { resume, gate, followUp 
   const request = (c: Case): ChatRequest => buildRequest(prompts, c);
 
   const cache = plan.cache === null ? undefined : await openCache(plan.cache);
-  const cacheKey = (m: number, req: ChatRequest, sample: number): string => ResponseCache.key(plan.models[m]!, req, sample, {
-    promptCache: plan.promptCache, logprobs: plan.cascade?.cheap === plan.models[m]!.name,
-    ...(plan.temperature !== undefined && { temperature: plan.temperature }),
-    ...(plan.anthropicVersion !== undefined && { anthropicVersion: plan.anthropicVersion }),
-  });
+  const cacheKey = (m: number, req: ChatRequest, sample: number): string => ResponseCache.key(plan.models[m]!, req, sample, providers[m]!.sent);
   // Results already paid for in an earlier, interrupted attempt at this run.
   const known = targets.map(() => new Map<number, CaseResult>());
   for (const { m, r } of resume?.results ?? []) {
@@ -336,6 +342,16 @@ async function runLocked(plan: RunPlan, deps: RunDeps, { resume, gate, followUp 
     if (!plan.quiet) deps.stderr.write(`${line}; budget ${money(plan.maxCost)}\n`);
   }
 
+  // Said once everything is checked, just before the first call.
+  if (!plan.quiet) {
+    deps.stderr.write(headerLine({
+      file: relative(deps.cwd, dataset.path) || dataset.path, dataset, scorer: scorerName,
+      ...('why' in chosen && { why: chosen.why }),
+      ...(scorerName === 'label' && { labels: labelSet(dataset.cases) }),
+      ...(plan.prompt !== undefined && { template: [...new Set(prompts.user.parts.filter((_, i) => i % 2 === 1))] }),
+    }));
+  }
+  if (leakNote !== undefined) deps.stderr.write(`warning: ${leakNote} (remove {{${dataset.expectedColumn}}}, or name the real answer with --expected-col)\n`);
   const journal = resume ? Journal.reopen<RunPlan>(journalPath) : Journal.create<RunPlan>(journalPath, {
     type: 'header', version: JOURNAL_VERSION, runId: id, startedAt: startedAt.toISOString(), datasetHash,
     // A password in a base URL is a credential: not written (a resume takes it from the environment again).
@@ -392,7 +408,7 @@ async function runLocked(plan: RunPlan, deps: RunDeps, { resume, gate, followUp 
   }
   if (journal.failure !== undefined) stopReason ??= 'disk';
 
-  const notes = [...retiring, ...providers.flatMap((p) => p.notes)];
+  const notes = [...retiring, ...(leakNote === undefined ? [] : [leakNote]), ...providers.flatMap((p) => p.notes)];
   if (cache?.failure !== undefined) notes.push(`the response cache in ${plan.cache?.dir} could not be written (${fileProblem(cache.failure).reason}): answers from then on were not cached`);
   execution.limits.forEach((l, m) => {
     if (l.throttles > 0) notes.push(`${plan.models[m]?.name}: throttled ${l.throttles} times (429/529); its concurrency adapted down to ${l.floor}`);
@@ -403,7 +419,7 @@ async function runLocked(plan: RunPlan, deps: RunDeps, { resume, gate, followUp 
     const keyHint = failure.kind === 'auth' && spec.apiKeyEnv ? ` — check ${spec.apiKeyEnv}`
       : failure.kind === 'not_found' ? ` — check the model id \`${spec.id}\``
         : failure.kind === 'unreachable' ? ` — check that the server at ${safeUrl(spec.baseURL) ?? 'its default URL'} is running and reachable` : '';
-    notes.push(`${spec.name} stopped after a ${failure.kind} error${failure.status ? ` (${failure.status})` : ''}: ${failure.message}${keyHint}`);
+    notes.push(`${spec.name} stopped after ${/^[aeiou]/.test(failure.kind) ? 'an' : 'a'} ${failure.kind} error${failure.status ? ` (${failure.status})` : ''}: ${failure.message}${keyHint}`);
   }
 
   const perModel = plan.models.map((spec, m) => {
@@ -461,7 +477,7 @@ async function runLocked(plan: RunPlan, deps: RunDeps, { resume, gate, followUp 
       startedAt: startedAt.toISOString(),
       finishedAt: finishedAt.toISOString(),
       durationMs: Math.round(deps.now() - started),
-      simulated: plan.simulated,
+      simulated: plan.simulated || execution.simulated,
       status: stopReason ?? (execution.stopped.size > 0 ? 'partial' : 'complete'),
     },
     dataset: {
@@ -519,7 +535,7 @@ async function runLocked(plan: RunPlan, deps: RunDeps, { resume, gate, followUp 
   // In a GitHub Actions job, the summary lands on the run's page (appended to the job's file).
   if (stepSummary) await appendFile(stepSummary, renderMarkdown(report) + '\n').catch((err: unknown) => failures.push(outputError('GITHUB_STEP_SUMMARY', stepSummary, err)));
   if (plan.json) await streamJson(report, deps.stdout);
-  else deps.stdout.write(renderTable(report));
+  else deps.stdout.write(renderTable(report, deps.stdout.isTTY ? deps.stdout.columns : Number(deps.env.COLUMNS) || undefined));
   if (report.gate) (plan.json ? deps.stderr : deps.stdout).write(gateLines(report.gate));
   if (!plan.quiet && written.length > 0) deps.stderr.write(`also written: ${written.join(', ')}\n`);
   if (failures.length > 0) {

@@ -66,11 +66,11 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .option('--tpm <n>', 'at most about this many tokens per minute per model', positiveInt)
     .option('--no-cache', 'call the models even for answers already in the response cache')
     .option('--cache-dir <dir>', 'response cache folder', join('.tierbench', 'cache'))
-    .option('--cache-ttl <duration>', 'how long a cached answer stays valid: 30d, 12h, …', duration, duration('30d'))
+    .addOption(new Option('--cache-ttl <duration>', 'how long a cached answer stays valid: 30d, 12h, …').argParser(duration).default(duration('30d'), '30d'))
     .option('--follow-up <report>', 'this run adds cases to that pilot run\'s data: its verdicts are the second look, at the error the pilot left (see "More cases")')
     .option('--resume <run>', 'continue a stopped run (its id, or its .journal.jsonl): only the missing calls are made')
     .option('-o, --out <path>', 'where to write the JSON report (default: reports/<run id>.json)')
-    .option('--report <formats>', 'also write these beside the JSON report: md, junit, html, csv (comma-separated)', '')
+    .option('--report <formats>', 'also write these beside the JSON report: md, junit, html, csv (comma-separated)')
     .option('--junit-cases', 'in the JUnit report, a test case per case (wrong answers fail), not only per gate check')
     .option('--json', 'print the JSON report to stdout instead of the table')
     .option('-q, --quiet', 'no progress output')
@@ -78,6 +78,7 @@ function program(io: Io, setExit: (code: number) => void): Command {
       if (flags.models === undefined && flags.resume === undefined) {
         throw new UsageError('E_USAGE', "required option '-m, --models <list>' not specified", 'name the models to compare, e.g. --models haiku,sonnet');
       }
+      requireCompanions(command);
       const { runCommand } = await import('./run.js');
       // Which flags the user wrote (not defaults): --resume refuses those that would change the run.
       const given = Object.keys(flags).filter((name) => command.getOptionValueSource(name) === 'cli');
@@ -100,7 +101,8 @@ function program(io: Io, setExit: (code: number) => void): Command {
   gateOptions(root.command('gate'))
     .description('check a report against quality thresholds and a baseline; exit 1 when it fails')
     .argument('<report>', 'a JSON report written by tierbench run')
-    .action(async (file: string, flags) => {
+    .action(async (file: string, flags, command: Command) => {
+      requireCompanions(command);
       const { gateCommand } = await import('./gate.js');
       setExit(await gateCommand(file, flags, io));
     });
@@ -147,14 +149,21 @@ function program(io: Io, setExit: (code: number) => void): Command {
       setExit(await modelsCommand(flags, io));
     });
 
-  root.command('cache')
-    .description('manage the response cache')
-    .command('clear')
+  const cache = root.command('cache').description('look into or empty the response cache');
+  cache.command('clear')
     .description('delete every cached answer')
     .option('--cache-dir <dir>', 'response cache folder', join('.tierbench', 'cache'))
     .action(async (flags: { cacheDir: string }) => {
       const { clearCache } = await import('./cache.js');
       setExit(clearCache(flags.cacheDir, io));
+    });
+  cache.command('stats')
+    .description('how many answers the cache holds, how old, how many a run would still use')
+    .option('--cache-dir <dir>', 'response cache folder', join('.tierbench', 'cache'))
+    .addOption(new Option('--cache-ttl <duration>', 'count as expired the answers older than this: 30d, 12h, …').argParser(duration).default(duration('30d'), '30d'))
+    .action(async (flags: { cacheDir: string; cacheTtl: number }) => {
+      const { cacheStats } = await import('./cache.js');
+      setExit(await cacheStats(flags.cacheDir, flags.cacheTtl, io));
     });
 
   root.command('emulate')
@@ -177,6 +186,24 @@ function program(io: Io, setExit: (code: number) => void): Command {
     });
 
   return root;
+}
+
+/** Flags that do nothing without another: refused, so nobody believes a check ran that did not. */
+function requireCompanions(command: Command): void {
+  const o = command.opts();
+  const gateCheck = ['minAccuracy', 'maxCostPer1k', 'maxP95Ms', 'maxErrorRate', 'baseline'].some((k) => o[k] !== undefined);
+  const rules: Array<[string, boolean, string]> = [
+    ['maxRegression', o.baseline !== undefined, '--baseline <report>'],
+    ['failOn', o.baseline !== undefined, '--baseline <report>'],
+    ['strict', gateCheck, 'a gate check (--min-accuracy, --max-cost-per-1k, --max-p95-ms, --max-error-rate or --baseline)'],
+    ['junitCases', /(^|,)\s*junit\s*(,|$)/i.test(String(o.report ?? '')), '--report junit'],
+    ['cascadeSamples', o.cascade !== undefined, '--cascade <cheap,big>'],
+  ];
+  for (const [name, met, needs] of rules) {
+    if (met || command.getOptionValueSource(name) !== 'cli') continue;
+    const flag = `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    throw new UsageError('E_FLAGS', `${flag} does nothing without ${needs.split(' (')[0]!.replace(/ <.*$/, '')}`, `add ${needs}, or drop ${flag}`);
+  }
 }
 
 /**

@@ -149,7 +149,7 @@ describe('bounded input', () => {
     const report = readValidReport(join(cwd, 'r.json'));
     const s = report.summaries[0]!;
     assert.ok(s.n <= 8 && s.errors.byKind.unreachable === s.n, `stopped at once: ${JSON.stringify(s.errors)} over ${s.n} calls`);
-    assert.ok(report.notes.some((n) => /haiku-4\.5 stopped after a unreachable error: .*ECONNREFUSED.* — check that the server at http:\/\/127\.0\.0\.1:9 is running/.test(n)), report.notes.join('\n'));
+    assert.ok(report.notes.some((n) => /haiku-4\.5 stopped after an unreachable error: .*ECONNREFUSED.* — check that the server at http:\/\/127\.0\.0\.1:9 is running/.test(n)), report.notes.join('\n'));
   });
 });
 

@@ -9,6 +9,7 @@ import { UsageError } from '../errors.js';
 import { ENDPOINTS, resolveModels } from '../models/registry.js';
 import { parseVolume } from '../recommend/projections.js';
 import { fileHash } from '../cases/load.js';
+import { templateVariables } from '../prompts/render.js';
 import { JOURNAL_VERSION, Journal } from '../execute/journal.js';
 import { REPORT_FORMATS, type ReportFormat, type Resume, type RunDeps, type RunPlan, runBench, runJournalPath, safeUrl } from '../pipeline.js';
 import { SCORERS, isScorerName, type ScorerName } from '../scoring/scorers.js';
@@ -16,7 +17,7 @@ import { type GateFlags, gateRules } from './gate-flags.js';
 import { leanHeap } from './heap.js';
 import type { Io } from './io.js';
 import { readReport } from './report-file.js';
-import type { Report } from '../types.js';
+import type { ModelSpec, Report } from '../types.js';
 
 export interface RunFlags extends GateFlags {
   models: string;
@@ -56,7 +57,7 @@ export interface RunFlags extends GateFlags {
   tpm?: number;
   resume?: string;
   followUp?: string;
-  report: string;
+  report?: string;
   junitCases?: boolean;
   anthropicVersion?: string;
   openaiApi?: 'chat' | 'responses';
@@ -85,7 +86,7 @@ function scorer(name: string | undefined): ScorerName | undefined {
   return name;
 }
 
-function cascadePair(flags: RunFlags, names: readonly string[]): RunPlan['cascade'] {
+function cascadePair(flags: RunFlags, models: readonly ModelSpec[]): RunPlan['cascade'] {
   if (flags.cascade === undefined) return undefined;
   const pair = flags.cascade.split(',').map((x) => x.trim());
   const [cheap, big] = pair;
@@ -93,7 +94,12 @@ function cascadePair(flags: RunFlags, names: readonly string[]): RunPlan['cascad
     throw new UsageError('E_CASCADE', `--cascade ${flags.cascade}: expected two different models, cheap first`, 'e.g. --cascade haiku,sonnet');
   }
   for (const name of pair) {
-    if (!names.includes(name)) throw new UsageError('E_CASCADE', `--cascade: ${name} is not one of --models`, `add it to --models (${names.join(',')},${name})`);
+    if (!models.some((m) => m.name === name)) throw new UsageError('E_CASCADE', `--cascade: ${name} is not one of --models`, `add it to --models (${models.map((m) => m.name).join(',')},${name})`);
+  }
+  // Escalating from the dearer model to the cheaper one saves nothing: most likely the order was swapped.
+  const [a, b] = [cheap, big].map((name) => models.find((m) => m.name === name)?.prices);
+  if (a && b && a.input >= b.input && a.output >= b.output && (a.input > b.input || a.output > b.output)) {
+    throw new UsageError('E_CASCADE', `--cascade ${flags.cascade}: ${cheap} costs more than ${big}, and the cheap model comes first`, `swap them: --cascade ${big},${cheap}`);
   }
   return { cheap, big, samples: flags.cascadeSamples };
 }
@@ -125,10 +131,10 @@ export async function buildPlan(file: string, flags: RunFlags, io: Io): Promise<
   if (flags.by !== undefined && flags.categoryCol !== undefined && flags.by !== flags.categoryCol) {
     throw new UsageError('E_FLAGS', `--by ${flags.by} and --category-col ${flags.categoryCol} name different columns`, 'give one of them: --by groups the cases and builds the routing table');
   }
-  const cascade = cascadePair(flags, models.map((m) => m.name));
+  const cascade = cascadePair(flags, models);
   const casesPerDay = flags.volume === undefined ? undefined : parseVolume(flags.volume);
   if (flags.volume !== undefined && casesPerDay === undefined) {
-    throw new UsageError('E_VOLUME', `--volume ${flags.volume}: not a volume`, 'write cases per period, e.g. 500/day, 10k/month, 20/hour');
+    throw new UsageError('E_VOLUME', `--volume ${flags.volume}: not a volume${/^[\d.,\skKmM]+$/.test(flags.volume) ? ' (per what? a day and a month are a 30x different bill)' : ''}`, 'write cases per period, e.g. 500/day, 10k/month, 20/hour');
   }
   if (flags.routingOut !== undefined && flags.by === undefined) {
     throw new UsageError('E_FLAGS', '--routing-out needs --by', 'add --by <column>, e.g. --by category');
@@ -141,10 +147,11 @@ export async function buildPlan(file: string, flags: RunFlags, io: Io): Promise<
     load: {
       ...(flags.inputCol !== undefined && { input: flags.inputCol }),
       ...(flags.expectedCol !== undefined && { expected: flags.expectedCol }),
-      ...((flags.by ?? flags.categoryCol) !== undefined && { category: flags.by ?? flags.categoryCol }),
+      ...((flags.by ?? flags.categoryCol) !== undefined && { category: flags.by ?? flags.categoryCol, categoryFlag: flags.by === undefined ? '--category-col' : '--by' }),
       ...(flags.clusterCol !== undefined && { cluster: flags.clusterCol }),
       ...(flags.idCol !== undefined && { id: flags.idCol }),
       ...(flags.limit !== undefined && { limit: flags.limit }),
+      ...(prompt !== undefined && { promptColumns: templateVariables(prompt) }),
     },
     ...(prompt !== undefined && { prompt }),
     ...(system !== undefined && { system }),
@@ -172,7 +179,7 @@ export async function buildPlan(file: string, flags: RunFlags, io: Io): Promise<
     ...(flags.rpm !== undefined && { rpm: flags.rpm }),
     ...(flags.tpm !== undefined && { tpm: flags.tpm }),
     cache: flags.cache ? { dir: cacheDir(flags.cacheDir, io.cwd), ttlMs: flags.cacheTtl } : null,
-    formats: reportFormats(flags.report),
+    formats: reportFormats(flags.report ?? ''),
     junitCases: flags.junitCases === true,
     yes: flags.yes === true,
     json: flags.json === true,
@@ -255,7 +262,7 @@ async function resumePlan(flags: RunFlags, io: Io, file: string | undefined, giv
     yes: flags.yes === true,
     json: flags.json === true,
     quiet: flags.quiet === true || flags.json === true,
-    formats: reportFormats(flags.report),
+    formats: reportFormats(flags.report ?? ''),
     junitCases: flags.junitCases === true,
   };
   return { plan, resume: { runId: header.runId, journalPath: path, results: journal.results, startedAt: header.startedAt } };

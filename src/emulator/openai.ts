@@ -81,7 +81,7 @@ export async function handleOpenAI(emulator: Emulator, req: IncomingMessage, res
   const turns = all.filter((m) => m.role !== 'system' && m.role !== 'developer');
 
   const effort = typeof body.reasoning_effort === 'string' ? body.reasoning_effort : undefined;
-  const result = simulateOpenAI(emulator, res, { model, system, turns, maxTokens, attempt, effort }, (quirks) => {
+  const result = simulateOpenAI(emulator, res, { model, system, turns, maxTokens, attempt, effort, ...(typeof body.temperature === 'number' && { temperature: body.temperature }) }, (quirks) => {
     if (quirks.has('gateway')) {
       // OpenRouter's moderation: one flagged input, not a key without permission.
       emulator.record(model, attempt, 403);
@@ -164,6 +164,7 @@ export interface OpenAIInput {
   maxTokens: number;
   attempt: number;
   effort: string | undefined;
+  temperature?: number;
 }
 
 /**
@@ -176,7 +177,7 @@ export function simulateOpenAI(emulator: Emulator, res: ServerResponse, input: O
   // OpenAI caches long prompt prefixes automatically, in steps of 128 tokens.
   const cachePrefix = input.system.slice(0, Math.floor(input.system.length / 512) * 512);
   const thinking = input.effort === undefined ? {} : input.effort === 'none' ? { off: true } : { effort: input.effort };
-  const result = emulator.simulate({ model, system: input.system, cachePrefix, messages: input.turns, maxTokens: input.maxTokens, attempt, thinking }, rateHeaders);
+  const result = emulator.simulate({ model, system: input.system, cachePrefix, messages: input.turns, maxTokens: input.maxTokens, attempt, thinking, ...(input.temperature !== undefined && { temperature: input.temperature }) }, rateHeaders);
   if (result.kind === 'not_found') {
     emulator.record(model, attempt, 404);
     return void fail(res, 404, `The model \`${model}\` does not exist or you do not have access to it.`, 'model');

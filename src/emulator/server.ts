@@ -1,6 +1,7 @@
 // A local stand-in for the Anthropic and OpenAI APIs: real HTTP, real wire formats, simulated
 // models. Used by the demo, the end-to-end tests and the benchmarks; never a mock inside the SDK.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { SIMULATED_HEADER } from '../providers/provider.js';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { quantileSorted } from '../analysis/percentiles.js';
@@ -87,6 +88,8 @@ export interface SimulateInput {
   attempt: number;
   /** The reasoning setting the request carried. */
   thinking: ThinkingRequest;
+  /** As sent; at 0 the same prompt gets the same answer every time, as near enough with the real APIs. */
+  temperature?: number;
 }
 
 export type SimResult =
@@ -245,7 +248,7 @@ export class Emulator {
     if (fault?.kind === 'spend-limit') return { kind: 'spend_limit' };
     if (fault?.status !== undefined) return { kind: 'fault', fault: { ...fault, status: fault.status }, headers };
 
-    const sample = this.sightings.get(seen) ?? 0;
+    const sample = input.temperature === 0 ? 0 : this.sightings.get(seen) ?? 0;
     this.sightings.set(seen, sample + 1);
     const a = answer(profile, input.model, this.options.key, prompt, this.seed, input.attempt, sample, input.system);
     let text = fault?.kind === 'empty' || fault?.kind === 'refusal' ? '' : a.text;
@@ -282,6 +285,7 @@ export class Emulator {
 
   async listen(port = 0, host = '127.0.0.1'): Promise<string> {
     const server = createServer((req, res) => {
+      res.setHeader(SIMULATED_HEADER, '1');
       this.route(req, res).catch((err: unknown) => {
         if (!res.headersSent) sendJson(res, 500, { error: { message: String(err) } });
         else res.destroy();

@@ -4,9 +4,11 @@
 // 100,000-case run would otherwise hold every answer twice); a hit reads its line back and checks
 // the whole key there. A line torn by a crash does not parse, and is a miss.
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, rmSync } from 'node:fs';
+import { createReadStream, existsSync, rmSync, statSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import type { ChatRequest, Completion, Finish, ModelSpec } from '../types.js';
+import type { SentSettings } from '../providers/provider.js';
 import { Appender } from './appender.js';
 
 /** Bump when the key or the stored shape changes: old entries are then ignored. */
@@ -32,14 +34,6 @@ interface Entry {
   v: CachedAnswer;
 }
 
-/** Settings of the call that change the answer beyond the request itself. */
-export interface CallSettings {
-  temperature?: number;
-  promptCache: boolean;
-  logprobs: boolean;
-  anthropicVersion?: string;
-}
-
 /**
  * The index's key: the first 52 bits of the sha256, a number Map keys hold exactly. About 40 bytes
  * an entry where the 64-character key took 110. Two keys sharing a slot (odds about 1 in a million
@@ -56,6 +50,34 @@ export class ResponseCache {
     return new ResponseCache(offsets, new Appender(path), ttlMs, now);
   }
 
+  /** What the cache holds (`tierbench cache stats`), read line by line: any size. */
+  static async stats(dir: string, ttlMs: number, now: number = Date.now()): Promise<CacheStats | undefined> {
+    const path = join(dir, FILE);
+    if (!existsSync(path)) return undefined;
+    const latest = new Map<string, Entry>();
+    let lines = 0;
+    let unreadable = 0;
+    for await (const line of createInterface({ input: createReadStream(path), crlfDelay: Infinity })) {
+      if (line === '') continue;
+      lines++;
+      try {
+        const e = JSON.parse(line) as Entry;
+        if (typeof e.k !== 'string' || typeof e.t !== 'number' || !answerShaped(e.v)) throw new Error('not an entry');
+        latest.set(e.k, e);
+      } catch {
+        unreadable++;
+      }
+    }
+    const live = [...latest.values()].filter((e) => now - e.t <= ttlMs);
+    return {
+      path, bytes: statSync(path).size, entries: latest.size, live: live.length, expired: latest.size - live.length,
+      replaced: lines - unreadable - latest.size, unreadable,
+      ...(live.length > 0 && { oldest: Math.min(...live.map((e) => e.t)), newest: Math.max(...live.map((e) => e.t)) }),
+      inputTokens: live.reduce((n, e) => n + e.v.usage.input + e.v.usage.cacheRead + e.v.usage.cacheWrite, 0),
+      outputTokens: live.reduce((n, e) => n + e.v.usage.output, 0),
+    };
+  }
+
   static clear(dir: string): boolean {
     const path = join(dir, FILE);
     if (!existsSync(path)) return false;
@@ -63,8 +85,8 @@ export class ResponseCache {
     return true;
   }
 
-  /** sample: the n-th answer to the same request (--repeats) is a different answer. */
-  static key(spec: ModelSpec, request: ChatRequest, sample: number, settings: CallSettings): string {
+  /** settings: what the model is sent (Provider.sent); sample: the n-th answer to the same request (--repeats) is a different answer. */
+  static key(spec: ModelSpec, request: ChatRequest, sample: number, settings: SentSettings): string {
     const identity = [FORMAT, spec.api, spec.baseURL ?? 'default', spec.id, request.system ?? null, request.messages, spec.maxTokens, settings.temperature ?? null, settings.promptCache, settings.logprobs, settings.anthropicVersion ?? null, sample,
       // Appended only when set: keys of calls without one are those stored before it existed.
       ...(spec.reasoning !== undefined ? [spec.reasoning] : [])];
@@ -101,6 +123,24 @@ export class ResponseCache {
   close(): void {
     this.writer.close();
   }
+}
+
+export interface CacheStats {
+  path: string;
+  bytes: number;
+  /** Distinct calls stored; `live` of them within the TTL, `expired` past it. */
+  entries: number;
+  live: number;
+  expired: number;
+  /** Lines a later answer to the same call replaced (a rerun with --no-cache). */
+  replaced: number;
+  /** Lines torn by a crash or edited by hand: misses. */
+  unreadable: number;
+  /** When the live answers were stored (ms since the epoch). */
+  oldest?: number;
+  newest?: number;
+  inputTokens: number;
+  outputTokens: number;
 }
 
 /** A line edited by hand or written by another version is a miss, never a crash. */

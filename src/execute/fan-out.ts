@@ -3,7 +3,7 @@
 // adaptive limit, and every call goes through one global p-limit, the run's --concurrency.
 import pLimit from 'p-limit';
 import { estimateRequestTokens } from '../providers/call.js';
-import type { Provider } from '../providers/provider.js';
+import { type Provider, SIMULATED_HEADER } from '../providers/provider.js';
 import type { Case, CaseResult, ChatRequest, ErrorKind, Failure, ModelSpec, Outcome, Usage } from '../types.js';
 import { Shared } from '../share.js';
 import { type CachedAnswer, cachedFinish } from './cache.js';
@@ -63,6 +63,8 @@ export interface Execution {
   stopped: Map<number, Failure>;
   /** Per model: the lowest concurrency the adaptive limit went down to, and 429/529 responses seen. */
   limits: Array<{ floor: number; throttles: number }>;
+  /** Some answer came from tierbench's emulator: the report says the models were simulated. */
+  simulated: boolean;
 }
 
 /** Calls in flight per model at the start; doubles each round trip up to the model's limit. */
@@ -85,6 +87,7 @@ export async function execute(cases: readonly Case[], targets: readonly Target[]
   const stopped = new Map<number, Failure>();
   const perModel = Math.min(options.modelConcurrency ?? options.concurrency, options.concurrency);
   const limits = targets.map(() => new AdaptiveLimit({ max: perModel, start: SLOW_START, ...(options.rpm && { rpm: options.rpm }), ...(options.tpm && { tpm: options.tpm }) }));
+  let simulated = false;
   const halted = (m: number): boolean => stopped.has(m) || options.signal?.aborted === true || options.stopped?.() === true;
 
   await Promise.all(targets.map(async (target, m) => {
@@ -94,6 +97,7 @@ export async function execute(cases: readonly Case[], targets: readonly Target[]
     const jobs = cases.length * samples;
     const limit = limits[m]!;
     const observe = (status: number, headers: Headers): void => {
+      if (headers.has(SIMULATED_HEADER)) simulated = true;
       if (status === 429 || status === 529) limit.throttled(retryAfterMs(headers));
       const wait = exhaustedFor(headers);
       if (wait !== undefined) limit.pause(wait);
@@ -163,7 +167,7 @@ export async function execute(cases: readonly Case[], targets: readonly Target[]
     };
     await Promise.all(Array.from({ length: Math.min(perModel, jobs) }, worker));
   }));
-  return { results, stopped, limits: limits.map((l) => ({ floor: l.floor, throttles: l.throttles })) };
+  return { results, stopped, limits: limits.map((l) => ({ floor: l.floor, throttles: l.throttles })), simulated };
 }
 
 function fromCache(caseIndex: number, sample: number, target: Target, hit: CachedAnswer, answers: Shared): CaseResult {

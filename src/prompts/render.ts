@@ -10,6 +10,9 @@ export interface Template {
 
 const VARIABLE = /\{\{\s*([^{}]+?)\s*\}\}/g;
 
+/** The variables a template names, in order. */
+export const templateVariables = (source: string): string[] => [...source.matchAll(VARIABLE)].map((m) => m[1] ?? '');
+
 /** Compile a template and check every variable against the dataset's columns. */
 export function compileTemplate(source: string, columns: readonly string[], origin: string): Template {
   const parts: string[] = [];

@@ -4,7 +4,7 @@ import type { ChatRequest, ModelSpec, Outcome, Reasoning, Usage } from '../types
 import type { Anthropic } from '@anthropic-ai/sdk';
 import { type CallContext, type Parsed, type Reading, call, emptyParsed } from './call.js';
 import { bodyError } from './failures.js';
-import type { Provider, ProviderOptions } from './provider.js';
+import type { Provider, ProviderOptions, SentSettings } from './provider.js';
 import { transport } from './transport.js';
 import { timedFetch } from './attempts.js';
 
@@ -112,10 +112,16 @@ export class AnthropicReading implements Reading {
 
 export class AnthropicProvider implements Provider {
   readonly notes: string[] = [];
+  readonly sent: SentSettings;
   private readonly sendTemperature: boolean;
 
   private constructor(private readonly ctx: CallContext, private readonly spec: ModelSpec, private readonly options: ProviderOptions, private readonly counter: Anthropic['messages']) {
     this.sendTemperature = options.anthropicVersion !== undefined && options.anthropicVersion < SAMPLING_REJECTED_FROM;
+    this.sent = {
+      promptCache: options.promptCache === true, logprobs: false,
+      ...(options.temperature !== undefined && this.sendTemperature && { temperature: options.temperature }),
+      ...(options.anthropicVersion !== undefined && { anthropicVersion: options.anthropicVersion }),
+    };
     if (options.temperature !== undefined && !this.sendTemperature) {
       this.notes.push(`temperature not sent to ${spec.name}: anthropic-version ${SAMPLING_REJECTED_FROM} rejects it (pin an older one with --anthropic-version)`);
     }

@@ -47,6 +47,18 @@ function causeCode(err: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * The innermost cause's own words ("connect ECONNREFUSED 127.0.0.1:1", "getaddrinfo ENOTFOUND
+ * api.exmaple.com"): the SDKs' "Connection error." alone names neither the place nor the reason.
+ */
+function causeText(err: unknown): string | undefined {
+  let deepest: string | undefined;
+  for (let at = (err as { cause?: unknown } | undefined)?.cause as { cause?: unknown; message?: unknown } | undefined, depth = 0; at !== undefined && at !== null && depth < 5; at = at.cause as typeof at, depth++) {
+    if (typeof at.message === 'string' && at.message !== '') deepest = at.message;
+  }
+  return deepest;
+}
+
 /** A body that stops mid-way surfaces from fetch as a TypeError ("terminated", "other side closed"). */
 const CUT_OFF = /terminated|other side closed|socket|ECONNRESET|EPIPE|fetch failed/i;
 
@@ -107,8 +119,9 @@ export function classify(err: unknown, retries: number, secrets: readonly string
   if (err instanceof sdk.APIConnectionError) {
     // A refused connection or an unknown host will not answer the next case either.
     const code = causeCode(err);
-    if (code !== undefined && UNREACHABLE.has(code)) return failure('unreachable', `${(err as Error).message} (${code})`, retries, secrets);
-    return failure('connection', (err as Error).message, retries, secrets);
+    const why = causeText(err);
+    const message = `${(err as Error).message.replace(/\.$/, '')}${why === undefined ? (code === undefined ? '' : ` (${code})`) : `: ${why}`}`;
+    return failure(code !== undefined && UNREACHABLE.has(code) ? 'unreachable' : 'connection', message, retries, secrets);
   }
   if (err instanceof sdk.APIError) {
     const { status, error } = err as Error & { status?: number; error?: unknown };

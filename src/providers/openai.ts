@@ -4,7 +4,7 @@ import type { ChatRequest, ModelSpec, Outcome, Usage } from '../types.js';
 import { timedFetch } from './attempts.js';
 import { type CallContext, type Parsed, type Reading, call, emptyParsed } from './call.js';
 import { bodyError } from './failures.js';
-import type { Provider, ProviderOptions } from './provider.js';
+import type { Provider, ProviderOptions, SentSettings } from './provider.js';
 import { transport } from './transport.js';
 
 interface OpenAIUsage {
@@ -148,6 +148,7 @@ function reportsCharge(spec: ModelSpec): boolean {
 
 export class OpenAIProvider implements Provider {
   readonly notes: string[] = [];
+  readonly sent: SentSettings;
   private readonly sendTemperature: boolean;
   private readonly logprobs: boolean;
   /** Decided once per model, not per call. */
@@ -159,6 +160,8 @@ export class OpenAIProvider implements Provider {
     const reasoning = spec.reasons === true || spec.reasoning !== undefined;
     this.sendTemperature = !reasoning;
     this.logprobs = options.logprobs === true && !reasoning;
+    // OpenAI caches long prompts by itself: --prompt-cache sends nothing here.
+    this.sent = { promptCache: false, logprobs: this.logprobs, ...(options.temperature !== undefined && this.sendTemperature && { temperature: options.temperature }) };
     if (options.logprobs && reasoning) this.notes.push(`log-probabilities not requested from ${spec.name}: reasoning models do not give them`);
     if (options.temperature !== undefined && !this.sendTemperature) {
       this.notes.push(`temperature not sent to ${spec.name}: reasoning models accept only the default`);

@@ -22,7 +22,23 @@ export interface ProviderOptions {
   anthropicVersion?: string;
 }
 
+/** Sent by tierbench's emulator on every response: a report of its answers says they were simulated. */
+export const SIMULATED_HEADER = 'x-tierbench-simulated';
+
+/**
+ * The settings this model is actually sent beyond the request: the response cache's key is made of
+ * these, so a setting one API never receives (log-probabilities for Anthropic, a temperature a
+ * reasoning model refuses) does not make an identical call look new and be paid again.
+ */
+export interface SentSettings {
+  temperature?: number;
+  promptCache: boolean;
+  logprobs: boolean;
+  anthropicVersion?: string;
+}
+
 export interface Provider {
+  readonly sent: SentSettings;
   /** `observe` sees every HTTP response, retried ones too (rate-limit state for the scheduler). */
   complete(request: ChatRequest, signal?: AbortSignal, observe?: (status: number, headers: Headers) => void): Promise<Outcome>;
   /** Parameters this model will not be sent, with the reason, for the run's notes. */

@@ -5,7 +5,7 @@ import type { ChatRequest, ModelSpec, Outcome, Usage } from '../types.js';
 import { type CallContext, type Parsed, type Reading, call, emptyParsed } from './call.js';
 import { bodyError } from './failures.js';
 import { openAIContext } from './openai.js';
-import type { Provider, ProviderOptions } from './provider.js';
+import type { Provider, ProviderOptions, SentSettings } from './provider.js';
 
 interface ResponsesUsage {
   input_tokens?: number;
@@ -98,11 +98,13 @@ export class ResponsesReading implements Reading {
 
 export class ResponsesProvider implements Provider {
   readonly notes: string[] = [];
+  readonly sent: SentSettings;
   private readonly sendTemperature: boolean;
 
   private constructor(private readonly ctx: CallContext, private readonly spec: ModelSpec, private readonly options: ProviderOptions) {
     // Reasoning models reject any temperature but 1 (api-notes).
     this.sendTemperature = spec.reasons !== true && spec.reasoning === undefined;
+    this.sent = { promptCache: false, logprobs: false, ...(options.temperature !== undefined && this.sendTemperature && { temperature: options.temperature }) };
     if (options.temperature !== undefined && !this.sendTemperature) this.notes.push(`temperature not sent to ${spec.name}: reasoning models accept only the default`);
     if (options.logprobs) this.notes.push(`log-probabilities not requested from ${spec.name}: not read from the Responses API`);
   }

@@ -5,7 +5,6 @@ import { parseVolume, project, projections } from './projections.js';
 describe('volumes', () => {
   it('reads cases per period as cases per day', () => {
     assert.equal(parseVolume('500/day'), 500);
-    assert.equal(parseVolume('500'), 500);
     assert.equal(parseVolume('10k/month'), 10_000 / 30);
     assert.equal(parseVolume('20 / hour'), 480);
     assert.equal(parseVolume('1,400/week'), 200);
@@ -13,7 +12,7 @@ describe('volumes', () => {
     assert.equal(parseVolume('1.5M/month'), 50_000);
   });
   it('refuses what it cannot read', () => {
-    for (const bad of ['lots', '500/fortnight', '-5/day', '0/day', '']) assert.equal(parseVolume(bad), undefined, bad);
+    for (const bad of ['lots', '500', '500/fortnight', '-5/day', '0/day', '']) assert.equal(parseVolume(bad), undefined, bad);
   });
 });
 

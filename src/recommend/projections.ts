@@ -7,11 +7,12 @@ const PER_DAY: Record<string, number> = { hour: 24, day: 1, week: 1 / 7, month: 
 
 /** "500/day", "10k/month", "1,200 / week", "2e6/year" → cases per day; undefined when unreadable. */
 export function parseVolume(text: string): number | undefined {
-  const m = /^\s*([\d.,]+(?:e\d+)?)\s*([kKmM]?)\s*(?:\/\s*(hour|day|week|month|year)s?)?\s*$/.exec(text);
+  // The period is required: 500 a day and 500 a month are a 30x different bill.
+  const m = /^\s*([\d.,]+(?:e\d+)?)\s*([kKmM]?)\s*\/\s*(hour|day|week|month|year)s?\s*$/.exec(text);
   if (!m) return undefined;
   const base = Number((m[1] ?? '').replace(/,/g, ''));
   const scale = m[2]?.toLowerCase() === 'k' ? 1e3 : m[2]?.toLowerCase() === 'm' ? 1e6 : 1;
-  const perDay = PER_DAY[m[3] ?? 'day'] ?? 1;
+  const perDay = PER_DAY[m[3] ?? ''] ?? 1;
   const value = base * scale * perDay;
   return Number.isFinite(value) && value > 0 ? value : undefined;
 }

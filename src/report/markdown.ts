@@ -1,5 +1,5 @@
 // The Markdown summary: for a pull request, a CI job summary ($GITHUB_STEP_SUMMARY), a wiki.
-import { costMark, intervalsLegend, money, pct } from '../format.js';
+import { costMark, failuresText, intervalsLegend, money, pct } from '../format.js';
 import type { Report } from '../types.js';
 import { markdownCell } from './escape.js';
 
@@ -18,7 +18,7 @@ export function renderMarkdown(report: Report): string {
   out.push('| Model | Accuracy | 95 % CI | n | Errors | p50 ms | p95 ms | $/1k cases |', '|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const s of summaries) {
     const mark = s.model === rec.recommended ? ' ★' : '';
-    out.push(`| ${markdownCell(s.model)}${mark} | ${s.accuracy === null ? '—' : pct(s.accuracy)} | ${s.interval ? `${pct(s.interval.low)}–${pct(s.interval.high)}` : '—'} | ${s.scored} | ${s.errors.total}${s.truncated > 0 ? ` · ${s.truncated} cut` : ''}${s.refused > 0 ? ` · ${s.refused} refused` : ''} | ${s.latencyMs ? Math.round(s.latencyMs.p50) : '—'} | ${s.latencyMs ? Math.round(s.latencyMs.p95) : '—'} | ${s.cost ? `${costMark(s)}${money(s.cost.per1kCases)}` : 'unpriced'} |`);
+    out.push(`| ${markdownCell(s.model)}${mark} | ${s.accuracy === null ? '—' : pct(s.accuracy)} | ${s.interval ? `${pct(s.interval.low)}–${pct(s.interval.high)}` : '—'} | ${s.scored} | ${failuresText(s).text}${s.truncated > 0 ? ` · ${s.truncated} cut` : ''}${s.refused > 0 ? ` · ${s.refused} refused` : ''} | ${s.latencyMs ? Math.round(s.latencyMs.p50) : '—'} | ${s.latencyMs ? Math.round(s.latencyMs.p95) : '—'} | ${s.cost ? `${costMark(s)}${money(s.cost.per1kCases)}` : 'unpriced'} |`);
   }
   if (rec.comparisons.length > 0) {
     out.push('', `Verdicts (tolerance ${rec.tolerancePp} pp, ${intervalsLegend(rec)}):`, '');

@@ -1,48 +1,69 @@
 // The terminal view: one row per model, then the recommendation in words.
+import { stripVTControlCharacters } from 'node:util';
 import chalk from 'chalk';
 import Table from 'cli-table3';
-import { costMark, intervalsLegend, money, pct, ppDelta, ppInterval, testedAgainst } from '../format.js';
-import type { CascadeResult, Projections, Report, RoutingTable } from '../types.js';
+import { costMark, failuresText, intervalsLegend, money, pct, ppDelta, ppInterval, testedAgainst } from '../format.js';
+import type { CascadeResult, ModelSummary, Projections, Report, RoutingTable } from '../types.js';
 
 const ms = (x: number | undefined): string => (x === undefined ? '—' : x >= 10_000 ? `${(x / 1000).toFixed(1)}s` : `${Math.round(x)}`);
 
+/** A column of the model table; `drop`: the order in which it gives way to a narrow terminal (1 first). */
+interface Column {
+  head: string;
+  align: 'left' | 'right';
+  cell: (s: ModelSummary) => string;
+  drop?: number;
+}
 
-export function renderTable(report: Report): string {
+/** The table's widest line, in terminal columns (colours are not columns). */
+const widthOf = (text: string): number => Math.max(...text.split('\n').map((line) => stripVTControlCharacters(line).length));
+
+/** `width`: the terminal's; the table drops its least needed columns until it fits (none when undefined). */
+export function renderTable(report: Report, width?: number): string {
   const { summaries, recommendation } = report;
+  const star = (s: ModelSummary): string => (s.model === recommendation.recommended ? chalk.green('★ ') : s.model === recommendation.reference ? chalk.dim('◆ ') : '  ');
+  const flagged = (n: number): string => (n === 0 ? '0' : chalk.yellow(String(n)));
   // Answers cut at the token limit or refused are columns of their own when any model has them:
   // an infrastructure or settings problem must not pass for a quality gap.
-  const cut = summaries.some((s) => s.truncated > 0);
-  const refused = summaries.some((s) => s.refused > 0);
-  const table = new Table({
-    head: ['Model', 'Accuracy', '95% CI', 'n', 'Errors', ...(cut ? ['Cut'] : []), ...(refused ? ['Refused'] : []), 'p50 ms', 'p95 ms', 'TTFT p50', 'tok/s', 'Cost', '$/1k cases', '$/1k correct'],
-    style: { head: chalk.level > 0 ? ['cyan'] : [], border: chalk.level > 0 ? ['grey'] : [] },
-    // No rule between model rows: the table stays as tall as the number of models.
-    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
-    colAligns: ['left', ...Array<'right'>(11 + (cut ? 1 : 0) + (refused ? 1 : 0)).fill('right')],
-  });
-  for (const s of summaries) {
-    const mark = s.model === recommendation.recommended ? chalk.green('★ ') : s.model === recommendation.reference ? chalk.dim('◆ ') : '  ';
-    const errors = s.errors.total === 0 ? '0' : chalk.red(`${s.errors.total} (${Object.entries(s.errors.byKind).map(([k, v]) => `${k} ${v}`).join(', ')})`);
-    const flagged = (n: number): string => (n === 0 ? '0' : chalk.yellow(String(n)));
-    const approx = costMark(s);
-    table.push([
-      mark + s.model,
-      s.accuracy === null ? '—' : pct(s.accuracy),
-      s.interval === null ? '—' : `${pct(s.interval.low)}–${pct(s.interval.high)}`,
-      String(s.scored),
-      errors,
-      ...(cut ? [flagged(s.truncated)] : []),
-      ...(refused ? [flagged(s.refused)] : []),
-      ms(s.latencyMs?.p50),
-      ms(s.latencyMs?.p95),
-      ms(s.ttftMs?.p50),
-      s.outputTokensPerSec === null ? '—' : String(Math.round(s.outputTokensPerSec)),
-      s.cost === null ? 'unpriced' : approx + money(s.cost.total),
-      s.cost === null ? '—' : approx + money(s.cost.per1kCases),
-      s.cost?.perCorrect === null || s.cost?.perCorrect === undefined ? '—' : approx + money(s.cost.perCorrect * 1000),
-    ]);
+  const columns: Column[] = [
+    { head: 'Model', align: 'left', cell: (s) => star(s) + s.model },
+    { head: 'Accuracy', align: 'right', cell: (s) => (s.accuracy === null ? '—' : pct(s.accuracy)) },
+    { head: '95% CI', align: 'right', cell: (s) => (s.interval === null ? '—' : `${pct(s.interval.low)}–${pct(s.interval.high)}`) },
+    { head: 'n', align: 'right', cell: (s) => String(s.scored), drop: 6 },
+    { head: 'Errors', align: 'right', cell: (s) => { const f = failuresText(s); return f.any ? chalk.red(f.text) : f.text; } },
+    ...(summaries.some((s) => s.truncated > 0) ? [{ head: 'Cut', align: 'right' as const, cell: (s: ModelSummary) => flagged(s.truncated) }] : []),
+    ...(summaries.some((s) => s.refused > 0) ? [{ head: 'Refused', align: 'right' as const, cell: (s: ModelSummary) => flagged(s.refused) }] : []),
+    { head: 'p50 ms', align: 'right', cell: (s) => ms(s.latencyMs?.p50), drop: 5 },
+    { head: 'p95 ms', align: 'right', cell: (s) => ms(s.latencyMs?.p95) },
+    { head: 'TTFT p50', align: 'right', cell: (s) => ms(s.ttftMs?.p50), drop: 2 },
+    { head: 'tok/s', align: 'right', cell: (s) => (s.outputTokensPerSec === null ? '—' : String(Math.round(s.outputTokensPerSec))), drop: 1 },
+    { head: 'Cost', align: 'right', cell: (s) => (s.cost === null ? 'unpriced' : costMark(s) + money(s.cost.total)), drop: 4 },
+    { head: '$/1k cases', align: 'right', cell: (s) => (s.cost === null ? '—' : costMark(s) + money(s.cost.per1kCases)) },
+    { head: '$/1k correct', align: 'right', cell: (s) => (s.cost?.perCorrect === null || s.cost?.perCorrect === undefined ? '—' : costMark(s) + money(s.cost.perCorrect * 1000)), drop: 3 },
+  ];
+  const draw = (shown: readonly Column[]): string => {
+    const table = new Table({
+      head: shown.map((c) => c.head),
+      style: { head: chalk.level > 0 ? ['cyan'] : [], border: chalk.level > 0 ? ['grey'] : [] },
+      // No rule between model rows: the table stays as tall as the number of models.
+      chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+      colAligns: shown.map((c) => c.align),
+    });
+    for (const s of summaries) table.push(shown.map((c) => c.cell(s)));
+    return table.toString();
+  };
+  let shown = columns;
+  let text = draw(shown);
+  const hidden: string[] = [];
+  for (const next of columns.filter((c) => c.drop !== undefined).sort((a, b) => a.drop! - b.drop!)) {
+    if (width === undefined || widthOf(text) <= width) break;
+    shown = shown.filter((c) => c !== next);
+    hidden.push(next.head);
+    text = draw(shown);
   }
-  const lines = [table.toString(), ''];
+  const lines = [text];
+  if (hidden.length > 0) lines.push(chalk.dim(`(${hidden.join(', ')} left out to fit ${width} columns: a wider terminal, --report md or the JSON report has them)`));
+  lines.push('');
   lines.push(`${chalk.dim('◆')} reference   ${chalk.green('★')} recommended   tolerance ${recommendation.tolerancePp} pp, ${intervalsLegend(recommendation)}, ${testedAgainst(recommendation)}`);
   const mark = { within: chalk.green('✓'), worse: chalk.red('✗'), inconclusive: chalk.yellow('?') } as const;
   for (const d of recommendation.comparisons) {

@@ -20,16 +20,25 @@ export function labelSet(cases: readonly Case[]): string[] {
   return [...new Set(cases.map((c) => c.expected))];
 }
 
+/** A number as an expected value: -5, −5, 1,000, 7.5, $12, -$3, 40%. */
+const NUMERIC = /^\s*[-+\u2212]?\s*[$€£¥]?\s*[-\u2212]?(?:\d[\d,]*(?:\.\d+)?|\.\d+)\s*%?\s*$/;
+
+/** A JSON object or array as an expected value: an extraction task. */
+const isJsonValue = (text: string): boolean => /^\s*[{[]/.test(text) && extractJson(text) !== undefined;
+
 /**
- * `label` when the expected values look like a small set of labels (few distinct, short, repeated),
- * `number` when they are all numbers, else `normalized`.
+ * The scorer the expected values call for, and why (said in the run's header line): `number` when
+ * they are all numbers (before `label`: a label scorer would hear 5 in "-5"), `json` when they are
+ * all JSON objects or arrays, `label` when they look like a small set of labels (few distinct,
+ * short, repeated), else `normalized`.
  */
-export function defaultScorer(cases: readonly Case[]): ScorerName {
+export function defaultScorer(cases: readonly Case[]): { name: ScorerName; why: string } {
+  if (cases.every((c) => NUMERIC.test(c.expected) && parseNumber(c.expected) !== undefined)) return { name: 'number', why: 'every expected value is a number' };
+  if (cases.every((c) => isJsonValue(c.expected))) return { name: 'json', why: 'every expected value is JSON' };
   const distinct = new Set(cases.map((c) => normalize(c.expected)));
   const short = [...distinct].every((v) => v.length <= 50 && v.split(' ').length <= 5);
-  if (short && distinct.size <= 20 && distinct.size < cases.length) return 'label';
-  if (cases.every((c) => /^\s*[-$]?[\d,.]+%?\s*$/.test(c.expected) && parseNumber(c.expected) !== undefined)) return 'number';
-  return 'normalized';
+  if (short && distinct.size <= 20 && distinct.size < cases.length) return { name: 'label', why: `${distinct.size} distinct short expected values` };
+  return { name: 'normalized', why: 'the expected values are free text' };
 }
 
 export function makeScorer(name: ScorerName, cases: readonly Case[]): Score {

@@ -16,6 +16,14 @@ describe('normalize', () => {
     assert.equal(normalize('Account\u00a0 Security!'), 'account security');
     assert.equal(normalize('Ｂｉｌｌｉｎｇ'), 'billing');
   });
+  it('keeps what makes a number the number: its sign, its digits without thousands separators', () => {
+    assert.equal(normalize('-5'), '-5');
+    assert.equal(normalize('\u22125.'), '-5');
+    assert.equal(normalize('1,000'), '1000');
+    assert.equal(normalize('−1,234,567.5'), '-1234567 5');
+    assert.equal(normalize('COVID-19, 3-5 days - maybe'), 'covid 19 3 5 days maybe');
+    assert.equal(normalize('1,2,3'), '1 2 3');
+  });
 });
 
 describe('text scorers', () => {
@@ -81,15 +89,44 @@ describe('json scorer', () => {
   });
 });
 
+describe('number scorer', () => {
+  it('takes the number the answer marks as its answer, else the last outside parentheses', () => {
+    assert.equal(number('The answer is 408. (Check: 17*24.)', '408'), 1);
+    assert.equal(number('408 (17 × 24)', '408'), 1);
+    assert.equal(number('17 × 24 = 408', '408'), 1);
+    assert.equal(number('Working: 17 * 24\n#### 408', '408'), 1);
+    assert.equal(number('so $\\boxed{408}$ and 3 more', '408'), 1);
+    assert.equal(number('It is **408**, from 17 and 24', '408'), 1);
+  });
+  it('keeps the sign, a Unicode minus included, and reads thousands separators', () => {
+    assert.equal(number('5', '-5'), 0);
+    assert.equal(number('\u22125', '-5'), 1);
+    assert.equal(number('The balance is −$5.', '-5'), 1);
+    assert.equal(number('1,000', '1000'), 1);
+    assert.equal(number('1000', '1,000'), 1);
+    assert.equal(number('from 3–5 days: 5', '5'), 1);
+  });
+  it('normalized and label no longer hear 5 in -5 or miss 1000 in 1,000', () => {
+    assert.equal(normalized('5', '-5'), 0);
+    assert.equal(normalized('1,000', '1000'), 1);
+    assert.equal(makeLabel(['-5', '5'])('5', '-5'), 0);
+  });
+});
+
 describe('default scorer', () => {
   it('label for a small repeated label set', () => {
-    assert.equal(defaultScorer(cases(['Billing', 'Technical', 'Billing', 'Account'])), 'label');
+    assert.deepEqual(defaultScorer(cases(['Billing', 'Technical', 'Billing', 'Account'])), { name: 'label', why: '3 distinct short expected values' });
   });
-  it('number when every expected value is numeric', () => {
-    assert.equal(defaultScorer(cases(['12', '7.5', '1,200', '3'])), 'number');
+  it('number when every expected value is numeric, even a few repeated ones (a label scorer drops the sign)', () => {
+    assert.equal(defaultScorer(cases(['12', '7.5', '1,200', '3'])).name, 'number');
+    assert.equal(defaultScorer(cases(['-5', '1000', '-5', '7', '1000', '\u22123', '$12', '-$4', '40%'])).name, 'number');
+  });
+  it('json when every expected value is a JSON object or array', () => {
+    assert.deepEqual(defaultScorer(cases(['{"name": "Ada", "age": 36}', '{"name": "Alan"}', '[1, 2]'])), { name: 'json', why: 'every expected value is JSON' });
+    assert.equal(defaultScorer(cases(['{"name": "Ada"}', 'Alan'])).name, 'normalized');
   });
   it('normalized for free text', () => {
-    assert.equal(defaultScorer(cases(['The capital of France is Paris', 'Water boils at 100 degrees Celsius at sea level'])), 'normalized');
+    assert.equal(defaultScorer(cases(['The capital of France is Paris', 'Water boils at 100 degrees Celsius at sea level'])).name, 'normalized');
   });
   it('makes a label scorer over the dataset labels', () => {
     const score = makeScorer('label', cases(['Billing', 'Technical']));
