@@ -54,6 +54,8 @@ export function fileProblem(err: unknown): { reason: string; fix: string; usage:
     case 'ENOTDIR': case 'EEXIST': return { reason: 'a part of the path is a file, not a folder', fix: 'give a path whose folders exist or can be created', usage: true };
     case 'EACCES': case 'EPERM': return { reason: 'permission denied', fix: 'choose a folder you can write to, or change its permissions', usage: true };
     case 'EROFS': return { reason: 'the file system is read-only', fix: 'choose a folder on a writable disk', usage: true };
+    // A folder that exists but takes no new file (/proc, /sys): mkdir succeeded, open did not.
+    case 'ENOENT': return { reason: 'no file can be created there', fix: 'choose a folder on a normal disk, e.g. reports/', usage: true };
     case 'ENAMETOOLONG': return { reason: 'the name is too long', fix: 'give a shorter path', usage: true };
     case 'ENOSPC': case 'EDQUOT': return { reason: 'the disk is full', fix: 'free some space', usage: false };
     default: return { reason: (err as Error | null)?.message ?? String(err), fix: 'check the disk and the path', usage: false };

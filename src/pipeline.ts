@@ -28,7 +28,7 @@ import { retirementNote } from './models/lifecycle.js';
 import { DECISION_LEVEL } from './recommend/decide.js';
 import { recommend } from './recommend/recommend.js';
 import { routingTable } from './recommend/routing.js';
-import { cascadeFromResults } from './recommend/cascade.js';
+import { cascadeFromResults, cascadeHeadline } from './recommend/cascade.js';
 import { projections } from './recommend/projections.js';
 import { streamJson, writeJson, writeText } from './report/json.js';
 import { OutputError, checkWritable, outputError } from './report/write.js';
@@ -101,6 +101,8 @@ export interface Resume {
   journalPath: string;
   results: Array<{ m: number; r: CaseResult }>;
   startedAt: string;
+  /** Time spent in the run's earlier segments. */
+  elapsedMs: number;
 }
 
 export interface RunOutcome {
@@ -403,6 +405,7 @@ async function runLocked(plan: RunPlan, deps: RunDeps, { resume, gate, followUp 
   } finally {
     progress.stop();
     unsubscribe?.();
+    journal.segment(deps.now() - started);
     journal.close();
     cache?.close();
   }
@@ -456,6 +459,9 @@ async function runLocked(plan: RunPlan, deps: RunDeps, { resume, gate, followUp 
 
   const cascade = plan.cascade === undefined ? undefined : cascadeFromResults(plan.cascade, perModel, dataset.cases.length, scorerName === 'label' ? labelSet(dataset.cases) : undefined, plan.tolerancePp, DECISION_LEVEL, clusters);
 
+  const better = cascade && cascadeHeadline(cascade, recommendation.recommended, summaries.find((s) => s.model === recommendation.recommended)?.cost?.per1kCases, plan.tolerancePp);
+  if (better !== undefined) recommendation.summary += ` ${better}`;
+
   const projected = plan.volume === undefined ? undefined : projections(plan.volume.text, plan.volume.casesPerDay, matrix.columns, {
     ...(recommendation.recommended !== null && { recommended: recommendation.recommended }),
     ...(routing !== undefined && { routingPerCase: routing.blended.costPerCase }),
@@ -476,7 +482,8 @@ async function runLocked(plan: RunPlan, deps: RunDeps, { resume, gate, followUp 
       id,
       startedAt: startedAt.toISOString(),
       finishedAt: finishedAt.toISOString(),
-      durationMs: Math.round(deps.now() - started),
+      // Over every segment of a resumed run, not the last one only.
+      durationMs: Math.round(deps.now() - started + (resume?.elapsedMs ?? 0)),
       simulated: plan.simulated || execution.simulated,
       status: stopReason ?? (execution.stopped.size > 0 ? 'partial' : 'complete'),
     },

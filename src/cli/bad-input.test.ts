@@ -28,6 +28,7 @@ function badFiles(): string {
   writeFileSync(join(dir, 'deep.jsonl'), `{"input": ${nested(10_000)}, "expected": "a"}\n`);
   writeFileSync(join(dir, 'deep.json'), `[{"input": "x", "expected": ${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}]`);
   writeFileSync(join(dir, 'cases.csv'), 'input,expected\nhello,a\n');
+  writeFileSync(join(dir, 'semicolons.csv'), 'input;expected\nhello;a\n');
   writeFileSync(join(dir, 'a-file'), 'not a folder');
   writeFileSync(join(dir, 'huge.json'), '');
   writeFileSync(join(dir, 'huge-cases.json'), '');
@@ -73,6 +74,17 @@ const CORPUS: Array<[string, string[], Record<string, string>, RegExp]> = [
   ['gate on a file that is not a report', ['gate', 'cases.csv'], {}, /cases\.csv: not valid JSON \(.*\) — give a report written by tierbench run/],
   ['gate --baseline at a FIFO', ['gate', '--baseline', 'fifo', 'report.json'], {}, /--baseline: \S+fifo is not a regular file/],
   ['compare with a FIFO', ['compare', 'fifo', 'cases.csv'], {}, /report: \S+fifo is not a regular file/],
+  // Issue 17: flags that would do nothing, and inputs that were taken the wrong way without a word.
+  ['--max-regression without --baseline', ['run', '-m', 'haiku', '--max-regression', '2', 'cases.csv'], {}, /--max-regression does nothing without --baseline — add --baseline <report>, or drop --max-regression/],
+  ['--fail-on without --baseline (gate)', ['gate', '--fail-on', 'significant', '--min-accuracy', '0.5', 'report.json'], {}, /--fail-on does nothing without --baseline/],
+  ['--strict without a gate check', ['run', '-m', 'haiku', '--strict', 'cases.csv'], {}, /--strict does nothing without a gate check — add a gate check \(--min-accuracy/],
+  ['--junit-cases without --report junit', ['run', '-m', 'haiku', '--junit-cases', '--report', 'md', 'cases.csv'], {}, /--junit-cases does nothing without --report junit/],
+  ['--cascade-samples without --cascade', ['run', '-m', 'haiku', '--cascade-samples', '3', 'cases.csv'], {}, /--cascade-samples does nothing without --cascade/],
+  ['--cascade with the dearer model first', ['run', '-m', 'haiku,opus', '--cascade', 'opus,haiku', 'cases.csv'], {}, /--cascade opus,haiku: opus costs more than haiku, and the cheap model comes first — swap them: --cascade haiku,opus/],
+  ['--volume without a period', ['run', '-m', 'haiku', '--volume', '500', 'cases.csv'], {}, /--volume 500: not a volume \(per what\? a day and a month are a 30x different bill\) — write cases per period, e\.g\. 500\/day/],
+  ['--by a column that is not there', ['run', '-m', 'haiku', '--by', 'nope', 'cases.csv'], {}, /--by nope: \S+cases\.csv has no column `nope`/],
+  ['a semicolon-separated CSV', ['run', '-m', 'haiku', 'semicolons.csv'], {}, /semicolons\.csv: no expected-answer column among: input;expected — the header looks separated by ";", and a \.csv is read as comma-separated: export it with commas, or as tab-separated \.tsv/],
+  ['-o where no file can be created', ['run', '-m', 'haiku', '-o', '/proc/report.json', 'cases.csv'], {}, /-o \/proc\/report\.json: cannot write \/proc\/report\.json: no file can be created there/],
   ['emulate --port 99999', ['emulate', '--port', '99999'], {}, /--port.*expected a port from 1 to 65535, or 0 for any free port/],
 ];
 

@@ -16,7 +16,7 @@ export async function compareCommand(oldFile: string, newFile: string, flags: { 
     const then = before.summaries.find((s) => s.model === now.model);
     const across = compareAcross(before, after, now.model, LEVEL);
     const c = across?.comparison ?? null;
-    const change = across === null ? 'new model' : c === null ? 'no case in common' : c.interval.low > 0 ? 'better' : c.interval.high < 0 ? 'worse' : 'no change shown';
+    const change = then === undefined ? 'new model' : across === null ? 'no answer before' : c === null ? 'no case in common' : c.interval.low > 0 ? 'better' : c.interval.high < 0 ? 'worse' : 'no change shown';
     return { model: now.model, change, comparison: c, across, before: then ?? null, after: now };
   });
   const gone = before.summaries.filter((s) => !after.summaries.some((a) => a.model === s.model)).map((s) => s.model);
@@ -44,6 +44,10 @@ export async function compareCommand(oldFile: string, newFile: string, flags: { 
     ]);
   }
   io.stdout.write(`${oldFile} → ${newFile}\n${table.toString()}\n`);
+  // Two runs on different data share models but no case: said once, plainly, not as a "change" per model.
+  if (rows.every((r) => r.across === null || r.across.shared === 0) && rows.some((r) => r.across !== null)) {
+    io.stdout.write(`the two runs share no case (${before.dataset.path} and ${after.dataset.path}): nothing to pair, so no change can be shown — compare runs on the same cases, with an id column for pairing\n`);
+  }
   const pairing = rows.find((r) => r.across !== null)?.across;
   if (pairing) io.stdout.write(`paired by ${pairing.pairedBy === 'id' ? 'case id' : 'the prompt sent (no id column in both runs: give one with --id-col)'}; ${pairing.shared.toLocaleString('en-US')} of ${pairing.after.toLocaleString('en-US')} cases in common\n`);
   if (gone.length > 0) io.stdout.write(`not in ${newFile}: ${gone.join(', ')}\n`);

@@ -1,11 +1,13 @@
 // `tierbench demo`: the whole product offline. The bundled support tickets go to simulated
 // haiku / sonnet / opus tiers on the built-in emulator, through the real SDKs over real HTTP.
+import { isAbsolute, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadDataset } from '../cases/load.js';
 import { AnswerKey } from '../emulator/simulated.js';
 import { Emulator } from '../emulator/server.js';
 import { resolveModels } from '../models/registry.js';
 import { runBench } from '../pipeline.js';
+import { renderGlossary } from '../report/glossary.js';
 import type { Io } from './io.js';
 import { reportFormats, runDeps } from './run.js';
 
@@ -17,6 +19,7 @@ export interface DemoFlags {
   report?: string;
   out?: string;
   json?: boolean;
+  explain?: boolean;
   quiet?: boolean;
   stream: boolean;
   concurrency: number;
@@ -40,7 +43,8 @@ export async function demoCommand(flags: DemoFlags, io: Io, version: string): Pr
       if (!flags.json) io.stdout.write(text);
     };
     say(`tierbench demo — ${dataset.cases.length} support tickets, models ${DEMO_MODELS}.\n`);
-    say('These models are SIMULATED by the built-in emulator (no API calls, no cost); their accuracy and speed are made up to look like the real tiers.\n\n');
+    say('These models are SIMULATED by the built-in emulator: no API call is made and nothing is billed. Their accuracy and speed are made up to look like\n' +
+      'the real tiers; the costs shown are what the same tokens would cost at the real models\' list prices.\n\n');
     const outcome = await runBench({
       datasetPath: DEMO_DATASET,
       load: {},
@@ -69,9 +73,13 @@ export async function demoCommand(flags: DemoFlags, io: Io, version: string): Pr
       quiet: flags.quiet === true || flags.json === true,
       simulated: true,
     }, { ...runDeps(io, version), env });
+    if (flags.explain === true) say(renderGlossary(outcome.report));
     say(`\nreport: ${outcome.reportPath}\n`);
     say('\nThe same on real models (needs ANTHROPIC_API_KEY; costs a few cents):\n');
-    say(`  npx tierbench run --models ${DEMO_MODELS} --cascade haiku,opus --volume 500/day --system '${DEMO_SYSTEM}' datasets/support-tickets.csv\n`);
+    // The bundled file wherever tierbench is installed: the command works from any folder.
+    const data = relative(io.cwd, DEMO_DATASET);
+    const where = data.startsWith('..') || isAbsolute(data) ? DEMO_DATASET : data;
+    say(`  npx tierbench run --models ${DEMO_MODELS} --cascade haiku,opus --volume 500/day --system '${DEMO_SYSTEM}' ${/[\s'"$]/.test(where) ? `'${where}'` : where}\n`);
     return outcome.exitCode;
   } finally {
     await emulator.close();

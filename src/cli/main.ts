@@ -73,6 +73,7 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .option('--report <formats>', 'also write these beside the JSON report: md, junit, html, csv (comma-separated)')
     .option('--junit-cases', 'in the JUnit report, a test case per case (wrong answers fail), not only per gate check')
     .option('--json', 'print the JSON report to stdout instead of the table')
+    .option('--explain', 'after the table, what its figures and signs mean (pp, Δ, discordant, TTFT, …)')
     .option('-q, --quiet', 'no progress output')
     .action(async (file: string | undefined, flags, command: Command) => {
       if (flags.models === undefined && flags.resume === undefined) {
@@ -86,12 +87,13 @@ function program(io: Io, setExit: (code: number) => void): Command {
     });
 
   root.command('demo')
-    .description('run the bundled support-ticket suite on simulated haiku / sonnet / opus (offline, no keys, no cost)')
+    .description('run the bundled support-ticket suite on simulated haiku / sonnet / opus (offline, no keys, nothing billed)')
     .option('-c, --concurrency <n>', 'calls in flight at once', positiveInt, 48)
     .option('--no-stream', 'do not stream')
     .option('-o, --out <path>', 'where to write the JSON report (default: reports/<run id>.json)')
     .option('--report <formats>', 'also write these beside the JSON report: md, junit, html, csv')
     .option('--json', 'print the JSON report to stdout instead of the table')
+    .option('--explain', 'after the table, what its figures and signs mean (pp, Δ, discordant, TTFT, …)')
     .option('-q, --quiet', 'no progress output')
     .action(async (flags) => {
       const { demoCommand } = await import('./demo.js');
@@ -173,7 +175,7 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .option('--key <file>', 'answer key: a test-case file; simulated models answer from it')
     .option('--input-col <name>', 'input column of the answer key')
     .option('--expected-col <name>', 'expected-answer column of the answer key')
-    .option('--profiles <file>', 'JSON array of simulated model profiles (default: haiku / sonnet / opus tiers)')
+    .option('--profiles <file>', 'JSON array of simulated model profiles (default: haiku / sonnet / opus tiers; the fields: README, "Without keys")')
     .addOption(new Option('--api-key <key...>', 'accept only these keys (default: any)'))
     .option('--seed <text>', 'seed for the simulated answers')
     .action(async (flags) => {

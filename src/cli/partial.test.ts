@@ -150,6 +150,10 @@ describe('bounded input', () => {
     const s = report.summaries[0]!;
     assert.ok(s.n <= 8 && s.errors.byKind.unreachable === s.n, `stopped at once: ${JSON.stringify(s.errors)} over ${s.n} calls`);
     assert.ok(report.notes.some((n) => /haiku-4\.5 stopped after an unreachable error: .*ECONNREFUSED.* — check that the server at http:\/\/127\.0\.0\.1:9 is running/.test(n)), report.notes.join('\n'));
+    // The stored error names the address and the cause, not only the SDK's "Connection error."
+    assert.match(report.results[0]!.error!.message, /^Connection error: connect ECONNREFUSED 127\.0\.0\.1:9$/);
+    assert.match(r.stdout, /no model to test against/);
+    assert.doesNotMatch(r.stdout, /against null/);
   });
 });
 

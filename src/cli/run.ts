@@ -10,6 +10,7 @@ import { ENDPOINTS, resolveModels } from '../models/registry.js';
 import { parseVolume } from '../recommend/projections.js';
 import { fileHash } from '../cases/load.js';
 import { templateVariables } from '../prompts/render.js';
+import { renderGlossary } from '../report/glossary.js';
 import { JOURNAL_VERSION, Journal } from '../execute/journal.js';
 import { REPORT_FORMATS, type ReportFormat, type Resume, type RunDeps, type RunPlan, runBench, runJournalPath, safeUrl } from '../pipeline.js';
 import { SCORERS, isScorerName, type ScorerName } from '../scoring/scorers.js';
@@ -66,6 +67,7 @@ export interface RunFlags extends GateFlags {
   config?: string;
   out?: string;
   json?: boolean;
+  explain?: boolean;
   quiet?: boolean;
 }
 
@@ -206,7 +208,7 @@ export const cacheDir = (dir: string | undefined, cwd: string): string => resolv
  * (models, prompts, data, limits, timeouts, scoring…) would make the report measure something
  * other than the calls already made: refused.
  */
-const RESUME_MAY_CHANGE = new Set(['resume', 'maxCost', 'yes', 'out', 'report', 'junitCases', 'json', 'quiet', 'concurrency', 'modelConcurrency', 'rpm', 'tpm',
+const RESUME_MAY_CHANGE = new Set(['resume', 'maxCost', 'yes', 'out', 'report', 'junitCases', 'json', 'explain', 'quiet', 'concurrency', 'modelConcurrency', 'rpm', 'tpm',
   'followUp', 'minAccuracy', 'maxCostPer1k', 'maxP95Ms', 'maxErrorRate', 'baseline', 'maxRegression', 'failOn', 'strict']);
 
 /** The flag as the user wrote it: `maxTokens` → `--max-tokens`, `stream` → `--no-stream`. */
@@ -265,7 +267,7 @@ async function resumePlan(flags: RunFlags, io: Io, file: string | undefined, giv
     formats: reportFormats(flags.report ?? ''),
     junitCases: flags.junitCases === true,
   };
-  return { plan, resume: { runId: header.runId, journalPath: path, results: journal.results, startedAt: header.startedAt } };
+  return { plan, resume: { runId: header.runId, journalPath: path, results: journal.results, startedAt: header.startedAt, elapsedMs: journal.elapsedMs } };
 }
 
 export async function runCommand(file: string | undefined, flags: RunFlags, io: Io, version: string, given: readonly string[] = []): Promise<number> {
@@ -280,6 +282,7 @@ export async function runCommand(file: string | undefined, flags: RunFlags, io: 
   const gate = await gateRules(flags, io, plan.models.map((m) => m.name));
   const followUp = flags.followUp === undefined ? undefined : { report: await readReport(resolve(io.cwd, flags.followUp), '--follow-up '), path: flags.followUp };
   const outcome = await runBench(plan, runDeps(io, version), { ...(resume && { resume }), gate, ...(followUp && { followUp }) });
+  if (flags.explain === true && !plan.json) io.stdout.write(renderGlossary(outcome.report));
   if (!plan.json && !plan.quiet) {
     io.stderr.write(`report: ${outcome.reportPath}\n`);
     const more = moreCases(outcome.report);

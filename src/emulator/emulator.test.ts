@@ -72,6 +72,16 @@ describe('emulator accounting', () => {
     assert.deepEqual([second.sim.cacheWrite, second.sim.cacheRead], [0, 2048]);
     assert.equal(second.sim.promptTokens, 2048 + countTokens('ticket number 1') + 3);
   });
+  it('a repeated prompt is a new sample, except at temperature 0', () => {
+    const e = new Emulator({ profiles: [{ ...profile, accuracy: 0.5, consistency: 0 }], key });
+    const input = { model: 'm', system: '', cachePrefix: '', messages: [{ role: 'user', content: 'ticket number 1' }], maxTokens: 10, attempt: 0, thinking: {} };
+    const texts = (extra: object): Set<string> => new Set(Array.from({ length: 20 }, () => {
+      const r = e.simulate({ ...input, ...extra }, headers);
+      return r.kind === 'ok' ? r.sim.text : r.kind;
+    }));
+    assert.equal(texts({ temperature: 0 }).size, 1);
+    assert.ok(texts({}).size > 1);
+  });
   it('caches nothing below the minimum length, silently', () => {
     const e = new Emulator({ profiles: [profile], key });
     const r = e.simulate({ model: 'm', system: 'short', cachePrefix: 'short', messages: [{ role: 'user', content: 'ticket number 1' }], maxTokens: 10, attempt: 0, thinking: {} }, headers);

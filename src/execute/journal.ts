@@ -25,6 +25,12 @@ interface JournalResult {
   r: CaseResult;
 }
 
+/** Written when a run stops, interrupted or not: a resumed run's duration adds up its segments. */
+interface JournalSegment {
+  type: 'segment';
+  ms: number;
+}
+
 export class Journal<P> {
   private constructor(private readonly writer: Appender) {}
 
@@ -40,21 +46,29 @@ export class Journal<P> {
     return new Journal<P>(new Appender(path));
   }
 
-  static async read<P>(path: string): Promise<{ header: JournalHeader<P>; results: Array<{ m: number; r: CaseResult }> } | undefined> {
+  /** `elapsedMs`: the run's time in its earlier segments (one killed outright wrote none). */
+  static async read<P>(path: string): Promise<{ header: JournalHeader<P>; results: Array<{ m: number; r: CaseResult }>; elapsedMs: number } | undefined> {
     const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
     let header: JournalHeader<P> | undefined;
     const results: Array<{ m: number; r: CaseResult }> = [];
+    let elapsedMs = 0;
     for await (const line of lines) {
-      let entry: JournalHeader<P> | JournalResult;
+      let entry: JournalHeader<P> | JournalResult | JournalSegment;
       try {
-        entry = JSON.parse(line) as JournalHeader<P> | JournalResult;
+        entry = JSON.parse(line) as JournalHeader<P> | JournalResult | JournalSegment;
       } catch {
         continue; // the line a kill -9 tore: that call is made again
       }
       if (entry.type === 'header') header ??= entry;
       else if (entry.type === 'result') results.push({ m: entry.m, r: entry.r });
+      else if (entry.type === 'segment' && Number.isFinite(entry.ms)) elapsedMs += entry.ms;
     }
-    return header === undefined ? undefined : { header, results };
+    return header === undefined ? undefined : { header, results, elapsedMs };
+  }
+
+  /** The time this segment of the run took, for the next one's duration. */
+  segment(ms: number): void {
+    void this.writer.append({ type: 'segment', ms: Math.round(ms) } satisfies JournalSegment);
   }
 
   /** Resolves once the result is written: a paid call's slot is held until then. */

@@ -110,6 +110,16 @@ describe('journal', () => {
     again.close();
     assert.deepEqual((await Journal.read(path))?.results.map((x) => x.r.caseIndex), [3, 4, 9]);
   });
+  it('adds up the time of every segment of a resumed run', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'tb-journal-')), 'run.journal.jsonl');
+    const j = Journal.create(path, { type: 'header', version: 1, runId: 'r1', startedAt: 'then', plan: {}, datasetHash: 'abc' });
+    j.segment(1200.4);
+    j.close();
+    const again = Journal.reopen(path);
+    again.segment(800);
+    again.close();
+    assert.equal((await Journal.read(path))?.elapsedMs, 2000);
+  });
   it('a write the disk refuses (/dev/full: a real ENOSPC) is kept as the failure, not thrown; nothing is written after it', async () => {
     const j = Journal.create('/dev/full', { type: 'header', version: 1, runId: 'r1', startedAt: 'then', plan: {}, datasetHash: 'abc' });
     assert.equal(j.failure?.code, 'ENOSPC');

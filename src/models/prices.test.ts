@@ -40,6 +40,8 @@ describe('prices: every tier and band', () => {
   });
   it('Claude 5.5 cache reads are 0.05x input for Sonnet and Opus (not the derived 0.1x)', () => {
     assert.deepEqual([price('claude-sonnet-5-5').cacheRead, price('claude-opus-5-5').cacheRead], [0.1, 0.2]);
+    // Derived rates print as the provider prints them, without float noise.
+    assert.deepEqual([price('claude-haiku-5-5').cacheRead, price('claude-haiku-5-5').longPrompt?.cacheRead], [0.01, 0.05]);
     near(costOf(usage({ cacheRead: 1_000_000 }), price('claude-opus-5-5')), 0.2);
   });
   it('Haiku 5.5 bills the whole request at 5x once the prompt is above 100K tokens — cached parts count', () => {

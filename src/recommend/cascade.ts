@@ -194,3 +194,15 @@ export function cascadeFromResults(
     { tolerancePp, level },
   );
 }
+
+/**
+ * The headline's second sentence when the cascade beats the recommendation on cost: without it the
+ * summary says "Use opus" while the cascade a few lines below is as good for a fraction.
+ */
+export function cascadeHeadline(c: CascadeResult, recommended: string | null, recommendedPer1k: number | undefined, tolerancePp: number): string | undefined {
+  const best = c.best;
+  if (best === null || best.threshold === null || recommendedPer1k === undefined || best.costPerCase * 1000 >= recommendedPer1k) return undefined;
+  const cheaper = Math.round((1 - (best.costPerCase * 1000) / recommendedPer1k) * 100);
+  return `Cheaper still: the cascade ${c.cheap} → ${c.big} (escalating when ${c.cheap}'s confidence is below ${best.threshold.toFixed(2)}) is within ${tolerancePp} pp of ${c.big} alone` +
+    ` at ${cheaper} % less than ${recommended ?? c.big} — see the cascade below; its threshold was chosen on this data, so confirm it on fresh cases.`;
+}

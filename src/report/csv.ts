@@ -10,7 +10,7 @@ export function renderCsv(report: Report): string {
   for (const r of report.results) {
     const c = report.cases[r.caseIndex];
     rows.push([
-      c?.id, c?.line, c?.category, r.model, r.sample + 1, c?.expected, r.output, r.finish, r.stopReason, r.score, r.latencyMs === null ? null : Math.round(r.latencyMs * 10) / 10,
+      c?.id, c?.line, c?.category, r.model, r.sample, c?.expected, r.output, r.finish, r.stopReason, r.score, r.latencyMs === null ? null : Math.round(r.latencyMs * 10) / 10,
       r.ttftMs === null ? null : Math.round(r.ttftMs * 10) / 10, r.usage?.input, r.usage?.output, r.usage?.reasoning, r.usage === null ? null : r.usage.estimated === true,
       r.usage?.cacheWrite, r.usage?.cacheRead, r.cost === null ? null : Number(r.cost.toPrecision(12)), r.paid, r.cached === true,
       r.error?.kind, r.error?.message, c?.prompt,

@@ -65,6 +65,9 @@ describe('report formats from a run', async () => {
     assert.equal(lines.length, 1 + 210 * 3);
     // Every answered call says how it ended, as the API put it.
     assert.match(lines[1] ?? '', /,(answered|empty|truncated|refused),(end_turn|stop|max_tokens),/);
+    // `sample` counts from 0, as in the JSON report; costs carry no float noise.
+    assert.match(lines[1] ?? '', /^[^,]*,\d+,[^,]*,[^,]+,0,/);
+    for (const line of lines) assert.doesNotMatch(line, /\d\.\d*0000000\d|\d\.\d*9999999\d/);
   });
 });
 

@@ -64,7 +64,7 @@ export function renderTable(report: Report, width?: number): string {
   const lines = [text];
   if (hidden.length > 0) lines.push(chalk.dim(`(${hidden.join(', ')} left out to fit ${width} columns: a wider terminal, --report md or the JSON report has them)`));
   lines.push('');
-  lines.push(`${chalk.dim('◆')} reference   ${chalk.green('★')} recommended   tolerance ${recommendation.tolerancePp} pp, ${intervalsLegend(recommendation)}, ${testedAgainst(recommendation)}`);
+  lines.push(`${chalk.dim('◆')} reference   ${chalk.green('★')} recommended   tolerance ${recommendation.tolerancePp} pp, verdicts on ${intervalsLegend(recommendation)}, ${testedAgainst(recommendation)} (the 95% CI column is each model on its own; --explain says more)`);
   const mark = { within: chalk.green('✓'), worse: chalk.red('✗'), inconclusive: chalk.yellow('?') } as const;
   for (const d of recommendation.comparisons) {
     const p = d.p === null ? '' : chalk.dim(`  (McNemar p ${d.p < 0.001 ? '< 0.001' : d.p.toFixed(3)}, ${Math.round(d.discordance * 100)} % discordant, n ${d.n})`);
@@ -81,6 +81,7 @@ export function renderTable(report: Report, width?: number): string {
     const answers = summaries.reduce((n, x) => n + x.n, 0);
     lines.push(chalk.dim(`Spent in this run: ${money(spent)}. ${cached} of ${answers} answers came from the response cache (priced above as if paid; no latency measured for them).`));
   }
+  if (report.run.simulated) lines.push(chalk.yellow('Simulated models (tierbench\'s emulator): the answers, accuracy and latency are made up; the costs are the real list prices of the tokens.'));
   for (const c of recommendation.caveats) lines.push(chalk.yellow(`  note: ${c}`));
   for (const n of report.notes) lines.push(chalk.yellow(`  note: ${n}`));
   return lines.join('\n') + '\n';
