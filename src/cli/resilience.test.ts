@@ -187,12 +187,17 @@ describe('interrupts and resume', () => {
       const before = e.stats().requests;
       assert.ok(before > 0 && before < 420, `${before} calls before the interrupt`);
       assert.equal(partial.results.length, before, 'every call that was made is in the report');
+      const journal = readFileSync(join(cwd, '.tierbench', 'runs', `${id}.journal.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; ms?: number });
+      const segment = journal.find((l) => l.type === 'segment')?.ms ?? NaN;
+      assert.ok(segment > 0 && segment <= partial.run.durationMs, `segment ${segment} ms, run ${partial.run.durationMs} ms`);
       const resumed = await cli(['run', '--resume', id, '--quiet'], env(url), cwd);
       assert.equal(resumed.code, 0, resumed.stderr);
       const full = report(join(cwd, 'r.json'));
       assert.equal(full.run.status, 'complete');
       assertComplete(full);
       assert.equal(e.stats().requests, 420, 'no call made twice');
+      // The interrupted segment's time was journaled, and the resumed report's duration includes it.
+      assert.ok(full.run.durationMs >= segment, `${full.run.durationMs} ms in all, ${segment} ms before the interrupt`);
       assert.equal(existsSync(join(cwd, '.tierbench', 'runs', `${id}.journal.jsonl`)), false, 'the journal is removed once complete');
     });
   });
