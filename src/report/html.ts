@@ -21,6 +21,13 @@ export function paretoFrontier(points: ReadonlyArray<{ model: string; cost: numb
   return frontier;
 }
 
+/**
+ * About how wide a line of chart text is, in SVG units at the charts' 12 px: SVG neither wraps nor
+ * shrinks text, so a chart reserves its labels' room from this (wide fonts such as DejaVu Sans
+ * measure about 7 px a character).
+ */
+const textWidth = (text: string): number => text.length * 7.5;
+
 function costAccuracyPlot(summaries: readonly ModelSummary[], recommended: string | null): string {
   const points = summaries.flatMap((s, i) => (s.cost && s.accuracy !== null && s.interval ? [{ s, i, cost: s.cost.per1kCases, accuracy: s.accuracy, low: s.interval.low, high: s.interval.high }] : []));
   if (points.length === 0) return '<p>No priced model answered a case: nothing to plot.</p>';
@@ -52,10 +59,12 @@ function costAccuracyPlot(summaries: readonly ModelSummary[], recommended: strin
   for (const p of points) {
     const color = COLORS[p.i % COLORS.length];
     const cx = x(p.cost).toFixed(1);
+    const label = `${p.s.model}${p.s.model === recommended ? ' ★' : ''}`;
+    // In the right quarter, or where it would run past the edge, a label goes left of its point.
+    const left = x(p.cost) > W * 0.75 || x(p.cost) + 10 + textWidth(label) > W;
     parts.push(`<g class="model" data-model="${esc(p.s.model)}"><line x1="${cx}" x2="${cx}" y1="${y(p.high).toFixed(1)}" y2="${y(p.low).toFixed(1)}" stroke="${color}" class="whisker"/>` +
       `<circle cx="${cx}" cy="${y(p.accuracy).toFixed(1)}" r="${p.s.model === recommended ? 8 : 6}" fill="${color}"${p.s.model === recommended ? ' class="recommended"' : ''}><title>${esc(p.s.model)}: ${pct(p.accuracy)} (95 % CI ${pct(p.low)}–${pct(p.high)}), ${esc(money(p.cost))} per 1,000 cases</title></circle>` +
-      // Near the right edge the label goes to the left of its point, so it is not cut off.
-      `<text x="${Number(cx) + (Number(cx) > W * 0.75 ? -10 : 10)}" y="${y(p.accuracy) - 8}"${Number(cx) > W * 0.75 ? ' text-anchor="end"' : ''}>${esc(p.s.model)}${p.s.model === recommended ? ' ★' : ''}</text></g>`);
+      `<text x="${Number(cx) + (left ? -10 : 10)}" y="${y(p.accuracy) - 8}"${left ? ' text-anchor="end"' : ''}>${esc(label)}</text></g>`);
   }
   parts.push(`<text x="${(L + W - R) / 2}" y="${H - 8}" text-anchor="middle" class="axis">cost per 1,000 cases (log scale)</text>`);
   parts.push(`<text x="14" y="${(T + H - B) / 2}" text-anchor="middle" transform="rotate(-90 14 ${(T + H - B) / 2})" class="axis">accuracy (95 % CI)</text>`);
@@ -66,20 +75,26 @@ function costAccuracyPlot(summaries: readonly ModelSummary[], recommended: strin
 function latencyPlot(report: Report): string {
   const rows = report.summaries.filter((s) => s.latencyMs !== null);
   if (rows.length === 0) return '<p>No latency measured (every answer came from the cache).</p>';
-  const W = 640, L = 120, R = 60, rowH = 28, H = rows.length * rowH + 30;
-  const max = Math.max(...rows.map((s) => s.latencyMs!.p99)) * 1.05;
+  const labels = rows.map((s) => `${Math.round(s.latencyMs!.p50)} / ${Math.round(s.latencyMs!.p95)} / ${Math.round(s.latencyMs!.p99)}`);
+  const head = 'p50 / p95 / p99 ms';
+  // The names and the figures get columns as wide as their longest text, either side of a plot
+  // of fixed width: a long model name or a slow p99 widens the picture instead of being cut off.
+  const L = 16 + Math.max(...rows.map((s) => textWidth(s.model))), R = 24 + Math.max(textWidth(head), ...labels.map(textWidth));
+  const rowH = 28, T = 20, W = L + 440 + R, H = T + rows.length * rowH + 24;
+  const max = Math.max(...rows.map((s) => s.latencyMs!.p99));
   const x = (ms: number): number => L + (ms / max) * (W - L - R);
   const parts = rows.map((s, i) => {
     const l = s.latencyMs!;
-    const yy = 10 + i * rowH;
+    const yy = T + i * rowH;
     const color = COLORS[report.summaries.indexOf(s) % COLORS.length];
-    return `<text x="${L - 8}" y="${yy + 14}" text-anchor="end">${esc(s.model)}</text>` +
+    return `<text x="${L - 8}" y="${yy + 15}" text-anchor="end">${esc(s.model)}</text>` +
       `<rect x="${x(0)}" y="${yy + 6}" width="${x(l.p50) - x(0)}" height="10" fill="${color}" opacity="0.25"/>` +
       `<rect x="${x(l.p50)}" y="${yy + 2}" width="${Math.max(1, x(l.p95) - x(l.p50))}" height="18" fill="${color}"><title>p50 ${Math.round(l.p50)} ms, p95 ${Math.round(l.p95)} ms</title></rect>` +
       `<line x1="${x(l.p99)}" x2="${x(l.p99)}" y1="${yy}" y2="${yy + 22}" stroke="${color}" stroke-width="2"><title>p99 ${Math.round(l.p99)} ms</title></line>` +
-      `<text x="${x(l.p99) + 6}" y="${yy + 15}">${Math.round(l.p50)} / ${Math.round(l.p95)} / ${Math.round(l.p99)} ms</text>`;
+      `<text x="${W - 4}" y="${yy + 15}" text-anchor="end">${labels[i]}</text>`;
   });
-  return `<svg id="latency" viewBox="0 0 ${W} ${H}" role="img" aria-label="Latency per model: p50 to p95, p99 tick">${parts.join('')}<text x="${L}" y="${H - 4}" class="axis">p50 → p95 bar, p99 tick (ms)</text></svg>`;
+  return `<svg id="latency" viewBox="0 0 ${W} ${H}" role="img" aria-label="Latency per model: p50 to p95, p99 tick"><text x="${W - 4}" y="12" text-anchor="end" class="axis">${head}</text>` +
+    `${parts.join('')}<text x="${L}" y="${H - 4}" class="axis">p50 → p95 bar, p99 tick (ms)</text></svg>`;
 }
 
 function categoryTable(report: Report): string {
