@@ -2,8 +2,9 @@
 // network) with the cost–accuracy picture, latency, categories, the verdicts in words, and the
 // worst failures. Every model output is escaped: it is untrusted text.
 import { intervalsLegend, money, pct, ppDelta, testedAgainst } from '../format.js';
-import type { ModelSummary, Report } from '../types.js';
+import type { CascadePoint, CascadeResult, ModelSummary, Projections, Report } from '../types.js';
 import { escapeHtml as esc } from './escape.js';
+import { cascadeAdvice, cascadeOracle, cascadeSource, cascadeThreshold } from './sentences.js';
 
 const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777'];
 
@@ -28,15 +29,17 @@ export function paretoFrontier(points: ReadonlyArray<{ model: string; cost: numb
  */
 const textWidth = (text: string): number => text.length * 7.5;
 
-function costAccuracyPlot(summaries: readonly ModelSummary[], recommended: string | null): string {
-  const points = summaries.flatMap((s, i) => (s.cost && s.accuracy !== null && s.interval ? [{ s, i, cost: s.cost.per1kCases, accuracy: s.accuracy, low: s.interval.low, high: s.interval.high }] : []));
-  if (points.length === 0) return '<p>No priced model answered a case: nothing to plot.</p>';
-  const W = 640, H = 360, L = 64, R = 24, T = 16, B = 48;
-  // Costs span orders of magnitude between tiers: a log axis keeps every model readable.
-  const costs = points.map((p) => Math.max(p.cost, 1e-9));
-  let cmin = Math.log10(Math.min(...costs)) - 0.1, cmax = Math.log10(Math.max(...costs)) + 0.1;
+/**
+ * The plane both cost–accuracy charts draw on: cost per 1,000 cases on a log axis (costs span
+ * orders of magnitude between tiers, and a log axis keeps every point readable), accuracy up,
+ * each padded so no point sits on an edge. `parts` holds the grid, its labels and the captions.
+ */
+function costAccuracyPlane(costs: number[], accuracies: number[], size: { W: number; H: number; yCaption: string }): { x: (c: number) => number; y: (a: number) => number; parts: string[] } {
+  const { W, H } = size, L = 64, R = 24, T = 16, B = 48;
+  const logs = costs.map((c) => Math.log10(Math.max(c, 1e-9)));
+  let cmin = Math.min(...logs) - 0.1, cmax = Math.max(...logs) + 0.1;
   if (cmax - cmin < 0.5) { cmin -= 0.25; cmax += 0.25; }
-  const amin = Math.max(0, Math.min(...points.map((p) => p.low)) - 0.02), amax = Math.min(1, Math.max(...points.map((p) => p.high)) + 0.02);
+  const amin = Math.max(0, Math.min(...accuracies) - 0.02), amax = Math.min(1, Math.max(...accuracies) + 0.02);
   const x = (c: number): number => L + ((Math.log10(Math.max(c, 1e-9)) - cmin) / (cmax - cmin || 1)) * (W - L - R);
   const y = (a: number): number => T + (1 - (a - amin) / (amax - amin || 1)) * (H - T - B);
   const parts: string[] = [];
@@ -50,6 +53,16 @@ function costAccuracyPlot(summaries: readonly ModelSummary[], recommended: strin
   for (let a = Math.ceil(amin * 20) / 20; a <= amax + 1e-9; a += 0.05) {
     parts.push(`<line x1="${L}" x2="${W - R}" y1="${y(a)}" y2="${y(a)}" class="grid"/><text x="${L - 6}" y="${y(a) + 4}" text-anchor="end">${Math.round(a * 100)}%</text>`);
   }
+  parts.push(`<text x="${(L + W - R) / 2}" y="${H - 8}" text-anchor="middle" class="axis">cost per 1,000 cases (log scale)</text>`);
+  parts.push(`<text x="14" y="${(T + H - B) / 2}" text-anchor="middle" transform="rotate(-90 14 ${(T + H - B) / 2})" class="axis">${esc(size.yCaption)}</text>`);
+  return { x, y, parts };
+}
+
+function costAccuracyPlot(summaries: readonly ModelSummary[], recommended: string | null): string {
+  const points = summaries.flatMap((s, i) => (s.cost && s.accuracy !== null && s.interval ? [{ s, i, cost: s.cost.per1kCases, accuracy: s.accuracy, low: s.interval.low, high: s.interval.high }] : []));
+  if (points.length === 0) return '<p>No priced model answered a case: nothing to plot.</p>';
+  const W = 640, H = 360;
+  const { x, y, parts } = costAccuracyPlane(points.map((p) => p.cost), points.flatMap((p) => [p.low, p.high]), { W, H, yCaption: 'accuracy (95 % CI)' });
   const frontier = paretoFrontier(points.map((p) => ({ model: p.s.model, cost: p.cost, accuracy: p.accuracy })));
   const path = frontier.map((m, k) => {
     const p = points.find((q) => q.s.model === m)!;
@@ -66,9 +79,62 @@ function costAccuracyPlot(summaries: readonly ModelSummary[], recommended: strin
       `<circle cx="${cx}" cy="${y(p.accuracy).toFixed(1)}" r="${p.s.model === recommended ? 8 : 6}" fill="${color}"${p.s.model === recommended ? ' class="recommended"' : ''}><title>${esc(p.s.model)}: ${pct(p.accuracy)} (95 % CI ${pct(p.low)}–${pct(p.high)}), ${esc(money(p.cost))} per 1,000 cases</title></circle>` +
       `<text x="${Number(cx) + (left ? -10 : 10)}" y="${y(p.accuracy) - 8}"${left ? ' text-anchor="end"' : ''}>${esc(label)}</text></g>`);
   }
-  parts.push(`<text x="${(L + W - R) / 2}" y="${H - 8}" text-anchor="middle" class="axis">cost per 1,000 cases (log scale)</text>`);
-  parts.push(`<text x="14" y="${(T + H - B) / 2}" text-anchor="middle" transform="rotate(-90 14 ${(T + H - B) / 2})" class="axis">accuracy (95 % CI)</text>`);
   return `<svg id="cost-accuracy" viewBox="0 0 ${W} ${H}" role="img" aria-label="Cost against accuracy per model">${parts.join('')}</svg>`;
+}
+
+/**
+ * The cascade's thresholds as a curve of accuracy against cost, from never escalating (the cheap
+ * model alone) to always; the chosen threshold ringed, the oracle hollow, the big model alone dashed.
+ */
+/** The chosen threshold among the points, by value: a report read back from JSON has no shared objects. */
+const isBest = (c: CascadeResult, p: CascadePoint): boolean => c.best !== null && p.threshold === c.best.threshold && p.escalated === c.best.escalated;
+
+function cascadePlot(c: CascadeResult): string {
+  const W = 480, H = 270;
+  const per1k = (perCase: number): number => perCase * 1000;
+  const { x, y, parts } = costAccuracyPlane(
+    [...c.points.map((p) => per1k(p.costPerCase)), per1k(c.oracle.costPerCase)],
+    [...c.points.map((p) => p.accuracy), c.oracle.accuracy, c.bigOnly.accuracy],
+    { W, H, yCaption: 'accuracy' },
+  );
+  const at = (perCase: number, accuracy: number): string => `cx="${x(per1k(perCase)).toFixed(1)}" cy="${y(accuracy).toFixed(1)}"`;
+  parts.push(`<line x1="64" x2="${W - 24}" y1="${y(c.bigOnly.accuracy).toFixed(1)}" y2="${y(c.bigOnly.accuracy).toFixed(1)}" class="frontier"/>` +
+    `<text x="${W - 28}" y="${(y(c.bigOnly.accuracy) + 16).toFixed(1)}" text-anchor="end" class="axis">${esc(c.big)} alone ${pct(c.bigOnly.accuracy)}</text>`);
+  parts.push(`<path d="${c.points.map((p, k) => `${k === 0 ? 'M' : 'L'}${x(per1k(p.costPerCase)).toFixed(1)},${y(p.accuracy).toFixed(1)}`).join(' ')}" class="curve"/>`);
+  for (const p of c.points) {
+    const best = isBest(c, p);
+    parts.push(`<circle ${at(p.costPerCase, p.accuracy)} r="${best ? 7 : 4}" class="${best ? 'point recommended' : 'point'}"><title>Escalate if conf &lt; ${cascadeThreshold(p)}: ${Math.round(p.escalated * 100)} % escalated, ${pct(p.accuracy)} at ${esc(money(per1k(p.costPerCase)))} per 1,000 cases, Δ ${ppDelta(p.delta)} (${p.verdict})</title></circle>`);
+  }
+  if (c.best) {
+    const bx = x(per1k(c.best.costPerCase)), label = `★ below ${cascadeThreshold(c.best)}`;
+    // Below its point: the oracle, which it never beats, is above.
+    const left = bx + 10 + textWidth(label) > W;
+    parts.push(`<text x="${(left ? bx - 10 : bx + 10).toFixed(1)}" y="${(y(c.best.accuracy) + 20).toFixed(1)}"${left ? ' text-anchor="end"' : ''}>${esc(label)}</text>`);
+  }
+  parts.push(`<circle ${at(c.oracle.costPerCase, c.oracle.accuracy)} r="5" class="oracle"><title>Oracle: ${Math.round(c.oracle.escalated * 100)} % escalated, ${pct(c.oracle.accuracy)} at ${esc(money(per1k(c.oracle.costPerCase)))} per 1,000 cases</title></circle>` +
+    `<text x="${x(per1k(c.oracle.costPerCase)).toFixed(1)}" y="${(y(c.oracle.accuracy) - 10).toFixed(1)}" text-anchor="middle" class="axis">oracle</text>`);
+  return `<svg id="cascade-curve" class="small" viewBox="0 0 ${W} ${H}" role="img" aria-label="Cascade: accuracy against cost per threshold">${parts.join('')}</svg>`;
+}
+
+function cascadeSection(c: CascadeResult, tolerancePp: number): string {
+  const marks = { within: '✓', worse: '✗', inconclusive: '?' } as const;
+  const rows = c.points.map((p) => `<tr${isBest(c, p) ? ' class="best"' : ''}><td class="num">${isBest(c, p) ? '★ ' : ''}${cascadeThreshold(p)}</td><td class="num">${Math.round(p.escalated * 100)} %</td>` +
+    `<td class="num">${pct(p.accuracy)}</td><td class="num">${esc(money(p.costPerCase * 1000))}</td><td class="${p.verdict === 'within' ? 'pass' : p.verdict === 'worse' ? 'fail' : ''}">${marks[p.verdict]} Δ ${ppDelta(p.delta)}</td></tr>`);
+  const table = `<table id="cascade"><tr><th>Escalate if conf &lt;</th><th>Escalated</th><th>Accuracy</th><th>$/1k cases</th><th>vs ${esc(c.big)} alone</th></tr>${rows.join('')}</table>`;
+  const advice = esc(cascadeAdvice(c, tolerancePp));
+  return `<h2>Cascade ${esc(c.cheap)} → ${esc(c.big)}</h2><p class="muted">Confidence from ${esc(cascadeSource(c))} (n ${c.n}).</p>` +
+    `<div class="beside">${table}${cascadePlot(c)}</div><p>${c.best ? `<strong>${advice}</strong>` : advice}</p><p class="muted">${esc(cascadeOracle(c))}</p>`;
+}
+
+/** Cost at the volume given with --volume, with the labels of the terminal's table. */
+function projectionsSection(p: Projections): string {
+  const row = (label: string, perDay: number, perMonth: number, interval: string): string =>
+    `<tr><td>${label}</td><td class="num">${esc(money(perDay))}</td><td class="num">${esc(money(perMonth))}</td><td class="num">${interval}</td></tr>`;
+  const rows = p.models.map((m) => row(`${esc(m.model)}${m.model === p.recommended?.model ? ' ★' : ''}`, m.perDay, m.perMonth, `${esc(money(m.perMonthLow))}–${esc(money(m.perMonthHigh))}`));
+  if (p.routing) rows.push(row('routing table', p.routing.perDay, p.routing.perMonth, ''));
+  if (p.cascade) rows.push(row('cascade', p.cascade.perDay, p.cascade.perMonth, ''));
+  return `<h2>Cost at ${esc(p.volume)}</h2><table id="projections"><tr><th>At ${esc(p.volume)}</th><th>per day</th><th>per month</th><th>95 % CI per month</th></tr>${rows.join('')}</table>` +
+    `<p class="muted">${p.casesPerDay.toLocaleString('en-US')} cases a day, 30-day months; the interval is that of the cost per case.</p>`;
 }
 
 /** Per model: a strip from p50 to p95 with the p99 tick, on one shared axis. */
@@ -128,7 +194,8 @@ h1{font-size:1.5rem}h2{margin-top:2rem;font-size:1.2rem}table{border-collapse:co
 td,th{border-bottom:1px solid #ddd;padding:.3rem .6rem;text-align:left;vertical-align:top}td.num{text-align:right}
 td.text{max-width:28rem;white-space:pre-wrap;word-break:break-word}.summary{font-size:1.1rem;font-weight:600;background:#f4f7ff;padding:.8rem 1rem;border-radius:6px}
 svg{max-width:100%;height:auto;font-size:12px}svg .grid{stroke:#eee}svg .frontier{fill:none;stroke:#888;stroke-dasharray:5 4}
-svg .whisker{stroke-width:2}svg .axis{fill:#555}.recommended{stroke:#111;stroke-width:2}.pass{color:#15803d}.fail{color:#b91c1c}.muted{color:#666}`;
+svg .whisker{stroke-width:2}svg .curve{fill:none;stroke:#2563eb;stroke-width:2}svg .point{fill:#2563eb}svg .oracle{fill:#fff;stroke:#555;stroke-width:2}
+svg.small{flex:1 1 24rem;max-width:36rem}.beside{display:flex;flex-wrap:wrap;gap:1rem 2rem;align-items:flex-start}tr.best td{font-weight:600}svg .axis{fill:#555}.recommended{stroke:#111;stroke-width:2}.pass{color:#15803d}.fail{color:#b91c1c}.muted{color:#666}`;
 
 export function renderHtml(report: Report): string {
   const { summaries, recommendation: rec } = report;
@@ -142,9 +209,6 @@ export function renderHtml(report: Report): string {
   const routing = report.routing ? `<h2>Routing by ${esc(report.routing.column)}</h2><table><tr><th>${esc(report.routing.column)}</th><th>n</th><th>Route to</th><th>Accuracy</th><th>$/1k cases</th></tr>${report.routing.rows.map((r) =>
     `<tr><td>${esc(r.category)}</td><td class="num">${r.n}</td><td>${esc(r.chosen)}</td><td class="num">${pct(r.accuracy)}</td><td class="num">${esc(money(r.costPerCase * 1000))}</td></tr>`).join('')}</table>` +
     `<p>Blended: ${pct(report.routing.blended.accuracy)} at ${esc(money(report.routing.blended.costPerCase * 1000))} per 1,000 cases${report.routing.saving !== null ? `, ${Math.round(report.routing.saving * 100)} % less than everything on ${esc(report.routing.baseline.model)}` : ''}.</p>` : '';
-  const cascade = report.cascade ? `<h2>Cascade ${esc(report.cascade.cheap)} → ${esc(report.cascade.big)}</h2><p>${report.cascade.best
-    ? `Escalating ${Math.round(report.cascade.best.escalated * 100)} % of cases (confidence below ${report.cascade.best.threshold?.toFixed(2) ?? '∞'}) gives ${pct(report.cascade.best.accuracy)} (Δ ${ppDelta(report.cascade.best.delta)} against ${esc(report.cascade.big)} alone) at ${esc(money(report.cascade.best.costPerCase * 1000))} per 1,000 cases${report.cascade.saving !== null ? `, ${Math.round(report.cascade.saving * 100)} % less` : ''}.`
-    : `No threshold cheaper than ${esc(report.cascade.big)} alone is within tolerance.`} The oracle bound is ${pct(report.cascade.oracle.accuracy)} at ${esc(money(report.cascade.oracle.costPerCase * 1000))}.</p>` : '';
   const notes = [...rec.caveats, ...report.notes].map((n) => `<li>${esc(n)}</li>`).join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -158,7 +222,7 @@ ${gate}
 <p class="muted">Whiskers: 95 % intervals. Dashed: the Pareto frontier (no other model is both cheaper and more accurate).</p>
 ${table}
 <h2>Verdicts</h2><p class="muted">Tolerance ${rec.tolerancePp} pp, ${esc(intervalsLegend(rec))}, ${esc(testedAgainst(rec))}.</p><ul id="verdicts">${verdicts || '<li>No cheaper priced model was compared.</li>'}</ul>
-${routing}${cascade}
+${routing}${report.cascade ? cascadeSection(report.cascade, rec.tolerancePp) : ''}${report.projections ? projectionsSection(report.projections) : ''}
 <h2>Latency</h2>${latencyPlot(report)}
 ${categoryTable(report)}
 ${failures(report)}
