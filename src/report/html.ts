@@ -34,8 +34,8 @@ const textWidth = (text: string): number => text.length * 7.5;
  * orders of magnitude between tiers, and a log axis keeps every point readable), accuracy up,
  * each padded so no point sits on an edge. `parts` holds the grid, its labels and the captions.
  */
-function costAccuracyPlane(costs: number[], accuracies: number[], size: { W: number; H: number; yCaption: string }): { x: (c: number) => number; y: (a: number) => number; parts: string[] } {
-  const { W, H } = size, L = 64, R = 24, T = 16, B = 48;
+function costAccuracyPlane(costs: number[], accuracies: number[], size: { W: number; H: number; T?: number; yCaption: string }): { x: (c: number) => number; y: (a: number) => number; L: number; R: number; parts: string[] } {
+  const { W, H, T = 16 } = size, L = 64, R = 24, B = 48;
   const logs = costs.map((c) => Math.log10(Math.max(c, 1e-9)));
   let cmin = Math.min(...logs) - 0.1, cmax = Math.max(...logs) + 0.1;
   if (cmax - cmin < 0.5) { cmin -= 0.25; cmax += 0.25; }
@@ -55,7 +55,7 @@ function costAccuracyPlane(costs: number[], accuracies: number[], size: { W: num
   }
   parts.push(`<text x="${(L + W - R) / 2}" y="${H - 8}" text-anchor="middle" class="axis">cost per 1,000 cases (log scale)</text>`);
   parts.push(`<text x="14" y="${(T + H - B) / 2}" text-anchor="middle" transform="rotate(-90 14 ${(T + H - B) / 2})" class="axis">${esc(size.yCaption)}</text>`);
-  return { x, y, parts };
+  return { x, y, L, R, parts };
 }
 
 function costAccuracyPlot(summaries: readonly ModelSummary[], recommended: string | null): string {
@@ -89,30 +89,42 @@ function costAccuracyPlot(summaries: readonly ModelSummary[], recommended: strin
 /** The chosen threshold among the points, by value: a report read back from JSON has no shared objects. */
 const isBest = (c: CascadeResult, p: CascadePoint): boolean => c.best !== null && p.threshold === c.best.threshold && p.escalated === c.best.escalated;
 
+/**
+ * The cascade's thresholds as a curve of accuracy against cost, from never escalating (the cheap
+ * model alone) to always; the chosen threshold ringed, the oracle hollow, the big model alone
+ * dashed. A legend above names them: labels beside the points would collide, as the chosen point,
+ * the oracle and the big model's line are often close together.
+ */
 function cascadePlot(c: CascadeResult): string {
-  const W = 480, H = 270;
+  const W = 480;
   const per1k = (perCase: number): number => perCase * 1000;
-  const { x, y, parts } = costAccuracyPlane(
+  const legend: Array<[marker: string, text: string]> = [
+    ['<line x1="-8" x2="8" class="frontier"/>', `${c.big} alone`],
+    ...(c.best ? [['<circle r="7" class="point recommended"/>', `chosen: below ${cascadeThreshold(c.best)}`] as [string, string]] : []),
+    ['<circle r="5" class="oracle"/>', 'oracle'],
+  ];
+  // The legend's items run left to right, and onto another row where one would pass the edge.
+  const placed: string[] = [];
+  let lx = 72, ly = 12;
+  for (const [marker, text] of legend) {
+    if (lx > 72 && lx + 16 + textWidth(text) > W) { lx = 72; ly += 18; }
+    placed.push(`<g transform="translate(${lx} ${ly})">${marker}<text x="14" y="4">${esc(text)}</text></g>`);
+    lx += 16 + textWidth(text) + 20;
+  }
+  const T = ly + 20, H = T + 230;
+  const { x, y, L, R, parts } = costAccuracyPlane(
     [...c.points.map((p) => per1k(p.costPerCase)), per1k(c.oracle.costPerCase)],
     [...c.points.map((p) => p.accuracy), c.oracle.accuracy, c.bigOnly.accuracy],
-    { W, H, yCaption: 'accuracy' },
+    { W, H, T, yCaption: 'accuracy' },
   );
   const at = (perCase: number, accuracy: number): string => `cx="${x(per1k(perCase)).toFixed(1)}" cy="${y(accuracy).toFixed(1)}"`;
-  parts.push(`<line x1="64" x2="${W - 24}" y1="${y(c.bigOnly.accuracy).toFixed(1)}" y2="${y(c.bigOnly.accuracy).toFixed(1)}" class="frontier"/>` +
-    `<text x="${W - 28}" y="${(y(c.bigOnly.accuracy) + 16).toFixed(1)}" text-anchor="end" class="axis">${esc(c.big)} alone ${pct(c.bigOnly.accuracy)}</text>`);
+  parts.push(...placed, `<line x1="${L}" x2="${W - R}" y1="${y(c.bigOnly.accuracy).toFixed(1)}" y2="${y(c.bigOnly.accuracy).toFixed(1)}" class="frontier"><title>${esc(c.big)} alone: ${pct(c.bigOnly.accuracy)} at ${esc(money(per1k(c.bigOnly.costPerCase)))} per 1,000 cases</title></line>`);
   parts.push(`<path d="${c.points.map((p, k) => `${k === 0 ? 'M' : 'L'}${x(per1k(p.costPerCase)).toFixed(1)},${y(p.accuracy).toFixed(1)}`).join(' ')}" class="curve"/>`);
   for (const p of c.points) {
     const best = isBest(c, p);
     parts.push(`<circle ${at(p.costPerCase, p.accuracy)} r="${best ? 7 : 4}" class="${best ? 'point recommended' : 'point'}"><title>Escalate if conf &lt; ${cascadeThreshold(p)}: ${Math.round(p.escalated * 100)} % escalated, ${pct(p.accuracy)} at ${esc(money(per1k(p.costPerCase)))} per 1,000 cases, Δ ${ppDelta(p.delta)} (${p.verdict})</title></circle>`);
   }
-  if (c.best) {
-    const bx = x(per1k(c.best.costPerCase)), label = `★ below ${cascadeThreshold(c.best)}`;
-    // Below its point: the oracle, which it never beats, is above.
-    const left = bx + 10 + textWidth(label) > W;
-    parts.push(`<text x="${(left ? bx - 10 : bx + 10).toFixed(1)}" y="${(y(c.best.accuracy) + 20).toFixed(1)}"${left ? ' text-anchor="end"' : ''}>${esc(label)}</text>`);
-  }
-  parts.push(`<circle ${at(c.oracle.costPerCase, c.oracle.accuracy)} r="5" class="oracle"><title>Oracle: ${Math.round(c.oracle.escalated * 100)} % escalated, ${pct(c.oracle.accuracy)} at ${esc(money(per1k(c.oracle.costPerCase)))} per 1,000 cases</title></circle>` +
-    `<text x="${x(per1k(c.oracle.costPerCase)).toFixed(1)}" y="${(y(c.oracle.accuracy) - 10).toFixed(1)}" text-anchor="middle" class="axis">oracle</text>`);
+  parts.push(`<circle ${at(c.oracle.costPerCase, c.oracle.accuracy)} r="5" class="oracle"><title>Oracle: ${Math.round(c.oracle.escalated * 100)} % escalated, ${pct(c.oracle.accuracy)} at ${esc(money(per1k(c.oracle.costPerCase)))} per 1,000 cases</title></circle>`);
   return `<svg id="cascade-curve" class="small" viewBox="0 0 ${W} ${H}" role="img" aria-label="Cascade: accuracy against cost per threshold">${parts.join('')}</svg>`;
 }
 
