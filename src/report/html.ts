@@ -1,8 +1,12 @@
-// The page a team lead reads: one self-contained HTML file (inline CSS and SVG, no script, no
-// network) with the cost–accuracy picture, latency, categories, the verdicts in words, and the
-// worst failures. Every model output is escaped: it is untrusted text.
+// The page a team lead reads: one self-contained HTML file (inline CSS, SVG and one script, no
+// network) with the cost–accuracy picture, latency, categories, the verdicts in words, the
+// cascade and the projected costs, the worst failures, and a browser of every case. Every model
+// output is untrusted text: escaped in the HTML, and handed to the script as JSON it writes with
+// textContent only. The page's CSP allows its own style and script by their hashes, nothing else.
+import { createHash } from 'node:crypto';
 import { intervalsLegend, money, pct, ppDelta, testedAgainst } from '../format.js';
 import type { CascadePoint, CascadeResult, ModelSummary, Projections, Report } from '../types.js';
+import { browserData, CASE_BROWSER_SCRIPT, caseBrowserSection, scriptJson } from './case-browser.js';
 import { escapeHtml as esc } from './escape.js';
 import { cascadeAdvice, cascadeOracle, cascadeSource, cascadeThreshold } from './sentences.js';
 
@@ -82,10 +86,6 @@ function costAccuracyPlot(summaries: readonly ModelSummary[], recommended: strin
   return `<svg id="cost-accuracy" viewBox="0 0 ${W} ${H}" role="img" aria-label="Cost against accuracy per model">${parts.join('')}</svg>`;
 }
 
-/**
- * The cascade's thresholds as a curve of accuracy against cost, from never escalating (the cheap
- * model alone) to always; the chosen threshold ringed, the oracle hollow, the big model alone dashed.
- */
 /** The chosen threshold among the points, by value: a report read back from JSON has no shared objects. */
 const isBest = (c: CascadeResult, p: CascadePoint): boolean => c.best !== null && p.threshold === c.best.threshold && p.escalated === c.best.escalated;
 
@@ -198,19 +198,27 @@ function failures(report: Report, perModel = 8): string {
     const errs = errors.map((r) => `<li>${esc(report.cases[r.caseIndex]?.id ?? '')}: ${esc(r.error?.kind ?? '')} — ${esc(r.error?.message ?? '')}</li>`);
     return `<h3>${esc(s.model)}</h3>${rows.length ? `<table><tr><th>Case</th><th>Prompt</th><th>Expected</th><th>Answer</th></tr>${rows.join('')}</table>` : ''}${errs.length ? `<ul>${errs.join('')}</ul>` : ''}`;
   });
-  return `<h2>Worst failures</h2>${sections.join('')}`;
+  return `<section id="failures"><h2>Worst failures</h2>${sections.join('')}</section>`;
 }
 
-const STYLE = `body{font:15px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#111}
+const STYLE = `[hidden]{display:none!important}body{font:15px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#111}
 h1{font-size:1.5rem}h2{margin-top:2rem;font-size:1.2rem}table{border-collapse:collapse;margin:.5rem 0}
 td,th{border-bottom:1px solid #ddd;padding:.3rem .6rem;text-align:left;vertical-align:top}td.num{text-align:right}
 td.text{max-width:28rem;white-space:pre-wrap;word-break:break-word}.summary{font-size:1.1rem;font-weight:600;background:#f4f7ff;padding:.8rem 1rem;border-radius:6px}
 svg{max-width:100%;height:auto;font-size:12px}svg .grid{stroke:#eee}svg .frontier{fill:none;stroke:#888;stroke-dasharray:5 4}
 svg .whisker{stroke-width:2}svg .curve{fill:none;stroke:#2563eb;stroke-width:2}svg .point{fill:#2563eb}svg .oracle{fill:#fff;stroke:#555;stroke-width:2}
-svg.small{flex:1 1 24rem;max-width:36rem}.beside{display:flex;flex-wrap:wrap;gap:1rem 2rem;align-items:flex-start}tr.best td{font-weight:600}svg .axis{fill:#555}.recommended{stroke:#111;stroke-width:2}.pass{color:#15803d}.fail{color:#b91c1c}.muted{color:#666}`;
+svg.small{flex:1 1 24rem;max-width:36rem}.beside{display:flex;flex-wrap:wrap;gap:1rem 2rem;align-items:flex-start}tr.best td{font-weight:600}svg .axis{fill:#555}.recommended{stroke:#111;stroke-width:2}.pass{color:#15803d}.fail{color:#b91c1c}.muted{color:#666}
+.controls{display:flex;flex-wrap:wrap;gap:.5rem 1.2rem;align-items:center;margin:.5rem 0}.controls select,.controls input{font:inherit}.controls .mode{flex-basis:100%}#cb-search{width:18rem}
+#cb-table{font-size:14px;width:100%}#cb-table td{border-bottom:0;border-top:1px solid #ddd;white-space:nowrap}#cb-table tr.same td{border-top-color:#f3f3f3}
+#cb-table td.text{white-space:pre-wrap;min-width:8rem;max-width:24rem}.clip{max-height:9em;overflow:auto}#cb-more{font:inherit;margin:.5rem 0}
+.badge{display:inline-block;font-size:12px;padding:0 .4rem;border-radius:3px;margin-bottom:.2rem;background:#e5e7eb;color:#374151}
+.badge.right{background:#dcfce7;color:#166534}.badge.wrong{background:#fee2e2;color:#991b1b}.badge.error{background:#fef3c7;color:#92400e}`;
+
+const sha256 = (text: string): string => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 
 export function renderHtml(report: Report): string {
   const { summaries, recommendation: rec } = report;
+  const cases = browserData(report);
   const name = report.dataset.path.split(/[\\/]/).pop() ?? report.dataset.path;
   const table = `<table><tr><th>Model</th><th>Accuracy</th><th>95 % CI</th><th>n</th><th>Errors</th><th>p50 ms</th><th>p95 ms</th><th>$/1k cases</th><th>$/1k correct</th></tr>${summaries.map((s) =>
     `<tr><td>${esc(s.model)}${s.model === rec.recommended ? ' ★' : ''}</td><td class="num">${s.accuracy === null ? '—' : pct(s.accuracy)}</td><td class="num">${s.interval ? `${pct(s.interval.low)}–${pct(s.interval.high)}` : '—'}</td>` +
@@ -224,7 +232,7 @@ export function renderHtml(report: Report): string {
   const notes = [...rec.caveats, ...report.notes].map((n) => `<li>${esc(n)}</li>`).join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${sha256(STYLE)}; script-src ${sha256(CASE_BROWSER_SCRIPT)}; base-uri 'none'; form-action 'none'">
 <title>tierbench — ${esc(name)}</title><style>${STYLE}</style></head><body>
 <h1>tierbench: ${esc(name)}</h1>
 <p class="muted">${report.dataset.cases} cases · ${summaries.length} models · run ${esc(report.run.id)} · ${esc(report.run.startedAt)} · ${esc(report.run.status)}${report.run.simulated ? ' · <strong>simulated models</strong>' : ''}</p>
@@ -238,8 +246,11 @@ ${routing}${report.cascade ? cascadeSection(report.cascade, rec.tolerancePp) : '
 <h2>Latency</h2>${latencyPlot(report)}
 ${categoryTable(report)}
 ${failures(report)}
+${caseBrowserSection(report, cases)}
 ${notes ? `<h2>Notes</h2><ul>${notes}</ul>` : ''}
 <p class="muted">tierbench ${esc(report.tool.version)} · schema ${report.schemaVersion}</p>
+<script type="application/json" id="case-data">${scriptJson(cases)}</script>
+<script>${CASE_BROWSER_SCRIPT}</script>
 </body></html>
 `;
 }
