@@ -2,8 +2,9 @@
 import { stripVTControlCharacters } from 'node:util';
 import chalk from 'chalk';
 import Table from 'cli-table3';
-import { costMark, failuresText, intervalsLegend, money, pct, ppDelta, ppInterval, testedAgainst } from '../format.js';
+import { costMark, failuresText, intervalsLegend, money, pct, ppDelta, testedAgainst } from '../format.js';
 import type { CascadeResult, ModelSummary, Projections, Report, RoutingTable } from '../types.js';
+import { cascadeAdvice, cascadeOracle, cascadeSource, cascadeThreshold } from './sentences.js';
 
 const ms = (x: number | undefined): string => (x === undefined ? '—' : x >= 10_000 ? `${(x / 1000).toFixed(1)}s` : `${Math.round(x)}`);
 
@@ -111,11 +112,6 @@ function renderRouting(routing: RoutingTable): string {
   return lines.join('\n');
 }
 
-const SOURCES: Record<string, string> = {
-  logprob: 'token log-probabilities', 'self-report': 'the confidence it reports', agreement: 'agreement between its samples',
-  'label-set': 'whether its answer is a known label', none: 'nothing (no signal)', mixed: 'mixed signals',
-};
-
 function renderCascade(c: CascadeResult, tolerancePp: number): string {
   const table = new Table({
     head: ['Escalate if conf <', 'Escalated', 'Accuracy', '$/1k cases', `vs ${c.big} alone`],
@@ -125,21 +121,11 @@ function renderCascade(c: CascadeResult, tolerancePp: number): string {
   });
   const mark = { within: chalk.green('✓'), worse: chalk.red('✗'), inconclusive: chalk.yellow('?') } as const;
   for (const p of c.points) {
-    const label = (p === c.best ? '★ ' : '') + (p.escalated === 0 ? 'never' : p.threshold === null ? 'always' : p.threshold.toFixed(2));
-    const row = [label, `${Math.round(p.escalated * 100)} %`, pct(p.accuracy), money(p.costPerCase * 1000), `${mark[p.verdict]} Δ ${ppDelta(p.delta)}`];
+    const row = [(p === c.best ? '★ ' : '') + cascadeThreshold(p), `${Math.round(p.escalated * 100)} %`, pct(p.accuracy), money(p.costPerCase * 1000), `${mark[p.verdict]} Δ ${ppDelta(p.delta)}`];
     table.push(p === c.best ? row.map((x) => chalk.bold(x)) : row);
   }
-  const lines = [`Cascade ${c.cheap} → ${c.big}, confidence from ${SOURCES[c.source] ?? c.source} (n ${c.n}):`, table.toString()];
-  if (c.best) {
-    lines.push(chalk.bold(`Escalate when ${c.cheap}'s confidence is below ${c.best.threshold?.toFixed(2) ?? '∞'}: ${Math.round(c.best.escalated * 100)} % of cases go to ${c.big}; ` +
-      `${pct(c.best.accuracy)}${c.bestIntervals ? ` (95 % CI ${pct(c.bestIntervals.accuracy.low)}–${pct(c.bestIntervals.accuracy.high)})` : ''}, Δ ${ppDelta(c.best.delta)} (${ppInterval(c.best.low, c.best.high, 0.9)}), at ${money(c.best.costPerCase * 1000)} per 1,000 cases` +
-      (c.bestIntervals ? ` (95 % CI ${money(c.bestIntervals.costPerCase.low * 1000)}–${money(c.bestIntervals.costPerCase.high * 1000)})` : '') +
-      (c.saving !== null ? `, ${Math.round(c.saving * 100)} % less than ${c.big} alone.` : '.')));
-  } else {
-    lines.push(`No threshold cheaper than ${c.big} alone is within ${tolerancePp} pp of it.`);
-  }
-  lines.push(chalk.dim(`Oracle (escalating exactly the cases ${c.cheap} got wrong, ${Math.round(c.oracle.escalated * 100)} %): ${pct(c.oracle.accuracy)} at ${money(c.oracle.costPerCase * 1000)} per 1,000 cases — the ceiling for any confidence signal. The threshold is chosen on this data: confirm it on fresh cases.`));
-  return lines.join('\n');
+  const advice = cascadeAdvice(c, tolerancePp);
+  return [`Cascade ${c.cheap} → ${c.big}, confidence from ${cascadeSource(c)} (n ${c.n}):`, table.toString(), c.best ? chalk.bold(advice) : advice, chalk.dim(cascadeOracle(c))].join('\n');
 }
 
 function renderProjections(p: Projections): string {
