@@ -9,7 +9,7 @@ import { resolveModels } from '../models/registry.js';
 import { runBench } from '../pipeline.js';
 import { renderGlossary } from '../report/glossary.js';
 import type { Io } from './io.js';
-import { reportFormats, runDeps } from './run.js';
+import { outPath, reportFormats, runDeps } from './run.js';
 
 export const DEMO_DATASET = fileURLToPath(new URL('../../datasets/support-tickets.csv', import.meta.url));
 export const DEMO_SYSTEM = 'You route customer-support tickets. Classify the ticket into exactly one of: Billing, Technical, Account, Shipping, Returns. Reply with JSON only: {"answer": "<category>", "confidence": <how sure you are, from 0 to 1>}.';
@@ -68,7 +68,7 @@ export async function demoCommand(flags: DemoFlags, io: Io, version: string): Pr
       yes: true,
       formats,
       junitCases: false,
-      ...(flags.out !== undefined && { out: flags.out }),
+      ...(flags.out !== undefined && { out: outPath(flags.out, io.cwd) }),
       json: flags.json === true,
       quiet: flags.quiet === true || flags.json === true,
       simulated: true,

@@ -177,5 +177,6 @@ describe('issue 17: other commands', () => {
     assert.match(r.stdout, /Cheaper still: the cascade haiku → opus \(escalating when haiku's confidence is below [\d.]+\) is within 3 pp of opus alone at \d+ % less than opus/);
     assert.match(r.stdout, /^ {2}oracle: /m);
     assert.ok(r.stdout.includes(`${ROOT}datasets/support-tickets.csv\n`), 'the bundled file by its full path');
+    assert.ok(existsSync(join(cwd, 'demo.json')), '-o is relative to the folder the demo runs in');
   });
 });

@@ -199,7 +199,7 @@ export function reportFormats(list: string): ReportFormat[] {
 }
 
 /** `-o`, resolved; a trailing slash kept: it says the path is a folder to put the report in. */
-const outPath = (out: string, cwd: string): string => resolve(cwd, out) + (/[\\/]$/.test(out) ? sep : '');
+export const outPath = (out: string, cwd: string): string => resolve(cwd, out) + (/[\\/]$/.test(out) ? sep : '');
 
 export const cacheDir = (dir: string | undefined, cwd: string): string => resolve(cwd, dir ?? join('.tierbench', 'cache'));
 
