@@ -5,6 +5,7 @@
 import { accessSync, constants, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { STATE_DIR } from './defaults.js';
 import { UsageError } from './errors.js';
 
 /** Files read whole (a config, a prompt, emulator profiles): a few kilobytes in practice. */
@@ -55,7 +56,7 @@ export function processAlive(pid: number): boolean {
  * folder that cannot be written fails where the journal is made, with its cause.
  */
 export function ignoredStateDir(cwd: string): void {
-  const dir = join(cwd, '.tierbench');
+  const dir = join(cwd, STATE_DIR);
   try {
     makeDir(dir);
     writeFileSync(join(dir, '.gitignore'), '# tierbench\'s own state: run journals and the response cache\n*\n', { flag: 'wx' });

@@ -17,6 +17,7 @@ import { execute, type Target } from './execute/fan-out.js';
 import { SETUP_FAILURES } from './providers/failures.js';
 import { JOURNAL_VERSION, Journal } from './execute/journal.js';
 import { lockRun } from './execute/lock.js';
+import { STATE_DIR } from './defaults.js';
 import { ignoredStateDir } from './files.js';
 import { money } from './format.js';
 import { Progress } from './execute/progress.js';
@@ -112,7 +113,7 @@ export interface RunOutcome {
 }
 
 /** Journals are tierbench's own state, kept apart from reports so `--resume ID` finds them. */
-export const runJournalPath = (cwd: string, id: string): string => join(cwd, '.tierbench', 'runs', `${id}.journal.jsonl`);
+export const runJournalPath = (cwd: string, id: string): string => join(cwd, STATE_DIR, 'runs', `${id}.journal.jsonl`);
 
 export function newRunId(date: Date): string {
   return `${date.toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;

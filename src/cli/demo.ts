@@ -3,6 +3,7 @@
 import { isAbsolute, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadDataset } from '../cases/load.js';
+import { TOLERANCE_PP } from '../defaults.js';
 import { AnswerKey } from '../emulator/simulated.js';
 import { Emulator } from '../emulator/server.js';
 import { resolveModels } from '../models/registry.js';
@@ -61,7 +62,7 @@ export async function demoCommand(flags: DemoFlags, io: Io, version: string): Pr
       // self-reported confidence is low.
       volume: { text: '500/day', casesPerDay: 500 },
       cascade: { cheap: 'haiku', big: 'opus', samples: 1 },
-      tolerancePp: 3,
+      tolerancePp: TOLERANCE_PP,
       promptCache: false,
       // A simulation is not worth caching, and its latencies are part of the show.
       cache: null,

@@ -2,10 +2,10 @@
 // (and through them the SDKs) load lazily, so `--help` and `--version` stay fast.
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
+import { CACHE_DIR, CACHE_TTL, TOLERANCE_PP } from '../defaults.js';
 import { EXIT, TierbenchError, UsageError, formatError } from '../errors.js';
 import { gateOptions } from './gate-flags.js';
 import type { Io } from './io.js';
-import { join } from 'node:path';
 import { dollars, duration, fraction, nonNegativeInt, percentagePoints, port, positiveInt, seconds, signedPp, temperature } from './parse.js';
 
 export type { Io } from './io.js';
@@ -48,7 +48,7 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .option('--max-tokens <n>', 'output token limit per call (default: 1024, or 16000 for a model that reasons: room for its thinking)', positiveInt)
     .option('--temperature <t>', 'sampling temperature (not sent where the API rejects it; the report notes it)', temperature)
     .option('--no-stream', 'do not stream (time to first token is then not measured)')
-    .option('--tolerance <pp>', 'how far below the most accurate model, in percentage points, still counts as good enough', percentagePoints, 3)
+    .option('--tolerance <pp>', 'how far below the most accurate model, in percentage points, still counts as good enough', percentagePoints, TOLERANCE_PP)
     .option('--reference <model>', 'test cheaper models against this one only (default: each against every model that costs more)')
     .option('--by <column>', 'decide per value of this column (e.g. category) and print a routing table: the cheapest adequate model per value')
     .option('--routing-out <path>', 'with --by: write the routing map {"value": "model-id"} as JSON, for a router to load')
@@ -65,8 +65,8 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .option('--rpm <n>', 'at most this many requests per minute per model', positiveInt)
     .option('--tpm <n>', 'at most about this many tokens per minute per model', positiveInt)
     .option('--no-cache', 'call the models even for answers already in the response cache')
-    .option('--cache-dir <dir>', 'response cache folder', join('.tierbench', 'cache'))
-    .addOption(new Option('--cache-ttl <duration>', 'how long a cached answer stays valid: 30d, 12h, …').argParser(duration).default(duration('30d'), '30d'))
+    .option('--cache-dir <dir>', 'response cache folder', CACHE_DIR)
+    .addOption(new Option('--cache-ttl <duration>', 'how long a cached answer stays valid: 30d, 12h, …').argParser(duration).default(duration(CACHE_TTL), CACHE_TTL))
     .option('--follow-up <report>', 'this run adds cases to that pilot run\'s data: its verdicts are the second look, at the error the pilot left (see "More cases")')
     .option('--resume <run>', 'continue a stopped run (its id, or its .journal.jsonl): only the missing calls are made')
     .option('-o, --out <path>', 'where to write the JSON report (default: reports/<run id>.json)')
@@ -121,7 +121,7 @@ function program(io: Io, setExit: (code: number) => void): Command {
 
   root.command('plan')
     .description('how many cases a decision needs: from a pilot report or an assumed discordance')
-    .option('--tolerance <pp>', 'the non-inferiority margin, in percentage points', percentagePoints, 3)
+    .option('--tolerance <pp>', 'the non-inferiority margin, in percentage points', percentagePoints, TOLERANCE_PP)
     .option('--from <report>', 'a pilot run\'s JSON report: uses its observed discordance and Δ per candidate')
     .option('--discordance <d>', 'assumed share of cases where the two models disagree (0–1)', fraction)
     .option('--delta <pp>', 'assumed true difference for --discordance, in percentage points (negative: cheaper model worse)', signedPp, 0)
@@ -154,15 +154,15 @@ function program(io: Io, setExit: (code: number) => void): Command {
   const cache = root.command('cache').description('look into or empty the response cache');
   cache.command('clear')
     .description('delete every cached answer')
-    .option('--cache-dir <dir>', 'response cache folder', join('.tierbench', 'cache'))
+    .option('--cache-dir <dir>', 'response cache folder', CACHE_DIR)
     .action(async (flags: { cacheDir: string }) => {
       const { clearCache } = await import('./cache.js');
       setExit(clearCache(flags.cacheDir, io));
     });
   cache.command('stats')
     .description('how many answers the cache holds, how old, how many a run would still use')
-    .option('--cache-dir <dir>', 'response cache folder', join('.tierbench', 'cache'))
-    .addOption(new Option('--cache-ttl <duration>', 'count as expired the answers older than this: 30d, 12h, …').argParser(duration).default(duration('30d'), '30d'))
+    .option('--cache-dir <dir>', 'response cache folder', CACHE_DIR)
+    .addOption(new Option('--cache-ttl <duration>', 'count as expired the answers older than this: 30d, 12h, …').argParser(duration).default(duration(CACHE_TTL), CACHE_TTL))
     .action(async (flags: { cacheDir: string; cacheTtl: number }) => {
       const { cacheStats } = await import('./cache.js');
       setExit(await cacheStats(flags.cacheDir, flags.cacheTtl, io));

@@ -2,8 +2,9 @@
 import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { existsSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import { loadConfig } from '../config/load.js';
+import { CACHE_DIR } from '../defaults.js';
 import { regularFile } from '../files.js';
 import { UsageError } from '../errors.js';
 import { ENDPOINTS, resolveModels } from '../models/registry.js';
@@ -114,7 +115,7 @@ export function runDeps(io: Io, version: string): RunDeps {
 }
 
 export async function buildPlan(file: string, flags: RunFlags, io: Io): Promise<RunPlan> {
-  const config = await loadConfig(flags.config === undefined ? undefined : resolve(io.cwd, flags.config), io.cwd);
+  const config = await loadConfig(flags.config, io.cwd);
   // A config file picked up from the working directory (a cloned repository's) decides where calls
   // go: said every time, before anything is sent.
   if (flags.config === undefined && config.path !== undefined) {
@@ -201,7 +202,7 @@ export function reportFormats(list: string): ReportFormat[] {
 /** `-o`, resolved; a trailing slash kept: it says the path is a folder to put the report in. */
 export const outPath = (out: string, cwd: string): string => resolve(cwd, out) + (/[\\/]$/.test(out) ? sep : '');
 
-export const cacheDir = (dir: string | undefined, cwd: string): string => resolve(cwd, dir ?? join('.tierbench', 'cache'));
+export const cacheDir = (dir: string | undefined, cwd: string): string => resolve(cwd, dir ?? CACHE_DIR);
 
 /**
  * What --resume may change: where and how the outputs go, the budget, and the pace. Anything else

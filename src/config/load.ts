@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { regularFile } from '../files.js';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { cacheAtInput } from '../models/prices.js';
 import type { Config, EndpointConfig, PriceOverride, Prices, Rates } from '../types.js';
@@ -108,9 +108,9 @@ function priceOverride(file: string, name: string, raw: unknown): PriceOverride 
   return { ...ratesOf(file, key, raw), ...(longPrompt && { longPrompt }), ...fraction('batch'), ...fraction('flex'), source: file };
 }
 
-/** Read the named config file, or ./tierbench.config.json when it exists, or nothing. */
+/** The --config file (relative to `cwd`, the run's folder, not the process's), or ./tierbench.config.json when it exists, or nothing. */
 export async function loadConfig(path: string | undefined, cwd: string): Promise<Config> {
-  const file = path ?? join(cwd, CONFIG_FILE);
+  const file = path === undefined ? join(cwd, CONFIG_FILE) : resolve(cwd, path);
   let text: string;
   if (path !== undefined || existsSync(file)) await regularFile(file, path === undefined ? CONFIG_FILE : '--config');
   try {

@@ -90,6 +90,11 @@ describe('config file', () => {
     assert.equal(resolveModels('q', { config: c, env: {}, allowUnpriced: false, today })[0]?.prices?.cacheRead, 0.2);
     assert.equal(c.aliases.q, 'vllm:q');
   });
+  it('a relative --config is read from the run\'s folder, not the process\'s', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tb-'));
+    await writeFile(join(dir, 'mine.json'), JSON.stringify({ aliases: { q: 'openai:gpt-5-mini' } }));
+    assert.equal((await loadConfig('mine.json', dir)).aliases.q, 'openai:gpt-5-mini');
+  });
   it('no file is no config', async () => {
     const c = await loadConfig(undefined, await mkdtemp(join(tmpdir(), 'tb-')));
     assert.deepEqual(c, { endpoints: {}, prices: {}, aliases: {} });

@@ -1,0 +1,14 @@
+// Defaults more than one command or module uses, declared once.
+import { join } from 'node:path';
+
+/** How far below the model it is tested against a cheaper model may be, in percentage points. */
+export const TOLERANCE_PP = 3;
+
+/** tierbench's own state under the working directory: run journals and the response cache. */
+export const STATE_DIR = '.tierbench';
+
+/** The response cache's folder, beside the run journals. */
+export const CACHE_DIR = join(STATE_DIR, 'cache');
+
+/** How long a cached answer stays valid, as written on the command line. */
+export const CACHE_TTL = '30d';
