@@ -10,7 +10,7 @@
 //   at its start, 100,000 cases peaked 35–40 MB lower (146 MB instead of 181–187) and 20,000 at
 //   92–96 MB instead of 125–131, for 10–20 % more CPU (more, shorter scavenges; the reported p99 did
 //   not move).
-// bench/perf.mjs; README, "Performance". A user who sets either on node's command line, or a
+// bench/perf.mjs; docs/performance.md. A user who sets either on node's command line, or a
 // semi-space size in NODE_OPTIONS, keeps theirs.
 import { setFlagsFromString } from 'node:v8';
 

@@ -4,7 +4,7 @@
 // writer waits for its line, so the next call starts after the turn's I/O callbacks have run: the
 // responses that arrived in the turn are timed before new requests are built. (Writing at the end
 // of each task instead started calls about half a millisecond sooner, but put request building
-// ahead of reading responses: the reported p99 rose by 5–25 ms; README, Performance.) An fsync
+// ahead of reading responses: the reported p99 rose by 5–25 ms; docs/performance.md.) An fsync
 // every second, in the thread pool, covers power loss. A line can be read back by its offset (the
 // response cache's index).
 import { closeSync, fsync, fsyncSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
