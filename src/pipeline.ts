@@ -238,6 +238,57 @@ async function openCache({ dir, ttlMs }: { dir: string; ttlMs: number }): Promis
   }
 }
 
+/** Where a run's outputs go, known and checked before its first call. */
+interface Destinations {
+  id: string;
+  reportPath: string;
+  /** How the user named the report (`-o r.json`), for its errors. */
+  reportWhat: string;
+  files: Output[];
+  stepSummary?: string;
+  /** The run journal missed results: a resume then calls, it does not only rewrite. */
+  journalFailed: boolean;
+}
+
+/**
+ * Every output of a finished (or stopped) run: the JSON report first — it holds every paid answer
+ * — then the other formats, the step summary, and the terminal. Whatever fails after the JSON
+ * report, the others are still tried, and the journal is kept until all of them are written.
+ */
+async function publish(report: Report, plan: RunPlan, deps: RunDeps, { id, reportPath, reportWhat, files, stepSummary, journalFailed }: Destinations): Promise<void> {
+  const failures: OutputError[] = [];
+  try {
+    await writeJson(reportWhat, reportPath, report);
+  } catch (err) {
+    if (!(err instanceof OutputError)) throw err;
+    const then = journalFailed ? 'makes only the calls the journal could not keep' : 'writes it without a call (the run journal is kept)';
+    throw new OutputError(err.code, err.message, `${err.hint}, then \`tierbench run --resume ${id}\` ${then}`, err.exitCode);
+  }
+  const written: string[] = [];
+  for (const f of files) {
+    const text = f.text(report);
+    if (text === undefined) continue;
+    try {
+      await writeText(f.what, f.path, text);
+      if (f.listed) written.push(f.path);
+    } catch (err) {
+      if (!(err instanceof OutputError)) throw err;
+      failures.push(err);
+    }
+  }
+  // In a GitHub Actions job, the summary lands on the run's page (appended to the job's file).
+  if (stepSummary) await appendFile(stepSummary, renderMarkdown(report) + '\n').catch((err: unknown) => failures.push(outputError('GITHUB_STEP_SUMMARY', stepSummary, err)));
+  if (plan.json) await streamJson(report, deps.stdout);
+  else deps.stdout.write(renderTable(report, deps.stdout.isTTY ? deps.stdout.columns : Number(deps.env.COLUMNS) || undefined));
+  if (report.gate) (plan.json ? deps.stderr : deps.stdout).write(gateLines(report.gate));
+  if (!plan.quiet && written.length > 0) deps.stderr.write(`also written: ${written.join(', ')}\n`);
+  if (failures.length > 0) {
+    for (const f of failures.slice(1)) deps.stderr.write(`error: ${f.message} — ${f.hint}\n`);
+    const first = failures[0]!;
+    throw new OutputError(first.code, `${first.message} (the JSON report is at ${reportPath})`, `${first.hint}; the run journal is kept: tierbench run --resume ${id} rewrites every output without a call`, first.exitCode);
+  }
+}
+
 export async function runBench(plan: RunPlan, deps: RunDeps, extras: RunExtras = {}): Promise<RunOutcome> {
   const startedAt = extras.resume ? new Date(extras.resume.startedAt) : deps.date();
   const id = extras.resume?.runId ?? newRunId(startedAt);
@@ -518,39 +569,7 @@ async function runLocked(plan: RunPlan, deps: RunDeps, { resume, gate, followUp 
   };
 
   if (gate !== undefined && hasRules(gate)) report.gate = runGate(report, gate);
-  // The JSON report first: it holds every paid answer. Whatever fails after it, the others are
-  // still tried, and the journal is kept until all of them are written.
-  const failures: OutputError[] = [];
-  try {
-    await writeJson(reportWhat, reportPath, report);
-  } catch (err) {
-    if (!(err instanceof OutputError)) throw err;
-    const then = journal.failure === undefined ? 'writes it without a call (the run journal is kept)' : 'makes only the calls the journal could not keep';
-    throw new OutputError(err.code, err.message, `${err.hint}, then \`tierbench run --resume ${id}\` ${then}`, err.exitCode);
-  }
-  const written: string[] = [];
-  for (const f of files) {
-    const text = f.text(report);
-    if (text === undefined) continue;
-    try {
-      await writeText(f.what, f.path, text);
-      if (f.listed) written.push(f.path);
-    } catch (err) {
-      if (!(err instanceof OutputError)) throw err;
-      failures.push(err);
-    }
-  }
-  // In a GitHub Actions job, the summary lands on the run's page (appended to the job's file).
-  if (stepSummary) await appendFile(stepSummary, renderMarkdown(report) + '\n').catch((err: unknown) => failures.push(outputError('GITHUB_STEP_SUMMARY', stepSummary, err)));
-  if (plan.json) await streamJson(report, deps.stdout);
-  else deps.stdout.write(renderTable(report, deps.stdout.isTTY ? deps.stdout.columns : Number(deps.env.COLUMNS) || undefined));
-  if (report.gate) (plan.json ? deps.stderr : deps.stdout).write(gateLines(report.gate));
-  if (!plan.quiet && written.length > 0) deps.stderr.write(`also written: ${written.join(', ')}\n`);
-  if (failures.length > 0) {
-    for (const f of failures.slice(1)) deps.stderr.write(`error: ${f.message} — ${f.hint}\n`);
-    const first = failures[0]!;
-    throw new OutputError(first.code, `${first.message} (the JSON report is at ${reportPath})`, `${first.hint}; the run journal is kept: tierbench run --resume ${id} rewrites every output without a call`, first.exitCode);
-  }
+  await publish(report, plan, deps, { id, reportPath, reportWhat, files, ...(stepSummary !== undefined && { stepSummary }), journalFailed: journal.failure !== undefined });
 
   if (stopReason !== undefined) {
     const calls = summaries.reduce((n, s) => n + s.n, 0);
