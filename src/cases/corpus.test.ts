@@ -7,7 +7,7 @@ import { extname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { rng } from '../analysis/paired.js';
 import { TierbenchError } from '../errors.js';
-import { cli } from '../test-support/cli.js';
+import { runCli } from '../test-support/inprocess.js';
 import { ROOT, fixture } from '../test-support/paths.js';
 import { loadDataset } from './load.js';
 
@@ -103,7 +103,7 @@ describe('fuzz: mutated valid files parse or are refused with file:line — noth
     for (let i = 0; i < 8; i++) {
       const file = join(dir, `cli${i}.csv`);
       writeFileSync(file, mutate(readFileSync(`${ROOT}datasets/support-tickets.csv`).subarray(0, 1500)));
-      const r = await cli(['run', '-m', 'haiku', '--max-retries', '0', '--quiet', file], { ANTHROPIC_API_KEY: 'k', ANTHROPIC_BASE_URL: 'http://127.0.0.1:9' });
+      const r = await runCli(['run', '-m', 'haiku', '--max-retries', '0', '--quiet', file], { ANTHROPIC_API_KEY: 'k', ANTHROPIC_BASE_URL: 'http://127.0.0.1:9' });
       assert.ok(r.code === 2 || r.code === 3, `exit ${r.code}: ${r.stderr}`);
       assert.doesNotMatch(r.stderr, /\n\s+at /);
       if (r.code === 2) assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);

@@ -11,6 +11,7 @@ import { AnswerKey, type Profile } from '../emulator/simulated.js';
 import { listPrice } from '../models/prices.js';
 import { withEmulator as withAnEmulator } from '../test-support/emulator.js';
 import { cli } from '../test-support/cli.js';
+import { runCli } from '../test-support/inprocess.js';
 import { ROOT, fixture } from '../test-support/paths.js';
 import { readValidReport, validReport } from '../test-support/report.js';
 import type { Report } from '../types.js';
@@ -51,7 +52,7 @@ for (const stream of [true, false]) {
     before(async () => {
       await withEmulator([steady('claude-haiku-4-5', 0.8), steady('gpt-5-mini', 0.65)], async (url, emulator) => {
         const out = join(tmp, `both-${stream}.json`);
-        const r = await cli(['run', '--models', 'anthropic:claude-haiku-4-5,openai:gpt-5-mini', '--scorer', 'exact', '--quiet', '-o', out, ...(stream ? [] : ['--no-stream']), TICKETS], envFor(url));
+        const r = await runCli(['run', '--models', 'anthropic:claude-haiku-4-5,openai:gpt-5-mini', '--scorer', 'exact', '--quiet', '-o', out, ...(stream ? [] : ['--no-stream']), TICKETS], envFor(url));
         assert.equal(r.code, 0, r.stderr);
         stdout = r.stdout;
         report = await readReport(out);
@@ -113,7 +114,7 @@ describe('faults', () => {
     const flaky: Profile = { ...steady('claude-sonnet-4-6', 0.9), ttftMs: 5, faults: [{ status: 429, rate: 0.15, retryAfterMs: 5 }, { status: 529, rate: 0.1, retryAfterMs: 5 }] };
     await withEmulator([flaky], async (url, emulator) => {
       const out = join(tmp, 'faults.json');
-      const r = await cli(['run', '--models', 'sonnet-4.6', '--max-retries', '6', '--quiet', '-o', out, TICKETS], envFor(url));
+      const r = await runCli(['run', '--models', 'sonnet-4.6', '--max-retries', '6', '--quiet', '-o', out, TICKETS], envFor(url));
       assert.equal(r.code, 0, r.stderr);
       const s = (await readReport(out)).summaries[0];
       const served = emulator.stats('claude-sonnet-4-6');
@@ -128,7 +129,7 @@ describe('faults', () => {
   it('a wrong key is reported once, as an auth error naming the variable, and the run fails with exit 3', async () => {
     await withEmulator([steady('claude-haiku-5-5', 0.9)], async (url) => {
       const out = join(tmp, 'auth.json');
-      const r = await cli(['run', '--models', 'haiku', '-o', out, TICKETS], envFor(url, { ANTHROPIC_API_KEY: 'wrong-key-7f3a9' }), tmp);
+      const r = await runCli(['run', '--models', 'haiku', '-o', out, TICKETS], envFor(url, { ANTHROPIC_API_KEY: 'wrong-key-7f3a9' }), tmp);
       assert.equal(r.code, 3);
       const errors = r.stderr.split('\n').filter((l) => l.startsWith('error:'));
       assert.equal(errors.length, 1, r.stderr);
@@ -149,7 +150,7 @@ describe('prompt caching', () => {
     it(`${model}: cached tokens are counted apart and priced at their own rate`, async () => {
       await withEmulator([steady(id, 0.9)], async (url, emulator) => {
         const out = join(tmp, `cache-${id}.json`);
-        const r = await cli(['run', '--models', model, '--system', longSystem, ...flags, '--limit', '40', '-c', '1', '--quiet', '-o', out, TICKETS], envFor(url));
+        const r = await runCli(['run', '--models', model, '--system', longSystem, ...flags, '--limit', '40', '-c', '1', '--quiet', '-o', out, TICKETS], envFor(url));
         assert.equal(r.code, 0, r.stderr);
         const s = (await readReport(out)).summaries[0];
         const served = emulator.stats(id).usage;
@@ -169,7 +170,7 @@ describe('repeats', () => {
   it('--repeats 3 sends each case three times and averages within the case', async () => {
     await withEmulator([{ ...steady('claude-haiku-5-5', 0.8), ttftMs: 1, consistency: 0.4 }], async (url, emulator) => {
       const out = join(tmp, 'repeats.json');
-      const r = await cli(['run', '--models', 'haiku', '--repeats', '3', '--limit', '60', '--quiet', '-o', out, TICKETS], envFor(url));
+      const r = await runCli(['run', '--models', 'haiku', '--repeats', '3', '--limit', '60', '--quiet', '-o', out, TICKETS], envFor(url));
       assert.equal(r.code, 0, r.stderr);
       const report = await readReport(out);
       const s = report.summaries[0];
@@ -191,7 +192,7 @@ describe('cascade', () => {
     await withEmulator(profiles, async (url) => {
       const out = join(tmp, 'cascade.json');
       const system = 'Classify the ticket into Billing, Technical, Account, Shipping or Returns. Reply in JSON: {"answer": <category>, "confidence": <0 to 1>}.';
-      const r = await cli(['run', '--models', 'haiku-4.5,sonnet-4.6', '--cascade', 'haiku-4.5,sonnet-4.6', '--system', system, '--tolerance', '5', '-c', '32', '--quiet', '-o', out, TICKETS], envFor(url));
+      const r = await runCli(['run', '--models', 'haiku-4.5,sonnet-4.6', '--cascade', 'haiku-4.5,sonnet-4.6', '--system', system, '--tolerance', '5', '-c', '32', '--quiet', '-o', out, TICKETS], envFor(url));
       assert.equal(r.code, 0, r.stderr);
       const report = await readReport(out);
       const c = report.cascade;
@@ -212,7 +213,7 @@ describe('cascade', () => {
   it('--cascade-samples 2 sends the cheap model twice and uses agreement', async () => {
     await withEmulator(profiles, async (url, emulator) => {
       const out = join(tmp, 'cascade2.json');
-      const r = await cli(['run', '--models', 'haiku-4.5,sonnet-4.6', '--cascade', 'haiku-4.5,sonnet-4.6', '--cascade-samples', '2', '--limit', '100', '--quiet', '-o', out, TICKETS], envFor(url));
+      const r = await runCli(['run', '--models', 'haiku-4.5,sonnet-4.6', '--cascade', 'haiku-4.5,sonnet-4.6', '--cascade-samples', '2', '--limit', '100', '--quiet', '-o', out, TICKETS], envFor(url));
       assert.equal(r.code, 0, r.stderr);
       assert.equal(emulator.stats('claude-haiku-4-5').requests, 200);
       assert.equal(emulator.stats('claude-sonnet-4-6').requests, 100);
@@ -222,7 +223,7 @@ describe('cascade', () => {
     });
   });
   it('names both models among --models', async () => {
-    const r = await cli(['run', '--models', 'haiku', '--cascade', 'haiku,opus', fixture('tickets.jsonl')], { ANTHROPIC_API_KEY: 'k' });
+    const r = await runCli(['run', '--models', 'haiku', '--cascade', 'haiku,opus', fixture('tickets.jsonl')], { ANTHROPIC_API_KEY: 'k' });
     assert.equal(r.code, 2);
     assert.match(r.stderr, /--cascade: opus is not one of --models — add it to --models \(haiku,opus\)/);
   });
@@ -230,7 +231,7 @@ describe('cascade', () => {
 
 describe('plan and projections', () => {
   it('plan --discordance sizes the rule tierbench applies by simulation, beside the normal approximation of statistics.md', async () => {
-    const r = await cli(['plan', '--tolerance', '3', '--discordance', '0.1']);
+    const r = await runCli(['plan', '--tolerance', '3', '--discordance', '0.1']);
     assert.equal(r.code, 0, r.stderr);
     const [simulated, closed] = /within 3 pp .*: ([\d,]+) cases \(simulating the rule tierbench applies; the normal approximation says ([\d,]+),/.exec(r.stdout)?.slice(1).map((x) => Number(x.replace(/,/g, ''))) ?? [];
     // (1.751 + 0.842)² · 0.1 / 0.03² at the first look's one-sided 4 %.
@@ -241,7 +242,7 @@ describe('plan and projections', () => {
   it('a pilot run with --volume, then plan --from its report', async () => {
     await withEmulator([{ ...steady('claude-haiku-4-5', 0.9), ttftMs: 1 }, { ...steady('claude-sonnet-4-6', 0.93), ttftMs: 1 }], async (url) => {
       const out = join(tmp, 'pilot.json');
-      const r = await cli(['run', '--models', 'haiku-4.5,sonnet-4.6', '--limit', '150', '--volume', '500/day', '--quiet', '-o', out, TICKETS], envFor(url));
+      const r = await runCli(['run', '--models', 'haiku-4.5,sonnet-4.6', '--limit', '150', '--volume', '500/day', '--quiet', '-o', out, TICKETS], envFor(url));
       assert.equal(r.code, 0, r.stderr);
       const report = await readReport(out);
       const p = report.projections;
@@ -253,7 +254,7 @@ describe('plan and projections', () => {
       assert.ok(Math.abs(projected.perDay - (haiku.cost.per1kCases / 1000) * 500) < 1e-12);
       assert.ok(projected.perMonthLow <= projected.perMonth && projected.perMonth <= projected.perMonthHigh);
       assert.match(r.stdout, /At 500\/day/);
-      const plan = await cli(['plan', '--from', out]);
+      const plan = await runCli(['plan', '--from', out]);
       assert.equal(plan.code, 0, plan.stderr);
       const c = report.recommendation.comparisons[0];
       assert.ok(c);
@@ -263,7 +264,7 @@ describe('plan and projections', () => {
     });
   });
   it('plan with neither --from nor --discordance says what it needs', async () => {
-    const r = await cli(['plan']);
+    const r = await runCli(['plan']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /^error: plan needs --from REPORT or --discordance D — run a pilot/);
   });
@@ -288,7 +289,7 @@ describe('routing by category', () => {
     try {
       const out = join(tmp, 'routing.json');
       const map = join(tmp, 'routes.json');
-      const r = await cli(['run', '--models', 'haiku-4.5,sonnet-4.6', '--by', 'category', '--tolerance', '5', '--routing-out', map, '-c', '32', '--quiet', '-o', out, file], envFor(url));
+      const r = await runCli(['run', '--models', 'haiku-4.5,sonnet-4.6', '--by', 'category', '--tolerance', '5', '--routing-out', map, '-c', '32', '--quiet', '-o', out, file], envFor(url));
       assert.equal(r.code, 0, r.stderr);
       const report = await readReport(out);
       const routing = report.routing;
@@ -313,7 +314,7 @@ describe('gateways and API versions', () => {
   it('OpenRouter-style ids go over the OpenAI format and are priced as the vendor model', async () => {
     await withEmulator([steady('claude-haiku-4-5', 0.9)], async (url) => {
       const out = join(tmp, 'openrouter.json');
-      const r = await cli(['run', '--models', 'openrouter:anthropic/claude-haiku-4.5', '--limit', '20', '--quiet', '-o', out, TICKETS], envFor(url));
+      const r = await runCli(['run', '--models', 'openrouter:anthropic/claude-haiku-4.5', '--limit', '20', '--quiet', '-o', out, TICKETS], envFor(url));
       assert.equal(r.code, 0, r.stderr);
       const report = await readReport(out);
       assert.equal(report.summaries[0]?.scored, 20);
@@ -323,12 +324,12 @@ describe('gateways and API versions', () => {
   it('temperature is not sent where the API rejects it, and the report says so; a pinned older version sends it', async () => {
     await withEmulator([steady('claude-haiku-5-5', 0.9), steady('gpt-5-mini', 0.9)], async (url) => {
       const out = join(tmp, 'temp.json');
-      const r = await cli(['run', '--models', 'haiku,gpt-5-mini', '--temperature', '0', '--limit', '10', '--quiet', '-o', out, TICKETS], envFor(url));
+      const r = await runCli(['run', '--models', 'haiku,gpt-5-mini', '--temperature', '0', '--limit', '10', '--quiet', '-o', out, TICKETS], envFor(url));
       assert.equal(r.code, 0, r.stderr);
       const report = await readReport(out);
       assert.equal(report.summaries.every((s) => s.errors.total === 0), true);
       assert.equal(report.notes.filter((n) => n.startsWith('temperature not sent')).length, 2);
-      const pinned = await cli(['run', '--models', 'haiku', '--temperature', '0', '--anthropic-version', '2023-06-01', '--limit', '10', '--quiet', '-o', out, TICKETS], envFor(url));
+      const pinned = await runCli(['run', '--models', 'haiku', '--temperature', '0', '--anthropic-version', '2023-06-01', '--limit', '10', '--quiet', '-o', out, TICKETS], envFor(url));
       assert.equal(pinned.code, 0, pinned.stderr);
       const again = await readReport(out);
       assert.equal(again.summaries[0]?.errors.total, 0);
@@ -340,7 +341,7 @@ describe('gateways and API versions', () => {
 describe('output', () => {
   it('--json prints the report on stdout', async () => {
     await withEmulator([steady('claude-haiku-5-5', 0.9)], async (url) => {
-      const r = await cli(['run', '--models', 'haiku', '--limit', '5', '--json', '-o', join(tmp, 'j.json'), TICKETS], envFor(url));
+      const r = await runCli(['run', '--models', 'haiku', '--limit', '5', '--json', '-o', join(tmp, 'j.json'), TICKETS], envFor(url));
       assert.equal(r.code, 0, r.stderr);
       const report = validReport(r.stdout, 'stdout');
       assert.equal(report.results.length, 5);
@@ -348,7 +349,7 @@ describe('output', () => {
   });
   it('writes to reports/ by default and says where', async () => {
     await withEmulator([steady('claude-haiku-5-5', 0.9)], async (url) => {
-      const r = await cli(['run', '--models', 'haiku', '--limit', '3', TICKETS], envFor(url), tmp);
+      const r = await runCli(['run', '--models', 'haiku', '--limit', '3', TICKETS], envFor(url), tmp);
       assert.equal(r.code, 0, r.stderr);
       const files = await readdir(join(tmp, 'reports'));
       assert.equal(files.length, 1);
@@ -356,7 +357,7 @@ describe('output', () => {
     });
   });
   it('models lists aliases, ids, prices and the date of the table', async () => {
-    const r = await cli(['models']);
+    const r = await runCli(['models']);
     assert.equal(r.code, 0);
     assert.match(r.stdout, /as of 2026-11/);
     assert.match(r.stdout, /claude-haiku-5-5.*haiku/);
@@ -365,6 +366,7 @@ describe('output', () => {
 });
 
 describe('demo', () => {
+  // The one run of the built bundle (bin/tierbench.js) in a child process: the rest run in-process.
   it('runs the bundled suite on simulated tiers, says so, and writes a report', async () => {
     const out = join(tmp, 'demo.json');
     const r = await cli(['demo', '--quiet', '-o', out]);
@@ -397,7 +399,7 @@ describe('bad input: exit 2, one line saying what, where and how to fix it', () 
   ];
   for (const [what, args, e, message] of cases) {
     it(what, async () => {
-      const r = await cli(args, e);
+      const r = await runCli(args, e);
       assert.equal(r.code, 2, `${what}: ${r.stderr}`);
       const lines = r.stderr.trim().split('\n');
       assert.equal(lines.length, 1, r.stderr);
@@ -421,7 +423,7 @@ describe('tierbench emulate', () => {
         });
         child.once('exit', () => reject(new Error(`emulate exited: ${seen}`)));
       });
-      const r = await cli(['run', '-m', 'haiku,gpt-5-mini', '--limit', '30', '--json', '-o', join(tmp, 'emulate.json'), TICKETS], envFor(url, { ANTHROPIC_API_KEY: 'k1', OPENAI_API_KEY: 'k1' }));
+      const r = await runCli(['run', '-m', 'haiku,gpt-5-mini', '--limit', '30', '--json', '-o', join(tmp, 'emulate.json'), TICKETS], envFor(url, { ANTHROPIC_API_KEY: 'k1', OPENAI_API_KEY: 'k1' }));
       assert.equal(r.code, 0, r.stderr);
       const report = validReport(r.stdout, 'stdout');
       assert.ok(report.summaries.every((s) => s.scored === 30 && (s.accuracy ?? 0) > 0.5));

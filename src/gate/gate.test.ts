@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { loadDataset } from '../cases/load.js';
 import { Emulator } from '../emulator/server.js';
 import { AnswerKey } from '../emulator/simulated.js';
-import { cli } from '../test-support/cli.js';
+import { runCli } from '../test-support/inprocess.js';
 import { readValidReport } from '../test-support/report.js';
 import { TierbenchError } from '../errors.js';
 import type { Report } from '../types.js';
@@ -26,7 +26,7 @@ describe('gate: the regression gate in CI', async () => {
     const url = await e.listen(0);
     try {
       const path = join(dir, `${name}.json`);
-      const r = await cli(['run', '-m', 'haiku-4.5', '-c', '32', '--limit', String(limit), '--quiet', '-o', path, ...extra, file], { ANTHROPIC_BASE_URL: url, ANTHROPIC_API_KEY: 'k' });
+      const r = await runCli(['run', '-m', 'haiku-4.5', '-c', '32', '--limit', String(limit), '--quiet', '-o', path, ...extra, file], { ANTHROPIC_BASE_URL: url, ANTHROPIC_API_KEY: 'k' });
       return { path, ...r };
     } finally {
       await e.close();
@@ -35,7 +35,7 @@ describe('gate: the regression gate in CI', async () => {
   const baseline = await run('baseline', 0.9);
 
   it('a baseline run against itself never fails', async () => {
-    const r = await cli(['gate', baseline.path, '--baseline', baseline.path]);
+    const r = await runCli(['gate', baseline.path, '--baseline', baseline.path]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /^gate: passed \(1 checks\)$/m);
   });
@@ -56,15 +56,15 @@ describe('gate: the regression gate in CI', async () => {
     const r = await run('small', 0.86, ['--baseline', small.path], 60);
     assert.equal(r.code, 0, r.stdout);
     assert.match(r.stdout, /^gate: inconclusive haiku-4\.5: inconclusive against the baseline/m);
-    const strict = await cli(['gate', r.path, '--baseline', small.path, '--strict']);
+    const strict = await runCli(['gate', r.path, '--baseline', small.path, '--strict']);
     assert.equal(strict.code, 1, strict.stdout);
     assert.match(strict.stdout, /--strict fails it/);
   });
   it('thresholds, for every model or per model', async () => {
-    const fail = await cli(['gate', baseline.path, '--min-accuracy', '95%', '--max-error-rate', '0.01']);
+    const fail = await runCli(['gate', baseline.path, '--min-accuracy', '95%', '--max-error-rate', '0.01']);
     assert.equal(fail.code, 1);
     assert.match(fail.stdout, /^gate: FAIL haiku-4\.5: accuracy is below --min-accuracy 95\.0% \(\d\d\.\d%, 95 % CI .*\)$/m);
-    const pass = await cli(['gate', baseline.path, '--min-accuracy', 'haiku-4.5=0.5', '--max-p95-ms', '60000']);
+    const pass = await runCli(['gate', baseline.path, '--min-accuracy', 'haiku-4.5=0.5', '--max-p95-ms', '60000']);
     assert.equal(pass.code, 0, pass.stdout);
     assert.match(pass.stdout, /gate: passed \(2 checks\)/);
   });
@@ -80,21 +80,21 @@ describe('gate: the regression gate in CI', async () => {
   });
   it('compare OLD NEW: what changed per model, paired', async () => {
     const drop = join(dir, 'drop10.json');
-    const r = await cli(['compare', baseline.path, drop]);
+    const r = await runCli(['compare', baseline.path, drop]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /haiku-4\.5 .*9\d\.\d% → 8\d\.\d% .*−1\d\.\d pp \(−1\d\.\d pp to −\d+\.\d pp\) .*< 0\.001 .*500 .*worse/);
-    const same = await cli(['compare', baseline.path, baseline.path, '--json']);
+    const same = await runCli(['compare', baseline.path, baseline.path, '--json']);
     const parsed = JSON.parse(same.stdout) as { models: Array<{ change: string; comparison: { delta: number; n: number } }> };
     assert.deepEqual([parsed.models[0]?.change, parsed.models[0]?.comparison.delta, parsed.models[0]?.comparison.n], ['no change shown', 0, 500]);
   });
   it('bad gate flags exit 2 with one line', async () => {
-    const unknown = await cli(['gate', baseline.path, '--min-accuracy', 'opus=0.9']);
+    const unknown = await runCli(['gate', baseline.path, '--min-accuracy', 'opus=0.9']);
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /^error: --min-accuracy: opus is not one of the models — the models are haiku-4\.5\n$/);
-    const none = await cli(['gate', baseline.path]);
+    const none = await runCli(['gate', baseline.path]);
     assert.equal(none.code, 2);
     assert.match(none.stderr, /gate needs at least one check/);
-    const bad = await cli(['gate', baseline.path, '--min-accuracy', '1.5']);
+    const bad = await runCli(['gate', baseline.path, '--min-accuracy', '1.5']);
     assert.equal(bad.code, 2);
   });
   it('the checks are in the report, for other tools', () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { XMLParser } from 'fast-xml-parser';
 import { createGenerator } from 'ts-json-schema-generator';
-import { cli } from '../test-support/cli.js';
+import { runCli } from '../test-support/inprocess.js';
 import { ROOT } from '../test-support/paths.js';
 import { readValidReport } from '../test-support/report.js';
 import { csvField, escapeHtml, escapeXml, markdownCell } from './escape.js';
@@ -31,7 +31,7 @@ describe('report formats from a run', async () => {
   const cwd = mkdtempSync(join(tmpdir(), 'tb-formats-'));
   const summary = join(cwd, 'step-summary.md');
   writeFileSync(summary, '# earlier step\n');
-  const run = await cli(['demo', '--quiet', '--report', 'md,junit,csv', '-o', 'r.json'], { GITHUB_STEP_SUMMARY: summary }, cwd);
+  const run = await runCli(['demo', '--quiet', '--report', 'md,junit,csv', '-o', 'r.json'], { GITHUB_STEP_SUMMARY: summary }, cwd);
 
   it('writes every format asked for, and a valid JSON report', () => {
     assert.equal(run.code, 0, run.stderr);
