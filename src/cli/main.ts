@@ -6,7 +6,7 @@ import { CACHE_DIR, CACHE_TTL, TOLERANCE_PP } from '../defaults.js';
 import { EXIT, TierbenchError, UsageError, formatError } from '../errors.js';
 import { gateOptions } from './gate-flags.js';
 import type { Io } from './io.js';
-import { dollars, duration, fraction, nonNegativeInt, percentagePoints, port, positiveInt, seconds, signedPp, temperature } from './parse.js';
+import { dollars, duration, flagName, fraction, nonNegativeInt, percentagePoints, port, positiveInt, seconds, signedPp, temperature } from './parse.js';
 
 export type { Io } from './io.js';
 
@@ -194,17 +194,17 @@ function program(io: Io, setExit: (code: number) => void): Command {
 function requireCompanions(command: Command): void {
   const o = command.opts();
   const gateCheck = ['minAccuracy', 'maxCostPer1k', 'maxP95Ms', 'maxErrorRate', 'baseline'].some((k) => o[k] !== undefined);
-  const rules: Array<[string, boolean, string]> = [
-    ['maxRegression', o.baseline !== undefined, '--baseline <report>'],
-    ['failOn', o.baseline !== undefined, '--baseline <report>'],
-    ['strict', gateCheck, 'a gate check (--min-accuracy, --max-cost-per-1k, --max-p95-ms, --max-error-rate or --baseline)'],
-    ['junitCases', /(^|,)\s*junit\s*(,|$)/i.test(String(o.report ?? '')), '--report junit'],
-    ['cascadeSamples', o.cascade !== undefined, '--cascade <cheap,big>'],
+  // [option, whether what it needs is there, what it needs, how to add it]
+  const rules: Array<[string, boolean, string, string]> = [
+    ['maxRegression', o.baseline !== undefined, '--baseline', '--baseline <report>'],
+    ['failOn', o.baseline !== undefined, '--baseline', '--baseline <report>'],
+    ['strict', gateCheck, 'a gate check', 'a gate check (--min-accuracy, --max-cost-per-1k, --max-p95-ms, --max-error-rate or --baseline)'],
+    ['junitCases', /(^|,)\s*junit\s*(,|$)/i.test(String(o.report ?? '')), '--report junit', '--report junit'],
+    ['cascadeSamples', o.cascade !== undefined, '--cascade', '--cascade <cheap,big>'],
   ];
-  for (const [name, met, needs] of rules) {
+  for (const [name, met, needs, add] of rules) {
     if (met || command.getOptionValueSource(name) !== 'cli') continue;
-    const flag = `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-    throw new UsageError('E_FLAGS', `${flag} does nothing without ${needs.split(' (')[0]!.replace(/ <.*$/, '')}`, `add ${needs}, or drop ${flag}`);
+    throw new UsageError('E_FLAGS', `${flagName(name)} does nothing without ${needs}`, `add ${add}, or drop ${flagName(name)}`);
   }
 }
 

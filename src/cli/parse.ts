@@ -1,5 +1,9 @@
-// Option value parsers: a bad value becomes commander's one-line "argument … is invalid" error.
+// Option value parsers: a bad value becomes commander's one-line "argument … is invalid" error;
+// and the flag an option's name stands for.
 import { InvalidArgumentError } from 'commander';
+
+/** The flag as the user wrote it: `maxTokens` → `--max-tokens`, `stream` → `--no-stream`. */
+export const flagName = (name: string): string => (name === 'stream' || name === 'cache' ? `--no-${name}` : `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
 
 export function positiveInt(value: string): number {
   const n = Number(value);

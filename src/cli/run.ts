@@ -17,6 +17,7 @@ import { REPORT_FORMATS, type ReportFormat, type Resume, type RunDeps, type RunP
 import { SCORERS, isScorerName, type ScorerName } from '../scoring/scorers.js';
 import { type GateFlags, gateRules } from './gate-flags.js';
 import { leanHeap } from './heap.js';
+import { flagName } from './parse.js';
 import type { Io } from './io.js';
 import { readReport } from './report-file.js';
 import type { ModelSpec, Report } from '../types.js';
@@ -212,8 +213,6 @@ export const cacheDir = (dir: string | undefined, cwd: string): string => resolv
 const RESUME_MAY_CHANGE = new Set(['resume', 'maxCost', 'yes', 'out', 'report', 'junitCases', 'json', 'explain', 'quiet', 'concurrency', 'modelConcurrency', 'rpm', 'tpm',
   'followUp', 'minAccuracy', 'maxCostPer1k', 'maxP95Ms', 'maxErrorRate', 'baseline', 'maxRegression', 'failOn', 'strict']);
 
-/** The flag as the user wrote it: `maxTokens` → `--max-tokens`, `stream` → `--no-stream`. */
-const flagName = (name: string): string => (name === 'stream' || name === 'cache' ? `--no-${name}` : `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
 
 /** `--resume ID|PATH`: the journal's plan, checked against the data file as it is now. */
 async function resumePlan(flags: RunFlags, io: Io, file: string | undefined, givenFlags: readonly string[]): Promise<{ plan: RunPlan; resume: Resume }> {
