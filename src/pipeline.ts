@@ -21,7 +21,7 @@ import { STATE_DIR } from './defaults.js';
 import { ignoredStateDir } from './files.js';
 import { money } from './format.js';
 import { Progress } from './execute/progress.js';
-import { buildRequest, compileTemplate, render, type PromptPlan } from './prompts/render.js';
+import { buildRequest, compileTemplate, render, templateVariables, type PromptPlan } from './prompts/render.js';
 import { createProvider } from './providers/provider.js';
 import { proxyFromEnv } from './providers/transport.js';
 import { outcomeNotes } from './analysis/outcomes.js';
@@ -330,7 +330,7 @@ async function runLocked(plan: RunPlan, deps: RunDeps, { resume, gate, followUp 
   const score = makeScorer(scorerName, dataset.cases);
   // A prompt that shows the expected answer measures nothing: warned before the first call, and kept in the notes.
   const leaks = [['--prompt', prompts.user], ['--system', prompts.system]] as const;
-  const leak = leaks.filter(([, t]) => t?.parts.some((part, i) => i % 2 === 1 && part === dataset.expectedColumn)).map(([flag]) => flag);
+  const leak = leaks.filter(([, t]) => t !== undefined && templateVariables(t.source).includes(dataset.expectedColumn)).map(([flag]) => flag);
   const leakNote = leak.length === 0 ? undefined : `${leak.join(' and ')} show${leak.length === 1 ? 's' : ''} the model the expected-answer column \`${dataset.expectedColumn}\`: it is told the answer it is scored on`;
   const keys = apiKeys(plan.models, deps.env);
   const datasetHash = await fileHash(plan.datasetPath);
@@ -402,7 +402,7 @@ async function runLocked(plan: RunPlan, deps: RunDeps, { resume, gate, followUp 
       file: relative(deps.cwd, dataset.path) || dataset.path, dataset, scorer: scorerName,
       ...('why' in chosen && { why: chosen.why }),
       ...(scorerName === 'label' && { labels: labelSet(dataset.cases) }),
-      ...(plan.prompt !== undefined && { template: [...new Set(prompts.user.parts.filter((_, i) => i % 2 === 1))] }),
+      ...(plan.prompt !== undefined && { template: [...new Set(templateVariables(plan.prompt))] }),
     }));
   }
   if (leakNote !== undefined) deps.stderr.write(`warning: ${leakNote} (remove {{${dataset.expectedColumn}}}, or name the real answer with --expected-col)\n`);
