@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { promptTokensOf } from './simulated.js';
-import { type Emulator, attemptOf, bearer, faultHeaders, sendJson, sleep, untilClosed } from './server.js';
+import { type Emulator, attemptOf, bearer, faultHeaders, sendJson, sleep, temperatureOf, untilClosed } from './server.js';
 import { type SseEvent, Wire } from './wire.js';
 
 /** The version that rejects sampling parameters (api-notes). */
@@ -124,7 +124,7 @@ export async function handleAnthropic(emulator: Emulator, req: IncomingMessage, 
     return invalid('thinking.budget_tokens: must be at least 1024 and less than max_tokens');
   }
   const thinking = { ...(effort !== undefined && { effort }), ...(asked?.type === 'enabled' && { budget: asked.budget_tokens }), ...(asked?.type === 'disabled' && { off: true }) };
-  const result = emulator.simulate({ model, system: sys.all, cachePrefix: sys.cached, messages: turns, maxTokens, attempt, thinking, ...(typeof body.temperature === 'number' && { temperature: body.temperature }) }, rateHeaders);
+  const result = emulator.simulate({ model, system: sys.all, cachePrefix: sys.cached, messages: turns, maxTokens, attempt, thinking, ...temperatureOf(body) }, rateHeaders);
   if (result.kind === 'not_found') {
     emulator.record(model, attempt, 404);
     return fail(res, 404, `model: ${model}`);

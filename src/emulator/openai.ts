@@ -1,7 +1,7 @@
 // OpenAI Chat Completions on the wire: POST /v1/chat/completions, plain and SSE.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Emulator, type Simulation, attemptOf, bearer, faultHeaders, sendJson, sleep, untilClosed } from './server.js';
+import { type Emulator, type Simulation, attemptOf, bearer, faultHeaders, sendJson, sleep, temperatureOf, untilClosed } from './server.js';
 import type { Quirk } from './simulated.js';
 import { type SseEvent, Wire } from './wire.js';
 
@@ -81,7 +81,7 @@ export async function handleOpenAI(emulator: Emulator, req: IncomingMessage, res
   const turns = all.filter((m) => m.role !== 'system' && m.role !== 'developer');
 
   const effort = typeof body.reasoning_effort === 'string' ? body.reasoning_effort : undefined;
-  const result = simulateOpenAI(emulator, res, { model, system, turns, maxTokens, attempt, effort, ...(typeof body.temperature === 'number' && { temperature: body.temperature }) }, (quirks) => {
+  const result = simulateOpenAI(emulator, res, { model, system, turns, maxTokens, attempt, effort, ...temperatureOf(body) }, (quirks) => {
     if (quirks.has('gateway')) {
       // OpenRouter's moderation: one flagged input, not a key without permission.
       emulator.record(model, attempt, 403);

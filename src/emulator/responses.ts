@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { REASONING, content, fail, requestId, simulateOpenAI } from './openai.js';
-import { type Emulator, attemptOf, bearer, sendJson, sleep, untilClosed } from './server.js';
+import { type Emulator, attemptOf, bearer, sendJson, sleep, temperatureOf, untilClosed } from './server.js';
 import { type SseEvent, Wire } from './wire.js';
 
 const id = (prefix: string): string => `${prefix}_${randomBytes(12).toString('hex')}`;
@@ -34,7 +34,7 @@ export async function handleResponses(emulator: Emulator, req: IncomingMessage, 
   const instructions = typeof body.instructions === 'string' ? body.instructions : '';
   const maxTokens = Number(body.max_output_tokens ?? 4096);
   const effort = (body.reasoning as { effort?: string } | undefined)?.effort;
-  const sim = simulateOpenAI(emulator, res, { model, system: instructions, turns, maxTokens, attempt, effort, ...(typeof body.temperature === 'number' && { temperature: body.temperature }) }, () => {
+  const sim = simulateOpenAI(emulator, res, { model, system: instructions, turns, maxTokens, attempt, effort, ...temperatureOf(body) }, () => {
     emulator.record(model, attempt, 400);
     sendJson(res, 400, { error: { message: 'Your request was flagged by our safety system.', type: 'invalid_request_error', param: 'input', code: 'content_filter' } }, { 'x-request-id': requestId() });
   });

@@ -349,6 +349,9 @@ export function readBody(req: IncomingMessage): Promise<string> {
 }
 
 /** The key of an OpenAI-format request (`Authorization: Bearer …`). */
+/** The request's temperature, when it sent one: every API names it `temperature`. */
+export const temperatureOf = (body: Record<string, unknown>): { temperature?: number } => (typeof body.temperature === 'number' ? { temperature: body.temperature } : {});
+
 export function bearer(req: IncomingMessage): string | undefined {
   const auth = req.headers.authorization;
   return typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7) : undefined;
