@@ -64,16 +64,17 @@ export function perMtok(x: number): string {
   return `$${x.toFixed(decimals)}`;
 }
 
-/** `text` in lines of at most 80 columns, each after `indent`. */
-export function wrap(text: string, indent: string): string {
+/** `text` in lines of at most 80 columns, each after `indent` (the first after `first`: a hanging indent). */
+export function wrap(text: string, indent: string, first = indent): string {
   const lines: string[] = [];
-  let line = indent;
+  let start = first;
+  let line = first;
   for (const word of text.split(' ')) {
-    if (line.length > indent.length && line.length + 1 + word.length > 80) {
+    if (line.length > start.length && line.length + 1 + word.length > 80) {
       lines.push(line);
-      line = indent;
+      line = start = indent;
     }
-    line += (line.length > indent.length ? ' ' : '') + word;
+    line += (line.length > start.length ? ' ' : '') + word;
   }
   return [...lines, line].join('\n');
 }
