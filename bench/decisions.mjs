@@ -9,10 +9,10 @@ import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { casesNeeded, compare } from '../dist/analysis/compare.js';
-import { normalQuantile } from '../dist/analysis/intervals.js';
+import { normalQuantile } from '../dist/stats/intervals.js';
 import { FIRST_LOOK_SHARE } from '../dist/analysis/looks.js';
 import { buildMatrix } from '../dist/analysis/matrix.js';
-import { rng } from '../dist/analysis/paired.js';
+import { rng } from '../dist/stats/paired.js';
 import { DECISION_LEVEL, candidateAlpha, decide, verdictOf } from '../dist/recommend/decide.js';
 
 const TOLERANCE_PP = 3;

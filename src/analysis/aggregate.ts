@@ -1,8 +1,8 @@
 // Per-case results → one ModelSummary per model. Pure.
 import type { Case, CaseResult, ErrorKind, Interval, ModelSpec, ModelSummary, Usage } from '../types.js';
-import { tInterval, wilson } from './intervals.js';
-import { clusterInterval } from './paired.js';
-import { quantileSorted } from './percentiles.js';
+import { tInterval, wilson } from '../stats/intervals.js';
+import { clusterInterval } from '../stats/paired.js';
+import { quantileSorted } from '../stats/percentiles.js';
 
 /**
  * Accuracy and its interval are over cases: with several samples per case the case's mean comes

@@ -4,8 +4,8 @@ import type { CaseResult, ModelSpec } from '../types.js';
 import { summarize } from './aggregate.js';
 import { buildMatrix, pairedCases } from './matrix.js';
 import { costOf } from './cost.js';
-import { normalQuantile, tInterval, tQuantile, wilson } from './intervals.js';
-import { quantileSorted } from './percentiles.js';
+import { normalQuantile, tInterval, tQuantile, wilson } from '../stats/intervals.js';
+import { quantileSorted } from '../stats/percentiles.js';
 
 const close = (actual: number, expected: number, tol: number): void =>
   assert.ok(Math.abs(actual - expected) <= tol, `${actual} is not within ${tol} of ${expected}`);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { casesNeeded, compare } from './compare.js';
 import type { ScoreMatrix } from './matrix.js';
-import { clusterRobustSE } from './paired.js';
+import { clusterRobustSE } from '../stats/paired.js';
 
 const close = (actual: number, expected: number, tol: number): void => assert.ok(Math.abs(actual - expected) <= tol, `${actual} is not within ${tol} of ${expected}`);
 

@@ -1,9 +1,9 @@
 // One candidate against the reference on the cases both answered: Δ = p_candidate − p_reference
 // with a paired interval, McNemar's p, the discordance, and how many cases would settle it.
-import { casesForNonInferiority } from './samplesize.js';
-import { normalQuantile } from './intervals.js';
+import { casesForNonInferiority } from '../stats/samplesize.js';
+import { normalQuantile } from '../stats/intervals.js';
 import type { Comparison, DiffInterval } from '../types.js';
-import { clusterInterval, clusterRobustSE, clusteredMcnemar, mcnemar, newcombePaired, pairedBootstrap } from './paired.js';
+import { clusterInterval, clusterRobustSE, clusteredMcnemar, mcnemar, newcombePaired, pairedBootstrap } from '../stats/paired.js';
 import { type ModelColumn, type ScoreMatrix, pairedCases } from './matrix.js';
 
 export interface CompareOptions {

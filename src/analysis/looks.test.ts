@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { normalQuantile } from './intervals.js';
+import { normalQuantile } from '../stats/intervals.js';
 import { firstLookAlpha, followUpCases, secondLookAlpha } from './looks.js';
-import { rng } from './paired.js';
+import { rng } from '../stats/paired.js';
 
 describe('two looks at one question', () => {
   it('the first look spends 4/5 of α', () => {

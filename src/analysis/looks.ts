@@ -8,7 +8,7 @@
 // designs; Jennison & Turnbull 2000, ch. 2). Most runs are never followed up, so most of α stays
 // on the first look: it costs a single run about 9 % more cases for the same power, where equal
 // shares (2.5 % at the first look) would cost 27 %. A third look is not offered. Pure.
-import { normalCdf, normalQuantile } from './intervals.js';
+import { normalCdf, normalQuantile } from '../stats/intervals.js';
 
 /** Share of the one-sided α spent at the first look. */
 export const FIRST_LOOK_SHARE = 0.8;

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { describe, it } from 'node:test';
-import { rng } from '../analysis/paired.js';
+import { rng } from '../stats/paired.js';
 import { TierbenchError } from '../errors.js';
 import { runCli } from '../test-support/inprocess.js';
 import { ROOT, fixture } from '../test-support/paths.js';

@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import Table from 'cli-table3';
 import { firstLookAlpha, followUpCases, secondLookAlpha } from '../analysis/looks.js';
-import { casesForNonInferiority, casesToDetect, simulatedCasesForNonInferiority } from '../analysis/samplesize.js';
+import { casesForNonInferiority, casesToDetect, simulatedCasesForNonInferiority } from '../stats/samplesize.js';
 import { UsageError } from '../errors.js';
 import { DECISION_LEVEL, candidateAlpha } from '../recommend/decide.js';
 import { ppDelta } from '../format.js';

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { SIMULATED_HEADER } from '../providers/provider.js';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { quantileSorted } from '../analysis/percentiles.js';
+import { quantileSorted } from '../stats/percentiles.js';
 import { handleAnthropic, listAnthropicModels } from './anthropic.js';
 import { handleOpenAI, listOpenAIModels } from './openai.js';
 import { handleResponses } from './responses.js';

@@ -2,7 +2,7 @@
 // baseline report that fails only when a drop beyond the margin is shown with confidence. Every
 // check says what it can detect. Pure (a baseline with no case in common is a usage error).
 import { type Across, compareAcross } from '../analysis/across.js';
-import { normalQuantile } from '../analysis/intervals.js';
+import { normalQuantile } from '../stats/intervals.js';
 import { UsageError } from '../errors.js';
 import { pct, ppDelta, ppInterval } from '../format.js';
 import type { Comparison, GateCheck, GateResult, ModelSummary, Report } from '../types.js';

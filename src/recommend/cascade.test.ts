@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { makeConfidence, reportedConfidence } from '../scoring/confidence.js';
-import { wilson } from '../analysis/intervals.js';
+import { wilson } from '../stats/intervals.js';
 import { simulateCascade } from './cascade.js';
 
 const close = (a: number, b: number, what: string): void => assert.ok(Math.abs(a - b) < 1e-9, `${what}: ${a} vs ${b}`);

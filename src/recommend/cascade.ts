@@ -5,7 +5,7 @@
 // stopping at the first that is not within tolerance: picking the cheapest of many thresholds that
 // passed on this data raised the error to 6.2 %; the sequence holds it (2.4–4.2 %). Pure.
 import { compare } from '../analysis/compare.js';
-import { meanWithHalfWidth, tInterval, wilson } from '../analysis/intervals.js';
+import { meanWithHalfWidth, tInterval, wilson } from '../stats/intervals.js';
 import type { ScoreMatrix } from '../analysis/matrix.js';
 import { makeConfidence } from '../scoring/confidence.js';
 import type { CascadePoint, CascadeResult, CaseResult } from '../types.js';

@@ -1,5 +1,5 @@
 // "500 tickets a day": per-case cost × volume, with the interval of the per-case cost. Pure.
-import { meanWithHalfWidth } from '../analysis/intervals.js';
+import { meanWithHalfWidth } from '../stats/intervals.js';
 import type { ModelColumn } from '../analysis/matrix.js';
 import type { CostProjection, Projections } from '../types.js';
 
