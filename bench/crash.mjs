@@ -5,7 +5,7 @@
 // new one without a call.
 //   npm run bench:crash [-- --trials 12]
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync, watch } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, watch } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,11 +22,13 @@ const dataset = await loadDataset(DATA);
 const CALLS = dataset.cases.length * 2;
 
 let seed = 99;
-const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 
 function run(cwd, url, extra) {
   const child = spawn(process.execPath, [join(ROOT, 'bin', 'tierbench.js'), 'run', ...extra, '--quiet'], {
-    cwd, env: { PATH: process.env.PATH, ANTHROPIC_BASE_URL: url, ANTHROPIC_API_KEY: 'bench' }, stdio: 'ignore',
+    cwd,
+    env: { PATH: process.env.PATH, ANTHROPIC_BASE_URL: url, ANTHROPIC_API_KEY: 'bench' },
+    stdio: 'ignore',
   });
   return { child, done: new Promise((resolve) => child.on('close', (code) => resolve(code))) };
 }
@@ -35,7 +37,10 @@ const rows = [];
 for (let t = 0; t < TRIALS; t++) {
   const emulator = new Emulator({
     key: AnswerKey.fromCases(dataset.cases, dataset.inputColumn),
-    profiles: [{ ids: ['claude-haiku-4-5'], accuracy: 0.9, ttftMs: 25, ttftSpread: 0.5, tokensPerSec: 0 }, { ids: ['claude-sonnet-4-6'], accuracy: 0.95, ttftMs: 40, ttftSpread: 0.5, tokensPerSec: 0 }],
+    profiles: [
+      { ids: ['claude-haiku-4-5'], accuracy: 0.9, ttftMs: 25, ttftSpread: 0.5, tokensPerSec: 0 },
+      { ids: ['claude-sonnet-4-6'], accuracy: 0.95, ttftMs: 40, ttftSpread: 0.5, tokensPerSec: 0 },
+    ],
   });
   const url = await emulator.listen(0);
   const cwd = mkdtempSync(join(tmpdir(), 'tb-crash-'));
@@ -45,11 +50,17 @@ for (let t = 0; t < TRIALS; t++) {
   while (true) {
     const journal = existsSync(join(cwd, '.tierbench', 'runs')) ? readdirSync(join(cwd, '.tierbench', 'runs'))[0] : undefined;
     // Killed before the run wrote its journal (still starting up): nothing was paid, start again.
-    const extra = journal === undefined ? ['-m', 'haiku-4.5,sonnet-4.6', '-c', String(CONCURRENCY), '--no-cache', '-o', 'r.json', DATA] : ['--resume', join(cwd, '.tierbench', 'runs', journal)];
+    const extra =
+      journal === undefined
+        ? ['-m', 'haiku-4.5,sonnet-4.6', '-c', String(CONCURRENCY), '--no-cache', '-o', 'r.json', DATA]
+        : ['--resume', join(cwd, '.tierbench', 'runs', journal)];
     const r = run(cwd, url, extra);
     if (killed < kills) {
       const finished = await Promise.race([r.done, new Promise((resolve) => setTimeout(() => resolve(undefined), 300 + random() * 1500))]);
-      if (finished !== undefined) { code = finished; break; } // it finished before the kill came
+      if (finished !== undefined) {
+        code = finished;
+        break;
+      } // it finished before the kill came
       r.child.kill('SIGKILL');
       killed++;
       await r.done;
@@ -66,12 +77,19 @@ for (let t = 0; t < TRIALS; t++) {
   await emulator.close();
 }
 
-console.log(`Crash test: ${TRIALS} trials; each a run of ${CALLS} calls at concurrency ${CONCURRENCY}, killed with SIGKILL 1–3 times at random moments, then resumed.`);
+console.log(
+  `Crash test: ${TRIALS} trials; each a run of ${CALLS} calls at concurrency ${CONCURRENCY}, killed with SIGKILL 1–3 times at random moments, then resumed.`,
+);
 console.log('trial  kills  exit  every call once  answers served  paid twice (≤ concurrency per kill)');
-for (const r of rows) console.log(`${String(r.trial).padStart(5)}  ${String(r.kills).padStart(5)}  ${String(r.exit).padStart(4)}  ${String(r.exactlyOnce).padStart(15)}  ${String(r.served).padStart(14)}  ${String(r.repeated).padStart(10)}`);
+for (const r of rows)
+  console.log(
+    `${String(r.trial).padStart(5)}  ${String(r.kills).padStart(5)}  ${String(r.exit).padStart(4)}  ${String(r.exactlyOnce).padStart(15)}  ${String(r.served).padStart(14)}  ${String(r.repeated).padStart(10)}`,
+  );
 const ok = rows.every((r) => r.exit === 0 && r.exactlyOnce && r.repeated <= CONCURRENCY * r.kills);
-console.log(`\n${ok ? 'PASS' : 'FAIL'}: every case × model exactly once in ${rows.filter((r) => r.exactlyOnce).length}/${rows.length} trials; ` +
-  `paid twice at most ${Math.max(...rows.map((r) => r.repeated))} calls in a trial (limit ${CONCURRENCY} per kill), ${(rows.reduce((s, r) => s + r.repeated, 0) / rows.reduce((s, r) => s + r.kills, 0)).toFixed(1)} per kill on average.`);
+console.log(
+  `\n${ok ? 'PASS' : 'FAIL'}: every case × model exactly once in ${rows.filter((r) => r.exactlyOnce).length}/${rows.length} trials; ` +
+    `paid twice at most ${Math.max(...rows.map((r) => r.repeated))} calls in a trial (limit ${CONCURRENCY} per kill), ${(rows.reduce((s, r) => s + r.repeated, 0) / rows.reduce((s, r) => s + r.kills, 0)).toFixed(1)} per kill on average.`,
+);
 
 // Kills during the final write. A report of 2 models × 210 cases × 10 repeats (about 4 MB) takes
 // tens of milliseconds to write; the kill is sent 0–40 ms after its temporary file appears.
@@ -91,7 +109,10 @@ const writes = [];
 for (let t = 0; t < TRIALS; t++) {
   const emulator = new Emulator({
     key: AnswerKey.fromCases(dataset.cases, dataset.inputColumn),
-    profiles: [{ ids: ['claude-haiku-4-5'], accuracy: 0.9, ttftMs: 0, tokensPerSec: 0 }, { ids: ['claude-sonnet-4-6'], accuracy: 0.95, ttftMs: 0, tokensPerSec: 0 }],
+    profiles: [
+      { ids: ['claude-haiku-4-5'], accuracy: 0.9, ttftMs: 0, tokensPerSec: 0 },
+      { ids: ['claude-sonnet-4-6'], accuracy: 0.95, ttftMs: 0, tokensPerSec: 0 },
+    ],
   });
   const url = await emulator.listen(0);
   const cwd = mkdtempSync(join(tmpdir(), 'tb-crash-write-'));
@@ -119,18 +140,38 @@ for (let t = 0; t < TRIALS; t++) {
   const tempLeft = temp === undefined ? '—' : `${(statSync(join(cwd, temp)).size / 1e6).toFixed(2)} MB`;
   // Killed before the rename: the earlier report, byte for byte.
   const whole = temp === undefined ? validReport(join(cwd, 'r.json'), WRITE_CALLS) : readFileSync(join(cwd, 'r.json')).equals(readFileSync(earlier));
-  const journal = existsSync(join(cwd, '.tierbench', 'runs')) ? readdirSync(join(cwd, '.tierbench', 'runs')).find((f) => f.endsWith('.journal.jsonl')) : undefined;
+  const journal = existsSync(join(cwd, '.tierbench', 'runs'))
+    ? readdirSync(join(cwd, '.tierbench', 'runs')).find((f) => f.endsWith('.journal.jsonl'))
+    : undefined;
   let resumed = null;
   if (journal !== undefined) resumed = await run(cwd, url, ['--resume', join(cwd, '.tierbench', 'runs', journal)]).done;
   const after = validReport(join(cwd, 'r.json'), WRITE_CALLS);
-  writes.push({ trial: t + 1, killed, tempLeft, whole, resumed, after, paidTwice: emulator.stats().succeeded - before - WRITE_CALLS, cleaned: !readdirSync(cwd).some(isTemp) });
+  writes.push({
+    trial: t + 1,
+    killed,
+    tempLeft,
+    whole,
+    resumed,
+    after,
+    paidTwice: emulator.stats().succeeded - before - WRITE_CALLS,
+    cleaned: !readdirSync(cwd).some(isTemp),
+  });
   await emulator.close();
 }
-console.log(`\nKills during the final write: ${writes.length} runs of ${WRITE_CALLS.toLocaleString('en-US')} calls over an earlier report, killed with SIGKILL 0–40 ms after their temporary report file appeared.`);
-console.log(`trial  killed  partial temp file  r.json whole  resume exit  r.json whole after  calls paid twice  temp removed   (a whole report: ${(statSync(earlier).size / 1e6).toFixed(2)} MB)`);
-for (const w of writes) console.log(`${String(w.trial).padStart(5)}  ${String(w.killed).padStart(6)}  ${String(w.tempLeft).padStart(17)}  ${String(w.whole).padStart(12)}  ${String(w.resumed ?? '—').padStart(11)}  ${String(w.after).padStart(18)}  ${String(w.paidTwice).padStart(16)}  ${String(w.cleaned).padStart(12)}`);
+console.log(
+  `\nKills during the final write: ${writes.length} runs of ${WRITE_CALLS.toLocaleString('en-US')} calls over an earlier report, killed with SIGKILL 0–40 ms after their temporary report file appeared.`,
+);
+console.log(
+  `trial  killed  partial temp file  r.json whole  resume exit  r.json whole after  calls paid twice  temp removed   (a whole report: ${(statSync(earlier).size / 1e6).toFixed(2)} MB)`,
+);
+for (const w of writes)
+  console.log(
+    `${String(w.trial).padStart(5)}  ${String(w.killed).padStart(6)}  ${String(w.tempLeft).padStart(17)}  ${String(w.whole).padStart(12)}  ${String(w.resumed ?? '—').padStart(11)}  ${String(w.after).padStart(18)}  ${String(w.paidTwice).padStart(16)}  ${String(w.cleaned).padStart(12)}`,
+  );
 const writesOk = writes.every((w) => w.whole && (w.resumed === null || w.resumed === 0) && w.after && w.paidTwice === 0 && w.cleaned);
 const midWrite = writes.filter((w) => w.tempLeft !== '—').length;
-console.log(`\n${writesOk ? 'PASS' : 'FAIL'}: killed in the middle of the write in ${midWrite}/${writes.length} runs (${writes.filter((w) => w.killed).length - midWrite} after the rename, ${writes.filter((w) => !w.killed).length} finished first); ` +
-  `the report on disk was a whole one after every kill; every resume wrote the new report with ${Math.max(...writes.map((w) => w.paidTwice))} calls paid twice and removed the killed writer's temporary file.`);
+console.log(
+  `\n${writesOk ? 'PASS' : 'FAIL'}: killed in the middle of the write in ${midWrite}/${writes.length} runs (${writes.filter((w) => w.killed).length - midWrite} after the rename, ${writes.filter((w) => !w.killed).length} finished first); ` +
+    `the report on disk was a whole one after every kill; every resume wrote the new report with ${Math.max(...writes.map((w) => w.paidTwice))} calls paid twice and removed the killed writer's temporary file.`,
+);
 process.exitCode = ok && writesOk ? 0 : 1;

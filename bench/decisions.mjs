@@ -7,13 +7,13 @@
 //   npm run bench:decisions [-- --trials 20000]
 import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { casesNeeded, compare } from '../dist/analysis/compare.js';
-import { normalQuantile } from '../dist/stats/intervals.js';
 import { FIRST_LOOK_SHARE } from '../dist/analysis/looks.js';
 import { buildMatrix } from '../dist/analysis/matrix.js';
+import { candidateAlpha, DECISION_LEVEL, decide, verdictOf } from '../dist/recommend/decide.js';
+import { normalQuantile } from '../dist/stats/intervals.js';
 import { rng } from '../dist/stats/paired.js';
-import { DECISION_LEVEL, candidateAlpha, decide, verdictOf } from '../dist/recommend/decide.js';
 
 const TOLERANCE_PP = 3;
 const MARGIN = TOLERANCE_PP / 100;
@@ -215,7 +215,13 @@ function checkMatrix(s, outcomes, matrix) {
     model: `m${m}`,
     priced: true,
     results: Array.from(out, (o, at) => ({
-      caseIndex: Math.floor(at / k), sample: at % k, model: `m${m}`, latencyMs: null, ttftMs: null, usage: null, retries: 0,
+      caseIndex: Math.floor(at / k),
+      sample: at % k,
+      model: `m${m}`,
+      latencyMs: null,
+      ttftMs: null,
+      usage: null,
+      retries: 0,
       ...(o === -1 ? { score: null, cost: null, error: { kind: 'timeout', message: '' } } : { score: o, cost: priceOf(m) }),
     })),
   }));
@@ -275,9 +281,10 @@ function oldRule(contenders, matrix, set) {
     if (c.costPerCase >= reference.costPerCase) continue;
     const mine = column(c.model);
     // Without failures the answered-only comparison is the one decide() already made of this pair.
-    const comparison = mine.failed === undefined && refColumn.failed === undefined
-      ? set.comparisons.find((d) => d.model === c.model && d.reference === reference.model)
-      : compare(mine, refColumn, matrix, { level: LEVEL, answeredOnly: true });
+    const comparison =
+      mine.failed === undefined && refColumn.failed === undefined
+        ? set.comparisons.find((d) => d.model === c.model && d.reference === reference.model)
+        : compare(mine, refColumn, matrix, { level: LEVEL, answeredOnly: true });
     cases += comparison.n;
     tests++;
     if (verdictOf(comparison.interval.low, comparison.interval.high, MARGIN) !== 'within') break;
@@ -322,7 +329,10 @@ function runScenario(index, trials) {
     }
   }
   return {
-    kind: 'main', index, runs, seconds: (performance.now() - started) / 1000,
+    kind: 'main',
+    index,
+    runs,
+    seconds: (performance.now() - started) / 1000,
     discordance: discordance / runs,
     oursCases: oursCases / oursTests,
     oldCases: oldTests === 0 ? NaN : oldCases / oldTests,
@@ -333,7 +343,10 @@ function runScenario(index, trials) {
 /** The new cases a pilot's decision asks for: the most any inconclusive model cheaper than the one recommended needs; 0 for none. */
 function advised(set, more) {
   const cost = (model) => priceOf(Number(model.slice(1)));
-  const open = set.comparisons.filter((d) => d.verdict === 'inconclusive' && cost(d.model) < cost(set.recommended)).map(more).filter((x) => x !== null);
+  const open = set.comparisons
+    .filter((d) => d.verdict === 'inconclusive' && cost(d.model) < cost(set.recommended))
+    .map(more)
+    .filter((x) => x !== null);
   return open.length === 0 ? 0 : Math.max(...open);
 }
 
@@ -346,7 +359,13 @@ function runFollowUp(index, trials) {
   const rules = ['ours', 'naive'];
   const tally = Object.fromEntries(rules.map((r) => [r, { worse: 0, atMargin: 0, adequate: 0, followed: 0, cases: 0 }]));
   const started = performance.now();
-  const join = (a, b) => a.map((x, m) => { const out = new Int8Array(x.length + b[m].length); out.set(x); out.set(b[m], x.length); return out; });
+  const join = (a, b) =>
+    a.map((x, m) => {
+      const out = new Int8Array(x.length + b[m].length);
+      out.set(x);
+      out.set(b[m], x.length);
+      return out;
+    });
   const contendersOf = (outcomes) => outcomes.map((out, m) => ({ model: `m${m}`, accuracy: answeredAccuracy(s, out), costPerCase: priceOf(m) }));
   for (let t = 0; t < trials; t++) {
     const pilot = simulate(s.n);
@@ -370,7 +389,10 @@ function runFollowUp(index, trials) {
       let set = first[r];
       let n = s.n;
       if (more[r] > 0 && more[r] <= MAX_MORE) {
-        const all = join(pilot, extra.map((x) => x.subarray(0, more[r] * (s.repeats ?? 1))));
+        const all = join(
+          pilot,
+          extra.map((x) => x.subarray(0, more[r] * (s.repeats ?? 1))),
+        );
         n = s.n + more[r];
         const options = r === 'ours' ? { tolerancePp: TOLERANCE_PP, level: LEVEL, pilotCases: s.n } : { tolerancePp: TOLERANCE_PP, level: NAIVE_LEVEL };
         set = decide(contendersOf(all), matrixOf(s, all, clustersOf(n)), options);
@@ -382,13 +404,18 @@ function runFollowUp(index, trials) {
     }
   }
   return {
-    kind: 'follow', index, runs: trials, seconds: (performance.now() - started) / 1000,
+    kind: 'follow',
+    index,
+    runs: trials,
+    seconds: (performance.now() - started) / 1000,
     rates: Object.fromEntries(rules.map((r) => [r, Object.fromEntries(Object.entries(tally[r]).map(([key, v]) => [key, v / trials]))])),
   };
 }
 
 if (!isMainThread) {
-  parentPort.on('message', ({ kind, index }) => parentPort.postMessage(kind === 'follow' ? runFollowUp(index, workerData.followTrials) : runScenario(index, workerData.trials)));
+  parentPort.on('message', ({ kind, index }) =>
+    parentPort.postMessage(kind === 'follow' ? runFollowUp(index, workerData.followTrials) : runScenario(index, workerData.trials)),
+  );
 } else {
   await main();
 }
@@ -414,20 +441,28 @@ async function runAll(trials) {
     ...FOLLOW_UPS.map((s, index) => ({ kind: 'follow', index, cost: trials * 2000 * s.acc.length ** 2 })),
   ].sort((a, b) => b.cost - a.cost);
   const results = { main: [], follow: [] };
-  const workers = Array.from({ length: Math.min(availableParallelism(), tasks.length) }, () => new Worker(new URL(import.meta.url), { workerData: { trials, followTrials: trials } }));
-  await Promise.all(workers.map((worker) => new Promise((resolve, reject) => {
-    const next = () => {
-      const task = tasks.shift();
-      if (task === undefined) worker.terminate().then(resolve);
-      else worker.postMessage({ kind: task.kind, index: task.index });
-    };
-    worker.on('message', (result) => {
-      results[result.kind][result.index] = result;
-      next();
-    });
-    worker.on('error', reject);
-    next();
-  })));
+  const workers = Array.from(
+    { length: Math.min(availableParallelism(), tasks.length) },
+    () => new Worker(new URL(import.meta.url), { workerData: { trials, followTrials: trials } }),
+  );
+  await Promise.all(
+    workers.map(
+      (worker) =>
+        new Promise((resolve, reject) => {
+          const next = () => {
+            const task = tasks.shift();
+            if (task === undefined) worker.terminate().then(resolve);
+            else worker.postMessage({ kind: task.kind, index: task.index });
+          };
+          worker.on('message', (result) => {
+            results[result.kind][result.index] = result;
+            next();
+          });
+          worker.on('error', reject);
+          next();
+        }),
+    ),
+  );
   return results;
 }
 
@@ -437,27 +472,70 @@ function print(results, trials, seconds) {
   const cell = (x, applies) => (applies ? pct(x) : '—');
   const se = (p, runs) => Math.sqrt((p * (1 - p)) / runs);
   const pm = (x) => `±${(x * 100).toFixed(2)} pp`;
-  const head = ['#', 'true accuracy % (price ↓)', 'extra', 'n', 'runs', 'disc', 'ours: worse', 'at −δ', 'power', 'naive: worse', 'at −δ', 'power', 'old: worse', 'at −δ', 'power', 'cases ours/old', 'sec'];
+  const head = [
+    '#',
+    'true accuracy % (price ↓)',
+    'extra',
+    'n',
+    'runs',
+    'disc',
+    'ours: worse',
+    'at −δ',
+    'power',
+    'naive: worse',
+    'at −δ',
+    'power',
+    'old: worse',
+    'at −δ',
+    'power',
+    'cases ours/old',
+    'sec',
+  ];
   const rows = results.map((r, i) => {
     const s = SCENARIOS[i];
     const truth = truthOf(s.acc);
     const any = (key) => truth.some((t) => t[key]);
-    const extra = [
-      s.fail && `fail ${s.fail.map((f) => `${f * 100}`).join('/')} %`,
-      s.clusters && `G=${s.clusters}`,
-      s.repeats && `k=${s.repeats}`,
-    ].filter(Boolean).join(' ') || '—';
-    const rule = (name) => [cell(r.rates[name].worse, any('worse')), cell(r.rates[name].atMargin, any('atMargin')), cell(r.rates[name].adequate, any('adequate'))];
-    return [String(i + 1), s.acc.join(' '), extra, String(s.n), r.runs.toLocaleString('en-US'), pct(r.discordance), ...rule('ours'), ...rule('naive'), ...rule('old'), `${Math.round(r.oursCases)}/${Number.isNaN(r.oldCases) ? '—' : Math.round(r.oldCases)}`, r.seconds.toFixed(1)];
+    const extra =
+      [s.fail && `fail ${s.fail.map((f) => `${f * 100}`).join('/')} %`, s.clusters && `G=${s.clusters}`, s.repeats && `k=${s.repeats}`]
+        .filter(Boolean)
+        .join(' ') || '—';
+    const rule = (name) => [
+      cell(r.rates[name].worse, any('worse')),
+      cell(r.rates[name].atMargin, any('atMargin')),
+      cell(r.rates[name].adequate, any('adequate')),
+    ];
+    return [
+      String(i + 1),
+      s.acc.join(' '),
+      extra,
+      String(s.n),
+      r.runs.toLocaleString('en-US'),
+      pct(r.discordance),
+      ...rule('ours'),
+      ...rule('naive'),
+      ...rule('old'),
+      `${Math.round(r.oursCases)}/${Number.isNaN(r.oldCases) ? '—' : Math.round(r.oldCases)}`,
+      r.seconds.toFixed(1),
+    ];
   });
   const widths = head.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c].length)));
   const line = (cells) => cells.map((x, c) => (c === 1 || c === 2 ? x.padEnd(widths[c]) : x.padStart(widths[c]))).join('  ');
-  console.log(`Decision quality of tierbench's default path (decide(), no --reference), tolerance δ = ${TOLERANCE_PP} pp, α = ${Math.round((1 - LEVEL) * 50)} % (each of K candidates at a first look's 4/5 of α/K; old and naive rules at α).`);
-  console.log(`${trials.toLocaleString('en-US')} simulated runs per row, except the k=3 rows: ${bootstrapRuns(trials).toLocaleString('en-US')} (compare()'s paired bootstrap, 2,000 resamples per comparison, makes their runs ~100× slower: see sec).`);
+  console.log(
+    `Decision quality of tierbench's default path (decide(), no --reference), tolerance δ = ${TOLERANCE_PP} pp, α = ${Math.round((1 - LEVEL) * 50)} % (each of K candidates at a first look's 4/5 of α/K; old and naive rules at α).`,
+  );
+  console.log(
+    `${trials.toLocaleString('en-US')} simulated runs per row, except the k=3 rows: ${bootstrapRuns(trials).toLocaleString('en-US')} (compare()'s paired bootstrap, 2,000 resamples per comparison, makes their runs ~100× slower: see sec).`,
+  );
   console.log('worse: the recommended model is truly more than δ below a model that costs more (failures counted as wrong).');
-  console.log('at −δ: truly exactly δ below one (the test\'s boundary; not counted in "worse"). power: a cheaper model truly within 1 pp of every pricier one is recommended.');
-  console.log('disc: mean discordance of the compared pairs (k=3: cases whose mean scores differ). cases: mean cases per paired comparison (old: failed pairs left out).');
-  console.log('fail: failure rate per model, on its hardest cases. G: clusters. k: samples per case. sec: simulation time of the row. —: not applicable in this row.\n');
+  console.log(
+    'at −δ: truly exactly δ below one (the test\'s boundary; not counted in "worse"). power: a cheaper model truly within 1 pp of every pricier one is recommended.',
+  );
+  console.log(
+    'disc: mean discordance of the compared pairs (k=3: cases whose mean scores differ). cases: mean cases per paired comparison (old: failed pairs left out).',
+  );
+  console.log(
+    'fail: failure rate per model, on its hardest cases. G: clusters. k: samples per case. sec: simulation time of the row. —: not applicable in this row.\n',
+  );
   console.log(line(head));
   for (const row of rows) console.log(line(row));
 
@@ -469,32 +547,77 @@ function print(results, trials, seconds) {
   const marginOver = margins.filter((r) => r.rates.ours.atMargin > 0.05 + 2 * se(0.05, r.runs));
   const minRuns = Math.min(...results.map((r) => r.runs));
   const cpuSeconds = results.reduce((sum, r) => sum + r.seconds, 0);
-  console.log(`\nMonte-Carlo standard error of a rate near 5 %: ${pm(se(0.05, trials))} at ${trials.toLocaleString('en-US')} runs, ${pm(se(0.05, minRuns))} at ${minRuns.toLocaleString('en-US')}.`);
+  console.log(
+    `\nMonte-Carlo standard error of a rate near 5 %: ${pm(se(0.05, trials))} at ${trials.toLocaleString('en-US')} runs, ${pm(se(0.05, minRuns))} at ${minRuns.toLocaleString('en-US')}.`,
+  );
   const ci = (r, key) => `row ${r.index + 1}, ${pm(se(r.rates.ours[key], r.runs))}`;
-  console.log(`Ours, worse than δ: at most ${pct(worst.rates.ours.worse)} (${ci(worst, 'worse')})${marginMax ? `; at exactly −δ: at most ${pct(marginMax.rates.ours.atMargin)} (${ci(marginMax, 'atMargin')})` : ''}.`);
-  if (marginOver.length > 0) console.log(`At exactly −δ, ours is more than 2 standard errors above 5 % in row${marginOver.length > 1 ? 's' : ''} ${marginOver.map((r) => `${r.index + 1} (${pct(r.rates.ours.atMargin)})`).join(', ')} (not part of PASS: "worse" means more than δ).`);
-  console.log(`Elapsed ${seconds.toFixed(1)} s on ${Math.min(availableParallelism(), SCENARIOS.length)} worker(s) (${cpuSeconds.toFixed(1)} s of simulation summed over rows).`);
-  console.log(over.length === 0
-    ? 'PASS: ours recommends a model truly more than δ worse than a pricier one in ≤ 5 % of runs in every row.'
-    : `FAIL: ours exceeds 5 % in row${over.length > 1 ? 's' : ''} ${over.map(({ r, i }) => `${i + 1} (${pct(r.rates.ours.worse)})`).join(', ')}.`);
+  console.log(
+    `Ours, worse than δ: at most ${pct(worst.rates.ours.worse)} (${ci(worst, 'worse')})${marginMax ? `; at exactly −δ: at most ${pct(marginMax.rates.ours.atMargin)} (${ci(marginMax, 'atMargin')})` : ''}.`,
+  );
+  if (marginOver.length > 0)
+    console.log(
+      `At exactly −δ, ours is more than 2 standard errors above 5 % in row${marginOver.length > 1 ? 's' : ''} ${marginOver.map((r) => `${r.index + 1} (${pct(r.rates.ours.atMargin)})`).join(', ')} (not part of PASS: "worse" means more than δ).`,
+    );
+  console.log(
+    `Elapsed ${seconds.toFixed(1)} s on ${Math.min(availableParallelism(), SCENARIOS.length)} worker(s) (${cpuSeconds.toFixed(1)} s of simulation summed over rows).`,
+  );
+  console.log(
+    over.length === 0
+      ? 'PASS: ours recommends a model truly more than δ worse than a pricier one in ≤ 5 % of runs in every row.'
+      : `FAIL: ours exceeds 5 % in row${over.length > 1 ? 's' : ''} ${over.map(({ r, i }) => `${i + 1} (${pct(r.rates.ours.worse)})`).join(', ')}.`,
+  );
   if (over.length > 0) process.exitCode = 1;
 }
 
 function printFollowUps(results) {
   const pct = (x) => `${(x * 100).toFixed(1)}%`;
   const se = (p, runs) => Math.sqrt((p * (1 - p)) / runs);
-  const head = ['#', 'true accuracy % (price ↓)', 'extra', 'pilot n', 'runs', 'ours: worse', 'at −δ', 'power', 'followed', 'mean n', 'naive: worse', 'at −δ', 'power', 'followed', 'mean n', 'sec'];
+  const head = [
+    '#',
+    'true accuracy % (price ↓)',
+    'extra',
+    'pilot n',
+    'runs',
+    'ours: worse',
+    'at −δ',
+    'power',
+    'followed',
+    'mean n',
+    'naive: worse',
+    'at −δ',
+    'power',
+    'followed',
+    'mean n',
+    'sec',
+  ];
   const rows = results.map((r, i) => {
     const s = FOLLOW_UPS[i];
     const truth = truthOf(s.acc);
     const any = (key) => truth.some((t) => t[key]);
     const cell = (x, applies) => (applies ? pct(x) : '—');
-    const rule = (name) => [cell(r.rates[name].worse, any('worse')), cell(r.rates[name].atMargin, any('atMargin')), cell(r.rates[name].adequate, any('adequate')), pct(r.rates[name].followed), String(Math.round(r.rates[name].cases))];
-    return [String(i + 1), s.acc.join(' '), s.clusters ? `G=${s.clusters}` : '—', String(s.n), r.runs.toLocaleString('en-US'), ...rule('ours'), ...rule('naive'), r.seconds.toFixed(1)];
+    const rule = (name) => [
+      cell(r.rates[name].worse, any('worse')),
+      cell(r.rates[name].atMargin, any('atMargin')),
+      cell(r.rates[name].adequate, any('adequate')),
+      pct(r.rates[name].followed),
+      String(Math.round(r.rates[name].cases)),
+    ];
+    return [
+      String(i + 1),
+      s.acc.join(' '),
+      s.clusters ? `G=${s.clusters}` : '—',
+      String(s.n),
+      r.runs.toLocaleString('en-US'),
+      ...rule('ours'),
+      ...rule('naive'),
+      r.seconds.toFixed(1),
+    ];
   });
   const widths = head.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c].length)));
   const line = (cells) => cells.map((x, c) => (c === 1 || c === 2 ? x.padEnd(widths[c]) : x.padStart(widths[c]))).join('  ');
-  console.log(`\nFollowing "about N more cases": a pilot decided, then, when a cheaper model was inconclusive, the advised cases appended (at most ${MAX_MORE.toLocaleString('en-US')}) and all decided again.`);
+  console.log(
+    `\nFollowing "about N more cases": a pilot decided, then, when a cheaper model was inconclusive, the advised cases appended (at most ${MAX_MORE.toLocaleString('en-US')}) and all decided again.`,
+  );
   console.log('ours: the pilot a first look (4/5 of α), the follow-up with --follow-up (the rest). naive: both looks at the full α, advice for one look.');
   console.log('worse / at −δ / power: of the final recommendation, as above. followed: runs that appended cases. mean n: cases at the end, pilot included.\n');
   console.log(line(head));
@@ -505,12 +628,18 @@ function printFollowUps(results) {
   const judged = margins.filter((r) => !FOLLOW_UPS[r.index].clusters);
   const worst = (rows, name) => Math.max(...rows.map((r) => r.rates[name].atMargin));
   const over = judged.filter((r) => r.rates.ours.atMargin > 0.05 + 2 * se(0.05, r.runs));
-  console.log(`\nAt exactly −δ after following the advice, without a cluster column: ours ${pct(Math.min(...judged.map((r) => r.rates.ours.atMargin)))}–${pct(worst(judged, 'ours'))}, naive ${pct(Math.min(...judged.map((r) => r.rates.naive.atMargin)))}–${pct(worst(judged, 'naive'))}.`);
+  console.log(
+    `\nAt exactly −δ after following the advice, without a cluster column: ours ${pct(Math.min(...judged.map((r) => r.rates.ours.atMargin)))}–${pct(worst(judged, 'ours'))}, naive ${pct(Math.min(...judged.map((r) => r.rates.naive.atMargin)))}–${pct(worst(judged, 'naive'))}.`,
+  );
   for (const r of margins.filter((x) => FOLLOW_UPS[x.index].clusters)) {
-    console.log(`With G=${FOLLOW_UPS[r.index].clusters} clusters (row ${r.index + 1}): ours ${pct(r.rates.ours.atMargin)}, naive ${pct(r.rates.naive.atMargin)} — a single look with clusters is itself above 5 % at −δ (main table); not judged.`);
+    console.log(
+      `With G=${FOLLOW_UPS[r.index].clusters} clusters (row ${r.index + 1}): ours ${pct(r.rates.ours.atMargin)}, naive ${pct(r.rates.naive.atMargin)} — a single look with clusters is itself above 5 % at −δ (main table); not judged.`,
+    );
   }
-  console.log(over.length === 0
-    ? 'PASS: following the advice keeps ours within 2 standard errors of 5 % at −δ in every row without a cluster column.'
-    : `FAIL: following the advice takes ours above 5 % at −δ in row${over.length > 1 ? 's' : ''} ${over.map((r) => `${r.index + 1} (${pct(r.rates.ours.atMargin)})`).join(', ')}.`);
+  console.log(
+    over.length === 0
+      ? 'PASS: following the advice keeps ours within 2 standard errors of 5 % at −δ in every row without a cluster column.'
+      : `FAIL: following the advice takes ours above 5 % at −δ in row${over.length > 1 ? 's' : ''} ${over.map((r) => `${r.index + 1} (${pct(r.rates.ours.atMargin)})`).join(', ')}.`,
+  );
   if (over.length > 0) process.exitCode = 1;
 }

@@ -35,10 +35,13 @@ function cpuOf(pid) {
 
 async function startEmulator(keyFile) {
   const profiles = join(work, 'profiles.json');
-  writeFileSync(profiles, JSON.stringify([
-    { ids: ['claude-haiku-4-5'], accuracy: 0.9, ttftMs: 50, ttftSpread: 0, tokensPerSec: 0 },
-    { ids: ['claude-sonnet-4-6'], accuracy: 0.9, ttftMs: 0, ttftSpread: 0, tokensPerSec: 0 },
-  ]));
+  writeFileSync(
+    profiles,
+    JSON.stringify([
+      { ids: ['claude-haiku-4-5'], accuracy: 0.9, ttftMs: 50, ttftSpread: 0, tokensPerSec: 0 },
+      { ids: ['claude-sonnet-4-6'], accuracy: 0.9, ttftMs: 0, ttftSpread: 0, tokensPerSec: 0 },
+    ]),
+  );
   const child = spawn(process.execPath, [BIN, 'emulate', '--port', '0', '--key', keyFile, '--profiles', profiles], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise((resolve, reject) => {
     let seen = '';
@@ -60,7 +63,13 @@ const RAW_CLIENT = join(ROOT, 'bench', 'raw-client.mjs');
 // The SDK-only client, bundled as the CLI is (one file to load, not hundreds).
 const SDK_CLIENT = join(work, 'sdk-client.bundle.mjs');
 await build({
-  entryPoints: [join(ROOT, 'bench', 'sdk-client.mjs')], outfile: SDK_CLIENT, bundle: true, format: 'esm', platform: 'node', target: 'node20', logLevel: 'warning',
+  entryPoints: [join(ROOT, 'bench', 'sdk-client.mjs')],
+  outfile: SDK_CLIENT,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
 });
 
@@ -70,7 +79,9 @@ async function reference(script, url, n, c, { model = 'claude-haiku-4-5', nodeFl
   const started = performance.now();
   const child = spawn(process.execPath, [...nodeFlags, script, url, model, String(n), String(c)], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
-  child.stdout.on('data', (d) => { out += d; });
+  child.stdout.on('data', (d) => {
+    out += d;
+  });
   const code = await new Promise((resolve) => child.on('close', resolve));
   if (code !== 0) throw new Error(`${script} exited ${code}`);
   return { ...JSON.parse(out), wallMs: performance.now() - started };
@@ -87,7 +98,8 @@ async function run(url, args) {
   const usageFile = join(cwd, 'usage.json');
   const started = performance.now();
   const child = spawn(process.execPath, [join(ROOT, 'bench', 'cli-child.mjs'), 'run', '--quiet', '-o', 'r.json', ...args], {
-    cwd, stdio: ['ignore', 'ignore', 'inherit'],
+    cwd,
+    stdio: ['ignore', 'ignore', 'inherit'],
     env: { PATH: process.env.PATH, ANTHROPIC_BASE_URL: url, ANTHROPIC_API_KEY: 'bench', TIERBENCH_USAGE_FILE: usageFile },
   });
   const code = await new Promise((resolve) => child.on('close', resolve));
@@ -117,7 +129,10 @@ const plus = (x, base) => `${x >= base ? '+' : '−'}${Math.abs(x - base).toFixe
 const big = dataset(100_000);
 const { child: emulator, url } = await startEmulator(big);
 try {
-  for (const [n, c] of [[2000, 32], [20000, 64]]) {
+  for (const [n, c] of [
+    [2000, 32],
+    [20000, 64],
+  ]) {
     const data = dataset(n);
     const ideal = Math.ceil(n / c) * 50;
     const cli = [];
@@ -135,10 +150,18 @@ try {
     const wall = median(cli.map((r) => r.wallMs));
     const rawWall = median(floor.map((r) => r.wallMs));
     const sdkWall = median(sdk.map((r) => r.wallMs));
-    row(`efficiency, N=${n.toLocaleString('en-US')} C=${c}, 50 ms endpoint`,
+    row(
+      `efficiency, N=${n.toLocaleString('en-US')} C=${c}, 50 ms endpoint`,
       `${(ideal / wall).toFixed(2)} (ideal ${(ideal / 1000).toFixed(2)} s, measured ${(wall / 1000).toFixed(2)} s)`,
-      '≥ 0.9', ideal / wall >= 0.9);
-    row('  the floors: raw HTTP client / the SDK alone', `${(rawWall / 1000).toFixed(2)} s = ${(ideal / rawWall).toFixed(2)} / ${(sdkWall / 1000).toFixed(2)} s = ${(ideal / sdkWall).toFixed(2)}`, '—', true);
+      '≥ 0.9',
+      ideal / wall >= 0.9,
+    );
+    row(
+      '  the floors: raw HTTP client / the SDK alone',
+      `${(rawWall / 1000).toFixed(2)} s = ${(ideal / rawWall).toFixed(2)} / ${(sdkWall / 1000).toFixed(2)} s = ${(ideal / sdkWall).toFixed(2)}`,
+      '—',
+      true,
+    );
     if (n === 20000) {
       const p50 = median(cli.map((r) => r.report.summaries[0].latencyMs.p50));
       const p99 = median(cli.map((r) => r.report.summaries[0].latencyMs.p99));
@@ -148,12 +171,31 @@ try {
       const r99 = median(floor.map((r) => r.p99));
       const k50 = median(sdk.map((r) => r.p50));
       const k99 = median(sdk.map((r) => r.p99));
-      row('latency fidelity, C=64, 50 ms injected', `reported p50 ${ms(p50)} (${plus(p50, 50)}), p99 ${ms(p99)} (${plus(p99, 50)})`, 'within 5 ms', p50 - 50 <= 5 && p99 - 50 <= 5);
-      row('  the floors: emulator served / raw client / SDK alone', `p50 ${ms(s50)} / ${ms(r50)} / ${ms(k50)}, p99 ${ms(s99)} / ${ms(r99)} / ${ms(k99)}`, '—', true);
+      row(
+        'latency fidelity, C=64, 50 ms injected',
+        `reported p50 ${ms(p50)} (${plus(p50, 50)}), p99 ${ms(p99)} (${plus(p99, 50)})`,
+        'within 5 ms',
+        p50 - 50 <= 5 && p99 - 50 <= 5,
+      );
+      row(
+        '  the floors: emulator served / raw client / SDK alone',
+        `p50 ${ms(s50)} / ${ms(r50)} / ${ms(k50)}, p99 ${ms(s99)} / ${ms(r99)} / ${ms(k99)}`,
+        '—',
+        true,
+      );
       row('  tierbench over the SDK alone', `p50 ${plus(p50, k50)} ms, p99 ${plus(p99, k99)} ms`, '—', true);
       // Results are in case order, which is the order calls started: the first calls run cold code.
-      const warm = (r, q) => quantile(r.report.results.slice(5000).map((x) => x.latencyMs), q);
-      row('  after warm-up (calls 5,001–20,000)', `p50 ${ms(median(cli.map((r) => warm(r, 0.5))))}, p99 ${ms(median(cli.map((r) => warm(r, 0.99))))}`, '—', true);
+      const warm = (r, q) =>
+        quantile(
+          r.report.results.slice(5000).map((x) => x.latencyMs),
+          q,
+        );
+      row(
+        '  after warm-up (calls 5,001–20,000)',
+        `p50 ${ms(median(cli.map((r) => warm(r, 0.5))))}, p99 ${ms(median(cli.map((r) => warm(r, 0.99))))}`,
+        '—',
+        true,
+      );
       row('peak memory, N=20,000', `${median(cli.map((r) => r.maxRssMB)).toFixed(0)} MB`, '—', true);
     }
   }
@@ -162,7 +204,12 @@ try {
   const cpu0 = cpuOf(emulator.pid);
   const z = await run(url, ['-m', 'sonnet-4.6', '-c', '32', zero]);
   emulatorCpu.push(((cpuOf(emulator.pid) - cpu0) * 1000) / z.wallMs);
-  row('CPU per case, zero-latency endpoint, N=20,000', `${(z.cpuMs / 20000).toFixed(2)} ms (user + sys ${(z.cpuMs / 1000).toFixed(1)} s)`, '≤ 1 ms', z.cpuMs / 20000 <= 1);
+  row(
+    'CPU per case, zero-latency endpoint, N=20,000',
+    `${(z.cpuMs / 20000).toFixed(2)} ms (user + sys ${(z.cpuMs / 1000).toFixed(1)} s)`,
+    '≤ 1 ms',
+    z.cpuMs / 20000 <= 1,
+  );
   await resetStats(url);
   const m = await run(url, ['-m', 'sonnet-4.6', '-c', '64', big]);
   row('peak memory, N=100,000', `${m.maxRssMB.toFixed(0)} MB (run ${(m.wallMs / 1000).toFixed(1)} s)`, '≤ 150 MB', m.maxRssMB <= 150);
@@ -183,6 +230,9 @@ row('start-up, tierbench --version (median of 7)', `${v.toFixed(0)} ms`, '≤ 15
 row('start-up, tierbench --help (median of 7)', `${h.toFixed(0)} ms`, '≤ 150 ms', h <= 150);
 
 console.log(`tierbench performance — ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`);
-console.log(`emulator in its own process; its CPU use during the runs: ${Math.round(Math.min(...emulatorCpu) * 100)}–${Math.round(Math.max(...emulatorCpu) * 100)} % of one core; timed runs: median of ${REPEATS}\n`);
+console.log(
+  `emulator in its own process; its CPU use during the runs: ${Math.round(Math.min(...emulatorCpu) * 100)}–${Math.round(Math.max(...emulatorCpu) * 100)} % of one core; timed runs: median of ${REPEATS}\n`,
+);
 const w = Math.max(...rows.map((r) => r.what.length));
-for (const r of rows) console.log(`${r.target === '—' ? '    ' : r.ok ? 'ok  ' : 'MISS'}  ${r.what.padEnd(w)}  ${r.figure}${r.target === '—' ? '' : `   target ${r.target}`}`);
+for (const r of rows)
+  console.log(`${r.target === '—' ? '    ' : r.ok ? 'ok  ' : 'MISS'}  ${r.what.padEnd(w)}  ${r.figure}${r.target === '—' ? '' : `   target ${r.target}`}`);

@@ -13,18 +13,25 @@ function call(i) {
   const body = JSON.stringify(request(i));
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const req = http.request(target, {
-      method: 'POST', agent,
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-api-key': 'bench', 'anthropic-version': '2023-06-01' },
-    }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => { text += d; });
-      res.on('end', () => {
-        if (!text.includes('message_stop')) reject(new Error(`call ${i}: incomplete stream (${res.statusCode})`));
-        resolve(performance.now() - started);
-      });
-    });
+    const req = http.request(
+      target,
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-api-key': 'bench', 'anthropic-version': '2023-06-01' },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => {
+          text += d;
+        });
+        res.on('end', () => {
+          if (!text.includes('message_stop')) reject(new Error(`call ${i}: incomplete stream (${res.statusCode})`));
+          resolve(performance.now() - started);
+        });
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });

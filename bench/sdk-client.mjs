@@ -5,16 +5,25 @@
 // build bundles the CLI, so both load the SDK the same way. What tierbench adds on top of the SDK
 // is its figures minus these.
 //   node sdk-client.bundle.mjs URL MODEL N C   → one JSON line: wall time, p50, p99, peak memory
-import Anthropic from '@anthropic-ai/sdk';
+
 import { performance } from 'node:perf_hooks';
+import Anthropic from '@anthropic-ai/sdk';
 import { httpFetch } from '../dist/providers/transport.js';
 import { drive, request, url } from './drive.mjs';
 
 const started = performance.now();
-const client = new Anthropic({ apiKey: 'bench', authToken: null, baseURL: url, maxRetries: 2, logLevel: 'off', openTelemetry: false, fetch: (input, init) => {
-  init.timing.sent = performance.now();
-  return httpFetch(input, init, init.timing);
-} });
+const client = new Anthropic({
+  apiKey: 'bench',
+  authToken: null,
+  baseURL: url,
+  maxRetries: 2,
+  logLevel: 'off',
+  openTelemetry: false,
+  fetch: (input, init) => {
+    init.timing.sent = performance.now();
+    return httpFetch(input, init, init.timing);
+  },
+});
 
 async function call(i) {
   // Timed as tierbench times a call: from sending it to its last byte (the SDK's fetchOptions

@@ -2,6 +2,7 @@
 // One bundled file per lazily loaded command (npm run build): a few modules to load instead of
 // hundreds, which is most of tierbench's start-up.
 import { main } from '../dist/bundle/main.js';
+
 // Output piped into a reader that stops early (`| head`): stop quietly, as Unix tools do. The
 // report is already on disk by the time anything is printed.
 process.stdout.on('error', (err) => {

@@ -49,21 +49,34 @@ export class RunError extends TierbenchError {
 export function fileProblem(err: unknown): { reason: string; fix: string; usage: boolean } {
   const code = (err as NodeJS.ErrnoException | null)?.code ?? '';
   switch (code) {
-    case 'EISDIR': return { reason: 'it is a folder', fix: 'give a file path, e.g. reports/run.json', usage: true };
-    case 'ENOTFILE': return { reason: 'it is not a regular file (a device, a pipe, a socket)', fix: 'give the path of a regular file', usage: true };
-    case 'ENOTDIR': case 'EEXIST': return { reason: 'a part of the path is a file, not a folder', fix: 'give a path whose folders exist or can be created', usage: true };
-    case 'EACCES': case 'EPERM': return { reason: 'permission denied', fix: 'choose a folder you can write to, or change its permissions', usage: true };
-    case 'EROFS': return { reason: 'the file system is read-only', fix: 'choose a folder on a writable disk', usage: true };
+    case 'EISDIR':
+      return { reason: 'it is a folder', fix: 'give a file path, e.g. reports/run.json', usage: true };
+    case 'ENOTFILE':
+      return { reason: 'it is not a regular file (a device, a pipe, a socket)', fix: 'give the path of a regular file', usage: true };
+    case 'ENOTDIR':
+    case 'EEXIST':
+      return { reason: 'a part of the path is a file, not a folder', fix: 'give a path whose folders exist or can be created', usage: true };
+    case 'EACCES':
+    case 'EPERM':
+      return { reason: 'permission denied', fix: 'choose a folder you can write to, or change its permissions', usage: true };
+    case 'EROFS':
+      return { reason: 'the file system is read-only', fix: 'choose a folder on a writable disk', usage: true };
     // A folder that exists but takes no new file (/proc, /sys): mkdir succeeded, open did not.
-    case 'ENOENT': return { reason: 'no file can be created there', fix: 'choose a folder on a normal disk, e.g. reports/', usage: true };
-    case 'ENAMETOOLONG': return { reason: 'the name is too long', fix: 'give a shorter path', usage: true };
-    case 'ENOSPC': case 'EDQUOT': return { reason: 'the disk is full', fix: 'free some space', usage: false };
-    default: return { reason: (err as Error | null)?.message ?? String(err), fix: 'check the disk and the path', usage: false };
+    case 'ENOENT':
+      return { reason: 'no file can be created there', fix: 'choose a folder on a normal disk, e.g. reports/', usage: true };
+    case 'ENAMETOOLONG':
+      return { reason: 'the name is too long', fix: 'give a shorter path', usage: true };
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return { reason: 'the disk is full', fix: 'free some space', usage: false };
+    default:
+      return { reason: (err as Error | null)?.message ?? String(err), fix: 'check the disk and the path', usage: false };
   }
 }
 
 /** Text made safe to print on one line: control characters (terminal escapes) shown, not sent. */
-export const printable = (text: string): string => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => (c === '\n' || c === '\t' ? ' ' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+export const printable = (text: string): string =>
+  text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => (c === '\n' || c === '\t' ? ' ' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
 
 /** One line, whatever the message quotes (a file's text in a JSON error, a server's words). */
 export function formatError(err: TierbenchError): string {

@@ -17,8 +17,14 @@ export const REPORT_FILE = 512 * 2 ** 20;
 export async function regularFile(path: string, what: string, maxBytes = SMALL_FILE): Promise<void> {
   const found = await stat(path).catch(() => undefined);
   if (found === undefined) throw new UsageError('E_NO_FILE', `${what}: ${path}: file not found`, 'check the path');
-  if (!found.isFile()) throw new UsageError('E_NOT_FILE', `${what}: ${path} is ${found.isDirectory() ? 'a folder' : 'not a regular file (a pipe, a device or a socket)'}`, 'give the path of a regular file');
-  if (found.size > maxBytes) throw new UsageError('E_TOO_BIG', `${what}: ${path} is ${mb(found.size)}, over the ${mb(maxBytes)} this file may be`, 'check that it is the right file');
+  if (!found.isFile())
+    throw new UsageError(
+      'E_NOT_FILE',
+      `${what}: ${path} is ${found.isDirectory() ? 'a folder' : 'not a regular file (a pipe, a device or a socket)'}`,
+      'give the path of a regular file',
+    );
+  if (found.size > maxBytes)
+    throw new UsageError('E_TOO_BIG', `${what}: ${path} is ${mb(found.size)}, over the ${mb(maxBytes)} this file may be`, 'check that it is the right file');
 }
 
 const mb = (bytes: number): string => `${Math.round(bytes / 2 ** 20).toLocaleString('en-US')} MB`;
@@ -59,7 +65,7 @@ export function ignoredStateDir(cwd: string): void {
   const dir = join(cwd, STATE_DIR);
   try {
     makeDir(dir);
-    writeFileSync(join(dir, '.gitignore'), '# tierbench\'s own state: run journals and the response cache\n*\n', { flag: 'wx' });
+    writeFileSync(join(dir, '.gitignore'), "# tierbench's own state: run journals and the response cache\n*\n", { flag: 'wx' });
   } catch {
     // Already there, or not writable: either way nothing to do here.
   }

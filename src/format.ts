@@ -44,16 +44,19 @@ export function intervalsLegend(rec: Recommendation): string {
   const level = rec.comparisons[0]?.interval.level ?? 1 - 2 * rec.look.alpha;
   const total = `${Math.round((1 - rec.level) * 50)} %`;
   const split = candidates > 1 ? `, split over ${candidates} cheaper models` : '';
-  const spent = rec.look.number === 1
-    ? `4/5 of the ${total} error on this first look${split}; a --follow-up gets the rest`
-    : `the rest of the ${total} error, on this follow-up of a ${rec.look.pilotCases?.toLocaleString('en-US') ?? '?'}-case pilot${split}`;
+  const spent =
+    rec.look.number === 1
+      ? `4/5 of the ${total} error on this first look${split}; a --follow-up gets the rest`
+      : `the rest of the ${total} error, on this follow-up of a ${rec.look.pilotCases?.toLocaleString('en-US') ?? '?'}-case pilot${split}`;
   return `paired ${Math.round(level * 1000) / 10} % intervals (${spent})`;
 }
 
 /** What the cheaper models were tested against. */
 export function testedAgainst(rec: Recommendation): string {
   if (rec.reference === null) return 'no model to test against';
-  return rec.comparisons.every((d) => d.reference === rec.reference) ? `cheaper models tested against ${rec.reference}` : 'each model tested against every model that costs more';
+  return rec.comparisons.every((d) => d.reference === rec.reference)
+    ? `cheaper models tested against ${rec.reference}`
+    : 'each model tested against every model that costs more';
 }
 
 /** USD per million tokens for people: cents, or as many decimals as the rate has (to 4), never float noise. */

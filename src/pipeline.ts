@@ -4,41 +4,41 @@ import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { appendFile, rm, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import { summarize } from './analysis/aggregate.js';
 import { missingPilotCases } from './analysis/across.js';
-import { buildMatrix } from './analysis/matrix.js';
+import { summarize } from './analysis/aggregate.js';
 import { callCost } from './analysis/cost.js';
-import { fileHash, loadDataset, type LoadOptions } from './cases/load.js';
-import { EXIT, RunError, UsageError, fileProblem } from './errors.js';
-import { type GateRules, gateLines, hasRules, runGate } from './gate/gate.js';
+import { buildMatrix } from './analysis/matrix.js';
+import { outcomeNotes } from './analysis/outcomes.js';
+import { fileHash, type LoadOptions, loadDataset } from './cases/load.js';
+import { STATE_DIR } from './defaults.js';
+import { EXIT, fileProblem, RunError, UsageError } from './errors.js';
 import { densityNote, estimateCost, tokenDensities } from './execute/budget.js';
 import { type CachedAnswer, ResponseCache } from './execute/cache.js';
 import { execute, type Target } from './execute/fan-out.js';
-import { SETUP_FAILURES } from './providers/failures.js';
 import { JOURNAL_VERSION, Journal } from './execute/journal.js';
 import { lockRun } from './execute/lock.js';
-import { STATE_DIR } from './defaults.js';
+import { Progress } from './execute/progress.js';
 import { ignoredStateDir } from './files.js';
 import { money } from './format.js';
-import { Progress } from './execute/progress.js';
-import { buildRequest, compileTemplate, render, templateVariables, type PromptPlan } from './prompts/render.js';
+import { type GateRules, gateLines, hasRules, runGate } from './gate/gate.js';
+import { retirementNote } from './models/lifecycle.js';
+import { buildRequest, compileTemplate, type PromptPlan, render, templateVariables } from './prompts/render.js';
+import { SETUP_FAILURES } from './providers/failures.js';
 import { createProvider } from './providers/provider.js';
 import { proxyFromEnv } from './providers/transport.js';
-import { outcomeNotes } from './analysis/outcomes.js';
-import { retirementNote } from './models/lifecycle.js';
+import { cascadeFromResults, cascadeHeadline } from './recommend/cascade.js';
 import { DECISION_LEVEL } from './recommend/decide.js';
+import { projections } from './recommend/projections.js';
 import { recommend } from './recommend/recommend.js';
 import { routingTable } from './recommend/routing.js';
-import { cascadeFromResults, cascadeHeadline } from './recommend/cascade.js';
-import { projections } from './recommend/projections.js';
-import { streamJson, writeJson, writeText } from './report/json.js';
-import { OutputError, checkWritable, outputError } from './report/write.js';
 import { renderCsv } from './report/csv.js';
+import { headerLine } from './report/header.js';
 import { renderHtml } from './report/html.js';
+import { streamJson, writeJson, writeText } from './report/json.js';
 import { renderJUnit } from './report/junit.js';
 import { renderMarkdown } from './report/markdown.js';
 import { renderTable } from './report/table.js';
-import { headerLine } from './report/header.js';
+import { checkWritable, OutputError, outputError } from './report/write.js';
 import { checkExpected, defaultScorer, labelSet, makeScorer, type ScorerName } from './scoring/scorers.js';
 import type { Case, CaseRecord, CaseResult, ChatRequest, ModelSpec, Report, RunSettings } from './types.js';
 
@@ -116,7 +116,10 @@ export interface RunOutcome {
 export const runJournalPath = (cwd: string, id: string): string => join(cwd, STATE_DIR, 'runs', `${id}.journal.jsonl`);
 
 export function newRunId(date: Date): string {
-  return `${date.toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+  return `${date
+    .toISOString()
+    .replace(/[:.]/g, '-')
+    .replace(/-\d{3}Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
 }
 
 /** userinfo in a base URL could be a credential. */
@@ -138,7 +141,11 @@ function apiKeys(models: readonly ModelSpec[], env: RunDeps['env']): Map<string,
     if (m.apiKeyEnv === undefined) continue;
     const key = env[m.apiKeyEnv];
     if (key === undefined || key.trim() === '') {
-      throw new UsageError('E_NO_KEY', `--models ${m.name}: ${m.apiKeyEnv} is not set`, `export ${m.apiKeyEnv}=<your key>, or run \`tierbench demo\` to try tierbench offline`);
+      throw new UsageError(
+        'E_NO_KEY',
+        `--models ${m.name}: ${m.apiKeyEnv} is not set`,
+        `export ${m.apiKeyEnv}=<your key>, or run \`tierbench demo\` to try tierbench offline`,
+      );
     }
     keys.set(m.name, key.trim());
   }
@@ -171,12 +178,19 @@ function outputs(jsonPath: string, plan: RunPlan): Output[] {
     html: [`${base}.html`, (report) => renderHtml(report)],
     csv: [`${base}.csv`, (report) => renderCsv(report)],
   };
-  const files: Output[] = plan.formats.filter((f) => f !== 'json').map((f) => {
-    const [path, text] = render[f as Exclude<ReportFormat, 'json'>];
-    return { what: `--report ${f}`, path, text, listed: true };
-  });
+  const files: Output[] = plan.formats
+    .filter((f) => f !== 'json')
+    .map((f) => {
+      const [path, text] = render[f as Exclude<ReportFormat, 'json'>];
+      return { what: `--report ${f}`, path, text, listed: true };
+    });
   if (plan.routingOut !== undefined) {
-    files.push({ what: '--routing-out', path: plan.routingOut, text: (report) => report.routing && JSON.stringify(report.routing.map, null, 2) + '\n', listed: false });
+    files.push({
+      what: '--routing-out',
+      path: plan.routingOut,
+      text: (report) => report.routing && JSON.stringify(report.routing.map, null, 2) + '\n',
+      listed: false,
+    });
   }
   return files;
 }
@@ -210,22 +224,42 @@ export interface RunExtras {
 }
 
 /** A follow-up asks the pilot's question again on more cases: checked before any call. */
-function checkFollowUp({ report: pilot, path }: { report: Report; path: string }, cases: readonly CaseRecord[], plan: RunPlan, idColumn: string | undefined): void {
+function checkFollowUp(
+  { report: pilot, path }: { report: Report; path: string },
+  cases: readonly CaseRecord[],
+  plan: RunPlan,
+  idColumn: string | undefined,
+): void {
   const flag = `--follow-up ${path}`;
   if (pilot.recommendation.look?.number === 2) {
-    throw new UsageError('E_FOLLOW_UP', `${flag}: that run was itself a follow-up, and a third look is not offered`, 'decide on it as it is, or start a fresh benchmark on new cases (without --follow-up)');
+    throw new UsageError(
+      'E_FOLLOW_UP',
+      `${flag}: that run was itself a follow-up, and a third look is not offered`,
+      'decide on it as it is, or start a fresh benchmark on new cases (without --follow-up)',
+    );
   }
   if (pilot.recommendation.tolerancePp !== plan.tolerancePp) {
-    throw new UsageError('E_FOLLOW_UP', `${flag}: the pilot was decided at --tolerance ${pilot.recommendation.tolerancePp}, this run at ${plan.tolerancePp}`, `run with --tolerance ${pilot.recommendation.tolerancePp}: a follow-up asks the pilot's question again`);
+    throw new UsageError(
+      'E_FOLLOW_UP',
+      `${flag}: the pilot was decided at --tolerance ${pilot.recommendation.tolerancePp}, this run at ${plan.tolerancePp}`,
+      `run with --tolerance ${pilot.recommendation.tolerancePp}: a follow-up asks the pilot's question again`,
+    );
   }
   const missing = missingPilotCases(pilot, cases, plan.system, idColumn);
   if (missing.length > 0) {
     const first = missing[0]!;
-    throw new UsageError('E_FOLLOW_UP', `${flag}: ${missing.length.toLocaleString('en-US')} of the pilot's ${pilot.cases.length.toLocaleString('en-US')} cases are not in this data, or are sent differently (first: ${pilot.dataset.path}:${first.line})`,
-      'a follow-up keeps every pilot case, prompts unchanged, and adds new ones: append the new cases to the pilot\'s file');
+    throw new UsageError(
+      'E_FOLLOW_UP',
+      `${flag}: ${missing.length.toLocaleString('en-US')} of the pilot's ${pilot.cases.length.toLocaleString('en-US')} cases are not in this data, or are sent differently (first: ${pilot.dataset.path}:${first.line})`,
+      "a follow-up keeps every pilot case, prompts unchanged, and adds new ones: append the new cases to the pilot's file",
+    );
   }
   if (cases.length <= pilot.cases.length) {
-    throw new UsageError('E_FOLLOW_UP', `${flag}: this data has no case the pilot did not have`, 'append new cases to the data (the pilot\'s report said about how many)');
+    throw new UsageError(
+      'E_FOLLOW_UP',
+      `${flag}: this data has no case the pilot did not have`,
+      "append new cases to the data (the pilot's report said about how many)",
+    );
   }
 }
 
@@ -255,7 +289,12 @@ interface Destinations {
  * — then the other formats, the step summary, and the terminal. Whatever fails after the JSON
  * report, the others are still tried, and the journal is kept until all of them are written.
  */
-async function publish(report: Report, plan: RunPlan, deps: RunDeps, { id, reportPath, reportWhat, files, stepSummary, journalFailed }: Destinations): Promise<void> {
+async function publish(
+  report: Report,
+  plan: RunPlan,
+  deps: RunDeps,
+  { id, reportPath, reportWhat, files, stepSummary, journalFailed }: Destinations,
+): Promise<void> {
   const failures: OutputError[] = [];
   try {
     await writeJson(reportWhat, reportPath, report);
@@ -277,7 +316,8 @@ async function publish(report: Report, plan: RunPlan, deps: RunDeps, { id, repor
     }
   }
   // In a GitHub Actions job, the summary lands on the run's page (appended to the job's file).
-  if (stepSummary) await appendFile(stepSummary, renderMarkdown(report) + '\n').catch((err: unknown) => failures.push(outputError('GITHUB_STEP_SUMMARY', stepSummary, err)));
+  if (stepSummary)
+    await appendFile(stepSummary, renderMarkdown(report) + '\n').catch((err: unknown) => failures.push(outputError('GITHUB_STEP_SUMMARY', stepSummary, err)));
   if (plan.json) await streamJson(report, deps.stdout);
   else deps.stdout.write(renderTable(report, deps.stdout.isTTY ? deps.stdout.columns : Number(deps.env.COLUMNS) || undefined));
   if (report.gate) (plan.json ? deps.stderr : deps.stdout).write(gateLines(report.gate));
@@ -285,7 +325,12 @@ async function publish(report: Report, plan: RunPlan, deps: RunDeps, { id, repor
   if (failures.length > 0) {
     for (const f of failures.slice(1)) deps.stderr.write(`error: ${f.message} — ${f.hint}\n`);
     const first = failures[0]!;
-    throw new OutputError(first.code, `${first.message} (the JSON report is at ${reportPath})`, `${first.hint}; the run journal is kept: tierbench run --resume ${id} rewrites every output without a call`, first.exitCode);
+    throw new OutputError(
+      first.code,
+      `${first.message} (the JSON report is at ${reportPath})`,
+      `${first.hint}; the run journal is kept: tierbench run --resume ${id} rewrites every output without a call`,
+      first.exitCode,
+    );
   }
 }
 
@@ -302,7 +347,12 @@ export async function runBench(plan: RunPlan, deps: RunDeps, extras: RunExtras =
   }
 }
 
-async function runLocked(plan: RunPlan, deps: RunDeps, { resume, gate, followUp }: RunExtras, { id, startedAt, journalPath }: { id: string; startedAt: Date; journalPath: string }): Promise<RunOutcome> {
+async function runLocked(
+  plan: RunPlan,
+  deps: RunDeps,
+  { resume, gate, followUp }: RunExtras,
+  { id, startedAt, journalPath }: { id: string; startedAt: Date; journalPath: string },
+): Promise<RunOutcome> {
   const started = deps.now();
   const dataset = await loadDataset(plan.datasetPath, plan.load);
   const prompts: PromptPlan = {
@@ -329,9 +379,15 @@ async function runLocked(plan: RunPlan, deps: RunDeps, { resume, gate, followUp 
   checkExpected(scorerName, dataset.cases, dataset.path);
   const score = makeScorer(scorerName, dataset.cases);
   // A prompt that shows the expected answer measures nothing: warned before the first call, and kept in the notes.
-  const leaks = [['--prompt', prompts.user], ['--system', prompts.system]] as const;
+  const leaks = [
+    ['--prompt', prompts.user],
+    ['--system', prompts.system],
+  ] as const;
   const leak = leaks.filter(([, t]) => t !== undefined && templateVariables(t.source).includes(dataset.expectedColumn)).map(([flag]) => flag);
-  const leakNote = leak.length === 0 ? undefined : `${leak.join(' and ')} show${leak.length === 1 ? 's' : ''} the model the expected-answer column \`${dataset.expectedColumn}\`: it is told the answer it is scored on`;
+  const leakNote =
+    leak.length === 0
+      ? undefined
+      : `${leak.join(' and ')} show${leak.length === 1 ? 's' : ''} the model the expected-answer column \`${dataset.expectedColumn}\`: it is told the answer it is scored on`;
   const keys = apiKeys(plan.models, deps.env);
   const datasetHash = await fileHash(plan.datasetPath);
   const reportPath = await reportPathFor(plan.out, deps.cwd, id);
@@ -350,19 +406,23 @@ async function runLocked(plan: RunPlan, deps: RunDeps, { resume, gate, followUp 
 
   // From the run's environment, not the process's; never recorded (a proxy URL can hold a password).
   const proxy = proxyFromEnv(deps.env);
-  const providers = await Promise.all(plan.models.map((spec) => createProvider(spec, {
-    // Local servers take no key, but the SDKs insist on one.
-    apiKey: keys.get(spec.name) ?? 'none',
-    maxRetries: plan.maxRetries,
-    timeoutMs: plan.timeoutMs,
-    deadlineMs: plan.deadlineMs,
-    ...(proxy !== undefined && { proxy }),
-    stream: plan.stream,
-    promptCache: plan.promptCache,
-    logprobs: plan.cascade?.cheap === spec.name,
-    ...(plan.temperature !== undefined && { temperature: plan.temperature }),
-    ...(plan.anthropicVersion !== undefined && { anthropicVersion: plan.anthropicVersion }),
-  })));
+  const providers = await Promise.all(
+    plan.models.map((spec) =>
+      createProvider(spec, {
+        // Local servers take no key, but the SDKs insist on one.
+        apiKey: keys.get(spec.name) ?? 'none',
+        maxRetries: plan.maxRetries,
+        timeoutMs: plan.timeoutMs,
+        deadlineMs: plan.deadlineMs,
+        ...(proxy !== undefined && { proxy }),
+        stream: plan.stream,
+        promptCache: plan.promptCache,
+        logprobs: plan.cascade?.cheap === spec.name,
+        ...(plan.temperature !== undefined && { temperature: plan.temperature }),
+        ...(plan.anthropicVersion !== undefined && { anthropicVersion: plan.anthropicVersion }),
+      }),
+    ),
+  );
   const targets: Target[] = plan.models.map((spec, m) => {
     const prices = spec.prices;
     const samples = plan.cascade?.cheap === spec.name ? Math.max(plan.repeats, plan.cascade.samples) : plan.repeats;
@@ -383,34 +443,54 @@ async function runLocked(plan: RunPlan, deps: RunDeps, { resume, gate, followUp 
 
   if (plan.maxCost !== undefined) {
     const densities = await tokenDensities(targets, dataset.cases, request);
-    const estimate = estimateCost(dataset.cases, targets, request, (m, c, req, sample) =>
-      known[m]?.has(c.index * (targets[m]?.samples ?? 1) + sample) === true || cache?.get(cacheKey(m, req, sample)) !== undefined, densities);
-    const line = `estimated cost ${money(estimate.typical)} (at most ${money(estimate.ceiling)} if every answer used max_tokens) for ${(estimate.calls - estimate.cachedCalls).toLocaleString('en-US')} calls` +
+    const estimate = estimateCost(
+      dataset.cases,
+      targets,
+      request,
+      (m, c, req, sample) => known[m]?.has(c.index * (targets[m]?.samples ?? 1) + sample) === true || cache?.get(cacheKey(m, req, sample)) !== undefined,
+      densities,
+    );
+    const line =
+      `estimated cost ${money(estimate.typical)} (at most ${money(estimate.ceiling)} if every answer used max_tokens) for ${(estimate.calls - estimate.cachedCalls).toLocaleString('en-US')} calls` +
       (estimate.cachedCalls > 0 ? ` (${estimate.cachedCalls.toLocaleString('en-US')} more answered from cache)` : '') +
       (estimate.unpriced.length > 0 ? `; ${estimate.unpriced.join(', ')} unpriced, not included` : '') +
       `; ${densityNote(targets, densities)}`;
     if (estimate.typical > plan.maxCost && !plan.yes) {
       cache?.close();
-      throw new UsageError('E_BUDGET', `--max-cost ${plan.maxCost}: ${line}`, 'raise --max-cost, run fewer cases (--limit) or models, or pass --yes to start anyway (spending still stops at the limit)');
+      throw new UsageError(
+        'E_BUDGET',
+        `--max-cost ${plan.maxCost}: ${line}`,
+        'raise --max-cost, run fewer cases (--limit) or models, or pass --yes to start anyway (spending still stops at the limit)',
+      );
     }
     if (!plan.quiet) deps.stderr.write(`${line}; budget ${money(plan.maxCost)}\n`);
   }
 
   // Said once everything is checked, just before the first call.
   if (!plan.quiet) {
-    deps.stderr.write(headerLine({
-      file: relative(deps.cwd, dataset.path) || dataset.path, dataset, scorer: scorerName,
-      ...('why' in chosen && { why: chosen.why }),
-      ...(scorerName === 'label' && { labels: labelSet(dataset.cases) }),
-      ...(plan.prompt !== undefined && { template: [...new Set(templateVariables(plan.prompt))] }),
-    }));
+    deps.stderr.write(
+      headerLine({
+        file: relative(deps.cwd, dataset.path) || dataset.path,
+        dataset,
+        scorer: scorerName,
+        ...('why' in chosen && { why: chosen.why }),
+        ...(scorerName === 'label' && { labels: labelSet(dataset.cases) }),
+        ...(plan.prompt !== undefined && { template: [...new Set(templateVariables(plan.prompt))] }),
+      }),
+    );
   }
   if (leakNote !== undefined) deps.stderr.write(`warning: ${leakNote} (remove {{${dataset.expectedColumn}}}, or name the real answer with --expected-col)\n`);
-  const journal = resume ? Journal.reopen<RunPlan>(journalPath) : Journal.create<RunPlan>(journalPath, {
-    type: 'header', version: JOURNAL_VERSION, runId: id, startedAt: startedAt.toISOString(), datasetHash,
-    // A password in a base URL is a credential: not written (a resume takes it from the environment again).
-    plan: { ...plan, models: plan.models.map((m) => (m.baseURL === undefined ? m : { ...m, baseURL: safeUrl(m.baseURL)! })) },
-  });
+  const journal = resume
+    ? Journal.reopen<RunPlan>(journalPath)
+    : Journal.create<RunPlan>(journalPath, {
+        type: 'header',
+        version: JOURNAL_VERSION,
+        runId: id,
+        startedAt: startedAt.toISOString(),
+        datasetHash,
+        // A password in a base URL is a credential: not written (a resume takes it from the environment again).
+        plan: { ...plan, models: plan.models.map((m) => (m.baseURL === undefined ? m : { ...m, baseURL: safeUrl(m.baseURL)! })) },
+      });
   const progress = new Progress({
     mode: plan.quiet ? 'off' : deps.stderr.isTTY ? 'live' : 'plain',
     models: plan.models.map((m) => m.name),
@@ -464,17 +544,25 @@ async function runLocked(plan: RunPlan, deps: RunDeps, { resume, gate, followUp 
   if (journal.failure !== undefined) stopReason ??= 'disk';
 
   const notes = [...retiring, ...(leakNote === undefined ? [] : [leakNote]), ...providers.flatMap((p) => p.notes)];
-  if (cache?.failure !== undefined) notes.push(`the response cache in ${plan.cache?.dir} could not be written (${fileProblem(cache.failure).reason}): answers from then on were not cached`);
+  if (cache?.failure !== undefined)
+    notes.push(`the response cache in ${plan.cache?.dir} could not be written (${fileProblem(cache.failure).reason}): answers from then on were not cached`);
   execution.limits.forEach((l, m) => {
     if (l.throttles > 0) notes.push(`${plan.models[m]?.name}: throttled ${l.throttles} times (429/529); its concurrency adapted down to ${l.floor}`);
   });
   for (const [m, failure] of execution.stopped) {
     const spec = plan.models[m];
     if (!spec) continue;
-    const keyHint = failure.kind === 'auth' && spec.apiKeyEnv ? ` — check ${spec.apiKeyEnv}`
-      : failure.kind === 'not_found' ? ` — check the model id \`${spec.id}\``
-        : failure.kind === 'unreachable' ? ` — check that the server at ${safeUrl(spec.baseURL) ?? 'its default URL'} is running and reachable` : '';
-    notes.push(`${spec.name} stopped after ${/^[aeiou]/.test(failure.kind) ? 'an' : 'a'} ${failure.kind} error${failure.status ? ` (${failure.status})` : ''}: ${failure.message}${keyHint}`);
+    const keyHint =
+      failure.kind === 'auth' && spec.apiKeyEnv
+        ? ` — check ${spec.apiKeyEnv}`
+        : failure.kind === 'not_found'
+          ? ` — check the model id \`${spec.id}\``
+          : failure.kind === 'unreachable'
+            ? ` — check that the server at ${safeUrl(spec.baseURL) ?? 'its default URL'} is running and reachable`
+            : '';
+    notes.push(
+      `${spec.name} stopped after ${/^[aeiou]/.test(failure.kind) ? 'an' : 'a'} ${failure.kind} error${failure.status ? ` (${failure.status})` : ''}: ${failure.message}${keyHint}`,
+    );
   }
 
   const perModel = plan.models.map((spec, m) => {
@@ -500,31 +588,71 @@ async function runLocked(plan: RunPlan, deps: RunDeps, { resume, gate, followUp 
   const stoppedNames = [...execution.stopped.keys()].map((m) => plan.models[m]?.name ?? String(m));
   if (stoppedNames.length > 0) recommendation.caveats.unshift(`${stoppedNames.join(', ')} stopped early: the recommendation is over the other models only`);
 
-  const routing = plan.routingColumn === undefined || recommendation.reference === null ? undefined : routingTable(matrix, dataset.cases.map((c) => c.category), {
-    column: plan.routingColumn,
-    tolerancePp: plan.tolerancePp,
-    level: DECISION_LEVEL,
-    baseline: recommendation.reference,
-    ids: Object.fromEntries(plan.models.map((m) => [m.name, m.id])),
-    ...(plan.reference !== undefined && { reference: plan.reference }),
-  });
+  const routing =
+    plan.routingColumn === undefined || recommendation.reference === null
+      ? undefined
+      : routingTable(
+          matrix,
+          dataset.cases.map((c) => c.category),
+          {
+            column: plan.routingColumn,
+            tolerancePp: plan.tolerancePp,
+            level: DECISION_LEVEL,
+            baseline: recommendation.reference,
+            ids: Object.fromEntries(plan.models.map((m) => [m.name, m.id])),
+            ...(plan.reference !== undefined && { reference: plan.reference }),
+          },
+        );
 
-  const cascade = plan.cascade === undefined ? undefined : cascadeFromResults(plan.cascade, perModel, dataset.cases.length, scorerName === 'label' ? labelSet(dataset.cases) : undefined, plan.tolerancePp, DECISION_LEVEL, clusters);
+  const cascade =
+    plan.cascade === undefined
+      ? undefined
+      : cascadeFromResults(
+          plan.cascade,
+          perModel,
+          dataset.cases.length,
+          scorerName === 'label' ? labelSet(dataset.cases) : undefined,
+          plan.tolerancePp,
+          DECISION_LEVEL,
+          clusters,
+        );
 
-  const better = cascade && cascadeHeadline(cascade, recommendation.recommended, summaries.find((s) => s.model === recommendation.recommended)?.cost?.per1kCases, plan.tolerancePp);
+  const better =
+    cascade &&
+    cascadeHeadline(cascade, recommendation.recommended, summaries.find((s) => s.model === recommendation.recommended)?.cost?.per1kCases, plan.tolerancePp);
   if (better !== undefined) recommendation.summary += ` ${better}`;
 
-  const projected = plan.volume === undefined ? undefined : projections(plan.volume.text, plan.volume.casesPerDay, matrix.columns, {
-    ...(recommendation.recommended !== null && { recommended: recommendation.recommended }),
-    ...(routing !== undefined && { routingPerCase: routing.blended.costPerCase }),
-    ...(cascade?.best && { cascadePerCase: cascade.best.costPerCase }),
-  });
+  const projected =
+    plan.volume === undefined
+      ? undefined
+      : projections(plan.volume.text, plan.volume.casesPerDay, matrix.columns, {
+          ...(recommendation.recommended !== null && { recommended: recommendation.recommended }),
+          ...(routing !== undefined && { routingPerCase: routing.blended.costPerCase }),
+          ...(cascade?.best && { cascadePerCase: cascade.best.costPerCase }),
+        });
 
   // Everything in the plan is recorded except these: inputs described elsewhere in the report,
   // and where output goes.
-  const { datasetPath: _path, load: _load, prompt: _prompt, models: _models, scorer: _scorer, cascade: _cascade, volume: _volume,
-    routingColumn: _by, routingOut: _routes, out: _out, json: _json, quiet: _quiet, simulated: _simulated, cache: _cache, yes: _yes,
-    formats: _formats, junitCases: _junitCases, ...recorded } = plan;
+  const {
+    datasetPath: _path,
+    load: _load,
+    prompt: _prompt,
+    models: _models,
+    scorer: _scorer,
+    cascade: _cascade,
+    volume: _volume,
+    routingColumn: _by,
+    routingOut: _routes,
+    out: _out,
+    json: _json,
+    quiet: _quiet,
+    simulated: _simulated,
+    cache: _cache,
+    yes: _yes,
+    formats: _formats,
+    junitCases: _junitCases,
+    ...recorded
+  } = plan;
   const settings: RunSettings = { ...recorded, scorer: scorerName, prompt: prompts.user.source };
   const finishedAt = deps.date();
   const report: Report = {
@@ -552,11 +680,16 @@ async function runLocked(plan: RunPlan, deps: RunDeps, { resume, gate, followUp 
     },
     settings,
     models: plan.models.map((m) => ({
-      name: m.name, id: m.id, api: m.api, endpoint: m.endpoint,
+      name: m.name,
+      id: m.id,
+      api: m.api,
+      endpoint: m.endpoint,
       ...(m.baseURL !== undefined && { baseURL: safeUrl(m.baseURL) }),
       ...(m.apiKeyEnv !== undefined && { apiKeyEnv: m.apiKeyEnv }),
-      prices: m.prices, maxTokens: m.maxTokens,
-      ...(m.reasoning !== undefined && { reasoning: m.reasoning }), ...(m.reasons && { reasons: m.reasons }),
+      prices: m.prices,
+      maxTokens: m.maxTokens,
+      ...(m.reasoning !== undefined && { reasoning: m.reasoning }),
+      ...(m.reasons && { reasons: m.reasons }),
     })),
     summaries,
     recommendation,
@@ -569,22 +702,39 @@ async function runLocked(plan: RunPlan, deps: RunDeps, { resume, gate, followUp 
   };
 
   if (gate !== undefined && hasRules(gate)) report.gate = runGate(report, gate);
-  await publish(report, plan, deps, { id, reportPath, reportWhat, files, ...(stepSummary !== undefined && { stepSummary }), journalFailed: journal.failure !== undefined });
+  await publish(report, plan, deps, {
+    id,
+    reportPath,
+    reportWhat,
+    files,
+    ...(stepSummary !== undefined && { stepSummary }),
+    journalFailed: journal.failure !== undefined,
+  });
 
   if (stopReason !== undefined) {
     const calls = summaries.reduce((n, s) => n + s.n, 0);
     const planned = targets.reduce((n, t) => n + dataset.cases.length * (t.samples ?? 1), 0);
-    const why = stopReason === 'budget' ? `stopped at the budget: ${money(spent)} spent of ${money(plan.maxCost ?? 0)}`
-      : stopReason === 'disk' ? `error: stopped: cannot write the run journal ${journalPath}: ${fileProblem(journal.failure).reason} (the answers paid are in the report) — free some space`
-        : 'interrupted';
-    deps.stderr.write(`${why}; ${calls.toLocaleString('en-US')} of ${planned.toLocaleString('en-US')} calls done. Continue with: tierbench run --resume ${id}${stopReason === 'budget' ? ' --max-cost <more>' : ''}\n`);
+    const why =
+      stopReason === 'budget'
+        ? `stopped at the budget: ${money(spent)} spent of ${money(plan.maxCost ?? 0)}`
+        : stopReason === 'disk'
+          ? `error: stopped: cannot write the run journal ${journalPath}: ${fileProblem(journal.failure).reason} (the answers paid are in the report) — free some space`
+          : 'interrupted';
+    deps.stderr.write(
+      `${why}; ${calls.toLocaleString('en-US')} of ${planned.toLocaleString('en-US')} calls done. Continue with: tierbench run --resume ${id}${stopReason === 'budget' ? ' --max-cost <more>' : ''}\n`,
+    );
     return { report, reportPath, exitCode: stopReason === 'interrupted' ? EXIT.interrupted : EXIT.runFailed };
   }
   if (stoppedNames.length > 0) {
     // The paid answers are in the report and the journal: once the cause is fixed, the stopped
     // models' missing calls are made by --resume, nothing else.
     const resumeHint = `fix the cause, then \`tierbench run --resume ${id}\` makes only the missing calls`;
-    if (summaries.every((s) => s.scored === 0)) throw new RunError('E_RUN_FAILED', `no model answered any case (report written to ${reportPath}): ${notes.find((n) => n.includes('stopped after')) ?? ''}`, resumeHint);
+    if (summaries.every((s) => s.scored === 0))
+      throw new RunError(
+        'E_RUN_FAILED',
+        `no model answered any case (report written to ${reportPath}): ${notes.find((n) => n.includes('stopped after')) ?? ''}`,
+        resumeHint,
+      );
     deps.stderr.write(`${stoppedNames.join(', ')} stopped early (see the notes): exit 3; ${resumeHint}\n`);
     return { report, reportPath, exitCode: EXIT.runFailed };
   }

@@ -63,9 +63,13 @@ export function compareAcross(before: Report, after: Report, model: string, leve
   if (then.size === 0) return null;
   const now = scoresByCase(after, model, keyOf(after, byId));
   const keys = [...now.keys()].filter((k) => then.has(k));
-  const base = { pairedBy: byId ? 'id' as const : 'input' as const, before: then.size, after: now.size, shared: keys.length };
+  const base = { pairedBy: byId ? ('id' as const) : ('input' as const), before: then.size, after: now.size, shared: keys.length };
   if (keys.length === 0) return { ...base, comparison: null };
-  const column = (name: string, from: Map<string, number>): ModelColumn => ({ model: name, scores: Float64Array.from(keys, (k) => from.get(k) ?? NaN), costs: new Float64Array(keys.length) });
+  const column = (name: string, from: Map<string, number>): ModelColumn => ({
+    model: name,
+    scores: Float64Array.from(keys, (k) => from.get(k) ?? NaN),
+    costs: new Float64Array(keys.length),
+  });
   const a = column(model, now);
   const b = column(`${model} (before)`, then);
   return { ...base, comparison: compare(a, b, { cases: keys.length, columns: [a, b], binary: false }, { level }) };

@@ -1,8 +1,9 @@
 // Per-case results → one ModelSummary per model. Pure.
-import type { Case, CaseResult, ErrorKind, Interval, ModelSpec, ModelSummary, Usage } from '../types.js';
+
 import { tInterval, wilson } from '../stats/intervals.js';
 import { clusterInterval } from '../stats/paired.js';
 import { quantileSorted } from '../stats/percentiles.js';
+import type { Case, CaseResult, ErrorKind, Interval, ModelSpec, ModelSummary, Usage } from '../types.js';
 
 /**
  * Accuracy and its interval are over cases: with several samples per case the case's mean comes
@@ -129,10 +130,14 @@ export function summarize(spec: ModelSpec, results: readonly CaseResult[], cases
     scored,
     correct,
     accuracy: scored === 0 ? null : accuracy,
-    interval: scored === 0 ? null : clusterAccuracy(caseScores, scoredIndex.subarray(0, scored), clusters, binary ? wilson(allRight, scored) : tInterval(caseScores)),
+    interval:
+      scored === 0 ? null : clusterAccuracy(caseScores, scoredIndex.subarray(0, scored), clusters, binary ? wilson(allRight, scored) : tInterval(caseScores)),
     errors: { total: errors, byKind },
     retries,
-    latencyMs: lat.length === 0 ? null : { p50: quantileSorted(lat, 0.5), p90: quantileSorted(lat, 0.9), p95: quantileSorted(lat, 0.95), p99: quantileSorted(lat, 0.99) },
+    latencyMs:
+      lat.length === 0
+        ? null
+        : { p50: quantileSorted(lat, 0.5), p90: quantileSorted(lat, 0.9), p95: quantileSorted(lat, 0.95), p99: quantileSorted(lat, 0.99) },
     ttftMs: ttft.length === 0 ? null : { p50: quantileSorted(ttft, 0.5), p95: quantileSorted(ttft, 0.95) },
     outputTokensPerSec: speed.length === 0 ? null : quantileSorted(speed, 0.5),
     tokens,
@@ -144,14 +149,17 @@ export function summarize(spec: ModelSpec, results: readonly CaseResult[], cases
     estimatedUsage,
     ...(charged > 0 && { charged }),
     // Unpriced, the cost is known only when the gateway reported every charge.
-    cost: spec.prices === null && (charged === 0 || charged < withUsage) ? null : {
-      total: cost,
-      spent,
-      // Per answered call, what production pays per case, however many samples each case had
-      // (--repeats): the cost of every call, failed ones too, over the answers they bought.
-      per1kCases: answered === 0 ? 0 : (cost / answered) * 1000,
-      perCorrect: correct === 0 ? null : cost / correct,
-    },
+    cost:
+      spec.prices === null && (charged === 0 || charged < withUsage)
+        ? null
+        : {
+            total: cost,
+            spent,
+            // Per answered call, what production pays per case, however many samples each case had
+            // (--repeats): the cost of every call, failed ones too, over the answers they bought.
+            per1kCases: answered === 0 ? 0 : (cost / answered) * 1000,
+            perCorrect: correct === 0 ? null : cost / correct,
+          },
   };
   const names = Object.keys(categories);
   if (names.length > 0) {
@@ -168,6 +176,13 @@ export function summarize(spec: ModelSpec, results: readonly CaseResult[], cases
 /** With a cluster column: cluster-robust with t(G − 1), never narrower than `unclustered`. */
 function clusterAccuracy(scores: Float64Array, index: Int32Array, clusters: Int32Array | undefined, unclustered: Interval): Interval {
   if (clusters === undefined) return unclustered;
-  const ci = clusterInterval(scores, index.map((i) => clusters[i] ?? i), 0.95, 0, 1, unclustered);
+  const ci = clusterInterval(
+    scores,
+    index.map((i) => clusters[i] ?? i),
+    0.95,
+    0,
+    1,
+    unclustered,
+  );
   return { low: ci.low, high: ci.high, method: 'cluster', level: 0.95 };
 }

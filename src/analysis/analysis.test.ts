@@ -1,18 +1,23 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { CaseResult, ModelSpec } from '../types.js';
-import { summarize } from './aggregate.js';
-import { buildMatrix, pairedCases } from './matrix.js';
-import { costOf } from './cost.js';
 import { normalQuantile, tInterval, tQuantile, wilson } from '../stats/intervals.js';
 import { quantileSorted } from '../stats/percentiles.js';
+import type { CaseResult, ModelSpec } from '../types.js';
+import { summarize } from './aggregate.js';
+import { costOf } from './cost.js';
+import { buildMatrix, pairedCases } from './matrix.js';
 
 const close = (actual: number, expected: number, tol: number): void =>
   assert.ok(Math.abs(actual - expected) <= tol, `${actual} is not within ${tol} of ${expected}`);
 
 describe('Wilson interval', () => {
   // Newcombe (1998), Statistics in Medicine 17:857–872, Table I, method 3 (score, no continuity correction).
-  for (const [x, n, low, high] of [[81, 263, 0.2553, 0.3662], [15, 148, 0.0624, 0.1605], [0, 20, 0, 0.1611], [1, 29, 0.0061, 0.1718]] as const) {
+  for (const [x, n, low, high] of [
+    [81, 263, 0.2553, 0.3662],
+    [15, 148, 0.0624, 0.1605],
+    [0, 20, 0, 0.1611],
+    [1, 29, 0.0061, 0.1718],
+  ] as const) {
     it(`${x}/${n} → ${low}–${high}`, () => {
       const ci = wilson(x, n);
       close(ci.low, low, 0.00006);
@@ -41,7 +46,14 @@ describe('quantiles', () => {
     close(normalQuantile(0.001), -3.090232, 1e-6);
   });
   it('Student t against the textbook table', () => {
-    for (const [df, t] of [[1, 12.706], [2, 4.303], [5, 2.571], [10, 2.228], [30, 2.042], [120, 1.98]] as const) {
+    for (const [df, t] of [
+      [1, 12.706],
+      [2, 4.303],
+      [5, 2.571],
+      [10, 2.228],
+      [30, 2.042],
+      [120, 1.98],
+    ] as const) {
       close(tQuantile(0.975, df), t, 0.01);
     }
   });
@@ -93,11 +105,45 @@ describe('cost arithmetic', () => {
 });
 
 describe('summarize', () => {
-  const spec: ModelSpec = { name: 'm', id: 'm-1', api: 'openai', endpoint: 'openai', prices: { input: 1, output: 2, cacheWrite: 1, cacheRead: 0.5, source: 't' }, maxTokens: 1024 };
+  const spec: ModelSpec = {
+    name: 'm',
+    id: 'm-1',
+    api: 'openai',
+    endpoint: 'openai',
+    prices: { input: 1, output: 2, cacheWrite: 1, cacheRead: 0.5, source: 't' },
+    maxTokens: 1024,
+  };
   const usage = { input: 10, output: 5, cacheWrite: 0, cacheRead: 2 };
-  const ok = (caseIndex: number, score: number, latencyMs: number): CaseResult => ({ caseIndex, sample: 0, model: 'm', output: 'x', score, latencyMs, ttftMs: latencyMs / 2, usage, cost: 0.001, retries: 1 });
+  const ok = (caseIndex: number, score: number, latencyMs: number): CaseResult => ({
+    caseIndex,
+    sample: 0,
+    model: 'm',
+    output: 'x',
+    score,
+    latencyMs,
+    ttftMs: latencyMs / 2,
+    usage,
+    cost: 0.001,
+    retries: 1,
+  });
   const cases = [0, 1, 2, 3].map((i) => ({ index: i, id: String(i), line: i + 2, vars: {}, expected: 'a', category: i < 2 ? 'A' : 'B' }));
-  const results: CaseResult[] = [ok(0, 1, 100), ok(1, 0, 200), ok(2, 1, 300), { caseIndex: 3, sample: 0, model: 'm', score: null, latencyMs: null, ttftMs: null, usage: null, cost: null, retries: 2, error: { kind: 'rate_limit', status: 429, message: 'slow down' } }];
+  const results: CaseResult[] = [
+    ok(0, 1, 100),
+    ok(1, 0, 200),
+    ok(2, 1, 300),
+    {
+      caseIndex: 3,
+      sample: 0,
+      model: 'm',
+      score: null,
+      latencyMs: null,
+      ttftMs: null,
+      usage: null,
+      cost: null,
+      retries: 2,
+      error: { kind: 'rate_limit', status: 429, message: 'slow down' },
+    },
+  ];
   const s = summarize(spec, results, cases);
   it('counts answers, failures and retries', () => {
     assert.equal(s.n, 4);
@@ -123,7 +169,11 @@ describe('summarize', () => {
   });
   it('counts how answers ended, paid and lost responses, and estimated usage', () => {
     const cut: CaseResult = { ...ok(0, 0, 10), output: '', finish: 'truncated', stopReason: 'length', paid: 2, usage: { ...usage, estimated: true } };
-    const t = summarize(spec, [cut, { ...ok(1, 0, 10), finish: 'refused', paid: 1 }, { ...ok(2, 0, 10), output: '', finish: 'empty', paid: 1 }, { ...results[3]!, paid: 1 }], cases);
+    const t = summarize(
+      spec,
+      [cut, { ...ok(1, 0, 10), finish: 'refused', paid: 1 }, { ...ok(2, 0, 10), output: '', finish: 'empty', paid: 1 }, { ...results[3]!, paid: 1 }],
+      cases,
+    );
     assert.deepEqual([t.truncated, t.refused, t.empty, t.estimatedUsage], [1, 1, 1, 1]);
     assert.deepEqual(t.requests, { sent: 3 * 2 + 3, paid: 5, lost: 2 });
   });
@@ -151,7 +201,18 @@ describe('summarize', () => {
 describe('summarize: repeats and clusters', () => {
   const spec: ModelSpec = { name: 'm', id: 'm', api: 'openai', endpoint: 'openai', prices: null, maxTokens: 1024 };
   const cases = [0, 1, 2, 3].map((i) => ({ index: i, id: String(i), line: i + 2, vars: {}, expected: 'a' }));
-  const r = (caseIndex: number, sample: number, score: number): CaseResult => ({ caseIndex, sample, model: 'm', output: 'x', score, latencyMs: 1, ttftMs: null, usage: null, cost: null, retries: 0 });
+  const r = (caseIndex: number, sample: number, score: number): CaseResult => ({
+    caseIndex,
+    sample,
+    model: 'm',
+    output: 'x',
+    score,
+    latencyMs: 1,
+    ttftMs: null,
+    usage: null,
+    cost: null,
+    retries: 0,
+  });
   it('averages the samples of a case before anything else', () => {
     // case means: 1, 0.5, 0, 1 → accuracy 0.625 over 4 cases, from 8 answers
     const s = summarize(spec, [r(0, 0, 1), r(0, 1, 1), r(1, 0, 1), r(1, 1, 0), r(2, 0, 0), r(2, 1, 0), r(3, 0, 1), r(3, 1, 1)], cases);
@@ -161,7 +222,11 @@ describe('summarize: repeats and clusters', () => {
   it('cost per 1,000 cases is per call, what production pays, whatever the repeats; per correct answer is never below it', () => {
     const priced: ModelSpec = { ...spec, prices: { input: 1, output: 1, cacheWrite: 1, cacheRead: 1, source: 'test' } };
     const paid = (caseIndex: number, sample: number, score: number): CaseResult => ({ ...r(caseIndex, sample, score), cost: 0.001 });
-    const s = summarize(priced, [0, 1, 2, 3].flatMap((i) => [0, 1, 2].map((k) => paid(i, k, i === 3 && k === 0 ? 0 : 1))), cases);
+    const s = summarize(
+      priced,
+      [0, 1, 2, 3].flatMap((i) => [0, 1, 2].map((k) => paid(i, k, i === 3 && k === 0 ? 0 : 1))),
+      cases,
+    );
     assert.ok(Math.abs((s.cost?.per1kCases ?? 0) - 1) < 1e-12, `${s.cost?.per1kCases}`);
     assert.ok((s.cost?.perCorrect ?? 0) * 1000 >= (s.cost?.per1kCases ?? Infinity));
     assert.ok(Math.abs((s.cost?.total ?? 0) - 0.012) < 1e-12);
@@ -182,12 +247,26 @@ describe('summarize: repeats and clusters', () => {
 });
 
 describe('score matrix', () => {
-  const result = (caseIndex: number, score: number | null, error?: CaseResult['error']): CaseResult =>
-    ({ caseIndex, sample: 0, model: 'm', score, latencyMs: 1, ttftMs: null, usage: null, cost: 0.001, retries: 0, ...(error && { error }) });
+  const result = (caseIndex: number, score: number | null, error?: CaseResult['error']): CaseResult => ({
+    caseIndex,
+    sample: 0,
+    model: 'm',
+    score,
+    latencyMs: 1,
+    ttftMs: null,
+    usage: null,
+    cost: 0.001,
+    retries: 0,
+    ...(error && { error }),
+  });
   it('a failed call counts as a wrong answer and is marked; a failure of the setup (a bad key) is no answer at all', () => {
-    const m = buildMatrix(4, [{ model: 'm', priced: true, results: [
-      result(0, 1), result(1, null, { kind: 'timeout', message: 't' }), result(2, null, { kind: 'auth', message: 'a' }),
-    ] }]);
+    const m = buildMatrix(4, [
+      {
+        model: 'm',
+        priced: true,
+        results: [result(0, 1), result(1, null, { kind: 'timeout', message: 't' }), result(2, null, { kind: 'auth', message: 'a' })],
+      },
+    ]);
     const col = m.columns[0]!;
     assert.deepEqual([...col.scores], [1, 0, NaN, NaN]);
     assert.deepEqual([...(col.failed ?? [])], [0, 1, 0, 0]);

@@ -1,17 +1,24 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { clusterRobustSE } from '../stats/paired.js';
 import { casesNeeded, compare } from './compare.js';
 import type { ScoreMatrix } from './matrix.js';
-import { clusterRobustSE } from '../stats/paired.js';
 
-const close = (actual: number, expected: number, tol: number): void => assert.ok(Math.abs(actual - expected) <= tol, `${actual} is not within ${tol} of ${expected}`);
+const close = (actual: number, expected: number, tol: number): void =>
+  assert.ok(Math.abs(actual - expected) <= tol, `${actual} is not within ${tol} of ${expected}`);
 
 const col = (model: string, scores: number[]) => ({ model, scores: Float64Array.from(scores), costs: new Float64Array(scores.length) });
 
 describe('compare', () => {
   it('graded scores: a seeded paired bootstrap, the same on every run', () => {
-    const a = col('a', Array.from({ length: 200 }, (_, i) => (i % 5) / 4));
-    const b = col('b', Array.from({ length: 200 }, (_, i) => ((i + 1) % 5) / 4));
+    const a = col(
+      'a',
+      Array.from({ length: 200 }, (_, i) => (i % 5) / 4),
+    );
+    const b = col(
+      'b',
+      Array.from({ length: 200 }, (_, i) => ((i + 1) % 5) / 4),
+    );
     const m: ScoreMatrix = { cases: 200, columns: [a, b], binary: false };
     const x = compare(a, b, m, { level: 0.9 });
     assert.equal(x.interval.method, 'bootstrap');
@@ -23,8 +30,14 @@ describe('compare', () => {
   });
   it('binary scores with clusters: a cluster-robust interval, wider than Newcombe', () => {
     // Clusters of 10 cases that the candidate gets all right or all wrong where the reference is right.
-    const ref = col('ref', Array.from({ length: 400 }, () => 1));
-    const cand = col('cand', Array.from({ length: 400 }, (_, i) => (Math.floor(i / 10) % 10 === 0 ? 0 : 1)));
+    const ref = col(
+      'ref',
+      Array.from({ length: 400 }, () => 1),
+    );
+    const cand = col(
+      'cand',
+      Array.from({ length: 400 }, (_, i) => (Math.floor(i / 10) % 10 === 0 ? 0 : 1)),
+    );
     const clusters = Int32Array.from({ length: 400 }, (_, i) => Math.floor(i / 10));
     const plain = compare(cand, ref, { cases: 400, columns: [cand, ref], binary: true }, { level: 0.9 });
     const robust = compare(cand, ref, { cases: 400, columns: [cand, ref], binary: true, clusters }, { level: 0.9 });
@@ -35,8 +48,14 @@ describe('compare', () => {
   });
   it('two models that agree on 20 cases in 5 clusters are not "within": the interval never collapses below Newcombe\'s', () => {
     // The Wald-type cluster interval was [0, 0] here, and 20 cases passed as proof of equivalence.
-    const same = col('a', Array.from({ length: 20 }, () => 1));
-    const other = col('b', Array.from({ length: 20 }, () => 1));
+    const same = col(
+      'a',
+      Array.from({ length: 20 }, () => 1),
+    );
+    const other = col(
+      'b',
+      Array.from({ length: 20 }, () => 1),
+    );
     const clusters = Int32Array.from({ length: 20 }, (_, i) => Math.floor(i / 4));
     const m: ScoreMatrix = { cases: 20, columns: [same, other], binary: true };
     const x = compare(same, other, { ...m, clusters }, { level: 0.9 });
@@ -46,15 +65,24 @@ describe('compare', () => {
   });
   it('few clusters: t with G − 1 degrees of freedom, not z; McNemar and the cases needed count clusters', () => {
     // 5 clusters of 40: the candidate misses 8 cases in two of them, 2 in another.
-    const ref = col('ref', Array.from({ length: 200 }, () => 1));
+    const ref = col(
+      'ref',
+      Array.from({ length: 200 }, () => 1),
+    );
     const wrong = new Set([...Array.from({ length: 8 }, (_, i) => i), ...Array.from({ length: 8 }, (_, i) => 40 + i), 80, 81]);
-    const cand = col('cand', Array.from({ length: 200 }, (_, i) => (wrong.has(i) ? 0 : 1)));
+    const cand = col(
+      'cand',
+      Array.from({ length: 200 }, (_, i) => (wrong.has(i) ? 0 : 1)),
+    );
     const clusters = Int32Array.from({ length: 200 }, (_, i) => Math.floor(i / 40));
     const m: ScoreMatrix = { cases: 200, columns: [cand, ref], binary: true };
     const x = compare(cand, ref, { ...m, clusters }, { level: 0.9 });
     const plain = compare(cand, ref, m, { level: 0.9 });
     // The cluster-robust half-width: SE · t(0.95, 4) = SE · 2.132, not SE · 1.645.
-    const se = clusterRobustSE(Float64Array.from(cand.scores, (v) => v - 1), clusters);
+    const se = clusterRobustSE(
+      Float64Array.from(cand.scores, (v) => v - 1),
+      clusters,
+    );
     close(x.interval.low, Math.min(x.delta - 2.1318 * se, plain.interval.low), 2e-3);
     assert.ok(x.interval.high - x.interval.low > plain.interval.high - plain.interval.low);
     // Durkalski: per-cluster (b − c) = −8, −8, −2, 0, 0 → χ² = 18² / 132 = 2.4545, p = 0.1172 (McNemar alone: p < 0.001).

@@ -1,10 +1,11 @@
 // One candidate against the reference on the cases both answered: Δ = p_candidate − p_reference
 // with a paired interval, McNemar's p, the discordance, and how many cases would settle it.
-import { casesForNonInferiority } from '../stats/samplesize.js';
+
 import { normalQuantile } from '../stats/intervals.js';
+import { clusteredMcnemar, clusterInterval, clusterRobustSE, mcnemar, newcombePaired, pairedBootstrap } from '../stats/paired.js';
+import { casesForNonInferiority } from '../stats/samplesize.js';
 import type { Comparison, DiffInterval } from '../types.js';
-import { clusterInterval, clusterRobustSE, clusteredMcnemar, mcnemar, newcombePaired, pairedBootstrap } from '../stats/paired.js';
-import { type ModelColumn, type ScoreMatrix, pairedCases } from './matrix.js';
+import { type ModelColumn, pairedCases, type ScoreMatrix } from './matrix.js';
 
 export interface CompareOptions {
   level: number;
@@ -19,7 +20,8 @@ export function compare(candidate: ModelColumn, reference: ModelColumn, matrix: 
   const idx = pairedCases(candidate, reference, options.keep, options.answeredOnly);
   const n = idx.length;
   // Binary for this pair: another model's averaged samples must not change how these two compare.
-  const binary = matrix.binary || idx.every((i) => (candidate.scores[i] === 0 || candidate.scores[i] === 1) && (reference.scores[i] === 0 || reference.scores[i] === 1));
+  const binary =
+    matrix.binary || idx.every((i) => (candidate.scores[i] === 0 || candidate.scores[i] === 1) && (reference.scores[i] === 0 || reference.scores[i] === 1));
   const diffs = new Float64Array(n);
   let b = 0;
   let c = 0;

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { normalQuantile } from '../stats/intervals.js';
-import { firstLookAlpha, followUpCases, secondLookAlpha } from './looks.js';
 import { rng } from '../stats/paired.js';
+import { firstLookAlpha, followUpCases, secondLookAlpha } from './looks.js';
 
 describe('two looks at one question', () => {
   it('the first look spends 4/5 of α', () => {
@@ -29,7 +29,7 @@ describe('two looks at one question', () => {
     }
   });
 
-  it('between the limits: independent looks (t → 0) leave 1 − 0.95 / 0.96; the same cases (t → 1) leave the first look\'s level', () => {
+  it("between the limits: independent looks (t → 0) leave 1 − 0.95 / 0.96; the same cases (t → 1) leave the first look's level", () => {
     assert.ok(Math.abs(secondLookAlpha(0.05, 1e-6) - (1 - 0.95 / 0.96)) < 2e-4);
     const near = secondLookAlpha(0.05, 0.999);
     assert.ok(near > 0.04 && near < 0.05, String(near));
@@ -49,7 +49,14 @@ describe('two looks at one question', () => {
     assert.ok(total >= casesAt(secondLookAlpha(0.05, 200 / total)), String(total));
     assert.ok(total - 1 < casesAt(secondLookAlpha(0.05, 200 / (total - 1))), 'and no smaller one is');
     assert.ok(total > casesAt(0.05), 'more than a single look at the full α would need');
-    assert.equal(followUpCases(200, 0.05, () => Infinity), Infinity);
-    assert.equal(followUpCases(200, 0.05, () => 50), 201, 'always at least one new case');
+    assert.equal(
+      followUpCases(200, 0.05, () => Infinity),
+      Infinity,
+    );
+    assert.equal(
+      followUpCases(200, 0.05, () => 50),
+      201,
+      'always at least one new case',
+    );
   });
 });

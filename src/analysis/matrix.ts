@@ -25,7 +25,11 @@ export interface ScoreMatrix {
   clusters?: Int32Array;
 }
 
-export function buildMatrix(cases: number, results: ReadonlyArray<{ model: string; results: readonly CaseResult[]; priced: boolean }>, clusters?: Int32Array): ScoreMatrix {
+export function buildMatrix(
+  cases: number,
+  results: ReadonlyArray<{ model: string; results: readonly CaseResult[]; priced: boolean }>,
+  clusters?: Int32Array,
+): ScoreMatrix {
   let binary = true;
   const columns = results.map(({ model, results: rs, priced }) => {
     // Sums first, then, in place, the means: the fewest arrays at the run's peak memory.

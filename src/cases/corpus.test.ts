@@ -5,14 +5,18 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { describe, it } from 'node:test';
-import { rng } from '../stats/paired.js';
 import { TierbenchError } from '../errors.js';
+import { rng } from '../stats/paired.js';
 import { runCli } from '../test-support/inprocess.js';
-import { ROOT, fixture } from '../test-support/paths.js';
+import { fixture, ROOT } from '../test-support/paths.js';
 import { loadDataset } from './load.js';
 
 const parses: Array<[string, number]> = [
-  ['bom-crlf-quoted.csv', 3], ['blank-lines.csv', 2], ['quoted-newline.csv', 1], ['tickets.jsonl', 2], ['array.json', 2],
+  ['bom-crlf-quoted.csv', 3],
+  ['blank-lines.csv', 2],
+  ['quoted-newline.csv', 1],
+  ['tickets.jsonl', 2],
+  ['array.json', 2],
 ];
 const refused: Array<[string, RegExp]> = [
   ['empty.csv', /empty\.csv: the file is empty/],
@@ -37,7 +41,10 @@ describe('bad input corpus', () => {
   }
   for (const [name, message] of refused) {
     it(`${name} is refused, naming the place, with a hint`, async () => {
-      await assert.rejects(loadDataset(fixture(name)), (e: TierbenchError) => e instanceof TierbenchError && e.exitCode === 2 && message.test(e.message) && e.hint.length > 10);
+      await assert.rejects(
+        loadDataset(fixture(name)),
+        (e: TierbenchError) => e instanceof TierbenchError && e.exitCode === 2 && message.test(e.message) && e.hint.length > 10,
+      );
     });
   }
   it('a 10 MB field is read whole', async () => {
@@ -63,17 +70,27 @@ describe('fuzz: mutated valid files parse or are refused with file:line — noth
     for (let e = 0; e < edits; e++) {
       const at = Math.floor(random() * Math.max(1, b.length));
       switch (Math.floor(random() * 6)) {
-        case 0: b[at] = Math.floor(random() * 256); break; // flip a byte (invalid UTF-8 too)
-        case 1: b = Buffer.concat([b.subarray(0, at), pick(inserts), b.subarray(at)]); break;
-        case 2: b = Buffer.concat([b.subarray(0, at), b.subarray(Math.min(b.length, at + 1 + Math.floor(random() * 40)))]); break;
-        case 3: b = b.subarray(0, at); break; // truncate
-        case 4: { // duplicate a line
+        case 0:
+          b[at] = Math.floor(random() * 256);
+          break; // flip a byte (invalid UTF-8 too)
+        case 1:
+          b = Buffer.concat([b.subarray(0, at), pick(inserts), b.subarray(at)]);
+          break;
+        case 2:
+          b = Buffer.concat([b.subarray(0, at), b.subarray(Math.min(b.length, at + 1 + Math.floor(random() * 40)))]);
+          break;
+        case 3:
+          b = b.subarray(0, at);
+          break; // truncate
+        case 4: {
+          // duplicate a line
           const start = b.lastIndexOf(10, at) + 1;
           const end = b.indexOf(10, at);
           if (end > start) b = Buffer.concat([b.subarray(0, end + 1), b.subarray(start, end + 1), b.subarray(end + 1)]);
           break;
         }
-        default: b = Buffer.concat([b, Buffer.from(pick(['garbage', '\n\n', '{"x":', ',,,\n']))]);
+        default:
+          b = Buffer.concat([b, Buffer.from(pick(['garbage', '\n\n', '{"x":', ',,,\n']))]);
       }
     }
     return b;
@@ -103,7 +120,10 @@ describe('fuzz: mutated valid files parse or are refused with file:line — noth
     for (let i = 0; i < 8; i++) {
       const file = join(dir, `cli${i}.csv`);
       writeFileSync(file, mutate(readFileSync(`${ROOT}datasets/support-tickets.csv`).subarray(0, 1500)));
-      const r = await runCli(['run', '-m', 'haiku', '--max-retries', '0', '--quiet', file], { ANTHROPIC_API_KEY: 'k', ANTHROPIC_BASE_URL: 'http://127.0.0.1:9' });
+      const r = await runCli(['run', '-m', 'haiku', '--max-retries', '0', '--quiet', file], {
+        ANTHROPIC_API_KEY: 'k',
+        ANTHROPIC_BASE_URL: 'http://127.0.0.1:9',
+      });
       assert.ok(r.code === 2 || r.code === 3, `exit ${r.code}: ${r.stderr}`);
       assert.doesNotMatch(r.stderr, /\n\s+at /);
       if (r.code === 2) assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);

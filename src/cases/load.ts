@@ -5,8 +5,8 @@ import { open, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { DataError } from '../errors.js';
 import type { Dataset } from '../types.js';
-import { chooseColumns, type ColumnChoice, type ColumnOverrides } from './columns.js';
-import { readDelimited, readJsonArray, readJsonl, type Format, type RawRow } from './rows.js';
+import { type ColumnChoice, type ColumnOverrides, chooseColumns } from './columns.js';
+import { type Format, type RawRow, readDelimited, readJsonArray, readJsonl } from './rows.js';
 import { CaseTable } from './table.js';
 
 export interface LoadOptions extends ColumnOverrides {
@@ -23,7 +23,11 @@ async function sniff(path: string): Promise<Format> {
   const handle = await open(path, 'r');
   try {
     const { buffer, bytesRead } = await handle.read(Buffer.alloc(512), 0, 512, 0);
-    const head = buffer.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '').trimStart();
+    const head = buffer
+      .subarray(0, bytesRead)
+      .toString('utf8')
+      .replace(/^\uFEFF/, '')
+      .trimStart();
     if (head.startsWith('{')) return 'jsonl';
     if (head.startsWith('[')) return 'json';
     return head.split('\n', 1)[0]?.includes('\t') ? 'tsv' : 'csv';
@@ -34,10 +38,14 @@ async function sniff(path: string): Promise<Format> {
 
 function rows(path: string, format: Format): AsyncGenerator<RawRow> {
   switch (format) {
-    case 'csv': return readDelimited(path, ',');
-    case 'tsv': return readDelimited(path, '\t');
-    case 'jsonl': return readJsonl(path);
-    case 'json': return readJsonArray(path);
+    case 'csv':
+      return readDelimited(path, ',');
+    case 'tsv':
+      return readDelimited(path, '\t');
+    case 'jsonl':
+      return readJsonl(path);
+    case 'json':
+      return readJsonArray(path);
   }
 }
 
@@ -58,7 +66,12 @@ export async function loadDataset(path: string, options: LoadOptions = {}): Prom
 
   const format = await sniff(path);
   if (format === 'json' && size > JSON_ARRAY_LIMIT) {
-    throw new DataError('E_TOO_BIG', path, `is ${Math.round(size / 2 ** 20)} MB, over the 256 MB a .json file may be (it is parsed whole)`, 'write the cases as .jsonl, one object per line: it is read as a stream, at any size');
+    throw new DataError(
+      'E_TOO_BIG',
+      path,
+      `is ${Math.round(size / 2 ** 20)} MB, over the 256 MB a .json file may be (it is parsed whole)`,
+      'write the cases as .jsonl, one object per line: it is read as a stream, at any size',
+    );
   }
   let table: CaseTable | undefined;
   let choice: ColumnChoice | undefined;
@@ -75,7 +88,12 @@ export async function loadDataset(path: string, options: LoadOptions = {}): Prom
     if (options.limit !== undefined && table.cases.length >= options.limit) break;
   }
   if (choice === undefined || table === undefined) {
-    throw new DataError('E_NO_ROWS', path, format === 'csv' || format === 'tsv' ? 'has a header but no rows' : 'has no cases', 'add at least one case below the header');
+    throw new DataError(
+      'E_NO_ROWS',
+      path,
+      format === 'csv' || format === 'tsv' ? 'has a header but no rows' : 'has no cases',
+      'add at least one case below the header',
+    );
   }
   return {
     path,

@@ -68,7 +68,8 @@ export async function* readDelimited(path: string, delimiter: ',' | '\t'): Async
         header = record.map((h) => h.trim());
         const seen = new Set<string>();
         header.forEach((h, i) => {
-          if (h === '') throw new DataError('E_HEADER', `${path}:${line}`, `column ${i + 1} of the header is empty`, 'give every column a name in the first row');
+          if (h === '')
+            throw new DataError('E_HEADER', `${path}:${line}`, `column ${i + 1} of the header is empty`, 'give every column a name in the first row');
           if (seen.has(h)) throw new DataError('E_HEADER', `${path}:${line}`, `the header names column \`${h}\` twice`, 'give each column a distinct name');
           seen.add(h);
         });
@@ -76,10 +77,17 @@ export async function* readDelimited(path: string, delimiter: ',' | '\t'): Async
       }
       for (const field of record) checkUtf8(`${path}:${line}`, field);
       if (record.length !== header.length) {
-        throw new DataError('E_ROW_WIDTH', `${path}:${line}`, `row has ${record.length} fields but the header has ${header.length}`, 'quote fields that contain the delimiter ("a, b"), and double quotes inside quoted fields ("say ""hi""")');
+        throw new DataError(
+          'E_ROW_WIDTH',
+          `${path}:${line}`,
+          `row has ${record.length} fields but the header has ${header.length}`,
+          'quote fields that contain the delimiter ("a, b"), and double quotes inside quoted fields ("say ""hi""")',
+        );
       }
       const values: Record<string, string> = {};
-      header.forEach((h, i) => { values[h] = record[i] ?? ''; });
+      header.forEach((h, i) => {
+        values[h] = record[i] ?? '';
+      });
       yield { line, values, columns: header };
     }
   } catch (err) {
@@ -90,7 +98,12 @@ export async function* readDelimited(path: string, delimiter: ',' | '\t'): Async
       throw new DataError('E_CSV', `${path}:${next}`, 'a quoted field that starts in this row is never closed', QUOTE_HINT);
     }
     if (e.code === 'CSV_INVALID_CLOSING_QUOTE' || e.code === 'INVALID_OPENING_QUOTE') {
-      throw new DataError('E_CSV', `${path}:${e.lines ?? next}`, 'a quote in the middle of a field', 'wrap the whole field in quotes and double the quotes inside it: "say ""hi"""');
+      throw new DataError(
+        'E_CSV',
+        `${path}:${e.lines ?? next}`,
+        'a quote in the middle of a field',
+        'wrap the whole field in quotes and double the quotes inside it: "say ""hi"""',
+      );
     }
     throw new DataError('E_CSV', `${path}:${e.lines ?? next}`, `not valid ${delimiter === ',' ? 'CSV' : 'TSV'} (${e.code ?? e.message})`, QUOTE_HINT);
   }
@@ -98,11 +111,17 @@ export async function* readDelimited(path: string, delimiter: ',' | '\t'): Async
 
 function objectRow(where: string, parsed: unknown, line: number, columns: string[]): RawRow {
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new DataError('E_JSON_ROW', where, `expected a JSON object, found ${Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : typeof parsed}`, JSONL_HINT);
+    throw new DataError(
+      'E_JSON_ROW',
+      where,
+      `expected a JSON object, found ${Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : typeof parsed}`,
+      JSONL_HINT,
+    );
   }
   const values: Record<string, string> = {};
   for (const [k, v] of Object.entries(parsed)) {
-    if (tooDeep(v)) throw new DataError('E_JSON_DEPTH', where, `the value of \`${k}\` nests more than ${MAX_DEPTH} levels deep`, 'flatten the value, or give it as a string');
+    if (tooDeep(v))
+      throw new DataError('E_JSON_DEPTH', where, `the value of \`${k}\` nests more than ${MAX_DEPTH} levels deep`, 'flatten the value, or give it as a string');
     if (!columns.includes(k)) columns.push(k);
     values[k] = cell(v);
   }
@@ -143,7 +162,12 @@ export async function* readJsonArray(path: string): AsyncGenerator<RawRow> {
     parsed = JSON.parse(text);
   } catch (err) {
     const line = jsonErrorLine(text, (err as Error).message);
-    throw new DataError('E_JSON', line === undefined ? path : `${path}:${line}`, `not valid JSON (${(err as Error).message})`, 'a .json file must hold one array of objects; use .jsonl for one object per line');
+    throw new DataError(
+      'E_JSON',
+      line === undefined ? path : `${path}:${line}`,
+      `not valid JSON (${(err as Error).message})`,
+      'a .json file must hold one array of objects; use .jsonl for one object per line',
+    );
   }
   const bad = text.indexOf('\uFFFD');
   if (bad !== -1) checkUtf8(`${path}:${text.slice(0, bad).split('\n').length}`, text);

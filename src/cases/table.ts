@@ -2,8 +2,9 @@
 // object plus a `vars` record, each with V8's 24-byte header and 8-byte slots) cost about 350 bytes
 // a case; as one string array per column, with repeated short values (labels, categories) shared,
 // it costs about 180 (18 MB for 100,000 cases). Each Case is a small view reading the columns.
-import type { Case } from '../types.js';
+
 import { Shared } from '../share.js';
+import type { Case } from '../types.js';
 import type { ColumnChoice } from './columns.js';
 
 class Column {
@@ -83,11 +84,26 @@ export class CaseTable {
 }
 
 class TableCase implements Case {
-  constructor(private readonly table: CaseTable, readonly index: number) {}
-  get id(): string { return this.table.idOf(this.index); }
-  get line(): number { return this.table.line(this.index); }
-  get vars(): Record<string, string> { return this.table.vars(this.index); }
-  get expected(): string { return this.table.expectedOf(this.index); }
-  get category(): string | undefined { return this.table.categoryOf(this.index); }
-  get cluster(): string | undefined { return this.table.clusterOf(this.index); }
+  constructor(
+    private readonly table: CaseTable,
+    readonly index: number,
+  ) {}
+  get id(): string {
+    return this.table.idOf(this.index);
+  }
+  get line(): number {
+    return this.table.line(this.index);
+  }
+  get vars(): Record<string, string> {
+    return this.table.vars(this.index);
+  }
+  get expected(): string {
+    return this.table.expectedOf(this.index);
+  }
+  get category(): string | undefined {
+    return this.table.categoryOf(this.index);
+  }
+  get cluster(): string | undefined {
+    return this.table.clusterOf(this.index);
+  }
 }

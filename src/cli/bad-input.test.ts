@@ -55,19 +55,59 @@ const CORPUS: Array<[string, string[], Record<string, string>, RegExp]> = [
   ['--system-file at a FIFO', ['run', '-m', 'haiku', '--system-file', 'fifo', 'cases.csv'], {}, /--system-file: \S+fifo is not a regular file/],
   ['--system-file at a device', ['run', '-m', 'haiku', '--system-file', '/dev/zero', 'cases.csv'], {}, /--system-file: \/dev\/zero is not a regular file/],
   ['--prompt-file at a folder', ['run', '-m', 'haiku', '--prompt-file', 'folder', 'cases.csv'], {}, /--prompt-file: \S+folder is a folder/],
-  ['a config file of 20 MB', ['run', '-m', 'haiku', '--config', 'huge.json', 'cases.csv'], {}, /--config: \S+huge\.json is 20 MB, over the 16 MB this file may be/],
-  ['a .json data file of 300 MB', ['run', '-m', 'haiku', 'huge-cases.json'], {}, /huge-cases\.json: is 300 MB, over the 256 MB a \.json file may be .* — write the cases as \.jsonl/],
+  [
+    'a config file of 20 MB',
+    ['run', '-m', 'haiku', '--config', 'huge.json', 'cases.csv'],
+    {},
+    /--config: \S+huge\.json is 20 MB, over the 16 MB this file may be/,
+  ],
+  [
+    'a .json data file of 300 MB',
+    ['run', '-m', 'haiku', 'huge-cases.json'],
+    {},
+    /huge-cases\.json: is 300 MB, over the 256 MB a \.json file may be .* — write the cases as \.jsonl/,
+  ],
   ['--config at a FIFO', ['run', '-m', 'haiku', '--config', 'fifo', 'cases.csv'], {}, /fifo is not a regular file/],
   ['--timeout past what a timer holds', ['run', '-m', 'haiku', '--timeout', '2147484', 'cases.csv'], {}, /--timeout.*expected seconds > 0 and at most 2147483/],
   ['--deadline past what a timer holds', ['run', '-m', 'haiku', '--deadline', '1e10', 'cases.csv'], {}, /--deadline.*expected seconds > 0 and at most 2147483/],
-  ['{{toString}} in a template', ['run', '-m', 'haiku', '--prompt', 'Say {{toString}}', 'cases.csv'], {}, /--prompt: unknown variable \{\{toString\}\} — the columns are: \{\{input\}\}, \{\{expected\}\}/],
-  ['{{constructor}} in a system template', ['run', '-m', 'haiku', '--system', '{{constructor}}', 'cases.csv'], {}, /--system: unknown variable \{\{constructor\}\}/],
+  [
+    '{{toString}} in a template',
+    ['run', '-m', 'haiku', '--prompt', 'Say {{toString}}', 'cases.csv'],
+    {},
+    /--prompt: unknown variable \{\{toString\}\} — the columns are: \{\{input\}\}, \{\{expected\}\}/,
+  ],
+  [
+    '{{constructor}} in a system template',
+    ['run', '-m', 'haiku', '--system', '{{constructor}}', 'cases.csv'],
+    {},
+    /--system: unknown variable \{\{constructor\}\}/,
+  ],
   ['{{__proto__}} in a template', ['run', '-m', 'haiku', '--prompt', '{{__proto__}}', 'cases.csv'], {}, /--prompt: unknown variable \{\{__proto__\}\}/],
-  ['--cache-dir naming a file', ['run', '-m', 'haiku', '--cache-dir', 'a-file', 'cases.csv'], {}, /--cache-dir: cannot write \S+a-file: a part of the path is a file, not a folder/],
+  [
+    '--cache-dir naming a file',
+    ['run', '-m', 'haiku', '--cache-dir', 'a-file', 'cases.csv'],
+    {},
+    /--cache-dir: cannot write \S+a-file: a part of the path is a file, not a folder/,
+  ],
   ['-o at /dev/full', ['run', '-m', 'haiku', '-o', '/dev/full', 'cases.csv'], {}, /-o \/dev\/full: cannot write \/dev\/full: it is not a regular file/],
-  ['-o under a file', ['run', '-m', 'haiku', '-o', 'a-file/r.json', 'cases.csv'], {}, /-o \S*a-file\/r\.json: cannot write \S+: a part of the path is a file, not a folder/],
-  ['--routing-out under a file', ['run', '-m', 'haiku', '--by', 'expected', '--routing-out', 'a-file/map.json', 'cases.csv'], {}, /--routing-out: cannot write/],
-  ['GITHUB_STEP_SUMMARY at a folder', ['run', '-m', 'haiku', 'cases.csv'], { GITHUB_STEP_SUMMARY: 'folder' }, /GITHUB_STEP_SUMMARY: cannot write \S+folder: it is a folder/],
+  [
+    '-o under a file',
+    ['run', '-m', 'haiku', '-o', 'a-file/r.json', 'cases.csv'],
+    {},
+    /-o \S*a-file\/r\.json: cannot write \S+: a part of the path is a file, not a folder/,
+  ],
+  [
+    '--routing-out under a file',
+    ['run', '-m', 'haiku', '--by', 'expected', '--routing-out', 'a-file/map.json', 'cases.csv'],
+    {},
+    /--routing-out: cannot write/,
+  ],
+  [
+    'GITHUB_STEP_SUMMARY at a folder',
+    ['run', '-m', 'haiku', 'cases.csv'],
+    { GITHUB_STEP_SUMMARY: 'folder' },
+    /GITHUB_STEP_SUMMARY: cannot write \S+folder: it is a folder/,
+  ],
   ['a negative --max-cost', ['run', '-m', 'haiku', '--max-cost', '-1', 'cases.csv'], {}, /--max-cost/],
   ['--concurrency 0', ['run', '-m', 'haiku', '-c', '0', 'cases.csv'], {}, /--concurrency.*expected a whole number ≥ 1/],
   ['an unknown model', ['run', '-m', 'haiku-9000', 'cases.csv'], {}, /haiku-9000/],
@@ -75,16 +115,61 @@ const CORPUS: Array<[string, string[], Record<string, string>, RegExp]> = [
   ['gate --baseline at a FIFO', ['gate', '--baseline', 'fifo', 'report.json'], {}, /--baseline: \S+fifo is not a regular file/],
   ['compare with a FIFO', ['compare', 'fifo', 'cases.csv'], {}, /report: \S+fifo is not a regular file/],
   // Issue 17: flags that would do nothing, and inputs that were taken the wrong way without a word.
-  ['--max-regression without --baseline', ['run', '-m', 'haiku', '--max-regression', '2', 'cases.csv'], {}, /--max-regression does nothing without --baseline — add --baseline <report>, or drop --max-regression/],
-  ['--fail-on without --baseline (gate)', ['gate', '--fail-on', 'significant', '--min-accuracy', '0.5', 'report.json'], {}, /--fail-on does nothing without --baseline/],
-  ['--strict without a gate check', ['run', '-m', 'haiku', '--strict', 'cases.csv'], {}, /--strict does nothing without a gate check — add a gate check \(--min-accuracy/],
-  ['--junit-cases without --report junit', ['run', '-m', 'haiku', '--junit-cases', '--report', 'md', 'cases.csv'], {}, /--junit-cases does nothing without --report junit/],
-  ['--cascade-samples without --cascade', ['run', '-m', 'haiku', '--cascade-samples', '3', 'cases.csv'], {}, /--cascade-samples does nothing without --cascade/],
-  ['--cascade with the dearer model first', ['run', '-m', 'haiku,opus', '--cascade', 'opus,haiku', 'cases.csv'], {}, /--cascade opus,haiku: opus costs more than haiku, and the cheap model comes first — swap them: --cascade haiku,opus/],
-  ['--volume without a period', ['run', '-m', 'haiku', '--volume', '500', 'cases.csv'], {}, /--volume 500: not a volume \(per what\? a day and a month are a 30x different bill\) — write cases per period, e\.g\. 500\/day/],
+  [
+    '--max-regression without --baseline',
+    ['run', '-m', 'haiku', '--max-regression', '2', 'cases.csv'],
+    {},
+    /--max-regression does nothing without --baseline — add --baseline <report>, or drop --max-regression/,
+  ],
+  [
+    '--fail-on without --baseline (gate)',
+    ['gate', '--fail-on', 'significant', '--min-accuracy', '0.5', 'report.json'],
+    {},
+    /--fail-on does nothing without --baseline/,
+  ],
+  [
+    '--strict without a gate check',
+    ['run', '-m', 'haiku', '--strict', 'cases.csv'],
+    {},
+    /--strict does nothing without a gate check — add a gate check \(--min-accuracy/,
+  ],
+  [
+    '--junit-cases without --report junit',
+    ['run', '-m', 'haiku', '--junit-cases', '--report', 'md', 'cases.csv'],
+    {},
+    /--junit-cases does nothing without --report junit/,
+  ],
+  [
+    '--cascade-samples without --cascade',
+    ['run', '-m', 'haiku', '--cascade-samples', '3', 'cases.csv'],
+    {},
+    /--cascade-samples does nothing without --cascade/,
+  ],
+  [
+    '--cascade with the dearer model first',
+    ['run', '-m', 'haiku,opus', '--cascade', 'opus,haiku', 'cases.csv'],
+    {},
+    /--cascade opus,haiku: opus costs more than haiku, and the cheap model comes first — swap them: --cascade haiku,opus/,
+  ],
+  [
+    '--volume without a period',
+    ['run', '-m', 'haiku', '--volume', '500', 'cases.csv'],
+    {},
+    /--volume 500: not a volume \(per what\? a day and a month are a 30x different bill\) — write cases per period, e\.g\. 500\/day/,
+  ],
   ['--by a column that is not there', ['run', '-m', 'haiku', '--by', 'nope', 'cases.csv'], {}, /--by nope: \S+cases\.csv has no column `nope`/],
-  ['a semicolon-separated CSV', ['run', '-m', 'haiku', 'semicolons.csv'], {}, /semicolons\.csv: no expected-answer column among: input;expected — the header looks separated by ";", and a \.csv is read as comma-separated: export it with commas, or as tab-separated \.tsv/],
-  ['-o where no file can be created', ['run', '-m', 'haiku', '-o', '/proc/report.json', 'cases.csv'], {}, /-o \/proc\/report\.json: cannot write \/proc\/report\.json: no file can be created there/],
+  [
+    'a semicolon-separated CSV',
+    ['run', '-m', 'haiku', 'semicolons.csv'],
+    {},
+    /semicolons\.csv: no expected-answer column among: input;expected — the header looks separated by ";", and a \.csv is read as comma-separated: export it with commas, or as tab-separated \.tsv/,
+  ],
+  [
+    '-o where no file can be created',
+    ['run', '-m', 'haiku', '-o', '/proc/report.json', 'cases.csv'],
+    {},
+    /-o \/proc\/report\.json: cannot write \/proc\/report\.json: no file can be created there/,
+  ],
   ['emulate --port 99999', ['emulate', '--port', '99999'], {}, /--port.*expected a port from 1 to 65535, or 0 for any free port/],
 ];
 
@@ -113,7 +198,10 @@ describe('bad input corpus through the CLI: exit 2, one line, nothing paid', () 
     try {
       const r = await runCli(['emulate', '--port', String(port)]);
       assert.equal(r.code, 2, r.stderr);
-      assert.equal(r.stderr, `error: --port ${port}: the port is in use on 127.0.0.1 — stop what uses it, or choose another port (--port 0 takes any free one)\n`);
+      assert.equal(
+        r.stderr,
+        `error: --port ${port}: the port is in use on 127.0.0.1 — stop what uses it, or choose another port (--port 0 takes any free one)\n`,
+      );
     } finally {
       taken.close();
     }

@@ -14,7 +14,12 @@ const count = (n: number): string => n.toLocaleString('en-US');
 
 /** A TTL in the largest unit that divides it: 30d, 12h, 90s. */
 function ttl(ms: number): string {
-  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000]] as const) if (ms % size === 0) return `${ms / size}${unit}`;
+  for (const [unit, size] of [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+  ] as const)
+    if (ms % size === 0) return `${ms / size}${unit}`;
   return `${ms / 1000}s`;
 }
 
@@ -32,10 +37,14 @@ export async function cacheStats(dir: string, ttlMs: number, io: Io): Promise<nu
     `  ${count(stats.entries)} answers: ${count(stats.live)} used by a run (younger than --cache-ttl ${ttl(ttlMs)}), ${count(stats.expired)} expired`,
   ];
   if (stats.oldest !== undefined && stats.newest !== undefined) {
-    lines.push(`  stored ${day(stats.oldest)} to ${day(stats.newest)}; ${count(stats.inputTokens)} input and ${count(stats.outputTokens)} output tokens a rerun does not pay for`);
+    lines.push(
+      `  stored ${day(stats.oldest)} to ${day(stats.newest)}; ${count(stats.inputTokens)} input and ${count(stats.outputTokens)} output tokens a rerun does not pay for`,
+    );
   }
   if (stats.replaced + stats.unreadable + stats.expired > 0) {
-    lines.push(`  ${count(stats.replaced)} lines replaced by newer answers, ${count(stats.unreadable)} unreadable (torn by a crash); \`tierbench cache clear\` starts afresh`);
+    lines.push(
+      `  ${count(stats.replaced)} lines replaced by newer answers, ${count(stats.unreadable)} unreadable (torn by a crash); \`tierbench cache clear\` starts afresh`,
+    );
   }
   io.stdout.write(lines.join('\n') + '\n');
   return 0;

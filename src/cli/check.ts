@@ -5,13 +5,13 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { REMOTE_DATA_JSON_URL, type Provider } from '@pydantic/genai-prices';
+import { type Provider, REMOTE_DATA_JSON_URL } from '@pydantic/genai-prices';
 import { EXIT, RunError, UsageError } from '../errors.js';
-import { compareCatalog } from '../models/lifecycle.js';
-import { comparePrices, genaiPrices, providerOf, type PriceCheck } from '../models/price-check.js';
-import { catalogs } from '../providers/catalog.js';
-import { PRICES, PRICES_AS_OF } from '../models/prices.js';
 import { wrap } from '../format.js';
+import { compareCatalog } from '../models/lifecycle.js';
+import { comparePrices, genaiPrices, type PriceCheck, providerOf } from '../models/price-check.js';
+import { PRICES, PRICES_AS_OF } from '../models/prices.js';
+import { catalogs } from '../providers/catalog.js';
 import type { Io } from './io.js';
 
 /** Where the maintained prices come from, in words, and the providers in it. */
@@ -31,8 +31,15 @@ async function installedVersion(): Promise<string> {
 }
 
 function providersIn(data: unknown, where: string): Provider[] {
-  const ok = Array.isArray(data) && data.every((p) => typeof p === 'object' && p !== null && typeof (p as Provider).id === 'string' && Array.isArray((p as Provider).models));
-  if (!ok) throw new UsageError('E_PRICE_SOURCE', `--against ${where}: not genai-prices data (a JSON list of providers, each with an id and models)`, `give its data.json, e.g. ${REMOTE_DATA_JSON_URL}`);
+  const ok =
+    Array.isArray(data) &&
+    data.every((p) => typeof p === 'object' && p !== null && typeof (p as Provider).id === 'string' && Array.isArray((p as Provider).models));
+  if (!ok)
+    throw new UsageError(
+      'E_PRICE_SOURCE',
+      `--against ${where}: not genai-prices data (a JSON list of providers, each with an id and models)`,
+      `give its data.json, e.g. ${REMOTE_DATA_JSON_URL}`,
+    );
   return data as Provider[];
 }
 
@@ -50,7 +57,11 @@ async function loadSource(against: string | undefined, cwd: string): Promise<Sou
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       text = await response.text();
     } catch (err) {
-      throw new RunError('E_PRICE_SOURCE', `--against ${against}: could not fetch ${url} (${(err as Error).message})`, 'check the network, or download the file and give its path');
+      throw new RunError(
+        'E_PRICE_SOURCE',
+        `--against ${against}: could not fetch ${url} (${(err as Error).message})`,
+        'check the network, or download the file and give its path',
+      );
     }
     return { name: `genai-prices data from ${url}`, providers: providersIn(parse(text, against), against) };
   }
@@ -58,7 +69,11 @@ async function loadSource(against: string | undefined, cwd: string): Promise<Sou
   try {
     text = await readFile(resolve(cwd, against), 'utf8');
   } catch (err) {
-    throw new UsageError('E_PRICE_SOURCE', `--against ${against}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message}`, `give genai-prices' data.json (${REMOTE_DATA_JSON_URL}), "latest", or leave --against out for the installed package's`);
+    throw new UsageError(
+      'E_PRICE_SOURCE',
+      `--against ${against}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message}`,
+      `give genai-prices' data.json (${REMOTE_DATA_JSON_URL}), "latest", or leave --against out for the installed package's`,
+    );
   }
   return { name: `genai-prices data in ${against}`, providers: providersIn(parse(text, against), against) };
 }
@@ -67,7 +82,11 @@ function parse(text: string, where: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new UsageError('E_PRICE_SOURCE', `--against ${where}: not valid JSON (${(err as Error).message})`, `give genai-prices' data.json, e.g. ${REMOTE_DATA_JSON_URL}`);
+    throw new UsageError(
+      'E_PRICE_SOURCE',
+      `--against ${where}: not valid JSON (${(err as Error).message})`,
+      `give genai-prices' data.json, e.g. ${REMOTE_DATA_JSON_URL}`,
+    );
   }
 }
 
@@ -75,7 +94,10 @@ function parse(text: string, where: string): unknown {
 export function formatPriceCheck(check: PriceCheck, sourceName: string, day: string): string {
   const lines = [
     wrap(`Prices as of ${PRICES_AS_OF}, compared for ${day} with ${sourceName}.`, ''),
-    wrap('Nothing is changed. Where tierbench is wrong, override the field under "prices" in tierbench.config.json (see README, "Prices") and tell us; a neighbouring entry or a missing band may be the other table\'s error.', ''),
+    wrap(
+      'Nothing is changed. Where tierbench is wrong, override the field under "prices" in tierbench.config.json (see README, "Prices") and tell us; a neighbouring entry or a missing band may be the other table\'s error.',
+      '',
+    ),
     '',
   ];
   if (check.differences.length === 0) lines.push('No differences.');

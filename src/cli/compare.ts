@@ -16,12 +16,29 @@ export async function compareCommand(oldFile: string, newFile: string, flags: { 
     const then = before.summaries.find((s) => s.model === now.model);
     const across = compareAcross(before, after, now.model, LEVEL);
     const c = across?.comparison ?? null;
-    const change = then === undefined ? 'new model' : across === null ? 'no answer before' : c === null ? 'no case in common' : c.interval.low > 0 ? 'better' : c.interval.high < 0 ? 'worse' : 'no change shown';
+    const change =
+      then === undefined
+        ? 'new model'
+        : across === null
+          ? 'no answer before'
+          : c === null
+            ? 'no case in common'
+            : c.interval.low > 0
+              ? 'better'
+              : c.interval.high < 0
+                ? 'worse'
+                : 'no change shown';
     return { model: now.model, change, comparison: c, across, before: then ?? null, after: now };
   });
   const gone = before.summaries.filter((s) => !after.summaries.some((a) => a.model === s.model)).map((s) => s.model);
   if (flags.json) {
-    io.stdout.write(JSON.stringify({ before: oldFile, after: newFile, level: LEVEL, models: rows.map(({ model, change, comparison }) => ({ model, change, comparison })), removed: gone }, null, 2) + '\n');
+    io.stdout.write(
+      JSON.stringify(
+        { before: oldFile, after: newFile, level: LEVEL, models: rows.map(({ model, change, comparison }) => ({ model, change, comparison })), removed: gone },
+        null,
+        2,
+      ) + '\n',
+    );
     return 0;
   }
   const fig = (s: ModelSummary | null, f: (s: ModelSummary) => string): string => (s === null ? '—' : f(s));
@@ -46,10 +63,15 @@ export async function compareCommand(oldFile: string, newFile: string, flags: { 
   io.stdout.write(`${oldFile} → ${newFile}\n${table.toString()}\n`);
   // Two runs on different data share models but no case: said once, plainly, not as a "change" per model.
   if (rows.every((r) => r.across === null || r.across.shared === 0) && rows.some((r) => r.across !== null)) {
-    io.stdout.write(`the two runs share no case (${before.dataset.path} and ${after.dataset.path}): nothing to pair, so no change can be shown — compare runs on the same cases, with an id column for pairing\n`);
+    io.stdout.write(
+      `the two runs share no case (${before.dataset.path} and ${after.dataset.path}): nothing to pair, so no change can be shown — compare runs on the same cases, with an id column for pairing\n`,
+    );
   }
   const pairing = rows.find((r) => r.across !== null)?.across;
-  if (pairing) io.stdout.write(`paired by ${pairing.pairedBy === 'id' ? 'case id' : 'the prompt sent (no id column in both runs: give one with --id-col)'}; ${pairing.shared.toLocaleString('en-US')} of ${pairing.after.toLocaleString('en-US')} cases in common\n`);
+  if (pairing)
+    io.stdout.write(
+      `paired by ${pairing.pairedBy === 'id' ? 'case id' : 'the prompt sent (no id column in both runs: give one with --id-col)'}; ${pairing.shared.toLocaleString('en-US')} of ${pairing.after.toLocaleString('en-US')} cases in common\n`,
+    );
   if (gone.length > 0) io.stdout.write(`not in ${newFile}: ${gone.join(', ')}\n`);
   io.stdout.write('"better" / "worse": the paired 95 % interval excludes no change. For a pass/fail decision with a margin, use tierbench gate --baseline.\n');
   return 0;

@@ -86,7 +86,10 @@ describe('disk faults on real file systems', () => {
       assert.equal(r.code, 3, r.stderr);
       oneLine(r.stderr);
       const id = /--resume (\S+)`/.exec(r.stderr)?.[1] ?? '';
-      assert.match(r.stderr, /^error: -o \S+r\.json: cannot write \S+r\.json: the disk is full — free some space, then `tierbench run --resume \S+` writes it without a call \(the run journal is kept\)$/m);
+      assert.match(
+        r.stderr,
+        /^error: -o \S+r\.json: cannot write \S+r\.json: the disk is full — free some space, then `tierbench run --resume \S+` writes it without a call \(the run journal is kept\)$/m,
+      );
       assert.equal(readFileSync(out, 'utf8'), earlier, 'the earlier report is whole');
       assert.deepEqual(readdirSync(full).sort(), ['filler', 'r.json'], 'no temporary file left behind');
       assert.ok(existsSync(join(cwd, '.tierbench', 'runs', `${id}.journal.jsonl`)), 'the journal is kept');
@@ -97,7 +100,10 @@ describe('disk faults on real file systems', () => {
       assert.equal(e.stats().requests, paid, 'nothing paid twice');
       const report = readValidReport(out);
       assert.equal(report.run.id, id);
-      assert.deepEqual(report.summaries.map((s) => s.scored), [30, 30]);
+      assert.deepEqual(
+        report.summaries.map((s) => s.scored),
+        [30, 30],
+      );
     });
   });
 
@@ -110,7 +116,10 @@ describe('disk faults on real file systems', () => {
       const r = await runCli(['run', '-m', MODELS, '-c', String(CONCURRENCY), '--no-cache', '--quiet', '-o', out, TICKETS], env(url), cwd);
       assert.equal(r.code, 3, r.stderr);
       oneLine(r.stderr);
-      assert.match(r.stderr, /^error: stopped: cannot write the run journal \S+\.journal\.jsonl: the disk is full \(the answers paid are in the report\) — free some space; \d+ of 420 calls done\. Continue with: tierbench run --resume \S+$/m);
+      assert.match(
+        r.stderr,
+        /^error: stopped: cannot write the run journal \S+\.journal\.jsonl: the disk is full \(the answers paid are in the report\) — free some space; \d+ of 420 calls done\. Continue with: tierbench run --resume \S+$/m,
+      );
       const id = /--resume (\S+)$/m.exec(r.stderr)?.[1] ?? '';
       const partial = readValidReport(out);
       assert.equal(partial.run.status, 'disk');
@@ -138,8 +147,14 @@ describe('disk faults on real file systems', () => {
       const r = await runCli(['run', '-m', MODELS, '--limit', '60', '--quiet', '--cache-dir', full, '-o', 'r.json', TICKETS], env(url), cwd);
       assert.equal(r.code, 0, r.stderr);
       const report = readValidReport(join(cwd, 'r.json'));
-      assert.deepEqual(report.summaries.map((s) => s.scored), [60, 60]);
-      assert.ok(report.notes.some((n) => /^the response cache in \S+ could not be written \(the disk is full\): answers from then on were not cached$/.test(n)), report.notes.join('\n'));
+      assert.deepEqual(
+        report.summaries.map((s) => s.scored),
+        [60, 60],
+      );
+      assert.ok(
+        report.notes.some((n) => /^the response cache in \S+ could not be written \(the disk is full\): answers from then on were not cached$/.test(n)),
+        report.notes.join('\n'),
+      );
     });
   });
 });

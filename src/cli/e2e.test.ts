@@ -1,6 +1,6 @@
 // The real CLI, in a child process, against the emulator over real HTTP, through both real SDKs.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
@@ -9,10 +9,10 @@ import { loadDataset } from '../cases/load.js';
 import { Emulator } from '../emulator/server.js';
 import { AnswerKey, type Profile } from '../emulator/simulated.js';
 import { listPrice } from '../models/prices.js';
-import { withEmulator as withAnEmulator } from '../test-support/emulator.js';
 import { cli } from '../test-support/cli.js';
+import { withEmulator as withAnEmulator } from '../test-support/emulator.js';
 import { runCli } from '../test-support/inprocess.js';
-import { ROOT, fixture } from '../test-support/paths.js';
+import { fixture, ROOT } from '../test-support/paths.js';
 import { readValidReport, validReport } from '../test-support/report.js';
 import type { Report } from '../types.js';
 
@@ -35,8 +35,13 @@ const withEmulator = <T>(profiles: Profile[], fn: (url: string, emulator: Emulat
   withAnEmulator({ profiles, key, ...(apiKeys && { apiKeys }) }, fn);
 
 const envFor = (url: string, extra: Record<string, string> = {}): Record<string, string> => ({
-  ANTHROPIC_BASE_URL: url, OPENAI_BASE_URL: `${url}/v1`, OPENROUTER_BASE_URL: `${url}/v1`,
-  ANTHROPIC_API_KEY: 'test-anthropic-key', OPENAI_API_KEY: 'test-openai-key', OPENROUTER_API_KEY: 'test-openrouter-key', ...extra,
+  ANTHROPIC_BASE_URL: url,
+  OPENAI_BASE_URL: `${url}/v1`,
+  OPENROUTER_BASE_URL: `${url}/v1`,
+  ANTHROPIC_API_KEY: 'test-anthropic-key',
+  OPENAI_API_KEY: 'test-openai-key',
+  OPENROUTER_API_KEY: 'test-openrouter-key',
+  ...extra,
 });
 
 const readReport = async (path: string): Promise<Report> => readValidReport(path);
@@ -52,7 +57,21 @@ for (const stream of [true, false]) {
     before(async () => {
       await withEmulator([steady('claude-haiku-4-5', 0.8), steady('gpt-5-mini', 0.65)], async (url, emulator) => {
         const out = join(tmp, `both-${stream}.json`);
-        const r = await runCli(['run', '--models', 'anthropic:claude-haiku-4-5,openai:gpt-5-mini', '--scorer', 'exact', '--quiet', '-o', out, ...(stream ? [] : ['--no-stream']), TICKETS], envFor(url));
+        const r = await runCli(
+          [
+            'run',
+            '--models',
+            'anthropic:claude-haiku-4-5,openai:gpt-5-mini',
+            '--scorer',
+            'exact',
+            '--quiet',
+            '-o',
+            out,
+            ...(stream ? [] : ['--no-stream']),
+            TICKETS,
+          ],
+          envFor(url),
+        );
         assert.equal(r.code, 0, r.stderr);
         stdout = r.stdout;
         report = await readReport(out);
@@ -61,7 +80,10 @@ for (const stream of [true, false]) {
     });
 
     it('accuracy is what the emulator served, and within sampling error of the profile', () => {
-      for (const [model, id, p] of [['anthropic:claude-haiku-4-5', 'claude-haiku-4-5', 0.8], ['openai:gpt-5-mini', 'gpt-5-mini', 0.65]] as const) {
+      for (const [model, id, p] of [
+        ['anthropic:claude-haiku-4-5', 'claude-haiku-4-5', 0.8],
+        ['openai:gpt-5-mini', 'gpt-5-mini', 0.65],
+      ] as const) {
         const s = report.summaries.find((x) => x.model === model);
         assert.ok(s && s.accuracy !== null);
         assert.equal(s.scored, 210);
@@ -74,7 +96,10 @@ for (const stream of [true, false]) {
     });
 
     it('token counts and cost are exact', () => {
-      for (const [model, id] of [['anthropic:claude-haiku-4-5', 'claude-haiku-4-5'], ['openai:gpt-5-mini', 'gpt-5-mini']] as const) {
+      for (const [model, id] of [
+        ['anthropic:claude-haiku-4-5', 'claude-haiku-4-5'],
+        ['openai:gpt-5-mini', 'gpt-5-mini'],
+      ] as const) {
         const s = report.summaries.find((x) => x.model === model);
         const served = stats[id]?.usage;
         assert.ok(s && served);
@@ -111,7 +136,14 @@ for (const stream of [true, false]) {
 
 describe('faults', () => {
   it('429 and 529 are retried by the SDKs, counted, and do not fail the case', async () => {
-    const flaky: Profile = { ...steady('claude-sonnet-4-6', 0.9), ttftMs: 5, faults: [{ status: 429, rate: 0.15, retryAfterMs: 5 }, { status: 529, rate: 0.1, retryAfterMs: 5 }] };
+    const flaky: Profile = {
+      ...steady('claude-sonnet-4-6', 0.9),
+      ttftMs: 5,
+      faults: [
+        { status: 429, rate: 0.15, retryAfterMs: 5 },
+        { status: 529, rate: 0.1, retryAfterMs: 5 },
+      ],
+    };
     await withEmulator([flaky], async (url, emulator) => {
       const out = join(tmp, 'faults.json');
       const r = await runCli(['run', '--models', 'sonnet-4.6', '--max-retries', '6', '--quiet', '-o', out, TICKETS], envFor(url));
@@ -127,30 +159,40 @@ describe('faults', () => {
   });
 
   it('a wrong key is reported once, as an auth error naming the variable, and the run fails with exit 3', async () => {
-    await withEmulator([steady('claude-haiku-5-5', 0.9)], async (url) => {
-      const out = join(tmp, 'auth.json');
-      const r = await runCli(['run', '--models', 'haiku', '-o', out, TICKETS], envFor(url, { ANTHROPIC_API_KEY: 'wrong-key-7f3a9' }), tmp);
-      assert.equal(r.code, 3);
-      const errors = r.stderr.split('\n').filter((l) => l.startsWith('error:'));
-      assert.equal(errors.length, 1, r.stderr);
-      assert.match(errors[0] ?? '', /auth error \(401\).*check ANTHROPIC_API_KEY/);
-      assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
-      const report = await readFile(out, 'utf8');
-      assert.ok(!report.includes('wrong-key-7f3a9') && !r.stdout.includes('wrong-key-7f3a9') && !r.stderr.includes('wrong-key-7f3a9'));
-      const parsed = JSON.parse(report) as Report;
-      assert.ok((parsed.summaries[0]?.n ?? 999) <= 16, 'stopped at once: at most the calls in flight');
-      assert.equal(parsed.run.status, 'partial');
-    }, ['right-key']);
+    await withEmulator(
+      [steady('claude-haiku-5-5', 0.9)],
+      async (url) => {
+        const out = join(tmp, 'auth.json');
+        const r = await runCli(['run', '--models', 'haiku', '-o', out, TICKETS], envFor(url, { ANTHROPIC_API_KEY: 'wrong-key-7f3a9' }), tmp);
+        assert.equal(r.code, 3);
+        const errors = r.stderr.split('\n').filter((l) => l.startsWith('error:'));
+        assert.equal(errors.length, 1, r.stderr);
+        assert.match(errors[0] ?? '', /auth error \(401\).*check ANTHROPIC_API_KEY/);
+        assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+        const report = await readFile(out, 'utf8');
+        assert.ok(!report.includes('wrong-key-7f3a9') && !r.stdout.includes('wrong-key-7f3a9') && !r.stderr.includes('wrong-key-7f3a9'));
+        const parsed = JSON.parse(report) as Report;
+        assert.ok((parsed.summaries[0]?.n ?? 999) <= 16, 'stopped at once: at most the calls in flight');
+        assert.equal(parsed.run.status, 'partial');
+      },
+      ['right-key'],
+    );
   });
 });
 
 describe('prompt caching', () => {
   const longSystem = `You route customer-support tickets. ${'Examples of tickets and their categories follow. '.repeat(120)}`;
-  for (const [model, id, flags] of [['haiku-4.5', 'claude-haiku-4-5', ['--prompt-cache']], ['gpt-5-mini', 'gpt-5-mini', []]] as const) {
+  for (const [model, id, flags] of [
+    ['haiku-4.5', 'claude-haiku-4-5', ['--prompt-cache']],
+    ['gpt-5-mini', 'gpt-5-mini', []],
+  ] as const) {
     it(`${model}: cached tokens are counted apart and priced at their own rate`, async () => {
       await withEmulator([steady(id, 0.9)], async (url, emulator) => {
         const out = join(tmp, `cache-${id}.json`);
-        const r = await runCli(['run', '--models', model, '--system', longSystem, ...flags, '--limit', '40', '-c', '1', '--quiet', '-o', out, TICKETS], envFor(url));
+        const r = await runCli(
+          ['run', '--models', model, '--system', longSystem, ...flags, '--limit', '40', '-c', '1', '--quiet', '-o', out, TICKETS],
+          envFor(url),
+        );
         assert.equal(r.code, 0, r.stderr);
         const s = (await readReport(out)).summaries[0];
         const served = emulator.stats(id).usage;
@@ -187,12 +229,35 @@ describe('repeats', () => {
 });
 
 describe('cascade', () => {
-  const profiles = [{ ...steady('claude-haiku-4-5', 0.85), ttftMs: 1, consistency: 0.6 }, { ...steady('claude-sonnet-4-6', 0.95), ttftMs: 1 }];
+  const profiles = [
+    { ...steady('claude-haiku-4-5', 0.85), ttftMs: 1, consistency: 0.6 },
+    { ...steady('claude-sonnet-4-6', 0.95), ttftMs: 1 },
+  ];
   it('with a confidence the cheap model reports in JSON: the curve, the best threshold and the oracle', async () => {
     await withEmulator(profiles, async (url) => {
       const out = join(tmp, 'cascade.json');
-      const system = 'Classify the ticket into Billing, Technical, Account, Shipping or Returns. Reply in JSON: {"answer": <category>, "confidence": <0 to 1>}.';
-      const r = await runCli(['run', '--models', 'haiku-4.5,sonnet-4.6', '--cascade', 'haiku-4.5,sonnet-4.6', '--system', system, '--tolerance', '5', '-c', '32', '--quiet', '-o', out, TICKETS], envFor(url));
+      const system =
+        'Classify the ticket into Billing, Technical, Account, Shipping or Returns. Reply in JSON: {"answer": <category>, "confidence": <0 to 1>}.';
+      const r = await runCli(
+        [
+          'run',
+          '--models',
+          'haiku-4.5,sonnet-4.6',
+          '--cascade',
+          'haiku-4.5,sonnet-4.6',
+          '--system',
+          system,
+          '--tolerance',
+          '5',
+          '-c',
+          '32',
+          '--quiet',
+          '-o',
+          out,
+          TICKETS,
+        ],
+        envFor(url),
+      );
       assert.equal(r.code, 0, r.stderr);
       const report = await readReport(out);
       const c = report.cascade;
@@ -213,7 +278,24 @@ describe('cascade', () => {
   it('--cascade-samples 2 sends the cheap model twice and uses agreement', async () => {
     await withEmulator(profiles, async (url, emulator) => {
       const out = join(tmp, 'cascade2.json');
-      const r = await runCli(['run', '--models', 'haiku-4.5,sonnet-4.6', '--cascade', 'haiku-4.5,sonnet-4.6', '--cascade-samples', '2', '--limit', '100', '--quiet', '-o', out, TICKETS], envFor(url));
+      const r = await runCli(
+        [
+          'run',
+          '--models',
+          'haiku-4.5,sonnet-4.6',
+          '--cascade',
+          'haiku-4.5,sonnet-4.6',
+          '--cascade-samples',
+          '2',
+          '--limit',
+          '100',
+          '--quiet',
+          '-o',
+          out,
+          TICKETS,
+        ],
+        envFor(url),
+      );
       assert.equal(r.code, 0, r.stderr);
       assert.equal(emulator.stats('claude-haiku-4-5').requests, 200);
       assert.equal(emulator.stats('claude-sonnet-4-6').requests, 100);
@@ -233,35 +315,48 @@ describe('plan and projections', () => {
   it('plan --discordance sizes the rule tierbench applies by simulation, beside the normal approximation of statistics.md', async () => {
     const r = await runCli(['plan', '--tolerance', '3', '--discordance', '0.1']);
     assert.equal(r.code, 0, r.stderr);
-    const [simulated, closed] = /within 3 pp .*: ([\d,]+) cases \(simulating the rule tierbench applies; the normal approximation says ([\d,]+),/.exec(r.stdout)?.slice(1).map((x) => Number(x.replace(/,/g, ''))) ?? [];
+    const [simulated, closed] =
+      /within 3 pp .*: ([\d,]+) cases \(simulating the rule tierbench applies; the normal approximation says ([\d,]+),/
+        .exec(r.stdout)
+        ?.slice(1)
+        .map((x) => Number(x.replace(/,/g, ''))) ?? [];
     // (1.751 + 0.842)² · 0.1 / 0.03² at the first look's one-sided 4 %.
     assert.equal(closed, 747);
     assert.ok(simulated !== undefined && simulated >= closed && simulated < 820, `${simulated}`);
     assert.match(r.stdout, /detect a 3 pp difference .*: 865 cases/);
   });
   it('a pilot run with --volume, then plan --from its report', async () => {
-    await withEmulator([{ ...steady('claude-haiku-4-5', 0.9), ttftMs: 1 }, { ...steady('claude-sonnet-4-6', 0.93), ttftMs: 1 }], async (url) => {
-      const out = join(tmp, 'pilot.json');
-      const r = await runCli(['run', '--models', 'haiku-4.5,sonnet-4.6', '--limit', '150', '--volume', '500/day', '--quiet', '-o', out, TICKETS], envFor(url));
-      assert.equal(r.code, 0, r.stderr);
-      const report = await readReport(out);
-      const p = report.projections;
-      assert.ok(p);
-      assert.equal(p.casesPerDay, 500);
-      const haiku = report.summaries.find((s) => s.model === 'haiku-4.5');
-      const projected = p.models.find((m) => m.model === 'haiku-4.5');
-      assert.ok(haiku?.cost && projected);
-      assert.ok(Math.abs(projected.perDay - (haiku.cost.per1kCases / 1000) * 500) < 1e-12);
-      assert.ok(projected.perMonthLow <= projected.perMonth && projected.perMonth <= projected.perMonthHigh);
-      assert.match(r.stdout, /At 500\/day/);
-      const plan = await runCli(['plan', '--from', out]);
-      assert.equal(plan.code, 0, plan.stderr);
-      const c = report.recommendation.comparisons[0];
-      assert.ok(c);
-      assert.match(plan.stdout, new RegExp(`haiku-4\\.5\\s+│ sonnet-4\\.6 │ 150 `));
-      assert.match(plan.stdout, /^Following up \S+pilot\.json \(150 cases\): cases in all, the pilot's included/m);
-      assert.match(plan.stdout, /run the same command with --follow-up \S+pilot\.json\./);
-    });
+    await withEmulator(
+      [
+        { ...steady('claude-haiku-4-5', 0.9), ttftMs: 1 },
+        { ...steady('claude-sonnet-4-6', 0.93), ttftMs: 1 },
+      ],
+      async (url) => {
+        const out = join(tmp, 'pilot.json');
+        const r = await runCli(
+          ['run', '--models', 'haiku-4.5,sonnet-4.6', '--limit', '150', '--volume', '500/day', '--quiet', '-o', out, TICKETS],
+          envFor(url),
+        );
+        assert.equal(r.code, 0, r.stderr);
+        const report = await readReport(out);
+        const p = report.projections;
+        assert.ok(p);
+        assert.equal(p.casesPerDay, 500);
+        const haiku = report.summaries.find((s) => s.model === 'haiku-4.5');
+        const projected = p.models.find((m) => m.model === 'haiku-4.5');
+        assert.ok(haiku?.cost && projected);
+        assert.ok(Math.abs(projected.perDay - (haiku.cost.per1kCases / 1000) * 500) < 1e-12);
+        assert.ok(projected.perMonthLow <= projected.perMonth && projected.perMonth <= projected.perMonthHigh);
+        assert.match(r.stdout, /At 500\/day/);
+        const plan = await runCli(['plan', '--from', out]);
+        assert.equal(plan.code, 0, plan.stderr);
+        const c = report.recommendation.comparisons[0];
+        assert.ok(c);
+        assert.match(plan.stdout, new RegExp(`haiku-4\\.5\\s+│ sonnet-4\\.6 │ 150 `));
+        assert.match(plan.stdout, /^Following up \S+pilot\.json \(150 cases\): cases in all, the pilot's included/m);
+        assert.match(plan.stdout, /run the same command with --follow-up \S+pilot\.json\./);
+      },
+    );
   });
   it('plan with neither --from nor --discordance says what it needs', async () => {
     const r = await runCli(['plan']);
@@ -289,15 +384,21 @@ describe('routing by category', () => {
     try {
       const out = join(tmp, 'routing.json');
       const map = join(tmp, 'routes.json');
-      const r = await runCli(['run', '--models', 'haiku-4.5,sonnet-4.6', '--by', 'category', '--tolerance', '5', '--routing-out', map, '-c', '32', '--quiet', '-o', out, file], envFor(url));
+      const r = await runCli(
+        ['run', '--models', 'haiku-4.5,sonnet-4.6', '--by', 'category', '--tolerance', '5', '--routing-out', map, '-c', '32', '--quiet', '-o', out, file],
+        envFor(url),
+      );
       assert.equal(r.code, 0, r.stderr);
       const report = await readReport(out);
       const routing = report.routing;
       assert.ok(routing);
-      assert.deepEqual(routing.rows.map((row) => [row.category, row.n, row.reference, row.chosen, row.decisions[0]?.verdict]), [
-        ['easy', 600, 'sonnet-4.6', 'haiku-4.5', 'within'],
-        ['hard', 600, 'sonnet-4.6', 'sonnet-4.6', 'worse'],
-      ]);
+      assert.deepEqual(
+        routing.rows.map((row) => [row.category, row.n, row.reference, row.chosen, row.decisions[0]?.verdict]),
+        [
+          ['easy', 600, 'sonnet-4.6', 'haiku-4.5', 'within'],
+          ['hard', 600, 'sonnet-4.6', 'sonnet-4.6', 'worse'],
+        ],
+      );
       assert.deepEqual(JSON.parse(await readFile(map, 'utf8')), { easy: 'claude-haiku-4-5', hard: 'claude-sonnet-4-6' });
       assert.ok(routing.saving !== null && routing.saving > 0.25, `saving ${routing.saving}`);
       assert.equal(report.recommendation.comparisons[0]?.verdict, 'worse', 'overall, haiku is worse: only routing finds the saving');
@@ -327,9 +428,15 @@ describe('gateways and API versions', () => {
       const r = await runCli(['run', '--models', 'haiku,gpt-5-mini', '--temperature', '0', '--limit', '10', '--quiet', '-o', out, TICKETS], envFor(url));
       assert.equal(r.code, 0, r.stderr);
       const report = await readReport(out);
-      assert.equal(report.summaries.every((s) => s.errors.total === 0), true);
+      assert.equal(
+        report.summaries.every((s) => s.errors.total === 0),
+        true,
+      );
       assert.equal(report.notes.filter((n) => n.startsWith('temperature not sent')).length, 2);
-      const pinned = await runCli(['run', '--models', 'haiku', '--temperature', '0', '--anthropic-version', '2023-06-01', '--limit', '10', '--quiet', '-o', out, TICKETS], envFor(url));
+      const pinned = await runCli(
+        ['run', '--models', 'haiku', '--temperature', '0', '--anthropic-version', '2023-06-01', '--limit', '10', '--quiet', '-o', out, TICKETS],
+        envFor(url),
+      );
       assert.equal(pinned.code, 0, pinned.stderr);
       const again = await readReport(out);
       assert.equal(again.summaries[0]?.errors.total, 0);
@@ -387,12 +494,32 @@ describe('bad input: exit 2, one line saying what, where and how to fix it', () 
   const cases: Array<[string, string[], Record<string, string>, RegExp]> = [
     ['an empty file', ['run', '-m', 'haiku', fixture('empty.csv')], env, /empty\.csv: the file is empty — add a header row/],
     ['a header only', ['run', '-m', 'haiku', fixture('header-only.csv')], env, /header-only\.csv: has a header but no rows/],
-    ['no expected column', ['run', '-m', 'haiku', fixture('no-expected.csv')], env, /no expected-answer column among: text, notes — name it with --expected-col/],
+    [
+      'no expected column',
+      ['run', '-m', 'haiku', fixture('no-expected.csv')],
+      env,
+      /no expected-answer column among: text, notes — name it with --expected-col/,
+    ],
     ['a malformed JSONL line', ['run', '-m', 'haiku', fixture('broken-line.jsonl')], env, /broken-line\.jsonl:2: not valid JSON/],
     ['an unknown model', ['run', '-m', 'haiku,sonet', fixture('tickets.jsonl')], env, /unknown model `sonet` — did you mean `sonnet`\?.*tierbench models/],
-    ['an unknown template variable', ['run', '-m', 'haiku', '--prompt', 'Classify {{ticket}}', fixture('tickets.jsonl')], env, /--prompt: unknown variable \{\{ticket\}\}.*\{\{prompt\}\}/],
-    ['a missing key', ['run', '-m', 'haiku,gpt-5-mini', fixture('tickets.jsonl')], { ANTHROPIC_API_KEY: 'k' }, /--models gpt-5-mini: OPENAI_API_KEY is not set — export OPENAI_API_KEY=/],
-    ['an unknown scorer', ['run', '-m', 'haiku', '--scorer', 'fuzzy', fixture('tickets.jsonl')], env, /--scorer fuzzy: unknown scorer — use one of exact, normalized/],
+    [
+      'an unknown template variable',
+      ['run', '-m', 'haiku', '--prompt', 'Classify {{ticket}}', fixture('tickets.jsonl')],
+      env,
+      /--prompt: unknown variable \{\{ticket\}\}.*\{\{prompt\}\}/,
+    ],
+    [
+      'a missing key',
+      ['run', '-m', 'haiku,gpt-5-mini', fixture('tickets.jsonl')],
+      { ANTHROPIC_API_KEY: 'k' },
+      /--models gpt-5-mini: OPENAI_API_KEY is not set — export OPENAI_API_KEY=/,
+    ],
+    [
+      'an unknown scorer',
+      ['run', '-m', 'haiku', '--scorer', 'fuzzy', fixture('tickets.jsonl')],
+      env,
+      /--scorer fuzzy: unknown scorer — use one of exact, normalized/,
+    ],
     ['a bad number', ['run', '-m', 'haiku', '--concurrency', 'lots', fixture('tickets.jsonl')], env, /--concurrency.*'lots' is invalid/],
     ['no --models', ['run', fixture('tickets.jsonl')], env, /required option '-m, --models <list>'/],
     ['a missing file', ['run', '-m', 'haiku', 'nope.csv'], env, /nope\.csv: file not found/],
@@ -412,7 +539,9 @@ describe('bad input: exit 2, one line saying what, where and how to fix it', () 
 describe('tierbench emulate', () => {
   it('serves both APIs from an answer key until stopped', async () => {
     const { spawn } = await import('node:child_process');
-    const child = spawn(process.execPath, [`${ROOT}bin/tierbench.js`, 'emulate', '--port', '0', '--key', TICKETS, '--api-key', 'k1'], { env: { PATH: process.env.PATH ?? '' } });
+    const child = spawn(process.execPath, [`${ROOT}bin/tierbench.js`, 'emulate', '--port', '0', '--key', TICKETS, '--api-key', 'k1'], {
+      env: { PATH: process.env.PATH ?? '' },
+    });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let seen = '';
@@ -423,11 +552,14 @@ describe('tierbench emulate', () => {
         });
         child.once('exit', () => reject(new Error(`emulate exited: ${seen}`)));
       });
-      const r = await runCli(['run', '-m', 'haiku,gpt-5-mini', '--limit', '30', '--json', '-o', join(tmp, 'emulate.json'), TICKETS], envFor(url, { ANTHROPIC_API_KEY: 'k1', OPENAI_API_KEY: 'k1' }));
+      const r = await runCli(
+        ['run', '-m', 'haiku,gpt-5-mini', '--limit', '30', '--json', '-o', join(tmp, 'emulate.json'), TICKETS],
+        envFor(url, { ANTHROPIC_API_KEY: 'k1', OPENAI_API_KEY: 'k1' }),
+      );
       assert.equal(r.code, 0, r.stderr);
       const report = validReport(r.stdout, 'stdout');
       assert.ok(report.summaries.every((s) => s.scored === 30 && (s.accuracy ?? 0) > 0.5));
-      const stats = await (await fetch(`${url}/_emulator/stats`)).json() as Record<string, { requests: number }>;
+      const stats = (await (await fetch(`${url}/_emulator/stats`)).json()) as Record<string, { requests: number }>;
       assert.equal(stats['claude-haiku-5-5']?.requests, 30);
     } finally {
       child.kill('SIGTERM');

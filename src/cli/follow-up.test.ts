@@ -6,9 +6,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { secondLookAlpha } from '../analysis/looks.js';
 import { loadDataset } from '../cases/load.js';
 import { AnswerKey, type Profile } from '../emulator/simulated.js';
-import { secondLookAlpha } from '../analysis/looks.js';
 import { withEmulator } from '../test-support/emulator.js';
 import { runCli } from '../test-support/inprocess.js';
 import { readValidReport } from '../test-support/report.js';
@@ -45,7 +45,13 @@ describe('run --follow-up: more cases as a second look', () => {
       const more = first.recommendation.comparisons[0]?.moreCases;
       assert.ok(more !== null && more !== undefined && more > 0);
       assert.match(pilot.stdout, /paired 92 % intervals \(4\/5 of the 5 % error on this first look; a --follow-up gets the rest\)/);
-      assert.match(pilot.stderr, new RegExp(`^to settle it: append about ${more.toLocaleString('en-US')} new cases to pilot\\.csv and run the same command with --follow-up pilot\\.json \\(the answers paid for now come from the response cache\\)$`, 'm'));
+      assert.match(
+        pilot.stderr,
+        new RegExp(
+          `^to settle it: append about ${more.toLocaleString('en-US')} new cases to pilot\\.csv and run the same command with --follow-up pilot\\.json \\(the answers paid for now come from the response cache\\)$`,
+          'm',
+        ),
+      );
       const paid = e.stats().requests;
       assert.equal(paid, 240);
 
@@ -66,21 +72,33 @@ describe('run --follow-up: more cases as a second look', () => {
       const before = e.stats().requests;
       const third = await runCli([...args, '--follow-up', 'second.json', 'more.csv'], env(url), cwd);
       assert.equal(third.code, 2);
-      assert.equal(third.stderr, 'error: --follow-up second.json: that run was itself a follow-up, and a third look is not offered — decide on it as it is, or start a fresh benchmark on new cases (without --follow-up)\n');
+      assert.equal(
+        third.stderr,
+        'error: --follow-up second.json: that run was itself a follow-up, and a third look is not offered — decide on it as it is, or start a fresh benchmark on new cases (without --follow-up)\n',
+      );
       assert.equal(e.stats().requests, before);
     });
   });
 
-  it('is refused, in one line and before any call, when it would not ask the pilot\'s question again on more cases', async () => {
+  it("is refused, in one line and before any call, when it would not ask the pilot's question again on more cases", async () => {
     await withEmulator({ profiles, key }, async (url, e) => {
       const pilot = await runCli([...args, '--quiet', '-o', 'p2.json', 'pilot.csv'], env(url), cwd);
       assert.equal(pilot.code, 0, pilot.stderr);
       const before = e.stats().requests;
-      writeFileSync(join(cwd, 'changed.csv'), readFileSync(join(cwd, 'more.csv'), 'utf8').replace('c7,Customer message 7 about', 'c7,Customer message seven about'));
+      writeFileSync(
+        join(cwd, 'changed.csv'),
+        readFileSync(join(cwd, 'more.csv'), 'utf8').replace('c7,Customer message 7 about', 'c7,Customer message seven about'),
+      );
       const cases: Array<[string[], RegExp]> = [
         [['--follow-up', 'p2.json', 'pilot.csv'], /^error: --follow-up p2\.json: this data has no case the pilot did not have — append new cases to the data/],
-        [['--follow-up', 'p2.json', 'changed.csv'], /^error: --follow-up p2\.json: 1 of the pilot's 120 cases are not in this data, or are sent differently \(first: \S*pilot\.csv:9\) — a follow-up keeps every pilot case, prompts unchanged, and adds new ones/],
-        [['--follow-up', 'p2.json', '--tolerance', '2', 'more.csv'], /^error: --follow-up p2\.json: the pilot was decided at --tolerance 3, this run at 2 — run with --tolerance 3/],
+        [
+          ['--follow-up', 'p2.json', 'changed.csv'],
+          /^error: --follow-up p2\.json: 1 of the pilot's 120 cases are not in this data, or are sent differently \(first: \S*pilot\.csv:9\) — a follow-up keeps every pilot case, prompts unchanged, and adds new ones/,
+        ],
+        [
+          ['--follow-up', 'p2.json', '--tolerance', '2', 'more.csv'],
+          /^error: --follow-up p2\.json: the pilot was decided at --tolerance 3, this run at 2 — run with --tolerance 3/,
+        ],
         [['--follow-up', 'nowhere.json', 'more.csv'], /^error: --follow-up \S*nowhere\.json: file not found/],
       ];
       for (const [extra, message] of cases) {

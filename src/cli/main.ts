@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { CACHE_DIR, CACHE_TTL, TOLERANCE_PP } from '../defaults.js';
-import { EXIT, TierbenchError, UsageError, formatError } from '../errors.js';
+import { EXIT, formatError, TierbenchError, UsageError } from '../errors.js';
 import { gateOptions } from './gate-flags.js';
 import type { Io } from './io.js';
 import { dollars, duration, flagName, fraction, nonNegativeInt, percentagePoints, port, positiveInt, seconds, signedPp, temperature } from './parse.js';
@@ -18,7 +18,9 @@ function version(): string {
 function program(io: Io, setExit: (code: number) => void): Command {
   const v = version();
   const root = new Command('tierbench')
-    .description('Which is the cheapest model that is good enough on your data? Benchmarks LLMs on your test cases: accuracy with confidence intervals, latency, cost, and a recommendation.')
+    .description(
+      'Which is the cheapest model that is good enough on your data? Benchmarks LLMs on your test cases: accuracy with confidence intervals, latency, cost, and a recommendation.',
+    )
     .version(v, '-V, --version')
     .exitOverride()
     .showSuggestionAfterError()
@@ -35,9 +37,18 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .option('--input-col <name>', 'column holding the input (default: detected: input, prompt, question, text, ticket, …)')
     .option('--expected-col <name>', 'column holding the expected answer (default: detected: expected, label, answer, category, …)')
     .option('--category-col <name>', 'column to break accuracy down by (default: detected: category, topic, …)')
-    .option('--id-col <name>', 'column holding each case\'s id, which pairs the cases of two runs (gate --baseline, compare) (default: detected: id, case_id, uid, key)')
-    .option('--cluster-col <name>', 'column naming the source each case came from (passage, conversation); intervals become cluster-robust (default: detected: cluster, source, passage_id, …)')
-    .option('--scorer <name>', 'exact | normalized | contains | regex | label | number | json (default: label for a small label set, number for numbers, else normalized)')
+    .option(
+      '--id-col <name>',
+      "column holding each case's id, which pairs the cases of two runs (gate --baseline, compare) (default: detected: id, case_id, uid, key)",
+    )
+    .option(
+      '--cluster-col <name>',
+      'column naming the source each case came from (passage, conversation); intervals become cluster-robust (default: detected: cluster, source, passage_id, …)',
+    )
+    .option(
+      '--scorer <name>',
+      'exact | normalized | contains | regex | label | number | json (default: label for a small label set, number for numbers, else normalized)',
+    )
     .option('--limit <n>', 'use only the first n cases (a pilot run)', positiveInt)
     .option('-c, --concurrency <n>', 'calls in flight at once, over all models', positiveInt, 16)
     .option('--model-concurrency <n>', 'cap on calls in flight per model', positiveInt)
@@ -53,10 +64,23 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .option('--by <column>', 'decide per value of this column (e.g. category) and print a routing table: the cheapest adequate model per value')
     .option('--routing-out <path>', 'with --by: write the routing map {"value": "model-id"} as JSON, for a router to load')
     .option('--cascade <cheap,big>', 'simulate a cascade: the cheap model answers and escalates to the big one when unsure (both must be in --models)')
-    .option('--cascade-samples <n>', 'samples of the cheap model per case for the cascade; 2 or more adds agreement between samples as a confidence signal', positiveInt, 1)
+    .option(
+      '--cascade-samples <n>',
+      'samples of the cheap model per case for the cascade; 2 or more adds agreement between samples as a confidence signal',
+      positiveInt,
+      1,
+    )
     .option('--volume <n/period>', 'project costs at a volume: 500/day, 10k/month, 20/hour')
-    .option('--prompt-cache', 'mark the system prompt for Anthropic prompt caching, as production would (OpenAI caches long prompts by itself); cache writes and reads are priced at their own rates')
-    .addOption(new Option('--openai-api <api>', "OpenAI's own models through Chat Completions or the Responses API (default: Responses only for models that have nothing else, the -pro and -codex lines)").choices(['chat', 'responses']))
+    .option(
+      '--prompt-cache',
+      'mark the system prompt for Anthropic prompt caching, as production would (OpenAI caches long prompts by itself); cache writes and reads are priced at their own rates',
+    )
+    .addOption(
+      new Option(
+        '--openai-api <api>',
+        "OpenAI's own models through Chat Completions or the Responses API (default: Responses only for models that have nothing else, the -pro and -codex lines)",
+      ).choices(['chat', 'responses']),
+    )
     .option('--anthropic-version <date>', 'pin an older anthropic-version header (e.g. 2023-06-01)')
     .option('--allow-unpriced', 'run models without a known price; their cost is reported as unknown')
     .option('--config <path>', 'config file (default: ./tierbench.config.json when present)')
@@ -66,8 +90,13 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .option('--tpm <n>', 'at most about this many tokens per minute per model', positiveInt)
     .option('--no-cache', 'call the models even for answers already in the response cache')
     .option('--cache-dir <dir>', 'response cache folder', CACHE_DIR)
-    .addOption(new Option('--cache-ttl <duration>', 'how long a cached answer stays valid: 30d, 12h, …').argParser(duration).default(duration(CACHE_TTL), CACHE_TTL))
-    .option('--follow-up <report>', 'this run adds cases to that pilot run\'s data: its verdicts are the second look, at the error the pilot left (see "More cases")')
+    .addOption(
+      new Option('--cache-ttl <duration>', 'how long a cached answer stays valid: 30d, 12h, …').argParser(duration).default(duration(CACHE_TTL), CACHE_TTL),
+    )
+    .option(
+      '--follow-up <report>',
+      'this run adds cases to that pilot run\'s data: its verdicts are the second look, at the error the pilot left (see "More cases")',
+    )
     .option('--resume <run>', 'continue a stopped run (its id, or its .journal.jsonl): only the missing calls are made')
     .option('-o, --out <path>', 'where to write the JSON report (default: reports/<run id>.json)')
     .option('--report <formats>', 'also write these beside the JSON report: md, junit, html, csv (comma-separated)')
@@ -86,7 +115,8 @@ function program(io: Io, setExit: (code: number) => void): Command {
       setExit(await runCommand(file, flags, io, v, given));
     });
 
-  root.command('demo')
+  root
+    .command('demo')
     .description('run the bundled support-ticket suite on simulated haiku / sonnet / opus (offline, no keys, nothing billed)')
     .option('-c, --concurrency <n>', 'calls in flight at once', positiveInt, 48)
     .option('--no-stream', 'do not stream')
@@ -109,7 +139,8 @@ function program(io: Io, setExit: (code: number) => void): Command {
       setExit(await gateCommand(file, flags, io));
     });
 
-  root.command('compare')
+  root
+    .command('compare')
     .description('what changed per model between two reports, paired on the cases both ran')
     .argument('<old>', 'the earlier JSON report')
     .argument('<new>', 'the later JSON report')
@@ -119,10 +150,11 @@ function program(io: Io, setExit: (code: number) => void): Command {
       setExit(await compareCommand(oldFile, newFile, flags, io));
     });
 
-  root.command('plan')
+  root
+    .command('plan')
     .description('how many cases a decision needs: from a pilot report or an assumed discordance')
     .option('--tolerance <pp>', 'the non-inferiority margin, in percentage points', percentagePoints, TOLERANCE_PP)
-    .option('--from <report>', 'a pilot run\'s JSON report: uses its observed discordance and Δ per candidate')
+    .option('--from <report>', "a pilot run's JSON report: uses its observed discordance and Δ per candidate")
     .option('--discordance <d>', 'assumed share of cases where the two models disagree (0–1)', fraction)
     .option('--delta <pp>', 'assumed true difference for --discordance, in percentage points (negative: cheaper model worse)', signedPp, 0)
     .option('--power <p>', 'chance of a clear verdict when the cheaper model is as assumed', fraction, 0.8)
@@ -131,16 +163,24 @@ function program(io: Io, setExit: (code: number) => void): Command {
       setExit(await planCommand(flags, io));
     });
 
-  root.command('models')
+  root
+    .command('models')
     .description('list model aliases, ids and prices')
     .option('--config <path>', 'config file with extra prices, aliases and endpoints')
     .option('--sources', 'where each list price comes from, and when it was checked')
     .option('--check', 'compare the price table with a maintained one (@pydantic/genai-prices) and print what differs; exit 1 when anything does')
-    .option('--against <source>', 'with --check: "latest" (fetch the newest from GitHub), a URL or a file of genai-prices data (default: the installed package\'s)')
-    .option('--providers', 'with --check: also read the providers\' own model lists with your keys (Anthropic\'s gives lifecycles; OpenAI\'s, the ids your key can use)')
+    .option(
+      '--against <source>',
+      'with --check: "latest" (fetch the newest from GitHub), a URL or a file of genai-prices data (default: the installed package\'s)',
+    )
+    .option(
+      '--providers',
+      "with --check: also read the providers' own model lists with your keys (Anthropic's gives lifecycles; OpenAI's, the ids your key can use)",
+    )
     .action(async (flags: { config?: string; sources?: boolean; check?: boolean; against?: string; providers?: boolean }) => {
       for (const flag of ['against', 'providers'] as const) {
-        if (flags[flag] !== undefined && flags.check !== true) throw new UsageError('E_USAGE', `--${flag} is for --check`, `run tierbench models --check --${flag}${flag === 'against' ? ' latest' : ''}`);
+        if (flags[flag] !== undefined && flags.check !== true)
+          throw new UsageError('E_USAGE', `--${flag} is for --check`, `run tierbench models --check --${flag}${flag === 'against' ? ' latest' : ''}`);
       }
       if (flags.check === true) {
         const { checkPrices } = await import('./check.js');
@@ -152,23 +192,30 @@ function program(io: Io, setExit: (code: number) => void): Command {
     });
 
   const cache = root.command('cache').description('look into or empty the response cache');
-  cache.command('clear')
+  cache
+    .command('clear')
     .description('delete every cached answer')
     .option('--cache-dir <dir>', 'response cache folder', CACHE_DIR)
     .action(async (flags: { cacheDir: string }) => {
       const { clearCache } = await import('./cache.js');
       setExit(clearCache(flags.cacheDir, io));
     });
-  cache.command('stats')
+  cache
+    .command('stats')
     .description('how many answers the cache holds, how old, how many a run would still use')
     .option('--cache-dir <dir>', 'response cache folder', CACHE_DIR)
-    .addOption(new Option('--cache-ttl <duration>', 'count as expired the answers older than this: 30d, 12h, …').argParser(duration).default(duration(CACHE_TTL), CACHE_TTL))
+    .addOption(
+      new Option('--cache-ttl <duration>', 'count as expired the answers older than this: 30d, 12h, …')
+        .argParser(duration)
+        .default(duration(CACHE_TTL), CACHE_TTL),
+    )
     .action(async (flags: { cacheDir: string; cacheTtl: number }) => {
       const { cacheStats } = await import('./cache.js');
       setExit(await cacheStats(flags.cacheDir, flags.cacheTtl, io));
     });
 
-  root.command('emulate')
+  root
+    .command('emulate')
     .description('serve the Anthropic and OpenAI APIs locally with simulated models')
     .option('--port <n>', 'port to listen on (0: any free port)', port, 8787)
     .option('--host <host>', 'address to listen on', '127.0.0.1')
@@ -227,7 +274,9 @@ export async function main(io: Io): Promise<number> {
   const { default: chalk } = await import('chalk');
   if (io.env.NO_COLOR !== undefined || !io.stdout.isTTY) chalk.level = 0;
   try {
-    const root = program(io, (code) => { exitCode = code; });
+    const root = program(io, (code) => {
+      exitCode = code;
+    });
     if (io.argv.length === 0) {
       io.stdout.write(root.helpInformation());
       return EXIT.usage;

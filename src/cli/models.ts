@@ -1,11 +1,11 @@
 // `tierbench models`: what each alias means and what it costs, in 80 columns.
 import Table from 'cli-table3';
 import { loadConfig } from '../config/load.js';
-import { LIFECYCLES } from '../models/lifecycle.js';
-import { ALIASES } from '../models/registry.js';
-import { PRICES, PRICES_AS_OF } from '../models/prices.js';
-import type { PriceEntry, PriceOverride } from '../types.js';
 import { perMtok, wrap } from '../format.js';
+import { LIFECYCLES } from '../models/lifecycle.js';
+import { PRICES, PRICES_AS_OF } from '../models/prices.js';
+import { ALIASES } from '../models/registry.js';
+import type { PriceEntry, PriceOverride } from '../types.js';
 import type { Io } from './io.js';
 
 /** What changes the rates, and a retirement: the batch price is in the header when it is the usual half. */
@@ -40,13 +40,36 @@ export async function modelsCommand(flags: { config?: string; sources?: boolean 
   const table = new Table({
     head: ['Model', 'Alias', 'Input', 'Output', 'Write', 'Read', 'Notes'],
     style: { head: [], border: [], 'padding-left': 0, 'padding-right': 1 },
-    chars: { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: ' ' },
+    chars: {
+      top: '',
+      'top-mid': '',
+      'top-left': '',
+      'top-right': '',
+      bottom: '',
+      'bottom-mid': '',
+      'bottom-left': '',
+      'bottom-right': '',
+      left: '',
+      'left-mid': '',
+      mid: '',
+      'mid-mid': '',
+      right: '',
+      'right-mid': '',
+      middle: ' ',
+    },
     colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'left'],
   });
   const rate = (x: number | undefined): string => (x === undefined ? '' : perMtok(x));
-  const row = (id: string, p: PriceEntry | PriceOverride): void => void table.push([
-    `${id}${'secondary' in p && p.secondary ? '*' : ''}`, (aliasOf.get(id) ?? []).filter((a) => a !== id).join(' '), rate(p.input), rate(p.output), rate(p.cacheWrite), rate(p.cacheRead), notes(id, p),
-  ]);
+  const row = (id: string, p: PriceEntry | PriceOverride): void =>
+    void table.push([
+      `${id}${'secondary' in p && p.secondary ? '*' : ''}`,
+      (aliasOf.get(id) ?? []).filter((a) => a !== id).join(' '),
+      rate(p.input),
+      rate(p.output),
+      rate(p.cacheWrite),
+      rate(p.cacheRead),
+      notes(id, p),
+    ]);
   for (const [id, p] of Object.entries(PRICES)) row(id, p);
   for (const [key, p] of Object.entries(config.prices)) row(key, p);
   out(`List prices in USD per million tokens, as of ${PRICES_AS_OF}. Write: a cache write`);
@@ -54,10 +77,18 @@ export async function modelsCommand(flags: { config?: string; sources?: boolean 
   out('tokens the whole request costs 2x (input, cache) and 1.5x (output). ends: the');
   out('day it retires. Batch: half price. `--check` compares with a maintained table.');
   out('*: secondary sources only (`tierbench models --sources` names every source).');
-  out(table.toString().split('\n').map((line) => line.trimEnd()).join('\n'));
+  out(
+    table
+      .toString()
+      .split('\n')
+      .map((line) => line.trimEnd())
+      .join('\n'),
+  );
   out('Override any field, or add a model, under "prices" in tierbench.config.json.');
   const endpoints = Object.keys(config.endpoints);
   out('Other forms: anthropic:<id>, openai:<id>, openrouter:<vendor/model> (priced');
-  out(`as the vendor model)${endpoints.length ? `, and from ${config.path}: ${endpoints.map((e) => `${e}:<id>`).join(', ')}` : ', or <endpoint>:<id> for an endpoint in the config file'}.`);
+  out(
+    `as the vendor model)${endpoints.length ? `, and from ${config.path}: ${endpoints.map((e) => `${e}:<id>`).join(', ')}` : ', or <endpoint>:<id> for an endpoint in the config file'}.`,
+  );
   return 0;
 }

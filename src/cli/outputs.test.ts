@@ -25,17 +25,27 @@ describe('outputs', () => {
     await withEmulator({ profiles, key }, async (url, e) => {
       const cwd = mkdtempSync(join(tmpdir(), 'tb-out-'));
       writeFileSync(join(cwd, 'taken'), 'a file, not a folder');
-      for (const [out, reason] of [['taken/r.json', /a part of the path is a file, not a folder — give a path whose folders exist/], ['/dev/null', /it is not a regular file/]] as const) {
+      for (const [out, reason] of [
+        ['taken/r.json', /a part of the path is a file, not a folder — give a path whose folders exist/],
+        ['/dev/null', /it is not a regular file/],
+      ] as const) {
         const r = await runCli(['run', '-m', 'haiku-4.5', '--limit', '4', '--quiet', '-o', out, TICKETS], env(url), cwd);
         assert.equal(r.code, 2, r.stderr);
         assert.match(r.stderr, reason);
         assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
       }
-      const r = await runCli(['run', '-m', 'haiku-4.5', '--limit', '4', '--quiet', '--report', 'md', '--routing-out', 'taken/map.json', '--by', 'category', TICKETS], env(url), cwd);
+      const r = await runCli(
+        ['run', '-m', 'haiku-4.5', '--limit', '4', '--quiet', '--report', 'md', '--routing-out', 'taken/map.json', '--by', 'category', TICKETS],
+        env(url),
+        cwd,
+      );
       assert.equal(r.code, 2);
       assert.match(r.stderr, /^error: --routing-out: cannot write/);
       assert.equal(e.stats().requests, 0, 'nothing was paid for');
-      assert.ok(!existsSync(join(cwd, '.tierbench', 'runs')) || readdirSync(join(cwd, '.tierbench', 'runs')).length === 0, 'no journal of a run that never started');
+      assert.ok(
+        !existsSync(join(cwd, '.tierbench', 'runs')) || readdirSync(join(cwd, '.tierbench', 'runs')).length === 0,
+        'no journal of a run that never started',
+      );
     });
   });
 
@@ -46,7 +56,10 @@ describe('outputs', () => {
       writeFileSync(join(cwd, '.tierbench', 'runs'), 'a file where the journal folder goes');
       const r = await runCli(['run', '-m', 'haiku-4.5', '--limit', '4', '--quiet', TICKETS], env(url), cwd);
       assert.equal(r.code, 2);
-      assert.match(r.stderr, /^error: cannot write the run journal in \S+runs: a part of the path is a file, not a folder — run tierbench from a folder you can write to/);
+      assert.match(
+        r.stderr,
+        /^error: cannot write the run journal in \S+runs: a part of the path is a file, not a folder — run tierbench from a folder you can write to/,
+      );
       assert.equal(e.stats().requests, 0);
     });
   });

@@ -3,7 +3,8 @@
 import { InvalidArgumentError } from 'commander';
 
 /** The flag as the user wrote it: `maxTokens` → `--max-tokens`, `stream` → `--no-stream`. */
-export const flagName = (name: string): string => (name === 'stream' || name === 'cache' ? `--no-${name}` : `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+export const flagName = (name: string): string =>
+  name === 'stream' || name === 'cache' ? `--no-${name}` : `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 export function positiveInt(value: string): number {
   const n = Number(value);

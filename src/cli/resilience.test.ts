@@ -25,7 +25,11 @@ const key = await (async () => {
 })();
 const quick = (id: string, extra: Partial<Profile> = {}): Profile => ({ ids: [id], accuracy: 0.9, ttftMs: 2, tokensPerSec: 0, ...extra });
 const env = (url: string, extra: Record<string, string> = {}): Record<string, string> => ({
-  ANTHROPIC_BASE_URL: url, OPENAI_BASE_URL: `${url}/v1`, ANTHROPIC_API_KEY: 'test-key', OPENAI_API_KEY: 'test-key', ...extra,
+  ANTHROPIC_BASE_URL: url,
+  OPENAI_BASE_URL: `${url}/v1`,
+  ANTHROPIC_API_KEY: 'test-key',
+  OPENAI_API_KEY: 'test-key',
+  ...extra,
 });
 const report = (path: string): Report => readValidReport(path);
 
@@ -38,9 +42,15 @@ function start(args: string[], environment: Record<string, string>, cwd: string)
   const child = spawn(process.execPath, [`${ROOT}bin/tierbench.js`, ...args], { env: { PATH: process.env.PATH ?? '', ...environment }, cwd });
   let stdout = '';
   let stderr = '';
-  child.stdout?.on('data', (c: Buffer) => { stdout += c; });
-  child.stderr?.on('data', (c: Buffer) => { stderr += c; });
-  const done = new Promise<CliResult>((resolve) => child.on('close', (code, signal) => resolve({ code: code ?? (signal === 'SIGKILL' ? 137 : 1), stdout, stderr })));
+  child.stdout?.on('data', (c: Buffer) => {
+    stdout += c;
+  });
+  child.stderr?.on('data', (c: Buffer) => {
+    stderr += c;
+  });
+  const done = new Promise<CliResult>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code: code ?? (signal === 'SIGKILL' ? 137 : 1), stdout, stderr })),
+  );
   return { child, done };
 }
 
@@ -76,41 +86,69 @@ describe('faults: no crash, the right error kind, counted, and a complete report
     ['a timeout', { kind: 'hang', rate: 1 }, 'timeout'],
     ['an empty completion', { kind: 'empty', rate: 1 }, 'empty'],
   ];
-  for (const [api, model, flag] of [['Anthropic', 'haiku-4.5', 'claude-haiku-4-5'], ['OpenAI', 'gpt-4o-mini', 'gpt-4o-mini']] as const) {
+  for (const [api, model, flag] of [
+    ['Anthropic', 'haiku-4.5', 'claude-haiku-4-5'],
+    ['OpenAI', 'gpt-4o-mini', 'gpt-4o-mini'],
+  ] as const) {
     it(`${api}, streaming: every fault in its own run, beside a healthy model`, async () => {
       // Three at a time: a loaded two-core machine must not turn healthy calls into timeouts.
-      for (let at = 0; at < cases.length; at += 3) await Promise.all(cases.slice(at, at + 3).map(async ([what, fault, anthropicKind]) => withEmulator([quick(flag, { faults: [fault] }), quick('claude-sonnet-4-6')], async (url) => {
-        const cwd = mkdtempSync(join(tmpdir(), 'tb-fault-'));
-        const timeout = fault.kind === 'hang' ? '1' : '30';
-        const r = await cli(['run', '-m', `${model},sonnet-4.6`, '--limit', '12', '--max-retries', '0', '--timeout', timeout, '--quiet', '-o', 'r.json', TICKETS], env(url), cwd);
-        assert.equal(r.code, 0, `${what}: ${r.stderr}`);
-        assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
-        const rep = report(join(cwd, 'r.json'));
-        assertComplete(rep);
-        const s = rep.summaries[0]!;
-        const kind = api === 'OpenAI' && fault.kind === 'stream-error' ? 'server' : anthropicKind;
-        if (kind === 'empty') {
-          assert.deepEqual([s.errors.total, s.empty, s.accuracy], [0, 12, 0], what);
-        } else {
-          assert.deepEqual(s.errors, { total: 12, byKind: { [kind]: 12 } }, what);
-          assert.equal(s.scored, 0);
-        }
-        assert.equal(rep.summaries[1]?.errors.total, 0);
-      })));
+      for (let at = 0; at < cases.length; at += 3)
+        await Promise.all(
+          cases.slice(at, at + 3).map(async ([what, fault, anthropicKind]) =>
+            withEmulator([quick(flag, { faults: [fault] }), quick('claude-sonnet-4-6')], async (url) => {
+              const cwd = mkdtempSync(join(tmpdir(), 'tb-fault-'));
+              const timeout = fault.kind === 'hang' ? '1' : '30';
+              const r = await cli(
+                ['run', '-m', `${model},sonnet-4.6`, '--limit', '12', '--max-retries', '0', '--timeout', timeout, '--quiet', '-o', 'r.json', TICKETS],
+                env(url),
+                cwd,
+              );
+              assert.equal(r.code, 0, `${what}: ${r.stderr}`);
+              assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+              const rep = report(join(cwd, 'r.json'));
+              assertComplete(rep);
+              const s = rep.summaries[0]!;
+              const kind = api === 'OpenAI' && fault.kind === 'stream-error' ? 'server' : anthropicKind;
+              if (kind === 'empty') {
+                assert.deepEqual([s.errors.total, s.empty, s.accuracy], [0, 12, 0], what);
+              } else {
+                assert.deepEqual(s.errors, { total: 12, byKind: { [kind]: 12 } }, what);
+                assert.equal(s.scored, 0);
+              }
+              assert.equal(rep.summaries[1]?.errors.total, 0);
+            }),
+          ),
+        );
     });
   }
   it('not streaming: a reset mid-body and malformed JSON', async () => {
-    for (const [fault, kind] of [[{ kind: 'reset', rate: 1 }, 'connection'], [{ kind: 'malformed', rate: 1 }, 'invalid_response']] as const) {
+    for (const [fault, kind] of [
+      [{ kind: 'reset', rate: 1 }, 'connection'],
+      [{ kind: 'malformed', rate: 1 }, 'invalid_response'],
+    ] as const) {
       await withEmulator([quick('claude-haiku-4-5', { faults: [fault] }), quick('claude-sonnet-4-6')], async (url) => {
         const cwd = mkdtempSync(join(tmpdir(), 'tb-fault-'));
-        const r = await cli(['run', '-m', 'haiku-4.5,sonnet-4.6', '--no-stream', '--limit', '8', '--max-retries', '0', '--quiet', '-o', 'r.json', TICKETS], env(url), cwd);
+        const r = await cli(
+          ['run', '-m', 'haiku-4.5,sonnet-4.6', '--no-stream', '--limit', '8', '--max-retries', '0', '--quiet', '-o', 'r.json', TICKETS],
+          env(url),
+          cwd,
+        );
         assert.equal(r.code, 0, r.stderr);
         assert.deepEqual(report(join(cwd, 'r.json')).summaries[0]?.errors, { total: 8, byKind: { [kind]: 8 } });
       });
     }
   });
   it('a mix of faults on every case: counts add up and the report is complete', async () => {
-    const faults: Fault[] = [{ status: 429, rate: 0.1, retryAfterMs: 1 }, { status: 500, rate: 0.05 }, { status: 529, rate: 0.05 }, { kind: 'reset', rate: 0.05 }, { kind: 'truncate', rate: 0.05 }, { kind: 'stream-error', rate: 0.05 }, { kind: 'malformed', rate: 0.05 }, { kind: 'empty', rate: 0.05 }];
+    const faults: Fault[] = [
+      { status: 429, rate: 0.1, retryAfterMs: 1 },
+      { status: 500, rate: 0.05 },
+      { status: 529, rate: 0.05 },
+      { kind: 'reset', rate: 0.05 },
+      { kind: 'truncate', rate: 0.05 },
+      { kind: 'stream-error', rate: 0.05 },
+      { kind: 'malformed', rate: 0.05 },
+      { kind: 'empty', rate: 0.05 },
+    ];
     await withEmulator([quick('claude-haiku-4-5', { faults })], async (url, e) => {
       const cwd = mkdtempSync(join(tmpdir(), 'tb-fault-'));
       const r = await cli(['run', '-m', 'haiku-4.5', '-c', '32', '--quiet', '-o', 'r.json', TICKETS], env(url), cwd);
@@ -130,7 +168,14 @@ describe('faults: no crash, the right error kind, counted, and a complete report
       for (const x of rep.results) assert.ok((x.paid ?? 0) <= 2, `case ${x.caseIndex} paid ${x.paid} times`);
       const paid = rep.results.reduce((n, x) => n + (x.paid ?? 0), 0);
       assert.deepEqual([s.requests.paid, s.requests.lost], [paid, paid - rep.results.filter((x) => x.output !== undefined).length]);
-      assert.equal(paid, e.stats('claude-haiku-4-5').byStatus['200']! + Object.entries(e.stats('claude-haiku-4-5').byStatus).filter(([k]) => !/^\d+$/.test(k)).reduce((n, [, v]) => n + v, 0), 'every 2xx the server sent is counted as paid');
+      assert.equal(
+        paid,
+        e.stats('claude-haiku-4-5').byStatus['200']! +
+          Object.entries(e.stats('claude-haiku-4-5').byStatus)
+            .filter(([k]) => !/^\d+$/.test(k))
+            .reduce((n, [, v]) => n + v, 0),
+        'every 2xx the server sent is counted as paid',
+      );
       assert.ok(s.empty > 0, 'empty completions are answers, not errors');
     });
   });
@@ -187,7 +232,10 @@ describe('interrupts and resume', () => {
       const before = e.stats().requests;
       assert.ok(before > 0 && before < 420, `${before} calls before the interrupt`);
       assert.equal(partial.results.length, before, 'every call that was made is in the report');
-      const journal = readFileSync(join(cwd, '.tierbench', 'runs', `${id}.journal.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; ms?: number });
+      const journal = readFileSync(join(cwd, '.tierbench', 'runs', `${id}.journal.jsonl`), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { type: string; ms?: number });
       const segment = journal.find((l) => l.type === 'segment')?.ms ?? NaN;
       assert.ok(segment > 0 && segment <= partial.run.durationMs, `segment ${segment} ms, run ${partial.run.durationMs} ms`);
       const resumed = await cli(['run', '--resume', id, '--quiet'], env(url), cwd);
@@ -213,7 +261,7 @@ describe('interrupts and resume', () => {
       assert.match(r.stderr, /--resume \S+/);
     });
   });
-  it('a second Ctrl-C also cancels a call sleeping in the SDK\'s backoff, sends nothing more, and the process exits', { timeout: 20_000 }, async () => {
+  it("a second Ctrl-C also cancels a call sleeping in the SDK's backoff, sends nothing more, and the process exits", { timeout: 20_000 }, async () => {
     // The openai SDK sleeps through its backoff without watching the abort signal: 40 s here,
     // which the hang guard above would catch.
     await withEmulator([quick('gpt-4o-mini', { faults: [{ status: 429, rate: 1, retryAfterS: 40 }] })], async (url, e) => {
@@ -291,7 +339,10 @@ describe('budget', () => {
   it('refuses a run estimated over --max-cost, saying the estimate', async () => {
     const r = await cli(['run', '-m', 'opus', '--max-cost', '0.0001', TICKETS], env('http://127.0.0.1:9'));
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /^error: --max-cost 0\.0001: estimated cost \$\S+ \(at most \$\S+ if every answer used max_tokens\) for 210 calls; input sizes: opus at about 4 characters a token \(counting failed: Connection error\.\) — raise --max-cost/);
+    assert.match(
+      r.stderr,
+      /^error: --max-cost 0\.0001: estimated cost \$\S+ \(at most \$\S+ if every answer used max_tokens\) for 210 calls; input sizes: opus at about 4 characters a token \(counting failed: Connection error\.\) — raise --max-cost/,
+    );
   });
   it('with --yes, stops scheduling at the limit; --resume with more budget finishes', async () => {
     await withEmulator([quick('claude-opus-5-5')], async (url) => {
@@ -340,10 +391,12 @@ describe('behind a corporate proxy', () => {
       const tls = `${ROOT}src/test-support/tls/`;
       // The API over TLS (a terminator in front of the emulator), and a proxy that only tunnels.
       const api = createTlsServer({ key: readFileSync(`${tls}key.pem`), cert: readFileSync(`${tls}cert.pem`) }, (req, res) => {
-        req.pipe(httpRequest(`${url}${req.url}`, { method: req.method, headers: req.headers }, (up) => {
-          res.writeHead(up.statusCode ?? 502, up.headers);
-          up.pipe(res);
-        }));
+        req.pipe(
+          httpRequest(`${url}${req.url}`, { method: req.method, headers: req.headers }, (up) => {
+            res.writeHead(up.statusCode ?? 502, up.headers);
+            up.pipe(res);
+          }),
+        );
       });
       const tunnels: string[] = [];
       const proxy = createTcpServer((client) => {
@@ -364,9 +417,15 @@ describe('behind a corporate proxy', () => {
       const apiPort = (api.address() as AddressInfo).port;
       try {
         const cwd = mkdtempSync(join(tmpdir(), 'tb-proxy-'));
-        const r = await cli(['run', '-m', 'haiku-4.5', '--limit', '6', '--quiet', '-o', 'r.json', TICKETS], {
-          ...env(`https://127.0.0.1:${apiPort}`), HTTPS_PROXY: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, NODE_EXTRA_CA_CERTS: `${tls}cert.pem`,
-        }, cwd);
+        const r = await cli(
+          ['run', '-m', 'haiku-4.5', '--limit', '6', '--quiet', '-o', 'r.json', TICKETS],
+          {
+            ...env(`https://127.0.0.1:${apiPort}`),
+            HTTPS_PROXY: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+            NODE_EXTRA_CA_CERTS: `${tls}cert.pem`,
+          },
+          cwd,
+        );
         assert.equal(r.code, 0, r.stderr);
         assert.equal(report(join(cwd, 'r.json')).summaries[0]?.scored, 6);
         assert.ok(tunnels.length > 0 && tunnels.every((t) => t === `127.0.0.1:${apiPort}`), `tunnels: ${tunnels.join(', ')}`);
@@ -383,26 +442,37 @@ describe('behind a corporate proxy', () => {
 describe('secrets', () => {
   it('a recognisable key appears in no file the run wrote, and not on stdout or stderr', async () => {
     const SECRET = 'sk-tierbench-SECRET-0123456789abcdef';
-    await withEmulator([quick('claude-haiku-4-5'), quick('gpt-4o-mini')], async (url) => {
-      const cwd = mkdtempSync(join(tmpdir(), 'tb-secret-'));
-      // Anthropic accepts it; OpenAI rejects it with a message that echoes the key back.
-      const r = await cli(['run', '-m', 'haiku-4.5,gpt-4o-mini', '--limit', '30', '--max-cost', '10', '-o', 'r.json', TICKETS], env(url, { ANTHROPIC_API_KEY: SECRET, OPENAI_API_KEY: `${SECRET}-wrong` }), cwd);
-      // A model stopped by a bad key: exit 3, and its journal is kept (checked below with every other file).
-      assert.equal(r.code, 3, r.stderr);
-      const rep = report(join(cwd, 'r.json'));
-      assert.equal(rep.summaries[1]?.errors.byKind.auth !== undefined, true, 'the OpenAI model failed auth');
-      assert.ok(!r.stdout.includes('SECRET') && !r.stderr.includes('SECRET'));
-      const files: string[] = [];
-      const walk = (dir: string): void => {
-        for (const f of readdirSync(dir)) {
-          const p = join(dir, f);
-          if (statSync(p).isDirectory()) walk(p);
-          else files.push(p);
-        }
-      };
-      walk(cwd);
-      assert.ok(files.some((f) => f.includes('.tierbench')), 'the cache was written');
-      for (const f of files) assert.ok(!readFileSync(f, 'utf8').includes('SECRET'), `${f} holds the key`);
-    }, ['sk-tierbench-SECRET-0123456789abcdef']);
+    await withEmulator(
+      [quick('claude-haiku-4-5'), quick('gpt-4o-mini')],
+      async (url) => {
+        const cwd = mkdtempSync(join(tmpdir(), 'tb-secret-'));
+        // Anthropic accepts it; OpenAI rejects it with a message that echoes the key back.
+        const r = await cli(
+          ['run', '-m', 'haiku-4.5,gpt-4o-mini', '--limit', '30', '--max-cost', '10', '-o', 'r.json', TICKETS],
+          env(url, { ANTHROPIC_API_KEY: SECRET, OPENAI_API_KEY: `${SECRET}-wrong` }),
+          cwd,
+        );
+        // A model stopped by a bad key: exit 3, and its journal is kept (checked below with every other file).
+        assert.equal(r.code, 3, r.stderr);
+        const rep = report(join(cwd, 'r.json'));
+        assert.equal(rep.summaries[1]?.errors.byKind.auth !== undefined, true, 'the OpenAI model failed auth');
+        assert.ok(!r.stdout.includes('SECRET') && !r.stderr.includes('SECRET'));
+        const files: string[] = [];
+        const walk = (dir: string): void => {
+          for (const f of readdirSync(dir)) {
+            const p = join(dir, f);
+            if (statSync(p).isDirectory()) walk(p);
+            else files.push(p);
+          }
+        };
+        walk(cwd);
+        assert.ok(
+          files.some((f) => f.includes('.tierbench')),
+          'the cache was written',
+        );
+        for (const f of files) assert.ok(!readFileSync(f, 'utf8').includes('SECRET'), `${f} holds the key`);
+      },
+      ['sk-tierbench-SECRET-0123456789abcdef'],
+    );
   });
 });

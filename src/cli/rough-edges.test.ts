@@ -1,7 +1,7 @@
 // Issue 17: the rough edges a new user hit in an afternoon, each as the user met it, through the
 // CLI in-process against the emulator. (The refusals — exit 2, one line — are in bad-input.test.ts.)
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -18,12 +18,17 @@ const HAIKU = ['claude-haiku-4-5', 'claude-haiku-5-5'];
 const SONNET = ['claude-sonnet-4-6', 'claude-sonnet-5-5'];
 
 /** A folder holding `files`, and the emulator keyed on the first of them. */
-async function withData(files: Record<string, string>, profiles: Profile[], fn: (cwd: string, env: Record<string, string>, requests: () => number) => Promise<void>): Promise<void> {
+async function withData(
+  files: Record<string, string>,
+  profiles: Profile[],
+  fn: (cwd: string, env: Record<string, string>, requests: () => number) => Promise<void>,
+): Promise<void> {
   const cwd = mkdtempSync(join(tmpdir(), 'tb-edges-'));
   for (const [name, text] of Object.entries(files)) writeFileSync(join(cwd, name), text);
   const d = await loadDataset(join(cwd, Object.keys(files)[0]!), { promptColumns: ['q'] });
   await withEmulator({ profiles, key: AnswerKey.fromCases(d.cases, d.inputColumn) }, (url, e) =>
-    fn(cwd, { ANTHROPIC_BASE_URL: url, ANTHROPIC_API_KEY: 'k' }, () => e.stats().requests));
+    fn(cwd, { ANTHROPIC_BASE_URL: url, ANTHROPIC_API_KEY: 'k' }, () => e.stats().requests),
+  );
 }
 
 const csv = (rows: string[][]): string => rows.map((r) => r.join(',')).join('\n') + '\n';
@@ -33,7 +38,11 @@ describe('issue 17: reports land where -o says', () => {
   it('-o an existing folder, -o newdir/, and --report md beside the report inside the folder', async () => {
     await withData({ 'cases.csv': NUMBERS }, [fast(HAIKU, 1)], async (cwd, env) => {
       mkdirSync(join(cwd, 'out'));
-      for (const [out, folder] of [['out', 'out'], ['out/', 'out'], ['newdir/', 'newdir']] as const) {
+      for (const [out, folder] of [
+        ['out', 'out'],
+        ['out/', 'out'],
+        ['newdir/', 'newdir'],
+      ] as const) {
         const r = await runCli(['run', '-m', 'haiku', '-q', '--report', 'md', '-o', out, 'cases.csv'], env, cwd);
         assert.equal(r.code, 0, r.stderr);
         const files = readdirSync(join(cwd, folder));
@@ -57,13 +66,19 @@ describe('issue 17: what was read and how it is scored is said before the first 
     await withData({ 'cases.csv': NUMBERS }, [fast(HAIKU, 1)], async (cwd, env) => {
       const r = await runCli(['run', '-m', 'haiku', '-o', 'r.json', 'cases.csv'], env, cwd);
       assert.equal(r.code, 0, r.stderr);
-      assert.match(r.stderr, /^cases\.csv: 12 cases; input `input`, expected `expected`; scorer number \(every expected value is a number; --scorer to change\)$/m);
+      assert.match(
+        r.stderr,
+        /^cases\.csv: 12 cases; input `input`, expected `expected`; scorer number \(every expected value is a number; --scorer to change\)$/m,
+      );
       assert.equal((await readValidReport(join(cwd, 'r.json'))).settings.scorer, 'number');
     });
   });
 
   it('JSON expected values get the json scorer; `source` is not taken for clusters, `type` is named as the category', async () => {
-    const rows = csv([['text', 'expected', 'source', 'type'], ...Array.from({ length: 6 }, (_, i) => [`doc ${i}`, `"{""name"": ""n${i}""}"`, 'synthetic', i % 2 ? 'a' : 'b'])]);
+    const rows = csv([
+      ['text', 'expected', 'source', 'type'],
+      ...Array.from({ length: 6 }, (_, i) => [`doc ${i}`, `"{""name"": ""n${i}""}"`, 'synthetic', i % 2 ? 'a' : 'b']),
+    ]);
     await withData({ 'cases.csv': rows }, [fast(HAIKU, 1)], async (cwd, env) => {
       const r = await runCli(['run', '-m', 'haiku', '-o', 'r.json', 'cases.csv'], env, cwd);
       assert.equal(r.code, 0, r.stderr);
@@ -75,7 +90,12 @@ describe('issue 17: what was read and how it is scored is said before the first 
   });
 
   it('a --prompt template over the columns works where there is no input column, as the error suggests', async () => {
-    const rows = csv([['q', 'context', 'answer'], ['What colour is the sky', 'weather', 'blue'], ['What colour is grass', 'plants', 'green'], ['What colour is snow', 'weather', 'white']]);
+    const rows = csv([
+      ['q', 'context', 'answer'],
+      ['What colour is the sky', 'weather', 'blue'],
+      ['What colour is grass', 'plants', 'green'],
+      ['What colour is snow', 'weather', 'white'],
+    ]);
     await withData({ 'qa.csv': rows }, [fast(HAIKU, 1)], async (cwd, env) => {
       const refused = await runCli(['run', '-m', 'haiku', '-q', 'qa.csv'], env, cwd);
       assert.equal(refused.code, 2);
@@ -109,7 +129,10 @@ describe('issue 17: the table', () => {
       assert.match(r.stdout, new RegExp(`haiku\\s+│.*│\\s+${haiku!.empty} \\(empty ${haiku!.empty}\\)\\s+│`));
       assert.match(r.stdout, new RegExp(`sonnet\\s+│.*│\\s+\\d+[^│]* · ${sonnet!.retries} retr(y|ies)\\s+│`));
       const table = r.stdout.split('\n').filter((l) => /^[┌│└]/.test(l));
-      assert.ok(table.every((l) => stripVTControlCharacters(l).length <= 80), table.join('\n'));
+      assert.ok(
+        table.every((l) => stripVTControlCharacters(l).length <= 80),
+        table.join('\n'),
+      );
       assert.match(r.stdout, /\(tok\/s, TTFT p50, .* left out to fit 80 columns/);
       assert.match(r.stdout, /the 95% CI column is each model on its own/);
       assert.match(r.stdout, /Simulated models \(tierbench's emulator\)/);
@@ -143,23 +166,42 @@ describe('issue 17: the response cache', () => {
       assert.equal((await runCli(['run', '-m', 'haiku', '-q', '-o', 'a.json', 'cases.csv'], env, cwd)).code, 0);
       const r = await runCli(['cache', 'stats'], {}, cwd);
       assert.equal(r.code, 0, r.stderr);
-      assert.match(r.stdout, /^response cache \.tierbench\/cache\/responses-v1\.jsonl: \d+ KB\n {2}12 answers: 12 used by a run \(younger than --cache-ttl 30d\), 0 expired\n {2}stored \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d; [\d,]+ input and [\d,]+ output tokens a rerun does not pay for\n$/);
+      assert.match(
+        r.stdout,
+        /^response cache \.tierbench\/cache\/responses-v1\.jsonl: \d+ KB\n {2}12 answers: 12 used by a run \(younger than --cache-ttl 30d\), 0 expired\n {2}stored \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d; [\d,]+ input and [\d,]+ output tokens a rerun does not pay for\n$/,
+      );
       const later = await runCli(['cache', 'stats', '--cache-ttl', '1s'], {}, cwd, new Date(Date.now() + 60_000));
       assert.match(later.stdout, /12 answers: 0 used by a run \(younger than --cache-ttl 1s\), 12 expired/);
-      assert.equal(readFileSync(join(cwd, '.tierbench', '.gitignore'), 'utf8').split('\n').at(-2), '*');
+      assert.equal(
+        readFileSync(join(cwd, '.tierbench', '.gitignore'), 'utf8')
+          .split('\n')
+          .at(-2),
+        '*',
+      );
     });
   });
 });
 
 describe('issue 17: other commands', () => {
   it('compare on two different datasets says they share no case, not "new model"', async () => {
-    await withData({ 'a.csv': NUMBERS, 'b.csv': csv([['input', 'expected'], ['other 1', '1'], ['other 2', '2']]) }, [fast(HAIKU, 1)], async (cwd, env) => {
-      for (const f of ['a', 'b']) assert.equal((await runCli(['run', '-m', 'haiku', '-q', '-o', `${f}.json`, `${f}.csv`], env, cwd)).code, 0);
-      const r = await runCli(['compare', 'a.json', 'b.json'], {}, cwd);
-      assert.equal(r.code, 0, r.stderr);
-      assert.doesNotMatch(r.stdout, /new model/);
-      assert.match(r.stdout, /the two runs share no case \(\S+a\.csv and \S+b\.csv\): nothing to pair/);
-    });
+    await withData(
+      {
+        'a.csv': NUMBERS,
+        'b.csv': csv([
+          ['input', 'expected'],
+          ['other 1', '1'],
+          ['other 2', '2'],
+        ]),
+      },
+      [fast(HAIKU, 1)],
+      async (cwd, env) => {
+        for (const f of ['a', 'b']) assert.equal((await runCli(['run', '-m', 'haiku', '-q', '-o', `${f}.json`, `${f}.csv`], env, cwd)).code, 0);
+        const r = await runCli(['compare', 'a.json', 'b.json'], {}, cwd);
+        assert.equal(r.code, 0, r.stderr);
+        assert.doesNotMatch(r.stdout, /new model/);
+        assert.match(r.stdout, /the two runs share no case \(\S+a\.csv and \S+b\.csv\): nothing to pair/);
+      },
+    );
   });
 
   it('help shows --cache-ttl as 30d and --report without an empty default', async () => {
@@ -174,7 +216,10 @@ describe('issue 17: other commands', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /nothing is billed/);
     assert.match(r.stdout, /the costs shown are what the same tokens would cost at the real models' list prices/);
-    assert.match(r.stdout, /Cheaper still: the cascade haiku → opus \(escalating when haiku's confidence is below [\d.]+\) is within 3 pp of opus alone at \d+ % less than opus/);
+    assert.match(
+      r.stdout,
+      /Cheaper still: the cascade haiku → opus \(escalating when haiku's confidence is below [\d.]+\) is within 3 pp of opus alone at \d+ % less than opus/,
+    );
     assert.match(r.stdout, /^ {2}oracle: /m);
     assert.ok(r.stdout.includes(`${ROOT}datasets/support-tickets.csv\n`), 'the bundled file by its full path');
     assert.ok(existsSync(join(cwd, 'demo.json')), '-o is relative to the folder the demo runs in');

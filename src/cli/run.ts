@@ -1,26 +1,27 @@
 // `tierbench run`: flags and config → RunPlan → pipeline.
-import { readFile } from 'node:fs/promises';
-import { performance } from 'node:perf_hooks';
+
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { relative, resolve, sep } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileHash } from '../cases/load.js';
 import { loadConfig } from '../config/load.js';
 import { CACHE_DIR } from '../defaults.js';
-import { regularFile } from '../files.js';
 import { UsageError } from '../errors.js';
-import { ENDPOINTS, resolveModels } from '../models/registry.js';
-import { parseVolume } from '../recommend/projections.js';
-import { fileHash } from '../cases/load.js';
-import { templateVariables } from '../prompts/render.js';
-import { renderGlossary } from '../report/glossary.js';
 import { JOURNAL_VERSION, Journal } from '../execute/journal.js';
+import { regularFile } from '../files.js';
+import { ENDPOINTS, resolveModels } from '../models/registry.js';
 import { REPORT_FORMATS, type ReportFormat, type Resume, type RunDeps, type RunPlan, runBench, runJournalPath, safeUrl } from '../pipeline.js';
-import { SCORERS, isScorerName, type ScorerName } from '../scoring/scorers.js';
+import { templateVariables } from '../prompts/render.js';
+import { parseVolume } from '../recommend/projections.js';
+import { renderGlossary } from '../report/glossary.js';
+import { isScorerName, SCORERS, type ScorerName } from '../scoring/scorers.js';
+import type { ModelSpec, Report } from '../types.js';
 import { type GateFlags, gateRules } from './gate-flags.js';
 import { leanHeap } from './heap.js';
-import { flagName } from './parse.js';
 import type { Io } from './io.js';
+import { flagName } from './parse.js';
 import { readReport } from './report-file.js';
-import type { ModelSpec, Report } from '../types.js';
 
 export interface RunFlags extends GateFlags {
   models: string;
@@ -98,19 +99,30 @@ function cascadePair(flags: RunFlags, models: readonly ModelSpec[]): RunPlan['ca
     throw new UsageError('E_CASCADE', `--cascade ${flags.cascade}: expected two different models, cheap first`, 'e.g. --cascade haiku,sonnet');
   }
   for (const name of pair) {
-    if (!models.some((m) => m.name === name)) throw new UsageError('E_CASCADE', `--cascade: ${name} is not one of --models`, `add it to --models (${models.map((m) => m.name).join(',')},${name})`);
+    if (!models.some((m) => m.name === name))
+      throw new UsageError('E_CASCADE', `--cascade: ${name} is not one of --models`, `add it to --models (${models.map((m) => m.name).join(',')},${name})`);
   }
   // Escalating from the dearer model to the cheaper one saves nothing: most likely the order was swapped.
   const [a, b] = [cheap, big].map((name) => models.find((m) => m.name === name)?.prices);
   if (a && b && a.input >= b.input && a.output >= b.output && (a.input > b.input || a.output > b.output)) {
-    throw new UsageError('E_CASCADE', `--cascade ${flags.cascade}: ${cheap} costs more than ${big}, and the cheap model comes first`, `swap them: --cascade ${big},${cheap}`);
+    throw new UsageError(
+      'E_CASCADE',
+      `--cascade ${flags.cascade}: ${cheap} costs more than ${big}, and the cheap model comes first`,
+      `swap them: --cascade ${big},${cheap}`,
+    );
   }
   return { cheap, big, samples: flags.cascadeSamples };
 }
 
 export function runDeps(io: Io, version: string): RunDeps {
   return {
-    env: io.env, stdout: io.stdout, stderr: io.stderr, cwd: io.cwd, version, now: () => performance.now(), date: io.today ?? (() => new Date()),
+    env: io.env,
+    stdout: io.stdout,
+    stderr: io.stderr,
+    cwd: io.cwd,
+    version,
+    now: () => performance.now(),
+    date: io.today ?? (() => new Date()),
     ...(io.interrupts !== undefined && { interrupts: io.interrupts }),
   };
 }
@@ -126,19 +138,32 @@ export async function buildPlan(file: string, flags: RunFlags, io: Io): Promise<
     ];
     if (routes.length > 0) io.stderr.write(`using ${config.path}: ${routes.join('; ')}\n`);
   }
-  const models = resolveModels(flags.models, { config, env: io.env, allowUnpriced: flags.allowUnpriced === true, today: io.today?.() ?? new Date(),
-    ...(flags.maxTokens !== undefined && { maxTokens: flags.maxTokens }), ...(flags.openaiApi !== undefined && { openaiApi: flags.openaiApi }),
+  const models = resolveModels(flags.models, {
+    config,
+    env: io.env,
+    allowUnpriced: flags.allowUnpriced === true,
+    today: io.today?.() ?? new Date(),
+    ...(flags.maxTokens !== undefined && { maxTokens: flags.maxTokens }),
+    ...(flags.openaiApi !== undefined && { openaiApi: flags.openaiApi }),
   });
   const prompt = await textOption(flags.prompt, flags.promptFile, 'prompt', io.cwd);
   const system = await textOption(flags.system, flags.systemFile, 'system', io.cwd);
   const chosen = scorer(flags.scorer);
   if (flags.by !== undefined && flags.categoryCol !== undefined && flags.by !== flags.categoryCol) {
-    throw new UsageError('E_FLAGS', `--by ${flags.by} and --category-col ${flags.categoryCol} name different columns`, 'give one of them: --by groups the cases and builds the routing table');
+    throw new UsageError(
+      'E_FLAGS',
+      `--by ${flags.by} and --category-col ${flags.categoryCol} name different columns`,
+      'give one of them: --by groups the cases and builds the routing table',
+    );
   }
   const cascade = cascadePair(flags, models);
   const casesPerDay = flags.volume === undefined ? undefined : parseVolume(flags.volume);
   if (flags.volume !== undefined && casesPerDay === undefined) {
-    throw new UsageError('E_VOLUME', `--volume ${flags.volume}: not a volume${/^[\d.,\skKmM]+$/.test(flags.volume) ? ' (per what? a day and a month are a 30x different bill)' : ''}`, 'write cases per period, e.g. 500/day, 10k/month, 20/hour');
+    throw new UsageError(
+      'E_VOLUME',
+      `--volume ${flags.volume}: not a volume${/^[\d.,\skKmM]+$/.test(flags.volume) ? ' (per what? a day and a month are a 30x different bill)' : ''}`,
+      'write cases per period, e.g. 500/day, 10k/month, 20/hour',
+    );
   }
   if (flags.routingOut !== undefined && flags.by === undefined) {
     throw new UsageError('E_FLAGS', '--routing-out needs --by', 'add --by <column>, e.g. --by category');
@@ -151,7 +176,10 @@ export async function buildPlan(file: string, flags: RunFlags, io: Io): Promise<
     load: {
       ...(flags.inputCol !== undefined && { input: flags.inputCol }),
       ...(flags.expectedCol !== undefined && { expected: flags.expectedCol }),
-      ...((flags.by ?? flags.categoryCol) !== undefined && { category: flags.by ?? flags.categoryCol, categoryFlag: flags.by === undefined ? '--category-col' : '--by' }),
+      ...((flags.by ?? flags.categoryCol) !== undefined && {
+        category: flags.by ?? flags.categoryCol,
+        categoryFlag: flags.by === undefined ? '--category-col' : '--by',
+      }),
       ...(flags.clusterCol !== undefined && { cluster: flags.clusterCol }),
       ...(flags.idCol !== undefined && { id: flags.idCol }),
       ...(flags.limit !== undefined && { limit: flags.limit }),
@@ -193,9 +221,13 @@ export async function buildPlan(file: string, flags: RunFlags, io: Io): Promise<
 }
 
 export function reportFormats(list: string): ReportFormat[] {
-  const formats = list.split(',').map((f) => f.trim().toLowerCase()).filter((f) => f !== '');
+  const formats = list
+    .split(',')
+    .map((f) => f.trim().toLowerCase())
+    .filter((f) => f !== '');
   for (const f of formats) {
-    if (!(REPORT_FORMATS as readonly string[]).includes(f)) throw new UsageError('E_REPORT_FORMAT', `--report ${list}: unknown format \`${f}\``, `use any of ${REPORT_FORMATS.join(', ')}, comma-separated`);
+    if (!(REPORT_FORMATS as readonly string[]).includes(f))
+      throw new UsageError('E_REPORT_FORMAT', `--report ${list}: unknown format \`${f}\``, `use any of ${REPORT_FORMATS.join(', ')}, comma-separated`);
   }
   return formats as ReportFormat[];
 }
@@ -210,17 +242,44 @@ export const cacheDir = (dir: string | undefined, cwd: string): string => resolv
  * (models, prompts, data, limits, timeouts, scoring…) would make the report measure something
  * other than the calls already made: refused.
  */
-const RESUME_MAY_CHANGE = new Set(['resume', 'maxCost', 'yes', 'out', 'report', 'junitCases', 'json', 'explain', 'quiet', 'concurrency', 'modelConcurrency', 'rpm', 'tpm',
-  'followUp', 'minAccuracy', 'maxCostPer1k', 'maxP95Ms', 'maxErrorRate', 'baseline', 'maxRegression', 'failOn', 'strict']);
-
+const RESUME_MAY_CHANGE = new Set([
+  'resume',
+  'maxCost',
+  'yes',
+  'out',
+  'report',
+  'junitCases',
+  'json',
+  'explain',
+  'quiet',
+  'concurrency',
+  'modelConcurrency',
+  'rpm',
+  'tpm',
+  'followUp',
+  'minAccuracy',
+  'maxCostPer1k',
+  'maxP95Ms',
+  'maxErrorRate',
+  'baseline',
+  'maxRegression',
+  'failOn',
+  'strict',
+]);
 
 /** `--resume ID|PATH`: the journal's plan, checked against the data file as it is now. */
 async function resumePlan(flags: RunFlags, io: Io, file: string | undefined, givenFlags: readonly string[]): Promise<{ plan: RunPlan; resume: Resume }> {
-  const refused = givenFlags.filter((f) => !RESUME_MAY_CHANGE.has(f)).map(flagName).sort();
+  const refused = givenFlags
+    .filter((f) => !RESUME_MAY_CHANGE.has(f))
+    .map(flagName)
+    .sort();
   if (file !== undefined) refused.unshift(file);
   if (refused.length > 0) {
-    throw new UsageError('E_RESUME', `--resume continues the run as it started: ${refused.join(', ')} would change what it measures`,
-      'drop them to continue it, or start a new run without --resume; --resume accepts -o, --report, --max-cost, --yes, -c, --rpm, --tpm, --follow-up and the gate flags');
+    throw new UsageError(
+      'E_RESUME',
+      `--resume continues the run as it started: ${refused.join(', ')} would change what it measures`,
+      'drop them to continue it, or start a new run without --resume; --resume accepts -o, --report, --max-cost, --yes, -c, --rpm, --tpm, --follow-up and the gate flags',
+    );
   }
   const given = flags.resume ?? '';
   const path = existsSync(resolve(io.cwd, given)) ? resolve(io.cwd, given) : runJournalPath(io.cwd, given);
@@ -228,16 +287,29 @@ async function resumePlan(flags: RunFlags, io: Io, file: string | undefined, giv
   if (existsSync(path)) await regularFile(path, '--resume', Infinity);
   const journal = existsSync(path) ? await Journal.read<RunPlan>(path) : undefined;
   if (journal === undefined) {
-    throw new UsageError('E_RESUME', `--resume ${given}: no run journal at ${path}`, 'give the run id printed when it stopped, or the path of its .journal.jsonl file');
+    throw new UsageError(
+      'E_RESUME',
+      `--resume ${given}: no run journal at ${path}`,
+      'give the run id printed when it stopped, or the path of its .journal.jsonl file',
+    );
   }
   const { header } = journal;
   const plan0 = header.plan as Partial<RunPlan> | undefined;
   if (typeof header.runId !== 'string' || typeof plan0?.datasetPath !== 'string' || !Array.isArray(plan0.models)) {
-    throw new UsageError('E_RESUME', `--resume ${given}: ${path} is not a tierbench run journal (or its first line is damaged)`, 'give the run id printed when it stopped, or rerun without --resume');
+    throw new UsageError(
+      'E_RESUME',
+      `--resume ${given}: ${path} is not a tierbench run journal (or its first line is damaged)`,
+      'give the run id printed when it stopped, or rerun without --resume',
+    );
   }
-  if (header.version !== JOURNAL_VERSION) throw new UsageError('E_RESUME', `--resume ${given}: journal version ${header.version} is not ${JOURNAL_VERSION}`, 'rerun without --resume');
+  if (header.version !== JOURNAL_VERSION)
+    throw new UsageError('E_RESUME', `--resume ${given}: journal version ${header.version} is not ${JOURNAL_VERSION}`, 'rerun without --resume');
   if (!existsSync(header.plan.datasetPath) || (await fileHash(header.plan.datasetPath)) !== header.datasetHash) {
-    throw new UsageError('E_RESUME', `--resume ${given}: ${header.plan.datasetPath} changed since the run started`, 'rerun without --resume: the results so far belong to the old file');
+    throw new UsageError(
+      'E_RESUME',
+      `--resume ${given}: ${header.plan.datasetPath} changed since the run started`,
+      'rerun without --resume: the results so far belong to the old file',
+    );
   }
   // Built-in providers' base URLs as the environment gives them (credentials included, which the
   // journal does not keep): one that now points elsewhere would mix two servers' answers.
@@ -246,8 +318,11 @@ async function resumePlan(flags: RunFlags, io: Io, file: string | undefined, giv
     if (builtin === undefined) return m;
     const current = io.env[builtin.baseUrlEnv] || builtin.defaultBaseURL;
     if ((safeUrl(current) ?? '') !== (safeUrl(m.baseURL) ?? '')) {
-      throw new UsageError('E_RESUME', `--resume ${given}: ${m.name} was called at ${safeUrl(m.baseURL) ?? 'the provider\'s default URL'}, and ${builtin.baseUrlEnv} now says ${safeUrl(current) ?? 'the default'}`,
-        `set ${builtin.baseUrlEnv} back to continue the run, or start a new run`);
+      throw new UsageError(
+        'E_RESUME',
+        `--resume ${given}: ${m.name} was called at ${safeUrl(m.baseURL) ?? "the provider's default URL"}, and ${builtin.baseUrlEnv} now says ${safeUrl(current) ?? 'the default'}`,
+        `set ${builtin.baseUrlEnv} back to continue the run, or start a new run`,
+      );
     }
     return current === undefined ? m : { ...m, baseURL: current };
   });
@@ -277,18 +352,30 @@ export async function runCommand(file: string | undefined, flags: RunFlags, io: 
   // after the load, 20,000 cases peaked 11 MB higher).
   leanHeap(process.execArgv, process.env.NODE_OPTIONS);
   if (flags.resume !== undefined) ({ plan, resume } = await resumePlan(flags, io, file, given));
-  else if (file === undefined) throw new UsageError('E_USAGE', 'run needs a file of test cases', 'tierbench run --models haiku,sonnet cases.csv (or --resume RUN to continue a stopped run)');
+  else if (file === undefined)
+    throw new UsageError(
+      'E_USAGE',
+      'run needs a file of test cases',
+      'tierbench run --models haiku,sonnet cases.csv (or --resume RUN to continue a stopped run)',
+    );
   else plan = await buildPlan(file, flags, io);
-  const gate = await gateRules(flags, io, plan.models.map((m) => m.name));
-  const followUp = flags.followUp === undefined ? undefined : { report: await readReport(resolve(io.cwd, flags.followUp), '--follow-up '), path: flags.followUp };
+  const gate = await gateRules(
+    flags,
+    io,
+    plan.models.map((m) => m.name),
+  );
+  const followUp =
+    flags.followUp === undefined ? undefined : { report: await readReport(resolve(io.cwd, flags.followUp), '--follow-up '), path: flags.followUp };
   const outcome = await runBench(plan, runDeps(io, version), { ...(resume && { resume }), gate, ...(followUp && { followUp }) });
   if (flags.explain === true && !plan.json) io.stdout.write(renderGlossary(outcome.report));
   if (!plan.json && !plan.quiet) {
     io.stderr.write(`report: ${outcome.reportPath}\n`);
     const more = moreCases(outcome.report);
     if (more !== undefined) {
-      io.stderr.write(`to settle it: append about ${more.toLocaleString('en-US')} new cases to ${relative(io.cwd, outcome.report.dataset.path) || outcome.report.dataset.path} and run the same command with --follow-up ${relative(io.cwd, outcome.reportPath)}` +
-        `${plan.cache === null ? '' : ' (the answers paid for now come from the response cache)'}\n`);
+      io.stderr.write(
+        `to settle it: append about ${more.toLocaleString('en-US')} new cases to ${relative(io.cwd, outcome.report.dataset.path) || outcome.report.dataset.path} and run the same command with --follow-up ${relative(io.cwd, outcome.reportPath)}` +
+          `${plan.cache === null ? '' : ' (the answers paid for now come from the response cache)'}\n`,
+      );
     }
   }
   return outcome.exitCode;

@@ -1,16 +1,25 @@
 // Anthropic Messages on the wire: POST /v1/messages (plain and SSE) and /v1/messages/count_tokens.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { attemptOf, bearer, type Emulator, faultHeaders, sendJson, sleep, temperatureOf, untilClosed } from './server.js';
 import { promptTokensOf } from './simulated.js';
-import { type Emulator, attemptOf, bearer, faultHeaders, sendJson, sleep, temperatureOf, untilClosed } from './server.js';
 import { type SseEvent, Wire } from './wire.js';
 
 /** The version that rejects sampling parameters (api-notes). */
 const STRICT_VERSION = '2026-10-21';
 
 const ERROR_TYPES: Record<number, string> = {
-  400: 'invalid_request_error', 401: 'authentication_error', 402: 'billing_error', 403: 'permission_error', 404: 'not_found_error',
-  413: 'request_too_large', 429: 'rate_limit_error', 500: 'api_error', 503: 'api_error', 504: 'timeout_error', 529: 'overloaded_error',
+  400: 'invalid_request_error',
+  401: 'authentication_error',
+  402: 'billing_error',
+  403: 'permission_error',
+  404: 'not_found_error',
+  413: 'request_too_large',
+  429: 'rate_limit_error',
+  500: 'api_error',
+  503: 'api_error',
+  504: 'timeout_error',
+  529: 'overloaded_error',
 };
 
 function requestId(): string {
@@ -19,7 +28,12 @@ function requestId(): string {
 
 function fail(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}, details: Record<string, string> | null = null): void {
   const id = requestId();
-  sendJson(res, status, { type: 'error', error: { type: ERROR_TYPES[status] ?? 'api_error', message, details }, request_id: id }, { 'request-id': id, ...headers });
+  sendJson(
+    res,
+    status,
+    { type: 'error', error: { type: ERROR_TYPES[status] ?? 'api_error', message, details }, request_id: id },
+    { 'request-id': id, ...headers },
+  );
 }
 
 function rateHeaders(limit: number, remaining: number, resetS: number): Record<string, string> {
@@ -70,13 +84,26 @@ export function listAnthropicModels(emulator: Emulator, req: IncomingMessage, re
   const query = new URL(req.url ?? '/', 'http://emulator').searchParams;
   const stages = query.getAll('lifecycle[]');
   const wanted = stages.length > 0 ? stages : ['active', 'deprecated'];
-  const all = emulator.modelIds().filter((id) => id.startsWith('claude')).map((id) => {
-    const life = emulator.lifecycleOf(id);
-    return {
-      type: 'model', id, display_name: id, created_at: '2026-01-01T00:00:00Z', capabilities: null, max_input_tokens: 200_000, max_tokens: 64_000,
-      line: null, lifecycle: life?.lifecycle ?? 'active', deprecated_at: life?.deprecated_at ?? null, retires_at: life?.retires_at ?? null,
-    };
-  }).filter((m) => wanted.includes(m.lifecycle));
+  const all = emulator
+    .modelIds()
+    .filter((id) => id.startsWith('claude'))
+    .map((id) => {
+      const life = emulator.lifecycleOf(id);
+      return {
+        type: 'model',
+        id,
+        display_name: id,
+        created_at: '2026-01-01T00:00:00Z',
+        capabilities: null,
+        max_input_tokens: 200_000,
+        max_tokens: 64_000,
+        line: null,
+        lifecycle: life?.lifecycle ?? 'active',
+        deprecated_at: life?.deprecated_at ?? null,
+        retires_at: life?.retires_at ?? null,
+      };
+    })
+    .filter((m) => wanted.includes(m.lifecycle));
   const after = query.get('after_id');
   const from = after === null ? 0 : all.findIndex((m) => m.id === after) + 1;
   const limit = Number(query.get('limit') ?? 20);
@@ -123,8 +150,15 @@ export async function handleAnthropic(emulator: Emulator, req: IncomingMessage, 
   if (asked?.type === 'enabled' && (typeof asked.budget_tokens !== 'number' || asked.budget_tokens < 1024 || asked.budget_tokens >= maxTokens)) {
     return invalid('thinking.budget_tokens: must be at least 1024 and less than max_tokens');
   }
-  const thinking = { ...(effort !== undefined && { effort }), ...(asked?.type === 'enabled' && { budget: asked.budget_tokens }), ...(asked?.type === 'disabled' && { off: true }) };
-  const result = emulator.simulate({ model, system: sys.all, cachePrefix: sys.cached, messages: turns, maxTokens, attempt, thinking, ...temperatureOf(body) }, rateHeaders);
+  const thinking = {
+    ...(effort !== undefined && { effort }),
+    ...(asked?.type === 'enabled' && { budget: asked.budget_tokens }),
+    ...(asked?.type === 'disabled' && { off: true }),
+  };
+  const result = emulator.simulate(
+    { model, system: sys.all, cachePrefix: sys.cached, messages: turns, maxTokens, attempt, thinking, ...temperatureOf(body) },
+    rateHeaders,
+  );
   if (result.kind === 'not_found') {
     emulator.record(model, attempt, 404);
     return fail(res, 404, `model: ${model}`);
@@ -140,7 +174,13 @@ export async function handleAnthropic(emulator: Emulator, req: IncomingMessage, 
   if (result.kind === 'spend_limit') {
     emulator.record(model, attempt, 429);
     // Sent with no retry-after: waiting will not help until the month turns.
-    return fail(res, 429, "You have reached your organization's monthly spend limit. Access resumes at 00:00 UTC on the 1st.", {}, { error_code: 'enforced_spend_limit_reached' });
+    return fail(
+      res,
+      429,
+      "You have reached your organization's monthly spend limit. Access resumes at 00:00 UTC on the 1st.",
+      {},
+      { error_code: 'enforced_spend_limit_reached' },
+    );
   }
   if (result.kind === 'fault') {
     emulator.record(model, attempt, result.fault.status);
@@ -156,17 +196,30 @@ export async function handleAnthropic(emulator: Emulator, req: IncomingMessage, 
   const wire = new Wire(res, sim.quirks, 'anthropic');
   if (sim.fault === 'error-body') {
     // A proxy's upstream failure, passed on with a 200.
-    return wire.json(200, { type: 'error', error: { type: 'api_error', message: 'upstream request failed (simulated)', details: null }, request_id: requestId() }, headers);
+    return wire.json(
+      200,
+      { type: 'error', error: { type: 'api_error', message: 'upstream request failed (simulated)', details: null }, request_id: requestId() },
+      headers,
+    );
   }
   const refused = sim.fault === 'refusal';
   const stopReason = refused ? 'refusal' : sim.truncated ? 'max_tokens' : 'end_turn';
   const stopDetails = refused ? { type: 'refusal', category: 'general_harms', explanation: 'The request was declined (simulated).' } : null;
-  const input = { input_tokens: sim.promptTokens - sim.cacheWrite - sim.cacheRead, cache_creation_input_tokens: sim.cacheWrite, cache_read_input_tokens: sim.cacheRead };
+  const input = {
+    input_tokens: sim.promptTokens - sim.cacheWrite - sim.cacheRead,
+    cache_creation_input_tokens: sim.cacheWrite,
+    cache_read_input_tokens: sim.cacheRead,
+  };
   // Every field of the SDK's Usage type, as the API sends them.
   const usage = (output: number): Record<string, unknown> => ({
-    ...input, output_tokens: output,
+    ...input,
+    output_tokens: output,
     cache_creation: { ephemeral_5m_input_tokens: sys.hour ? 0 : sim.cacheWrite, ephemeral_1h_input_tokens: sys.hour ? sim.cacheWrite : 0 },
-    inference_geo: 'global', output_tokens_details: { thinking_tokens: sim.thinkingTokens }, server_tool_use: null, service_tier: 'standard', speed: 'standard',
+    inference_geo: 'global',
+    output_tokens_details: { thinking_tokens: sim.thinkingTokens },
+    server_tool_use: null,
+    service_tier: 'standard',
+    speed: 'standard',
   });
   // Thinking is billed as output, and comes first: a block of its own before the text.
   const billed = sim.outputTokens + sim.thinkingTokens;
@@ -177,11 +230,20 @@ export async function handleAnthropic(emulator: Emulator, req: IncomingMessage, 
   if (!stream) {
     await sleep(sim.ttftMs + sim.thinkingMs + sim.generationMs);
     const message = {
-      id, type: 'message', role: 'assistant', model, content: [
+      id,
+      type: 'message',
+      role: 'assistant',
+      model,
+      content: [
         ...(sim.thinkingTokens > 0 ? [{ type: 'thinking', thinking: thought, signature }] : []),
         ...(sim.text === '' ? [] : [{ type: 'text', text: sim.text, citations: null }]),
       ],
-      container: null, diagnostics: null, stop_reason: stopReason, stop_sequence: null, stop_details: stopDetails, usage: usage(billed),
+      container: null,
+      diagnostics: null,
+      stop_reason: stopReason,
+      stop_sequence: null,
+      stop_details: stopDetails,
+      usage: usage(billed),
     };
     if (sim.fault === 'reset' || sim.fault === 'truncate' || sim.fault === 'malformed' || sim.fault === 'stream-error') {
       return wire.brokenJson(message, headers, sim.fault === 'reset' || sim.fault === 'truncate' ? 'reset' : 'malformed');
@@ -190,7 +252,25 @@ export async function handleAnthropic(emulator: Emulator, req: IncomingMessage, 
   }
   wire.startStream(headers);
   await wire.send([
-    ['message_start', { type: 'message_start', message: { id, type: 'message', role: 'assistant', model: sim.model, content: [], container: null, diagnostics: null, stop_reason: null, stop_sequence: null, stop_details: null, usage: usage(1) } }],
+    [
+      'message_start',
+      {
+        type: 'message_start',
+        message: {
+          id,
+          type: 'message',
+          role: 'assistant',
+          model: sim.model,
+          content: [],
+          container: null,
+          diagnostics: null,
+          stop_reason: null,
+          stop_sequence: null,
+          stop_details: null,
+          usage: usage(1),
+        },
+      },
+    ],
     ['ping', { type: 'ping' }],
   ]);
   if (sim.quirks.has('stall')) return untilClosed(res);
@@ -214,13 +294,24 @@ export async function handleAnthropic(emulator: Emulator, req: IncomingMessage, 
   else if (cut > 0) await wire.send([delta(sim.text.slice(0, cut))]);
   if (sim.fault === 'reset') return wire.reset();
   if (sim.fault === 'truncate') return wire.cut();
-  if (sim.fault === 'stream-error') return wire.send([['error', { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded (simulated, mid-stream)' } }]], true);
+  if (sim.fault === 'stream-error')
+    return wire.send([['error', { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded (simulated, mid-stream)' } }]], true);
   if (cut < sim.text.length) await sleep(sim.generationMs);
-  await wire.send([
-    ...(cut < sim.text.length ? [delta(sim.text.slice(cut))] : []),
-    ['content_block_stop', { type: 'content_block_stop', index: textIndex }],
-    // Cumulative counts, input and cache included, as the API sends them.
-    ['message_delta', { type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null, stop_details: stopDetails, container: null }, usage: { ...input, output_tokens: billed, output_tokens_details: { thinking_tokens: sim.thinkingTokens }, server_tool_use: null } }],
-    ['message_stop', { type: 'message_stop' }],
-  ], true);
+  await wire.send(
+    [
+      ...(cut < sim.text.length ? [delta(sim.text.slice(cut))] : []),
+      ['content_block_stop', { type: 'content_block_stop', index: textIndex }],
+      // Cumulative counts, input and cache included, as the API sends them.
+      [
+        'message_delta',
+        {
+          type: 'message_delta',
+          delta: { stop_reason: stopReason, stop_sequence: null, stop_details: stopDetails, container: null },
+          usage: { ...input, output_tokens: billed, output_tokens_details: { thinking_tokens: sim.thinkingTokens }, server_tool_use: null },
+        },
+      ],
+      ['message_stop', { type: 'message_stop' }],
+    ],
+    true,
+  );
 }

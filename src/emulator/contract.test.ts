@@ -15,17 +15,29 @@ const quirks = (...list: Quirk[]): Partial<Profile> => ({ quirks: list });
 
 /** The modes whose answers follow the SDK types (the others are gateways' own shapes, below). */
 const PROFILES: Profile[] = [
-  profile('ok'), profile('think', { thinking: { tokens: 30 } }), profile('refuse', faults({ kind: 'refusal', rate: 1 })),
-  profile('json', quirks('json-for-stream')), profile('sse', quirks('sse-for-plain')), profile('bare', quirks('no-event-lines')),
-  profile('wire', quirks('gzip', 'split', 'noise')), profile('nousage', quirks('no-usage')),
-  profile('spend', faults({ kind: 'spend-limit', rate: 1 })), profile('e500', faults({ status: 500, rate: 1 })), profile('e529', faults({ status: 529, rate: 1 })),
-  profile('e429', faults({ status: 429, rate: 1, retryAfterMs: 1 })), profile('flag', { flag: 'FLAGGED' }),
+  profile('ok'),
+  profile('think', { thinking: { tokens: 30 } }),
+  profile('refuse', faults({ kind: 'refusal', rate: 1 })),
+  profile('json', quirks('json-for-stream')),
+  profile('sse', quirks('sse-for-plain')),
+  profile('bare', quirks('no-event-lines')),
+  profile('wire', quirks('gzip', 'split', 'noise')),
+  profile('nousage', quirks('no-usage')),
+  profile('spend', faults({ kind: 'spend-limit', rate: 1 })),
+  profile('e500', faults({ status: 500, rate: 1 })),
+  profile('e529', faults({ status: 529, rate: 1 })),
+  profile('e429', faults({ status: 429, rate: 1, retryAfterMs: 1 })),
+  profile('flag', { flag: 'FLAGGED' }),
 ];
 
 /** Events the `noise` quirk adds on purpose (a ping, one from a later API version): outside the SDK types, and to be skipped. */
 const NOISE = ['ping', 'future_event'];
 
-interface Answer { status: number; json?: unknown; events: Array<{ event?: string; data: unknown }> }
+interface Answer {
+  status: number;
+  json?: unknown;
+  events: Array<{ event?: string; data: unknown }>;
+}
 
 async function post(url: string, path: string, body: object, headers: Record<string, string>): Promise<Answer> {
   const response = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
@@ -49,8 +61,30 @@ describe('emulator responses match the SDK types', () => {
   });
 
   it('a value missing a required field fails, and names it', () => {
-    const message = { id: 'm', type: 'message', role: 'assistant', model: 'x', content: [], container: null, diagnostics: null, stop_reason: 'end_turn', stop_sequence: null, stop_details: null,
-      usage: { input_tokens: 1, output_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, cache_creation: null, inference_geo: null, output_tokens_details: null, server_tool_use: null, service_tier: null, speed: null } };
+    const message = {
+      id: 'm',
+      type: 'message',
+      role: 'assistant',
+      model: 'x',
+      content: [],
+      container: null,
+      diagnostics: null,
+      stop_reason: 'end_turn',
+      stop_sequence: null,
+      stop_details: null,
+      usage: {
+        input_tokens: 1,
+        output_tokens: 1,
+        cache_creation_input_tokens: 0,
+        cache_read_input_tokens: 0,
+        cache_creation: null,
+        inference_geo: null,
+        output_tokens_details: null,
+        server_tool_use: null,
+        service_tier: null,
+        speed: null,
+      },
+    };
     assert.deepEqual(checks.AnthropicMessage(message), []);
     const { stop_details: _, ...without } = message;
     assert.deepEqual(checks.AnthropicMessage(without), ["/ must have required property 'stop_details'"]);
@@ -65,16 +99,27 @@ describe('emulator responses match the SDK types', () => {
         for (const stream of [false, true]) {
           for (const maxTokens of [64, 1]) {
             const where = `anthropic ${id} stream=${stream} max_tokens=${maxTokens}`;
-            const a = await post(url, '/v1/messages', { model: id, max_tokens: maxTokens, stream, messages: [{ role: 'user', content: 'Where is my order? FLAGGED' }] }, headers);
+            const a = await post(
+              url,
+              '/v1/messages',
+              { model: id, max_tokens: maxTokens, stream, messages: [{ role: 'user', content: 'Where is my order? FLAGGED' }] },
+              headers,
+            );
             if (a.status !== 200) expect('AnthropicErrorResponse', a.json, where);
             else if (a.json !== undefined) expect('AnthropicMessage', a.json, where);
             // The SDK handles ping and error events before its event union.
-            for (const e of a.events) if (![...NOISE, 'error'].includes((e.data as { type: string }).type)) expect('AnthropicRawMessageStreamEvent', e.data, `${where} ${e.event}`);
+            for (const e of a.events)
+              if (![...NOISE, 'error'].includes((e.data as { type: string }).type)) expect('AnthropicRawMessageStreamEvent', e.data, `${where} ${e.event}`);
             assert.ok(a.json !== undefined || a.events.length > 0, where);
           }
         }
       }
-      const unauthorized = await post(url, '/v1/messages', { model: 'ok', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }, { 'anthropic-version': '2026-10-21' });
+      const unauthorized = await post(
+        url,
+        '/v1/messages',
+        { model: 'ok', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] },
+        { 'anthropic-version': '2026-10-21' },
+      );
       expect('AnthropicErrorResponse', unauthorized.json, 'anthropic 401');
       const missing = await post(url, '/v1/messages', { model: 'nope', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }, headers);
       expect('AnthropicErrorResponse', missing.json, 'anthropic 404');
@@ -92,25 +137,47 @@ describe('emulator responses match the SDK types', () => {
         for (const stream of [false, true]) {
           for (const maxTokens of [64, 1]) {
             const where = `${id} stream=${stream} max_tokens=${maxTokens}`;
-            const chat = await post(url, '/v1/chat/completions', {
-              model: id, max_tokens: maxTokens, stream, logprobs: true, ...(stream && { stream_options: { include_usage: true } }),
-              messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Where is my order? FLAGGED' }],
-            }, headers);
+            const chat = await post(
+              url,
+              '/v1/chat/completions',
+              {
+                model: id,
+                max_tokens: maxTokens,
+                stream,
+                logprobs: true,
+                ...(stream && { stream_options: { include_usage: true } }),
+                messages: [
+                  { role: 'system', content: 'Be brief.' },
+                  { role: 'user', content: 'Where is my order? FLAGGED' },
+                ],
+              },
+              headers,
+            );
             // Azure's prompt filter sends `type: null`, which OpenAI's types do not allow: its own documented shape.
             if (id === 'flag') assert.equal((chat.json as { error: { code: string } }).error.code, 'content_filter');
             else if (chat.status !== 200) expect('OpenAIErrorBody', chat.json, `chat ${where}`);
             else if (chat.json !== undefined) expect('OpenAIChatCompletion', chat.json, `chat ${where}`);
             for (const e of chat.events) expect('OpenAIChatCompletionChunk', e.data, `chat ${where}`);
-            const responses = await post(url, '/v1/responses', { model: id, max_output_tokens: maxTokens, stream, instructions: 'Be brief.', input: [{ role: 'user', content: 'Where is my order? FLAGGED' }] }, headers);
+            const responses = await post(
+              url,
+              '/v1/responses',
+              { model: id, max_output_tokens: maxTokens, stream, instructions: 'Be brief.', input: [{ role: 'user', content: 'Where is my order? FLAGGED' }] },
+              headers,
+            );
             if (responses.status !== 200) expect('OpenAIErrorBody', responses.json, `responses ${where}`);
             else if (responses.json !== undefined) expect('OpenAIResponse', responses.json, `responses ${where}`);
-            for (const e of responses.events) if (!NOISE.includes((e.data as { type: string }).type)) expect('OpenAIResponseStreamEvent', e.data, `responses ${where}`);
+            for (const e of responses.events)
+              if (!NOISE.includes((e.data as { type: string }).type)) expect('OpenAIResponseStreamEvent', e.data, `responses ${where}`);
           }
         }
       }
       for (const path of ['/v1/chat/completions', '/v1/responses']) {
         expect('OpenAIErrorBody', (await post(url, path, { model: 'ok', messages: [], input: 'x' }, {})).json, `${path} 401`);
-        expect('OpenAIErrorBody', (await post(url, path, { model: 'nope', messages: [{ role: 'user', content: 'x' }], input: 'x' }, headers)).json, `${path} 404`);
+        expect(
+          'OpenAIErrorBody',
+          (await post(url, path, { model: 'nope', messages: [{ role: 'user', content: 'x' }], input: 'x' }, headers)).json,
+          `${path} 404`,
+        );
       }
     });
     assert.deepEqual(problems.splice(0), []);

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Emulator } from './server.js';
-import { AnswerKey, type Profile, answer, countTokens, uniform } from './simulated.js';
+import { AnswerKey, answer, countTokens, type Profile, uniform } from './simulated.js';
 
 const labels = ['Billing', 'Technical', 'Account', 'Shipping'];
-const key = new AnswerKey(Array.from({ length: 2000 }, (_, i) => ({ needle: `ticket number ${i}`, expected: labels[i % 4] ?? 'Billing', category: i % 2 ? 'odd' : 'even' })));
+const key = new AnswerKey(
+  Array.from({ length: 2000 }, (_, i) => ({ needle: `ticket number ${i}`, expected: labels[i % 4] ?? 'Billing', category: i % 2 ? 'odd' : 'even' })),
+);
 const profile: Profile = { ids: ['m'], accuracy: 0.8, categoryAccuracy: { odd: 0.6 }, ttftMs: 100, ttftSpread: 0.3, tokensPerSec: 50 };
 
 describe('simulated models', () => {
@@ -64,7 +66,15 @@ describe('emulator accounting', () => {
   it('writes a cache entry on first sight of a long marked prefix, reads it after', () => {
     const e = new Emulator({ profiles: [profile], key, minCacheTokens: 1024 });
     const system = 'x'.repeat(4096 * 2);
-    const input = { model: 'm', system, cachePrefix: system, messages: [{ role: 'user', content: 'ticket number 1' }], maxTokens: 10, attempt: 0, thinking: {} };
+    const input = {
+      model: 'm',
+      system,
+      cachePrefix: system,
+      messages: [{ role: 'user', content: 'ticket number 1' }],
+      maxTokens: 10,
+      attempt: 0,
+      thinking: {},
+    };
     const first = e.simulate(input, headers);
     const second = e.simulate(input, headers);
     assert.ok(first.kind === 'ok' && second.kind === 'ok');
@@ -74,22 +84,39 @@ describe('emulator accounting', () => {
   });
   it('a repeated prompt is a new sample, except at temperature 0', () => {
     const e = new Emulator({ profiles: [{ ...profile, accuracy: 0.5, consistency: 0 }], key });
-    const input = { model: 'm', system: '', cachePrefix: '', messages: [{ role: 'user', content: 'ticket number 1' }], maxTokens: 10, attempt: 0, thinking: {} };
-    const texts = (extra: object): Set<string> => new Set(Array.from({ length: 20 }, () => {
-      const r = e.simulate({ ...input, ...extra }, headers);
-      return r.kind === 'ok' ? r.sim.text : r.kind;
-    }));
+    const input = {
+      model: 'm',
+      system: '',
+      cachePrefix: '',
+      messages: [{ role: 'user', content: 'ticket number 1' }],
+      maxTokens: 10,
+      attempt: 0,
+      thinking: {},
+    };
+    const texts = (extra: object): Set<string> =>
+      new Set(
+        Array.from({ length: 20 }, () => {
+          const r = e.simulate({ ...input, ...extra }, headers);
+          return r.kind === 'ok' ? r.sim.text : r.kind;
+        }),
+      );
     assert.equal(texts({ temperature: 0 }).size, 1);
     assert.ok(texts({}).size > 1);
   });
   it('caches nothing below the minimum length, silently', () => {
     const e = new Emulator({ profiles: [profile], key });
-    const r = e.simulate({ model: 'm', system: 'short', cachePrefix: 'short', messages: [{ role: 'user', content: 'ticket number 1' }], maxTokens: 10, attempt: 0, thinking: {} }, headers);
+    const r = e.simulate(
+      { model: 'm', system: 'short', cachePrefix: 'short', messages: [{ role: 'user', content: 'ticket number 1' }], maxTokens: 10, attempt: 0, thinking: {} },
+      headers,
+    );
     assert.ok(r.kind === 'ok' && r.sim.cacheWrite === 0 && r.sim.cacheRead === 0);
   });
   it('truncates at max_tokens', () => {
     const e = new Emulator({ profiles: [{ ...profile, accuracy: 1 }], key: new AnswerKey([{ needle: 'q', expected: 'a long expected answer indeed' }]) });
-    const r = e.simulate({ model: 'm', system: '', cachePrefix: '', messages: [{ role: 'user', content: 'q' }], maxTokens: 2, attempt: 0, thinking: {} }, headers);
+    const r = e.simulate(
+      { model: 'm', system: '', cachePrefix: '', messages: [{ role: 'user', content: 'q' }], maxTokens: 2, attempt: 0, thinking: {} },
+      headers,
+    );
     assert.ok(r.kind === 'ok' && r.sim.truncated && r.sim.outputTokens === 2 && r.sim.text === 'a long e');
   });
   it('unknown models are not found; gateway spellings are', () => {
@@ -99,7 +126,15 @@ describe('emulator accounting', () => {
   });
   it('answers 429 past its requests-per-minute limit, with the reset in seconds', () => {
     const e = new Emulator({ profiles: [{ ...profile, rpm: 2 }], key });
-    const input = { model: 'm', system: '', cachePrefix: '', messages: [{ role: 'user', content: 'ticket number 1' }], maxTokens: 10, attempt: 0, thinking: {} };
+    const input = {
+      model: 'm',
+      system: '',
+      cachePrefix: '',
+      messages: [{ role: 'user', content: 'ticket number 1' }],
+      maxTokens: 10,
+      attempt: 0,
+      thinking: {},
+    };
     assert.equal(e.simulate(input, headers).kind, 'ok');
     assert.equal(e.simulate(input, headers).kind, 'ok');
     const third = e.simulate(input, headers);
@@ -109,12 +144,17 @@ describe('emulator accounting', () => {
     const e = new Emulator({ profiles: [{ ...profile, ids: ['fast'], ttftMs: 20, ttftSpread: 0, tokensPerSec: 0 }], key });
     const url = await e.listen();
     try {
-      const ask = () => fetch(`${url}/v1/messages`, {
-        method: 'POST', headers: { 'x-api-key': 'k', 'anthropic-version': '2023-06-01', 'content-type': 'application/json' },
-        body: JSON.stringify({ model: 'fast', max_tokens: 10, stream: true, messages: [{ role: 'user', content: 'ticket number 3' }] }),
-      }).then((r) => r.text());
+      const ask = () =>
+        fetch(`${url}/v1/messages`, {
+          method: 'POST',
+          headers: { 'x-api-key': 'k', 'anthropic-version': '2023-06-01', 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'fast', max_tokens: 10, stream: true, messages: [{ role: 'user', content: 'ticket number 3' }] }),
+        }).then((r) => r.text());
       await Promise.all([ask(), ask(), ask()]);
-      const stats = await (await fetch(`${url}/_emulator/stats`)).json() as Record<string, { requests: number; servedMs: { count: number; p50: number; p99: number } }>;
+      const stats = (await (await fetch(`${url}/_emulator/stats`)).json()) as Record<
+        string,
+        { requests: number; servedMs: { count: number; p50: number; p99: number } }
+      >;
       assert.equal(stats.fast?.servedMs.count, 3);
       // No bound against the injected 20 ms: node starts a timer from the loop's cached time, so a
       // wait can measure a little short of it (19.997 ms on one CI run).

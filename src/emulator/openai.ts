@@ -1,7 +1,7 @@
 // OpenAI Chat Completions on the wire: POST /v1/chat/completions, plain and SSE.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Emulator, type Simulation, attemptOf, bearer, faultHeaders, sendJson, sleep, temperatureOf, untilClosed } from './server.js';
+import { attemptOf, bearer, type Emulator, faultHeaders, type Simulation, sendJson, sleep, temperatureOf, untilClosed } from './server.js';
 import type { Quirk } from './simulated.js';
 import { type SseEvent, Wire } from './wire.js';
 
@@ -9,8 +9,13 @@ import { type SseEvent, Wire } from './wire.js';
 export const REASONING = /^(o\d|gpt-5|gpt-6)/;
 
 const ERROR_TYPES: Record<number, [string, string | null]> = {
-  400: ['invalid_request_error', null], 401: ['invalid_request_error', 'invalid_api_key'], 404: ['invalid_request_error', 'model_not_found'],
-  429: ['requests', 'rate_limit_exceeded'], 500: ['server_error', null], 503: ['server_error', null], 529: ['server_error', null],
+  400: ['invalid_request_error', null],
+  401: ['invalid_request_error', 'invalid_api_key'],
+  404: ['invalid_request_error', 'model_not_found'],
+  429: ['requests', 'rate_limit_exceeded'],
+  500: ['server_error', null],
+  503: ['server_error', null],
+  529: ['server_error', null],
 };
 
 export const requestId = (): string => `req_${randomBytes(12).toString('hex')}`;
@@ -40,7 +45,13 @@ export function content(c: unknown): string {
 /** `GET /v1/models`: the ids other than claude ones; OpenAI's list says nothing about lifecycles. */
 export function listOpenAIModels(emulator: Emulator, req: IncomingMessage, res: ServerResponse): void {
   if (!emulator.authorized(bearer(req))) return fail(res, 401, 'Incorrect API key provided.');
-  sendJson(res, 200, { object: 'list', data: emulator.modelIds().filter((id) => !id.startsWith('claude')).map((id) => ({ id, object: 'model', created: 1_760_000_000, owned_by: 'system' })) });
+  sendJson(res, 200, {
+    object: 'list',
+    data: emulator
+      .modelIds()
+      .filter((id) => !id.startsWith('claude'))
+      .map((id) => ({ id, object: 'model', created: 1_760_000_000, owned_by: 'system' })),
+  });
 }
 
 /** `deployment`: an Azure OpenAI deployment from the path, which the model in the body does not override. */
@@ -57,7 +68,7 @@ export async function handleOpenAI(emulator: Emulator, req: IncomingMessage, res
   }
   const { messages } = body;
   const model = deployment ?? body.model;
-  if (typeof model !== 'string') return fail(res, 400, "you must provide a model parameter", 'model');
+  if (typeof model !== 'string') return fail(res, 400, 'you must provide a model parameter', 'model');
   const attempt = attemptOf(req);
   // Every request for a model is counted, the ones refused for their parameters too.
   const invalid = (message: string, param: string): void => {
@@ -67,8 +78,10 @@ export async function handleOpenAI(emulator: Emulator, req: IncomingMessage, res
   if (!Array.isArray(messages) || messages.length === 0) return invalid("'messages' must contain at least one message", 'messages');
   const bare = model.slice(model.lastIndexOf('/') + 1);
   if (REASONING.test(bare)) {
-    if ('max_tokens' in body) return invalid("Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", 'max_tokens');
-    if ('temperature' in body && body.temperature !== 1) return invalid("Unsupported value: 'temperature' does not support this value with this model. Only the default (1) value is supported.", 'temperature');
+    if ('max_tokens' in body)
+      return invalid("Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", 'max_tokens');
+    if ('temperature' in body && body.temperature !== 1)
+      return invalid("Unsupported value: 'temperature' does not support this value with this model. Only the default (1) value is supported.", 'temperature');
     if (body.logprobs === true) return invalid("Unsupported parameter: 'logprobs' is not supported with this model.", 'logprobs');
   }
   if ('stream_options' in body && emulator.profileFor(model)?.quirks?.includes('no-stream-options')) {
@@ -77,7 +90,10 @@ export async function handleOpenAI(emulator: Emulator, req: IncomingMessage, res
   const wantLogprobs = body.logprobs === true;
   const maxTokens = Number(body.max_completion_tokens ?? body.max_tokens ?? 4096);
   const all = (messages as Array<{ role?: unknown; content?: unknown }>).map((m) => ({ role: String(m.role), content: content(m.content) }));
-  const system = all.filter((m) => m.role === 'system' || m.role === 'developer').map((m) => m.content).join('\n');
+  const system = all
+    .filter((m) => m.role === 'system' || m.role === 'developer')
+    .map((m) => m.content)
+    .join('\n');
   const turns = all.filter((m) => m.role !== 'system' && m.role !== 'developer');
 
   const effort = typeof body.reasoning_effort === 'string' ? body.reasoning_effort : undefined;
@@ -85,11 +101,36 @@ export async function handleOpenAI(emulator: Emulator, req: IncomingMessage, res
     if (quirks.has('gateway')) {
       // OpenRouter's moderation: one flagged input, not a key without permission.
       emulator.record(model, attempt, 403);
-      return sendJson(res, 403, { error: { code: 403, message: `${model} requires moderation on OpenRouter. Your input was flagged for "violence"`, metadata: { reasons: ['violence'], flagged_input: (turns[0]?.content ?? '').slice(0, 100), provider_name: 'Emulator', model_slug: model } } }, { 'x-request-id': requestId() });
+      return sendJson(
+        res,
+        403,
+        {
+          error: {
+            code: 403,
+            message: `${model} requires moderation on OpenRouter. Your input was flagged for "violence"`,
+            metadata: { reasons: ['violence'], flagged_input: (turns[0]?.content ?? '').slice(0, 100), provider_name: 'Emulator', model_slug: model },
+          },
+        },
+        { 'x-request-id': requestId() },
+      );
     }
     // Azure OpenAI's prompt filter.
     emulator.record(model, attempt, 400);
-    return sendJson(res, 400, { error: { message: "The response was filtered due to the prompt triggering Azure OpenAI's content management policy.", type: null, param: 'prompt', code: 'content_filter', status: 400, innererror: { code: 'ResponsibleAIPolicyViolation', content_filter_result: { violence: { filtered: true, severity: 'high' } } } } }, { 'x-request-id': requestId() });
+    return sendJson(
+      res,
+      400,
+      {
+        error: {
+          message: "The response was filtered due to the prompt triggering Azure OpenAI's content management policy.",
+          type: null,
+          param: 'prompt',
+          code: 'content_filter',
+          status: 400,
+          innererror: { code: 'ResponsibleAIPolicyViolation', content_filter_result: { violence: { filtered: true, severity: 'high' } } },
+        },
+      },
+      { 'x-request-id': requestId() },
+    );
   });
   if (result === undefined) return;
   const sim = result;
@@ -98,27 +139,59 @@ export async function handleOpenAI(emulator: Emulator, req: IncomingMessage, res
   const id = `chatcmpl-${randomBytes(12).toString('hex')}`;
   const created = Math.floor(Date.now() / 1000);
   const headers = { ...sim.headers, 'x-request-id': requestId() };
-  const usage = sim.quirks.has('no-usage') ? undefined : {
-    // Reasoning is billed as output: completion_tokens includes it.
-    prompt_tokens: sim.promptTokens, completion_tokens: sim.outputTokens + sim.thinkingTokens, total_tokens: sim.promptTokens + sim.outputTokens + sim.thinkingTokens,
-    prompt_tokens_details: { cached_tokens: sim.cacheRead, audio_tokens: 0, ...(gateway && { cache_write_tokens: 0 }) },
-    completion_tokens_details: { reasoning_tokens: sim.thinkingTokens, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
-    // OpenRouter reports what it charged, at its own prices (here $0.10 / $0.50 per Mtok, whatever
-    // the model): upstream_inference_cost repeats it unless the key is the user's own (BYOK).
-    ...(gateway && ((cost) => ({ cost, is_byok: false, cost_details: { upstream_inference_cost: cost, upstream_inference_prompt_cost: sim.promptTokens * 0.1 / 1e6, upstream_inference_completions_cost: (sim.outputTokens + sim.thinkingTokens) * 0.5 / 1e6 } }))((sim.promptTokens * 0.1 + (sim.outputTokens + sim.thinkingTokens) * 0.5) / 1e6)),
-  };
+  const usage = sim.quirks.has('no-usage')
+    ? undefined
+    : {
+        // Reasoning is billed as output: completion_tokens includes it.
+        prompt_tokens: sim.promptTokens,
+        completion_tokens: sim.outputTokens + sim.thinkingTokens,
+        total_tokens: sim.promptTokens + sim.outputTokens + sim.thinkingTokens,
+        prompt_tokens_details: { cached_tokens: sim.cacheRead, audio_tokens: 0, ...(gateway && { cache_write_tokens: 0 }) },
+        completion_tokens_details: { reasoning_tokens: sim.thinkingTokens, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+        // OpenRouter reports what it charged, at its own prices (here $0.10 / $0.50 per Mtok, whatever
+        // the model): upstream_inference_cost repeats it unless the key is the user's own (BYOK).
+        ...(gateway &&
+          ((cost) => ({
+            cost,
+            is_byok: false,
+            cost_details: {
+              upstream_inference_cost: cost,
+              upstream_inference_prompt_cost: (sim.promptTokens * 0.1) / 1e6,
+              upstream_inference_completions_cost: ((sim.outputTokens + sim.thinkingTokens) * 0.5) / 1e6,
+            },
+          }))((sim.promptTokens * 0.1 + (sim.outputTokens + sim.thinkingTokens) * 0.5) / 1e6)),
+      };
   const wire = new Wire(res, sim.quirks, 'chat');
   if (sim.fault === 'error-body') {
-    return wire.json(200, { error: { message: 'Provider returned error', code: 429, metadata: { raw: 'upstream rate limited (simulated)', provider_name: 'Emulator' } }, user_id: 'user_emulator' }, headers);
+    return wire.json(
+      200,
+      {
+        error: { message: 'Provider returned error', code: 429, metadata: { raw: 'upstream rate limited (simulated)', provider_name: 'Emulator' } },
+        user_id: 'user_emulator',
+      },
+      headers,
+    );
   }
   const finish = sim.fault === 'refusal' ? 'content_filter' : sim.truncated ? 'length' : 'stop';
   const stream = body.stream === true ? !sim.quirks.has('json-for-stream') : sim.quirks.has('sse-for-plain');
   if (!stream) {
     await sleep(sim.ttftMs + sim.thinkingMs + sim.generationMs);
     const completion = {
-      id, object: 'chat.completion', created, model,
-      choices: [{ index: 0, message: { role: 'assistant', content: sim.text, refusal: null, annotations: [] }, logprobs: wantLogprobs ? logprobs(sim.text, sim.confidence) : null, finish_reason: finish }],
-      ...(usage && { usage }), service_tier: 'default', system_fingerprint: 'fp_emulator',
+      id,
+      object: 'chat.completion',
+      created,
+      model,
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: sim.text, refusal: null, annotations: [] },
+          logprobs: wantLogprobs ? logprobs(sim.text, sim.confidence) : null,
+          finish_reason: finish,
+        },
+      ],
+      ...(usage && { usage }),
+      service_tier: 'default',
+      system_fingerprint: 'fp_emulator',
     };
     if (sim.fault === 'reset' || sim.fault === 'truncate' || sim.fault === 'malformed' || sim.fault === 'stream-error') {
       return wire.brokenJson(completion, headers, sim.fault === 'reset' || sim.fault === 'truncate' ? 'reset' : 'malformed');
@@ -129,7 +202,20 @@ export async function handleOpenAI(emulator: Emulator, req: IncomingMessage, res
   const chunk = (delta: { role?: string; content?: string }, finishReason: string | null, extra: Record<string, unknown> = {}): SseEvent => {
     const lp = wantLogprobs && delta.content ? logprobs(delta.content, sim.confidence ** (delta.content.length / Math.max(1, sim.text.length))) : null;
     // With include_usage, every chunk but the last carries `usage: null`, as OpenAI sends them.
-    return ['chunk', { id, object: 'chat.completion.chunk', created, model, service_tier: 'default', system_fingerprint: 'fp_emulator', choices: [{ index: 0, delta, logprobs: lp, finish_reason: finishReason }], ...(includeUsage && { usage: null }), ...extra }];
+    return [
+      'chunk',
+      {
+        id,
+        object: 'chat.completion.chunk',
+        created,
+        model,
+        service_tier: 'default',
+        system_fingerprint: 'fp_emulator',
+        choices: [{ index: 0, delta, logprobs: lp, finish_reason: finishReason }],
+        ...(includeUsage && { usage: null }),
+        ...extra,
+      },
+    ];
   };
   wire.startStream(headers);
   if (gateway) wire.raw(': OPENROUTER PROCESSING\n\n');
@@ -145,16 +231,43 @@ export async function handleOpenAI(emulator: Emulator, req: IncomingMessage, res
   if (sim.fault === 'truncate') return wire.cut();
   if (sim.fault === 'stream-error') {
     if (gateway) return wire.send([chunk({ content: '' }, 'error', { error: { code: 502, message: 'Provider disconnected unexpectedly (simulated)' } })], true);
-    if (sim.quirks.has('vllm')) return wire.send([['error', { error: { message: 'Internal server error (simulated)', type: 'InternalServerError', param: null, code: 500 } }], ['done', '[DONE]']], true);
-    return wire.send([['error', { error: { message: 'The server had an error while processing your request (simulated, mid-stream).', type: 'server_error', param: null, code: null } }]], true);
+    if (sim.quirks.has('vllm'))
+      return wire.send(
+        [
+          ['error', { error: { message: 'Internal server error (simulated)', type: 'InternalServerError', param: null, code: 500 } }],
+          ['done', '[DONE]'],
+        ],
+        true,
+      );
+    return wire.send(
+      [
+        [
+          'error',
+          {
+            error: { message: 'The server had an error while processing your request (simulated, mid-stream).', type: 'server_error', param: null, code: null },
+          },
+        ],
+      ],
+      true,
+    );
   }
   if (cut < sim.text.length) await sleep(sim.generationMs);
-  await wire.send([
-    ...(cut < sim.text.length ? [chunk({ content: sim.text.slice(cut) }, null)] : []),
-    chunk({}, finish),
-    ...(includeUsage && usage ? [['usage', { id, object: 'chat.completion.chunk', created, model, service_tier: 'default', system_fingerprint: 'fp_emulator', choices: [], usage }] as SseEvent] : []),
-    ['done', '[DONE]'],
-  ], true);
+  await wire.send(
+    [
+      ...(cut < sim.text.length ? [chunk({ content: sim.text.slice(cut) }, null)] : []),
+      chunk({}, finish),
+      ...(includeUsage && usage
+        ? [
+            [
+              'usage',
+              { id, object: 'chat.completion.chunk', created, model, service_tier: 'default', system_fingerprint: 'fp_emulator', choices: [], usage },
+            ] as SseEvent,
+          ]
+        : []),
+      ['done', '[DONE]'],
+    ],
+    true,
+  );
 }
 
 export interface OpenAIInput {
@@ -172,28 +285,66 @@ export interface OpenAIInput {
  * such model, a rate limit, no quota, a server error, a flagged input through `flagged`) has
  * been answered and counted.
  */
-export function simulateOpenAI(emulator: Emulator, res: ServerResponse, input: OpenAIInput, flagged: (quirks: ReadonlySet<Quirk>) => void): Simulation | undefined {
+export function simulateOpenAI(
+  emulator: Emulator,
+  res: ServerResponse,
+  input: OpenAIInput,
+  flagged: (quirks: ReadonlySet<Quirk>) => void,
+): Simulation | undefined {
   const { model, attempt } = input;
   // OpenAI caches long prompt prefixes automatically, in steps of 128 tokens.
   const cachePrefix = input.system.slice(0, Math.floor(input.system.length / 512) * 512);
   const thinking = input.effort === undefined ? {} : input.effort === 'none' ? { off: true } : { effort: input.effort };
-  const result = emulator.simulate({ model, system: input.system, cachePrefix, messages: input.turns, maxTokens: input.maxTokens, attempt, thinking, ...(input.temperature !== undefined && { temperature: input.temperature }) }, rateHeaders);
+  const result = emulator.simulate(
+    {
+      model,
+      system: input.system,
+      cachePrefix,
+      messages: input.turns,
+      maxTokens: input.maxTokens,
+      attempt,
+      thinking,
+      ...(input.temperature !== undefined && { temperature: input.temperature }),
+    },
+    rateHeaders,
+  );
   if (result.kind === 'not_found') {
     emulator.record(model, attempt, 404);
     return void fail(res, 404, `The model \`${model}\` does not exist or you do not have access to it.`, 'model');
   }
   if (result.kind === 'rate_limited') {
     emulator.record(model, attempt, 429);
-    return void fail(res, 429, `Rate limit reached for ${model} on requests per min (RPM).`, null, { ...result.headers, 'retry-after': String(result.retryAfterS) });
+    return void fail(res, 429, `Rate limit reached for ${model} on requests per min (RPM).`, null, {
+      ...result.headers,
+      'retry-after': String(result.retryAfterS),
+    });
   }
   if (result.kind === 'spend_limit') {
     emulator.record(model, attempt, 429);
-    return void sendJson(res, 429, { error: { message: 'You exceeded your current quota, please check your plan and billing details.', type: 'insufficient_quota', param: null, code: 'insufficient_quota' } }, { 'x-request-id': requestId() });
+    return void sendJson(
+      res,
+      429,
+      {
+        error: {
+          message: 'You exceeded your current quota, please check your plan and billing details.',
+          type: 'insufficient_quota',
+          param: null,
+          code: 'insufficient_quota',
+        },
+      },
+      { 'x-request-id': requestId() },
+    );
   }
   if (result.kind === 'flagged') return void flagged(result.quirks);
   if (result.kind === 'fault') {
     emulator.record(model, attempt, result.fault.status);
-    return void fail(res, result.fault.status, result.fault.status === 429 ? 'Rate limit reached (simulated).' : 'The server had an error while processing your request (simulated).', null, { ...result.headers, ...faultHeaders(result.fault) });
+    return void fail(
+      res,
+      result.fault.status,
+      result.fault.status === 429 ? 'Rate limit reached (simulated).' : 'The server had an error while processing your request (simulated).',
+      null,
+      { ...result.headers, ...faultHeaders(result.fault) },
+    );
   }
   // Automatic caching only reads: there is no write charge, so a first sighting bills as input.
   const sim = { ...result.sim, cacheWrite: 0 };

@@ -2,8 +2,8 @@
 // every field the SDK's types require.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { REASONING, content, fail, requestId, simulateOpenAI } from './openai.js';
-import { type Emulator, attemptOf, bearer, sendJson, sleep, temperatureOf, untilClosed } from './server.js';
+import { content, fail, REASONING, requestId, simulateOpenAI } from './openai.js';
+import { attemptOf, bearer, type Emulator, sendJson, sleep, temperatureOf, untilClosed } from './server.js';
 import { type SseEvent, Wire } from './wire.js';
 
 const id = (prefix: string): string => `${prefix}_${randomBytes(12).toString('hex')}`;
@@ -27,42 +27,80 @@ export async function handleResponses(emulator: Emulator, req: IncomingMessage, 
   if (REASONING.test(model.slice(model.lastIndexOf('/') + 1)) && 'temperature' in body && body.temperature !== 1) {
     return invalid("Unsupported parameter: 'temperature' is not supported with this model.", 'temperature');
   }
-  if ('max_tokens' in body || 'max_completion_tokens' in body) return invalid("Unsupported parameter: use 'max_output_tokens' with the Responses API.", 'max_tokens');
-  const turns = typeof input === 'string' ? [{ role: 'user', content: input }]
-    : Array.isArray(input) ? (input as Array<{ role?: unknown; content?: unknown }>).map((m) => ({ role: String(m.role), content: content(m.content) })) : [];
+  if ('max_tokens' in body || 'max_completion_tokens' in body)
+    return invalid("Unsupported parameter: use 'max_output_tokens' with the Responses API.", 'max_tokens');
+  const turns =
+    typeof input === 'string'
+      ? [{ role: 'user', content: input }]
+      : Array.isArray(input)
+        ? (input as Array<{ role?: unknown; content?: unknown }>).map((m) => ({ role: String(m.role), content: content(m.content) }))
+        : [];
   if (turns.length === 0) return invalid("'input' is required", 'input');
   const instructions = typeof body.instructions === 'string' ? body.instructions : '';
   const maxTokens = Number(body.max_output_tokens ?? 4096);
   const effort = (body.reasoning as { effort?: string } | undefined)?.effort;
   const sim = simulateOpenAI(emulator, res, { model, system: instructions, turns, maxTokens, attempt, effort, ...temperatureOf(body) }, () => {
     emulator.record(model, attempt, 400);
-    sendJson(res, 400, { error: { message: 'Your request was flagged by our safety system.', type: 'invalid_request_error', param: 'input', code: 'content_filter' } }, { 'x-request-id': requestId() });
+    sendJson(
+      res,
+      400,
+      { error: { message: 'Your request was flagged by our safety system.', type: 'invalid_request_error', param: 'input', code: 'content_filter' } },
+      { 'x-request-id': requestId() },
+    );
   });
   if (sim === undefined) return;
   if (sim.fault === 'hang') return untilClosed(res);
   const headers = { ...sim.headers, 'x-request-id': requestId() };
   const wire = new Wire(res, sim.quirks, 'responses');
-  if (sim.fault === 'error-body') return wire.json(200, { error: { message: 'upstream request failed (simulated)', type: 'server_error', param: null, code: 'server_error' } }, headers);
+  if (sim.fault === 'error-body')
+    return wire.json(200, { error: { message: 'upstream request failed (simulated)', type: 'server_error', param: null, code: 'server_error' } }, headers);
 
   const responseId = id('resp');
   const messageId = id('msg');
   const refused = sim.fault === 'refusal';
   const incomplete = sim.truncated;
-  const part = refused ? { type: 'refusal', refusal: 'I can’t help with that (simulated).' } : { type: 'output_text', text: sim.text, annotations: [], logprobs: [] };
+  const part = refused
+    ? { type: 'refusal', refusal: 'I can’t help with that (simulated).' }
+    : { type: 'output_text', text: sim.text, annotations: [], logprobs: [] };
   const message = (done: boolean): Record<string, unknown> => ({
-    id: messageId, type: 'message', role: 'assistant', status: done ? (incomplete ? 'incomplete' : 'completed') : 'in_progress', content: done ? [part] : [],
+    id: messageId,
+    type: 'message',
+    role: 'assistant',
+    status: done ? (incomplete ? 'incomplete' : 'completed') : 'in_progress',
+    content: done ? [part] : [],
   });
   const reasoningItem = sim.thinkingTokens > 0 ? [{ id: id('rs'), type: 'reasoning', summary: [] }] : [];
-  const usage = sim.quirks.has('no-usage') ? undefined : {
-    input_tokens: sim.promptTokens, input_tokens_details: { cached_tokens: sim.cacheRead, cache_write_tokens: 0 },
-    output_tokens: sim.outputTokens + sim.thinkingTokens, output_tokens_details: { reasoning_tokens: sim.thinkingTokens },
-    total_tokens: sim.promptTokens + sim.outputTokens + sim.thinkingTokens,
-  };
-  const response = (status: 'in_progress' | 'completed' | 'incomplete' | 'failed', error: { code: string; message: string } | null = null): Record<string, unknown> => ({
-    id: responseId, object: 'response', created_at: Math.floor(Date.now() / 1000), status, error,
+  const usage = sim.quirks.has('no-usage')
+    ? undefined
+    : {
+        input_tokens: sim.promptTokens,
+        input_tokens_details: { cached_tokens: sim.cacheRead, cache_write_tokens: 0 },
+        output_tokens: sim.outputTokens + sim.thinkingTokens,
+        output_tokens_details: { reasoning_tokens: sim.thinkingTokens },
+        total_tokens: sim.promptTokens + sim.outputTokens + sim.thinkingTokens,
+      };
+  const response = (
+    status: 'in_progress' | 'completed' | 'incomplete' | 'failed',
+    error: { code: string; message: string } | null = null,
+  ): Record<string, unknown> => ({
+    id: responseId,
+    object: 'response',
+    created_at: Math.floor(Date.now() / 1000),
+    status,
+    error,
     incomplete_details: status === 'incomplete' ? { reason: 'max_output_tokens' } : null,
-    instructions: instructions === '' ? null : instructions, metadata: {}, model, parallel_tool_calls: true, temperature: 1, tool_choice: 'auto', tools: [], top_p: 1,
-    max_output_tokens: maxTokens, reasoning: { effort: effort ?? null, summary: null }, text: { format: { type: 'text' } }, truncation: 'disabled',
+    instructions: instructions === '' ? null : instructions,
+    metadata: {},
+    model,
+    parallel_tool_calls: true,
+    temperature: 1,
+    tool_choice: 'auto',
+    tools: [],
+    top_p: 1,
+    max_output_tokens: maxTokens,
+    reasoning: { effort: effort ?? null, summary: null },
+    text: { format: { type: 'text' } },
+    truncation: 'disabled',
     output: status === 'in_progress' ? [] : [...reasoningItem, message(true)],
     // Usage only once there is some: the SDK types make it optional, not nullable.
     ...(status !== 'in_progress' && usage && { usage }),
@@ -85,21 +123,42 @@ export async function handleResponses(emulator: Emulator, req: IncomingMessage, 
   await sleep(sim.ttftMs + sim.thinkingMs);
   const cut = Math.min(4, sim.text.length);
   await wire.send([
-    ...reasoningItem.flatMap((item, i) => [event('response.output_item.added', { output_index: i, item }), event('response.output_item.done', { output_index: i, item })]),
+    ...reasoningItem.flatMap((item, i) => [
+      event('response.output_item.added', { output_index: i, item }),
+      event('response.output_item.done', { output_index: i, item }),
+    ]),
     event('response.output_item.added', { output_index: at.output_index, item: message(false) }),
-    event('response.content_part.added', { ...at, part: refused ? { type: 'refusal', refusal: '' } : { type: 'output_text', text: '', annotations: [], logprobs: [] } }),
-    ...(refused ? [event('response.refusal.delta', { ...at, delta: (part as { refusal: string }).refusal })] : cut > 0 ? [event('response.output_text.delta', { ...at, delta: sim.text.slice(0, cut), logprobs: [] })] : []),
+    event('response.content_part.added', {
+      ...at,
+      part: refused ? { type: 'refusal', refusal: '' } : { type: 'output_text', text: '', annotations: [], logprobs: [] },
+    }),
+    ...(refused
+      ? [event('response.refusal.delta', { ...at, delta: (part as { refusal: string }).refusal })]
+      : cut > 0
+        ? [event('response.output_text.delta', { ...at, delta: sim.text.slice(0, cut), logprobs: [] })]
+        : []),
   ]);
   if (sim.fault === 'malformed') wire.raw('event: response.output_text.delta\ndata: {"type": "response.output_text.delta", "delta": \n\n');
   if (sim.fault === 'reset') return wire.reset();
   if (sim.fault === 'truncate') return wire.cut();
-  if (sim.fault === 'stream-error') return wire.send([event('response.failed', { response: response('failed', { code: 'server_error', message: 'The server had an error while processing your request (simulated, mid-stream).' }) })], true);
+  if (sim.fault === 'stream-error')
+    return wire.send(
+      [
+        event('response.failed', {
+          response: response('failed', { code: 'server_error', message: 'The server had an error while processing your request (simulated, mid-stream).' }),
+        }),
+      ],
+      true,
+    );
   if (!refused && cut < sim.text.length) await sleep(sim.generationMs);
-  await wire.send([
-    ...(!refused && cut < sim.text.length ? [event('response.output_text.delta', { ...at, delta: sim.text.slice(cut), logprobs: [] })] : []),
-    ...(refused ? [] : [event('response.output_text.done', { ...at, text: sim.text, logprobs: [] })]),
-    event('response.content_part.done', { ...at, part }),
-    event('response.output_item.done', { output_index: at.output_index, item: message(true) }),
-    event(`response.${final}`, { response: response(final) }),
-  ], true);
+  await wire.send(
+    [
+      ...(!refused && cut < sim.text.length ? [event('response.output_text.delta', { ...at, delta: sim.text.slice(cut), logprobs: [] })] : []),
+      ...(refused ? [] : [event('response.output_text.done', { ...at, text: sim.text, logprobs: [] })]),
+      event('response.content_part.done', { ...at, part }),
+      event('response.output_item.done', { output_index: at.output_index, item: message(true) }),
+      event(`response.${final}`, { response: response(final) }),
+    ],
+    true,
+  );
 }

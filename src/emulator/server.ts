@@ -1,14 +1,26 @@
 // A local stand-in for the Anthropic and OpenAI APIs: real HTTP, real wire formats, simulated
 // models. Used by the demo, the end-to-end tests and the benchmarks; never a mock inside the SDK.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { SIMULATED_HEADER } from '../providers/provider.js';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { SIMULATED_HEADER } from '../providers/provider.js';
 import { quantileSorted } from '../stats/percentiles.js';
 import { handleAnthropic, listAnthropicModels } from './anthropic.js';
 import { handleOpenAI, listOpenAIModels } from './openai.js';
 import { handleResponses } from './responses.js';
-import { type AnswerKey, DEFAULT_PROFILES, type Fault, type Profile, type Quirk, type ThinkingRequest, answer, countTokens, faultFor, promptTokensOf, thinkingFor } from './simulated.js';
+import {
+  type AnswerKey,
+  answer,
+  countTokens,
+  DEFAULT_PROFILES,
+  type Fault,
+  faultFor,
+  type Profile,
+  promptTokensOf,
+  type Quirk,
+  type ThinkingRequest,
+  thinkingFor,
+} from './simulated.js';
 
 export interface EmulatorOptions {
   profiles?: Profile[];
@@ -160,12 +172,14 @@ export class Emulator {
   }
 
   allStats(): Record<string, ModelStats> {
-    return Object.fromEntries([...this.modelStats].map(([model, s]) => {
-      const served = this.served.get(model);
-      if (served === undefined) return [model, s];
-      const sorted = served.times.slice(0, Math.min(served.count, SERVED_KEPT)).sort();
-      return [model, { ...s, servedMs: { count: sorted.length, p50: quantileSorted(sorted, 0.5), p99: quantileSorted(sorted, 0.99) } }];
-    }));
+    return Object.fromEntries(
+      [...this.modelStats].map(([model, s]) => {
+        const served = this.served.get(model);
+        if (served === undefined) return [model, s];
+        const sorted = served.times.slice(0, Math.min(served.count, SERVED_KEPT)).sort();
+        return [model, { ...s, servedMs: { count: sorted.length, p50: quantileSorted(sorted, 0.5), p99: quantileSorted(sorted, 0.99) } }];
+      }),
+    );
   }
 
   /** Forget all counts (`DELETE /_emulator/stats`): a benchmark's next run starts from zero. */
@@ -248,7 +262,7 @@ export class Emulator {
     if (fault?.kind === 'spend-limit') return { kind: 'spend_limit' };
     if (fault?.status !== undefined) return { kind: 'fault', fault: { ...fault, status: fault.status }, headers };
 
-    const sample = input.temperature === 0 ? 0 : this.sightings.get(seen) ?? 0;
+    const sample = input.temperature === 0 ? 0 : (this.sightings.get(seen) ?? 0);
     this.sightings.set(seen, sample + 1);
     const a = answer(profile, input.model, this.options.key, prompt, this.seed, input.attempt, sample, input.system);
     let text = fault?.kind === 'empty' || fault?.kind === 'refusal' ? '' : a.text;
@@ -279,7 +293,23 @@ export class Emulator {
     return {
       kind: 'ok',
       correct: a.correct,
-      sim: { model: input.model, text, ttftMs: a.ttftMs, generationMs: a.generationMs, truncated, confidence: a.confidence, ...(fault?.kind && { fault: fault.kind }), quirks: new Set(profile.quirks), promptTokens, cacheWrite, cacheRead, outputTokens, thinkingTokens, thinkingMs, headers },
+      sim: {
+        model: input.model,
+        text,
+        ttftMs: a.ttftMs,
+        generationMs: a.generationMs,
+        truncated,
+        confidence: a.confidence,
+        ...(fault?.kind && { fault: fault.kind }),
+        quirks: new Set(profile.quirks),
+        promptTokens,
+        cacheWrite,
+        cacheRead,
+        outputTokens,
+        thinkingTokens,
+        thinkingMs,
+        headers,
+      },
     };
   }
 
@@ -322,9 +352,11 @@ export class Emulator {
       res.writeHead(Number(moved[1]), { location: moved[2]!, 'content-length': '0' });
       return void res.end();
     }
-    if (req.method === 'POST' && (url === '/v1/messages' || url === '/v1/messages/count_tokens')) return handleAnthropic(this, req, res, url, await readBody(req));
+    if (req.method === 'POST' && (url === '/v1/messages' || url === '/v1/messages/count_tokens'))
+      return handleAnthropic(this, req, res, url, await readBody(req));
     // One path, two APIs: Anthropic's SDK sends anthropic-version.
-    if (req.method === 'GET' && url === '/v1/models') return req.headers['anthropic-version'] === undefined ? listOpenAIModels(this, req, res) : listAnthropicModels(this, req, res);
+    if (req.method === 'GET' && url === '/v1/models')
+      return req.headers['anthropic-version'] === undefined ? listOpenAIModels(this, req, res) : listAnthropicModels(this, req, res);
     if (req.method === 'POST' && url === '/v1/chat/completions') return handleOpenAI(this, req, res, await readBody(req));
     if (req.method === 'POST' && url === '/v1/responses') return handleResponses(this, req, res, await readBody(req));
     // Azure OpenAI: the deployment in the path, the version in the query, the key in `api-key`.
@@ -350,7 +382,8 @@ export function readBody(req: IncomingMessage): Promise<string> {
 
 /** The key of an OpenAI-format request (`Authorization: Bearer …`). */
 /** The request's temperature, when it sent one: every API names it `temperature`. */
-export const temperatureOf = (body: Record<string, unknown>): { temperature?: number } => (typeof body.temperature === 'number' ? { temperature: body.temperature } : {});
+export const temperatureOf = (body: Record<string, unknown>): { temperature?: number } =>
+  typeof body.temperature === 'number' ? { temperature: body.temperature } : {};
 
 export function bearer(req: IncomingMessage): string | undefined {
   const auth = req.headers.authorization;

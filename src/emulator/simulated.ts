@@ -33,7 +33,19 @@ export interface Fault {
  * by "error", 403 for a flagged input), `vllm` (vLLM's mid-stream error, then `[DONE]`),
  * `no-stream-options` (a 400 for `stream_options`, as some servers and older Azure versions send).
  */
-export const QUIRKS = ['stall', 'no-usage', 'json-for-stream', 'sse-for-plain', 'no-event-lines', 'gzip', 'split', 'noise', 'gateway', 'vllm', 'no-stream-options'] as const;
+export const QUIRKS = [
+  'stall',
+  'no-usage',
+  'json-for-stream',
+  'sse-for-plain',
+  'no-event-lines',
+  'gzip',
+  'split',
+  'noise',
+  'gateway',
+  'vllm',
+  'no-stream-options',
+] as const;
 export type Quirk = (typeof QUIRKS)[number];
 
 export interface Profile {
@@ -99,7 +111,9 @@ export class AnswerKey {
   }
 
   static fromCases(cases: readonly Case[], inputColumn: string): AnswerKey {
-    return new AnswerKey(cases.map((c) => ({ needle: c.vars[inputColumn] ?? '', expected: c.expected, ...(c.category !== undefined && { category: c.category }) })));
+    return new AnswerKey(
+      cases.map((c) => ({ needle: c.vars[inputColumn] ?? '', expected: c.expected, ...(c.category !== undefined && { category: c.category }) })),
+    );
   }
 
   /** Whole prompt, then each line, then the longest known input the prompt contains. */
@@ -170,7 +184,16 @@ export function accuracyFor(profile: Profile, entry: KeyEntry): number {
 export const SHARED_DIFFICULTY = 0.6;
 
 /** `sample` counts earlier answers to the same prompt: 0 for the first. `instructions` is the system prompt. */
-export function answer(profile: Profile, model: string, key: AnswerKey | undefined, prompt: string, seed: string, attempt: number, sample = 0, instructions = ''): Answer {
+export function answer(
+  profile: Profile,
+  model: string,
+  key: AnswerKey | undefined,
+  prompt: string,
+  seed: string,
+  attempt: number,
+  sample = 0,
+  instructions = '',
+): Answer {
   const entry = key?.find(prompt);
   const base = `${seed}|${model}|${entry?.needle ?? prompt}`;
   let text: string;
@@ -240,17 +263,33 @@ export function faultFor(profile: Profile, model: string, prompt: string, seed: 
 export const DEFAULT_PROFILES: Profile[] = [
   {
     ids: ['claude-haiku-5-5', 'claude-haiku-4-5', 'gpt-5-nano', 'gpt-4o-mini', 'gpt-4.1-mini'],
-    accuracy: 0.9, categoryAccuracy: { Billing: 0.95, Technical: 0.78, Account: 0.9, Shipping: 0.95, Returns: 0.88 },
-    ttftMs: 120, ttftSpread: 0.25, tokensPerSec: 85, verbosity: 0.1, consistency: 0.7, prices: { input: 0.1, output: 0.5 },
+    accuracy: 0.9,
+    categoryAccuracy: { Billing: 0.95, Technical: 0.78, Account: 0.9, Shipping: 0.95, Returns: 0.88 },
+    ttftMs: 120,
+    ttftSpread: 0.25,
+    tokensPerSec: 85,
+    verbosity: 0.1,
+    consistency: 0.7,
+    prices: { input: 0.1, output: 0.5 },
   },
   {
     ids: ['claude-sonnet-5-5', 'claude-sonnet-4-6', 'claude-sonnet-4-5', 'gpt-5-mini', 'gpt-4.1'],
-    accuracy: 0.94, categoryAccuracy: { Billing: 0.97, Technical: 0.9, Account: 0.95, Shipping: 0.97, Returns: 0.93 },
-    ttftMs: 280, ttftSpread: 0.25, tokensPerSec: 52, verbosity: 0.05, prices: { input: 2, output: 10 },
+    accuracy: 0.94,
+    categoryAccuracy: { Billing: 0.97, Technical: 0.9, Account: 0.95, Shipping: 0.97, Returns: 0.93 },
+    ttftMs: 280,
+    ttftSpread: 0.25,
+    tokensPerSec: 52,
+    verbosity: 0.05,
+    prices: { input: 2, output: 10 },
   },
   {
     ids: ['claude-opus-5-5', 'claude-opus-4-8', 'claude-opus-4-7', 'claude-opus-4-6', 'claude-opus-4-5', 'gpt-5'],
-    accuracy: 0.96, categoryAccuracy: { Billing: 0.98, Technical: 0.93, Account: 0.97, Shipping: 0.98, Returns: 0.95 },
-    ttftMs: 450, ttftSpread: 0.25, tokensPerSec: 28, verbosity: 0.05, prices: { input: 4, output: 20 },
+    accuracy: 0.96,
+    categoryAccuracy: { Billing: 0.98, Technical: 0.93, Account: 0.97, Shipping: 0.98, Returns: 0.95 },
+    ttftMs: 450,
+    ttftSpread: 0.25,
+    tokensPerSec: 28,
+    verbosity: 0.05,
+    prices: { input: 4, output: 20 },
   },
 ];

@@ -3,9 +3,9 @@
 // a property of a simulated model's profile, so one emulator can serve a faithful model beside a
 // quirky one.
 import type { ServerResponse } from 'node:http';
-import { createGzip, constants } from 'node:zlib';
-import type { Quirk } from './simulated.js';
+import { constants, createGzip } from 'node:zlib';
 import { sleep } from './server.js';
+import type { Quirk } from './simulated.js';
 
 export type SseEvent = [name: string, data: unknown];
 
@@ -23,7 +23,11 @@ export class Wire {
 
   private readonly named: boolean;
 
-  constructor(private readonly res: ServerResponse, private readonly quirks: ReadonlySet<Quirk>, private readonly family: Family) {
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly quirks: ReadonlySet<Quirk>,
+    private readonly family: Family,
+  ) {
     this.named = family !== 'chat';
     this.gzip = quirks.has('gzip');
     if (this.gzip) {

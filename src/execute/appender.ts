@@ -7,7 +7,7 @@
 // ahead of reading responses: the reported p99 rose by 5–25 ms; docs/performance.md.) An fsync
 // every second, in the thread pool, covers power loss. A line can be read back by its offset (the
 // response cache's index).
-import { closeSync, fsync, fsyncSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { makeDir } from '../files.js';
 
@@ -59,7 +59,9 @@ export class Appender {
     this.end += Buffer.byteLength(line);
     if (!this.scheduled) {
       this.scheduled = true;
-      this.written = new Promise((resolve) => { this.resolveWritten = resolve; });
+      this.written = new Promise((resolve) => {
+        this.resolveWritten = resolve;
+      });
       setImmediate(() => this.flush());
     }
     return this.written;
@@ -72,7 +74,7 @@ export class Appender {
       this.pending = [];
       try {
         // A disk filling up takes part of a write: the rest is written, or fails.
-        for (let at = 0; at < text.length;) at += writeSync(this.fd, text, at, text.length - at);
+        for (let at = 0; at < text.length; ) at += writeSync(this.fd, text, at, text.length - at);
         this.flushed = this.end;
         this.dirty = true;
       } catch (err) {
@@ -86,7 +88,7 @@ export class Appender {
   lineAt(offset: number): string {
     if (offset >= this.flushed) this.flush();
     const chunks: Buffer[] = [];
-    for (let at = offset; ;) {
+    for (let at = offset; ; ) {
       const chunk = Buffer.allocUnsafe(4096);
       const n = readSync(this.fd, chunk, 0, chunk.length, at);
       const newline = chunk.subarray(0, n).indexOf(0x0a);

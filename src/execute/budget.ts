@@ -4,9 +4,10 @@
 // (Anthropic's count_tokens, free), else a known ratio, else 1. `typical` assumes answers about
 // twice the length of the expected ones, plus about 1,000 thinking tokens for a model that reasons
 // (a typical medium-effort figure); `ceiling` that every answer uses max_tokens.
-import type { Case, ChatRequest } from '../types.js';
+
 import { byBaseId } from '../models/prices.js';
 import { estimateRequestTokens } from '../providers/call.js';
+import type { Case, ChatRequest } from '../types.js';
 import type { Target } from './fan-out.js';
 
 const THINKING = 1_000;
@@ -33,20 +34,25 @@ export interface Density {
 /** Each model's density, counted on up to 8 requests spread over the cases where its provider counts tokens. */
 export async function tokenDensities(targets: readonly Target[], cases: readonly Case[], request: (c: Case) => ChatRequest): Promise<Density[]> {
   const step = Math.max(1, Math.floor(cases.length / COUNTED));
-  const sample = cases.filter((_, i) => i % step === 0).slice(0, COUNTED).map(request);
+  const sample = cases
+    .filter((_, i) => i % step === 0)
+    .slice(0, COUNTED)
+    .map(request);
   const estimated = sample.reduce((n, r) => n + estimateRequestTokens(r), 0);
-  return Promise.all(targets.map(async (t): Promise<Density> => {
-    const known = byBaseId(KNOWN_DENSITY, t.spec.id);
-    const fallback: Density = known === undefined ? { factor: 1, how: 'assumed' } : { factor: known, how: 'known' };
-    const count = t.provider.countTokens?.bind(t.provider);
-    if (count === undefined || estimated === 0) return fallback;
-    try {
-      const counted = (await Promise.all(sample.map(count))).reduce((n, x) => n + x, 0);
-      return { factor: counted / estimated, how: 'counted', requests: sample.length };
-    } catch (err) {
-      return { ...fallback, failed: (err as Error).message.split('\n')[0]!.slice(0, 120) };
-    }
-  }));
+  return Promise.all(
+    targets.map(async (t): Promise<Density> => {
+      const known = byBaseId(KNOWN_DENSITY, t.spec.id);
+      const fallback: Density = known === undefined ? { factor: 1, how: 'assumed' } : { factor: known, how: 'known' };
+      const count = t.provider.countTokens?.bind(t.provider);
+      if (count === undefined || estimated === 0) return fallback;
+      try {
+        const counted = (await Promise.all(sample.map(count))).reduce((n, x) => n + x, 0);
+        return { factor: counted / estimated, how: 'counted', requests: sample.length };
+      } catch (err) {
+        return { ...fallback, failed: (err as Error).message.split('\n')[0]!.slice(0, 120) };
+      }
+    }),
+  );
 }
 
 /** How the input sizes were found, for the estimate's line. */
@@ -74,7 +80,13 @@ export interface Estimate {
 }
 
 /** `settled`: the call is already answered (cached, or journaled by an earlier attempt at the run). */
-export function estimateCost(cases: readonly Case[], targets: readonly Target[], request: (c: Case) => ChatRequest, settled: (modelIndex: number, c: Case, request: ChatRequest, sample: number) => boolean, densities?: readonly Density[]): Estimate {
+export function estimateCost(
+  cases: readonly Case[],
+  targets: readonly Target[],
+  request: (c: Case) => ChatRequest,
+  settled: (modelIndex: number, c: Case, request: ChatRequest, sample: number) => boolean,
+  densities?: readonly Density[],
+): Estimate {
   const estimate: Estimate = { calls: 0, cachedCalls: 0, typical: 0, ceiling: 0, unpriced: [] };
   targets.forEach((t, m) => {
     const density = densities?.[m]?.factor ?? 1;

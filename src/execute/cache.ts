@@ -5,10 +5,10 @@
 // the whole key there. A line torn by a crash does not parse, and is a miss.
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, rmSync, statSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { join } from 'node:path';
-import type { ChatRequest, Completion, Finish, ModelSpec } from '../types.js';
+import { createInterface } from 'node:readline';
 import type { SentSettings } from '../providers/provider.js';
+import type { ChatRequest, Completion, Finish, ModelSpec } from '../types.js';
 import { Appender } from './appender.js';
 
 /** Bump when the key or the stored shape changes: old entries are then ignored. */
@@ -42,7 +42,12 @@ interface Entry {
 const slot = (key: string): number => parseInt(key.slice(0, 13), 16);
 
 export class ResponseCache {
-  private constructor(private readonly offsets: Map<number, number>, private readonly writer: Appender, private readonly ttlMs: number, private readonly now: () => number) {}
+  private constructor(
+    private readonly offsets: Map<number, number>,
+    private readonly writer: Appender,
+    private readonly ttlMs: number,
+    private readonly now: () => number,
+  ) {}
 
   static async open(dir: string, ttlMs: number, now: () => number = Date.now): Promise<ResponseCache> {
     const path = join(dir, FILE);
@@ -70,8 +75,13 @@ export class ResponseCache {
     }
     const live = [...latest.values()].filter((e) => now - e.t <= ttlMs);
     return {
-      path, bytes: statSync(path).size, entries: latest.size, live: live.length, expired: latest.size - live.length,
-      replaced: lines - unreadable - latest.size, unreadable,
+      path,
+      bytes: statSync(path).size,
+      entries: latest.size,
+      live: live.length,
+      expired: latest.size - live.length,
+      replaced: lines - unreadable - latest.size,
+      unreadable,
       ...(live.length > 0 && { oldest: Math.min(...live.map((e) => e.t)), newest: Math.max(...live.map((e) => e.t)) }),
       inputTokens: live.reduce((n, e) => n + e.v.usage.input + e.v.usage.cacheRead + e.v.usage.cacheWrite, 0),
       outputTokens: live.reduce((n, e) => n + e.v.usage.output, 0),
@@ -87,9 +97,22 @@ export class ResponseCache {
 
   /** settings: what the model is sent (Provider.sent); sample: the n-th answer to the same request (--repeats) is a different answer. */
   static key(spec: ModelSpec, request: ChatRequest, sample: number, settings: SentSettings): string {
-    const identity = [FORMAT, spec.api, spec.baseURL ?? 'default', spec.id, request.system ?? null, request.messages, spec.maxTokens, settings.temperature ?? null, settings.promptCache, settings.logprobs, settings.anthropicVersion ?? null, sample,
+    const identity = [
+      FORMAT,
+      spec.api,
+      spec.baseURL ?? 'default',
+      spec.id,
+      request.system ?? null,
+      request.messages,
+      spec.maxTokens,
+      settings.temperature ?? null,
+      settings.promptCache,
+      settings.logprobs,
+      settings.anthropicVersion ?? null,
+      sample,
       // Appended only when set: keys of calls without one are those stored before it existed.
-      ...(spec.reasoning !== undefined ? [spec.reasoning] : [])];
+      ...(spec.reasoning !== undefined ? [spec.reasoning] : []),
+    ];
     return createHash('sha256').update(JSON.stringify(identity)).digest('hex');
   }
 
@@ -147,9 +170,13 @@ export interface CacheStats {
 function answerShaped(v: unknown): v is CachedAnswer {
   const a = v as Partial<CachedAnswer> | null;
   const u = a?.usage as Partial<Record<string, unknown>> | undefined;
-  return typeof a?.text === 'string' && typeof u === 'object' && u !== null
-    && ['input', 'output', 'cacheWrite', 'cacheRead'].every((k) => typeof u[k] === 'number' && Number.isFinite(u[k] as number))
-    && (a.stopReason === null || typeof a.stopReason === 'string');
+  return (
+    typeof a?.text === 'string' &&
+    typeof u === 'object' &&
+    u !== null &&
+    ['input', 'output', 'cacheWrite', 'cacheRead'].every((k) => typeof u[k] === 'number' && Number.isFinite(u[k] as number)) &&
+    (a.stopReason === null || typeof a.stopReason === 'string')
+  );
 }
 
 /** Where each key's latest line starts. Lines begin `{"k":"<key>"` (Entry's first field). */

@@ -7,12 +7,25 @@ import { ResultColumns } from './results.js';
 
 const cases: Case[] = Array.from({ length: 40 }, (_, i) => ({ index: i, id: String(i + 1), line: i + 2, vars: { q: `q${i}` }, expected: 'a' }));
 const spec = (name: string): ModelSpec => ({ name, id: name, api: 'openai', endpoint: 'openai', prices: null, maxTokens: 1024 });
-const ok: Outcome = { ok: true, text: 'a', usage: { input: 1, output: 1, cacheWrite: 0, cacheRead: 0 }, latencyMs: 1, ttftMs: null, retries: 0, stopReason: 'stop', finish: 'answered', paid: 1 };
+const ok: Outcome = {
+  ok: true,
+  text: 'a',
+  usage: { input: 1, output: 1, cacheWrite: 0, cacheRead: 0 },
+  latencyMs: 1,
+  ttftMs: null,
+  retries: 0,
+  stopReason: 'stop',
+  finish: 'answered',
+  paid: 1,
+};
 
 /** A fake model that records how many calls it has in flight. */
 function target(name: string, answer: (i: number) => Outcome = () => ok, delayMs = 2): Target & { peak: number; calls: number; counter: { now: number } } {
   const t = {
-    spec: spec(name), peak: 0, calls: 0, counter: { now: 0 },
+    spec: spec(name),
+    peak: 0,
+    calls: 0,
+    counter: { now: 0 },
     cost: () => 0.5,
     provider: {
       complete: async (req: { messages: Array<{ content: string }> }) => {
@@ -41,11 +54,21 @@ describe('fan-out', () => {
       t.provider.complete = async (r) => {
         shared.now++;
         globalPeak = Math.max(globalPeak, shared.now);
-        try { return await inner(r); } finally { shared.now--; }
+        try {
+          return await inner(r);
+        } finally {
+          shared.now--;
+        }
       };
     }
     const seen: CaseResult[] = [];
-    const { results, stopped } = await execute(cases, [a, b], request, { concurrency: 6, modelConcurrency: 4, onResult: (_, r) => { seen.push(r); } });
+    const { results, stopped } = await execute(cases, [a, b], request, {
+      concurrency: 6,
+      modelConcurrency: 4,
+      onResult: (_, r) => {
+        seen.push(r);
+      },
+    });
     assert.equal(stopped.size, 0);
     assert.equal(seen.length, 80);
     assert.ok(results.every((rs) => rs.all().length === 40 && rs.all().every((r) => r.output === 'a' && r.cost === 0.5)));
@@ -82,15 +105,59 @@ describe('fan-out', () => {
 });
 
 describe('results as columns', () => {
-  const answered: CaseResult = { caseIndex: 1, sample: 1, model: 'm', output: 'Paris', score: null, latencyMs: 51.25, ttftMs: 12.5, usage: { input: 10, output: 2, cacheWrite: 3, cacheRead: 4, reasoning: 1 }, cost: 0.000125, retries: 2, paid: 2, finish: 'truncated', stopReason: 'length', logprob: -0.25 };
-  const cached: CaseResult = { caseIndex: 0, sample: 0, model: 'm', output: 'Rome', score: null, latencyMs: null, ttftMs: null, usage: { input: 1, output: 1, cacheWrite: 0, cacheRead: 0, estimated: true }, cost: null, retries: 0, paid: 0, finish: 'answered', cached: true };
-  const failed: CaseResult = { caseIndex: 2, sample: 0, model: 'm', score: null, latencyMs: null, ttftMs: null, usage: null, cost: null, retries: 1, paid: 1, error: { kind: 'server', status: 500, message: 'oops' } };
+  const answered: CaseResult = {
+    caseIndex: 1,
+    sample: 1,
+    model: 'm',
+    output: 'Paris',
+    score: null,
+    latencyMs: 51.25,
+    ttftMs: 12.5,
+    usage: { input: 10, output: 2, cacheWrite: 3, cacheRead: 4, reasoning: 1 },
+    cost: 0.000125,
+    retries: 2,
+    paid: 2,
+    finish: 'truncated',
+    stopReason: 'length',
+    logprob: -0.25,
+  };
+  const cached: CaseResult = {
+    caseIndex: 0,
+    sample: 0,
+    model: 'm',
+    output: 'Rome',
+    score: null,
+    latencyMs: null,
+    ttftMs: null,
+    usage: { input: 1, output: 1, cacheWrite: 0, cacheRead: 0, estimated: true },
+    cost: null,
+    retries: 0,
+    paid: 0,
+    finish: 'answered',
+    cached: true,
+  };
+  const failed: CaseResult = {
+    caseIndex: 2,
+    sample: 0,
+    model: 'm',
+    score: null,
+    latencyMs: null,
+    ttftMs: null,
+    usage: null,
+    cost: null,
+    retries: 1,
+    paid: 1,
+    error: { kind: 'server', status: 500, message: 'oops' },
+  };
   it('reads back and serializes exactly what was stored, nulls and absent fields included', () => {
     const store = new ResultColumns('m', 2, 6);
     store.set(3, answered);
     store.set(0, cached);
     store.set(4, failed);
-    assert.deepEqual(store.all().map((r) => JSON.parse(JSON.stringify(r))), [cached, answered, failed]);
+    assert.deepEqual(
+      store.all().map((r) => JSON.parse(JSON.stringify(r))),
+      [cached, answered, failed],
+    );
     assert.equal(store.at(1), undefined, 'never sent');
     assert.equal(store.at(4)?.error?.kind, 'server');
     assert.equal(store.at(3)?.cached, undefined);
@@ -112,8 +179,20 @@ describe('progress', () => {
     let now = 0;
     const written: string[] = [];
     const p = new Progress({ mode: 'plain', models: ['haiku', 'sonnet'], total: 100, out: { write: (t) => written.push(t) }, now: () => now });
-    for (let i = 0; i < 50; i++) p.record(0, { caseIndex: i, sample: 0, model: 'haiku', score: null, latencyMs: 1, ttftMs: null, usage: null, cost: 0.002, retries: 0 });
-    p.record(1, { caseIndex: 0, sample: 0, model: 'sonnet', score: null, latencyMs: null, ttftMs: null, usage: null, cost: null, retries: 0, error: { kind: 'server', message: 'x' } });
+    for (let i = 0; i < 50; i++)
+      p.record(0, { caseIndex: i, sample: 0, model: 'haiku', score: null, latencyMs: 1, ttftMs: null, usage: null, cost: 0.002, retries: 0 });
+    p.record(1, {
+      caseIndex: 0,
+      sample: 0,
+      model: 'sonnet',
+      score: null,
+      latencyMs: null,
+      ttftMs: null,
+      usage: null,
+      cost: null,
+      retries: 0,
+      error: { kind: 'server', message: 'x' },
+    });
     now = 10_000;
     assert.match(p.line(0), /^haiku\s+50\/100\s+5\.0\/s\s+ETA 10s\s+\$0\.10\s+0 errors$/);
     assert.match(p.line(1), /1\/100.*1 errors$/);

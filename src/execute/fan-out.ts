@@ -2,13 +2,13 @@
 // model never starves a fast one, and memory does not grow with the number of cases) behind its own
 // adaptive limit, and every call goes through one global p-limit, the run's --concurrency.
 import pLimit from 'p-limit';
-import { estimateRequestTokens } from '../providers/call.js';
-import { type Provider, SIMULATED_HEADER } from '../providers/provider.js';
-import type { Case, CaseResult, ChatRequest, ErrorKind, Failure, ModelSpec, Outcome, Usage } from '../types.js';
-import { Shared } from '../share.js';
-import { type CachedAnswer, cachedFinish } from './cache.js';
 import { retryAfterMs } from '../providers/attempts.js';
+import { estimateRequestTokens } from '../providers/call.js';
 import { SETUP_FAILURES } from '../providers/failures.js';
+import { type Provider, SIMULATED_HEADER } from '../providers/provider.js';
+import { Shared } from '../share.js';
+import type { Case, CaseResult, ChatRequest, ErrorKind, Failure, ModelSpec, Outcome, Usage } from '../types.js';
+import { type CachedAnswer, cachedFinish } from './cache.js';
 import { AdaptiveLimit, exhaustedFor } from './limiter.js';
 import { ResultColumns } from './results.js';
 
@@ -81,118 +81,178 @@ const TRANSIENT: ReadonlySet<ErrorKind> = new Set([...THROTTLED, 'server', 'conn
 /** A response cut after it began was billed: it is asked again once, not three times. */
 const PAID_TRIES = 2;
 
-export async function execute(cases: readonly Case[], targets: readonly Target[], request: (c: Case) => ChatRequest, options: ExecuteOptions): Promise<Execution> {
+export async function execute(
+  cases: readonly Case[],
+  targets: readonly Target[],
+  request: (c: Case) => ChatRequest,
+  options: ExecuteOptions,
+): Promise<Execution> {
   const global = pLimit(options.concurrency);
   const results = targets.map((t) => new ResultColumns(t.spec.name, t.samples ?? 1, cases.length * (t.samples ?? 1)));
   const stopped = new Map<number, Failure>();
   const perModel = Math.min(options.modelConcurrency ?? options.concurrency, options.concurrency);
-  const limits = targets.map(() => new AdaptiveLimit({ max: perModel, start: SLOW_START, ...(options.rpm && { rpm: options.rpm }), ...(options.tpm && { tpm: options.tpm }) }));
+  const limits = targets.map(
+    () => new AdaptiveLimit({ max: perModel, start: SLOW_START, ...(options.rpm && { rpm: options.rpm }), ...(options.tpm && { tpm: options.tpm }) }),
+  );
   let simulated = false;
   const halted = (m: number): boolean => stopped.has(m) || options.signal?.aborted === true || options.stopped?.() === true;
 
-  await Promise.all(targets.map(async (target, m) => {
-    const samples = target.samples ?? 1;
-    // Short answers (labels, numbers) repeat: each result keeps the one copy.
-    const answers = new Shared();
-    const jobs = cases.length * samples;
-    const limit = limits[m]!;
-    const observe = (status: number, headers: Headers): void => {
-      if (headers.has(SIMULATED_HEADER)) simulated = true;
-      if (status === 429 || status === 529) limit.throttled(retryAfterMs(headers));
-      const wait = exhaustedFor(headers);
-      if (wait !== undefined) limit.pause(wait);
-    };
-    let next = 0;
+  await Promise.all(
+    targets.map(async (target, m) => {
+      const samples = target.samples ?? 1;
+      // Short answers (labels, numbers) repeat: each result keeps the one copy.
+      const answers = new Shared();
+      const jobs = cases.length * samples;
+      const limit = limits[m]!;
+      const observe = (status: number, headers: Headers): void => {
+        if (headers.has(SIMULATED_HEADER)) simulated = true;
+        if (status === 429 || status === 529) limit.throttled(retryAfterMs(headers));
+        const wait = exhaustedFor(headers);
+        if (wait !== undefined) limit.pause(wait);
+      };
+      let next = 0;
 
-    const call = async (c: Case, job: number): Promise<CaseResult | undefined> => {
-      const sample = job % samples;
-      const req = request(c);
-      const cache = options.cache;
-      const key = cache?.key(m, req, sample);
-      const hit = key === undefined ? undefined : cache?.get(key);
-      if (hit !== undefined) {
-        const cached = fromCache(c.index, sample, target, hit, answers);
-        options.onResult?.(m, cached, 'cache');
-        return cached;
-      }
-      let earlierRetries = 0;
-      let earlierPaid = 0;
-      for (let requeue = 0; ; requeue++) {
-        await limit.acquire(estimateRequestTokens(req));
-        let outcome: Outcome | undefined;
-        let result: CaseResult | undefined;
-        try {
-          result = await global(async () => {
-            if (halted(m)) return undefined;
-            outcome = await target.provider.complete(req, options.signal, observe);
-            // Cancelled by a second Ctrl-C: not an answer, and made again on --resume.
-            if (!outcome.ok && outcome.kind === 'aborted') return undefined;
-            // A transient failure: back in the queue (throttled ones behind the smaller limit).
-            if (!outcome.ok && TRANSIENT.has(outcome.kind) && requeue < (options.requeues ?? 3) && earlierPaid + (outcome.paid ?? 0) < PAID_TRIES && !halted(m)) return undefined;
-            const settled = toResult(c.index, sample, target, outcome, earlierRetries, earlierPaid, answers);
-            if (outcome.ok && key !== undefined) {
-              cache?.set(key, { text: outcome.text, usage: outcome.usage, stopReason: outcome.stopReason, finish: outcome.finish, ...(outcome.logprob !== undefined && { logprob: outcome.logprob }) });
-            }
-            if (!outcome.ok && SETUP_FAILURES.has(outcome.kind) && !stopped.has(m)) stopped.set(m, outcome);
-            await options.onResult?.(m, settled, 'call');
-            return settled;
-          });
-        } finally {
+      const call = async (c: Case, job: number): Promise<CaseResult | undefined> => {
+        const sample = job % samples;
+        const req = request(c);
+        const cache = options.cache;
+        const key = cache?.key(m, req, sample);
+        const hit = key === undefined ? undefined : cache?.get(key);
+        if (hit !== undefined) {
+          const cached = fromCache(c.index, sample, target, hit, answers);
+          options.onResult?.(m, cached, 'cache');
+          return cached;
+        }
+        let earlierRetries = 0;
+        let earlierPaid = 0;
+        for (let requeue = 0; ; requeue++) {
+          await limit.acquire(estimateRequestTokens(req));
+          let outcome: Outcome | undefined;
+          let result: CaseResult | undefined;
+          try {
+            result = await global(async () => {
+              if (halted(m)) return undefined;
+              outcome = await target.provider.complete(req, options.signal, observe);
+              // Cancelled by a second Ctrl-C: not an answer, and made again on --resume.
+              if (!outcome.ok && outcome.kind === 'aborted') return undefined;
+              // A transient failure: back in the queue (throttled ones behind the smaller limit).
+              if (
+                !outcome.ok &&
+                TRANSIENT.has(outcome.kind) &&
+                requeue < (options.requeues ?? 3) &&
+                earlierPaid + (outcome.paid ?? 0) < PAID_TRIES &&
+                !halted(m)
+              )
+                return undefined;
+              const settled = toResult(c.index, sample, target, outcome, earlierRetries, earlierPaid, answers);
+              if (outcome.ok && key !== undefined) {
+                cache?.set(key, {
+                  text: outcome.text,
+                  usage: outcome.usage,
+                  stopReason: outcome.stopReason,
+                  finish: outcome.finish,
+                  ...(outcome.logprob !== undefined && { logprob: outcome.logprob }),
+                });
+              }
+              if (!outcome.ok && SETUP_FAILURES.has(outcome.kind) && !stopped.has(m)) stopped.set(m, outcome);
+              await options.onResult?.(m, settled, 'call');
+              return settled;
+            });
+          } finally {
+            const o = outcome as Outcome | undefined;
+            limit.release(o !== undefined && !o.ok && THROTTLED.has(o.kind), o?.ok ? o.usage.output : 0);
+          }
+          if (result !== undefined) return result;
           const o = outcome as Outcome | undefined;
-          limit.release(o !== undefined && !o.ok && THROTTLED.has(o.kind), o?.ok ? o.usage.output : 0);
+          if (o === undefined || o.ok || o.kind === 'aborted' || halted(m)) return undefined;
+          earlierRetries += o.retries + 1;
+          earlierPaid += o.paid ?? 0;
         }
-        if (result !== undefined) return result;
-        const o = outcome as Outcome | undefined;
-        if (o === undefined || o.ok || o.kind === 'aborted' || halted(m)) return undefined;
-        earlierRetries += o.retries + 1;
-        earlierPaid += o.paid ?? 0;
-      }
-    };
+      };
 
-    const worker = async (): Promise<void> => {
-      while (next < jobs && !halted(m)) {
-        const job = next++;
-        const c = cases[Math.floor(job / samples)];
-        if (c === undefined) break;
-        const known = options.done?.(m, job);
-        if (known !== undefined) {
-          results[m]!.set(job, known);
-          options.onResult?.(m, known, 'journal');
-          continue;
+      const worker = async (): Promise<void> => {
+        while (next < jobs && !halted(m)) {
+          const job = next++;
+          const c = cases[Math.floor(job / samples)];
+          if (c === undefined) break;
+          const known = options.done?.(m, job);
+          if (known !== undefined) {
+            results[m]!.set(job, known);
+            options.onResult?.(m, known, 'journal');
+            continue;
+          }
+          const result = await call(c, job);
+          if (result === undefined) break;
+          results[m]!.set(job, result);
         }
-        const result = await call(c, job);
-        if (result === undefined) break;
-        results[m]!.set(job, result);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(perModel, jobs) }, worker));
-  }));
+      };
+      await Promise.all(Array.from({ length: Math.min(perModel, jobs) }, worker));
+    }),
+  );
   return { results, stopped, limits: limits.map((l) => ({ floor: l.floor, throttles: l.throttles })), simulated };
 }
 
 function fromCache(caseIndex: number, sample: number, target: Target, hit: CachedAnswer, answers: Shared): CaseResult {
   return {
-    caseIndex, sample, model: target.spec.name, output: answers.get(hit.text), score: null,
+    caseIndex,
+    sample,
+    model: target.spec.name,
+    output: answers.get(hit.text),
+    score: null,
     // Not measured in this run: left out of latency statistics.
-    latencyMs: null, ttftMs: null, usage: hit.usage, cost: target.cost(hit.usage), retries: 0, paid: 0, cached: true,
-    finish: cachedFinish(hit), ...(hit.stopReason !== null && { stopReason: hit.stopReason }),
+    latencyMs: null,
+    ttftMs: null,
+    usage: hit.usage,
+    cost: target.cost(hit.usage),
+    retries: 0,
+    paid: 0,
+    cached: true,
+    finish: cachedFinish(hit),
+    ...(hit.stopReason !== null && { stopReason: hit.stopReason }),
     ...(hit.logprob !== undefined && { logprob: hit.logprob }),
   };
 }
 
-function toResult(caseIndex: number, sample: number, target: Target, outcome: Outcome, earlierRetries: number, earlierPaid: number, answers: Shared): CaseResult {
+function toResult(
+  caseIndex: number,
+  sample: number,
+  target: Target,
+  outcome: Outcome,
+  earlierRetries: number,
+  earlierPaid: number,
+  answers: Shared,
+): CaseResult {
   const retries = outcome.retries + earlierRetries;
   const paid = (outcome.paid ?? 0) + earlierPaid;
   if (outcome.ok) {
     return {
-      caseIndex, sample, model: target.spec.name, output: answers.get(outcome.text), score: null,
-      latencyMs: outcome.latencyMs, ttftMs: outcome.ttftMs, usage: outcome.usage, cost: target.cost(outcome.usage), retries, paid,
-      finish: outcome.finish, ...(outcome.stopReason !== null && { stopReason: outcome.stopReason }),
+      caseIndex,
+      sample,
+      model: target.spec.name,
+      output: answers.get(outcome.text),
+      score: null,
+      latencyMs: outcome.latencyMs,
+      ttftMs: outcome.ttftMs,
+      usage: outcome.usage,
+      cost: target.cost(outcome.usage),
+      retries,
+      paid,
+      finish: outcome.finish,
+      ...(outcome.stopReason !== null && { stopReason: outcome.stopReason }),
       ...(outcome.logprob !== undefined && { logprob: outcome.logprob }),
     };
   }
   return {
-    caseIndex, sample, model: target.spec.name, score: null, latencyMs: null, ttftMs: null, usage: null, cost: null, retries, paid,
+    caseIndex,
+    sample,
+    model: target.spec.name,
+    score: null,
+    latencyMs: null,
+    ttftMs: null,
+    usage: null,
+    cost: null,
+    retries,
+    paid,
     error: { kind: outcome.kind, ...(outcome.status !== undefined && { status: outcome.status }), message: outcome.message },
   };
 }

@@ -1,9 +1,9 @@
 // One process per run: a lock file beside the run's journal, holding the owner's pid. Two
 // `--resume` of one run at once would make (and pay for) every missing call twice. A lock whose
 // process is gone (a crash, kill -9) is stale and taken over.
-import { openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { EXIT, TierbenchError, UsageError, fileProblem } from '../errors.js';
+import { EXIT, fileProblem, TierbenchError, UsageError } from '../errors.js';
 import { makeDir, processAlive } from '../files.js';
 
 /** Takes the lock at `path` for this process; returns its release. */
@@ -11,8 +11,14 @@ export function lockRun(path: string, runId: string): () => void {
   // The journal goes beside the lock: a folder that cannot hold it would lose every paid answer.
   const unusable = (err: unknown): TierbenchError => {
     const { reason, usage } = fileProblem(err);
-    return new TierbenchError('E_OUTPUT', `cannot write the run journal in ${dirname(path)}: ${reason}`,
-      usage ? 'run tierbench from a folder you can write to (the journal and cache live in .tierbench/ there)' : 'free some space, then run again (nothing was paid for)', usage ? EXIT.usage : EXIT.runFailed);
+    return new TierbenchError(
+      'E_OUTPUT',
+      `cannot write the run journal in ${dirname(path)}: ${reason}`,
+      usage
+        ? 'run tierbench from a folder you can write to (the journal and cache live in .tierbench/ there)'
+        : 'free some space, then run again (nothing was paid for)',
+      usage ? EXIT.usage : EXIT.runFailed,
+    );
   };
   try {
     makeDir(dirname(path));
@@ -29,7 +35,11 @@ export function lockRun(path: string, runId: string): () => void {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw unusable(err);
       const owner = Number(readFileSync(path, 'utf8').trim());
       if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && processAlive(owner)) {
-        throw new UsageError('E_LOCKED', `run ${runId} is already running (process ${owner})`, `wait for it to finish or stop it; if no such process is running tierbench, remove ${path}`);
+        throw new UsageError(
+          'E_LOCKED',
+          `run ${runId} is already running (process ${owner})`,
+          `wait for it to finish or stop it; if no such process is running tierbench, remove ${path}`,
+        );
       }
       // Stale: its process is gone.
       rmSync(path, { force: true });

@@ -17,7 +17,11 @@ export interface ProgressOptions {
   plainEveryMs?: number;
 }
 
-interface Counter { done: number; errors: number; spend: number }
+interface Counter {
+  done: number;
+  errors: number;
+  spend: number;
+}
 
 const money = (x: number): string => (x < 0.01 ? `$${x.toFixed(4)}` : `$${x.toFixed(2)}`);
 
@@ -37,7 +41,7 @@ export class Progress {
     this.counters = options.models.map(() => ({ done: 0, errors: 0, spend: 0 }));
     this.started = options.now();
     if (options.mode === 'off') return;
-    const every = options.mode === 'live' ? options.liveEveryMs ?? 200 : options.plainEveryMs ?? 5000;
+    const every = options.mode === 'live' ? (options.liveEveryMs ?? 200) : (options.plainEveryMs ?? 5000);
     this.timer = setInterval(() => this.draw(), every);
     this.timer.unref();
   }

@@ -37,7 +37,11 @@ export class ResultColumns {
   private readonly errors = new Map<number, NonNullable<CaseResult['error']>>();
 
   /** jobs = cases × samples; job = case × samples + sample. */
-  constructor(readonly model: string, readonly samples: number, readonly jobs: number) {
+  constructor(
+    readonly model: string,
+    readonly samples: number,
+    readonly jobs: number,
+  ) {
     this.flags = new Uint8Array(jobs);
     this.scores = new Float64Array(jobs).fill(NaN);
     this.latencies = new Float64Array(jobs);
@@ -52,7 +56,13 @@ export class ResultColumns {
 
   set(job: number, r: CaseResult): void {
     const finish = r.finish === undefined ? 0 : FINISHES.indexOf(r.finish) + 1;
-    this.flags[job] = PRESENT | (r.cached === true ? CACHED : 0) | (r.usage !== null ? HAS_USAGE : 0) | (r.usage?.estimated ? ESTIMATED : 0) | (r.usage?.charged !== undefined ? CHARGED : 0) | (finish << FINISH_SHIFT);
+    this.flags[job] =
+      PRESENT |
+      (r.cached === true ? CACHED : 0) |
+      (r.usage !== null ? HAS_USAGE : 0) |
+      (r.usage?.estimated ? ESTIMATED : 0) |
+      (r.usage?.charged !== undefined ? CHARGED : 0) |
+      (finish << FINISH_SHIFT);
     this.scores[job] = put(r.score);
     this.latencies[job] = put(r.latencyMs);
     this.ttfts[job] = put(r.ttftMs);
@@ -91,19 +101,45 @@ export class ResultColumns {
   }
 
   // Field access for the views.
-  score(job: number): number | null { return take(this.scores[job]); }
-  setScore(job: number, score: number | null): void { this.scores[job] = put(score); }
-  latency(job: number): number | null { return take(this.latencies[job]); }
-  ttft(job: number): number | null { return take(this.ttfts[job]); }
-  cost(job: number): number | null { return take(this.costs[job]); }
-  retries(job: number): number { return this.retryCounts[job]!; }
-  paid(job: number): number { return this.paidCounts[job]!; }
-  stopReason(job: number): string | undefined { return this.stopReasons[job]; }
-  finish(job: number): Finish | undefined { return FINISHES[(this.flags[job]! >> FINISH_SHIFT) - 1]; }
-  output(job: number): string | undefined { return this.outputs[job]; }
-  cached(job: number): boolean { return (this.flags[job]! & CACHED) !== 0; }
-  logprob(job: number): number | undefined { return this.logprobs.get(job); }
-  error(job: number): CaseResult['error'] { return this.errors.get(job); }
+  score(job: number): number | null {
+    return take(this.scores[job]);
+  }
+  setScore(job: number, score: number | null): void {
+    this.scores[job] = put(score);
+  }
+  latency(job: number): number | null {
+    return take(this.latencies[job]);
+  }
+  ttft(job: number): number | null {
+    return take(this.ttfts[job]);
+  }
+  cost(job: number): number | null {
+    return take(this.costs[job]);
+  }
+  retries(job: number): number {
+    return this.retryCounts[job]!;
+  }
+  paid(job: number): number {
+    return this.paidCounts[job]!;
+  }
+  stopReason(job: number): string | undefined {
+    return this.stopReasons[job];
+  }
+  finish(job: number): Finish | undefined {
+    return FINISHES[(this.flags[job]! >> FINISH_SHIFT) - 1];
+  }
+  output(job: number): string | undefined {
+    return this.outputs[job];
+  }
+  cached(job: number): boolean {
+    return (this.flags[job]! & CACHED) !== 0;
+  }
+  logprob(job: number): number | undefined {
+    return this.logprobs.get(job);
+  }
+  error(job: number): CaseResult['error'] {
+    return this.errors.get(job);
+  }
   usage(job: number): Usage | null {
     if ((this.flags[job]! & HAS_USAGE) === 0) return null;
     const t = this.tokens;
@@ -111,40 +147,90 @@ export class ResultColumns {
     const reasoning = t[at + 4]!;
     const hour = t[at + 5]!;
     return {
-      input: t[at]!, output: t[at + 1]!, cacheWrite: t[at + 2]!, cacheRead: t[at + 3]!,
-      ...(reasoning > 0 && { reasoning }), ...(hour > 0 && { cacheWrite1h: hour }), ...((this.flags[job]! & ESTIMATED) !== 0 && { estimated: true as const }),
+      input: t[at]!,
+      output: t[at + 1]!,
+      cacheWrite: t[at + 2]!,
+      cacheRead: t[at + 3]!,
+      ...(reasoning > 0 && { reasoning }),
+      ...(hour > 0 && { cacheWrite1h: hour }),
+      ...((this.flags[job]! & ESTIMATED) !== 0 && { estimated: true as const }),
       ...((this.flags[job]! & CHARGED) !== 0 && { charged: this.costs[job]! }),
     };
   }
 }
 
 class ResultView implements CaseResult {
-  constructor(private readonly columns: ResultColumns, private readonly job: number) {}
-  get caseIndex(): number { return Math.floor(this.job / this.columns.samples); }
-  get sample(): number { return this.job % this.columns.samples; }
-  get model(): string { return this.columns.model; }
-  get output(): string | undefined { return this.columns.output(this.job); }
-  get score(): number | null { return this.columns.score(this.job); }
-  set score(score: number | null) { this.columns.setScore(this.job, score); }
-  get latencyMs(): number | null { return this.columns.latency(this.job); }
-  get ttftMs(): number | null { return this.columns.ttft(this.job); }
-  get usage(): Usage | null { return this.columns.usage(this.job); }
-  get cost(): number | null { return this.columns.cost(this.job); }
-  get retries(): number { return this.columns.retries(this.job); }
-  get paid(): number { return this.columns.paid(this.job); }
-  get finish(): Finish | undefined { return this.columns.finish(this.job); }
-  get stopReason(): string | undefined { return this.columns.stopReason(this.job); }
-  get logprob(): number | undefined { return this.columns.logprob(this.job); }
-  get cached(): boolean | undefined { return this.columns.cached(this.job) || undefined; }
-  get error(): CaseResult['error'] { return this.columns.error(this.job); }
+  constructor(
+    private readonly columns: ResultColumns,
+    private readonly job: number,
+  ) {}
+  get caseIndex(): number {
+    return Math.floor(this.job / this.columns.samples);
+  }
+  get sample(): number {
+    return this.job % this.columns.samples;
+  }
+  get model(): string {
+    return this.columns.model;
+  }
+  get output(): string | undefined {
+    return this.columns.output(this.job);
+  }
+  get score(): number | null {
+    return this.columns.score(this.job);
+  }
+  set score(score: number | null) {
+    this.columns.setScore(this.job, score);
+  }
+  get latencyMs(): number | null {
+    return this.columns.latency(this.job);
+  }
+  get ttftMs(): number | null {
+    return this.columns.ttft(this.job);
+  }
+  get usage(): Usage | null {
+    return this.columns.usage(this.job);
+  }
+  get cost(): number | null {
+    return this.columns.cost(this.job);
+  }
+  get retries(): number {
+    return this.columns.retries(this.job);
+  }
+  get paid(): number {
+    return this.columns.paid(this.job);
+  }
+  get finish(): Finish | undefined {
+    return this.columns.finish(this.job);
+  }
+  get stopReason(): string | undefined {
+    return this.columns.stopReason(this.job);
+  }
+  get logprob(): number | undefined {
+    return this.columns.logprob(this.job);
+  }
+  get cached(): boolean | undefined {
+    return this.columns.cached(this.job) || undefined;
+  }
+  get error(): CaseResult['error'] {
+    return this.columns.error(this.job);
+  }
 
   /** The report's shape: optional fields only where they are set. */
   toJSON(): CaseResult {
     const { output, logprob, cached, error, finish, stopReason } = this;
     return {
-      caseIndex: this.caseIndex, sample: this.sample, model: this.model,
+      caseIndex: this.caseIndex,
+      sample: this.sample,
+      model: this.model,
       ...(output !== undefined && { output }),
-      score: this.score, latencyMs: this.latencyMs, ttftMs: this.ttftMs, usage: this.usage, cost: this.cost, retries: this.retries, paid: this.paid,
+      score: this.score,
+      latencyMs: this.latencyMs,
+      ttftMs: this.ttftMs,
+      usage: this.usage,
+      cost: this.cost,
+      retries: this.retries,
+      paid: this.paid,
       ...(finish !== undefined && { finish }),
       ...(stopReason !== undefined && { stopReason }),
       ...(logprob !== undefined && { logprob }),

@@ -4,10 +4,10 @@ import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { retryAfterMs } from '../providers/attempts.js';
 import type { ModelSpec } from '../types.js';
 import { ResponseCache } from './cache.js';
 import { Journal } from './journal.js';
-import { retryAfterMs } from '../providers/attempts.js';
 import { AdaptiveLimit, exhaustedFor } from './limiter.js';
 
 const spec: ModelSpec = { name: 'haiku', id: 'claude-haiku-5-5', api: 'anthropic', endpoint: 'anthropic', prices: null, maxTokens: 1024 };
@@ -26,7 +26,10 @@ describe('response cache', () => {
     assert.notEqual(ResponseCache.key({ ...spec, baseURL: 'http://proxy' }, request, 0, settings), k);
     assert.notEqual(ResponseCache.key({ ...spec, maxTokens: 11 }, request, 0, settings), k);
     assert.notEqual(ResponseCache.key({ ...spec, reasoning: { effort: 'low' } }, request, 0, settings), k);
-    assert.notEqual(ResponseCache.key({ ...spec, reasoning: { effort: 'low' } }, request, 0, settings), ResponseCache.key({ ...spec, reasoning: { effort: 'high' } }, request, 0, settings));
+    assert.notEqual(
+      ResponseCache.key({ ...spec, reasoning: { effort: 'low' } }, request, 0, settings),
+      ResponseCache.key({ ...spec, reasoning: { effort: 'high' } }, request, 0, settings),
+    );
     assert.notEqual(ResponseCache.key(spec, { ...request, system: 'be brief' }, 0, settings), k);
     assert.notEqual(ResponseCache.key(spec, request, 0, { ...settings, temperature: 0 }), k);
   });
@@ -48,7 +51,11 @@ describe('response cache', () => {
   });
   it('a line of the wrong shape (edited by hand, another version) is a miss, not a crash', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tb-cache-'));
-    for (const [name, v] of [['k3', 5], ['k4', { text: 'x', usage: { input: 'many' } }], ['k5', { text: 7, usage: answer.usage, stopReason: null }]] as const) {
+    for (const [name, v] of [
+      ['k3', 5],
+      ['k4', { text: 'x', usage: { input: 'many' } }],
+      ['k5', { text: 7, usage: answer.usage, stopReason: null }],
+    ] as const) {
       appendFileSync(join(dir, 'responses-v1.jsonl'), `${JSON.stringify({ k: key(name), t: Date.now(), v })}\n`);
     }
     const c = await ResponseCache.open(dir, 60_000);
@@ -72,7 +79,7 @@ describe('response cache', () => {
     assert.equal(again.get(key('key3000')), undefined);
     again.close();
   });
-  it('indexes by a key\'s first 52 bits: two keys sharing them cost a miss, never the other\'s answer', async () => {
+  it("indexes by a key's first 52 bits: two keys sharing them cost a miss, never the other's answer", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tb-cache-'));
     const c = await ResponseCache.open(dir, 60_000);
     const first = `${'a'.repeat(13)}${'0'.repeat(51)}`;
@@ -104,11 +111,20 @@ describe('journal', () => {
     const read = await Journal.read<{ x: number }>(path);
     assert.equal(read?.header.runId, 'r1');
     assert.deepEqual(read?.header.plan, { x: 1 });
-    assert.deepEqual(read?.results.map((x) => [x.m, x.r.caseIndex]), [[0, 3], [1, 4]]);
+    assert.deepEqual(
+      read?.results.map((x) => [x.m, x.r.caseIndex]),
+      [
+        [0, 3],
+        [1, 4],
+      ],
+    );
     const again = Journal.reopen(path);
     again.record(0, { ...result, caseIndex: 9 });
     again.close();
-    assert.deepEqual((await Journal.read(path))?.results.map((x) => x.r.caseIndex), [3, 4, 9]);
+    assert.deepEqual(
+      (await Journal.read(path))?.results.map((x) => x.r.caseIndex),
+      [3, 4, 9],
+    );
   });
   it('adds up the time of every segment of a resumed run', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'tb-journal-')), 'run.journal.jsonl');
@@ -192,7 +208,9 @@ describe('adaptive limit', () => {
     await l.acquire();
     await l.acquire();
     let third = false;
-    const p = l.acquire().then(() => { third = true; });
+    const p = l.acquire().then(() => {
+      third = true;
+    });
     await new Promise((r) => setTimeout(r, 10));
     assert.equal(third, false);
     l.release(false);
@@ -211,7 +229,9 @@ describe('adaptive limit', () => {
     await l.acquire();
     l.release(false);
     let second = false;
-    const p = l.acquire().then(() => { second = true; });
+    const p = l.acquire().then(() => {
+      second = true;
+    });
     await new Promise((r) => setTimeout(r, 20));
     assert.equal(second, false, '600 rpm: one start per 100 ms');
     now = 100;

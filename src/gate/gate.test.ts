@@ -6,9 +6,9 @@ import { describe, it } from 'node:test';
 import { loadDataset } from '../cases/load.js';
 import { Emulator } from '../emulator/server.js';
 import { AnswerKey } from '../emulator/simulated.js';
+import { TierbenchError } from '../errors.js';
 import { runCli } from '../test-support/inprocess.js';
 import { readValidReport } from '../test-support/report.js';
-import { TierbenchError } from '../errors.js';
 import type { Report } from '../types.js';
 import { gateLines, runGate } from './gate.js';
 
@@ -16,17 +16,28 @@ describe('gate: the regression gate in CI', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tb-gate-'));
   const labels = ['Billing', 'Technical', 'Account', 'Shipping'];
   const file = join(dir, 'cases.csv');
-  writeFileSync(file, `id,input,expected\n${Array.from({ length: 500 }, (_, i) => `c${i},Customer message ${i} about the order,${labels[i % 4]}`).join('\n')}\n`);
+  writeFileSync(
+    file,
+    `id,input,expected\n${Array.from({ length: 500 }, (_, i) => `c${i},Customer message ${i} about the order,${labels[i % 4]}`).join('\n')}\n`,
+  );
   const d = await loadDataset(file);
   const key = AnswerKey.fromCases(d.cases, d.inputColumn);
 
   /** One run of haiku-4.5 at this accuracy; returns the report path. */
-  async function run(name: string, accuracy: number, extra: string[] = [], limit = 500): Promise<{ path: string; code: number; stdout: string; stderr: string }> {
+  async function run(
+    name: string,
+    accuracy: number,
+    extra: string[] = [],
+    limit = 500,
+  ): Promise<{ path: string; code: number; stdout: string; stderr: string }> {
     const e = new Emulator({ key, profiles: [{ ids: ['claude-haiku-4-5'], accuracy, ttftMs: 1, tokensPerSec: 0 }] });
     const url = await e.listen(0);
     try {
       const path = join(dir, `${name}.json`);
-      const r = await runCli(['run', '-m', 'haiku-4.5', '-c', '32', '--limit', String(limit), '--quiet', '-o', path, ...extra, file], { ANTHROPIC_BASE_URL: url, ANTHROPIC_API_KEY: 'k' });
+      const r = await runCli(['run', '-m', 'haiku-4.5', '-c', '32', '--limit', String(limit), '--quiet', '-o', path, ...extra, file], {
+        ANTHROPIC_BASE_URL: url,
+        ANTHROPIC_API_KEY: 'k',
+      });
       return { path, ...r };
     } finally {
       await e.close();
@@ -42,7 +53,10 @@ describe('gate: the regression gate in CI', async () => {
   it('an injected 10 pp drop on 500 cases fails, with one line saying so; exit 1', async () => {
     const r = await run('drop10', 0.8, ['--baseline', baseline.path]);
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stdout, /^gate: FAIL haiku-4\.5: regressed by more than 2 pp against the baseline \(Δ −1\d\.\d pp, 90 % CI −1\d\.\d to −\d+\.\d, on 500 shared cases; a true drop of \d+\.\d pp would fail it 80 % of the time\)$/m);
+    assert.match(
+      r.stdout,
+      /^gate: FAIL haiku-4\.5: regressed by more than 2 pp against the baseline \(Δ −1\d\.\d pp, 90 % CI −1\d\.\d to −\d+\.\d, on 500 shared cases; a true drop of \d+\.\d pp would fail it 80 % of the time\)$/m,
+    );
     assert.match(r.stdout, /^gate: FAILED \(1 of 1 checks\)$/m);
   });
   it('a 1 pp drop passes (not shown to be beyond the margin: at most inconclusive)', async () => {
@@ -115,18 +129,41 @@ describe('gate: what a check can and cannot tell (in-process, on built reports)'
       dataset: { ...(extra.idColumn !== undefined && { idColumn: extra.idColumn }) },
       settings: {},
       cases: rows.map((r, i) => ({ id: r.id ?? String(i + 1), line: i + 2, expected: r.expected, prompt: r.prompt })),
-      results: scores.map((score, caseIndex) => ({ caseIndex, sample: 0, model: 'haiku', score, latencyMs: extra.cached ? null : 100, ttftMs: null, usage: null, cost: 0.001, retries: 0, ...(extra.cached && { cached: true }) })),
-      summaries: [{
-        model: 'haiku', n: scores.length, scored: scores.length, correct, accuracy: extra.accuracy ?? correct / scores.length,
-        interval: extra.interval ? { low: extra.interval[0], high: extra.interval[1], method: 'wilson', level: 0.95 } : null,
-        errors: { total: 0, byKind: {} }, cached: extra.cached ? scores.length : 0, latencyMs: extra.cached ? null : { p50: 100, p90: 100, p95: 100, p99: 100 },
-        cost: { total: 0, spent: 0, per1kCases: 1, perCorrect: 0.001 },
-      }],
+      results: scores.map((score, caseIndex) => ({
+        caseIndex,
+        sample: 0,
+        model: 'haiku',
+        score,
+        latencyMs: extra.cached ? null : 100,
+        ttftMs: null,
+        usage: null,
+        cost: 0.001,
+        retries: 0,
+        ...(extra.cached && { cached: true }),
+      })),
+      summaries: [
+        {
+          model: 'haiku',
+          n: scores.length,
+          scored: scores.length,
+          correct,
+          accuracy: extra.accuracy ?? correct / scores.length,
+          interval: extra.interval ? { low: extra.interval[0], high: extra.interval[1], method: 'wilson', level: 0.95 } : null,
+          errors: { total: 0, byKind: {} },
+          cached: extra.cached ? scores.length : 0,
+          latencyMs: extra.cached ? null : { p50: 100, p90: 100, p95: 100, p99: 100 },
+          cost: { total: 0, spent: 0, per1kCases: 1, perCorrect: 0.001 },
+        },
+      ],
     } as unknown as Report;
   }
-  const rows = (n: number, from = 0): Row[] => Array.from({ length: n }, (_, i) => ({ prompt: `ticket ${from + i}`, expected: i % 2 === 0 ? 'Billing' : 'Shipping' }));
+  const rows = (n: number, from = 0): Row[] =>
+    Array.from({ length: n }, (_, i) => ({ prompt: `ticket ${from + i}`, expected: i % 2 === 0 ? 'Billing' : 'Shipping' }));
   const pattern = (n: number, wrongEvery: number): number[] => Array.from({ length: n }, (_, i) => (i % wrongEvery === 0 ? 0 : 1));
-  const baselineOf = (r: Report, failOn: 'shown' | 'significant' = 'shown', maxRegressionPp = 2) => ({ baseline: { report: r, path: 'base.json', maxRegressionPp, failOn }, strict: false });
+  const baselineOf = (r: Report, failOn: 'shown' | 'significant' = 'shown', maxRegressionPp = 2) => ({
+    baseline: { report: r, path: 'base.json', maxRegressionPp, failOn },
+    strict: false,
+  });
 
   it('without an id column, cases pair by what was sent: the same file in another order is no change', () => {
     const before = report(rows(200), pattern(200, 7));
@@ -139,13 +176,16 @@ describe('gate: what a check can and cannot tell (in-process, on built reports)'
   it('a baseline with no case in common is a usage error (exit 2), naming the fix', () => {
     const before = report(rows(100), pattern(100, 5));
     const after = report(rows(100, 1000), pattern(100, 5));
-    assert.throws(() => runGate(after, baselineOf(before)), (e: TierbenchError) => e.exitCode === 2 && /no case in common with it \(paired by the prompt sent\)/.test(e.message) && /--id-col/.test(e.hint));
+    assert.throws(
+      () => runGate(after, baselineOf(before)),
+      (e: TierbenchError) => e.exitCode === 2 && /no case in common with it \(paired by the prompt sent\)/.test(e.message) && /--id-col/.test(e.hint),
+    );
   });
   it('a baseline that shares under 90 % of the cases is compared on those alone, with a warning', () => {
     const before = report(rows(100), pattern(100, 5));
     const after = report(rows(200), pattern(200, 5));
     const result = runGate(after, baselineOf(before));
-    assert.deepEqual(result.warnings, ['haiku: only 100 of this run\'s 200 answered cases are in the baseline base.json — the comparison is over those alone']);
+    assert.deepEqual(result.warnings, ["haiku: only 100 of this run's 200 answered cases are in the baseline base.json — the comparison is over those alone"]);
     assert.match(gateLines(result), /^gate: warning haiku: only 100 of/m);
   });
   it('every baseline check says the drop it would catch 80 % of the time; --fail-on significant catches more', () => {

@@ -2,9 +2,9 @@
 // baseline report that fails only when a drop beyond the margin is shown with confidence. Every
 // check says what it can detect. Pure (a baseline with no case in common is a usage error).
 import { type Across, compareAcross } from '../analysis/across.js';
-import { normalQuantile } from '../stats/intervals.js';
 import { UsageError } from '../errors.js';
 import { pct, ppDelta, ppInterval } from '../format.js';
+import { normalQuantile } from '../stats/intervals.js';
 import type { Comparison, GateCheck, GateResult, ModelSummary, Report } from '../types.js';
 
 /** A limit for every model, or per model (`haiku=0.9,sonnet=0.95`). */
@@ -36,7 +36,14 @@ const limitFor = (t: Threshold | undefined, model: string): number | undefined =
 
 function thresholdChecks(s: ModelSummary, rules: GateRules): GateCheck[] {
   const checks: GateCheck[] = [];
-  const add = (check: string, observed: number | null, limit: number | undefined, worse: (o: number, l: number) => boolean, describe: (o: number, l: number) => string, missing = `${s.model}: no ${check.replace(/^(min|max)-/, '')} to check (no answers or no price)`): void => {
+  const add = (
+    check: string,
+    observed: number | null,
+    limit: number | undefined,
+    worse: (o: number, l: number) => boolean,
+    describe: (o: number, l: number) => string,
+    missing = `${s.model}: no ${check.replace(/^(min|max)-/, '')} to check (no answers or no price)`,
+  ): void => {
     if (limit === undefined) return;
     if (observed === null) {
       checks.push({ model: s.model, check, status: 'fail', message: missing, observed, limit });
@@ -47,16 +54,41 @@ function thresholdChecks(s: ModelSummary, rules: GateRules): GateCheck[] {
   };
   const minAccuracy = limitFor(rules.minAccuracy, s.model);
   if (minAccuracy !== undefined) checks.push(accuracyCheck(s, minAccuracy, rules.strict));
-  add('max-cost-per-1k', s.cost?.per1kCases ?? null, limitFor(rules.maxCostPer1k, s.model), (o, l) => o > l, (o, l) => `$${o.toFixed(4)} per 1,000 cases ${o > l ? 'is over' : 'is within'} --max-cost-per-1k $${l}`);
+  add(
+    'max-cost-per-1k',
+    s.cost?.per1kCases ?? null,
+    limitFor(rules.maxCostPer1k, s.model),
+    (o, l) => o > l,
+    (o, l) => `$${o.toFixed(4)} per 1,000 cases ${o > l ? 'is over' : 'is within'} --max-cost-per-1k $${l}`,
+  );
   const maxP95 = limitFor(rules.maxP95Ms, s.model);
   if (maxP95 !== undefined && s.latencyMs === null && s.n > 0 && s.cached === s.n) {
     // Cached answers carry no latency: nothing was measured, which is not a slow model.
-    checks.push({ model: s.model, check: 'max-p95-ms', status: rules.strict ? 'fail' : 'inconclusive', message: `${s.model}: no latency measured — all ${s.n} answers came from the response cache; rerun with --no-cache to check --max-p95-ms`, observed: null, limit: maxP95 });
+    checks.push({
+      model: s.model,
+      check: 'max-p95-ms',
+      status: rules.strict ? 'fail' : 'inconclusive',
+      message: `${s.model}: no latency measured — all ${s.n} answers came from the response cache; rerun with --no-cache to check --max-p95-ms`,
+      observed: null,
+      limit: maxP95,
+    });
   } else {
-    add('max-p95-ms', s.latencyMs?.p95 ?? null, maxP95, (o, l) => o > l, (o, l) => `p95 latency ${Math.round(o)} ms ${o > l ? 'is over' : 'is within'} --max-p95-ms ${l}`);
+    add(
+      'max-p95-ms',
+      s.latencyMs?.p95 ?? null,
+      maxP95,
+      (o, l) => o > l,
+      (o, l) => `p95 latency ${Math.round(o)} ms ${o > l ? 'is over' : 'is within'} --max-p95-ms ${l}`,
+    );
   }
   const errorRate = s.n === 0 ? null : s.errors.total / s.n;
-  add('max-error-rate', errorRate, limitFor(rules.maxErrorRate, s.model), (o, l) => o > l, (o, l) => `error rate ${pct(o)} (${s.errors.total} of ${s.n}) ${o > l ? 'is over' : 'is within'} --max-error-rate ${pct(l)}`);
+  add(
+    'max-error-rate',
+    errorRate,
+    limitFor(rules.maxErrorRate, s.model),
+    (o, l) => o > l,
+    (o, l) => `error rate ${pct(o)} (${s.errors.total} of ${s.n}) ${o > l ? 'is over' : 'is within'} --max-error-rate ${pct(l)}`,
+  );
   return checks;
 }
 
@@ -70,7 +102,11 @@ function accuracyCheck(s: ModelSummary, limit: number, strict: boolean): GateChe
   const ci = `${pct(s.accuracy)}, 95 % CI ${pct(s.interval.low)}–${pct(s.interval.high)}`;
   if (s.interval.high < limit) return { ...base, status: 'fail', message: `${s.model}: accuracy is below --min-accuracy ${pct(limit)} (${ci})` };
   if (s.interval.low >= limit) return { ...base, status: 'pass', message: `${s.model}: accuracy meets --min-accuracy ${pct(limit)} (${ci})` };
-  return { ...base, status: strict ? 'fail' : 'inconclusive', message: `${s.model}: accuracy is neither shown below nor at least --min-accuracy ${pct(limit)} (${ci})${strict ? '; --strict fails it' : ''}` };
+  return {
+    ...base,
+    status: strict ? 'fail' : 'inconclusive',
+    message: `${s.model}: accuracy is neither shown below nor at least --min-accuracy ${pct(limit)} (${ci})${strict ? '; --strict fails it' : ''}`,
+  };
 }
 
 /**
@@ -90,21 +126,36 @@ function baselineCheck(model: string, across: Across | null, baseline: NonNullab
   if (across === null) return { ...base, status: 'pass', message: `${model}: not in the baseline ${baseline.path}; nothing to compare`, observed: null };
   const c = across.comparison;
   if (c === null) {
-    throw new UsageError('E_BASELINE', `--baseline ${baseline.path}: ${model} has no case in common with it (paired by ${across.pairedBy === 'id' ? 'case id' : 'the prompt sent'}) — it is another dataset, or the prompt changed`,
-      across.pairedBy === 'id' ? 'give a baseline run on the same data' : 'give the cases an id column (or name it with --id-col) so runs with different prompts pair up, or give a baseline run on the same data');
+    throw new UsageError(
+      'E_BASELINE',
+      `--baseline ${baseline.path}: ${model} has no case in common with it (paired by ${across.pairedBy === 'id' ? 'case id' : 'the prompt sent'}) — it is another dataset, or the prompt changed`,
+      across.pairedBy === 'id'
+        ? 'give a baseline run on the same data'
+        : 'give the cases an id column (or name it with --id-col) so runs with different prompts pair up, or give a baseline run on the same data',
+    );
   }
   const drop = detectableDrop(c, margin, baseline.failOn);
   const stats = `Δ ${ppDelta(c.delta)}, ${ppInterval(c.interval.low, c.interval.high, GATE_LEVEL)}, on ${c.n} shared cases; a true drop of ${(drop * 100).toFixed(1)} pp would fail it 80 % of the time`;
   const failed = baseline.failOn === 'shown' ? c.interval.high < -margin : c.interval.high < 0 && c.delta < -margin;
   if (failed) {
-    const what = baseline.failOn === 'shown' ? `regressed by more than ${baseline.maxRegressionPp} pp` : `dropped significantly, by more than ${baseline.maxRegressionPp} pp as estimated`;
+    const what =
+      baseline.failOn === 'shown'
+        ? `regressed by more than ${baseline.maxRegressionPp} pp`
+        : `dropped significantly, by more than ${baseline.maxRegressionPp} pp as estimated`;
     return { ...base, status: 'fail', message: `${model}: ${what} against the baseline (${stats})`, observed: c.delta };
   }
   if (c.interval.low >= -margin) {
-    return { ...base, status: 'pass', message: `${model}: no regression beyond ${baseline.maxRegressionPp} pp against the baseline (${stats})`, observed: c.delta };
+    return {
+      ...base,
+      status: 'pass',
+      message: `${model}: no regression beyond ${baseline.maxRegressionPp} pp against the baseline (${stats})`,
+      observed: c.delta,
+    };
   }
   return {
-    ...base, status: strict ? 'fail' : 'inconclusive', observed: c.delta,
+    ...base,
+    status: strict ? 'fail' : 'inconclusive',
+    observed: c.delta,
     message: `${model}: inconclusive against the baseline — a drop of more than ${baseline.maxRegressionPp} pp is neither shown nor ruled out (${stats})${strict ? '; --strict fails it' : ''}`,
   };
 }

@@ -35,7 +35,11 @@ export function retirement(name: string, id: string, today: Date, refuse: boolea
   const life = byBaseId(LIFECYCLES, id);
   if (life === undefined) return undefined;
   if (refuse && day(today) >= life.retires) {
-    throw new UsageError('E_RETIRED', `--models ${name}: ${id} was retired on ${life.retires}, so every call to it would fail`, `benchmark its successor instead: --models ${life.successor}`);
+    throw new UsageError(
+      'E_RETIRED',
+      `--models ${name}: ${id} was retired on ${life.retires}, so every call to it would fail`,
+      `benchmark its successor instead: --models ${life.successor}`,
+    );
   }
   return { on: life.retires, successor: life.successor };
 }
@@ -67,7 +71,10 @@ const OPENAI_OTHER = /audio|realtime|tts|transcribe|image|search|chat-latest|cod
  * `ours`: the table's ids of this provider. `listed`: the provider's list, lifecycles where it
  * gives them (Anthropic); dated snapshots count as their base model.
  */
-export function compareCatalog(ours: readonly string[], listed: ReadonlyArray<{ id: string; lifecycle?: 'active' | 'deprecated' | 'retired'; retiresOn?: string }>): CatalogCheck {
+export function compareCatalog(
+  ours: readonly string[],
+  listed: ReadonlyArray<{ id: string; lifecycle?: 'active' | 'deprecated' | 'retired'; retiresOn?: string }>,
+): CatalogCheck {
   const check: CatalogCheck = { differences: [], unpriced: [], unlisted: [], agreeing: [] };
   const table = Object.fromEntries(ours.map((id) => [id, id]));
   const seen = new Set<string>();
@@ -82,9 +89,12 @@ export function compareCatalog(ours: readonly string[], listed: ReadonlyArray<{ 
     seen.add(id);
     const life = LIFECYCLES[id];
     const theirs = m.lifecycle === undefined ? undefined : `${m.lifecycle}${m.retiresOn === undefined ? '' : `, retires ${m.retiresOn}`}`;
-    if (m.lifecycle === 'active' && life !== undefined) check.differences.push({ model: id, field: 'lifecycle', ours: `retires ${life.retires}`, theirs: 'active' });
-    else if (m.lifecycle !== undefined && m.lifecycle !== 'active' && life === undefined) check.differences.push({ model: id, field: 'lifecycle', ours: 'active', theirs: theirs! });
-    else if (life !== undefined && m.retiresOn !== undefined && m.retiresOn !== life.retires) check.differences.push({ model: id, field: 'retires', ours: life.retires, theirs: m.retiresOn });
+    if (m.lifecycle === 'active' && life !== undefined)
+      check.differences.push({ model: id, field: 'lifecycle', ours: `retires ${life.retires}`, theirs: 'active' });
+    else if (m.lifecycle !== undefined && m.lifecycle !== 'active' && life === undefined)
+      check.differences.push({ model: id, field: 'lifecycle', ours: 'active', theirs: theirs! });
+    else if (life !== undefined && m.retiresOn !== undefined && m.retiresOn !== life.retires)
+      check.differences.push({ model: id, field: 'retires', ours: life.retires, theirs: m.retiresOn });
     else check.agreeing.push(id);
   }
   check.unlisted = ours.filter((id) => !seen.has(id));

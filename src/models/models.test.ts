@@ -11,7 +11,8 @@ import { resolveModels } from './registry.js';
 
 const empty: Config = { endpoints: {}, prices: {}, aliases: {} };
 const today = new Date('2026-11-26T12:00:00Z');
-const resolve = (list: string, config: Config = empty, env: Record<string, string> = {}, allowUnpriced = false) => resolveModels(list, { config, env, allowUnpriced, today });
+const resolve = (list: string, config: Config = empty, env: Record<string, string> = {}, allowUnpriced = false) =>
+  resolveModels(list, { config, env, allowUnpriced, today });
 
 describe('model resolution', () => {
   it('aliases resolve to current ids and providers', () => {
@@ -25,7 +26,7 @@ describe('model resolution', () => {
     assert.equal(resolve('claude-opus-4-8')[0]?.api, 'anthropic');
     assert.equal(resolve('openai:gpt-4o-mini')[0]?.prices?.cacheRead, 0.075);
   });
-  it('Responses-only models go to the Responses API; --openai-api chooses for all of OpenAI\'s', () => {
+  it("Responses-only models go to the Responses API; --openai-api chooses for all of OpenAI's", () => {
     const [pro, codex, mini] = resolveModels('openai:gpt-5.6-pro,openai:gpt-6-codex-mini,gpt-5-mini', { config: empty, env: {}, allowUnpriced: true, today });
     assert.deepEqual([pro?.api, codex?.api, mini?.api], ['openai-responses', 'openai-responses', 'openai']);
     assert.equal(resolveModels('gpt-5-mini', { config: empty, env: {}, allowUnpriced: false, openaiApi: 'responses', today })[0]?.api, 'openai-responses');
@@ -35,17 +36,40 @@ describe('model resolution', () => {
   it('per-endpoint wire settings come from the config file, checked', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tb-wire-'));
     const file = join(dir, 'c.json');
-    await writeFile(file, JSON.stringify({ endpoints: { az: { baseURL: 'https://r.openai.azure.com/openai/deployments/d', apiVersion: '2025-04-01-preview', maxTokensParam: 'max_completion_tokens', streamOptions: false } } }));
+    await writeFile(
+      file,
+      JSON.stringify({
+        endpoints: {
+          az: {
+            baseURL: 'https://r.openai.azure.com/openai/deployments/d',
+            apiVersion: '2025-04-01-preview',
+            maxTokensParam: 'max_completion_tokens',
+            streamOptions: false,
+          },
+        },
+      }),
+    );
     const config = await loadConfig(file, dir);
-    assert.deepEqual(resolve('az:d', config, {}, true)[0]?.wire, { maxTokensParam: 'max_completion_tokens', streamOptions: false, apiVersion: '2025-04-01-preview' });
-    for (const [bad, message] of [[{ maxTokensParam: 'max' }, /endpoints\.az\.maxTokensParam is "max"/], [{ streamOptions: 'no' }, /streamOptions must be true or false/], [{ apiVerison: 'x' }, /endpoints\.az\.apiVerison is not a known key/]] as const) {
+    assert.deepEqual(resolve('az:d', config, {}, true)[0]?.wire, {
+      maxTokensParam: 'max_completion_tokens',
+      streamOptions: false,
+      apiVersion: '2025-04-01-preview',
+    });
+    for (const [bad, message] of [
+      [{ maxTokensParam: 'max' }, /endpoints\.az\.maxTokensParam is "max"/],
+      [{ streamOptions: 'no' }, /streamOptions must be true or false/],
+      [{ apiVerison: 'x' }, /endpoints\.az\.apiVerison is not a known key/],
+    ] as const) {
       await writeFile(file, JSON.stringify({ endpoints: { az: { baseURL: 'https://x/v1', ...bad } } }));
       await assert.rejects(loadConfig(file, dir), (e: UsageError) => message.test(e.message), JSON.stringify(bad));
     }
   });
   it('openrouter: OpenAI wire format, priced as the vendor model', () => {
     const [m] = resolve('openrouter:anthropic/claude-haiku-4.5');
-    assert.deepEqual([m?.api, m?.id, m?.baseURL, m?.apiKeyEnv, m?.prices?.input], ['openai', 'anthropic/claude-haiku-4.5', 'https://openrouter.ai/api/v1', 'OPENROUTER_API_KEY', 1]);
+    assert.deepEqual(
+      [m?.api, m?.id, m?.baseURL, m?.apiKeyEnv, m?.prices?.input],
+      ['openai', 'anthropic/claude-haiku-4.5', 'https://openrouter.ai/api/v1', 'OPENROUTER_API_KEY', 1],
+    );
   });
   it('base URLs follow the SDK variables', () => {
     const [a, o] = resolve('haiku,gpt-5', empty, { ANTHROPIC_BASE_URL: 'http://127.0.0.1:1', OPENAI_BASE_URL: 'http://127.0.0.1:2/v1' });
@@ -53,10 +77,16 @@ describe('model resolution', () => {
     assert.equal(o?.baseURL, 'http://127.0.0.1:2/v1');
   });
   it('unknown model: did you mean, and where to look', () => {
-    assert.throws(() => resolve('haku'), (e: UsageError) => /unknown model `haku` — did you mean `haiku`\?/.test(e.message) && /tierbench models/.test(e.hint));
+    assert.throws(
+      () => resolve('haku'),
+      (e: UsageError) => /unknown model `haku` — did you mean `haiku`\?/.test(e.message) && /tierbench models/.test(e.hint),
+    );
   });
   it('a model without a price is refused with the way to give one, or allowed as unpriced', () => {
-    assert.throws(() => resolve('openai:gpt-9'), (e: UsageError) => e.code === 'E_UNPRICED' && /"prices"/.test(e.hint) && /--allow-unpriced/.test(e.hint));
+    assert.throws(
+      () => resolve('openai:gpt-9'),
+      (e: UsageError) => e.code === 'E_UNPRICED' && /"prices"/.test(e.hint) && /--allow-unpriced/.test(e.hint),
+    );
     assert.equal(resolve('openai:gpt-9', empty, {}, true)[0]?.prices, null);
   });
   it('config endpoints, prices and aliases', () => {
@@ -66,8 +96,14 @@ describe('model resolution', () => {
       aliases: { fast: 'local:llama3' },
     };
     const [m] = resolve('fast', config);
-    assert.deepEqual([m?.name, m?.endpoint, m?.id, m?.baseURL, m?.apiKeyEnv, m?.prices?.source], ['fast', 'local', 'llama3', 'http://localhost:11434/v1', undefined, 'cfg']);
-    assert.throws(() => resolve('nowhere:x', config), (e: UsageError) => /unknown provider `nowhere`/.test(e.message));
+    assert.deepEqual(
+      [m?.name, m?.endpoint, m?.id, m?.baseURL, m?.apiKeyEnv, m?.prices?.source],
+      ['fast', 'local', 'llama3', 'http://localhost:11434/v1', undefined, 'cfg'],
+    );
+    assert.throws(
+      () => resolve('nowhere:x', config),
+      (e: UsageError) => /unknown provider `nowhere`/.test(e.message),
+    );
   });
   it('refuses an empty or repeated list', () => {
     assert.throws(() => resolve(' , '), /--models is empty/);
@@ -83,14 +119,21 @@ describe('model resolution', () => {
 describe('config file', () => {
   it('reads endpoints, prices (cache rates default to input) and aliases', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tb-'));
-    await writeFile(join(dir, 'tierbench.config.json'), JSON.stringify({ endpoints: { vllm: { baseURL: 'http://h:8000/v1', apiKeyEnv: 'VLLM_KEY' } }, prices: { 'vllm:q': { input: 0.2, output: 0.4 } }, aliases: { q: 'vllm:q' } }));
+    await writeFile(
+      join(dir, 'tierbench.config.json'),
+      JSON.stringify({
+        endpoints: { vllm: { baseURL: 'http://h:8000/v1', apiKeyEnv: 'VLLM_KEY' } },
+        prices: { 'vllm:q': { input: 0.2, output: 0.4 } },
+        aliases: { q: 'vllm:q' },
+      }),
+    );
     const c = await loadConfig(undefined, dir);
     assert.deepEqual(c.endpoints.vllm, { baseURL: 'http://h:8000/v1', api: 'openai', apiKeyEnv: 'VLLM_KEY' });
     // Without a list price to take them from, the cache rates default to input.
     assert.equal(resolveModels('q', { config: c, env: {}, allowUnpriced: false, today })[0]?.prices?.cacheRead, 0.2);
     assert.equal(c.aliases.q, 'vllm:q');
   });
-  it('a relative --config is read from the run\'s folder, not the process\'s', async () => {
+  it("a relative --config is read from the run's folder, not the process's", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tb-'));
     await writeFile(join(dir, 'mine.json'), JSON.stringify({ aliases: { q: 'openai:gpt-5-mini' } }));
     assert.equal((await loadConfig('mine.json', dir)).aliases.q, 'openai:gpt-5-mini');

@@ -35,7 +35,11 @@ export interface PriceCheck {
 }
 
 const FIELDS: ReadonlyArray<[keyof Rates, string]> = [
-  ['input', 'input_mtok'], ['output', 'output_mtok'], ['cacheWrite', 'cache_write_mtok'], ['cacheWrite1h', 'cache_write_1h_mtok'], ['cacheRead', 'cache_read_mtok'],
+  ['input', 'input_mtok'],
+  ['output', 'output_mtok'],
+  ['cacheWrite', 'cache_write_mtok'],
+  ['cacheWrite1h', 'cache_write_1h_mtok'],
+  ['cacheRead', 'cache_read_mtok'],
 ];
 
 /** The provider whose table prices one of our ids. */
@@ -62,7 +66,8 @@ export function genaiPrices(providers: readonly Provider[], id: string, today: D
     }
   }
   return {
-    entry: found.model.id, rates,
+    entry: found.model.id,
+    rates,
     ...(Object.keys(band).length > 0 && { band }),
     ...(found.model.deprecated === true && { deprecated: true }),
   };
@@ -86,7 +91,8 @@ export function comparePrices(ours: Readonly<Record<string, PriceEntry>>, theirs
       continue;
     }
     const found: PriceDifference[] = [];
-    const differ = (field: string, a: string, b: string): void => void found.push({ model, field, ours: a, theirs: b, ...(their.entry !== model && { entry: their.entry }) });
+    const differ = (field: string, a: string, b: string): void =>
+      void found.push({ model, field, ours: a, theirs: b, ...(their.entry !== model && { entry: their.entry }) });
     // Only cacheWrite1h may be absent from an entry: it is then 2x input.
     for (const [field] of FIELDS) {
       const value = their.rates[field];

@@ -12,15 +12,30 @@ const OPENAI = 'https://developers.openai.com/api/docs/pricing';
 const times = (rate: number, factor: number): number => Number((rate * factor).toPrecision(12));
 
 /** Anthropic: cache writes 1.25x input (5-minute TTL) and 2x (1 hour), reads 0.1x unless said; batch half price. */
-function claude(input: number, output: number, checked: string, options: { cacheRead?: number; longPrompt?: { above: number; times: number; outputTimes?: number }; secondary?: string } = {}): PriceEntry {
-  const rates = (i: number, o: number, read: number): Rates => ({ input: i, output: o, cacheWrite: times(i, 1.25), cacheWrite1h: times(i, 2), cacheRead: read });
+function claude(
+  input: number,
+  output: number,
+  checked: string,
+  options: { cacheRead?: number; longPrompt?: { above: number; times: number; outputTimes?: number }; secondary?: string } = {},
+): PriceEntry {
+  const rates = (i: number, o: number, read: number): Rates => ({
+    input: i,
+    output: o,
+    cacheWrite: times(i, 1.25),
+    cacheWrite1h: times(i, 2),
+    cacheRead: read,
+  });
   const read = options.cacheRead ?? times(input, 0.1);
   const band = options.longPrompt;
   return {
     ...rates(input, output, read),
-    ...(band && { longPrompt: { above: band.above, ...rates(times(input, band.times), times(output, band.outputTimes ?? band.times), times(read, band.times)) } }),
+    ...(band && {
+      longPrompt: { above: band.above, ...rates(times(input, band.times), times(output, band.outputTimes ?? band.times), times(read, band.times)) },
+    }),
     batch: 0.5,
-    source: options.secondary ?? ANTHROPIC, checked, ...(options.secondary !== undefined && { secondary: true as const }),
+    source: options.secondary ?? ANTHROPIC,
+    checked,
+    ...(options.secondary !== undefined && { secondary: true as const }),
   };
 }
 
@@ -32,10 +47,18 @@ function claude(input: number, output: number, checked: string, options: { cache
 function gpt(input: number, cacheRead: number, output: number, checked: string, options: { generation6?: boolean; secondary?: string } = {}): PriceEntry {
   const write = options.generation6 ? times(input, 1.25) : input;
   return {
-    input, output, cacheWrite: write, cacheRead,
-    ...(options.generation6 && { longPrompt: { above: 272_000, input: times(input, 2), output: times(output, 1.5), cacheWrite: times(write, 2), cacheRead: times(cacheRead, 2) } }),
-    batch: 0.5, ...(options.generation6 && { flex: 0.5 }),
-    source: options.secondary ?? OPENAI, checked, ...(options.secondary !== undefined && { secondary: true as const }),
+    input,
+    output,
+    cacheWrite: write,
+    cacheRead,
+    ...(options.generation6 && {
+      longPrompt: { above: 272_000, input: times(input, 2), output: times(output, 1.5), cacheWrite: times(write, 2), cacheRead: times(cacheRead, 2) },
+    }),
+    batch: 0.5,
+    ...(options.generation6 && { flex: 0.5 }),
+    source: options.secondary ?? OPENAI,
+    checked,
+    ...(options.secondary !== undefined && { secondary: true as const }),
   };
 }
 
@@ -74,7 +97,11 @@ export const PRICES: Readonly<Record<string, PriceEntry>> = {
 };
 
 /** Rates a config file gives for a model or a band: unless it says, the cache is written and read at the input rate. */
-export const cacheAtInput = <T extends Partial<Rates> & { input: number; output: number }>(rates: T): T & Rates => ({ ...rates, cacheWrite: rates.cacheWrite ?? rates.input, cacheRead: rates.cacheRead ?? rates.input });
+export const cacheAtInput = <T extends Partial<Rates> & { input: number; output: number }>(rates: T): T & Rates => ({
+  ...rates,
+  cacheWrite: rates.cacheWrite ?? rates.input,
+  cacheRead: rates.cacheRead ?? rates.input,
+});
 
 /**
  * The list price for an id, also for gateway spellings: `anthropic/claude-haiku-4.5` and

@@ -1,8 +1,8 @@
 // "haiku", "openai:gpt-5-mini", "openrouter:anthropic/claude-haiku-4.5", "local:llama3" → ModelSpec.
-import { UsageError, closest } from '../errors.js';
+import { closest, UsageError } from '../errors.js';
 import type { ApiFamily, Config, Effort, EndpointConfig, ModelSpec, PriceEntry, Reasoning, WireOptions } from '../types.js';
 import { retirement } from './lifecycle.js';
-import { PRICES, cacheAtInput, listPrice } from './prices.js';
+import { cacheAtInput, listPrice, PRICES } from './prices.js';
 
 interface BuiltinEndpoint {
   api: ApiFamily;
@@ -57,7 +57,9 @@ export interface ResolveOptions {
 /** `{ wire }` when the endpoint sets any wire option, else nothing. */
 function wireOf(e: EndpointConfig): { wire?: WireOptions } {
   const wire: WireOptions = {
-    ...(e.maxTokensParam !== undefined && { maxTokensParam: e.maxTokensParam }), ...(e.streamOptions !== undefined && { streamOptions: e.streamOptions }), ...(e.apiVersion !== undefined && { apiVersion: e.apiVersion }),
+    ...(e.maxTokensParam !== undefined && { maxTokensParam: e.maxTokensParam }),
+    ...(e.streamOptions !== undefined && { streamOptions: e.streamOptions }),
+    ...(e.apiVersion !== undefined && { apiVersion: e.apiVersion }),
   };
   return Object.keys(wire).length === 0 ? {} : { wire };
 }
@@ -96,13 +98,21 @@ function reasoningFor(name: string, setting: string, api: ApiFamily): Reasoning 
   if (budget) {
     const tokens = Number(budget[1]) * (budget[2] ? 1000 : 1);
     if (api !== 'anthropic' || tokens < 1024) {
-      throw new UsageError('E_REASONING', `--models ${name}: ${api !== 'anthropic' ? 'a thinking budget in tokens is an Anthropic setting' : 'a thinking budget is at least 1024 tokens'}`, api !== 'anthropic' ? `write an effort: ${EFFORTS.openai.join(', ')}` : 'e.g. @2048 or @8k');
+      throw new UsageError(
+        'E_REASONING',
+        `--models ${name}: ${api !== 'anthropic' ? 'a thinking budget in tokens is an Anthropic setting' : 'a thinking budget is at least 1024 tokens'}`,
+        api !== 'anthropic' ? `write an effort: ${EFFORTS.openai.join(', ')}` : 'e.g. @2048 or @8k',
+      );
     }
     return { budgetTokens: tokens };
   }
   const effort = (setting === 'off' ? 'none' : setting) as Effort;
   if (!EFFORTS[api].includes(effort)) {
-    throw new UsageError('E_REASONING', `--models ${name}: ${api === 'anthropic' ? 'Anthropic' : 'OpenAI-format'} models take no effort \`${setting}\``, `use one of ${EFFORTS[api].join(', ')}${api === 'anthropic' ? ', off, or a thinking budget such as @8k' : ', or off'}`);
+    throw new UsageError(
+      'E_REASONING',
+      `--models ${name}: ${api === 'anthropic' ? 'Anthropic' : 'OpenAI-format'} models take no effort \`${setting}\``,
+      `use one of ${EFFORTS[api].join(', ')}${api === 'anthropic' ? ', off, or a thinking budget such as @8k' : ', or off'}`,
+    );
   }
   return { effort };
 }
@@ -114,9 +124,14 @@ function resolveOne(name: string, options: ResolveOptions): ModelSpec {
   const bare = located.id.slice(located.id.lastIndexOf('/') + 1).replace(/(\d)\.(\d)/g, '$1-$2');
   const reasons = reasoning === undefined ? REASONS_BY_DEFAULT.test(bare) : reasoning.effort !== 'none';
   const budget = reasoning?.budgetTokens;
-  const maxTokens = options.maxTokens ?? (budget !== undefined ? Math.max(REASONING_MAX_TOKENS, budget + 4096) : reasons ? REASONING_MAX_TOKENS : DEFAULT_MAX_TOKENS);
+  const maxTokens =
+    options.maxTokens ?? (budget !== undefined ? Math.max(REASONING_MAX_TOKENS, budget + 4096) : reasons ? REASONING_MAX_TOKENS : DEFAULT_MAX_TOKENS);
   if (budget !== undefined && budget >= maxTokens) {
-    throw new UsageError('E_REASONING', `--models ${name}: the thinking budget (${budget}) must be below --max-tokens (${maxTokens})`, `raise --max-tokens above ${budget}, or lower the budget`);
+    throw new UsageError(
+      'E_REASONING',
+      `--models ${name}: the thinking budget (${budget}) must be below --max-tokens (${maxTokens})`,
+      `raise --max-tokens above ${budget}, or lower the budget`,
+    );
   }
   return { ...located, name, maxTokens, ...(reasoning !== undefined && { reasoning }), ...(reasons && { reasons: true as const }) };
 }
@@ -146,7 +161,11 @@ function price(name: string, endpoint: string, id: string, options: ResolveOptio
   if (configured) {
     const { input, output } = configured;
     if (input === undefined || output === undefined) {
-      throw new UsageError('E_CONFIG', `${configured.source}: prices.${key}.${input === undefined ? 'input' : 'output'} is missing, and ${endpoint}:${id} has no list price to take it from`, 'give at least input and output, in USD per million tokens');
+      throw new UsageError(
+        'E_CONFIG',
+        `${configured.source}: prices.${key}.${input === undefined ? 'input' : 'output'} is missing, and ${endpoint}:${id} has no list price to take it from`,
+        'give at least input and output, in USD per million tokens',
+      );
     }
     return cacheAtInput({ ...configured, input, output });
   }
@@ -155,7 +174,7 @@ function price(name: string, endpoint: string, id: string, options: ResolveOptio
   throw new UsageError(
     'E_UNPRICED',
     `--models: no price known for \`${name}\` (${endpoint}:${id})`,
-    `add it to "prices" in ${options.config.path ?? 'tierbench.config.json'} as {"${name}": {"input": USD_per_Mtok, "output": USD_per_Mtok}}, or pass --allow-unpriced ${endpoint === 'openrouter' ? 'to take each call\'s cost from what OpenRouter reports charging' : 'to report its cost as unknown'}`,
+    `add it to "prices" in ${options.config.path ?? 'tierbench.config.json'} as {"${name}": {"input": USD_per_Mtok, "output": USD_per_Mtok}}, or pass --allow-unpriced ${endpoint === 'openrouter' ? "to take each call's cost from what OpenRouter reports charging" : 'to report its cost as unknown'}`,
   );
 }
 
@@ -183,15 +202,25 @@ function locate(name: string, options: ResolveOptions): Located {
     const baseURL = env[builtin.baseUrlEnv] || builtin.defaultBaseURL;
     const responses = endpoint === 'openai' && (options.openaiApi === 'responses' || (options.openaiApi !== 'chat' && RESPONSES_ONLY.test(id)));
     return {
-      name, id, api: responses ? 'openai-responses' : builtin.api, endpoint, apiKeyEnv: builtin.apiKeyEnv,
-      ...(baseURL !== undefined && { baseURL }), ...(retires !== undefined && { retires }),
+      name,
+      id,
+      api: responses ? 'openai-responses' : builtin.api,
+      endpoint,
+      apiKeyEnv: builtin.apiKeyEnv,
+      ...(baseURL !== undefined && { baseURL }),
+      ...(retires !== undefined && { retires }),
       prices: price(name, endpoint, id, options),
     };
   }
   if (custom) {
     const retires = retirement(name, id, options.today, false);
     return {
-      name, id, api: custom.api, endpoint, baseURL: custom.baseURL, ...(retires !== undefined && { retires }),
+      name,
+      id,
+      api: custom.api,
+      endpoint,
+      baseURL: custom.baseURL,
+      ...(retires !== undefined && { retires }),
       ...(custom.apiKeyEnv !== undefined && { apiKeyEnv: custom.apiKeyEnv }),
       ...wireOf(custom),
       prices: price(name, endpoint, id, options),
@@ -206,7 +235,10 @@ function locate(name: string, options: ResolveOptions): Located {
 }
 
 export function resolveModels(list: string, options: ResolveOptions): ModelSpec[] {
-  const names = list.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const names = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (names.length === 0) throw new UsageError('E_NO_MODELS', '--models is empty', 'name at least one model, e.g. --models haiku,sonnet');
   const seen = new Set<string>();
   return names.map((name) => {

@@ -13,13 +13,19 @@ describe('templates', () => {
     assert.equal(render(compileTemplate('Hello', columns, '--prompt'), {}), 'Hello');
   });
   it('an unknown variable names the columns there are, and the likely one', () => {
-    assert.throws(() => compileTemplate('Classify: {{tiket}}', columns, '--prompt'), (e: UsageError) =>
-      e.code === 'E_TEMPLATE_VAR' && /--prompt: unknown variable \{\{tiket\}\} — did you mean \{\{ticket\}\}\?/.test(e.message) && /\{\{ticket\}\}, \{\{customer\}\}, \{\{category\}\}/.test(e.hint));
+    assert.throws(
+      () => compileTemplate('Classify: {{tiket}}', columns, '--prompt'),
+      (e: UsageError) =>
+        e.code === 'E_TEMPLATE_VAR' &&
+        /--prompt: unknown variable \{\{tiket\}\} — did you mean \{\{ticket\}\}\?/.test(e.message) &&
+        /\{\{ticket\}\}, \{\{customer\}\}, \{\{category\}\}/.test(e.hint),
+    );
   });
   it('builds the chat request with the system prompt', () => {
     const plan = { user: compileTemplate('{{ticket}}', columns, 'p'), system: compileTemplate('Route {{customer}}', columns, 's') };
     assert.deepEqual(buildRequest(plan, { index: 0, id: '1', line: 2, vars: { ticket: 'T', customer: 'C' }, expected: 'x' }), {
-      system: 'Route C', messages: [{ role: 'user', content: 'T' }],
+      system: 'Route C',
+      messages: [{ role: 'user', content: 'T' }],
     });
   });
 });

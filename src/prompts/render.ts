@@ -1,5 +1,5 @@
 // `{{var}}` templates, compiled once per run so rendering a case is a join, not a regex scan.
-import { UsageError, closest } from '../errors.js';
+import { closest, UsageError } from '../errors.js';
 import type { Case, ChatRequest } from '../types.js';
 
 export interface Template {
@@ -39,7 +39,7 @@ export function render(template: Template, vars: Readonly<Record<string, string>
   let out = '';
   for (let i = 0; i < template.parts.length; i++) {
     const part = template.parts[i] ?? '';
-    out += i % 2 === 0 ? part : vars[part] ?? '';
+    out += i % 2 === 0 ? part : (vars[part] ?? '');
   }
   return out;
 }

@@ -1,12 +1,13 @@
 // Anthropic Messages: the request, and a Reading of its answer as JSON or as SSE events (with or
 // without `event:` lines, as proxies send them).
-import type { ChatRequest, ModelSpec, Outcome, Reasoning, Usage } from '../types.js';
+
 import type { Anthropic } from '@anthropic-ai/sdk';
-import { type CallContext, type Parsed, type Reading, call, emptyParsed } from './call.js';
+import type { ChatRequest, ModelSpec, Outcome, Reasoning, Usage } from '../types.js';
+import { timedFetch } from './attempts.js';
+import { type CallContext, call, emptyParsed, type Parsed, type Reading } from './call.js';
 import { bodyError } from './failures.js';
 import type { Provider, ProviderOptions, SentSettings } from './provider.js';
 import { transport } from './transport.js';
-import { timedFetch } from './attempts.js';
 
 /** From this API version on, temperature / top_p / top_k are rejected (api-notes). */
 const SAMPLING_REJECTED_FROM = '2026-10-21';
@@ -115,15 +116,23 @@ export class AnthropicProvider implements Provider {
   readonly sent: SentSettings;
   private readonly sendTemperature: boolean;
 
-  private constructor(private readonly ctx: CallContext, private readonly spec: ModelSpec, private readonly options: ProviderOptions, private readonly counter: Anthropic['messages']) {
+  private constructor(
+    private readonly ctx: CallContext,
+    private readonly spec: ModelSpec,
+    private readonly options: ProviderOptions,
+    private readonly counter: Anthropic['messages'],
+  ) {
     this.sendTemperature = options.anthropicVersion !== undefined && options.anthropicVersion < SAMPLING_REJECTED_FROM;
     this.sent = {
-      promptCache: options.promptCache === true, logprobs: false,
+      promptCache: options.promptCache === true,
+      logprobs: false,
       ...(options.temperature !== undefined && this.sendTemperature && { temperature: options.temperature }),
       ...(options.anthropicVersion !== undefined && { anthropicVersion: options.anthropicVersion }),
     };
     if (options.temperature !== undefined && !this.sendTemperature) {
-      this.notes.push(`temperature not sent to ${spec.name}: anthropic-version ${SAMPLING_REJECTED_FROM} rejects it (pin an older one with --anthropic-version)`);
+      this.notes.push(
+        `temperature not sent to ${spec.name}: anthropic-version ${SAMPLING_REJECTED_FROM} rejects it (pin an older one with --anthropic-version)`,
+      );
     }
   }
 
@@ -144,18 +153,30 @@ export class AnthropicProvider implements Provider {
       // Older API versions authenticate with x-api-key instead of a bearer token.
       ...(pinned !== undefined && { defaultHeaders: { 'anthropic-version': pinned, 'x-api-key': options.apiKey, Authorization: null } }),
     });
-    return new AnthropicProvider({
-      client, errors: sdk, secrets: [options.apiKey], idleMs: options.timeoutMs, deadlineMs: options.deadlineMs,
-    }, spec, options, client.messages);
+    return new AnthropicProvider(
+      {
+        client,
+        errors: sdk,
+        secrets: [options.apiKey],
+        idleMs: options.timeoutMs,
+        deadlineMs: options.deadlineMs,
+      },
+      spec,
+      options,
+      client.messages,
+    );
   }
 
   /** POST /v1/messages/count_tokens: free, with its own rate limit; the system prompt and messages as sent. Best effort: one retry, 10 s. */
   async countTokens(request: ChatRequest): Promise<number> {
-    const counted = await this.counter.countTokens({
-      model: this.spec.id,
-      messages: request.messages,
-      ...(request.system !== undefined && { system: request.system }),
-    }, { maxRetries: 1, timeout: Math.min(this.options.timeoutMs, 10_000) });
+    const counted = await this.counter.countTokens(
+      {
+        model: this.spec.id,
+        messages: request.messages,
+        ...(request.system !== undefined && { system: request.system }),
+      },
+      { maxRetries: 1, timeout: Math.min(this.options.timeoutMs, 10_000) },
+    );
     return counted.input_tokens;
   }
 

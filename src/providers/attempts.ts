@@ -30,7 +30,6 @@ const KEY = 'tierbenchAttempts';
  */
 export const RETRY_AFTER_CAP_MS = 60_000;
 
-
 /** What a response asks a client to wait before trying again: `retry-after-ms`, else `retry-after` (seconds or a date). */
 export function retryAfterMs(headers: Headers): number | undefined {
   const ms = Number(headers.get('retry-after-ms'));
@@ -68,9 +67,10 @@ export function timedFetch(inner: (input: string | URL | Request, init?: Request
       // A 429 can mean a spend limit, not a rate: read the (small) body to tell.
       const body = await response.text();
       const wait = retryAfterMs(response.headers);
-      response = BILLING.test(body) || (wait !== undefined && wait > RETRY_AFTER_CAP_MS)
-        ? noRetry(response, body)
-        : new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+      response =
+        BILLING.test(body) || (wait !== undefined && wait > RETRY_AFTER_CAP_MS)
+          ? noRetry(response, body)
+          : new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
     } else if (response.status >= 500) {
       const wait = retryAfterMs(response.headers);
       if (wait !== undefined && wait > RETRY_AFTER_CAP_MS) response = noRetry(response);

@@ -5,9 +5,7 @@
 // timeout ends at the headers). Here the body's first byte decides JSON or SSE, every frame is
 // kept, and a body idle for longer than the timeout ends as `stalled`.
 
-export type Piece =
-  | { kind: 'json'; value: unknown }
-  | { kind: 'event'; event: string | undefined; data: string };
+export type Piece = { kind: 'json'; value: unknown } | { kind: 'event'; event: string | undefined; data: string };
 
 export class Stalled extends Error {
   constructor(readonly idleMs: number) {

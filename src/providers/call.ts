@@ -7,8 +7,8 @@
 import { performance } from 'node:perf_hooks';
 import type { ChatRequest, Completion, Failure, Finish, Outcome, Usage } from '../types.js';
 import { type Attempts, latencyOf, trackAttempts } from './attempts.js';
-import { Stalled, pieces } from './body.js';
-import { type SdkErrors, aborted, classify, cutOff, failure, redactKnown, timedOut } from './failures.js';
+import { pieces, Stalled } from './body.js';
+import { aborted, classify, cutOff, failure, redactKnown, type SdkErrors, timedOut } from './failures.js';
 
 /** What a family makes of a response body. */
 export interface Reading {
@@ -76,7 +76,14 @@ function finishOf(p: Parsed): Finish {
 }
 
 /** `run`: the run's cancellation (a second Ctrl-C); `observe` sees every response's status and headers. */
-export async function call(ctx: CallContext, spec: CallSpec, reading: Reading, request: ChatRequest, run?: AbortSignal, observe?: Attempts['observe']): Promise<Outcome> {
+export async function call(
+  ctx: CallContext,
+  spec: CallSpec,
+  reading: Reading,
+  request: ChatRequest,
+  run?: AbortSignal,
+  observe?: Attempts['observe'],
+): Promise<Outcome> {
   const { attempts, fetchOptions } = trackAttempts(observe);
   // One controller per call, its timer and its link to the run's signal undone when the call
   // ends: a timeout signal or AbortSignal.any with a listener is held until it fires, and with it
@@ -99,7 +106,18 @@ export async function call(ctx: CallContext, spec: CallSpec, reading: Reading, r
   });
   whenAborted.catch(() => undefined);
   try {
-    return await exchange(ctx, spec, reading, request, attempts, fetchOptions, controller.signal, whenAborted, () => run?.aborted === true, () => expired);
+    return await exchange(
+      ctx,
+      spec,
+      reading,
+      request,
+      attempts,
+      fetchOptions,
+      controller.signal,
+      whenAborted,
+      () => run?.aborted === true,
+      () => expired,
+    );
   } finally {
     clearTimeout(timer);
     run?.removeEventListener('abort', cancel);
@@ -108,8 +126,16 @@ export async function call(ctx: CallContext, spec: CallSpec, reading: Reading, r
 }
 
 async function exchange(
-  ctx: CallContext, spec: CallSpec, reading: Reading, request: ChatRequest, attempts: Attempts, fetchOptions: object,
-  signal: AbortSignal, whenAborted: Promise<never>, cancelled: () => boolean, expired: () => boolean,
+  ctx: CallContext,
+  spec: CallSpec,
+  reading: Reading,
+  request: ChatRequest,
+  attempts: Attempts,
+  fetchOptions: object,
+  signal: AbortSignal,
+  whenAborted: Promise<never>,
+  cancelled: () => boolean,
+  expired: () => boolean,
 ): Promise<Outcome> {
   const retries = (): number => Math.max(0, attempts.count - 1);
   const failed = (f: Failure): Failure => ({ ...f, paid: attempts.paid });
@@ -142,7 +168,8 @@ async function exchange(
     const stop = stopped();
     if (stop) return stop;
     if (err instanceof Stalled) return failed(timedOut(err.message, retries()));
-    if (err instanceof SyntaxError) return failed(failure('invalid_response', `the response is not valid JSON: ${err.message}`, retries(), ctx.secrets, response.status));
+    if (err instanceof SyntaxError)
+      return failed(failure('invalid_response', `the response is not valid JSON: ${err.message}`, retries(), ctx.secrets, response.status));
     return failed(classify(err, retries(), ctx.secrets, ctx.errors));
   }
   const end = performance.now();
@@ -156,7 +183,13 @@ async function exchange(
     return failed(failure(parsed.error.kind, parsed.error.message, retries(), ctx.secrets, parsed.error.status));
   }
   if (!parsed.complete) return failed(cutOff(retries()));
-  const usage: Usage = parsed.usage ?? { input: estimateRequestTokens(request), output: estimateTokens(parsed.text), cacheWrite: 0, cacheRead: 0, estimated: true };
+  const usage: Usage = parsed.usage ?? {
+    input: estimateRequestTokens(request),
+    output: estimateTokens(parsed.text),
+    cacheWrite: 0,
+    cacheRead: 0,
+    estimated: true,
+  };
   const completion: Completion = {
     ok: true,
     // A hostile or careless server may echo the key: it is not stored, in any form.

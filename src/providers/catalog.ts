@@ -22,7 +22,12 @@ type Env = Readonly<Record<string, string | undefined>>;
 const host = (baseURL: string | undefined, fallback: string): string => (baseURL !== undefined && URL.canParse(baseURL) ? new URL(baseURL).host : fallback);
 
 /** One provider's list with the key and base URL its variables hold: not asked without a key; a failure as data, the key redacted. */
-async function read(provider: Catalog['provider'], vars: { key: string; baseURL: string; host: string }, env: Env, list: (key: string, baseURL: string | undefined, fetch: Fetch) => Promise<Listed[]>): Promise<Catalog> {
+async function read(
+  provider: Catalog['provider'],
+  vars: { key: string; baseURL: string; host: string },
+  env: Env,
+  list: (key: string, baseURL: string | undefined, fetch: Fetch) => Promise<Listed[]>,
+): Promise<Catalog> {
   const key = env[vars.key];
   const baseURL = env[vars.baseURL] || undefined;
   const where = host(baseURL, vars.host);
@@ -53,7 +58,8 @@ async function openai(key: string, baseURL: string | undefined, fetch: Fetch): P
 }
 
 /** Both providers' lists, each on its own: one without a key, or failing, does not stop the other. */
-export const catalogs = (env: Env): Promise<Catalog[]> => Promise.all([
-  read('Anthropic', { key: 'ANTHROPIC_API_KEY', baseURL: 'ANTHROPIC_BASE_URL', host: 'api.anthropic.com' }, env, anthropic),
-  read('OpenAI', { key: 'OPENAI_API_KEY', baseURL: 'OPENAI_BASE_URL', host: 'api.openai.com' }, env, openai),
-]);
+export const catalogs = (env: Env): Promise<Catalog[]> =>
+  Promise.all([
+    read('Anthropic', { key: 'ANTHROPIC_API_KEY', baseURL: 'ANTHROPIC_BASE_URL', host: 'api.anthropic.com' }, env, anthropic),
+    read('OpenAI', { key: 'OPENAI_API_KEY', baseURL: 'OPENAI_BASE_URL', host: 'api.openai.com' }, env, openai),
+  ]);

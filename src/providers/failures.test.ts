@@ -8,7 +8,18 @@ const apiError = (status: number | undefined, body: unknown): APIError => new AP
 
 describe('failure classification', () => {
   it('by HTTP status', () => {
-    const kinds = [[401, 'auth'], [403, 'permission'], [402, 'billing'], [404, 'not_found'], [400, 'bad_request'], [429, 'rate_limit'], [529, 'overloaded'], [500, 'server'], [503, 'server'], [504, 'timeout']] as const;
+    const kinds = [
+      [401, 'auth'],
+      [403, 'permission'],
+      [402, 'billing'],
+      [404, 'not_found'],
+      [400, 'bad_request'],
+      [429, 'rate_limit'],
+      [529, 'overloaded'],
+      [500, 'server'],
+      [503, 'server'],
+      [504, 'timeout'],
+    ] as const;
     for (const [status, kind] of kinds) assert.equal(classify(apiError(status, { message: 'x' }), 0, [], sdk).kind, kind, String(status));
   });
   it('by SDK error class, with instanceof', () => {
@@ -34,12 +45,21 @@ describe('failure classification', () => {
     assert.equal(bodyError({ error: { message: 'boom', type: 'InternalServerError', param: null, code: 500 } }, 'x').kind, 'server');
     assert.equal(bodyError({ object: 'error', message: 'bad', type: 'BadRequestError', code: 400 }, 'x').kind, 'bad_request');
     assert.equal(bodyError({ error: { message: 'x', type: 'server_error', code: '500' } }, 'x').kind, 'server');
-    assert.match(bodyError({ error: { code: 429, message: 'Provider returned error' } }, 'a 200 with an error').message, /^a 200 with an error: Provider returned error \(429\)$/);
+    assert.match(
+      bodyError({ error: { code: 429, message: 'Provider returned error' } }, 'a 200 with an error').message,
+      /^a 200 with an error: Provider returned error \(429\)$/,
+    );
   });
   it('keeps status and retries', () => {
-    assert.deepEqual(classify(apiError(429, { message: 'slow down' }), 3, [], sdk), { ok: false, kind: 'rate_limit', status: 429, message: '429 slow down', retries: 3 });
+    assert.deepEqual(classify(apiError(429, { message: 'slow down' }), 3, [], sdk), {
+      ok: false,
+      kind: 'rate_limit',
+      status: 429,
+      message: '429 slow down',
+      retries: 3,
+    });
   });
-  it('a server\'s control characters never reach a terminal', () => {
+  it("a server's control characters never reach a terminal", () => {
     assert.equal(classify(new Error('bad \u001b[2J\u001b]0;pwned\u0007 input\nnext'), 0, [], sdk).message, 'bad \\x1b[2J\\x1b]0;pwned\\x07 input next');
   });
   it('never keeps a key in the message', () => {

@@ -14,17 +14,37 @@ export interface SdkErrors {
 }
 
 const BY_STATUS: Record<number, ErrorKind> = {
-  400: 'bad_request', 401: 'auth', 402: 'billing', 403: 'permission', 404: 'not_found',
-  408: 'timeout', 413: 'bad_request', 422: 'bad_request', 429: 'rate_limit', 504: 'timeout', 529: 'overloaded',
+  400: 'bad_request',
+  401: 'auth',
+  402: 'billing',
+  403: 'permission',
+  404: 'not_found',
+  408: 'timeout',
+  413: 'bad_request',
+  422: 'bad_request',
+  429: 'rate_limit',
+  504: 'timeout',
+  529: 'overloaded',
 };
 
 /** Error `type`s and `code`s sent without an HTTP status (mid-stream), by Anthropic, OpenAI, vLLM and gateways. */
 const BY_TYPE: Record<string, ErrorKind> = {
-  overloaded_error: 'overloaded', rate_limit_error: 'rate_limit', api_error: 'server', timeout_error: 'timeout',
-  authentication_error: 'auth', permission_error: 'permission', billing_error: 'billing',
-  invalid_request_error: 'bad_request', not_found_error: 'not_found', request_too_large: 'bad_request',
-  server_error: 'server', rate_limit_exceeded: 'rate_limit', InternalServerError: 'server', BadRequestError: 'bad_request',
-  NotFoundError: 'not_found', content_filter: 'content_filter',
+  overloaded_error: 'overloaded',
+  rate_limit_error: 'rate_limit',
+  api_error: 'server',
+  timeout_error: 'timeout',
+  authentication_error: 'auth',
+  permission_error: 'permission',
+  billing_error: 'billing',
+  invalid_request_error: 'bad_request',
+  not_found_error: 'not_found',
+  request_too_large: 'bad_request',
+  server_error: 'server',
+  rate_limit_exceeded: 'rate_limit',
+  InternalServerError: 'server',
+  BadRequestError: 'bad_request',
+  NotFoundError: 'not_found',
+  content_filter: 'content_filter',
 };
 
 /**
@@ -34,14 +54,19 @@ const BY_TYPE: Record<string, ErrorKind> = {
 export const SETUP_FAILURES: ReadonlySet<ErrorKind> = new Set(['auth', 'permission', 'billing', 'not_found', 'unreachable']);
 
 /** A spend limit or an empty balance (Anthropic's and OpenAI's codes and wording): stop the model, no retry will do. */
-export const BILLING = /enforced_spend_limit_reached|insufficient_quota|credit_balance|spend_limit|usage_limit_exceeded|credit balance is too low|reached your specified (workspace )?API usage limits|insufficient credits|requires more credits/i;
+export const BILLING =
+  /enforced_spend_limit_reached|insufficient_quota|credit_balance|spend_limit|usage_limit_exceeded|credit balance is too low|reached your specified (workspace )?API usage limits|insufficient credits|requires more credits/i;
 
 /** Errors that say nothing is listening there, or that there is no such host. */
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 /** The system error code under an SDK's connection error (it wraps fetch's TypeError, which wraps the cause). */
 function causeCode(err: unknown): string | undefined {
-  for (let at = err as { cause?: unknown; code?: unknown } | undefined, depth = 0; at !== undefined && at !== null && depth < 5; at = at.cause as typeof at, depth++) {
+  for (
+    let at = err as { cause?: unknown; code?: unknown } | undefined, depth = 0;
+    at !== undefined && at !== null && depth < 5;
+    at = at.cause as typeof at, depth++
+  ) {
     if (typeof at.code === 'string' && at.code.startsWith('E')) return at.code;
   }
   return undefined;
@@ -53,7 +78,11 @@ function causeCode(err: unknown): string | undefined {
  */
 function causeText(err: unknown): string | undefined {
   let deepest: string | undefined;
-  for (let at = (err as { cause?: unknown } | undefined)?.cause as { cause?: unknown; message?: unknown } | undefined, depth = 0; at !== undefined && at !== null && depth < 5; at = at.cause as typeof at, depth++) {
+  for (
+    let at = (err as { cause?: unknown } | undefined)?.cause as { cause?: unknown; message?: unknown } | undefined, depth = 0;
+    at !== undefined && at !== null && depth < 5;
+    at = at.cause as typeof at, depth++
+  ) {
     if (typeof at.message === 'string' && at.message !== '') deepest = at.message;
   }
   return deepest;
@@ -80,9 +109,21 @@ export function failure(kind: ErrorKind, message: string, retries: number, secre
 
 export const aborted = (retries: number): Failure => ({ ok: false, kind: 'aborted', message: 'cancelled (Ctrl-C)', retries });
 export const timedOut = (message: string, retries: number): Failure => ({ ok: false, kind: 'timeout', message, retries });
-export const cutOff = (retries: number): Failure => ({ ok: false, kind: 'connection', message: 'the response ended before its final event (cut off)', retries });
+export const cutOff = (retries: number): Failure => ({
+  ok: false,
+  kind: 'connection',
+  message: 'the response ended before its final event (cut off)',
+  retries,
+});
 
-type ErrorBody = { type?: unknown; code?: unknown; message?: unknown; error?: unknown; details?: { error_code?: unknown } | null; metadata?: { reasons?: unknown; flagged_input?: unknown; raw?: unknown } };
+type ErrorBody = {
+  type?: unknown;
+  code?: unknown;
+  message?: unknown;
+  error?: unknown;
+  details?: { error_code?: unknown } | null;
+  metadata?: { reasons?: unknown; flagged_input?: unknown; raw?: unknown };
+};
 
 /** The innermost error object of any of the envelopes in use: `{error: {…}}`, `{type: 'error', error: {…}}`, or flat. */
 export function innerError(body: unknown): ErrorBody | undefined {
@@ -131,6 +172,7 @@ export function classify(err: unknown, retries: number, secrets: readonly string
   }
   const message = String((err as Error | null)?.message ?? err);
   const cause = String((err as { cause?: unknown } | null)?.cause ?? '');
-  if (err instanceof TypeError && CUT_OFF.test(`${message} ${cause}`)) return failure('connection', `${message}${cause ? ` (${cause})` : ''}`, retries, secrets);
+  if (err instanceof TypeError && CUT_OFF.test(`${message} ${cause}`))
+    return failure('connection', `${message}${cause ? ` (${cause})` : ''}`, retries, secrets);
   return failure('unknown', message, retries, secrets);
 }

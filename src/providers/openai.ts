@@ -2,7 +2,7 @@
 // gateways): the request, and a Reading of its answer as JSON or as SSE chunks.
 import type { ChatRequest, ModelSpec, Outcome, Usage } from '../types.js';
 import { timedFetch } from './attempts.js';
-import { type CallContext, type Parsed, type Reading, call, emptyParsed } from './call.js';
+import { type CallContext, call, emptyParsed, type Parsed, type Reading } from './call.js';
 import { bodyError } from './failures.js';
 import type { Provider, ProviderOptions, SentSettings } from './provider.js';
 import { transport } from './transport.js';
@@ -41,7 +41,10 @@ export function openAIUsage(u: OpenAIUsage, charges = false): Usage {
   const reasoning = u.completion_tokens_details?.reasoning_tokens;
   const charged = charges ? charge(u) : undefined;
   return {
-    input: Math.max(0, (u.prompt_tokens ?? 0) - cacheRead - cacheWrite), output: u.completion_tokens ?? 0, cacheWrite, cacheRead,
+    input: Math.max(0, (u.prompt_tokens ?? 0) - cacheRead - cacheWrite),
+    output: u.completion_tokens ?? 0,
+    cacheWrite,
+    cacheRead,
     ...(typeof reasoning === 'number' && reasoning > 0 && { reasoning }),
     ...(charged !== undefined && { charged }),
   };
@@ -154,14 +157,22 @@ export class OpenAIProvider implements Provider {
   /** Decided once per model, not per call. */
   private readonly charges: boolean;
 
-  private constructor(private readonly ctx: CallContext, private readonly spec: ModelSpec, private readonly options: ProviderOptions) {
+  private constructor(
+    private readonly ctx: CallContext,
+    private readonly spec: ModelSpec,
+    private readonly options: ProviderOptions,
+  ) {
     this.charges = reportsCharge(spec);
     // Reasoning models reject any temperature but 1, and give no log-probabilities (api-notes).
     const reasoning = spec.reasons === true || spec.reasoning !== undefined;
     this.sendTemperature = !reasoning;
     this.logprobs = options.logprobs === true && !reasoning;
     // OpenAI caches long prompts by itself: --prompt-cache sends nothing here.
-    this.sent = { promptCache: false, logprobs: this.logprobs, ...(options.temperature !== undefined && this.sendTemperature && { temperature: options.temperature }) };
+    this.sent = {
+      promptCache: false,
+      logprobs: this.logprobs,
+      ...(options.temperature !== undefined && this.sendTemperature && { temperature: options.temperature }),
+    };
     if (options.logprobs && reasoning) this.notes.push(`log-probabilities not requested from ${spec.name}: reasoning models do not give them`);
     if (options.temperature !== undefined && !this.sendTemperature) {
       this.notes.push(`temperature not sent to ${spec.name}: reasoning models accept only the default`);

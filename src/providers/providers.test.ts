@@ -8,7 +8,15 @@ import { RETRY_AFTER_CAP_MS } from './attempts.js';
 import { createProvider } from './provider.js';
 
 const profile = (id: string, faults: Fault[]): Profile => ({ ids: [id], accuracy: 1, ttftMs: 1, tokensPerSec: 0, faults });
-const spec = (api: 'anthropic' | 'openai', id: string, url: string): ModelSpec => ({ name: id, id, api, endpoint: 'emu', baseURL: api === 'openai' ? `${url}/v1` : url, prices: null, maxTokens: 16 });
+const spec = (api: 'anthropic' | 'openai', id: string, url: string): ModelSpec => ({
+  name: id,
+  id,
+  api,
+  endpoint: 'emu',
+  baseURL: api === 'openai' ? `${url}/v1` : url,
+  prices: null,
+  maxTokens: 16,
+});
 const options = { apiKey: 'k', maxRetries: 3, timeoutMs: 5_000, deadlineMs: 30_000, stream: true };
 const request = { messages: [{ role: 'user' as const, content: 'hello' }] };
 
@@ -16,7 +24,10 @@ describe('retry-after', () => {
   it(`past ${RETRY_AFTER_CAP_MS / 1000} s the SDK does not sleep it: the failure comes back at once, for the scheduler to pace`, async () => {
     const hour: Fault[] = [{ status: 429, rate: 1, retryAfterS: 3600 }];
     await withEmulator({ profiles: [profile('a-hour', hour), profile('o-hour', hour)] }, async (url, e) => {
-      for (const [api, id] of [['anthropic', 'a-hour'], ['openai', 'o-hour']] as const) {
+      for (const [api, id] of [
+        ['anthropic', 'a-hour'],
+        ['openai', 'o-hour'],
+      ] as const) {
         const provider = await createProvider(spec(api, id, url), options);
         const outcome = await provider.complete(request);
         assert.ok(!outcome.ok && outcome.kind === 'rate_limit' && outcome.retries === 0, `${id}: ${JSON.stringify(outcome)}`);

@@ -26,7 +26,14 @@ const key = await (async () => {
 const N = 8;
 const PRICE = { input: 1, output: 5 };
 
-const model = (id: string, quirks: Quirk[] = [], extra: Partial<Profile> = {}): Profile => ({ ids: [id], accuracy: 0.9, ttftMs: 1, tokensPerSec: 0, quirks, ...extra });
+const model = (id: string, quirks: Quirk[] = [], extra: Partial<Profile> = {}): Profile => ({
+  ids: [id],
+  accuracy: 0.9,
+  ttftMs: 1,
+  tokensPerSec: 0,
+  quirks,
+  ...extra,
+});
 
 interface Ran {
   code: number;
@@ -40,40 +47,66 @@ interface Ran {
  * Runs `models` (written `a:<id>` for the Anthropic format, `o:<id>` for the OpenAI one) on the
  * first N tickets against an emulator serving `profiles`, every id priced at PRICE.
  */
-async function bench(profiles: Profile[], models: string[], args: string[] = [], options: { path?: string; host?: string; env?: Record<string, string>; endpoints?: (url: string) => Record<string, object> } = {}): Promise<Ran> {
-  return withEmulator({ profiles, key }, async (url, emulator) => {
-    const cwd = mkdtempSync(join(tmpdir(), 'tb-real-'));
-    const base = `${url}${options.path ?? ''}`;
-    writeFileSync(join(cwd, 'tierbench.config.json'), JSON.stringify({
-      endpoints: {
-        a: { baseURL: base, api: 'anthropic', apiKeyEnv: 'EMU_KEY' }, o: { baseURL: `${base}/v1`, api: 'openai', apiKeyEnv: 'EMU_KEY' },
-        r: { baseURL: `${base}/v1`, api: 'openai-responses', apiKeyEnv: 'EMU_KEY' }, ...options.endpoints?.(url),
-      },
-      prices: Object.fromEntries(profiles.flatMap((p) => p.ids).map((id) => [id, PRICE])),
-    }));
-    const r = await runCli(['run', '-m', models.join(','), '--limit', String(N), '--json', '--quiet', ...args, TICKETS], { EMU_KEY: 'emu-key', ...options.env }, cwd);
-    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
-    const report = validReport(r.stdout);
-    const summary = (name: string): ModelSummary => {
-      const s = report.summaries.find((x) => x.model === name);
-      assert.ok(s, `${name} in the report`);
-      return s;
-    };
-    const stats = emulator.allStats();
-    // For every behaviour: the requests the report says reached the server are those it received,
-    // and the cost shown is that of exactly what the server billed, unless the report says some
-    // of it is estimated (no counts sent) or lost (cut off after it began).
-    for (const id of new Set(report.summaries.map((x) => x.id))) {
-      const mine = report.summaries.filter((x) => x.id === id);
-      const sum = (f: (x: ModelSummary) => number): number => mine.reduce((n, x) => n + f(x), 0);
-      assert.equal(sum((x) => x.requests.sent), stats[id]?.requests ?? 0, `${id}: requests counted as the server received them`);
-      if (sum((x) => x.estimatedUsage + x.requests.lost + (x.errors.byKind.timeout ?? 0)) === 0 && mine.every((x) => x.cost !== null)) {
-        const billed = costOf(stats[id]?.usage ?? { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 }, { ...PRICE, cacheWrite: PRICE.input, cacheRead: PRICE.input });
-        assert.ok(Math.abs(sum((x) => x.cost!.total) - billed) < 1e-12, `${id}: cost ${sum((x) => x.cost!.total)} is what was billed, ${billed}`);
+async function bench(
+  profiles: Profile[],
+  models: string[],
+  args: string[] = [],
+  options: { path?: string; host?: string; env?: Record<string, string>; endpoints?: (url: string) => Record<string, object> } = {},
+): Promise<Ran> {
+  return withEmulator(
+    { profiles, key },
+    async (url, emulator) => {
+      const cwd = mkdtempSync(join(tmpdir(), 'tb-real-'));
+      const base = `${url}${options.path ?? ''}`;
+      writeFileSync(
+        join(cwd, 'tierbench.config.json'),
+        JSON.stringify({
+          endpoints: {
+            a: { baseURL: base, api: 'anthropic', apiKeyEnv: 'EMU_KEY' },
+            o: { baseURL: `${base}/v1`, api: 'openai', apiKeyEnv: 'EMU_KEY' },
+            r: { baseURL: `${base}/v1`, api: 'openai-responses', apiKeyEnv: 'EMU_KEY' },
+            ...options.endpoints?.(url),
+          },
+          prices: Object.fromEntries(profiles.flatMap((p) => p.ids).map((id) => [id, PRICE])),
+        }),
+      );
+      const r = await runCli(
+        ['run', '-m', models.join(','), '--limit', String(N), '--json', '--quiet', ...args, TICKETS],
+        { EMU_KEY: 'emu-key', ...options.env },
+        cwd,
+      );
+      assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+      const report = validReport(r.stdout);
+      const summary = (name: string): ModelSummary => {
+        const s = report.summaries.find((x) => x.model === name);
+        assert.ok(s, `${name} in the report`);
+        return s;
+      };
+      const stats = emulator.allStats();
+      // For every behaviour: the requests the report says reached the server are those it received,
+      // and the cost shown is that of exactly what the server billed, unless the report says some
+      // of it is estimated (no counts sent) or lost (cut off after it began).
+      for (const id of new Set(report.summaries.map((x) => x.id))) {
+        const mine = report.summaries.filter((x) => x.id === id);
+        const sum = (f: (x: ModelSummary) => number): number => mine.reduce((n, x) => n + f(x), 0);
+        assert.equal(
+          sum((x) => x.requests.sent),
+          stats[id]?.requests ?? 0,
+          `${id}: requests counted as the server received them`,
+        );
+        if (sum((x) => x.estimatedUsage + x.requests.lost + (x.errors.byKind.timeout ?? 0)) === 0 && mine.every((x) => x.cost !== null)) {
+          const billed = costOf(stats[id]?.usage ?? { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 }, {
+            ...PRICE,
+            cacheWrite: PRICE.input,
+            cacheRead: PRICE.input,
+          });
+          assert.ok(Math.abs(sum((x) => x.cost!.total) - billed) < 1e-12, `${id}: cost ${sum((x) => x.cost!.total)} is what was billed, ${billed}`);
+        }
       }
-    }
-    return { code: r.code, stderr: r.stderr, report, stats, summary };
-  }, options.host);
+      return { code: r.code, stderr: r.stderr, report, stats, summary };
+    },
+    options.host,
+  );
 }
 
 /** The cost of exactly what the emulator served and billed for this model. */
@@ -82,7 +115,10 @@ function assertExactCost(ran: Ran, name: string, id: string): void {
   const served = ran.stats[id]?.usage;
   assert.ok(served && s.cost, name);
   assert.deepEqual({ ...s.tokens, reasoning: undefined }, { ...served, reasoning: undefined }, `${name}: tokens as served`);
-  assert.ok(s.cost.total > 0 && Math.abs(s.cost.total - costOf(served, { ...PRICE, cacheWrite: PRICE.input, cacheRead: PRICE.input })) < 1e-12, `${name}: cost ${s.cost.total}`);
+  assert.ok(
+    s.cost.total > 0 && Math.abs(s.cost.total - costOf(served, { ...PRICE, cacheWrite: PRICE.input, cacheRead: PRICE.input })) < 1e-12,
+    `${name}: cost ${s.cost.total}`,
+  );
 }
 
 describe('answers in another shape than asked for are read, once, and priced exactly', () => {
@@ -92,7 +128,13 @@ describe('answers in another shape than asked for are read, once, and priced exa
       ['a:a-json', 'o:o-json', 'a:a-bare'],
     );
     const plain = await bench([model('a-plain', ['sse-for-plain']), model('o-plain', ['sse-for-plain'])], ['a:a-plain', 'o:o-plain'], ['--no-stream']);
-    for (const [r, name, id] of [[ran, 'a:a-json', 'a-json'], [ran, 'o:o-json', 'o-json'], [ran, 'a:a-bare', 'a-bare'], [plain, 'a:a-plain', 'a-plain'], [plain, 'o:o-plain', 'o-plain']] as const) {
+    for (const [r, name, id] of [
+      [ran, 'a:a-json', 'a-json'],
+      [ran, 'o:o-json', 'o-json'],
+      [ran, 'a:a-bare', 'a-bare'],
+      [plain, 'a:a-plain', 'a-plain'],
+      [plain, 'o:o-plain', 'o-plain'],
+    ] as const) {
       const s = r.summary(name);
       assert.deepEqual([s.scored, s.errors.total, s.empty, s.requests.sent, s.requests.paid], [N, 0, 0, N, N], name);
       assert.equal(r.stats[id]?.requests, N, `${name}: each case sent once`);
@@ -109,7 +151,10 @@ describe('answers in another shape than asked for are read, once, and priced exa
   it('compressed bodies, SSE cut mid-line with CRLF line ends, comments, pings and unknown events', async () => {
     const quirks: Quirk[][] = [['gzip'], ['split'], ['noise'], ['gzip', 'split', 'noise']];
     const profiles = quirks.flatMap((q, i) => [model(`a-${i}`, q), model(`o-${i}`, q)]);
-    const ran = await bench(profiles, profiles.map((p) => `${p.ids[0]!.startsWith('a') ? 'a' : 'o'}:${p.ids[0]}`));
+    const ran = await bench(
+      profiles,
+      profiles.map((p) => `${p.ids[0]!.startsWith('a') ? 'a' : 'o'}:${p.ids[0]}`),
+    );
     for (const p of profiles) {
       const name = `${p.ids[0]!.startsWith('a') ? 'a' : 'o'}:${p.ids[0]}`;
       const s = ran.summary(name);
@@ -128,7 +173,10 @@ describe('never a silent $0', () => {
     assert.ok(s.cost && s.cost.total > 0, 'priced, not $0');
     assert.ok(s.tokens.input > 0 && s.tokens.output > 0);
     assert.ok(ran.report.results.every((r) => r.usage?.estimated === true));
-    assert.ok(ran.report.notes.some((n) => /o:o-lms came without token counts .* estimated/.test(n)), ran.report.notes.join('\n'));
+    assert.ok(
+      ran.report.notes.some((n) => /o:o-lms came without token counts .* estimated/.test(n)),
+      ran.report.notes.join('\n'),
+    );
     // The emulator counts 4 characters a token, as the estimate does: the estimate is exact here.
     assert.equal(s.tokens.output, ran.stats['o-lms']?.usage.output);
   });
@@ -136,9 +184,16 @@ describe('never a silent $0', () => {
 
 describe('time limits that hold', () => {
   it('a stream that goes silent after its headers ends as a timeout, is not sent again, and the run goes on', async () => {
-    const ran = await bench([model('a-stall', ['stall']), model('o-stall', ['stall']), model('o-fine')], ['a:a-stall', 'o:o-stall', 'o:o-fine'], ['--timeout', '0.3']);
+    const ran = await bench(
+      [model('a-stall', ['stall']), model('o-stall', ['stall']), model('o-fine')],
+      ['a:a-stall', 'o:o-stall', 'o:o-fine'],
+      ['--timeout', '0.3'],
+    );
     assert.equal(ran.code, 0);
-    for (const [name, id] of [['a:a-stall', 'a-stall'], ['o:o-stall', 'o-stall']] as const) {
+    for (const [name, id] of [
+      ['a:a-stall', 'a-stall'],
+      ['o:o-stall', 'o-stall'],
+    ] as const) {
       const s = ran.summary(name);
       assert.deepEqual(s.errors, { total: N, byKind: { timeout: N } }, name);
       assert.equal(ran.stats[id]?.requests, N, `${name}: not re-sent`);
@@ -153,24 +208,36 @@ describe('time limits that hold', () => {
     assert.deepEqual(ran.summary('o:o-slow').errors, { total: N, byKind: { timeout: N } });
     assert.match(ran.report.results[0]?.error?.message ?? '', /deadline/);
     // The server finished and billed them; the client cannot know: the cost shown is a lower bound, and says so.
-    assert.ok(ran.report.notes.some((n) => n.startsWith(`${N} calls of o:o-slow timed out after they were sent: a provider may bill such calls`)), ran.report.notes.join('\n'));
+    assert.ok(
+      ran.report.notes.some((n) => n.startsWith(`${N} calls of o:o-slow timed out after they were sent: a provider may bill such calls`)),
+      ran.report.notes.join('\n'),
+    );
   });
 });
 
 describe('outcomes that say what happened', () => {
   it('answers cut by the token limit are counted apart, keep their stop reason, and the note says how to fix it', async () => {
     const ran = await bench([model('a-m'), model('o-m')], ['a:a-m', 'o:o-m'], ['--max-tokens', '1']);
-    for (const [name, reason] of [['a:a-m', 'max_tokens'], ['o:o-m', 'length']] as const) {
+    for (const [name, reason] of [
+      ['a:a-m', 'max_tokens'],
+      ['o:o-m', 'length'],
+    ] as const) {
       const s = ran.summary(name);
       assert.equal(s.truncated, N, name);
       assert.ok(ran.report.results.filter((r) => r.model === name).every((r) => r.finish === 'truncated' && r.stopReason === reason));
-      assert.ok(ran.report.notes.some((n) => n.startsWith(`${N} answers of ${name} hit the 1-token limit`) && n.endsWith('raise --max-tokens')), ran.report.notes.join('\n'));
+      assert.ok(
+        ran.report.notes.some((n) => n.startsWith(`${N} answers of ${name} hit the 1-token limit`) && n.endsWith('raise --max-tokens')),
+        ran.report.notes.join('\n'),
+      );
     }
   });
   it('refusals are counted apart, with the stop reason as sent', async () => {
     const refuse: Fault[] = [{ kind: 'refusal', rate: 1 }];
     const ran = await bench([model('a-r', [], { faults: refuse }), model('o-r', [], { faults: refuse })], ['a:a-r', 'o:o-r']);
-    for (const [name, reason] of [['a:a-r', 'refusal'], ['o:o-r', 'content_filter']] as const) {
+    for (const [name, reason] of [
+      ['a:a-r', 'refusal'],
+      ['o:o-r', 'content_filter'],
+    ] as const) {
       const s = ran.summary(name);
       assert.deepEqual([s.refused, s.scored, s.errors.total, s.requests.sent], [N, N, 0, N], name);
       assert.ok(ran.report.results.filter((r) => r.model === name).every((r) => r.finish === 'refused' && r.stopReason === reason));
@@ -183,13 +250,23 @@ describe('outcomes that say what happened', () => {
 describe('errors classified by what they mean', () => {
   it('a spend limit (Anthropic 429) or no quota (OpenAI 429) stops the model without retries', async () => {
     const spent: Fault[] = [{ kind: 'spend-limit', rate: 1 }];
-    const ran = await bench([model('a-s', [], { faults: spent }), model('o-s', [], { faults: spent }), model('o-ok')], ['a:a-s', 'o:o-s', 'o:o-ok'], ['--max-retries', '2']);
-    for (const [name, id] of [['a:a-s', 'a-s'], ['o:o-s', 'o-s']] as const) {
+    const ran = await bench(
+      [model('a-s', [], { faults: spent }), model('o-s', [], { faults: spent }), model('o-ok')],
+      ['a:a-s', 'o:o-s', 'o:o-ok'],
+      ['--max-retries', '2'],
+    );
+    for (const [name, id] of [
+      ['a:a-s', 'a-s'],
+      ['o:o-s', 'o-s'],
+    ] as const) {
       const s = ran.summary(name);
       assert.equal(s.errors.byKind.billing, s.errors.total, name);
       assert.equal(ran.stats[id]?.retries, 0, `${name}: the SDK did not retry`);
       assert.ok((ran.stats[id]?.requests ?? 0) <= 8, `${name}: stopped after the calls already in flight`);
-      assert.ok(ran.report.notes.some((n) => n.startsWith(`${name} stopped after a billing error (429)`)), ran.report.notes.join('\n'));
+      assert.ok(
+        ran.report.notes.some((n) => n.startsWith(`${name} stopped after a billing error (429)`)),
+        ran.report.notes.join('\n'),
+      );
     }
     assert.equal(ran.summary('o:o-ok').scored, N);
   });
@@ -201,7 +278,10 @@ describe('errors classified by what they mean', () => {
       const s = ran.summary(name);
       assert.deepEqual(s.errors, { total: 1, byKind: { content_filter: 1 } }, name);
       assert.equal(s.scored, N - 1, `${name}: the model was not stopped`);
-      assert.ok(ran.report.notes.some((n) => n.startsWith(`1 input to ${name} were blocked`) || n.startsWith(`1 input to ${name} was blocked`)), ran.report.notes.join('\n'));
+      assert.ok(
+        ran.report.notes.some((n) => n.startsWith(`1 input to ${name} were blocked`) || n.startsWith(`1 input to ${name} was blocked`)),
+        ran.report.notes.join('\n'),
+      );
     }
     assert.equal(ran.stats['o-gw']?.requests, N, 'a filtered input is not sent again');
   });
@@ -209,8 +289,14 @@ describe('errors classified by what they mean', () => {
     const midStream: Fault[] = [{ kind: 'stream-error', rate: 1 }];
     const errorBody: Fault[] = [{ kind: 'error-body', rate: 1 }];
     const ran = await bench(
-      [model('o-or', ['gateway'], { faults: midStream }), model('o-vllm', ['vllm'], { faults: midStream }), model('o-200', ['gateway'], { faults: errorBody }), model('a-200', [], { faults: errorBody })],
-      ['o:o-or', 'o:o-vllm', 'o:o-200', 'a:a-200'], ['--max-retries', '0'],
+      [
+        model('o-or', ['gateway'], { faults: midStream }),
+        model('o-vllm', ['vllm'], { faults: midStream }),
+        model('o-200', ['gateway'], { faults: errorBody }),
+        model('a-200', [], { faults: errorBody }),
+      ],
+      ['o:o-or', 'o:o-vllm', 'o:o-200', 'a:a-200'],
+      ['--max-retries', '0'],
     );
     assert.deepEqual(ran.summary('o:o-or').errors, { total: N, byKind: { server: N } });
     assert.deepEqual(ran.summary('o:o-vllm').errors, { total: N, byKind: { server: N } });
@@ -230,7 +316,10 @@ describe('connections as users have them', () => {
   it('a base URL that redirects (307, 308) is followed', async () => {
     for (const status of [307, 308]) {
       const ran = await bench([model('a-x'), model('o-x')], ['a:a-x', 'o:o-x'], [], { path: `/_redirect/${status}` });
-      for (const [name, id] of [['a:a-x', 'a-x'], ['o:o-x', 'o-x']] as const) {
+      for (const [name, id] of [
+        ['a:a-x', 'a-x'],
+        ['o:o-x', 'o-x'],
+      ] as const) {
         assert.equal(ran.summary(name).scored, N, `${status} ${name}`);
         assert.equal(ran.stats[id]?.requests, N);
       }
@@ -287,10 +376,16 @@ describe('deprecations', () => {
   it('a deprecated model is named once per run, and the SDK prints nothing per call', async () => {
     const warn = console.warn;
     let warned = 0;
-    console.warn = () => { warned++; };
+    console.warn = () => {
+      warned++;
+    };
     try {
       const ran = await bench([model('claude-sonnet-4-5'), model('gpt-4o-mini')], ['a:claude-sonnet-4-5', 'o:gpt-4o-mini']);
-      assert.equal(ran.report.notes.filter((n) => n.includes('claude-sonnet-4-5') && n.includes('retires on 2026-11-30')).length, 1, ran.report.notes.join('\n'));
+      assert.equal(
+        ran.report.notes.filter((n) => n.includes('claude-sonnet-4-5') && n.includes('retires on 2026-11-30')).length,
+        1,
+        ran.report.notes.join('\n'),
+      );
       assert.equal(ran.report.notes.filter((n) => n.includes('gpt-4o-mini') && n.includes('retires on')).length, 1);
       assert.equal(warned, 0);
     } finally {
@@ -304,17 +399,26 @@ describe('reasoning as a tier dimension', () => {
   it('model@effort sends the effort; each setting is its own candidate, with its thinking tokens and cost', async () => {
     const ran = await bench([thinker('o-t'), thinker('a-t')], ['o:o-t@low', 'o:o-t@high', 'a:a-t@low', 'a:a-t@off', 'a:a-t@2k']);
     const thinking = (name: string): number | undefined => ran.summary(name).tokens.reasoning;
-    assert.deepEqual([thinking('o:o-t@low'), thinking('o:o-t@high'), thinking('a:a-t@low'), thinking('a:a-t@off'), thinking('a:a-t@2k')], [120 * N, 1000 * N, 120 * N, undefined, 400 * N]);
+    assert.deepEqual(
+      [thinking('o:o-t@low'), thinking('o:o-t@high'), thinking('a:a-t@low'), thinking('a:a-t@off'), thinking('a:a-t@2k')],
+      [120 * N, 1000 * N, 120 * N, undefined, 400 * N],
+    );
     for (const name of ['o:o-t@low', 'o:o-t@high', 'a:a-t@low', 'a:a-t@2k']) {
       const s = ran.summary(name);
       assert.deepEqual([s.scored, s.truncated, s.errors.total], [N, 0, 0], name);
       assert.ok(s.tokens.output > (s.tokens.reasoning ?? 0), `${name}: thinking is billed as output`);
     }
     assert.ok(ran.summary('o:o-t@high').cost!.total > ran.summary('o:o-t@low').cost!.total);
-    assert.deepEqual(ran.report.models.map((m) => [m.name, m.reasoning, m.maxTokens]), [
-      ['o:o-t@low', { effort: 'low' }, 16_000], ['o:o-t@high', { effort: 'high' }, 16_000], ['a:a-t@low', { effort: 'low' }, 16_000],
-      ['a:a-t@off', { effort: 'none' }, 1024], ['a:a-t@2k', { budgetTokens: 2000 }, 16_000],
-    ]);
+    assert.deepEqual(
+      ran.report.models.map((m) => [m.name, m.reasoning, m.maxTokens]),
+      [
+        ['o:o-t@low', { effort: 'low' }, 16_000],
+        ['o:o-t@high', { effort: 'high' }, 16_000],
+        ['a:a-t@low', { effort: 'low' }, 16_000],
+        ['a:a-t@off', { effort: 'none' }, 1024],
+        ['a:a-t@2k', { budgetTokens: 2000 }, 16_000],
+      ],
+    );
     // The verdicts compare every setting with every one that costs more, paired on the same cases.
     const k = 5 - ran.report.recommendation.excluded.length;
     assert.equal(ran.report.recommendation.comparisons.length, (k * (k - 1)) / 2);
@@ -325,15 +429,28 @@ describe('reasoning as a tier dimension', () => {
       const s = ran.summary(name);
       assert.deepEqual([s.truncated, s.tokens.reasoning, s.tokens.output], [N, 300 * N, 300 * N], name);
       assert.ok(ran.report.results.filter((r) => r.model === name).every((r) => r.output === '' && r.finish === 'truncated'));
-      assert.ok(ran.report.notes.some((n) => n.startsWith(`${N} answers of ${name} hit the 300-token limit, reasoning included`)), ran.report.notes.join('\n'));
+      assert.ok(
+        ran.report.notes.some((n) => n.startsWith(`${N} answers of ${name} hit the 300-token limit, reasoning included`)),
+        ran.report.notes.join('\n'),
+      );
     }
   });
   it('a model that reasons gets room for it by default; others keep 1,024', async () => {
     const ran = await bench([model('gpt-5-mini'), model('o-x')], ['o:gpt-5-mini', 'o:o-x']);
-    assert.deepEqual(ran.report.models.map((m) => [m.name, m.maxTokens, m.reasons ?? false]), [['o:gpt-5-mini', 16_000, true], ['o:o-x', 1024, false]]);
+    assert.deepEqual(
+      ran.report.models.map((m) => [m.name, m.maxTokens, m.reasons ?? false]),
+      [
+        ['o:gpt-5-mini', 16_000, true],
+        ['o:o-x', 1024, false],
+      ],
+    );
   });
   it('a setting the API does not take is refused before any call, in one line', async () => {
-    for (const [name, what] of [['haiku@minimal', /Anthropic models take no effort `minimal`/], ['gpt-5-mini@8k', /a thinking budget in tokens is an Anthropic setting/], ['sonnet@512', /at least 1024/]] as const) {
+    for (const [name, what] of [
+      ['haiku@minimal', /Anthropic models take no effort `minimal`/],
+      ['gpt-5-mini@8k', /a thinking budget in tokens is an Anthropic setting/],
+      ['sonnet@512', /at least 1024/],
+    ] as const) {
       const r = await runCli(['run', '-m', name, TICKETS], { ANTHROPIC_API_KEY: 'k', OPENAI_API_KEY: 'k' });
       assert.equal(r.code, 2, name);
       assert.match(r.stderr, what);
@@ -347,8 +464,16 @@ describe('reasoning as a tier dimension', () => {
 describe('the OpenAI Responses API', () => {
   it('answers, streamed or not, with exact tokens and cost; cut, refused and failed answers by its own terms', async () => {
     for (const stream of [[], ['--no-stream']]) {
-      const ran = await bench([model('r-ok'), model('r-think', [], { thinking: { tokens: 200 } }), model('r-refuse', [], { faults: [{ kind: 'refusal', rate: 1 }] }), model('r-fail', [], { faults: [{ kind: 'stream-error', rate: 1 }] })],
-        ['r:r-ok', 'r:r-think@high', 'r:r-refuse', 'r:r-fail'], ['--max-retries', '0', ...stream]);
+      const ran = await bench(
+        [
+          model('r-ok'),
+          model('r-think', [], { thinking: { tokens: 200 } }),
+          model('r-refuse', [], { faults: [{ kind: 'refusal', rate: 1 }] }),
+          model('r-fail', [], { faults: [{ kind: 'stream-error', rate: 1 }] }),
+        ],
+        ['r:r-ok', 'r:r-think@high', 'r:r-refuse', 'r:r-fail'],
+        ['--max-retries', '0', ...stream],
+      );
       const ok = ran.summary('r:r-ok');
       assert.deepEqual([ok.scored, ok.errors.total, ok.requests.sent], [N, 0, N], `${stream}`);
       assert.ok((ok.accuracy ?? 0) > 0.5);
@@ -365,9 +490,15 @@ describe('the OpenAI Responses API', () => {
 
 describe('per-endpoint settings', () => {
   it('Azure OpenAI: api-version in the query, the key in api-key, max_completion_tokens for a reasoning deployment', async () => {
-    const azure = (url: string, extra: object = {}): Record<string, object> => ({ az: { baseURL: `${url}/openai/deployments/gpt-5-mini`, api: 'openai', apiKeyEnv: 'EMU_KEY', apiVersion: '2025-04-01-preview', ...extra } });
+    const azure = (url: string, extra: object = {}): Record<string, object> => ({
+      az: { baseURL: `${url}/openai/deployments/gpt-5-mini`, api: 'openai', apiKeyEnv: 'EMU_KEY', apiVersion: '2025-04-01-preview', ...extra },
+    });
     const without = await bench([model('gpt-5-mini')], ['az:gpt-5-mini'], ['--max-retries', '0'], { endpoints: (url) => azure(url) });
-    assert.deepEqual(without.summary('az:gpt-5-mini').errors.byKind, { bad_request: N }, 'a compatible endpoint sends max_tokens, which the deployment rejects');
+    assert.deepEqual(
+      without.summary('az:gpt-5-mini').errors.byKind,
+      { bad_request: N },
+      'a compatible endpoint sends max_tokens, which the deployment rejects',
+    );
     assert.match(without.report.results[0]?.error?.message ?? '', /Use 'max_completion_tokens' instead/);
     const ran = await bench([model('gpt-5-mini')], ['az:gpt-5-mini'], [], { endpoints: (url) => azure(url, { maxTokensParam: 'max_completion_tokens' }) });
     assert.equal(ran.summary('az:gpt-5-mini').scored, N);
@@ -376,7 +507,9 @@ describe('per-endpoint settings', () => {
     const strict = model('o-strict', ['no-stream-options']);
     const rejected = await bench([strict], ['o:o-strict'], ['--max-retries', '0']);
     assert.deepEqual(rejected.summary('o:o-strict').errors.byKind, { bad_request: N });
-    const ran = await bench([strict], ['s:o-strict'], [], { endpoints: (url) => ({ s: { baseURL: `${url}/v1`, api: 'openai', apiKeyEnv: 'EMU_KEY', streamOptions: false } }) });
+    const ran = await bench([strict], ['s:o-strict'], [], {
+      endpoints: (url) => ({ s: { baseURL: `${url}/v1`, api: 'openai', apiKeyEnv: 'EMU_KEY', streamOptions: false } }),
+    });
     const s = ran.summary('s:o-strict');
     assert.deepEqual([s.scored, s.estimatedUsage], [N, N], 'answered; with no usage chunk asked for, priced from an estimate');
   });

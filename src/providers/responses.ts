@@ -2,7 +2,7 @@
 // lines), and OpenAI's newer interface. The request, and a Reading of a Response object or of its
 // typed stream events (`response.output_text.delta` … `response.completed`).
 import type { ChatRequest, ModelSpec, Outcome, Usage } from '../types.js';
-import { type CallContext, type Parsed, type Reading, call, emptyParsed } from './call.js';
+import { type CallContext, call, emptyParsed, type Parsed, type Reading } from './call.js';
 import { bodyError } from './failures.js';
 import { openAIContext } from './openai.js';
 import type { Provider, ProviderOptions, SentSettings } from './provider.js';
@@ -20,7 +20,10 @@ function responsesUsage(u: ResponsesUsage): Usage {
   const cacheWrite = u.input_tokens_details?.cache_write_tokens ?? 0;
   const reasoning = u.output_tokens_details?.reasoning_tokens;
   return {
-    input: Math.max(0, (u.input_tokens ?? 0) - cacheRead - cacheWrite), output: u.output_tokens ?? 0, cacheWrite, cacheRead,
+    input: Math.max(0, (u.input_tokens ?? 0) - cacheRead - cacheWrite),
+    output: u.output_tokens ?? 0,
+    cacheWrite,
+    cacheRead,
     ...(typeof reasoning === 'number' && reasoning > 0 && { reasoning }),
   };
 }
@@ -101,11 +104,16 @@ export class ResponsesProvider implements Provider {
   readonly sent: SentSettings;
   private readonly sendTemperature: boolean;
 
-  private constructor(private readonly ctx: CallContext, private readonly spec: ModelSpec, private readonly options: ProviderOptions) {
+  private constructor(
+    private readonly ctx: CallContext,
+    private readonly spec: ModelSpec,
+    private readonly options: ProviderOptions,
+  ) {
     // Reasoning models reject any temperature but 1 (api-notes).
     this.sendTemperature = spec.reasons !== true && spec.reasoning === undefined;
     this.sent = { promptCache: false, logprobs: false, ...(options.temperature !== undefined && this.sendTemperature && { temperature: options.temperature }) };
-    if (options.temperature !== undefined && !this.sendTemperature) this.notes.push(`temperature not sent to ${spec.name}: reasoning models accept only the default`);
+    if (options.temperature !== undefined && !this.sendTemperature)
+      this.notes.push(`temperature not sent to ${spec.name}: reasoning models accept only the default`);
     if (options.logprobs) this.notes.push(`log-probabilities not requested from ${spec.name}: not read from the Responses API`);
   }
 

@@ -14,7 +14,9 @@ type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void
 const routes = new Map<string, Handler>();
 const server = createServer((req, res) => {
   let body = '';
-  req.on('data', (c: Buffer) => { body += c.toString(); });
+  req.on('data', (c: Buffer) => {
+    body += c.toString();
+  });
   req.on('end', () => routes.get(req.url ?? '')?.(req, body, res));
 });
 let base = '';
@@ -31,7 +33,10 @@ describe('httpFetch', () => {
 
   it('sends method, headers and a sized body, and gives back status, headers and body', async () => {
     routes.set('/echo', (req, body, res) => {
-      res.writeHead(201, { 'content-type': 'application/json', 'x-seen': `${req.method} ${req.headers['content-length']} ${req.headers['x-api-key']} ${req.headers['transfer-encoding'] ?? 'sized'}` });
+      res.writeHead(201, {
+        'content-type': 'application/json',
+        'x-seen': `${req.method} ${req.headers['content-length']} ${req.headers['x-api-key']} ${req.headers['transfer-encoding'] ?? 'sized'}`,
+      });
       res.end(JSON.stringify({ body }));
     });
     const text = '{"q":"é"}';
@@ -102,10 +107,13 @@ describe('httpFetch', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    await assert.rejects(httpFetch(`http://127.0.0.1:${port}/`), (err: Error) => err instanceof TypeError && err.message === 'fetch failed' && (err.cause as NodeJS.ErrnoException).code === 'ECONNREFUSED');
+    await assert.rejects(
+      httpFetch(`http://127.0.0.1:${port}/`),
+      (err: Error) => err instanceof TypeError && err.message === 'fetch failed' && (err.cause as NodeJS.ErrnoException).code === 'ECONNREFUSED',
+    );
   });
 
-  it('aborts with the signal\'s reason, before the response and while reading the body', async () => {
+  it("aborts with the signal's reason, before the response and while reading the body", async () => {
     routes.set('/slow', () => undefined);
     const before = new AbortController();
     const pending = httpFetch(`${base}/slow`, { signal: before.signal });
@@ -126,20 +134,47 @@ describe('httpFetch', () => {
   });
 
   it('follows redirects as fetch does, and a key never follows one to another origin', async () => {
-    routes.set('/seen', (req, body, res) => res.end(JSON.stringify({ method: req.method, body, auth: req.headers.authorization ?? null, key: req.headers['x-api-key'] ?? null })));
-    for (const status of [307, 308]) routes.set(`/moved-${status}`, (_req, _body, res) => { res.writeHead(status, { location: '/seen' }); res.end(); });
-    routes.set('/see-other', (_req, _body, res) => { res.writeHead(303, { location: '/seen' }); res.end(); });
-    routes.set('/loop', (_req, _body, res) => { res.writeHead(302, { location: '/loop' }); res.end(); });
+    routes.set('/seen', (req, body, res) =>
+      res.end(JSON.stringify({ method: req.method, body, auth: req.headers.authorization ?? null, key: req.headers['x-api-key'] ?? null })),
+    );
+    for (const status of [307, 308])
+      routes.set(`/moved-${status}`, (_req, _body, res) => {
+        res.writeHead(status, { location: '/seen' });
+        res.end();
+      });
+    routes.set('/see-other', (_req, _body, res) => {
+      res.writeHead(303, { location: '/seen' });
+      res.end();
+    });
+    routes.set('/loop', (_req, _body, res) => {
+      res.writeHead(302, { location: '/loop' });
+      res.end();
+    });
     const headers = { authorization: 'Bearer k', 'x-api-key': 'k' };
     for (const status of [307, 308]) {
-      assert.deepEqual(await (await httpFetch(`${base}/moved-${status}`, { method: 'POST', headers, body: 'q' })).json(), { method: 'POST', body: 'q', auth: 'Bearer k', key: 'k' }, `${status} repeats the request`);
+      assert.deepEqual(
+        await (await httpFetch(`${base}/moved-${status}`, { method: 'POST', headers, body: 'q' })).json(),
+        { method: 'POST', body: 'q', auth: 'Bearer k', key: 'k' },
+        `${status} repeats the request`,
+      );
     }
-    assert.deepEqual(await (await httpFetch(`${base}/see-other`, { method: 'POST', headers, body: 'q' })).json(), { method: 'GET', body: '', auth: 'Bearer k', key: 'k' });
-    await assert.rejects(httpFetch(`${base}/loop`), (err: Error) => err.message === 'fetch failed' && /redirect count/.test(String((err.cause as Error).message)));
+    assert.deepEqual(await (await httpFetch(`${base}/see-other`, { method: 'POST', headers, body: 'q' })).json(), {
+      method: 'GET',
+      body: '',
+      auth: 'Bearer k',
+      key: 'k',
+    });
+    await assert.rejects(
+      httpFetch(`${base}/loop`),
+      (err: Error) => err.message === 'fetch failed' && /redirect count/.test(String((err.cause as Error).message)),
+    );
     // Another origin: the same host on another port.
     const other = createServer((req, res) => res.end(JSON.stringify({ auth: req.headers.authorization ?? null, key: req.headers['x-api-key'] ?? null })));
     await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
-    routes.set('/away', (_req, _body, res) => { res.writeHead(307, { location: `http://127.0.0.1:${(other.address() as AddressInfo).port}/` }); res.end(); });
+    routes.set('/away', (_req, _body, res) => {
+      res.writeHead(307, { location: `http://127.0.0.1:${(other.address() as AddressInfo).port}/` });
+      res.end();
+    });
     try {
       assert.deepEqual(await (await httpFetch(`${base}/away`, { method: 'POST', headers, body: 'q' })).json(), { auth: null, key: null });
     } finally {
@@ -172,10 +207,20 @@ describe('httpFetch', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/`;
     try {
-      await assert.rejects(httpFetch(url), (err: Error) => err.message === 'fetch failed' && /self.signed/i.test(String((err.cause as NodeJS.ErrnoException).code)));
+      await assert.rejects(
+        httpFetch(url),
+        (err: Error) => err.message === 'fetch failed' && /self.signed/i.test(String((err.cause as NodeJS.ErrnoException).code)),
+      );
       // Trusted as a company CA would be: the extra CA file is read when Node starts.
       const script = `const { httpFetch } = await import(${JSON.stringify(`${ROOT}dist/providers/transport.js`)}); const r = await httpFetch(${JSON.stringify(url)}, { method: 'POST', body: 'x' }); console.log(r.status, await r.text());`;
-      const out = await new Promise<string>((resolve, reject) => execFile(process.execPath, ['--input-type=module', '-e', script], { env: { PATH: process.env.PATH ?? '', NODE_EXTRA_CA_CERTS: `${tls}cert.pem` } }, (err, stdout, stderr) => (err ? reject(new Error(stderr)) : resolve(stdout))));
+      const out = await new Promise<string>((resolve, reject) =>
+        execFile(
+          process.execPath,
+          ['--input-type=module', '-e', script],
+          { env: { PATH: process.env.PATH ?? '', NODE_EXTRA_CA_CERTS: `${tls}cert.pem` } },
+          (err, stdout, stderr) => (err ? reject(new Error(stderr)) : resolve(stdout)),
+        ),
+      );
       assert.equal(out.trim(), '200 over tls');
     } finally {
       server.closeAllConnections();

@@ -31,7 +31,10 @@ const abortReason = (signal: AbortSignal): unknown => signal.reason ?? new DOMEx
 /** zstd where this Node has it (22.15+); the others everywhere. */
 const zstd = (zlib as unknown as { createZstdDecompress?: () => NodeJS.ReadWriteStream }).createZstdDecompress;
 const DECODERS: Record<string, () => NodeJS.ReadWriteStream> = {
-  gzip: zlib.createGunzip, 'x-gzip': zlib.createGunzip, deflate: zlib.createInflate, br: zlib.createBrotliDecompress,
+  gzip: zlib.createGunzip,
+  'x-gzip': zlib.createGunzip,
+  deflate: zlib.createInflate,
+  br: zlib.createBrotliDecompress,
   ...(zstd !== undefined && { zstd }),
 };
 
@@ -49,7 +52,7 @@ export interface ProxySettings {
 
 /** The proxy variables curl and undici read, lower case first; undefined when none is set. */
 export function proxyFromEnv(env: Readonly<Record<string, string | undefined>>): ProxySettings | undefined {
-  const pick = (name: string): string | undefined => (env[name.toLowerCase()] || env[name.toUpperCase()]) || undefined;
+  const pick = (name: string): string | undefined => env[name.toLowerCase()] || env[name.toUpperCase()] || undefined;
   const httpProxy = pick('http_proxy');
   const httpsProxy = pick('https_proxy');
   if (httpProxy === undefined && httpsProxy === undefined) return undefined;
@@ -62,15 +65,24 @@ export async function transport(proxy: ProxySettings | undefined): Promise<Fetch
   if (proxy === undefined) return httpFetch;
   const loaded = await import('undici');
   // undici is CommonJS: bundled, its named exports sit on the default export.
-  const { fetch: undiciFetch, EnvHttpProxyAgent } = typeof loaded.EnvHttpProxyAgent === 'function' ? loaded : (loaded as unknown as { default: typeof loaded }).default;
+  const { fetch: undiciFetch, EnvHttpProxyAgent } =
+    typeof loaded.EnvHttpProxyAgent === 'function' ? loaded : (loaded as unknown as { default: typeof loaded }).default;
   // Every setting passed explicitly: undici would otherwise read process.env itself.
-  const dispatcher = new EnvHttpProxyAgent({ httpProxy: proxy.httpProxy ?? '', httpsProxy: proxy.httpsProxy ?? proxy.httpProxy ?? '', noProxy: proxy.noProxy ?? '' });
-  return (input, init) => undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher }) as unknown as Promise<Response>;
+  const dispatcher = new EnvHttpProxyAgent({
+    httpProxy: proxy.httpProxy ?? '',
+    httpsProxy: proxy.httpsProxy ?? proxy.httpProxy ?? '',
+    noProxy: proxy.noProxy ?? '',
+  });
+  return (input, init) =>
+    undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher }) as unknown as Promise<Response>;
 }
 
 function headerRecord(headers: RequestInit['headers']): Record<string, string> {
   const record: Record<string, string> = {};
-  if (headers instanceof Headers) headers.forEach((value, name) => { record[name] = value; });
+  if (headers instanceof Headers)
+    headers.forEach((value, name) => {
+      record[name] = value;
+    });
   else if (Array.isArray(headers)) for (const [name, value] of headers) record[name!.toLowerCase()] = value!;
   else if (headers) for (const [name, value] of Object.entries(headers)) record[name.toLowerCase()] = typeof value === 'string' ? value : value.join(', ');
   return record;
@@ -83,13 +95,23 @@ export function httpFetch(input: string | URL | Request, init: RequestInit = {},
   const body = init.body ?? undefined;
   const url = typeof input === 'string' ? new URL(input) : input instanceof URL ? input : undefined;
   // What this transport does not carry (a Request object, a stream or form body) goes to Node's fetch.
-  if (url === undefined || !(url.protocol in agents) || !(body === undefined || typeof body === 'string' || body instanceof Uint8Array)) return fetch(input, init);
+  if (url === undefined || !(url.protocol in agents) || !(body === undefined || typeof body === 'string' || body instanceof Uint8Array))
+    return fetch(input, init);
   const signal = init.signal ?? undefined;
   if (signal?.aborted) return Promise.reject(abortReason(signal));
   return send(url, init.method ?? 'GET', headerRecord(init.headers), body, signal, init.redirect ?? 'follow', MAX_REDIRECTS, timing);
 }
 
-function send(url: URL, method: string, headers: Record<string, string>, body: Body, signal: AbortSignal | undefined, redirect: NonNullable<RequestInit['redirect']>, redirectsLeft: number, timing?: { lastByteAt?: number }): Promise<Response> {
+function send(
+  url: URL,
+  method: string,
+  headers: Record<string, string>,
+  body: Body,
+  signal: AbortSignal | undefined,
+  redirect: NonNullable<RequestInit['redirect']>,
+  redirectsLeft: number,
+  timing?: { lastByteAt?: number },
+): Promise<Response> {
   return new Promise<Response>((resolve, reject) => {
     const sent = { ...headers };
     if (body !== undefined) sent['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);
@@ -119,7 +141,8 @@ function send(url: URL, method: string, headers: Record<string, string>, body: B
       if (REDIRECTS.has(status) && location !== undefined && redirect !== 'manual') {
         res.resume();
         done();
-        if (redirect === 'error' || redirectsLeft === 0) return reject(fetchFailed(new Error(redirect === 'error' ? 'unexpected redirect' : 'redirect count exceeded')));
+        if (redirect === 'error' || redirectsLeft === 0)
+          return reject(fetchFailed(new Error(redirect === 'error' ? 'unexpected redirect' : 'redirect count exceeded')));
         let next: URL;
         try {
           next = new URL(location, url);
@@ -146,7 +169,10 @@ function send(url: URL, method: string, headers: Record<string, string>, body: B
       }
       let source: Readable = res;
       // Listed in the order applied: undone last to first.
-      const codings = (res.headers['content-encoding'] ?? '').split(',').map((c) => c.trim().toLowerCase()).filter((c) => c !== '' && c !== 'identity');
+      const codings = (res.headers['content-encoding'] ?? '')
+        .split(',')
+        .map((c) => c.trim().toLowerCase())
+        .filter((c) => c !== '' && c !== 'identity');
       if (codings.length > 0 && codings.every((c) => DECODERS[c] !== undefined)) {
         for (const coding of codings.reverse()) source = source.pipe(DECODERS[coding]!()) as unknown as Readable;
         // pipe() does not pass on a connection lost mid-body: the decoder would wait for ever.
@@ -155,7 +181,10 @@ function send(url: URL, method: string, headers: Record<string, string>, body: B
           if (!res.complete) decoded.destroy(new Error('other side closed'));
         });
       }
-      if (timing) res.once('end', () => { timing.lastByteAt = performance.now(); });
+      if (timing)
+        res.once('end', () => {
+          timing.lastByteAt = performance.now();
+        });
       resolve(new Response(ReadableStream.from(bodyOf(res, source, signal, done)), init));
     });
     request.end(body);

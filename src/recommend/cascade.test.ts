@@ -13,11 +13,19 @@ describe('cascade simulation', () => {
   const big = [1, 1, 1, 1, 1, 1, 1, 1, 1, 0];
   const conf = [0.9, 0.95, 0.8, 0.99, 0.7, 0.85, 0.6, 0.3, 0.5, 0.65];
   const rep = (xs: number[]): Float64Array => Float64Array.from({ length: 1000 }, (_, i) => xs[i % 10]!);
-  const result = simulateCascade({
-    cheap: 'haiku', big: 'sonnet', source: 'logprob',
-    cheapScores: rep(cheap), bigScores: rep(big), confidence: rep(conf),
-    cheapCosts: new Float64Array(1000).fill(1), bigCosts: new Float64Array(1000).fill(10),
-  }, { tolerancePp: 3, level: 0.9 });
+  const result = simulateCascade(
+    {
+      cheap: 'haiku',
+      big: 'sonnet',
+      source: 'logprob',
+      cheapScores: rep(cheap),
+      bigScores: rep(big),
+      confidence: rep(conf),
+      cheapCosts: new Float64Array(1000).fill(1),
+      bigCosts: new Float64Array(1000).fill(10),
+    },
+    { tolerancePp: 3, level: 0.9 },
+  );
 
   it('the cheapest threshold within tolerance escalates exactly the two low-confidence cases', () => {
     assert.ok(result.best);
@@ -30,7 +38,10 @@ describe('cascade simulation', () => {
     // 95 % intervals of the chosen point: accuracy 900 of 1,000 (Wilson), cost 1 + 10 on 20 % of cases.
     assert.deepEqual(result.bestIntervals?.accuracy, wilson(900, 1000));
     const half = 1.9623 * Math.sqrt((0.2 * 0.8 * 100 * 1000) / 999 / 1000);
-    assert.ok(Math.abs((result.bestIntervals?.costPerCase.low ?? 0) - (3 - half)) < 1e-3 && Math.abs((result.bestIntervals?.costPerCase.high ?? 0) - (3 + half)) < 1e-3, JSON.stringify(result.bestIntervals));
+    assert.ok(
+      Math.abs((result.bestIntervals?.costPerCase.low ?? 0) - (3 - half)) < 1e-3 && Math.abs((result.bestIntervals?.costPerCase.high ?? 0) - (3 + half)) < 1e-3,
+      JSON.stringify(result.bestIntervals),
+    );
   });
   it('the curve runs from cheap alone to everything escalated, cost rising', () => {
     const first = result.points[0]!;
@@ -48,11 +59,19 @@ describe('cascade simulation', () => {
     assert.equal(result.n, 1000);
   });
   it('no point is recommended when nothing cheaper than the big model is within tolerance', () => {
-    const r = simulateCascade({
-      cheap: 'a', big: 'b', source: 'agreement',
-      cheapScores: rep([0, 0, 0, 0, 0, 0, 0, 0, 0, 0]), bigScores: rep(big), confidence: rep(conf),
-      cheapCosts: new Float64Array(1000).fill(1), bigCosts: new Float64Array(1000).fill(10),
-    }, { tolerancePp: 3, level: 0.9 });
+    const r = simulateCascade(
+      {
+        cheap: 'a',
+        big: 'b',
+        source: 'agreement',
+        cheapScores: rep([0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+        bigScores: rep(big),
+        confidence: rep(conf),
+        cheapCosts: new Float64Array(1000).fill(1),
+        bigCosts: new Float64Array(1000).fill(10),
+      },
+      { tolerancePp: 3, level: 0.9 },
+    );
     assert.equal(r.best, null);
     assert.equal(r.saving, null);
   });
@@ -63,20 +82,37 @@ describe('cascade simulation', () => {
     // accuracy, long before any saving: no threshold is recommended.
     const cheapScores = Float64Array.from({ length: 1000 }, (_, i) => (i >= 900 ? 0 : 1));
     const bigScores = Float64Array.from({ length: 1000 }, (_, i) => (i < 100 ? 0 : 1));
-    const r = simulateCascade({
-      cheap: 'haiku', big: 'sonnet', source: 'logprob', cheapScores, bigScores,
-      confidence: Float64Array.from({ length: 1000 }, (_, i) => i / 1000),
-      cheapCosts: new Float64Array(1000).fill(1), bigCosts: new Float64Array(1000).fill(10),
-    }, { tolerancePp: 3, level: 0.9 });
+    const r = simulateCascade(
+      {
+        cheap: 'haiku',
+        big: 'sonnet',
+        source: 'logprob',
+        cheapScores,
+        bigScores,
+        confidence: Float64Array.from({ length: 1000 }, (_, i) => i / 1000),
+        cheapCosts: new Float64Array(1000).fill(1),
+        bigCosts: new Float64Array(1000).fill(10),
+      },
+      { tolerancePp: 3, level: 0.9 },
+    );
     assert.equal(r.points[0]?.verdict, 'within', 'never escalating passes on its own');
     assert.equal(r.best, null);
   });
   it('never escalating costs one call of the cheap model, whatever samples its confidence took', () => {
-    const r = simulateCascade({
-      cheap: 'haiku', big: 'sonnet', source: 'agreement',
-      cheapScores: rep(cheap), bigScores: rep(big), confidence: rep(conf),
-      cheapCosts: new Float64Array(1000).fill(3), cheapCallCosts: new Float64Array(1000).fill(1), bigCosts: new Float64Array(1000).fill(10),
-    }, { tolerancePp: 3, level: 0.9 });
+    const r = simulateCascade(
+      {
+        cheap: 'haiku',
+        big: 'sonnet',
+        source: 'agreement',
+        cheapScores: rep(cheap),
+        bigScores: rep(big),
+        confidence: rep(conf),
+        cheapCosts: new Float64Array(1000).fill(3),
+        cheapCallCosts: new Float64Array(1000).fill(1),
+        bigCosts: new Float64Array(1000).fill(10),
+      },
+      { tolerancePp: 3, level: 0.9 },
+    );
     close(r.cheapOnly.costPerCase, 1, 'cheap alone');
     close(r.points[0]!.costPerCase, 1, 'never escalate');
     close(r.best!.costPerCase, 5, 'three samples for the confidence, and the big model on 20 %');

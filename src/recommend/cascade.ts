@@ -5,9 +5,9 @@
 // stopping at the first that is not within tolerance: picking the cheapest of many thresholds that
 // passed on this data raised the error to 6.2 %; the sequence holds it (2.4–4.2 %). Pure.
 import { compare } from '../analysis/compare.js';
-import { meanWithHalfWidth, tInterval, wilson } from '../stats/intervals.js';
 import type { ScoreMatrix } from '../analysis/matrix.js';
 import { makeConfidence } from '../scoring/confidence.js';
+import { meanWithHalfWidth, tInterval, wilson } from '../stats/intervals.js';
 import type { CascadePoint, CascadeResult, CaseResult } from '../types.js';
 import { verdictOf } from './decide.js';
 
@@ -59,7 +59,8 @@ export function simulateCascade(input: CascadeInput, options: CascadeOptions): C
   const matrix: ScoreMatrix = { cases: input.confidence.length, columns: [], binary, ...(input.clusters && { clusters: input.clusters }) };
   const keep = new Uint8Array(input.confidence.length);
   for (const i of idx) keep[i] = 1;
-  const callCost = (i: number): number => (input.cheapCallCosts === undefined ? cost0(i) : Number.isNaN(input.cheapCallCosts[i]!) ? 0 : input.cheapCallCosts[i]!);
+  const callCost = (i: number): number =>
+    input.cheapCallCosts === undefined ? cost0(i) : Number.isNaN(input.cheapCallCosts[i]!) ? 0 : input.cheapCallCosts[i]!;
   /** Per case, the cascade's score and cost when the k least confident cases are escalated. */
   const perCase = (k: number): { scores: Float64Array; costs: Float64Array } => {
     const escalate = new Uint8Array(input.confidence.length);
@@ -103,7 +104,10 @@ export function simulateCascade(input: CascadeInput, options: CascadeOptions): C
     const s = idx.map((i) => scores[i]!);
     const right = s.filter((x) => x === 1).length;
     const cost = meanWithHalfWidth(idx.map((i) => costs[i]!));
-    bestIntervals = { accuracy: binary ? wilson(right, s.length) : tInterval(s), costPerCase: { low: Math.max(0, cost.mean - cost.half), high: cost.mean + cost.half } };
+    bestIntervals = {
+      accuracy: binary ? wilson(right, s.length) : tInterval(s),
+      costPerCase: { low: Math.max(0, cost.mean - cost.half), high: cost.mean + cost.half },
+    };
   }
   const shown = thinned(grid, options.display ?? 8).map(point);
   if (best && !shown.some((p) => p.threshold === best!.threshold)) shown.push(best);
@@ -163,8 +167,7 @@ export function cascadeFromResults(
     if (r.sample === 0) {
       firsts[r.caseIndex] = r;
       if (r.cost !== null) cheapCallCosts[r.caseIndex] = r.cost;
-    }
-    else if (r.output !== undefined) others[r.caseIndex]!.push(r.output);
+    } else if (r.output !== undefined) others[r.caseIndex]!.push(r.output);
   }
   const bigSum = new Float64Array(cases);
   const bigCount = new Uint32Array(cases);
@@ -190,7 +193,18 @@ export function cascadeFromResults(
     sources.add(c.source);
   }
   return simulateCascade(
-    { cheap: spec.cheap, big: spec.big, cheapScores, bigScores, cheapCosts, cheapCallCosts, bigCosts, confidence, source: sources.size === 1 ? [...sources][0]! : 'mixed', ...(clusters && { clusters }) },
+    {
+      cheap: spec.cheap,
+      big: spec.big,
+      cheapScores,
+      bigScores,
+      cheapCosts,
+      cheapCallCosts,
+      bigCosts,
+      confidence,
+      source: sources.size === 1 ? [...sources][0]! : 'mixed',
+      ...(clusters && { clusters }),
+    },
     { tolerancePp, level },
   );
 }
@@ -203,6 +217,8 @@ export function cascadeHeadline(c: CascadeResult, recommended: string | null, re
   const best = c.best;
   if (best === null || best.threshold === null || recommendedPer1k === undefined || best.costPerCase * 1000 >= recommendedPer1k) return undefined;
   const cheaper = Math.round((1 - (best.costPerCase * 1000) / recommendedPer1k) * 100);
-  return `Cheaper still: the cascade ${c.cheap} → ${c.big} (escalating when ${c.cheap}'s confidence is below ${best.threshold.toFixed(2)}) is within ${tolerancePp} pp of ${c.big} alone` +
-    ` at ${cheaper} % less than ${recommended ?? c.big} — see the cascade below; its threshold was chosen on this data, so confirm it on fresh cases.`;
+  return (
+    `Cheaper still: the cascade ${c.cheap} → ${c.big} (escalating when ${c.cheap}'s confidence is below ${best.threshold.toFixed(2)}) is within ${tolerancePp} pp of ${c.big} alone` +
+    ` at ${cheaper} % less than ${recommended ?? c.big} — see the cascade below; its threshold was chosen on this data, so confirm it on fresh cases.`
+  );
 }

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { secondLookAlpha } from '../analysis/looks.js';
 import type { ScoreMatrix } from '../analysis/matrix.js';
 import type { ModelSummary } from '../types.js';
-import { secondLookAlpha } from '../analysis/looks.js';
 import { decide, verdictOf } from './decide.js';
 import { recommend } from './recommend.js';
 
@@ -37,7 +37,12 @@ const of = (cols: ReadonlyArray<ScoreMatrix['columns'][number]>, n: number): Arr
   cols.map((c) => ({ model: c.model, accuracy: c.scores.reduce((s, x) => s + x, 0) / n, costPerCase: c.costs[0] ?? 0 }));
 
 /** Two columns over n cases from the cells of their 2×2 table (first right & second right, first only, second only, neither). */
-function cells(first: string, second: string, [a, b, c, d]: [number, number, number, number], costs: [number, number]): [ScoreMatrix['columns'][number], ScoreMatrix['columns'][number]] {
+function cells(
+  first: string,
+  second: string,
+  [a, b, c, d]: [number, number, number, number],
+  costs: [number, number],
+): [ScoreMatrix['columns'][number], ScoreMatrix['columns'][number]] {
   const n = a + b + c + d;
   const x = column(first, n, [...range(a + b, c), ...range(a + b + c, d)], costs[0]);
   const y = column(second, n, [...range(a, b), ...range(a + b + c, d)], costs[1]);
@@ -48,7 +53,14 @@ describe('the cheapest model shown within tolerance of every model that costs mo
   it('each cheaper model is tested against every pricier one; the cheapest that passed them all is recommended', () => {
     const set = decide(contenders, matrix, { tolerancePp: 3, level: 0.9 });
     assert.equal(set.reference, 'big');
-    assert.deepEqual(set.comparisons.map((d) => [d.model, d.reference, d.verdict]), [['mid', 'big', 'within'], ['cheap', 'big', 'worse'], ['cheap', 'mid', 'worse']]);
+    assert.deepEqual(
+      set.comparisons.map((d) => [d.model, d.reference, d.verdict]),
+      [
+        ['mid', 'big', 'within'],
+        ['cheap', 'big', 'worse'],
+        ['cheap', 'mid', 'worse'],
+      ],
+    );
     assert.equal(set.recommended, 'mid');
     const m = set.comparisons[0]!;
     assert.deepEqual([m.b, m.c, m.n], [0, 10, 1000]);
@@ -82,7 +94,14 @@ describe('the cheapest model shown within tolerance of every model that costs mo
     const good = column('cheap', n, range(0, 52), 0.001);
     const m: ScoreMatrix = { cases: n, columns: [top, noisy, good], binary: true };
     const set = decide(of([top, noisy, good], n), m, { tolerancePp: 3, level: 0.9 });
-    assert.deepEqual(set.comparisons.map((d) => [d.model, d.reference, d.verdict]), [['mid', 'big', 'inconclusive'], ['cheap', 'big', 'within'], ['cheap', 'mid', 'within']]);
+    assert.deepEqual(
+      set.comparisons.map((d) => [d.model, d.reference, d.verdict]),
+      [
+        ['mid', 'big', 'inconclusive'],
+        ['cheap', 'big', 'within'],
+        ['cheap', 'mid', 'within'],
+      ],
+    );
     assert.equal(set.recommended, 'cheap');
   });
 
@@ -91,7 +110,10 @@ describe('the cheapest model shown within tolerance of every model that costs mo
     const x = column('x', n, range(0, 50), 0.002);
     const y = column('y', n, range(0, 50), 0.002);
     const set = decide(of([x, y], n), { cases: n, columns: [x, y], binary: true }, { tolerancePp: 3, level: 0.9 });
-    assert.deepEqual(set.comparisons.map((d) => [d.model, d.reference, d.verdict]), [['y', 'x', 'within']]);
+    assert.deepEqual(
+      set.comparisons.map((d) => [d.model, d.reference, d.verdict]),
+      [['y', 'x', 'within']],
+    );
     assert.equal(set.recommended, 'x');
     const swapped = decide(of([y, x], n), { cases: n, columns: [y, x], binary: true }, { tolerancePp: 3, level: 0.9 });
     assert.equal(swapped.reference, 'y');
@@ -113,7 +135,10 @@ describe('the cheapest model shown within tolerance of every model that costs mo
     // does: 212 in all, where (2.083 + 0.842)² · 0.0099 / 0.02² = 211.7 at its α of 1.86 %.
     assert.equal(set2.comparisons[0]?.moreCases, 112);
     const fixed = decide(contenders, matrix, { tolerancePp: 3, level: 0.9, reference: 'mid' });
-    assert.deepEqual(fixed.comparisons.map((x) => [x.model, x.reference]), [['cheap', 'mid']]);
+    assert.deepEqual(
+      fixed.comparisons.map((x) => [x.model, x.reference]),
+      [['cheap', 'mid']],
+    );
     assert.deepEqual(fixed.excluded, [{ model: 'big', reason: 'costs at least as much as mid' }]);
   });
 
@@ -123,7 +148,7 @@ describe('the cheapest model shown within tolerance of every model that costs mo
     assert.equal(set.reference, 'big');
   });
 
-  it('a failed call counts as a wrong answer: 500 cases, cells (410, 15, 40, 35), 25 of the cheap model\'s misses failures', () => {
+  it("a failed call counts as a wrong answer: 500 cases, cells (410, 15, 40, 35), 25 of the cheap model's misses failures", () => {
     // Dropping the failed pairs made it look equal (Δ +0.0 pp, within); counted as wrong, Δ −5.0 pp.
     const [cheapCol, refCol] = cells('cheap', 'ref', [410, 15, 40, 35], [0.001, 0.01]);
     const failed = new Uint8Array(500);
@@ -150,7 +175,7 @@ describe('more cases as a second look', () => {
     assert.equal(set.comparisons[0]?.interval.level.toFixed(6), '0.920000');
     assert.equal(set.comparisons[0]?.moreCases, 112);
   });
-  it('the follow-up is tested at the α the pilot left, for the pilot\'s share of the cases, and gives no further advice', () => {
+  it("the follow-up is tested at the α the pilot left, for the pilot's share of the cases, and gives no further advice", () => {
     // The advice followed: 212 cases, the new ones alike (2 % discordant, Δ −1 pp).
     const total = 212;
     const x = column('a', total, [...range(0, 5), ...range(100, 10)], 0.01);
@@ -162,7 +187,11 @@ describe('more cases as a second look', () => {
     const d = set.comparisons[0]!;
     assert.equal(d.interval.level, 1 - 2 * set.alpha);
     // Still open on this data: then nothing more is advised.
-    const unsure = decide(of([x, y], 150), { cases: 150, columns: [x, y].map((c) => ({ ...c, scores: c.scores.subarray(0, 150), costs: c.costs.subarray(0, 150) })), binary: true }, { tolerancePp: 3, level: 0.9, pilotCases: n });
+    const unsure = decide(
+      of([x, y], 150),
+      { cases: 150, columns: [x, y].map((c) => ({ ...c, scores: c.scores.subarray(0, 150), costs: c.costs.subarray(0, 150) })), binary: true },
+      { tolerancePp: 3, level: 0.9, pilotCases: n },
+    );
     const open = unsure.comparisons[0]!;
     assert.equal(open.verdict, 'inconclusive');
     assert.equal(open.moreCases, null);
@@ -172,9 +201,27 @@ describe('more cases as a second look', () => {
 
 describe('recommendation sentence', () => {
   const summary = (model: string, accuracy: number, per1k: number): ModelSummary => ({
-    model, id: model, endpoint: 'x', n: N, scored: N, correct: Math.round(accuracy * N), accuracy, interval: null,
-    errors: { total: 0, byKind: {} }, retries: 0, latencyMs: null, ttftMs: null, outputTokensPerSec: null,
-    tokens: { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 }, cost: { total: per1k, spent: per1k, per1kCases: per1k, perCorrect: null }, cached: 0, empty: 0, truncated: 0, refused: 0, requests: { sent: 0, paid: 0, lost: 0 }, estimatedUsage: 0,
+    model,
+    id: model,
+    endpoint: 'x',
+    n: N,
+    scored: N,
+    correct: Math.round(accuracy * N),
+    accuracy,
+    interval: null,
+    errors: { total: 0, byKind: {} },
+    retries: 0,
+    latencyMs: null,
+    ttftMs: null,
+    outputTokensPerSec: null,
+    tokens: { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 },
+    cost: { total: per1k, spent: per1k, per1kCases: per1k, perCorrect: null },
+    cached: 0,
+    empty: 0,
+    truncated: 0,
+    refused: 0,
+    requests: { sent: 0, paid: 0, lost: 0 },
+    estimatedUsage: 0,
   });
   it('names the model, the evidence and the saving', () => {
     const r = recommend([summary('big', 0.95, 10), summary('mid', 0.94, 4), summary('cheap', 0.85, 1)], matrix, { tolerancePp: 3, level: 0.9 });

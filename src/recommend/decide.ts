@@ -63,14 +63,22 @@ export function verdictOf(low: number, high: number, margin: number): Verdict {
 
 function sentence(d: Omit<Decision, 'sentence'>, tolerancePp: number, followUp: boolean): string {
   const stats = `Δ ${ppDelta(d.delta)}, ${ppInterval(d.interval.low, d.interval.high, d.interval.level)}`;
-  const answered = d.answeredOnly === undefined ? '' : `; failed calls counted as wrong — over the ${d.answeredOnly.n.toLocaleString('en-US')} cases both answered, Δ ${ppDelta(d.answeredOnly.delta)}`;
+  const answered =
+    d.answeredOnly === undefined
+      ? ''
+      : `; failed calls counted as wrong — over the ${d.answeredOnly.n.toLocaleString('en-US')} cases both answered, Δ ${ppDelta(d.answeredOnly.delta)}`;
   if (d.verdict === 'within') {
     return `${d.model} is within ${tolerancePp} pp of ${d.reference} (${stats}${answered})${d.saving !== null && d.saving > 0 ? ` and costs ${Math.round(d.saving * 100)} % less` : ''}`;
   }
   if (d.verdict === 'worse') return `${d.model} is worse than ${d.reference} by more than ${tolerancePp} pp (${stats}${answered})`;
   const open = `${d.model} vs ${d.reference} is inconclusive (${stats}${answered}): `;
   if (followUp) return open + 'this follow-up look spent the rest of the error budget, so adding more cases cannot settle it without raising the error';
-  return open + (d.moreCases !== null ? `about ${d.moreCases.toLocaleString('en-US')} more cases would settle it` : 'it looks worse than the margin; more cases would likely confirm that');
+  return (
+    open +
+    (d.moreCases !== null
+      ? `about ${d.moreCases.toLocaleString('en-US')} more cases would settle it`
+      : 'it looks worse than the margin; more cases would likely confirm that')
+  );
 }
 
 export function decide(contenders: readonly Contender[], matrix: ScoreMatrix, options: DecideOptions): DecisionSet {
@@ -82,7 +90,8 @@ export function decide(contenders: readonly Contender[], matrix: ScoreMatrix, op
   const priced = measured.filter((c) => c.costPerCase !== null).sort((a, b) => b.costPerCase! - a.costPerCase!);
   const fixed = options.reference === undefined ? undefined : measured.find((c) => c.model === options.reference);
   const reference = fixed ?? priced[0];
-  if (reference === undefined) return { reference: null, comparisons: [], excluded, recommended: null, alpha: firstLookAlpha(candidateAlpha(options.level, 1)) };
+  if (reference === undefined)
+    return { reference: null, comparisons: [], excluded, recommended: null, alpha: firstLookAlpha(candidateAlpha(options.level, 1)) };
 
   /** The models `c` must be shown within tolerance of. */
   let candidates: Contender[];
@@ -101,7 +110,8 @@ export function decide(contenders: readonly Contender[], matrix: ScoreMatrix, op
   // Each candidate's share of the error, α / K, and what this look may spend of it.
   const share = candidateAlpha(options.level, candidates.length);
   const pilot = options.pilotCases;
-  const alpha = options.oneLook === true ? share : pilot === undefined ? firstLookAlpha(share) : secondLookAlpha(share, Math.min(pilot / matrix.cases, 1 - 1e-9));
+  const alpha =
+    options.oneLook === true ? share : pilot === undefined ? firstLookAlpha(share) : secondLookAlpha(share, Math.min(pilot / matrix.cases, 1 - 1e-9));
   const comparisons: Decision[] = [];
   let recommended = reference.model;
   const cost = (model: string): number => measured.find((x) => x.model === model)?.costPerCase ?? Infinity;
@@ -122,14 +132,26 @@ export function decide(contenders: readonly Contender[], matrix: ScoreMatrix, op
 }
 
 /** `share`: the candidate's α for both looks; the follow-up "more cases" advises is sized for the second. */
-function pairDecision(c: Contender, pricier: Contender, mine: ModelColumn, theirs: ModelColumn, matrix: ScoreMatrix, options: DecideOptions, margin: number, share: number): Decision {
+function pairDecision(
+  c: Contender,
+  pricier: Contender,
+  mine: ModelColumn,
+  theirs: ModelColumn,
+  matrix: ScoreMatrix,
+  options: DecideOptions,
+  margin: number,
+  share: number,
+): Decision {
   const base = { level: options.level, ...(options.keep && { keep: options.keep }) };
   const comparison = compare(mine, theirs, matrix, base);
   const verdict = verdictOf(comparison.interval.low, comparison.interval.high, margin);
   const followUp = options.pilotCases !== undefined;
-  const needed = verdict !== 'inconclusive' || followUp ? Infinity
-    : options.oneLook === true ? casesNeeded(comparison, margin, options.level)
-      : followUpCases(comparison.n, share, (alpha) => casesNeeded(comparison, margin, 1 - 2 * alpha));
+  const needed =
+    verdict !== 'inconclusive' || followUp
+      ? Infinity
+      : options.oneLook === true
+        ? casesNeeded(comparison, margin, options.level)
+        : followUpCases(comparison.n, share, (alpha) => casesNeeded(comparison, margin, 1 - 2 * alpha));
   let answeredOnly: Decision['answeredOnly'];
   if (mine.failed !== undefined || theirs.failed !== undefined) {
     const a = compare(mine, theirs, matrix, { ...base, answeredOnly: true });

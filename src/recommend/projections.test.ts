@@ -29,11 +29,19 @@ describe('projections', () => {
     assert.ok(p && Math.abs(p.perMonthLow - 0) < 1e-9 && Math.abs(p.perMonthHigh - 30 * (2 + 4.303 / Math.sqrt(3))) < 0.01);
   });
   it('skips unpriced models and adds the recommendation, routing and cascade', () => {
-    const r = projections('500/day', 500, [
-      { model: 'a', scores: new Float64Array(2), costs: Float64Array.of(0.01, 0.01) },
-      { model: 'b', scores: new Float64Array(2), costs: Float64Array.of(NaN, NaN) },
-    ], { recommended: 'a', routingPerCase: 0.004, cascadePerCase: 0.002 });
-    assert.deepEqual(r.models.map((m) => m.model), ['a']);
+    const r = projections(
+      '500/day',
+      500,
+      [
+        { model: 'a', scores: new Float64Array(2), costs: Float64Array.of(0.01, 0.01) },
+        { model: 'b', scores: new Float64Array(2), costs: Float64Array.of(NaN, NaN) },
+      ],
+      { recommended: 'a', routingPerCase: 0.004, cascadePerCase: 0.002 },
+    );
+    assert.deepEqual(
+      r.models.map((m) => m.model),
+      ['a'],
+    );
     assert.equal(r.recommended?.model, 'a');
     assert.ok(Math.abs((r.routing?.perMonth ?? 0) - 60) < 1e-9);
     assert.ok(Math.abs((r.cascade?.perDay ?? 0) - 1) < 1e-9);

@@ -1,6 +1,7 @@
 // "500 tickets a day": per-case cost × volume, with the interval of the per-case cost. Pure.
-import { meanWithHalfWidth } from '../stats/intervals.js';
+
 import type { ModelColumn } from '../analysis/matrix.js';
+import { meanWithHalfWidth } from '../stats/intervals.js';
 import type { CostProjection, Projections } from '../types.js';
 
 const PER_DAY: Record<string, number> = { hour: 24, day: 1, week: 1 / 7, month: 1 / 30, year: 1 / 365 };
@@ -23,10 +24,21 @@ export function project(column: ModelColumn, casesPerDay: number): CostProjectio
   if (costs.length === 0) return undefined;
   const { mean, half } = meanWithHalfWidth(costs);
   const month = casesPerDay * 30;
-  return { perCase: mean, perDay: mean * casesPerDay, perMonth: mean * month, perMonthLow: Math.max(0, mean - half) * month, perMonthHigh: (mean + half) * month };
+  return {
+    perCase: mean,
+    perDay: mean * casesPerDay,
+    perMonth: mean * month,
+    perMonthLow: Math.max(0, mean - half) * month,
+    perMonthHigh: (mean + half) * month,
+  };
 }
 
-export function projections(volume: string, casesPerDay: number, columns: readonly ModelColumn[], extras: { recommended?: string; routingPerCase?: number; cascadePerCase?: number }): Projections {
+export function projections(
+  volume: string,
+  casesPerDay: number,
+  columns: readonly ModelColumn[],
+  extras: { recommended?: string; routingPerCase?: number; cascadePerCase?: number },
+): Projections {
   const models = columns.flatMap((c) => {
     const p = project(c, casesPerDay);
     return p ? [{ model: c.model, ...p }] : [];

@@ -1,8 +1,8 @@
 // Summaries + per-case scores → the recommendation the terminal and the report show. Pure.
 import type { ScoreMatrix } from '../analysis/matrix.js';
+import { pct, ppDelta, ppInterval } from '../format.js';
 import type { Decision, ModelSummary, Recommendation } from '../types.js';
 import { type DecisionSet, decide } from './decide.js';
-import { pct, ppDelta, ppInterval } from '../format.js';
 
 export interface RecommendOptions {
   tolerancePp: number;
@@ -13,27 +13,38 @@ export interface RecommendOptions {
   pilotCases?: number;
 }
 
-
 export function recommend(summaries: readonly ModelSummary[], matrix: ScoreMatrix, options: RecommendOptions): Recommendation {
   const caveats: string[] = [];
   for (const s of summaries) {
-    if (s.errors.total > 0) caveats.push(`${s.model}: ${s.errors.total} of ${s.n} calls failed; its accuracy is over the ${s.scored} answered cases, and the verdicts count the failures as wrong answers`);
+    if (s.errors.total > 0)
+      caveats.push(
+        `${s.model}: ${s.errors.total} of ${s.n} calls failed; its accuracy is over the ${s.scored} answered cases, and the verdicts count the failures as wrong answers`,
+      );
     if (s.cost === null) caveats.push(`${s.model}: no price, so it cannot be recommended on cost`);
   }
   const set = decide(
     summaries.map((s) => ({ model: s.model, accuracy: s.accuracy, costPerCase: s.cost === null ? null : s.cost.per1kCases / 1000 })),
     matrix,
     {
-      tolerancePp: options.tolerancePp, level: options.level,
+      tolerancePp: options.tolerancePp,
+      level: options.level,
       ...(options.reference !== undefined && { reference: options.reference }),
       ...(options.pilotCases !== undefined && { pilotCases: options.pilotCases }),
     },
   );
-  const look: Recommendation['look'] = options.pilotCases === undefined ? { number: 1, alpha: set.alpha } : { number: 2, alpha: set.alpha, pilotCases: options.pilotCases };
+  const look: Recommendation['look'] =
+    options.pilotCases === undefined ? { number: 1, alpha: set.alpha } : { number: 2, alpha: set.alpha, pilotCases: options.pilotCases };
   const base = { tolerancePp: options.tolerancePp, level: options.level, look, caveats, comparisons: set.comparisons, excluded: set.excluded };
   const reference = summaries.find((s) => s.model === set.reference);
   if (set.reference === null || reference === undefined || reference.accuracy === null) {
-    return { ...base, reference: null, recommended: null, savingPer1k: null, savingFraction: null, summary: 'No model answered any case, so there is nothing to recommend.' };
+    return {
+      ...base,
+      reference: null,
+      recommended: null,
+      savingPer1k: null,
+      savingFraction: null,
+      summary: 'No model answered any case, so there is nothing to recommend.',
+    };
   }
   const against = (model: string): Decision[] => set.comparisons.filter((d) => d.model === model);
   const bar = options.reference === undefined ? 'every model that costs more' : set.reference;
@@ -41,17 +52,29 @@ export function recommend(summaries: readonly ModelSummary[], matrix: ScoreMatri
   if (chosen !== undefined && chosen !== reference) {
     const saving = reference.cost === null || chosen.cost === null ? null : reference.cost.per1kCases - chosen.cost.per1kCases;
     const mine = against(chosen.model);
-    const evidence = mine.length === 1 ? mine[0]!.sentence : `${chosen.model} is within ${options.tolerancePp} pp of ${bar}: ${mine.map((d) => `${d.reference} (Δ ${ppDelta(d.delta)}, ${ppInterval(d.interval.low, d.interval.high, d.interval.level)})`).join(', ')}`;
-    const saved = saving === null ? '' : ` — $${saving.toFixed(saving < 1 ? 4 : 2)} saved per 1,000 cases${mine.length === 1 ? '' : ` against ${set.reference}`}`;
+    const evidence =
+      mine.length === 1
+        ? mine[0]!.sentence
+        : `${chosen.model} is within ${options.tolerancePp} pp of ${bar}: ${mine.map((d) => `${d.reference} (Δ ${ppDelta(d.delta)}, ${ppInterval(d.interval.low, d.interval.high, d.interval.level)})`).join(', ')}`;
+    const saved =
+      saving === null ? '' : ` — $${saving.toFixed(saving < 1 ? 4 : 2)} saved per 1,000 cases${mine.length === 1 ? '' : ` against ${set.reference}`}`;
     return {
-      ...base, reference: set.reference, recommended: chosen.model, savingPer1k: saving,
+      ...base,
+      reference: set.reference,
+      recommended: chosen.model,
+      savingPer1k: saving,
       savingFraction: saving === null || !reference.cost?.per1kCases ? null : saving / reference.cost.per1kCases,
       summary: `Use ${chosen.model}: ${evidence}${saved}.${nearly(set, chosen.model, summaries, options.tolerancePp, look.number === 2)}`,
     };
   }
   return {
-    ...base, reference: set.reference, recommended: reference.model, savingPer1k: 0, savingFraction: 0,
-    summary: `Use ${reference.model} (${pct(reference.accuracy)}): no cheaper model was shown to be within ${options.tolerancePp} pp of ${bar}.${nearly(set, reference.model, summaries, options.tolerancePp, look.number === 2)}` +
+    ...base,
+    reference: set.reference,
+    recommended: reference.model,
+    savingPer1k: 0,
+    savingFraction: 0,
+    summary:
+      `Use ${reference.model} (${pct(reference.accuracy)}): no cheaper model was shown to be within ${options.tolerancePp} pp of ${bar}.${nearly(set, reference.model, summaries, options.tolerancePp, look.number === 2)}` +
       (set.comparisons.length === 0 ? ' No cheaper priced model was measured.' : ''),
   };
 }
@@ -68,9 +91,15 @@ function nearly(set: DecisionSet, recommended: string, summaries: readonly Model
     if (mine.some((d) => d.verdict === 'worse')) continue;
     const open = mine.filter((d) => d.verdict === 'inconclusive');
     const passed = mine.filter((d) => d.verdict === 'within').map((d) => d.reference);
-    const settle = open.map((d) => followUp ? d.reference : `${d.reference} (${d.moreCases !== null ? `about ${d.moreCases.toLocaleString('en-US')} more cases would settle it` : 'more cases would likely show it worse'})`);
-    return ` ${model} ${passed.length > 0 ? `is within ${tolerancePp} pp of ${passed.join(', ')} but ` : ''}is inconclusive against ${settle.join(' and ')}` +
-      (followUp ? ' at this follow-up look, which spent the rest of the error budget.' : '.');
+    const settle = open.map((d) =>
+      followUp
+        ? d.reference
+        : `${d.reference} (${d.moreCases !== null ? `about ${d.moreCases.toLocaleString('en-US')} more cases would settle it` : 'more cases would likely show it worse'})`,
+    );
+    return (
+      ` ${model} ${passed.length > 0 ? `is within ${tolerancePp} pp of ${passed.join(', ')} but ` : ''}is inconclusive against ${settle.join(' and ')}` +
+      (followUp ? ' at this follow-up look, which spent the rest of the error budget.' : '.')
+    );
   }
   return '';
 }

@@ -4,7 +4,7 @@
 // 58 % of runs. So the claims "this category can go to a cheaper model" are held to the error
 // across all of them (Holm), and a category too small to decide keeps the safe default. Pure.
 import { compare } from '../analysis/compare.js';
-import { type ScoreMatrix, meanOver } from '../analysis/matrix.js';
+import { meanOver, type ScoreMatrix } from '../analysis/matrix.js';
 import type { Decision, RouteRow, RoutingTable } from '../types.js';
 import { decide } from './decide.js';
 
@@ -46,7 +46,10 @@ export function routingTable(matrix: ScoreMatrix, categories: ReadonlyArray<stri
     });
     const set = decide(measured, matrix, {
       // Held to the error across categories by Holm below, at the full α: no follow-up revisits a route.
-      tolerancePp: options.tolerancePp, level: options.level, keep: (i) => inCategory[i] === 1, oneLook: true,
+      tolerancePp: options.tolerancePp,
+      level: options.level,
+      keep: (i) => inCategory[i] === 1,
+      oneLook: true,
       ...(options.reference !== undefined && { reference: options.reference }),
     });
     if (set.reference === null || set.recommended === null) continue;
@@ -54,11 +57,26 @@ export function routingTable(matrix: ScoreMatrix, categories: ReadonlyArray<stri
     const route = small ? set.reference : set.recommended;
     const chosen = measured.find((c) => c.model === route);
     rows.push({
-      category, n: idx.length, reference: set.reference, chosen: route, chosenId: options.ids[route] ?? route,
-      accuracy: chosen?.accuracy ?? NaN, costPerCase: chosen?.costPerCase ?? NaN, decisions: set.comparisons,
+      category,
+      n: idx.length,
+      reference: set.reference,
+      chosen: route,
+      chosenId: options.ids[route] ?? route,
+      accuracy: chosen?.accuracy ?? NaN,
+      costPerCase: chosen?.costPerCase ?? NaN,
+      decisions: set.comparisons,
       ...(small && { held: `${idx.length} cases, under the ${MIN_CATEGORY_CASES} a category needs: kept on ${set.reference}` }),
     });
-    if (!small && route !== set.reference) claims.push({ row: rows.length - 1, p: claimP(set.comparisons.filter((d) => d.model === route), matrix, inCategory, options) });
+    if (!small && route !== set.reference)
+      claims.push({
+        row: rows.length - 1,
+        p: claimP(
+          set.comparisons.filter((d) => d.model === route),
+          matrix,
+          inCategory,
+          options,
+        ),
+      });
   }
   // Holm across the categories that would leave the reference: the smallest p first, each at
   // α / (claims left); from the first that fails, they all keep the reference.
@@ -68,8 +86,14 @@ export function routingTable(matrix: ScoreMatrix, categories: ReadonlyArray<stri
   for (const claim of stop === -1 ? [] : claims.slice(stop)) {
     const row = rows[claim.row]!;
     const reference = contenders(row.reference, groups.get(row.category) ?? []);
-    rows[claim.row] = { ...row, chosen: row.reference, chosenId: options.ids[row.reference] ?? row.reference, accuracy: reference.accuracy, costPerCase: reference.costPerCase,
-      held: `within tolerance here alone (p ${claim.p.toFixed(3)}), not across the ${claims.length} categories that would switch (Holm stopped at p ${claims[stop]!.p.toFixed(3)} > ${(alpha / (claims.length - stop)).toFixed(3)}): kept on ${row.reference}` };
+    rows[claim.row] = {
+      ...row,
+      chosen: row.reference,
+      chosenId: options.ids[row.reference] ?? row.reference,
+      accuracy: reference.accuracy,
+      costPerCase: reference.costPerCase,
+      held: `within tolerance here alone (p ${claim.p.toFixed(3)}), not across the ${claims.length} categories that would switch (Holm stopped at p ${claims[stop]!.p.toFixed(3)} > ${(alpha / (claims.length - stop)).toFixed(3)}): kept on ${row.reference}`,
+    };
   }
   const total = rows.reduce((s, r) => s + r.n, 0);
   const blend = (f: (r: RouteRow) => number): number => (total === 0 ? NaN : rows.reduce((s, r) => s + r.n * f(r), 0) / total);
@@ -83,7 +107,10 @@ export function routingTable(matrix: ScoreMatrix, categories: ReadonlyArray<stri
     map: Object.fromEntries(rows.map((r) => [r.category, r.chosenId])),
     blended,
     baseline,
-    saving: Number.isFinite(baseline.costPerCase) && baseline.costPerCase > 0 && Number.isFinite(blended.costPerCase) ? 1 - blended.costPerCase / baseline.costPerCase : null,
+    saving:
+      Number.isFinite(baseline.costPerCase) && baseline.costPerCase > 0 && Number.isFinite(blended.costPerCase)
+        ? 1 - blended.costPerCase / baseline.costPerCase
+        : null,
     unassigned,
   };
 }

@@ -21,7 +21,9 @@ export function caseOutcome(r: CaseResult): CaseOutcome {
  * latency in whole ms, and `truncated` or `refused` when it ended so]. Rows, not objects: a run of
  * 10,000 cases on three models has 30,000 of them, and keys would double the page.
  */
-export type BrowserResult = [number, number, number, number, number | null, string, number | null] | [number, number, number, number, number | null, string, number | null, string];
+export type BrowserResult =
+  | [number, number, number, number, number | null, string, number | null]
+  | [number, number, number, number, number | null, string, number | null, string];
 
 export interface BrowserData {
   models: string[];
@@ -44,13 +46,24 @@ export function browserData(report: Report): BrowserData {
     const m = models.indexOf(r.model);
     if (m < 0 || report.cases[r.caseIndex] === undefined) continue;
     samples[m] = Math.max(samples[m]!, r.sample + 1);
-    const text = r.error ? `${r.error.kind}${r.error.status ? ` ${r.error.status}` : ''}: ${r.error.message}` : r.output ?? '';
-    const row: BrowserResult = [m, r.caseIndex, r.sample, OUTCOMES.indexOf(caseOutcome(r)), r.score, text, r.latencyMs === null ? null : Math.round(r.latencyMs)];
+    const text = r.error ? `${r.error.kind}${r.error.status ? ` ${r.error.status}` : ''}: ${r.error.message}` : (r.output ?? '');
+    const row: BrowserResult = [
+      m,
+      r.caseIndex,
+      r.sample,
+      OUTCOMES.indexOf(caseOutcome(r)),
+      r.score,
+      text,
+      r.latencyMs === null ? null : Math.round(r.latencyMs),
+    ];
     results.push(r.finish === 'truncated' || r.finish === 'refused' ? [...row, r.finish] : row);
   }
   results.sort((a, b) => a[1] - b[1] || a[0] - b[0] || a[2] - b[2]);
   return {
-    models, outcomes: OUTCOMES, categories, samples,
+    models,
+    outcomes: OUTCOMES,
+    categories,
+    samples,
     cases: report.cases.map((c) => [c.id, c.prompt, c.expected, c.category === undefined ? -1 : categories.indexOf(c.category)]),
     results,
   };
@@ -67,18 +80,27 @@ export function scriptJson(value: unknown): string {
 
 /** The controls and the empty table the script fills; hidden, so a page without script shows none of it. */
 export function caseBrowserSection(report: Report, data: BrowserData): string {
-  const options = (names: readonly string[], selected = -1): string => names.map((n, i) => `<option value="${i}"${i === selected ? ' selected' : ''}>${esc(n)}</option>`).join('');
+  const options = (names: readonly string[], selected = -1): string =>
+    names.map((n, i) => `<option value="${i}"${i === selected ? ' selected' : ''}>${esc(n)}</option>`).join('');
   const pair = data.models.length > 1;
   const category = report.dataset.categoryColumn ?? 'category';
-  return `<section id="cases" hidden><h2>All cases</h2><div class="controls">` +
-    (pair ? '<span class="mode"><label><input type="radio" name="cb-mode" value="list" checked> every answer</label> <label><input type="radio" name="cb-mode" value="pair"> two models side by side</label></span>' : '') +
+  return (
+    `<section id="cases" hidden><h2>All cases</h2><div class="controls">` +
+    (pair
+      ? '<span class="mode"><label><input type="radio" name="cb-mode" value="list" checked> every answer</label> <label><input type="radio" name="cb-mode" value="pair"> two models side by side</label></span>'
+      : '') +
     `<label class="list-only">Model <select id="cb-model"><option value="-1">all</option>${options(data.models)}</select></label>` +
     `<label class="list-only">Outcome <select id="cb-outcome"><option value="-1">all</option>${options(data.outcomes)}</select></label>` +
-    (pair ? `<label class="pair-only" hidden>A <select id="cb-a">${options(data.models, 0)}</select></label><label class="pair-only" hidden>B <select id="cb-b">${options(data.models, 1)}</select></label>` +
-      '<label class="pair-only" hidden><input type="checkbox" id="cb-disagree"> only where they disagree (their scores differ)</label>' : '') +
-    (data.categories.length > 0 ? `<label>${esc(category)} <select id="cb-category"><option value="-1">all</option>${options(data.categories)}</select></label>` : '') +
+    (pair
+      ? `<label class="pair-only" hidden>A <select id="cb-a">${options(data.models, 0)}</select></label><label class="pair-only" hidden>B <select id="cb-b">${options(data.models, 1)}</select></label>` +
+        '<label class="pair-only" hidden><input type="checkbox" id="cb-disagree"> only where they disagree (their scores differ)</label>'
+      : '') +
+    (data.categories.length > 0
+      ? `<label>${esc(category)} <select id="cb-category"><option value="-1">all</option>${options(data.categories)}</select></label>`
+      : '') +
     '<label>Search <input type="search" id="cb-search" placeholder="id, prompt, expected or answer"></label></div>' +
-    `<p id="cb-count" class="muted" aria-live="polite"></p><table id="cb-table" data-category="${esc(category)}"><thead></thead><tbody></tbody></table><button type="button" id="cb-more" hidden>Show 100 more</button></section>`;
+    `<p id="cb-count" class="muted" aria-live="polite"></p><table id="cb-table" data-category="${esc(category)}"><thead></thead><tbody></tbody></table><button type="button" id="cb-more" hidden>Show 100 more</button></section>`
+  );
 }
 
 /**

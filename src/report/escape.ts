@@ -14,7 +14,12 @@ export function escapeXml(text: string): string {
  * escaped): a model's or a server's text must not put a tracking image on a CI page.
  */
 export function markdownCell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[[\]]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ').replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;'));
+  return text
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/[[\]]/g, (c) => `\\${c}`)
+    .replace(/\r?\n/g, ' ')
+    .replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;'));
 }
 
 /**

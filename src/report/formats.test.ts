@@ -45,7 +45,9 @@ describe('report formats from a run', async () => {
     assert.match(text, /\| opus ★ \| 9\d\.\d% \|/);
   });
   it('JUnit has the common XSD shape: testsuites > testsuite > testcase, with counts that add up', () => {
-    const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => ['testsuite', 'testcase'].includes(name) }).parse(readFileSync(join(cwd, 'r.junit.xml'), 'utf8'));
+    const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => ['testsuite', 'testcase'].includes(name) }).parse(
+      readFileSync(join(cwd, 'r.junit.xml'), 'utf8'),
+    );
     const suites = xml.testsuites;
     assert.equal(suites.name, 'tierbench');
     let tests = 0;
@@ -73,7 +75,13 @@ describe('report formats from a run', async () => {
 
 describe('JSON Schema', () => {
   it('schema/report.schema.json is what the Report type generates (npm run schema)', () => {
-    const generated = createGenerator({ path: `${ROOT}src/types.ts`, type: 'Report', tsconfig: `${ROOT}tsconfig.json`, skipTypeCheck: true }).createSchema('Report');
-    assert.deepEqual(JSON.parse(readFileSync(`${ROOT}schema/report.schema.json`, 'utf8')), JSON.parse(JSON.stringify(generated)), 'the schema is out of date: run npm run schema');
+    const generated = createGenerator({ path: `${ROOT}src/types.ts`, type: 'Report', tsconfig: `${ROOT}tsconfig.json`, skipTypeCheck: true }).createSchema(
+      'Report',
+    );
+    assert.deepEqual(
+      JSON.parse(readFileSync(`${ROOT}schema/report.schema.json`, 'utf8')),
+      JSON.parse(JSON.stringify(generated)),
+      'the schema is out of date: run npm run schema',
+    );
   });
 });

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { loadDataset } from '../cases/load.js';
 import { Emulator } from '../emulator/server.js';
 import { AnswerKey } from '../emulator/simulated.js';
@@ -29,15 +29,35 @@ describe('HTML report in headless Chromium', () => {
 
   before(async () => {
     assert.ok(CHROMIUM, 'Chromium is not installed: apt-get install chromium (.ci/run does)');
-    const labels = ['Billing', '<script>window.__pwned = 1</script>', '<img src=x onerror="window.__pwned = 2">', '</script><script>window.__pwned = 3</script>\u2028'];
+    const labels = [
+      'Billing',
+      '<script>window.__pwned = 1</script>',
+      '<img src=x onerror="window.__pwned = 2">',
+      '</script><script>window.__pwned = 3</script>\u2028',
+    ];
     const data = join(dir, 'cases.jsonl');
-    writeFileSync(data, Array.from({ length: 240 }, (_, i) => JSON.stringify({ id: `c${i}`, input: `Message ${i}`, expected: labels[i % 4], category: ['north', 'south', 'east'][i % 3] })).join('\n') + '\n');
+    writeFileSync(
+      data,
+      Array.from({ length: 240 }, (_, i) =>
+        JSON.stringify({ id: `c${i}`, input: `Message ${i}`, expected: labels[i % 4], category: ['north', 'south', 'east'][i % 3] }),
+      ).join('\n') + '\n',
+    );
     const d = await loadDataset(data);
     const emulator = new Emulator({
       key: AnswerKey.fromCases(d.cases, d.inputColumn),
       profiles: [
         // Broken responses (which are not asked again) and empty answers: outcomes of their own.
-        { ids: ['claude-haiku-4-5'], accuracy: 0.6, ttftMs: 5, ttftSpread: 0.5, tokensPerSec: 0, faults: [{ kind: 'malformed', rate: 0.04 }, { kind: 'empty', rate: 0.04 }] },
+        {
+          ids: ['claude-haiku-4-5'],
+          accuracy: 0.6,
+          ttftMs: 5,
+          ttftSpread: 0.5,
+          tokensPerSec: 0,
+          faults: [
+            { kind: 'malformed', rate: 0.04 },
+            { kind: 'empty', rate: 0.04 },
+          ],
+        },
         { ids: ['claude-sonnet-4-6'], accuracy: 0.8, ttftMs: 10, ttftSpread: 0.5, tokensPerSec: 0 },
         { ids: ['claude-opus-4-8'], accuracy: 0.9, ttftMs: 20, ttftSpread: 0.5, tokensPerSec: 0 },
       ],
@@ -45,8 +65,31 @@ describe('HTML report in headless Chromium', () => {
     const url = await emulator.listen(0);
     try {
       const system = 'Classify the message. Reply in JSON: {"answer": <label>, "confidence": <0 to 1>}.';
-      const r = await cli(['run', '-m', MODELS.join(','), '--cascade', 'haiku-4.5,opus-4.8', '--volume', '500/day', '--system', system, '--scorer', 'label',
-        '--report', 'html', '--min-accuracy', '0.7', '--quiet', '-o', 'r.json', data], { ANTHROPIC_BASE_URL: url, ANTHROPIC_API_KEY: 'k' }, dir);
+      const r = await cli(
+        [
+          'run',
+          '-m',
+          MODELS.join(','),
+          '--cascade',
+          'haiku-4.5,opus-4.8',
+          '--volume',
+          '500/day',
+          '--system',
+          system,
+          '--scorer',
+          'label',
+          '--report',
+          'html',
+          '--min-accuracy',
+          '0.7',
+          '--quiet',
+          '-o',
+          'r.json',
+          data,
+        ],
+        { ANTHROPIC_BASE_URL: url, ANTHROPIC_API_KEY: 'k' },
+        dir,
+      );
       assert.equal(r.code, 1, `the gate fails haiku: ${r.stderr}`);
     } finally {
       await emulator.close();
@@ -54,10 +97,23 @@ describe('HTML report in headless Chromium', () => {
     report = readValidReport(join(dir, 'r.json'));
     html = join(dir, 'r.html');
     assert.ok(!readFileSync(html, 'utf8').includes('<script>window'), 'answers are escaped in the file');
-    for (const outcome of OUTCOMES) assert.ok(report.results.some((r) => caseOutcome(r) === outcome), `the run has ${outcome} answers to filter`);
+    for (const outcome of OUTCOMES)
+      assert.ok(
+        report.results.some((r) => caseOutcome(r) === outcome),
+        `the run has ${outcome} answers to filter`,
+      );
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   });
   after(async () => {
@@ -69,12 +125,18 @@ describe('HTML report in headless Chromium', () => {
   async function open(file: string, options: { javaScriptEnabled?: boolean } = {}): Promise<{ page: Page; problems: string[] }> {
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 }, ...options });
     const problems: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(m.text());
+    });
     page.on('pageerror', (e) => problems.push(e.message));
-    page.on('request', (req) => { if (!req.url().startsWith('file:')) problems.push(`network request: ${req.url()}`); });
+    page.on('request', (req) => {
+      if (!req.url().startsWith('file:')) problems.push(`network request: ${req.url()}`);
+    });
     // Init scripts come from the browser's debugging protocol, outside the page's CSP. (Strings
     // here and below: they run in the page, and this project compiles without the DOM's types.)
-    await page.addInitScript("document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI))");
+    await page.addInitScript(
+      "document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI))",
+    );
     await page.goto(`file://${file}`);
     return { page, problems };
   }
@@ -148,11 +210,18 @@ describe('HTML report in headless Chromium', () => {
     await page.selectOption('#cb-category', '-1');
     await page.fill('#cb-search', 'WINDOW.__pwned = 1');
     const planted = (s: string | undefined): boolean => (s ?? '').toLowerCase().includes('window.__pwned = 1');
-    assert.equal(await count(page), report.results.filter((r) => planted(r.output) || planted(report.cases[r.caseIndex]?.expected) || planted(report.cases[r.caseIndex]?.prompt)).length);
+    assert.equal(
+      await count(page),
+      report.results.filter((r) => planted(r.output) || planted(report.cases[r.caseIndex]?.expected) || planted(report.cases[r.caseIndex]?.prompt)).length,
+    );
     assert.match(await page.locator('#cb-table tbody').innerText(), /<script>window\.__pwned = 1<\/script>/, 'the planted script shows as text');
     await page.fill('#cb-search', '');
     await page.selectOption('#cb-outcome', String(OUTCOMES.indexOf('error')));
-    assert.match(await page.locator('#cb-table tbody td:has(.badge.error)').first().innerText(), /^error\n+invalid_response 200: the response is not valid JSON/, 'a failed call shows its error');
+    assert.match(
+      await page.locator('#cb-table tbody td:has(.badge.error)').first().innerText(),
+      /^error\n+invalid_response 200: the response is not valid JSON/,
+      'a failed call shows its error',
+    );
     await page.selectOption('#cb-outcome', '-1');
     await shot(page, 'case-browser-list', await visiblePart(page, '#cases'));
     assert.equal(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned), undefined, 'nothing planted ran');
@@ -163,10 +232,14 @@ describe('HTML report in headless Chromium', () => {
   it('puts two models side by side, and keeps the cases where their scores differ', async () => {
     const { page, problems } = await open(html);
     await page.check('input[name=cb-mode][value=pair]');
-    assert.ok(!(await page.locator('#cb-model').isVisible()) && await page.locator('#cb-a').isVisible());
+    assert.ok(!(await page.locator('#cb-model').isVisible()) && (await page.locator('#cb-a').isVisible()));
     assert.equal(await count(page), report.cases.length, 'a row per case');
     const score = (model: string): Map<number, number | null> => new Map(report.results.filter((r) => r.model === model).map((r) => [r.caseIndex, r.score]));
-    for (const [a, b] of [[0, 2], [1, 2], [0, 1]] as const) {
+    for (const [a, b] of [
+      [0, 2],
+      [1, 2],
+      [0, 1],
+    ] as const) {
       await page.selectOption('#cb-a', String(a));
       await page.selectOption('#cb-b', String(b));
       await page.check('#cb-disagree');
@@ -202,7 +275,9 @@ describe('HTML report in headless Chromium', () => {
       ...report,
       dataset: { ...report.dataset, cases: N },
       cases: Array.from({ length: N }, (_, i) => ({ ...report.cases[i % n]!, id: `c${i}` })),
-      results: Array.from({ length: N / n + 1 }, (_, k) => report.results.map((r) => ({ ...r, caseIndex: r.caseIndex + k * n }))).flat().filter((r) => r.caseIndex < N),
+      results: Array.from({ length: N / n + 1 }, (_, k) => report.results.map((r) => ({ ...r, caseIndex: r.caseIndex + k * n })))
+        .flat()
+        .filter((r) => r.caseIndex < N),
     };
     let t = performance.now();
     const text = renderHtml(big);
@@ -227,8 +302,10 @@ describe('HTML report in headless Chromium', () => {
     const searchMs = performance.now() - t;
     const nodes = await page.evaluate<number>("document.getElementsByTagName('*').length");
     assert.deepEqual(problems, []);
-    process.stdout.write(`# ${N.toLocaleString('en-US')} cases × ${MODELS.length} models: ${(statSync(file).size / 1e6).toFixed(1)} MB of HTML, rendered in ${Math.round(renderMs)} ms; ` +
-      `in Chromium: loaded and listed in ${Math.round(loadMs)} ms, ${nodes} DOM elements; a filter ${Math.round(filterMs)} ms, side by side ${Math.round(pairMs)} ms, a search ${Math.round(searchMs)} ms\n`);
+    process.stdout.write(
+      `# ${N.toLocaleString('en-US')} cases × ${MODELS.length} models: ${(statSync(file).size / 1e6).toFixed(1)} MB of HTML, rendered in ${Math.round(renderMs)} ms; ` +
+        `in Chromium: loaded and listed in ${Math.round(loadMs)} ms, ${nodes} DOM elements; a filter ${Math.round(filterMs)} ms, side by side ${Math.round(pairMs)} ms, a search ${Math.round(searchMs)} ms\n`,
+    );
     await page.close();
   });
 });

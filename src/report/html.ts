@@ -38,12 +38,24 @@ const textWidth = (text: string): number => text.length * 7.5;
  * orders of magnitude between tiers, and a log axis keeps every point readable), accuracy up,
  * each padded so no point sits on an edge. `parts` holds the grid, its labels and the captions.
  */
-function costAccuracyPlane(costs: number[], accuracies: number[], size: { W: number; H: number; T?: number; yCaption: string }): { x: (c: number) => number; y: (a: number) => number; L: number; R: number; parts: string[] } {
-  const { W, H, T = 16 } = size, L = 64, R = 24, B = 48;
+function costAccuracyPlane(
+  costs: number[],
+  accuracies: number[],
+  size: { W: number; H: number; T?: number; yCaption: string },
+): { x: (c: number) => number; y: (a: number) => number; L: number; R: number; parts: string[] } {
+  const { W, H, T = 16 } = size,
+    L = 64,
+    R = 24,
+    B = 48;
   const logs = costs.map((c) => Math.log10(Math.max(c, 1e-9)));
-  let cmin = Math.min(...logs) - 0.1, cmax = Math.max(...logs) + 0.1;
-  if (cmax - cmin < 0.5) { cmin -= 0.25; cmax += 0.25; }
-  const amin = Math.max(0, Math.min(...accuracies) - 0.02), amax = Math.min(1, Math.max(...accuracies) + 0.02);
+  let cmin = Math.min(...logs) - 0.1,
+    cmax = Math.max(...logs) + 0.1;
+  if (cmax - cmin < 0.5) {
+    cmin -= 0.25;
+    cmax += 0.25;
+  }
+  const amin = Math.max(0, Math.min(...accuracies) - 0.02),
+    amax = Math.min(1, Math.max(...accuracies) + 0.02);
   const x = (c: number): number => L + ((Math.log10(Math.max(c, 1e-9)) - cmin) / (cmax - cmin || 1)) * (W - L - R);
   const y = (a: number): number => T + (1 - (a - amin) / (amax - amin || 1)) * (H - T - B);
   const parts: string[] = [];
@@ -51,27 +63,42 @@ function costAccuracyPlane(costs: number[], accuracies: number[], size: { W: num
     for (const m of [1, 2, 5]) {
       const v = m * 10 ** k;
       if (Math.log10(v) < cmin || Math.log10(v) > cmax) continue;
-      parts.push(`<line x1="${x(v)}" x2="${x(v)}" y1="${T}" y2="${H - B}" class="grid"/><text x="${x(v)}" y="${H - B + 16}" text-anchor="middle">${esc(money(v))}</text>`);
+      parts.push(
+        `<line x1="${x(v)}" x2="${x(v)}" y1="${T}" y2="${H - B}" class="grid"/><text x="${x(v)}" y="${H - B + 16}" text-anchor="middle">${esc(money(v))}</text>`,
+      );
     }
   }
   for (let a = Math.ceil(amin * 20) / 20; a <= amax + 1e-9; a += 0.05) {
-    parts.push(`<line x1="${L}" x2="${W - R}" y1="${y(a)}" y2="${y(a)}" class="grid"/><text x="${L - 6}" y="${y(a) + 4}" text-anchor="end">${Math.round(a * 100)}%</text>`);
+    parts.push(
+      `<line x1="${L}" x2="${W - R}" y1="${y(a)}" y2="${y(a)}" class="grid"/><text x="${L - 6}" y="${y(a) + 4}" text-anchor="end">${Math.round(a * 100)}%</text>`,
+    );
   }
   parts.push(`<text x="${(L + W - R) / 2}" y="${H - 8}" text-anchor="middle" class="axis">cost per 1,000 cases (log scale)</text>`);
-  parts.push(`<text x="14" y="${(T + H - B) / 2}" text-anchor="middle" transform="rotate(-90 14 ${(T + H - B) / 2})" class="axis">${esc(size.yCaption)}</text>`);
+  parts.push(
+    `<text x="14" y="${(T + H - B) / 2}" text-anchor="middle" transform="rotate(-90 14 ${(T + H - B) / 2})" class="axis">${esc(size.yCaption)}</text>`,
+  );
   return { x, y, L, R, parts };
 }
 
 function costAccuracyPlot(summaries: readonly ModelSummary[], recommended: string | null): string {
-  const points = summaries.flatMap((s, i) => (s.cost && s.accuracy !== null && s.interval ? [{ s, i, cost: s.cost.per1kCases, accuracy: s.accuracy, low: s.interval.low, high: s.interval.high }] : []));
+  const points = summaries.flatMap((s, i) =>
+    s.cost && s.accuracy !== null && s.interval ? [{ s, i, cost: s.cost.per1kCases, accuracy: s.accuracy, low: s.interval.low, high: s.interval.high }] : [],
+  );
   if (points.length === 0) return '<p>No priced model answered a case: nothing to plot.</p>';
-  const W = 640, H = 360;
-  const { x, y, parts } = costAccuracyPlane(points.map((p) => p.cost), points.flatMap((p) => [p.low, p.high]), { W, H, yCaption: 'accuracy (95 % CI)' });
+  const W = 640,
+    H = 360;
+  const { x, y, parts } = costAccuracyPlane(
+    points.map((p) => p.cost),
+    points.flatMap((p) => [p.low, p.high]),
+    { W, H, yCaption: 'accuracy (95 % CI)' },
+  );
   const frontier = paretoFrontier(points.map((p) => ({ model: p.s.model, cost: p.cost, accuracy: p.accuracy })));
-  const path = frontier.map((m, k) => {
-    const p = points.find((q) => q.s.model === m)!;
-    return `${k === 0 ? 'M' : 'L'}${x(p.cost).toFixed(1)},${y(p.accuracy).toFixed(1)}`;
-  }).join(' ');
+  const path = frontier
+    .map((m, k) => {
+      const p = points.find((q) => q.s.model === m)!;
+      return `${k === 0 ? 'M' : 'L'}${x(p.cost).toFixed(1)},${y(p.accuracy).toFixed(1)}`;
+    })
+    .join(' ');
   parts.push(`<path d="${path}" class="frontier"><title>Pareto frontier: no other model is both cheaper and more accurate</title></path>`);
   for (const p of points) {
     const color = COLORS[p.i % COLORS.length];
@@ -79,9 +106,11 @@ function costAccuracyPlot(summaries: readonly ModelSummary[], recommended: strin
     const label = `${p.s.model}${p.s.model === recommended ? ' ★' : ''}`;
     // In the right quarter, or where it would run past the edge, a label goes left of its point.
     const left = x(p.cost) > W * 0.75 || x(p.cost) + 10 + textWidth(label) > W;
-    parts.push(`<g class="model" data-model="${esc(p.s.model)}"><line x1="${cx}" x2="${cx}" y1="${y(p.high).toFixed(1)}" y2="${y(p.low).toFixed(1)}" stroke="${color}" class="whisker"/>` +
-      `<circle cx="${cx}" cy="${y(p.accuracy).toFixed(1)}" r="${p.s.model === recommended ? 8 : 6}" fill="${color}"${p.s.model === recommended ? ' class="recommended"' : ''}><title>${esc(p.s.model)}: ${pct(p.accuracy)} (95 % CI ${pct(p.low)}–${pct(p.high)}), ${esc(money(p.cost))} per 1,000 cases</title></circle>` +
-      `<text x="${Number(cx) + (left ? -10 : 10)}" y="${y(p.accuracy) - 8}"${left ? ' text-anchor="end"' : ''}>${esc(label)}</text></g>`);
+    parts.push(
+      `<g class="model" data-model="${esc(p.s.model)}"><line x1="${cx}" x2="${cx}" y1="${y(p.high).toFixed(1)}" y2="${y(p.low).toFixed(1)}" stroke="${color}" class="whisker"/>` +
+        `<circle cx="${cx}" cy="${y(p.accuracy).toFixed(1)}" r="${p.s.model === recommended ? 8 : 6}" fill="${color}"${p.s.model === recommended ? ' class="recommended"' : ''}><title>${esc(p.s.model)}: ${pct(p.accuracy)} (95 % CI ${pct(p.low)}–${pct(p.high)}), ${esc(money(p.cost))} per 1,000 cases</title></circle>` +
+        `<text x="${Number(cx) + (left ? -10 : 10)}" y="${y(p.accuracy) - 8}"${left ? ' text-anchor="end"' : ''}>${esc(label)}</text></g>`,
+    );
   }
   return `<svg id="cost-accuracy" viewBox="0 0 ${W} ${H}" role="img" aria-label="Cost against accuracy per model">${parts.join('')}</svg>`;
 }
@@ -105,48 +134,71 @@ function cascadePlot(c: CascadeResult): string {
   ];
   // The legend's items run left to right, and onto another row where one would pass the edge.
   const placed: string[] = [];
-  let lx = 72, ly = 12;
+  let lx = 72,
+    ly = 12;
   for (const [marker, text] of legend) {
-    if (lx > 72 && lx + 16 + textWidth(text) > W) { lx = 72; ly += 18; }
+    if (lx > 72 && lx + 16 + textWidth(text) > W) {
+      lx = 72;
+      ly += 18;
+    }
     placed.push(`<g transform="translate(${lx} ${ly})">${marker}<text x="14" y="4">${esc(text)}</text></g>`);
     lx += 16 + textWidth(text) + 20;
   }
-  const T = ly + 20, H = T + 230;
+  const T = ly + 20,
+    H = T + 230;
   const { x, y, L, R, parts } = costAccuracyPlane(
     [...c.points.map((p) => per1k(p.costPerCase)), per1k(c.oracle.costPerCase)],
     [...c.points.map((p) => p.accuracy), c.oracle.accuracy, c.bigOnly.accuracy],
     { W, H, T, yCaption: 'accuracy' },
   );
   const at = (perCase: number, accuracy: number): string => `cx="${x(per1k(perCase)).toFixed(1)}" cy="${y(accuracy).toFixed(1)}"`;
-  parts.push(...placed, `<line x1="${L}" x2="${W - R}" y1="${y(c.bigOnly.accuracy).toFixed(1)}" y2="${y(c.bigOnly.accuracy).toFixed(1)}" class="frontier"><title>${esc(c.big)} alone: ${pct(c.bigOnly.accuracy)} at ${esc(money(per1k(c.bigOnly.costPerCase)))} per 1,000 cases</title></line>`);
-  parts.push(`<path d="${c.points.map((p, k) => `${k === 0 ? 'M' : 'L'}${x(per1k(p.costPerCase)).toFixed(1)},${y(p.accuracy).toFixed(1)}`).join(' ')}" class="curve"/>`);
+  parts.push(
+    ...placed,
+    `<line x1="${L}" x2="${W - R}" y1="${y(c.bigOnly.accuracy).toFixed(1)}" y2="${y(c.bigOnly.accuracy).toFixed(1)}" class="frontier"><title>${esc(c.big)} alone: ${pct(c.bigOnly.accuracy)} at ${esc(money(per1k(c.bigOnly.costPerCase)))} per 1,000 cases</title></line>`,
+  );
+  parts.push(
+    `<path d="${c.points.map((p, k) => `${k === 0 ? 'M' : 'L'}${x(per1k(p.costPerCase)).toFixed(1)},${y(p.accuracy).toFixed(1)}`).join(' ')}" class="curve"/>`,
+  );
   for (const p of c.points) {
     const best = isBest(c, p);
-    parts.push(`<circle ${at(p.costPerCase, p.accuracy)} r="${best ? 7 : 4}" class="${best ? 'point recommended' : 'point'}"><title>Escalate if conf &lt; ${cascadeThreshold(p)}: ${Math.round(p.escalated * 100)} % escalated, ${pct(p.accuracy)} at ${esc(money(per1k(p.costPerCase)))} per 1,000 cases, Δ ${ppDelta(p.delta)} (${p.verdict})</title></circle>`);
+    parts.push(
+      `<circle ${at(p.costPerCase, p.accuracy)} r="${best ? 7 : 4}" class="${best ? 'point recommended' : 'point'}"><title>Escalate if conf &lt; ${cascadeThreshold(p)}: ${Math.round(p.escalated * 100)} % escalated, ${pct(p.accuracy)} at ${esc(money(per1k(p.costPerCase)))} per 1,000 cases, Δ ${ppDelta(p.delta)} (${p.verdict})</title></circle>`,
+    );
   }
-  parts.push(`<circle ${at(c.oracle.costPerCase, c.oracle.accuracy)} r="5" class="oracle"><title>Oracle: ${Math.round(c.oracle.escalated * 100)} % escalated, ${pct(c.oracle.accuracy)} at ${esc(money(per1k(c.oracle.costPerCase)))} per 1,000 cases</title></circle>`);
+  parts.push(
+    `<circle ${at(c.oracle.costPerCase, c.oracle.accuracy)} r="5" class="oracle"><title>Oracle: ${Math.round(c.oracle.escalated * 100)} % escalated, ${pct(c.oracle.accuracy)} at ${esc(money(per1k(c.oracle.costPerCase)))} per 1,000 cases</title></circle>`,
+  );
   return `<svg id="cascade-curve" class="small" viewBox="0 0 ${W} ${H}" role="img" aria-label="Cascade: accuracy against cost per threshold">${parts.join('')}</svg>`;
 }
 
 function cascadeSection(c: CascadeResult, tolerancePp: number): string {
   const marks = { within: '✓', worse: '✗', inconclusive: '?' } as const;
-  const rows = c.points.map((p) => `<tr${isBest(c, p) ? ' class="best"' : ''}><td class="num">${isBest(c, p) ? '★ ' : ''}${cascadeThreshold(p)}</td><td class="num">${Math.round(p.escalated * 100)} %</td>` +
-    `<td class="num">${pct(p.accuracy)}</td><td class="num">${esc(money(p.costPerCase * 1000))}</td><td class="${p.verdict === 'within' ? 'pass' : p.verdict === 'worse' ? 'fail' : ''}">${marks[p.verdict]} Δ ${ppDelta(p.delta)}</td></tr>`);
+  const rows = c.points.map(
+    (p) =>
+      `<tr${isBest(c, p) ? ' class="best"' : ''}><td class="num">${isBest(c, p) ? '★ ' : ''}${cascadeThreshold(p)}</td><td class="num">${Math.round(p.escalated * 100)} %</td>` +
+      `<td class="num">${pct(p.accuracy)}</td><td class="num">${esc(money(p.costPerCase * 1000))}</td><td class="${p.verdict === 'within' ? 'pass' : p.verdict === 'worse' ? 'fail' : ''}">${marks[p.verdict]} Δ ${ppDelta(p.delta)}</td></tr>`,
+  );
   const table = `<table id="cascade"><tr><th>Escalate if conf &lt;</th><th>Escalated</th><th>Accuracy</th><th>$/1k cases</th><th>vs ${esc(c.big)} alone</th></tr>${rows.join('')}</table>`;
   const advice = esc(cascadeAdvice(c, tolerancePp));
-  return `<h2>Cascade ${esc(c.cheap)} → ${esc(c.big)}</h2><p class="muted">Confidence from ${esc(cascadeSource(c))} (n ${c.n}).</p>` +
-    `<div class="beside">${table}${cascadePlot(c)}</div><p>${c.best ? `<strong>${advice}</strong>` : advice}</p><p class="muted">${esc(cascadeOracle(c))}</p>`;
+  return (
+    `<h2>Cascade ${esc(c.cheap)} → ${esc(c.big)}</h2><p class="muted">Confidence from ${esc(cascadeSource(c))} (n ${c.n}).</p>` +
+    `<div class="beside">${table}${cascadePlot(c)}</div><p>${c.best ? `<strong>${advice}</strong>` : advice}</p><p class="muted">${esc(cascadeOracle(c))}</p>`
+  );
 }
 
 /** Cost at the volume given with --volume, with the labels of the terminal's table. */
 function projectionsSection(p: Projections): string {
   const row = (label: string, perDay: number, perMonth: number, interval: string): string =>
     `<tr><td>${label}</td><td class="num">${esc(money(perDay))}</td><td class="num">${esc(money(perMonth))}</td><td class="num">${interval}</td></tr>`;
-  const rows = p.models.map((m) => row(`${esc(m.model)}${m.model === p.recommended?.model ? ' ★' : ''}`, m.perDay, m.perMonth, `${esc(money(m.perMonthLow))}–${esc(money(m.perMonthHigh))}`));
+  const rows = p.models.map((m) =>
+    row(`${esc(m.model)}${m.model === p.recommended?.model ? ' ★' : ''}`, m.perDay, m.perMonth, `${esc(money(m.perMonthLow))}–${esc(money(m.perMonthHigh))}`),
+  );
   if (p.routing) rows.push(row('routing table', p.routing.perDay, p.routing.perMonth, ''));
   if (p.cascade) rows.push(row('cascade', p.cascade.perDay, p.cascade.perMonth, ''));
-  return `<h2>Cost at ${esc(p.volume)}</h2><table id="projections"><tr><th>At ${esc(p.volume)}</th><th>per day</th><th>per month</th><th>95 % CI per month</th></tr>${rows.join('')}</table>` +
-    `<p class="muted">${p.casesPerDay.toLocaleString('en-US')} cases a day, 30-day months; the interval is that of the cost per case.</p>`;
+  return (
+    `<h2>Cost at ${esc(p.volume)}</h2><table id="projections"><tr><th>At ${esc(p.volume)}</th><th>per day</th><th>per month</th><th>95 % CI per month</th></tr>${rows.join('')}</table>` +
+    `<p class="muted">${p.casesPerDay.toLocaleString('en-US')} cases a day, 30-day months; the interval is that of the cost per case.</p>`
+  );
 }
 
 /** Per model: a strip from p50 to p95 with the p99 tick, on one shared axis. */
@@ -157,38 +209,54 @@ function latencyPlot(report: Report): string {
   const head = 'p50 / p95 / p99 ms';
   // The names and the figures get columns as wide as their longest text, either side of a plot
   // of fixed width: a long model name or a slow p99 widens the picture instead of being cut off.
-  const L = 16 + Math.max(...rows.map((s) => textWidth(s.model))), R = 24 + Math.max(textWidth(head), ...labels.map(textWidth));
-  const rowH = 28, T = 20, W = L + 440 + R, H = T + rows.length * rowH + 24;
+  const L = 16 + Math.max(...rows.map((s) => textWidth(s.model))),
+    R = 24 + Math.max(textWidth(head), ...labels.map(textWidth));
+  const rowH = 28,
+    T = 20,
+    W = L + 440 + R,
+    H = T + rows.length * rowH + 24;
   const max = Math.max(...rows.map((s) => s.latencyMs!.p99));
   const x = (ms: number): number => L + (ms / max) * (W - L - R);
   const parts = rows.map((s, i) => {
     const l = s.latencyMs!;
     const yy = T + i * rowH;
     const color = COLORS[report.summaries.indexOf(s) % COLORS.length];
-    return `<text x="${L - 8}" y="${yy + 15}" text-anchor="end">${esc(s.model)}</text>` +
+    return (
+      `<text x="${L - 8}" y="${yy + 15}" text-anchor="end">${esc(s.model)}</text>` +
       `<rect x="${x(0)}" y="${yy + 6}" width="${x(l.p50) - x(0)}" height="10" fill="${color}" opacity="0.25"/>` +
       `<rect x="${x(l.p50)}" y="${yy + 2}" width="${Math.max(1, x(l.p95) - x(l.p50))}" height="18" fill="${color}"><title>p50 ${Math.round(l.p50)} ms, p95 ${Math.round(l.p95)} ms</title></rect>` +
       `<line x1="${x(l.p99)}" x2="${x(l.p99)}" y1="${yy}" y2="${yy + 22}" stroke="${color}" stroke-width="2"><title>p99 ${Math.round(l.p99)} ms</title></line>` +
-      `<text x="${W - 4}" y="${yy + 15}" text-anchor="end">${labels[i]}</text>`;
+      `<text x="${W - 4}" y="${yy + 15}" text-anchor="end">${labels[i]}</text>`
+    );
   });
-  return `<svg id="latency" viewBox="0 0 ${W} ${H}" role="img" aria-label="Latency per model: p50 to p95, p99 tick"><text x="${W - 4}" y="12" text-anchor="end" class="axis">${head}</text>` +
-    `${parts.join('')}<text x="${L}" y="${H - 4}" class="axis">p50 → p95 bar, p99 tick (ms)</text></svg>`;
+  return (
+    `<svg id="latency" viewBox="0 0 ${W} ${H}" role="img" aria-label="Latency per model: p50 to p95, p99 tick"><text x="${W - 4}" y="12" text-anchor="end" class="axis">${head}</text>` +
+    `${parts.join('')}<text x="${L}" y="${H - 4}" class="axis">p50 → p95 bar, p99 tick (ms)</text></svg>`
+  );
 }
 
 function categoryTable(report: Report): string {
   const names = [...new Set(report.summaries.flatMap((s) => Object.keys(s.categories ?? {})))].sort();
   if (names.length === 0) return '';
   const head = `<tr><th>${esc(report.dataset.categoryColumn ?? 'category')}</th>${report.summaries.map((s) => `<th>${esc(s.model)}</th>`).join('')}</tr>`;
-  const rows = names.map((n) => `<tr><td>${esc(n)}</td>${report.summaries.map((s) => {
-    const c = s.categories?.[n];
-    return `<td class="num">${c?.accuracy === null || c === undefined ? '—' : `${pct(c.accuracy)} <small>(${c.scored})</small>`}</td>`;
-  }).join('')}</tr>`);
+  const rows = names.map(
+    (n) =>
+      `<tr><td>${esc(n)}</td>${report.summaries
+        .map((s) => {
+          const c = s.categories?.[n];
+          return `<td class="num">${c?.accuracy === null || c === undefined ? '—' : `${pct(c.accuracy)} <small>(${c.scored})</small>`}</td>`;
+        })
+        .join('')}</tr>`,
+  );
   return `<h2>By ${esc(report.dataset.categoryColumn ?? 'category')}</h2><table>${head}${rows.join('')}</table>`;
 }
 
 function failures(report: Report, perModel = 8): string {
   const sections = report.summaries.map((s) => {
-    const wrong = report.results.filter((r) => r.model === s.model && r.score !== null && r.score < 1).sort((a, b) => (a.score ?? 0) - (b.score ?? 0)).slice(0, perModel);
+    const wrong = report.results
+      .filter((r) => r.model === s.model && r.score !== null && r.score < 1)
+      .sort((a, b) => (a.score ?? 0) - (b.score ?? 0))
+      .slice(0, perModel);
     const errors = report.results.filter((r) => r.model === s.model && r.error).slice(0, 3);
     if (wrong.length === 0 && errors.length === 0) return `<h3>${esc(s.model)}</h3><p>No wrong answers.</p>`;
     const rows = wrong.map((r) => {
@@ -220,15 +288,29 @@ export function renderHtml(report: Report): string {
   const { summaries, recommendation: rec } = report;
   const cases = browserData(report);
   const name = report.dataset.path.split(/[\\/]/).pop() ?? report.dataset.path;
-  const table = `<table><tr><th>Model</th><th>Accuracy</th><th>95 % CI</th><th>n</th><th>Errors</th><th>p50 ms</th><th>p95 ms</th><th>$/1k cases</th><th>$/1k correct</th></tr>${summaries.map((s) =>
-    `<tr><td>${esc(s.model)}${s.model === rec.recommended ? ' ★' : ''}</td><td class="num">${s.accuracy === null ? '—' : pct(s.accuracy)}</td><td class="num">${s.interval ? `${pct(s.interval.low)}–${pct(s.interval.high)}` : '—'}</td>` +
-    `<td class="num">${s.scored}</td><td class="num">${esc(failuresText(s).text)}</td><td class="num">${s.latencyMs ? Math.round(s.latencyMs.p50) : '—'}</td><td class="num">${s.latencyMs ? Math.round(s.latencyMs.p95) : '—'}</td>` +
-    `<td class="num">${esc(s.cost ? money(s.cost.per1kCases) : 'unpriced')}</td><td class="num">${esc(money(s.cost?.perCorrect === null || s.cost?.perCorrect === undefined ? null : s.cost.perCorrect * 1000))}</td></tr>`).join('')}</table>`;
-  const verdicts = rec.comparisons.map((d) => `<li class="${d.verdict === 'within' ? 'pass' : d.verdict === 'worse' ? 'fail' : ''}">${esc(d.sentence)}</li>`).join('');
-  const gate = report.gate ? `<h2>Gate: <span class="${report.gate.passed ? 'pass' : 'fail'}">${report.gate.passed ? 'passed' : 'failed'}</span></h2><ul>${report.gate.checks.map((c) => `<li class="${c.status === 'fail' ? 'fail' : c.status === 'pass' ? 'pass' : ''}">${esc(c.message)}</li>`).join('')}</ul>` : '';
-  const routing = report.routing ? `<h2>Routing by ${esc(report.routing.column)}</h2><table><tr><th>${esc(report.routing.column)}</th><th>n</th><th>Route to</th><th>Accuracy</th><th>$/1k cases</th></tr>${report.routing.rows.map((r) =>
-    `<tr><td>${esc(r.category)}</td><td class="num">${r.n}</td><td>${esc(r.chosen)}</td><td class="num">${pct(r.accuracy)}</td><td class="num">${esc(money(r.costPerCase * 1000))}</td></tr>`).join('')}</table>` +
-    `<p>Blended: ${pct(report.routing.blended.accuracy)} at ${esc(money(report.routing.blended.costPerCase * 1000))} per 1,000 cases${report.routing.saving !== null ? `, ${Math.round(report.routing.saving * 100)} % less than everything on ${esc(report.routing.baseline.model)}` : ''}.</p>` : '';
+  const table = `<table><tr><th>Model</th><th>Accuracy</th><th>95 % CI</th><th>n</th><th>Errors</th><th>p50 ms</th><th>p95 ms</th><th>$/1k cases</th><th>$/1k correct</th></tr>${summaries
+    .map(
+      (s) =>
+        `<tr><td>${esc(s.model)}${s.model === rec.recommended ? ' ★' : ''}</td><td class="num">${s.accuracy === null ? '—' : pct(s.accuracy)}</td><td class="num">${s.interval ? `${pct(s.interval.low)}–${pct(s.interval.high)}` : '—'}</td>` +
+        `<td class="num">${s.scored}</td><td class="num">${esc(failuresText(s).text)}</td><td class="num">${s.latencyMs ? Math.round(s.latencyMs.p50) : '—'}</td><td class="num">${s.latencyMs ? Math.round(s.latencyMs.p95) : '—'}</td>` +
+        `<td class="num">${esc(s.cost ? money(s.cost.per1kCases) : 'unpriced')}</td><td class="num">${esc(money(s.cost?.perCorrect === null || s.cost?.perCorrect === undefined ? null : s.cost.perCorrect * 1000))}</td></tr>`,
+    )
+    .join('')}</table>`;
+  const verdicts = rec.comparisons
+    .map((d) => `<li class="${d.verdict === 'within' ? 'pass' : d.verdict === 'worse' ? 'fail' : ''}">${esc(d.sentence)}</li>`)
+    .join('');
+  const gate = report.gate
+    ? `<h2>Gate: <span class="${report.gate.passed ? 'pass' : 'fail'}">${report.gate.passed ? 'passed' : 'failed'}</span></h2><ul>${report.gate.checks.map((c) => `<li class="${c.status === 'fail' ? 'fail' : c.status === 'pass' ? 'pass' : ''}">${esc(c.message)}</li>`).join('')}</ul>`
+    : '';
+  const routing = report.routing
+    ? `<h2>Routing by ${esc(report.routing.column)}</h2><table><tr><th>${esc(report.routing.column)}</th><th>n</th><th>Route to</th><th>Accuracy</th><th>$/1k cases</th></tr>${report.routing.rows
+        .map(
+          (r) =>
+            `<tr><td>${esc(r.category)}</td><td class="num">${r.n}</td><td>${esc(r.chosen)}</td><td class="num">${pct(r.accuracy)}</td><td class="num">${esc(money(r.costPerCase * 1000))}</td></tr>`,
+        )
+        .join('')}</table>` +
+      `<p>Blended: ${pct(report.routing.blended.accuracy)} at ${esc(money(report.routing.blended.costPerCase * 1000))} per 1,000 cases${report.routing.saving !== null ? `, ${Math.round(report.routing.saving * 100)} % less than everything on ${esc(report.routing.baseline.model)}` : ''}.</p>`
+    : '';
   const notes = [...rec.caveats, ...report.notes].map((n) => `<li>${esc(n)}</li>`).join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">

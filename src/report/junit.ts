@@ -18,7 +18,15 @@ function caseTest(report: Report, r: CaseResult): TestCase {
   const time = (r.latencyMs ?? 0) / 1000;
   if (r.error) return { name, time, error: { message: `${r.error.kind}: ${r.error.message}`, type: r.error.kind } };
   if (r.score !== null && r.score < 1) {
-    return { name, time, failure: { message: `expected ${JSON.stringify(c?.expected ?? '')}, got ${JSON.stringify((r.output ?? '').slice(0, 200))}`, type: 'wrong-answer', body: `expected: ${c?.expected ?? ''}\nanswer: ${r.output ?? ''}\nscore: ${r.score}` } };
+    return {
+      name,
+      time,
+      failure: {
+        message: `expected ${JSON.stringify(c?.expected ?? '')}, got ${JSON.stringify((r.output ?? '').slice(0, 200))}`,
+        type: 'wrong-answer',
+        body: `expected: ${c?.expected ?? ''}\nanswer: ${r.output ?? ''}\nscore: ${r.score}`,
+      },
+    };
   }
   return { name, time };
 }
@@ -29,19 +37,33 @@ export function renderJUnit(report: Report, options: { cases: boolean }): string
     for (const g of report.gate?.checks.filter((c) => c.model === s.model) ?? []) {
       tests.push({ name: `gate ${g.check}`, time: 0, ...(g.status === 'fail' && { failure: { message: g.message, type: g.check, body: g.message } }) });
     }
-    tests.push({ name: 'answered', time: 0, ...(s.scored === 0 && { failure: { message: `${s.model} answered no case`, type: 'no-answers', body: report.notes.join('\n') } }) });
+    tests.push({
+      name: 'answered',
+      time: 0,
+      ...(s.scored === 0 && { failure: { message: `${s.model} answered no case`, type: 'no-answers', body: report.notes.join('\n') } }),
+    });
     if (options.cases) for (const r of report.results) if (r.model === s.model) tests.push(caseTest(report, r));
     return { name: s.model, tests };
   });
   const count = (xs: TestCase[], k: 'failure' | 'error'): number => xs.filter((t) => t[k] !== undefined).length;
   const all = suites.flatMap((s) => s.tests);
   const seconds = (report.run.durationMs / 1000).toFixed(3);
-  const lines = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="tierbench" tests="${all.length}" failures="${count(all, 'failure')}" errors="${count(all, 'error')}" time="${seconds}">`];
+  const lines = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="tierbench" tests="${all.length}" failures="${count(all, 'failure')}" errors="${count(all, 'error')}" time="${seconds}">`,
+  ];
   for (const suite of suites) {
-    lines.push(`  <testsuite name="${attr(suite.name)}" tests="${suite.tests.length}" failures="${count(suite.tests, 'failure')}" errors="${count(suite.tests, 'error')}" skipped="0" time="${seconds}" timestamp="${attr(report.run.startedAt.replace(/\.\d+Z$/, ''))}">`);
+    lines.push(
+      `  <testsuite name="${attr(suite.name)}" tests="${suite.tests.length}" failures="${count(suite.tests, 'failure')}" errors="${count(suite.tests, 'error')}" skipped="0" time="${seconds}" timestamp="${attr(report.run.startedAt.replace(/\.\d+Z$/, ''))}">`,
+    );
     for (const t of suite.tests) {
       const open = `    <testcase classname="tierbench.${attr(suite.name)}" name="${attr(t.name)}" time="${t.time.toFixed(3)}"`;
-      if (t.failure) lines.push(`${open}>`, `      <failure message="${attr(t.failure.message)}" type="${attr(t.failure.type)}">${escapeXml(t.failure.body)}</failure>`, '    </testcase>');
+      if (t.failure)
+        lines.push(
+          `${open}>`,
+          `      <failure message="${attr(t.failure.message)}" type="${attr(t.failure.type)}">${escapeXml(t.failure.body)}</failure>`,
+          '    </testcase>',
+        );
       else if (t.error) lines.push(`${open}>`, `      <error message="${attr(t.error.message)}" type="${attr(t.error.type)}"/>`, '    </testcase>');
       else lines.push(`${open}/>`);
     }

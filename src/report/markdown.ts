@@ -10,7 +10,12 @@ export function renderMarkdown(report: Report): string {
   out.push(`## tierbench: ${markdownCell(name)} — ${report.dataset.cases} cases, ${summaries.length} models${report.run.simulated ? ' (simulated)' : ''}`, '');
   if (report.gate) {
     const failed = report.gate.checks.filter((c) => c.status === 'fail');
-    out.push(report.gate.passed ? `**Gate passed** (${report.gate.checks.length} checks)` : `**Gate failed** (${failed.length} of ${report.gate.checks.length} checks)`, '');
+    out.push(
+      report.gate.passed
+        ? `**Gate passed** (${report.gate.checks.length} checks)`
+        : `**Gate failed** (${failed.length} of ${report.gate.checks.length} checks)`,
+      '',
+    );
     for (const c of report.gate.checks) if (c.status !== 'pass') out.push(`- ${c.status === 'fail' ? '❌' : '⚠️'} ${markdownCell(c.message)}`);
     if (report.gate.checks.some((c) => c.status !== 'pass')) out.push('');
   }
@@ -18,20 +23,32 @@ export function renderMarkdown(report: Report): string {
   out.push('| Model | Accuracy | 95 % CI | n | Errors | p50 ms | p95 ms | $/1k cases |', '|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const s of summaries) {
     const mark = s.model === rec.recommended ? ' ★' : '';
-    out.push(`| ${markdownCell(s.model)}${mark} | ${s.accuracy === null ? '—' : pct(s.accuracy)} | ${s.interval ? `${pct(s.interval.low)}–${pct(s.interval.high)}` : '—'} | ${s.scored} | ${failuresText(s).text}${s.truncated > 0 ? ` · ${s.truncated} cut` : ''}${s.refused > 0 ? ` · ${s.refused} refused` : ''} | ${s.latencyMs ? Math.round(s.latencyMs.p50) : '—'} | ${s.latencyMs ? Math.round(s.latencyMs.p95) : '—'} | ${s.cost ? `${costMark(s)}${money(s.cost.per1kCases)}` : 'unpriced'} |`);
+    out.push(
+      `| ${markdownCell(s.model)}${mark} | ${s.accuracy === null ? '—' : pct(s.accuracy)} | ${s.interval ? `${pct(s.interval.low)}–${pct(s.interval.high)}` : '—'} | ${s.scored} | ${failuresText(s).text}${s.truncated > 0 ? ` · ${s.truncated} cut` : ''}${s.refused > 0 ? ` · ${s.refused} refused` : ''} | ${s.latencyMs ? Math.round(s.latencyMs.p50) : '—'} | ${s.latencyMs ? Math.round(s.latencyMs.p95) : '—'} | ${s.cost ? `${costMark(s)}${money(s.cost.per1kCases)}` : 'unpriced'} |`,
+    );
   }
   if (rec.comparisons.length > 0) {
     out.push('', `Verdicts (tolerance ${rec.tolerancePp} pp, ${intervalsLegend(rec)}):`, '');
     for (const d of rec.comparisons) out.push(`- ${{ within: '✅', worse: '❌', inconclusive: '❔' }[d.verdict]} ${markdownCell(d.sentence)}`);
   }
   if (report.routing) {
-    out.push('', `Routing by ${markdownCell(report.routing.column)}: ${Object.entries(report.routing.map).map(([k, v]) => `${markdownCell(k)} → ${markdownCell(v)}`).join(', ')}` +
-      (report.routing.saving !== null ? ` (${Math.round(report.routing.saving * 100)} % less than everything on ${markdownCell(report.routing.baseline.model)}).` : '.'));
+    out.push(
+      '',
+      `Routing by ${markdownCell(report.routing.column)}: ${Object.entries(report.routing.map)
+        .map(([k, v]) => `${markdownCell(k)} → ${markdownCell(v)}`)
+        .join(', ')}` +
+        (report.routing.saving !== null
+          ? ` (${Math.round(report.routing.saving * 100)} % less than everything on ${markdownCell(report.routing.baseline.model)}).`
+          : '.'),
+    );
   }
   if (report.cascade?.best) {
     const c = report.cascade;
-    out.push('', `Cascade ${markdownCell(c.cheap)} → ${markdownCell(c.big)}: escalating ${Math.round(c.best!.escalated * 100)} % of cases gives ${pct(c.best!.accuracy)} at ${money(c.best!.costPerCase * 1000)} per 1,000 cases` +
-      (c.saving !== null ? `, ${Math.round(c.saving * 100)} % less than ${markdownCell(c.big)} alone.` : '.'));
+    out.push(
+      '',
+      `Cascade ${markdownCell(c.cheap)} → ${markdownCell(c.big)}: escalating ${Math.round(c.best!.escalated * 100)} % of cases gives ${pct(c.best!.accuracy)} at ${money(c.best!.costPerCase * 1000)} per 1,000 cases` +
+        (c.saving !== null ? `, ${Math.round(c.saving * 100)} % less than ${markdownCell(c.big)} alone.` : '.'),
+    );
   }
   for (const n of [...rec.caveats, ...report.notes]) out.push(`> ${markdownCell(n)}`);
   out.push('', `<sub>tierbench ${report.tool.version} · run ${report.run.id} · ${report.run.status}</sub>`, '');

@@ -4,8 +4,12 @@ import { money, pct, ppDelta, ppInterval } from '../format.js';
 import type { CascadePoint, CascadeResult } from '../types.js';
 
 const SOURCES: Record<string, string> = {
-  logprob: 'token log-probabilities', 'self-report': 'the confidence it reports', agreement: 'agreement between its samples',
-  'label-set': 'whether its answer is a known label', none: 'nothing (no signal)', mixed: 'mixed signals',
+  logprob: 'token log-probabilities',
+  'self-report': 'the confidence it reports',
+  agreement: 'agreement between its samples',
+  'label-set': 'whether its answer is a known label',
+  none: 'nothing (no signal)',
+  mixed: 'mixed signals',
 };
 
 /** What the cheap model's confidence came from, in words. */
@@ -17,10 +21,12 @@ export const cascadeThreshold = (p: CascadePoint): string => (p.escalated === 0 
 /** The chosen threshold and what it gives, or that none is within tolerance. */
 export function cascadeAdvice(c: CascadeResult, tolerancePp: number): string {
   if (!c.best) return `No threshold cheaper than ${c.big} alone is within ${tolerancePp} pp of it.`;
-  return `Escalate when ${c.cheap}'s confidence is below ${c.best.threshold?.toFixed(2) ?? '∞'}: ${Math.round(c.best.escalated * 100)} % of cases go to ${c.big}; ` +
+  return (
+    `Escalate when ${c.cheap}'s confidence is below ${c.best.threshold?.toFixed(2) ?? '∞'}: ${Math.round(c.best.escalated * 100)} % of cases go to ${c.big}; ` +
     `${pct(c.best.accuracy)}${c.bestIntervals ? ` (95 % CI ${pct(c.bestIntervals.accuracy.low)}–${pct(c.bestIntervals.accuracy.high)})` : ''}, Δ ${ppDelta(c.best.delta)} (${ppInterval(c.best.low, c.best.high, 0.9)}), at ${money(c.best.costPerCase * 1000)} per 1,000 cases` +
     (c.bestIntervals ? ` (95 % CI ${money(c.bestIntervals.costPerCase.low * 1000)}–${money(c.bestIntervals.costPerCase.high * 1000)})` : '') +
-    (c.saving !== null ? `, ${Math.round(c.saving * 100)} % less than ${c.big} alone.` : '.');
+    (c.saving !== null ? `, ${Math.round(c.saving * 100)} % less than ${c.big} alone.` : '.')
+  );
 }
 
 /** The oracle bound, and the warning that the threshold was chosen on this data. */

@@ -22,7 +22,8 @@ const widthOf = (text: string): number => Math.max(...text.split('\n').map((line
 /** `width`: the terminal's; the table drops its least needed columns until it fits (none when undefined). */
 export function renderTable(report: Report, width?: number): string {
   const { summaries, recommendation } = report;
-  const star = (s: ModelSummary): string => (s.model === recommendation.recommended ? chalk.green('★ ') : s.model === recommendation.reference ? chalk.dim('◆ ') : '  ');
+  const star = (s: ModelSummary): string =>
+    s.model === recommendation.recommended ? chalk.green('★ ') : s.model === recommendation.reference ? chalk.dim('◆ ') : '  ';
   const flagged = (n: number): string => (n === 0 ? '0' : chalk.yellow(String(n)));
   // Answers cut at the token limit or refused are columns of their own when any model has them:
   // an infrastructure or settings problem must not pass for a quality gap.
@@ -31,7 +32,14 @@ export function renderTable(report: Report, width?: number): string {
     { head: 'Accuracy', align: 'right', cell: (s) => (s.accuracy === null ? '—' : pct(s.accuracy)) },
     { head: '95% CI', align: 'right', cell: (s) => (s.interval === null ? '—' : `${pct(s.interval.low)}–${pct(s.interval.high)}`) },
     { head: 'n', align: 'right', cell: (s) => String(s.scored), drop: 6 },
-    { head: 'Errors', align: 'right', cell: (s) => { const f = failuresText(s); return f.any ? chalk.red(f.text) : f.text; } },
+    {
+      head: 'Errors',
+      align: 'right',
+      cell: (s) => {
+        const f = failuresText(s);
+        return f.any ? chalk.red(f.text) : f.text;
+      },
+    },
     ...(summaries.some((s) => s.truncated > 0) ? [{ head: 'Cut', align: 'right' as const, cell: (s: ModelSummary) => flagged(s.truncated) }] : []),
     ...(summaries.some((s) => s.refused > 0) ? [{ head: 'Refused', align: 'right' as const, cell: (s: ModelSummary) => flagged(s.refused) }] : []),
     { head: 'p50 ms', align: 'right', cell: (s) => ms(s.latencyMs?.p50), drop: 5 },
@@ -40,7 +48,12 @@ export function renderTable(report: Report, width?: number): string {
     { head: 'tok/s', align: 'right', cell: (s) => (s.outputTokensPerSec === null ? '—' : String(Math.round(s.outputTokensPerSec))), drop: 1 },
     { head: 'Cost', align: 'right', cell: (s) => (s.cost === null ? 'unpriced' : costMark(s) + money(s.cost.total)), drop: 4 },
     { head: '$/1k cases', align: 'right', cell: (s) => (s.cost === null ? '—' : costMark(s) + money(s.cost.per1kCases)) },
-    { head: '$/1k correct', align: 'right', cell: (s) => (s.cost?.perCorrect === null || s.cost?.perCorrect === undefined ? '—' : costMark(s) + money(s.cost.perCorrect * 1000)), drop: 3 },
+    {
+      head: '$/1k correct',
+      align: 'right',
+      cell: (s) => (s.cost?.perCorrect === null || s.cost?.perCorrect === undefined ? '—' : costMark(s) + money(s.cost.perCorrect * 1000)),
+      drop: 3,
+    },
   ];
   const draw = (shown: readonly Column[]): string => {
     const table = new Table({
@@ -63,12 +76,16 @@ export function renderTable(report: Report, width?: number): string {
     text = draw(shown);
   }
   const lines = [text];
-  if (hidden.length > 0) lines.push(chalk.dim(`(${hidden.join(', ')} left out to fit ${width} columns: a wider terminal, --report md or the JSON report has them)`));
+  if (hidden.length > 0)
+    lines.push(chalk.dim(`(${hidden.join(', ')} left out to fit ${width} columns: a wider terminal, --report md or the JSON report has them)`));
   lines.push('');
-  lines.push(`${chalk.dim('◆')} reference   ${chalk.green('★')} recommended   tolerance ${recommendation.tolerancePp} pp, verdicts on ${intervalsLegend(recommendation)}, ${testedAgainst(recommendation)} (the 95% CI column is each model on its own; --explain says more)`);
+  lines.push(
+    `${chalk.dim('◆')} reference   ${chalk.green('★')} recommended   tolerance ${recommendation.tolerancePp} pp, verdicts on ${intervalsLegend(recommendation)}, ${testedAgainst(recommendation)} (the 95% CI column is each model on its own; --explain says more)`,
+  );
   const mark = { within: chalk.green('✓'), worse: chalk.red('✗'), inconclusive: chalk.yellow('?') } as const;
   for (const d of recommendation.comparisons) {
-    const p = d.p === null ? '' : chalk.dim(`  (McNemar p ${d.p < 0.001 ? '< 0.001' : d.p.toFixed(3)}, ${Math.round(d.discordance * 100)} % discordant, n ${d.n})`);
+    const p =
+      d.p === null ? '' : chalk.dim(`  (McNemar p ${d.p < 0.001 ? '< 0.001' : d.p.toFixed(3)}, ${Math.round(d.discordance * 100)} % discordant, n ${d.n})`);
     lines.push(`  ${mark[d.verdict]} ${d.sentence}${p}`);
   }
   for (const e of recommendation.excluded) lines.push(chalk.dim(`  · ${e.model}: ${e.reason}`));
@@ -80,9 +97,16 @@ export function renderTable(report: Report, width?: number): string {
   if (cached > 0) {
     const spent = summaries.reduce((n, x) => n + (x.cost?.spent ?? 0), 0);
     const answers = summaries.reduce((n, x) => n + x.n, 0);
-    lines.push(chalk.dim(`Spent in this run: ${money(spent)}. ${cached} of ${answers} answers came from the response cache (priced above as if paid; no latency measured for them).`));
+    lines.push(
+      chalk.dim(
+        `Spent in this run: ${money(spent)}. ${cached} of ${answers} answers came from the response cache (priced above as if paid; no latency measured for them).`,
+      ),
+    );
   }
-  if (report.run.simulated) lines.push(chalk.yellow('Simulated models (tierbench\'s emulator): the answers, accuracy and latency are made up; the costs are the real list prices of the tokens.'));
+  if (report.run.simulated)
+    lines.push(
+      chalk.yellow("Simulated models (tierbench's emulator): the answers, accuracy and latency are made up; the costs are the real list prices of the tokens."),
+    );
   for (const c of recommendation.caveats) lines.push(chalk.yellow(`  note: ${c}`));
   for (const n of report.notes) lines.push(chalk.yellow(`  note: ${n}`));
   return lines.join('\n') + '\n';
@@ -98,17 +122,36 @@ function renderRouting(routing: RoutingTable): string {
   for (const r of routing.rows) {
     const passed = r.decisions.find((d) => d.model === r.chosen);
     const blocker = r.decisions.find((d) => d.verdict !== 'within');
-    const why = r.held !== undefined ? r.held : passed ? `within tolerance (Δ ${ppDelta(passed.delta)})`
-      : blocker ? `${blocker.model} ${blocker.verdict}${blocker.verdict === 'inconclusive' && blocker.moreCases !== null ? ` (~${blocker.moreCases.toLocaleString('en-US')} more cases)` : ''}`
-        : 'cheapest measured';
-    table.push([r.category, String(r.n), r.reference, r.chosen === r.reference ? r.chosen : chalk.green(r.chosen), pct(r.accuracy), money(r.costPerCase * 1000), why]);
+    const why =
+      r.held !== undefined
+        ? r.held
+        : passed
+          ? `within tolerance (Δ ${ppDelta(passed.delta)})`
+          : blocker
+            ? `${blocker.model} ${blocker.verdict}${blocker.verdict === 'inconclusive' && blocker.moreCases !== null ? ` (~${blocker.moreCases.toLocaleString('en-US')} more cases)` : ''}`
+            : 'cheapest measured';
+    table.push([
+      r.category,
+      String(r.n),
+      r.reference,
+      r.chosen === r.reference ? r.chosen : chalk.green(r.chosen),
+      pct(r.accuracy),
+      money(r.costPerCase * 1000),
+      why,
+    ]);
   }
   const b = routing.blended;
   const lines = [table.toString()];
-  lines.push(`Routing by ${routing.column}: ${pct(b.accuracy)} at ${money(b.costPerCase * 1000)} per 1,000 cases, against ${pct(routing.baseline.accuracy)} at ${money(routing.baseline.costPerCase * 1000)} with everything on ${routing.baseline.model}` +
-    (routing.saving !== null ? ` (${Math.round(routing.saving * 100)} % ${routing.saving >= 0 ? 'less' : 'more'}).` : '.'));
+  lines.push(
+    `Routing by ${routing.column}: ${pct(b.accuracy)} at ${money(b.costPerCase * 1000)} per 1,000 cases, against ${pct(routing.baseline.accuracy)} at ${money(routing.baseline.costPerCase * 1000)} with everything on ${routing.baseline.model}` +
+      (routing.saving !== null ? ` (${Math.round(routing.saving * 100)} % ${routing.saving >= 0 ? 'less' : 'more'}).` : '.'),
+  );
   if (routing.unassigned > 0) lines.push(chalk.yellow(`  note: ${routing.unassigned} cases have no ${routing.column} and are not in the table`));
-  lines.push(chalk.dim(`Each route is within tolerance of every pricier model in its ${routing.column}, held to a 5 % error across the ${routing.column} values together (Holm). The routes are chosen on this data: confirm them on fresh cases.`));
+  lines.push(
+    chalk.dim(
+      `Each route is within tolerance of every pricier model in its ${routing.column}, held to a 5 % error across the ${routing.column} values together (Holm). The routes are chosen on this data: confirm them on fresh cases.`,
+    ),
+  );
   return lines.join('\n');
 }
 
@@ -121,11 +164,22 @@ function renderCascade(c: CascadeResult, tolerancePp: number): string {
   });
   const mark = { within: chalk.green('✓'), worse: chalk.red('✗'), inconclusive: chalk.yellow('?') } as const;
   for (const p of c.points) {
-    const row = [(p === c.best ? '★ ' : '') + cascadeThreshold(p), `${Math.round(p.escalated * 100)} %`, pct(p.accuracy), money(p.costPerCase * 1000), `${mark[p.verdict]} Δ ${ppDelta(p.delta)}`];
+    const row = [
+      (p === c.best ? '★ ' : '') + cascadeThreshold(p),
+      `${Math.round(p.escalated * 100)} %`,
+      pct(p.accuracy),
+      money(p.costPerCase * 1000),
+      `${mark[p.verdict]} Δ ${ppDelta(p.delta)}`,
+    ];
     table.push(p === c.best ? row.map((x) => chalk.bold(x)) : row);
   }
   const advice = cascadeAdvice(c, tolerancePp);
-  return [`Cascade ${c.cheap} → ${c.big}, confidence from ${cascadeSource(c)} (n ${c.n}):`, table.toString(), c.best ? chalk.bold(advice) : advice, chalk.dim(cascadeOracle(c))].join('\n');
+  return [
+    `Cascade ${c.cheap} → ${c.big}, confidence from ${cascadeSource(c)} (n ${c.n}):`,
+    table.toString(),
+    c.best ? chalk.bold(advice) : advice,
+    chalk.dim(cascadeOracle(c)),
+  ].join('\n');
 }
 
 function renderProjections(p: Projections): string {
@@ -136,7 +190,12 @@ function renderProjections(p: Projections): string {
     colAligns: ['left', 'right', 'right', 'right'],
   });
   for (const m of p.models) {
-    table.push([(m.model === p.recommended?.model ? '★ ' : '  ') + m.model, money(m.perDay), money(m.perMonth), `${money(m.perMonthLow)}–${money(m.perMonthHigh)}`]);
+    table.push([
+      (m.model === p.recommended?.model ? '★ ' : '  ') + m.model,
+      money(m.perDay),
+      money(m.perMonth),
+      `${money(m.perMonthLow)}–${money(m.perMonthHigh)}`,
+    ]);
   }
   if (p.routing) table.push(['  routing table', money(p.routing.perDay), money(p.routing.perMonth), '']);
   if (p.cascade) table.push(['  cascade', money(p.cascade.perDay), money(p.cascade.perMonth), '']);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { EXIT } from '../errors.js';
-import { OutputError, checkWritable, writeAtomic } from './write.js';
+import { checkWritable, OutputError, writeAtomic } from './write.js';
 
 describe('writes that cannot lie', () => {
   it('a write that fails part-way leaves the earlier file whole, and no temporary file behind', async () => {
@@ -15,8 +15,14 @@ describe('writes that cannot lie', () => {
       yield '{"half": ';
       throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
     }
-    await assert.rejects(writeAtomic('-o report.json', path, broken()), (e: OutputError) =>
-      e instanceof OutputError && e.exitCode === EXIT.runFailed && /^-o report\.json: cannot write .*report\.json: the disk is full$/.test(e.message) && e.hint === 'free some space');
+    await assert.rejects(
+      writeAtomic('-o report.json', path, broken()),
+      (e: OutputError) =>
+        e instanceof OutputError &&
+        e.exitCode === EXIT.runFailed &&
+        /^-o report\.json: cannot write .*report\.json: the disk is full$/.test(e.message) &&
+        e.hint === 'free some space',
+    );
     assert.equal(readFileSync(path, 'utf8'), '{"valid": true}\n');
     assert.deepEqual(readdirSync(dir), ['report.json']);
     await writeAtomic('-o report.json', path, ['{"new": ', 'true}\n']);
@@ -32,7 +38,11 @@ describe('writes that cannot lie', () => {
       ['/dev/null', /it is not a regular file/],
     ];
     for (const [path, reason] of cases) {
-      await assert.rejects(checkWritable('-o x', path), (e: OutputError) => e.exitCode === EXIT.usage && e.message.includes(path) && reason.test(e.message), path);
+      await assert.rejects(
+        checkWritable('-o x', path),
+        (e: OutputError) => e.exitCode === EXIT.usage && e.message.includes(path) && reason.test(e.message),
+        path,
+      );
     }
     await checkWritable('-o x', join(dir, 'new', 'deeper', 'r.json'));
     assert.deepEqual(readdirSync(join(dir, 'new', 'deeper')), [], 'the probe is removed');

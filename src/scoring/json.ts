@@ -33,9 +33,7 @@ function compare(expected: unknown, actual: unknown): [number, number] {
     }
     return [hit, total];
   }
-  const same = typeof expected === 'string' && typeof actual === 'string'
-    ? expected.trim().toLowerCase() === actual.trim().toLowerCase()
-    : expected === actual;
+  const same = typeof expected === 'string' && typeof actual === 'string' ? expected.trim().toLowerCase() === actual.trim().toLowerCase() : expected === actual;
   return [same ? 1 : 0, 1];
 }
 

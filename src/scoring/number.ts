@@ -4,19 +4,15 @@
 // else the last one outside parentheses ("408 (17 × 24)" is 408), else the last one (as in GSM8K
 // grading: "17 × 24 = 408").
 const NUMBER = /-?\d+(?:,\d{3})*(?:\.\d+)?(?:[eE][-+]?\d+)?|-?\.\d+/g;
-const MARKED = [
-  /\\boxed\{\s*([^{}]*?)\s*\}/gi,
-  /####\s*([^\n]*)/g,
-  /\banswer\s*(?:is|:|=)\s*:?\s*([^\n]*)/gi,
-  /\*\*([^*\n]+)\*\*/g,
-];
+const MARKED = [/\\boxed\{\s*([^{}]*?)\s*\}/gi, /####\s*([^\n]*)/g, /\banswer\s*(?:is|:|=)\s*:?\s*([^\n]*)/gi, /\*\*([^*\n]+)\*\*/g];
 
 /** Minus signs as typed by people and typesetters → "-"; a dash between two numbers is left (a range). */
-const unifyMinus = (text: string): string => text
-  .replace(/[\u2212\uFE63\uFF0D]/g, '-')
-  .replace(/(^|[^\d\s])(\s*)[\u2012\u2013](?=\s*\d)/g, '$1$2-')
-  // -$5 is minus five dollars.
-  .replace(/(^|[\s(])-\s*[$€£¥]/g, '$1-');
+const unifyMinus = (text: string): string =>
+  text
+    .replace(/[\u2212\uFE63\uFF0D]/g, '-')
+    .replace(/(^|[^\d\s])(\s*)[\u2012\u2013](?=\s*\d)/g, '$1$2-')
+    // -$5 is minus five dollars.
+    .replace(/(^|[\s(])-\s*[$€£¥]/g, '$1-');
 
 function numbers(text: string): number[] {
   return (text.match(NUMBER) ?? []).map((n) => Number(n.replace(/,/g, ''))).filter(Number.isFinite);

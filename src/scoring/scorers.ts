@@ -43,13 +43,20 @@ export function defaultScorer(cases: readonly Case[]): { name: ScorerName; why: 
 
 export function makeScorer(name: ScorerName, cases: readonly Case[]): Score {
   switch (name) {
-    case 'exact': return exact;
-    case 'normalized': return normalized;
-    case 'contains': return contains;
-    case 'regex': return makeRegex();
-    case 'label': return makeLabel(labelSet(cases));
-    case 'number': return number;
-    case 'json': return json;
+    case 'exact':
+      return exact;
+    case 'normalized':
+      return normalized;
+    case 'contains':
+      return contains;
+    case 'regex':
+      return makeRegex();
+    case 'label':
+      return makeLabel(labelSet(cases));
+    case 'number':
+      return number;
+    case 'json':
+      return json;
   }
 }
 
@@ -58,11 +65,19 @@ export function checkExpected(name: ScorerName, cases: readonly Case[], path: st
   for (const c of cases) {
     let problem: string | undefined;
     if (name === 'regex') {
-      try { compilePattern(c.expected); } catch (err) { problem = `is not a valid regular expression (${(err as Error).message})`; }
+      try {
+        compilePattern(c.expected);
+      } catch (err) {
+        problem = `is not a valid regular expression (${(err as Error).message})`;
+      }
     } else if (name === 'number' && parseNumber(c.expected) === undefined) problem = 'is not a number';
     else if (name === 'json' && extractJson(c.expected) === undefined) problem = 'is not valid JSON';
     if (problem !== undefined) {
-      throw new UsageError('E_EXPECTED', `${path}:${c.line}: the expected answer ${JSON.stringify(c.expected.slice(0, 60))} ${problem}`, `fix the value, or choose another --scorer (${SCORERS.join(', ')})`);
+      throw new UsageError(
+        'E_EXPECTED',
+        `${path}:${c.line}: the expected answer ${JSON.stringify(c.expected.slice(0, 60))} ${problem}`,
+        `fix the value, or choose another --scorer (${SCORERS.join(', ')})`,
+      );
     }
   }
 }

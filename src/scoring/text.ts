@@ -5,8 +5,7 @@ export const exact = (output: string, expected: string): number => (output.trim(
 export const normalized = (output: string, expected: string): number => (normalize(output) === normalize(expected) ? 1 : 0);
 
 /** The expected answer appears in the output, as whole words, after normalising both. */
-export const contains = (output: string, expected: string): number =>
-  ` ${normalize(output)} `.includes(` ${normalize(expected)} `) ? 1 : 0;
+export const contains = (output: string, expected: string): number => (` ${normalize(output)} `.includes(` ${normalize(expected)} `) ? 1 : 0);
 
 /** `expected` holds a pattern, plain (`^bill(ing)?$`) or in slashes with flags (`/billing/i`). */
 export function compilePattern(expected: string): RegExp {

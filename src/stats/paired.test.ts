@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { wilson } from './intervals.js';
-import { clusterInterval, clusterRobustSE, clusteredMcnemar, mcnemar, newcombePaired, pairedBootstrap } from './paired.js';
+import { clusteredMcnemar, clusterInterval, clusterRobustSE, mcnemar, newcombePaired, pairedBootstrap } from './paired.js';
 import { casesForNonInferiority, casesToDetect, simulatedCasesForNonInferiority } from './samplesize.js';
 
 const close = (actual: number, expected: number, tol: number, what = ''): void =>
@@ -19,7 +19,8 @@ describe('Newcombe paired difference interval', () => {
     const t = { a: 9, b: 5, c: 17, d: 10 };
     const ci = newcombePaired(t, 0.95);
     const n = 41;
-    const w1 = wilson(14, n), w2 = wilson(26, n);
+    const w1 = wilson(14, n),
+      w2 = wilson(26, n);
     close(ci.low, 14 / n - 26 / n - Math.hypot(14 / n - w1.low, w2.high - 26 / n), 1e-12);
     close(ci.high, 14 / n - 26 / n + Math.hypot(w1.high - 14 / n, 26 / n - w2.low), 1e-12);
   });
@@ -80,7 +81,7 @@ describe('paired bootstrap', () => {
     const mean = diffs.reduce((s, x) => s + x, 0) / diffs.length;
     const sd = Math.sqrt(diffs.reduce((s, x) => s + (x - mean) ** 2, 0) / (diffs.length - 1));
     const ci = pairedBootstrap(diffs, 0.9, { seed: 7, resamples: 4000 });
-    close(ci.high - ci.low, 2 * 1.645 * sd / Math.sqrt(diffs.length), 0.01);
+    close(ci.high - ci.low, (2 * 1.645 * sd) / Math.sqrt(diffs.length), 0.01);
   });
 });
 
@@ -90,7 +91,7 @@ describe('cluster-robust standard error', () => {
     close(clusterRobustSE([1, 0, 1, 1, 0, 0], [0, 0, 1, 1, 2, 2]), Math.sqrt(3) / 6, 1e-12);
   });
   it('is several times the naive one when clusters are homogeneous', () => {
-    const values = Array.from({ length: 100 }, (_, i) => (Math.floor(i / 10) % 2));
+    const values = Array.from({ length: 100 }, (_, i) => Math.floor(i / 10) % 2);
     const ids = Array.from({ length: 100 }, (_, i) => Math.floor(i / 10));
     const naive = Math.sqrt(0.25 / 100);
     assert.ok(clusterRobustSE(values, ids) > 2.5 * naive);
@@ -101,9 +102,16 @@ describe('cluster-robust standard error', () => {
 });
 
 describe('clustered McNemar', () => {
-  it('with one case a cluster it is McNemar\'s χ² without correction: b = 10, c = 2 → χ² 5.33, p 0.0209', () => {
+  it("with one case a cluster it is McNemar's χ² without correction: b = 10, c = 2 → χ² 5.33, p 0.0209", () => {
     const diffs = [...Array<number>(10).fill(1), ...Array<number>(2).fill(-1), ...Array<number>(30).fill(0)];
-    close(clusteredMcnemar(diffs, diffs.map((_, i) => i)), 0.02092, 1e-4);
+    close(
+      clusteredMcnemar(
+        diffs,
+        diffs.map((_, i) => i),
+      ),
+      0.02092,
+      1e-4,
+    );
     assert.equal(clusteredMcnemar([0, 0, 0], [0, 1, 2]), 1);
   });
 });
@@ -128,7 +136,10 @@ describe('sample size', () => {
 
 describe('sample size by simulating the rule', () => {
   it('reaches the power the normal approximation promises and misses (77–79 % at its n)', () => {
-    for (const [d, closed] of [[0.06, 413], [0.1, 687]] as const) {
+    for (const [d, closed] of [
+      [0.06, 413],
+      [0.1, 687],
+    ] as const) {
       const n = simulatedCasesForNonInferiority(0.03, d);
       assert.ok(n >= closed && n <= closed * 1.12, `d ${d}: ${n} against ${closed}`);
     }

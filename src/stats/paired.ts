@@ -14,7 +14,6 @@ export interface PairedTable {
   d: number;
 }
 
-
 /**
  * Newcombe's square-and-add (hybrid score) interval for the difference of paired proportions
  * (method 10 of Newcombe 1998, Statistics in Medicine 17:2635), p_first − p_second. It combines
@@ -40,7 +39,10 @@ export function newcombePaired(t: PairedTable, level: number): DiffInterval {
 
 /** ln Γ(x), Lanczos approximation (g = 7, n = 9), accurate to ~1e-15 for x > 0. */
 function logGamma(x: number): number {
-  const g = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  const g = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012,
+    9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
   const y = x - 1;
   let s = g[0] ?? 0;
@@ -136,7 +138,14 @@ export const clusterCount = (clusters: ArrayLike<number>): number => new Set(Arr
  * ignores the clusters: a Wald-type interval collapses to zero width at 0 %, 100 % and when two
  * models agree on every case, which says nothing about the next case.
  */
-export function clusterInterval(values: ArrayLike<number>, clusters: ArrayLike<number>, level: number, lo: number, hi: number, floor?: { low: number; high: number }): DiffInterval {
+export function clusterInterval(
+  values: ArrayLike<number>,
+  clusters: ArrayLike<number>,
+  level: number,
+  lo: number,
+  hi: number,
+  floor?: { low: number; high: number },
+): DiffInterval {
   let mean = 0;
   for (let i = 0; i < values.length; i++) mean += values[i] ?? 0;
   mean = values.length === 0 ? 0 : mean / values.length;
@@ -144,7 +153,9 @@ export function clusterInterval(values: ArrayLike<number>, clusters: ArrayLike<n
   if (!Number.isFinite(se)) return { delta: mean, low: lo, high: hi, level, method: 'cluster' };
   const t = tQuantile(1 - (1 - level) / 2, clusterCount(clusters) - 1);
   return {
-    delta: mean, level, method: 'cluster',
+    delta: mean,
+    level,
+    method: 'cluster',
     low: Math.max(lo, Math.min(mean - t * se, floor?.low ?? Infinity)),
     high: Math.min(hi, Math.max(mean + t * se, floor?.high ?? -Infinity)),
   };

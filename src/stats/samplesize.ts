@@ -35,7 +35,12 @@ export function casesForNonInferiority(margin: number, discordance: number, true
  * pricier model's accuracy; the smallest n whose simulated power reaches `power` (common random
  * numbers across n, so the search is monotone). Infinity when Δ ≤ −δ.
  */
-export function simulatedCasesForNonInferiority(margin: number, discordance: number, trueDelta = 0, options: PowerOptions & { accuracy?: number; level?: number; trials?: number; seed?: number } = {}): number {
+export function simulatedCasesForNonInferiority(
+  margin: number,
+  discordance: number,
+  trueDelta = 0,
+  options: PowerOptions & { accuracy?: number; level?: number; trials?: number; seed?: number } = {},
+): number {
   const closed = casesForNonInferiority(margin, discordance, trueDelta, options);
   if (!Number.isFinite(closed)) return Infinity;
   const level = options.level ?? 0.9;

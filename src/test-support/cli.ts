@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './paths.js';
 
-
 export interface CliResult {
   code: number;
   stdout: string;
@@ -18,9 +17,14 @@ export interface CliResult {
  */
 export function cli(args: string[], env: Record<string, string> = {}, cwd = mkdtempSync(join(tmpdir(), 'tierbench-cli-'))): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [`${ROOT}bin/tierbench.js`, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, cwd, maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err === null ? 0 : typeof err.code === 'number' ? err.code : 1;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [`${ROOT}bin/tierbench.js`, ...args],
+      { env: { PATH: process.env.PATH ?? '', ...env }, cwd, maxBuffer: 256 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const code = err === null ? 0 : typeof err.code === 'number' ? err.code : 1;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }

@@ -8,8 +8,15 @@ import { createGenerator } from 'ts-json-schema-generator';
 import { ROOT } from './paths.js';
 
 export const SDK_TYPES = [
-  'AnthropicMessage', 'AnthropicRawMessageStreamEvent', 'AnthropicErrorResponse', 'AnthropicMessageTokensCount',
-  'OpenAIChatCompletion', 'OpenAIChatCompletionChunk', 'OpenAIResponse', 'OpenAIResponseStreamEvent', 'OpenAIErrorBody',
+  'AnthropicMessage',
+  'AnthropicRawMessageStreamEvent',
+  'AnthropicErrorResponse',
+  'AnthropicMessageTokensCount',
+  'OpenAIChatCompletion',
+  'OpenAIChatCompletionChunk',
+  'OpenAIResponse',
+  'OpenAIResponseStreamEvent',
+  'OpenAIErrorBody',
 ] as const;
 export type SdkType = (typeof SDK_TYPES)[number];
 
@@ -59,8 +66,12 @@ export type Check = (value: unknown) => string[];
 /** One validator per SDK type: the problems found, none when the value is what the SDK declares. */
 export function sdkContract(): Record<SdkType, Check> {
   const generator = createGenerator({
-    path: `${ROOT}src/test-support/sdk-types.ts`, tsconfig: `${ROOT}tsconfig.json`,
-    skipTypeCheck: true, expose: 'export', topRef: true, jsDoc: 'none',
+    path: `${ROOT}src/test-support/sdk-types.ts`,
+    tsconfig: `${ROOT}tsconfig.json`,
+    skipTypeCheck: true,
+    expose: 'export',
+    topRef: true,
+    jsDoc: 'none',
   });
   const ajv = new Ajv({ allErrors: true, allowUnionTypes: true, discriminator: true, strict: false });
   const checks = {} as Record<SdkType, Check>;
@@ -84,8 +95,12 @@ export function sdkContract(): Record<SdkType, Check> {
 }
 
 function explain(errors: ErrorObject[]): string[] {
-  return [...new Set(errors.map((e) => {
-    const p = e.params as { additionalProperty?: string; allowedValue?: unknown; tagValue?: unknown };
-    return `${e.instancePath || '/'} ${e.message ?? ''}${p.additionalProperty ? ` '${p.additionalProperty}'` : ''}${p.allowedValue !== undefined ? ` ${JSON.stringify(p.allowedValue)}` : ''}${p.tagValue !== undefined ? ` (got ${JSON.stringify(p.tagValue)})` : ''}`;
-  }))];
+  return [
+    ...new Set(
+      errors.map((e) => {
+        const p = e.params as { additionalProperty?: string; allowedValue?: unknown; tagValue?: unknown };
+        return `${e.instancePath || '/'} ${e.message ?? ''}${p.additionalProperty ? ` '${p.additionalProperty}'` : ''}${p.allowedValue !== undefined ? ` ${JSON.stringify(p.allowedValue)}` : ''}${p.tagValue !== undefined ? ` (got ${JSON.stringify(p.tagValue)})` : ''}`;
+      }),
+    ),
+  ];
 }

@@ -15,4 +15,6 @@ export type OpenAIChatCompletionChunk = OC.ChatCompletionChunk;
 export type OpenAIResponse = OR.Response;
 export type OpenAIResponseStreamEvent = OR.ResponseStreamEvent;
 /** OpenAI sends its ErrorObject as { error: ErrorObject }; the SDK has no type for the wrapper. */
-export interface OpenAIErrorBody { error: OS.ErrorObject }
+export interface OpenAIErrorBody {
+  error: OS.ErrorObject;
+}
