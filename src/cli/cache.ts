@@ -1,12 +1,13 @@
 // `tierbench cache clear` and `tierbench cache stats`.
 import { relative, resolve } from 'node:path';
 import { ResponseCache } from '../execute/cache.js';
+import type { Ending } from './exit.js';
 import type { Io } from './io.js';
 
-export function clearCache(dir: string, io: Io): number {
+export function clearCache(dir: string, io: Io): Ending {
   const folder = resolve(io.cwd, dir);
   io.stdout.write(ResponseCache.clear(folder) ? `cleared the response cache in ${folder}\n` : `no response cache in ${folder}\n`);
-  return 0;
+  return 'ok';
 }
 
 const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
@@ -24,12 +25,12 @@ function ttl(ms: number): string {
 }
 
 /** What the cache holds and what of it a run would still use, at the run's TTL. */
-export async function cacheStats(dir: string, ttlMs: number, io: Io): Promise<number> {
+export async function cacheStats(dir: string, ttlMs: number, io: Io): Promise<Ending> {
   const folder = resolve(io.cwd, dir);
   const stats = await ResponseCache.stats(folder, ttlMs, (io.today?.() ?? new Date()).getTime());
   if (stats === undefined) {
     io.stdout.write(`no response cache in ${folder}\n`);
-    return 0;
+    return 'ok';
   }
   const mb = stats.bytes / 2 ** 20;
   const lines = [
@@ -47,5 +48,5 @@ export async function cacheStats(dir: string, ttlMs: number, io: Io): Promise<nu
     );
   }
   io.stdout.write(lines.join('\n') + '\n');
-  return 0;
+  return 'ok';
 }

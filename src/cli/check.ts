@@ -6,12 +6,13 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { type Provider, REMOTE_DATA_JSON_URL } from '@pydantic/genai-prices';
-import { EXIT, RunError, UsageError } from '../errors.js';
+import { RunError, UsageError } from '../errors.js';
 import { wrap } from '../format.js';
 import { compareCatalog } from '../models/lifecycle.js';
 import { comparePrices, genaiPrices, type PriceCheck, providerOf } from '../models/price-check.js';
 import { PRICES, PRICES_AS_OF } from '../models/prices.js';
 import { catalogs } from '../providers/catalog.js';
+import type { Ending } from './exit.js';
 import type { Io } from './io.js';
 
 /** Where the maintained prices come from, in words, and the providers in it. */
@@ -146,7 +147,7 @@ async function checkCatalogs(env: Io['env']): Promise<{ text: string; differs: b
 }
 
 /** Exit 1 when anything differs, as a check in CI would have it; 3 when a provider could not be read. */
-export async function checkPrices(flags: { against?: string; providers?: boolean }, io: Io): Promise<number> {
+export async function checkPrices(flags: { against?: string; providers?: boolean }, io: Io): Promise<Ending> {
   const source = await loadSource(flags.against, io.cwd);
   const today = io.today?.() ?? new Date();
   let check: PriceCheck;
@@ -159,6 +160,6 @@ export async function checkPrices(flags: { against?: string; providers?: boolean
   io.stdout.write(formatPriceCheck(check, source.name, today.toISOString().slice(0, 10)) + '\n');
   const listed = flags.providers === true ? await checkCatalogs(io.env) : undefined;
   if (listed !== undefined) io.stdout.write(listed.text + '\n');
-  if (listed?.failed === true) return EXIT.runFailed;
-  return check.differences.length > 0 || listed?.differs === true ? EXIT.gateFailed : EXIT.ok;
+  if (listed?.failed === true) return 'run-failed';
+  return check.differences.length > 0 || listed?.differs === true ? 'gate-failed' : 'ok';
 }

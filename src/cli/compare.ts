@@ -4,12 +4,13 @@ import Table from 'cli-table3';
 import { compareAcross } from '../analysis/across.js';
 import { money, pct, ppDelta } from '../format.js';
 import type { ModelSummary } from '../types.js';
+import type { Ending } from './exit.js';
 import type { Io } from './io.js';
 import { readReport } from './report-file.js';
 
 const LEVEL = 0.95;
 
-export async function compareCommand(oldFile: string, newFile: string, flags: { json?: boolean }, io: Io): Promise<number> {
+export async function compareCommand(oldFile: string, newFile: string, flags: { json?: boolean }, io: Io): Promise<Ending> {
   const before = await readReport(resolve(io.cwd, oldFile), '');
   const after = await readReport(resolve(io.cwd, newFile), '');
   const rows = after.summaries.map((now) => {
@@ -39,7 +40,7 @@ export async function compareCommand(oldFile: string, newFile: string, flags: { 
         2,
       ) + '\n',
     );
-    return 0;
+    return 'ok';
   }
   const fig = (s: ModelSummary | null, f: (s: ModelSummary) => string): string => (s === null ? '—' : f(s));
   const table = new Table({
@@ -74,5 +75,5 @@ export async function compareCommand(oldFile: string, newFile: string, flags: { 
     );
   if (gone.length > 0) io.stdout.write(`not in ${newFile}: ${gone.join(', ')}\n`);
   io.stdout.write('"better" / "worse": the paired 95 % interval excludes no change. For a pass/fail decision with a margin, use tierbench gate --baseline.\n');
-  return 0;
+  return 'ok';
 }

@@ -7,8 +7,10 @@ import { TOLERANCE_PP } from '../defaults.js';
 import { Emulator } from '../emulator/server.js';
 import { AnswerKey } from '../emulator/simulated.js';
 import { resolveModels } from '../models/registry.js';
+import type { RunPlan } from '../pipeline/plan.js';
 import { runBench } from '../pipeline.js';
 import { renderGlossary } from '../report/glossary.js';
+import { type Ending, runEnding } from './exit.js';
 import type { Io } from './io.js';
 import { outPath, reportFormats, runDeps } from './run.js';
 
@@ -27,7 +29,7 @@ export interface DemoFlags {
   concurrency: number;
 }
 
-export async function demoCommand(flags: DemoFlags, io: Io, version: string): Promise<number> {
+export async function demoCommand(flags: DemoFlags, io: Io, version: string): Promise<Ending> {
   const formats = reportFormats(flags.report ?? '');
   const dataset = await loadDataset(DEMO_DATASET);
   const emulator = new Emulator({ key: AnswerKey.fromCases(dataset.cases, dataset.inputColumn) });
@@ -56,37 +58,36 @@ export async function demoCommand(flags: DemoFlags, io: Io, version: string): Pr
       'These models are SIMULATED by the built-in emulator: no API call is made and nothing is billed. Their accuracy and speed are made up to look like\n' +
         "the real tiers; the costs shown are what the same tokens would cost at the real models' list prices.\n\n",
     );
-    const outcome = await runBench(
-      {
-        datasetPath: DEMO_DATASET,
-        load: {},
-        system: DEMO_SYSTEM,
-        models,
-        maxTokens: 64,
-        stream: flags.stream,
-        concurrency: flags.concurrency,
-        maxRetries: 2,
-        timeoutMs: 30_000,
-        deadlineMs: 120_000,
-        repeats: 1,
-        // The seed article's volume, and the cascade it describes: haiku first, opus when haiku's
-        // self-reported confidence is low.
-        volume: { text: '500/day', casesPerDay: 500 },
-        cascade: { cheap: 'haiku', big: 'opus', samples: 1 },
-        tolerancePp: TOLERANCE_PP,
-        promptCache: false,
-        // A simulation is not worth caching, and its latencies are part of the show.
-        cache: null,
-        yes: true,
-        formats,
-        junitCases: false,
-        ...(flags.out !== undefined && { out: outPath(flags.out, io.cwd) }),
-        json: flags.json === true,
-        quiet: flags.quiet === true || flags.json === true,
-        simulated: true,
-      },
-      { ...runDeps(io, version), env },
-    );
+    const plan: RunPlan = {
+      datasetPath: DEMO_DATASET,
+      load: {},
+      system: DEMO_SYSTEM,
+      models,
+      maxTokens: 64,
+      stream: flags.stream,
+      concurrency: flags.concurrency,
+      maxRetries: 2,
+      timeoutMs: 30_000,
+      deadlineMs: 120_000,
+      repeats: 1,
+      // The seed article's volume, and the cascade it describes: haiku first, opus when haiku's
+      // self-reported confidence is low.
+      volume: { text: '500/day', casesPerDay: 500 },
+      cascade: { cheap: 'haiku', big: 'opus', samples: 1 },
+      tolerancePp: TOLERANCE_PP,
+      promptCache: false,
+      // A simulation is not worth caching, and its latencies are part of the show.
+      cache: null,
+      yes: true,
+      formats,
+      junitCases: false,
+      ...(flags.out !== undefined && { out: outPath(flags.out, io.cwd) }),
+      json: flags.json === true,
+      quiet: flags.quiet === true || flags.json === true,
+      simulated: true,
+    };
+    const outcome = await runBench(plan, { ...runDeps(io, version, plan), env });
+    const ending = runEnding(outcome, io.stderr);
     if (flags.explain === true) say(renderGlossary(outcome.report));
     say(`\nreport: ${outcome.reportPath}\n`);
     say('\nThe same on real models (needs ANTHROPIC_API_KEY; costs a few cents):\n');
@@ -96,7 +97,7 @@ export async function demoCommand(flags: DemoFlags, io: Io, version: string): Pr
     say(
       `  npx tierbench run --models ${DEMO_MODELS} --cascade haiku,opus --volume 500/day --system '${DEMO_SYSTEM}' ${/[\s'"$]/.test(where) ? `'${where}'` : where}\n`,
     );
-    return outcome.exitCode;
+    return ending;
   } finally {
     await emulator.close();
   }

@@ -6,6 +6,7 @@ import { Emulator } from '../emulator/server.js';
 import { AnswerKey, type Profile, QUIRKS } from '../emulator/simulated.js';
 import { UsageError } from '../errors.js';
 import { regularFile } from '../files.js';
+import type { Ending } from './exit.js';
 import type { Io } from './io.js';
 
 export interface EmulateFlags {
@@ -61,7 +62,7 @@ async function readProfiles(path: string): Promise<Profile[]> {
   return raw as Profile[];
 }
 
-export async function emulateCommand(flags: EmulateFlags, io: Io, wait: Promise<unknown>): Promise<number> {
+export async function emulateCommand(flags: EmulateFlags, io: Io, wait: Promise<unknown>): Promise<Ending> {
   let key: AnswerKey | undefined;
   if (flags.key !== undefined) {
     const dataset = await loadDataset(resolve(io.cwd, flags.key), {
@@ -84,7 +85,7 @@ export async function emulateCommand(flags: EmulateFlags, io: Io, wait: Promise<
   io.stdout.write(`  stats: ${url}/_emulator/stats — stop with Ctrl-C\n`);
   await wait;
   await emulator.close();
-  return 0;
+  return 'ok';
 }
 
 /** Why the emulator could not listen, in one line with the fix. */

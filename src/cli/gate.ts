@@ -1,12 +1,13 @@
 // `tierbench gate REPORT`: the gate on an existing report.
 import { resolve } from 'node:path';
-import { EXIT, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { gateLines, hasRules, runGate } from '../gate/gate.js';
+import type { Ending } from './exit.js';
 import { type GateFlags, gateRules } from './gate-flags.js';
 import type { Io } from './io.js';
 import { readReport } from './report-file.js';
 
-export async function gateCommand(file: string, flags: GateFlags, io: Io): Promise<number> {
+export async function gateCommand(file: string, flags: GateFlags, io: Io): Promise<Ending> {
   const report = await readReport(resolve(io.cwd, file), '');
   const rules = await gateRules(
     flags,
@@ -17,5 +18,5 @@ export async function gateCommand(file: string, flags: GateFlags, io: Io): Promi
     throw new UsageError('E_GATE', 'gate needs at least one check', 'e.g. --min-accuracy 0.9, --max-p95-ms 3000, or --baseline reports/baseline.json');
   const result = runGate(report, rules);
   io.stdout.write(gateLines(result));
-  return result.passed ? EXIT.ok : EXIT.gateFailed;
+  return result.passed ? 'ok' : 'gate-failed';
 }

@@ -1,4 +1,4 @@
-import type { Out, RunDeps } from '../pipeline.js';
+import type { Out, RunDeps } from '../pipeline/plan.js';
 
 /** Everything the CLI touches in the outside world, passed in so tests drive the real CLI. */
 export interface Io {

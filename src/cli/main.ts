@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { CACHE_DIR, CACHE_TTL, TOLERANCE_PP } from '../defaults.js';
-import { EXIT, formatError, TierbenchError, UsageError } from '../errors.js';
+import { formatError, TierbenchError, UsageError } from '../errors.js';
+import { type Ending, exitCode } from './exit.js';
 import { gateOptions } from './gate-flags.js';
 import type { Io } from './io.js';
 import { dollars, duration, flagName, fraction, nonNegativeInt, percentagePoints, port, positiveInt, seconds, signedPp, temperature } from './parse.js';
@@ -15,7 +16,7 @@ function version(): string {
   return pkg.version;
 }
 
-function program(io: Io, setExit: (code: number) => void): Command {
+function program(io: Io, setExit: (end: Ending) => void): Command {
   const v = version();
   const root = new Command('tierbench')
     .description(
@@ -270,26 +271,23 @@ function processInterrupts(handler: () => void): () => void {
 
 export async function main(io: Io): Promise<number> {
   io = { interrupts: processInterrupts, ...io };
-  let exitCode: number = EXIT.ok;
+  let ending: Ending = 'ok';
   const { default: chalk } = await import('chalk');
   if (io.env.NO_COLOR !== undefined || !io.stdout.isTTY) chalk.level = 0;
   try {
-    const root = program(io, (code) => {
-      exitCode = code;
+    const root = program(io, (end) => {
+      ending = end;
     });
     if (io.argv.length === 0) {
       io.stdout.write(root.helpInformation());
-      return EXIT.usage;
+      return exitCode('usage');
     }
     await root.parseAsync(io.argv, { from: 'user' });
-    return exitCode;
+    return exitCode(ending);
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    if (err instanceof TierbenchError) {
-      io.stderr.write(formatError(err) + '\n');
-      return err.exitCode;
-    }
-    io.stderr.write(`tierbench: unexpected error — this is a bug, please report it with the trace below\n${(err as Error)?.stack ?? String(err)}\n`);
-    return EXIT.runFailed;
+    if (err instanceof TierbenchError) io.stderr.write(formatError(err) + '\n');
+    else if (!(err instanceof CommanderError))
+      io.stderr.write(`tierbench: unexpected error — this is a bug, please report it with the trace below\n${(err as Error)?.stack ?? String(err)}\n`);
+    return exitCode({ thrown: err });
   }
 }

@@ -6,6 +6,7 @@ import { LIFECYCLES } from '../models/lifecycle.js';
 import { PRICES, PRICES_AS_OF } from '../models/prices.js';
 import { ALIASES } from '../models/registry.js';
 import type { PriceEntry, PriceOverride } from '../types.js';
+import type { Ending } from './exit.js';
 import type { Io } from './io.js';
 
 /** What changes the rates, and a retirement: the batch price is in the header when it is the usual half. */
@@ -23,7 +24,7 @@ function notes(id: string, p: PriceEntry | PriceOverride): string {
   return out.join('\n');
 }
 
-export async function modelsCommand(flags: { config?: string; sources?: boolean }, io: Io): Promise<number> {
+export async function modelsCommand(flags: { config?: string; sources?: boolean }, io: Io): Promise<Ending> {
   const config = await loadConfig(flags.config, io.cwd);
   const out = (s: string): void => void io.stdout.write(s + '\n');
   const aliasOf = new Map<string, string[]>();
@@ -35,7 +36,7 @@ export async function modelsCommand(flags: { config?: string; sources?: boolean 
     out(`Where each list price comes from, as of ${PRICES_AS_OF}. *: the provider's page could`);
     out('not be checked, only secondary sources.');
     for (const [id, p] of Object.entries(PRICES)) out(`${id}${p.secondary ? ' *' : ''}, checked ${p.checked ?? '?'}\n${wrap(p.source, '    ')}`);
-    return 0;
+    return 'ok';
   }
   const table = new Table({
     head: ['Model', 'Alias', 'Input', 'Output', 'Write', 'Read', 'Notes'],
@@ -90,5 +91,5 @@ export async function modelsCommand(flags: { config?: string; sources?: boolean 
   out(
     `as the vendor model)${endpoints.length ? `, and from ${config.path}: ${endpoints.map((e) => `${e}:<id>`).join(', ')}` : ', or <endpoint>:<id> for an endpoint in the config file'}.`,
   );
-  return 0;
+  return 'ok';
 }

@@ -6,6 +6,7 @@ import { UsageError } from '../errors.js';
 import { ppDelta } from '../format.js';
 import { candidateAlpha, DECISION_LEVEL } from '../recommend/decide.js';
 import { casesForNonInferiority, casesToDetect, simulatedCasesForNonInferiority } from '../stats/samplesize.js';
+import type { Ending } from './exit.js';
 import type { Io } from './io.js';
 import { readReport } from './report-file.js';
 
@@ -19,7 +20,7 @@ export interface PlanFlags {
 
 const count = (n: number): string => (Number.isFinite(n) ? n.toLocaleString('en-US') : 'never (Δ ≤ −tolerance)');
 
-export async function planCommand(flags: PlanFlags, io: Io): Promise<number> {
+export async function planCommand(flags: PlanFlags, io: Io): Promise<Ending> {
   const margin = flags.tolerance / 100;
   // A run is a first look: each of K cheaper models is tested at 4/5 of α/K (analysis/looks.ts).
   const options = (candidates: number): { alpha: number; level: number; power: number } => {
@@ -89,5 +90,5 @@ export async function planCommand(flags: PlanFlags, io: Io): Promise<number> {
         'Stopping when a result looks clear, or looking again without --follow-up, inflates the error rate.',
     );
   }
-  return 0;
+  return 'ok';
 }

@@ -11,16 +11,19 @@ import { UsageError } from '../errors.js';
 import { JOURNAL_VERSION, Journal } from '../execute/journal.js';
 import { regularFile } from '../files.js';
 import { ENDPOINTS, resolveModels } from '../models/registry.js';
-import { REPORT_FORMATS, type ReportFormat, type Resume, type RunDeps, type RunPlan, runBench, runJournalPath, safeUrl } from '../pipeline.js';
+import { type Resume, type RunDeps, type RunPlan, runJournalPath, safeUrl } from '../pipeline/plan.js';
+import { runBench } from '../pipeline.js';
 import { templateVariables } from '../prompts/render.js';
 import { parseVolume } from '../recommend/projections.js';
 import { renderGlossary } from '../report/glossary.js';
+import { REPORT_FORMATS, type ReportFormat } from '../report/outputs.js';
 import { isScorerName, SCORERS, type ScorerName } from '../scoring/scorers.js';
 import type { ModelSpec, Report } from '../types.js';
+import { type Ending, runEnding } from './exit.js';
 import { type GateFlags, gateRules } from './gate-flags.js';
-import { leanHeap } from './heap.js';
 import type { Io } from './io.js';
 import { flagName } from './parse.js';
+import { publisher } from './publish.js';
 import { readReport } from './report-file.js';
 
 export interface RunFlags extends GateFlags {
@@ -114,7 +117,7 @@ function cascadePair(flags: RunFlags, models: readonly ModelSpec[]): RunPlan['ca
   return { cheap, big, samples: flags.cascadeSamples };
 }
 
-export function runDeps(io: Io, version: string): RunDeps {
+export function runDeps(io: Io, version: string, view: { json: boolean; quiet: boolean }): RunDeps {
   return {
     env: io.env,
     stdout: io.stdout,
@@ -124,6 +127,7 @@ export function runDeps(io: Io, version: string): RunDeps {
     now: () => performance.now(),
     date: io.today ?? (() => new Date()),
     ...(io.interrupts !== undefined && { interrupts: io.interrupts }),
+    publish: publisher(view, io),
   };
 }
 
@@ -345,12 +349,9 @@ async function resumePlan(flags: RunFlags, io: Io, file: string | undefined, giv
   return { plan, resume: { runId: header.runId, journalPath: path, results: journal.results, startedAt: header.startedAt, elapsedMs: journal.elapsedMs } };
 }
 
-export async function runCommand(file: string | undefined, flags: RunFlags, io: Io, version: string, given: readonly string[] = []): Promise<number> {
+export async function runCommand(file: string | undefined, flags: RunFlags, io: Io, version: string, given: readonly string[] = []): Promise<Ending> {
   let plan: RunPlan;
   let resume: Resume | undefined;
-  // Before the cases load: the young generation grows while they are parsed and stays grown (set
-  // after the load, 20,000 cases peaked 11 MB higher).
-  leanHeap(process.execArgv, process.env.NODE_OPTIONS);
   if (flags.resume !== undefined) ({ plan, resume } = await resumePlan(flags, io, file, given));
   else if (file === undefined)
     throw new UsageError(
@@ -366,7 +367,8 @@ export async function runCommand(file: string | undefined, flags: RunFlags, io: 
   );
   const followUp =
     flags.followUp === undefined ? undefined : { report: await readReport(resolve(io.cwd, flags.followUp), '--follow-up '), path: flags.followUp };
-  const outcome = await runBench(plan, runDeps(io, version), { ...(resume && { resume }), gate, ...(followUp && { followUp }) });
+  const outcome = await runBench(plan, runDeps(io, version, plan), { ...(resume && { resume }), gate, ...(followUp && { followUp }) });
+  const ending = runEnding(outcome, io.stderr);
   if (flags.explain === true && !plan.json) io.stdout.write(renderGlossary(outcome.report));
   if (!plan.json && !plan.quiet) {
     io.stderr.write(`report: ${outcome.reportPath}\n`);
@@ -378,7 +380,7 @@ export async function runCommand(file: string | undefined, flags: RunFlags, io: 
       );
     }
   }
-  return outcome.exitCode;
+  return ending;
 }
 
 /** At a first look: the most "more cases" any model cheaper than the one recommended needs to be settled. */

@@ -1,0 +1,215 @@
+// The fourth stage: scored results → the report. Pure: summaries, the recommendation, routing,
+// the cascade, projections and the gate, from data the earlier stages returned.
+import { summarize } from '../analysis/aggregate.js';
+import { buildMatrix, type ScoreMatrix } from '../analysis/matrix.js';
+import { outcomeNotes } from '../analysis/outcomes.js';
+import { fileProblem } from '../errors.js';
+import { type GateRules, hasRules, runGate } from '../gate/gate.js';
+import { cascadeFromResults, cascadeHeadline } from '../recommend/cascade.js';
+import { DECISION_LEVEL } from '../recommend/decide.js';
+import { projections } from '../recommend/projections.js';
+import { recommend } from '../recommend/recommend.js';
+import { routingTable } from '../recommend/routing.js';
+import { labelSet } from '../scoring/scorers.js';
+import type { Case, CaseResult, Failure, ModelSpec, ModelSummary, Recommendation, Report, RunSettings } from '../types.js';
+import type { Collected } from './collect.js';
+import { type RunPlan, safeUrl } from './plan.js';
+import type { Prepared } from './prepare.js';
+
+/** What analysis reads of the prepared run: data only. */
+export type Analysed = Pick<Prepared, 'plan' | 'dataset' | 'prompts' | 'cases' | 'notes'> & { scorer: Pick<Prepared['scorer'], 'name'> };
+
+/** When and by what the run was made, and what it is judged against. */
+export interface RunFacts {
+  id: string;
+  version: string;
+  startedAt: Date;
+  finishedAt: Date;
+  /** Over every segment of a resumed run. */
+  durationMs: number;
+  /** Notes the run's providers took while calling (a server that ignored a setting, …). */
+  providerNotes: string[];
+  /** Why the response cache could not be written, if it could not. */
+  cacheFailure?: unknown;
+  followUp?: { report: Report };
+  gate?: GateRules;
+}
+
+export function analyse(prepared: Analysed, collected: Omit<Collected, 'results'>, results: readonly CaseResult[][], facts: RunFacts): Report {
+  const { plan, dataset } = prepared;
+  const notes = [...prepared.notes, ...facts.providerNotes, ...callNotes(plan, collected, facts.cacheFailure)];
+  const perModel = plan.models.map((spec, m) => ({ model: spec.name, results: results[m] ?? [], priced: spec.prices !== null }));
+  const clusters = clusterIds(dataset.cases);
+  const summaries = plan.models.map((spec, m) => summarize(spec, perModel[m]!.results, dataset.cases, clusters));
+  notes.push(...outcomeNotes(summaries, (model) => plan.models.find((m) => m.name === model)?.maxTokens ?? 0));
+  const matrix = buildMatrix(dataset.cases.length, perModel, clusters);
+  const recommendation = recommend(summaries, matrix, {
+    tolerancePp: plan.tolerancePp,
+    level: DECISION_LEVEL,
+    ...(plan.reference !== undefined && { reference: plan.reference }),
+    ...(facts.followUp !== undefined && { pilotCases: facts.followUp.report.dataset.cases }),
+  });
+  const stopped = [...collected.stopped.keys()].map((m) => plan.models[m]?.name ?? String(m));
+  if (stopped.length > 0) recommendation.caveats.unshift(`${stopped.join(', ')} stopped early: the recommendation is over the other models only`);
+
+  const routing = routingFor(plan, matrix, dataset.cases, recommendation.reference);
+  const labels = prepared.scorer.name === 'label' ? labelSet(dataset.cases) : undefined;
+  const cascade =
+    plan.cascade === undefined
+      ? undefined
+      : cascadeFromResults(plan.cascade, perModel, dataset.cases.length, labels, plan.tolerancePp, DECISION_LEVEL, clusters);
+  if (cascade !== undefined) headlineCascade(recommendation, cascade, summaries, plan.tolerancePp);
+  const projected =
+    plan.volume === undefined
+      ? undefined
+      : projections(plan.volume.text, plan.volume.casesPerDay, matrix.columns, {
+          ...(recommendation.recommended !== null && { recommended: recommendation.recommended }),
+          ...(routing !== undefined && { routingPerCase: routing.blended.costPerCase }),
+          ...(cascade?.best && { cascadePerCase: cascade.best.costPerCase }),
+        });
+
+  const report: Report = {
+    schemaVersion: 6,
+    tool: { name: 'tierbench', version: facts.version },
+    run: {
+      id: facts.id,
+      startedAt: facts.startedAt.toISOString(),
+      finishedAt: facts.finishedAt.toISOString(),
+      durationMs: Math.round(facts.durationMs),
+      simulated: plan.simulated || collected.simulated,
+      status: collected.stopReason ?? (collected.stopped.size > 0 ? 'partial' : 'complete'),
+    },
+    dataset: {
+      path: dataset.path,
+      cases: dataset.cases.length,
+      columns: dataset.columns,
+      inputColumn: dataset.inputColumn,
+      expectedColumn: dataset.expectedColumn,
+      ...(dataset.categoryColumn !== undefined && { categoryColumn: dataset.categoryColumn }),
+      ...(dataset.clusterColumn !== undefined && { clusterColumn: dataset.clusterColumn }),
+      ...(dataset.idColumn !== undefined && { idColumn: dataset.idColumn }),
+      ...(labels !== undefined && { labels }),
+    },
+    settings: recordedSettings(plan, prepared.scorer.name, prepared.prompts.user.source),
+    models: plan.models.map(reportedModel),
+    summaries,
+    recommendation,
+    ...(routing !== undefined && { routing }),
+    ...(cascade !== undefined && { cascade }),
+    ...(projected !== undefined && { projections: projected }),
+    notes,
+    cases: prepared.cases,
+    // Not push(...mine): spreading 200,000 results overflows the stack.
+    results: perModel.flatMap((p) => p.results),
+  };
+  if (facts.gate !== undefined && hasRules(facts.gate)) report.gate = runGate(report, facts.gate);
+  return report;
+}
+
+/** `--by`: the cheapest model good enough per group, against the reference. */
+function routingFor(plan: RunPlan, matrix: ScoreMatrix, cases: readonly Case[], reference: string | null): Report['routing'] {
+  if (plan.routingColumn === undefined || reference === null) return undefined;
+  return routingTable(
+    matrix,
+    cases.map((c) => c.category),
+    {
+      column: plan.routingColumn,
+      tolerancePp: plan.tolerancePp,
+      level: DECISION_LEVEL,
+      baseline: reference,
+      ids: Object.fromEntries(plan.models.map((m) => [m.name, m.id])),
+      ...(plan.reference !== undefined && { reference: plan.reference }),
+    },
+  );
+}
+
+/** What the calls left to say: a cache that could not be written, throttling, models that stopped. */
+function callNotes(plan: RunPlan, { limits, stopped }: Pick<Collected, 'limits' | 'stopped'>, cacheFailure: unknown): string[] {
+  const notes: string[] = [];
+  if (cacheFailure !== undefined)
+    notes.push(`the response cache in ${plan.cache?.dir} could not be written (${fileProblem(cacheFailure).reason}): answers from then on were not cached`);
+  limits.forEach((l, m) => {
+    if (l.throttles > 0) notes.push(`${plan.models[m]?.name}: throttled ${l.throttles} times (429/529); its concurrency adapted down to ${l.floor}`);
+  });
+  for (const [m, failure] of stopped) {
+    const spec = plan.models[m];
+    if (spec) notes.push(stopNote(spec, failure));
+  }
+  return notes;
+}
+
+function stopNote(spec: ModelSpec, failure: Failure): string {
+  const keyHint =
+    failure.kind === 'auth' && spec.apiKeyEnv
+      ? ` — check ${spec.apiKeyEnv}`
+      : failure.kind === 'not_found'
+        ? ` — check the model id \`${spec.id}\``
+        : failure.kind === 'unreachable'
+          ? ` — check that the server at ${safeUrl(spec.baseURL) ?? 'its default URL'} is running and reachable`
+          : '';
+  return `${spec.name} stopped after ${/^[aeiou]/.test(failure.kind) ? 'an' : 'a'} ${failure.kind} error${failure.status ? ` (${failure.status})` : ''}: ${failure.message}${keyHint}`;
+}
+
+/** A cascade cheaper than the recommended model at its accuracy is named in the headline. */
+function headlineCascade(
+  recommendation: Recommendation,
+  cascade: NonNullable<Report['cascade']>,
+  summaries: readonly ModelSummary[],
+  tolerancePp: number,
+): void {
+  const recommendedCost = summaries.find((s) => s.model === recommendation.recommended)?.cost?.per1kCases;
+  const better = cascadeHeadline(cascade, recommendation.recommended, recommendedCost, tolerancePp);
+  if (better !== undefined) recommendation.summary += ` ${better}`;
+}
+
+/** Everything in the plan is recorded except inputs described elsewhere in the report, and where output goes. */
+function recordedSettings(plan: RunPlan, scorer: RunSettings['scorer'], prompt: string): RunSettings {
+  const {
+    datasetPath: _path,
+    load: _load,
+    prompt: _prompt,
+    models: _models,
+    scorer: _scorer,
+    cascade: _cascade,
+    volume: _volume,
+    routingColumn: _by,
+    routingOut: _routes,
+    out: _out,
+    json: _json,
+    quiet: _quiet,
+    simulated: _simulated,
+    cache: _cache,
+    yes: _yes,
+    formats: _formats,
+    junitCases: _junitCases,
+    ...recorded
+  } = plan;
+  return { ...recorded, scorer, prompt };
+}
+
+function reportedModel(m: ModelSpec): Report['models'][number] {
+  return {
+    name: m.name,
+    id: m.id,
+    api: m.api,
+    endpoint: m.endpoint,
+    ...(m.baseURL !== undefined && { baseURL: safeUrl(m.baseURL) }),
+    ...(m.apiKeyEnv !== undefined && { apiKeyEnv: m.apiKeyEnv }),
+    prices: m.prices,
+    maxTokens: m.maxTokens,
+    ...(m.reasoning !== undefined && { reasoning: m.reasoning }),
+    ...(m.reasons && { reasons: m.reasons }),
+  };
+}
+/** Cluster values → small integers, one per case; undefined when the data has no cluster column. */
+function clusterIds(cases: readonly Case[]): Int32Array | undefined {
+  if (!cases.some((c) => c.cluster !== undefined)) return undefined;
+  const ids = new Map<string, number>();
+  // A case without a cluster value is its own cluster.
+  return Int32Array.from(cases, (c) => {
+    const key = c.cluster ?? `\u0000${c.index}`;
+    let id = ids.get(key);
+    if (id === undefined) ids.set(key, (id = ids.size));
+    return id;
+  });
+}

@@ -1,0 +1,91 @@
+// The second stage: the calls. Every result is journaled as it lands (a crash, kill -9 or Ctrl-C
+// loses at most the calls in flight); the first Ctrl-C stops new calls, the second aborts those in
+// flight; spending stops at --max-cost.
+import { setMaxListeners } from 'node:events';
+import type { CachedAnswer } from '../execute/cache.js';
+import { type Execution, execute } from '../execute/fan-out.js';
+import { JOURNAL_VERSION, Journal } from '../execute/journal.js';
+import { Progress } from '../execute/progress.js';
+import { type RunDeps, type RunPlan, type Stop, safeUrl } from './plan.js';
+import type { Prepared } from './prepare.js';
+
+export interface Collected extends Execution {
+  /** Why no new call was started before the end. */
+  stopReason?: Stop['reason'];
+  /** USD paid for the calls made in this segment. */
+  spent: number;
+  /** The run journal could not be written (results recorded since are not on disk). */
+  journalFailure?: NodeJS.ErrnoException;
+}
+
+export async function collect(
+  { plan, id, dataset, targets, request, known, cache, cacheKey, datasetHash }: Prepared,
+  deps: RunDeps,
+  run: { startedAt: Date; journalPath: string; started: number; resumed: boolean },
+): Promise<Collected> {
+  const journal = run.resumed
+    ? Journal.reopen<RunPlan>(run.journalPath)
+    : Journal.create<RunPlan>(run.journalPath, {
+        type: 'header',
+        version: JOURNAL_VERSION,
+        runId: id,
+        startedAt: run.startedAt.toISOString(),
+        datasetHash,
+        // A password in a base URL is a credential: not written (a resume takes it from the environment again).
+        plan: { ...plan, models: plan.models.map((m) => (m.baseURL === undefined ? m : { ...m, baseURL: safeUrl(m.baseURL)! })) },
+      });
+  const progress = new Progress({
+    mode: plan.quiet ? 'off' : deps.stderr.isTTY ? 'live' : 'plain',
+    models: plan.models.map((m) => m.name),
+    total: dataset.cases.length * plan.repeats,
+    out: deps.stderr,
+    now: deps.now,
+  });
+  let stopReason: Stop['reason'] | undefined;
+  let spent = 0;
+  const abort = new AbortController();
+  // Every call in flight listens to it: hundreds, not the ten Node warns about.
+  setMaxListeners(0, abort.signal);
+  let interrupts = 0;
+  const unsubscribe = deps.interrupts?.(() => {
+    interrupts++;
+    if (interrupts === 1) {
+      stopReason = 'interrupted';
+      deps.stderr.write('\ninterrupted: no new calls; waiting for the calls in flight (Ctrl-C again to abort them)\n');
+    } else abort.abort();
+  });
+  let execution: Execution;
+  try {
+    execution = await execute(dataset.cases, targets, request, {
+      concurrency: plan.concurrency,
+      ...(plan.modelConcurrency !== undefined && { modelConcurrency: plan.modelConcurrency }),
+      ...(plan.rpm !== undefined && { rpm: plan.rpm }),
+      ...(plan.tpm !== undefined && { tpm: plan.tpm }),
+      signal: abort.signal,
+      // A journal that cannot be written (a full disk) stops new calls: what they cost could not be kept.
+      stopped: () => stopReason !== undefined || journal.failure !== undefined,
+      done: (m, job) => known[m]?.get(job),
+      ...(cache !== undefined && {
+        cache: { key: cacheKey, get: (key: string) => cache.get(key), set: (key: string, answer: CachedAnswer) => cache.set(key, answer) },
+      }),
+      onResult: (m, r, origin) => {
+        progress.record(m, r);
+        if (origin === 'call' && r.cost !== null) {
+          spent += r.cost;
+          if (plan.maxCost !== undefined && spent >= plan.maxCost) stopReason ??= 'budget';
+        }
+        return origin === 'journal' ? undefined : journal.record(m, r);
+      },
+    });
+  } finally {
+    progress.stop();
+    unsubscribe?.();
+    journal.segment(deps.now() - run.started);
+    journal.close();
+    cache?.close();
+  }
+  // Read once the journal is closed: its last writes may be what failed.
+  const journalFailure = journal.failure;
+  if (journalFailure !== undefined) stopReason ??= 'disk';
+  return { ...execution, ...(stopReason !== undefined && { stopReason }), spent, ...(journalFailure !== undefined && { journalFailure }) };
+}

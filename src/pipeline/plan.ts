@@ -1,0 +1,128 @@
+// What a run is asked to do and what it may touch: the plan (flags, or a journal's header on
+// --resume), the outside world it is given (deps), and names shared by its stages and the CLI.
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { LoadOptions } from '../cases/load.js';
+import { STATE_DIR } from '../defaults.js';
+import type { GateRules } from '../gate/gate.js';
+import type { Destinations, ReportFormat } from '../report/outputs.js';
+import type { ScorerName } from '../scoring/scorers.js';
+import type { CaseResult, ModelSpec, Report, RunSettings } from '../types.js';
+
+/** What to run: the settings recorded in the report, plus where the cases are and what to print. */
+export interface RunPlan extends Omit<RunSettings, 'scorer' | 'prompt'> {
+  datasetPath: string;
+  load: LoadOptions;
+  /** User prompt template; default: the input column. */
+  prompt?: string;
+  models: ModelSpec[];
+  /** Default: chosen from the expected values. */
+  scorer?: ScorerName;
+  /** `--cascade cheap,big`: simulate the cheap model escalating to the big one when unsure. */
+  cascade?: { cheap: string; big: string; samples: number };
+  /** `--volume 500/day`: as given, and in cases per day. */
+  volume?: { text: string; casesPerDay: number };
+  /** `--by`: group by this column (loaded as the category) and build a routing table. */
+  routingColumn?: string;
+  /** Where to write the routing map as JSON. */
+  routingOut?: string;
+  /** Response cache: its folder and how long answers stay valid; null with --no-cache. */
+  cache: { dir: string; ttlMs: number } | null;
+  /** Go ahead even when the cost estimate is over --max-cost. */
+  yes: boolean;
+  /** Report path; default reports/<run id>.json under cwd. */
+  out?: string;
+  /** Formats written beside the JSON report (`--report md,junit,html,csv`). */
+  formats: ReportFormat[];
+  /** A JUnit test case per case, not only per gate check (`--junit-cases`). */
+  junitCases: boolean;
+  /** Print the JSON report to stdout instead of the table. */
+  json: boolean;
+  quiet: boolean;
+  simulated: boolean;
+}
+
+export interface Out {
+  write(text: string): unknown;
+  isTTY?: boolean;
+  /** A terminal's width: the table fits it. */
+  columns?: number;
+}
+
+export interface RunDeps {
+  env: Readonly<Record<string, string | undefined>>;
+  stdout: Out;
+  stderr: Out;
+  cwd: string;
+  version: string;
+  /** Monotonic ms, for progress. */
+  now: () => number;
+  /** Wall-clock time, for the report's timestamps. */
+  date: () => Date;
+  /** Subscribe to Ctrl-C; returns the unsubscribe. The first stops scheduling, the second aborts. */
+  interrupts?: (handler: () => void) => () => void;
+  /** The last stage: write the report and its other formats, print the result. */
+  publish: (report: Report, to: Destinations, journalFailed: boolean) => Promise<void>;
+}
+
+/** A run picked up from its journal (`--resume`). */
+export interface Resume {
+  runId: string;
+  journalPath: string;
+  results: Array<{ m: number; r: CaseResult }>;
+  startedAt: string;
+  /** Time spent in the run's earlier segments. */
+  elapsedMs: number;
+}
+
+/** Journals are tierbench's own state, kept apart from reports so `--resume ID` finds them. */
+export const runJournalPath = (cwd: string, id: string): string => join(cwd, STATE_DIR, 'runs', `${id}.journal.jsonl`);
+
+export function newRunId(date: Date): string {
+  return `${date
+    .toISOString()
+    .replace(/[:.]/g, '-')
+    .replace(/-\d{3}Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+}
+
+/** userinfo in a base URL could be a credential. */
+export function safeUrl(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.toString().replace(/\/$/, '');
+  } catch {
+    return url;
+  }
+}
+
+/** What a run needs besides its plan: a journal to resume, gate rules, a pilot (never journaled). */
+export interface RunExtras {
+  resume?: Resume;
+  gate?: GateRules;
+  /** `--follow-up`: the pilot run this one adds cases to; its verdicts are the second look. */
+  followUp?: { report: Report; path: string };
+}
+
+/** A run that reached its end, or stopped: its report and what the CLI says about it. */
+export interface RunOutcome {
+  report: Report;
+  reportPath: string;
+  /** Why no new call was started before the end (the report's status says the same). */
+  stop?: Stop;
+  /** Models stopped early by a failure a retry cannot fix (a bad key, a wrong id). */
+  stoppedModels: string[];
+}
+
+export interface Stop {
+  reason: 'interrupted' | 'budget' | 'disk';
+  /** Calls done (answers, failures, cache hits, journaled) and planned. */
+  calls: number;
+  planned: number;
+  /** USD paid in this segment of the run. */
+  spent: number;
+  /** `disk`: why the run journal could not be written. */
+  journalProblem?: string;
+}

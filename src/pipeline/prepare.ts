@@ -1,0 +1,267 @@
+// The first stage: everything a run can check before anything is paid for. It loads and checks the
+// cases, prompts and scorer, the keys, every output path and the budget, then says what it will do.
+import { relative } from 'node:path';
+import { missingPilotCases } from '../analysis/across.js';
+import { callCost } from '../analysis/cost.js';
+import { fileHash, type LoadOptions, loadDataset } from '../cases/load.js';
+import { UsageError } from '../errors.js';
+import { densityNote, estimateCost, tokenDensities } from '../execute/budget.js';
+import { ResponseCache } from '../execute/cache.js';
+import type { Target } from '../execute/fan-out.js';
+import { money } from '../format.js';
+import { retirementNote } from '../models/lifecycle.js';
+import { buildRequest, compileTemplate, type PromptPlan, render, templateVariables } from '../prompts/render.js';
+import { SETUP_FAILURES } from '../providers/failures.js';
+import { createProvider, type Provider } from '../providers/provider.js';
+import { proxyFromEnv } from '../providers/transport.js';
+import { headerLine } from '../report/header.js';
+import { type Destinations, destinations } from '../report/outputs.js';
+import { outputError } from '../report/write.js';
+import { checkExpected, defaultScorer, labelSet, makeScorer, type ScorerName } from '../scoring/scorers.js';
+import type { Case, CaseRecord, CaseResult, ChatRequest, Dataset, ModelSpec, Report } from '../types.js';
+import type { Resume, RunDeps, RunExtras, RunPlan } from './plan.js';
+
+/** A run checked and ready to call: what the later stages read. */
+export interface Prepared {
+  plan: RunPlan;
+  id: string;
+  dataset: Dataset;
+  prompts: PromptPlan;
+  /** The cases as the report records them. */
+  cases: CaseRecord[];
+  scorer: { name: ScorerName; score: (output: string, expected: string) => number };
+  providers: Provider[];
+  targets: Target[];
+  request: (c: Case) => ChatRequest;
+  cache?: ResponseCache;
+  cacheKey: (m: number, req: ChatRequest, sample: number) => string;
+  /** Per model, by job: results an interrupted attempt at this run already paid for. */
+  known: Array<Map<number, CaseResult>>;
+  datasetHash: string;
+  destinations: Destinations;
+  /** Warnings said before the first call, kept in the report's notes. */
+  notes: string[];
+}
+
+export async function prepare(plan: RunPlan, deps: RunDeps, { resume, followUp }: RunExtras, id: string): Promise<Prepared> {
+  const { dataset, prompts, cases } = await loadCases(plan);
+  if (followUp !== undefined) checkFollowUp(followUp, cases, plan, dataset.idColumn);
+  const chosen = plan.scorer === undefined ? defaultScorer(dataset.cases) : { name: plan.scorer };
+  checkExpected(chosen.name, dataset.cases, dataset.path);
+  const scorer = { name: chosen.name, score: makeScorer(chosen.name, dataset.cases) };
+  const leak = leakNote(prompts, dataset.expectedColumn);
+  const keys = apiKeys(plan.models, deps.env);
+  const datasetHash = await fileHash(plan.datasetPath);
+  // Before anything is paid for: a report that could not be written would lose it all.
+  const to = await destinations(plan, id, deps.cwd, deps.env);
+
+  // Said once, before anything is sent (the SDK would say it on every call), and kept in the report.
+  const retiring = plan.models.flatMap((spec) => retirementNote(spec) ?? []);
+  for (const note of retiring) deps.stderr.write(`warning: ${note}\n`);
+
+  const providers = await openProviders(plan, deps.env, keys);
+  const targets: Target[] = plan.models.map((spec, m) => {
+    const prices = spec.prices;
+    const samples = plan.cascade?.cheap === spec.name ? Math.max(plan.repeats, plan.cascade.samples) : plan.repeats;
+    return { spec, provider: providers[m]!, samples, cost: (u) => callCost(u, prices) };
+  });
+  const cache = plan.cache === null ? undefined : await openCache(plan.cache);
+  const prepared: Prepared = {
+    plan,
+    id,
+    dataset,
+    prompts,
+    cases,
+    scorer,
+    providers,
+    targets,
+    request: (c) => buildRequest(prompts, c),
+    ...(cache !== undefined && { cache }),
+    cacheKey: (m, req, sample) => ResponseCache.key(plan.models[m]!, req, sample, providers[m]!.sent),
+    known: knownResults(resume, targets, dataset.cases.length),
+    datasetHash,
+    destinations: to,
+    notes: [...retiring, ...(leak === undefined ? [] : [leak])],
+  };
+  if (plan.maxCost !== undefined) await checkBudget(prepared, plan.maxCost, deps);
+
+  // Said once everything is checked, just before the first call.
+  if (!plan.quiet) {
+    deps.stderr.write(
+      headerLine({
+        file: relative(deps.cwd, dataset.path) || dataset.path,
+        dataset,
+        scorer: chosen.name,
+        ...('why' in chosen && { why: chosen.why }),
+        ...(chosen.name === 'label' && { labels: labelSet(dataset.cases) }),
+        ...(plan.prompt !== undefined && { template: [...new Set(templateVariables(plan.prompt))] }),
+      }),
+    );
+  }
+  if (leak !== undefined) deps.stderr.write(`warning: ${leak} (remove {{${dataset.expectedColumn}}}, or name the real answer with --expected-col)\n`);
+  return prepared;
+}
+
+async function loadCases(plan: { datasetPath: string; load: LoadOptions; prompt?: string; system?: string; temperature?: number }) {
+  const dataset = await loadDataset(plan.datasetPath, plan.load);
+  const prompts: PromptPlan = {
+    user: compileTemplate(plan.prompt ?? `{{${dataset.inputColumn}}}`, dataset.columns, '--prompt'),
+    ...(plan.system !== undefined && { system: compileTemplate(plan.system, dataset.columns, '--system') }),
+    ...(plan.temperature !== undefined && { temperature: plan.temperature }),
+  };
+  // As the report records them; a follow-up pairs the pilot's cases with them.
+  const systemVaries = prompts.system !== undefined && prompts.system.parts.length > 1;
+  const cases: CaseRecord[] = dataset.cases.map((c) => {
+    const vars = c.vars;
+    return {
+      id: c.id,
+      line: c.line,
+      expected: c.expected,
+      ...(c.category !== undefined && { category: c.category }),
+      prompt: render(prompts.user, vars),
+      ...(systemVaries && prompts.system && { system: render(prompts.system, vars) }),
+    };
+  });
+  return { dataset, prompts, cases };
+}
+
+/** A prompt that shows the expected answer measures nothing: warned before the first call, and kept in the notes. */
+function leakNote(prompts: PromptPlan, expectedColumn: string): string | undefined {
+  const leaks = [
+    ['--prompt', prompts.user],
+    ['--system', prompts.system],
+  ] as const;
+  const leak = leaks.filter(([, t]) => t !== undefined && templateVariables(t.source).includes(expectedColumn)).map(([flag]) => flag);
+  if (leak.length === 0) return undefined;
+  return `${leak.join(' and ')} show${leak.length === 1 ? 's' : ''} the model the expected-answer column \`${expectedColumn}\`: it is told the answer it is scored on`;
+}
+
+function apiKeys(models: readonly ModelSpec[], env: RunDeps['env']): Map<string, string> {
+  const keys = new Map<string, string>();
+  for (const m of models) {
+    if (m.apiKeyEnv === undefined) continue;
+    const key = env[m.apiKeyEnv];
+    if (key === undefined || key.trim() === '') {
+      throw new UsageError(
+        'E_NO_KEY',
+        `--models ${m.name}: ${m.apiKeyEnv} is not set`,
+        `export ${m.apiKeyEnv}=<your key>, or run \`tierbench demo\` to try tierbench offline`,
+      );
+    }
+    keys.set(m.name, key.trim());
+  }
+  return keys;
+}
+
+function openProviders(plan: RunPlan, env: RunDeps['env'], keys: ReadonlyMap<string, string>): Promise<Provider[]> {
+  // From the run's environment, not the process's; never recorded (a proxy URL can hold a password).
+  const proxy = proxyFromEnv(env);
+  return Promise.all(
+    plan.models.map((spec) =>
+      createProvider(spec, {
+        // Local servers take no key, but the SDKs insist on one.
+        apiKey: keys.get(spec.name) ?? 'none',
+        maxRetries: plan.maxRetries,
+        timeoutMs: plan.timeoutMs,
+        deadlineMs: plan.deadlineMs,
+        ...(proxy !== undefined && { proxy }),
+        stream: plan.stream,
+        promptCache: plan.promptCache,
+        logprobs: plan.cascade?.cheap === spec.name,
+        ...(plan.temperature !== undefined && { temperature: plan.temperature }),
+        ...(plan.anthropicVersion !== undefined && { anthropicVersion: plan.anthropicVersion }),
+      }),
+    ),
+  );
+}
+
+/** Results already paid for in an earlier, interrupted attempt at this run, per model by job. */
+function knownResults(resume: Resume | undefined, targets: readonly Target[], cases: number): Array<Map<number, CaseResult>> {
+  const known = targets.map(() => new Map<number, CaseResult>());
+  for (const { m, r } of resume?.results ?? []) {
+    const samples = targets[m]?.samples ?? 1;
+    // What stopped a model (a bad key, no credit, a wrong id) is asked again once it is fixed.
+    if (r.error !== undefined && SETUP_FAILURES.has(r.error.kind)) continue;
+    if (known[m] && r.caseIndex < cases && r.sample < samples) known[m]!.set(r.caseIndex * samples + r.sample, r);
+  }
+  return known;
+}
+
+/** --max-cost: the estimate said before the first call, and a refusal when it is over (unless --yes). */
+async function checkBudget(
+  { plan, dataset, targets, request, known, cache, cacheKey }: Prepared,
+  maxCost: number,
+  deps: Pick<RunDeps, 'stderr'>,
+): Promise<void> {
+  const densities = await tokenDensities(targets, dataset.cases, request);
+  const estimate = estimateCost(
+    dataset.cases,
+    targets,
+    request,
+    (m, c, req, sample) => known[m]?.has(c.index * (targets[m]?.samples ?? 1) + sample) === true || cache?.get(cacheKey(m, req, sample)) !== undefined,
+    densities,
+  );
+  const line =
+    `estimated cost ${money(estimate.typical)} (at most ${money(estimate.ceiling)} if every answer used max_tokens) for ${(estimate.calls - estimate.cachedCalls).toLocaleString('en-US')} calls` +
+    (estimate.cachedCalls > 0 ? ` (${estimate.cachedCalls.toLocaleString('en-US')} more answered from cache)` : '') +
+    (estimate.unpriced.length > 0 ? `; ${estimate.unpriced.join(', ')} unpriced, not included` : '') +
+    `; ${densityNote(targets, densities)}`;
+  if (estimate.typical > maxCost && !plan.yes) {
+    cache?.close();
+    throw new UsageError(
+      'E_BUDGET',
+      `--max-cost ${maxCost}: ${line}`,
+      'raise --max-cost, run fewer cases (--limit) or models, or pass --yes to start anyway (spending still stops at the limit)',
+    );
+  }
+  if (!plan.quiet) deps.stderr.write(`${line}; budget ${money(maxCost)}\n`);
+}
+
+/** A follow-up asks the pilot's question again on more cases: checked before any call. */
+function checkFollowUp(
+  { report: pilot, path }: { report: Report; path: string },
+  cases: readonly CaseRecord[],
+  plan: RunPlan,
+  idColumn: string | undefined,
+): void {
+  const flag = `--follow-up ${path}`;
+  if (pilot.recommendation.look?.number === 2) {
+    throw new UsageError(
+      'E_FOLLOW_UP',
+      `${flag}: that run was itself a follow-up, and a third look is not offered`,
+      'decide on it as it is, or start a fresh benchmark on new cases (without --follow-up)',
+    );
+  }
+  if (pilot.recommendation.tolerancePp !== plan.tolerancePp) {
+    throw new UsageError(
+      'E_FOLLOW_UP',
+      `${flag}: the pilot was decided at --tolerance ${pilot.recommendation.tolerancePp}, this run at ${plan.tolerancePp}`,
+      `run with --tolerance ${pilot.recommendation.tolerancePp}: a follow-up asks the pilot's question again`,
+    );
+  }
+  const missing = missingPilotCases(pilot, cases, plan.system, idColumn);
+  if (missing.length > 0) {
+    const first = missing[0]!;
+    throw new UsageError(
+      'E_FOLLOW_UP',
+      `${flag}: ${missing.length.toLocaleString('en-US')} of the pilot's ${pilot.cases.length.toLocaleString('en-US')} cases are not in this data, or are sent differently (first: ${pilot.dataset.path}:${first.line})`,
+      "a follow-up keeps every pilot case, prompts unchanged, and adds new ones: append the new cases to the pilot's file",
+    );
+  }
+  if (cases.length <= pilot.cases.length) {
+    throw new UsageError(
+      'E_FOLLOW_UP',
+      `${flag}: this data has no case the pilot did not have`,
+      "append new cases to the data (the pilot's report said about how many)",
+    );
+  }
+}
+
+/** The response cache; a folder that cannot hold it is one line naming --cache-dir, before any call. */
+async function openCache({ dir, ttlMs }: { dir: string; ttlMs: number }): Promise<ResponseCache> {
+  try {
+    return await ResponseCache.open(dir, ttlMs);
+  } catch (err) {
+    throw outputError('--cache-dir', dir, err);
+  }
+}
