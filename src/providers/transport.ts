@@ -1,7 +1,7 @@
 // The SDKs' HTTP transport, passed through their public `fetch` option. Direct connections use a
 // fetch made on node:http / node:https with keep-alive agents: Node's own fetch (undici) cost
 // 0.35-0.45 ms more CPU per streamed call than this one on a 2-core machine, +60-80 % of what a
-// call costs tierbench in all (docs/transport.md). It returns a real web `Response` with a
+// call costs tierbench in all (docs/decisions/transport.md). It returns a real web `Response` with a
 // `ReadableStream` body and fails the way fetch does, so nothing depends on how an SDK reads it.
 // It follows redirects as fetch does (credentials never follow one to another origin) and decodes
 // any content encoding Node has a decoder for.
