@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import type { Case, CaseResult, ModelSpec, Outcome } from '../types.js';
 import { execute, type Target } from './fan-out.js';
 import { Progress } from './progress.js';
+import { ResultColumns } from './results.js';
 
 const cases: Case[] = Array.from({ length: 40 }, (_, i) => ({ index: i, id: String(i + 1), line: i + 2, vars: { q: `q${i}` }, expected: 'a' }));
 const spec = (name: string): ModelSpec => ({ name, id: name, api: 'openai', endpoint: 'openai', prices: null, maxTokens: 1024 });
@@ -70,7 +71,7 @@ describe('fan-out', () => {
     });
     assert.equal(stopped.size, 0);
     assert.equal(seen.length, 80);
-    assert.ok(results.every((rs) => rs.length === 40 && rs.every((r) => r.output === 'a' && r.cost === 0.5)));
+    assert.ok(results.every((rs) => rs.records(() => null).length === 40 && rs.records(() => null).every((r) => r.output === 'a' && r.cost === 0.5)));
     assert.ok(globalPeak <= 6 && globalPeak >= 5, `global peak ${globalPeak}`);
     assert.ok(a.peak <= 4 && b.peak <= 4, `per-model peaks ${a.peak} ${b.peak}`);
   });
@@ -81,14 +82,14 @@ describe('fan-out', () => {
     const { results, stopped } = await execute(cases, [bad, good], request, { concurrency: 4 });
     assert.equal(stopped.get(0)?.kind, 'auth');
     assert.ok(bad.calls <= 4, `bad model called ${bad.calls} times`);
-    assert.equal(results[1]?.filter((r) => r.output === 'a').length, 40);
-    assert.ok((results[0]?.length ?? 0) <= 4);
+    assert.equal(results[1]?.records(() => null).filter((r) => r.output === 'a').length, 40);
+    assert.ok((results[0]?.records(() => null).length ?? 0) <= 4);
   });
   it('a failure that persists is data: counted on its case after the requeues, the run goes on', async () => {
     const flaky = target('f', (i) => (i % 10 === 0 ? { ok: false, kind: 'server', status: 500, message: 'oops', retries: 2 } : ok));
     const { results, stopped } = await execute(cases, [flaky], request, { concurrency: 8, requeues: 0 });
     assert.equal(stopped.size, 0);
-    const errors = results[0]?.filter((r) => r.error) ?? [];
+    const errors = results[0]?.records(() => null).filter((r) => r.error) ?? [];
     assert.equal(errors.length, 4);
     assert.deepEqual(errors[0]?.error, { kind: 'server', status: 500, message: 'oops' });
     assert.equal(errors[0]?.retries, 2);
@@ -97,9 +98,71 @@ describe('fan-out', () => {
     let calls = 0;
     const once = target('o', (i) => (i === 3 && calls++ < 2 ? { ok: false, kind: 'connection', message: 'reset', retries: 1 } : ok));
     const { results } = await execute(cases, [once], request, { concurrency: 4 });
-    const third = results[0]?.find((r) => r.caseIndex === 3);
+    const third = results[0]?.records(() => null).find((r) => r.caseIndex === 3);
     assert.equal(third?.output, 'a');
     assert.equal(third?.retries, 4, 'two requeued attempts, each with one SDK retry');
+  });
+});
+
+describe('results as columns', () => {
+  const answered: CaseResult = {
+    caseIndex: 1,
+    sample: 1,
+    model: 'm',
+    output: 'Paris',
+    score: null,
+    latencyMs: 51.25,
+    ttftMs: 12.5,
+    usage: { input: 10, output: 2, cacheWrite: 3, cacheRead: 4, reasoning: 1 },
+    cost: 0.000125,
+    retries: 2,
+    paid: 2,
+    finish: 'truncated',
+    stopReason: 'length',
+    logprob: -0.25,
+  };
+  const cached: CaseResult = {
+    caseIndex: 0,
+    sample: 0,
+    model: 'm',
+    output: 'Rome',
+    score: null,
+    latencyMs: null,
+    ttftMs: null,
+    usage: { input: 1, output: 1, cacheWrite: 0, cacheRead: 0, estimated: true },
+    cost: null,
+    retries: 0,
+    paid: 0,
+    finish: 'answered',
+    cached: true,
+  };
+  const failed: CaseResult = {
+    caseIndex: 2,
+    sample: 0,
+    model: 'm',
+    score: null,
+    latencyMs: null,
+    ttftMs: null,
+    usage: null,
+    cost: null,
+    retries: 1,
+    paid: 1,
+    error: { kind: 'server', status: 500, message: 'oops' },
+  };
+  it('reads back as plain records exactly what was stored, nulls and absent fields included', () => {
+    const store = new ResultColumns('m', 2, 6);
+    store.set(3, answered);
+    store.set(0, cached);
+    store.set(4, failed);
+    const records = store.records(() => null);
+    assert.deepEqual(records, [cached, answered, failed], 'job 1 was never sent: no record');
+    assert.deepEqual(JSON.parse(JSON.stringify(records)), [cached, answered, failed]);
+  });
+  it('scores each record as it is read, and keeps no score itself', () => {
+    const store = new ResultColumns('m', 1, 1);
+    store.set(0, { ...answered, caseIndex: 0, sample: 0 });
+    assert.equal(store.records((r) => (r.output === 'Paris' ? 0.5 : 0))[0]?.score, 0.5);
+    assert.equal(store.records(() => null)[0]?.score, null);
   });
 });
 

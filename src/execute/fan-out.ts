@@ -10,6 +10,7 @@ import { Shared } from '../share.js';
 import type { Case, CaseResult, ChatRequest, ErrorKind, Failure, ModelSpec, Outcome, Usage } from '../types.js';
 import { type CachedAnswer, cachedFinish } from './cache.js';
 import { AdaptiveLimit, exhaustedFor } from './limiter.js';
+import { ResultColumns } from './results.js';
 
 export interface Target {
   spec: ModelSpec;
@@ -56,8 +57,8 @@ export interface ExecuteOptions {
 }
 
 export interface Execution {
-  /** Per model, in job order (case × samples + sample); a job never sent (stopped early) has none. */
-  results: CaseResult[][];
+  /** Per model, by job (case × samples + sample); a job never sent (stopped early) has none. */
+  results: ResultColumns[];
   /** Models stopped early, with the failure that stopped them. */
   stopped: Map<number, Failure>;
   /** Per model: the lowest concurrency the adaptive limit went down to, and 429/529 responses seen. */
@@ -87,8 +88,7 @@ export async function execute(
   options: ExecuteOptions,
 ): Promise<Execution> {
   const global = pLimit(options.concurrency);
-  // By job: workers finish out of order.
-  const slots = targets.map((t) => new Array<CaseResult | undefined>(cases.length * (t.samples ?? 1)));
+  const results = targets.map((t) => new ResultColumns(t.spec.name, t.samples ?? 1, cases.length * (t.samples ?? 1)));
   const stopped = new Map<number, Failure>();
   const perModel = Math.min(options.modelConcurrency ?? options.concurrency, options.concurrency);
   const limits = targets.map(
@@ -177,19 +177,18 @@ export async function execute(
           if (c === undefined) break;
           const known = options.done?.(m, job);
           if (known !== undefined) {
-            slots[m]![job] = known;
+            results[m]!.set(job, known);
             options.onResult?.(m, known, 'journal');
             continue;
           }
           const result = await call(c, job);
           if (result === undefined) break;
-          slots[m]![job] = result;
+          results[m]!.set(job, result);
         }
       };
       await Promise.all(Array.from({ length: Math.min(perModel, jobs) }, worker));
     }),
   );
-  const results = slots.map((s) => s.filter((r) => r !== undefined));
   return { results, stopped, limits: limits.map((l) => ({ floor: l.floor, throttles: l.throttles })), simulated };
 }
 
