@@ -85,7 +85,7 @@ export function latencyOf(attempts: Attempts, now = performance.now()): number {
 }
 
 /** The part of RequestInit the SDKs let a request add to (they own body, headers, method, signal). */
-type ExtraInit = Omit<RequestInit, 'body' | 'headers' | 'method' | 'signal'>;
+export type ExtraInit = Omit<RequestInit, 'body' | 'headers' | 'method' | 'signal'>;
 
 /** A fresh tracker, and the request option that carries it to timedFetch. */
 export function trackAttempts(observe?: Attempts['observe']): { attempts: Attempts; fetchOptions: ExtraInit } {
