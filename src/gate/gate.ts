@@ -193,5 +193,5 @@ export function gateLines(result: GateResult): string {
   }
   const failed = result.checks.filter((c) => c.status === 'fail').length;
   lines.push(result.passed ? `gate: passed (${result.checks.length} checks)` : `gate: FAILED (${failed} of ${result.checks.length} checks)`);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
