@@ -84,7 +84,7 @@ export function fileProblem(err: unknown): { reason: string; fix: string; usage:
 
 /** Text made safe to print on one line: control characters (terminal escapes) shown, not sent. */
 export const printable = (text: string): string =>
-  text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => (c === '\n' || c === '\t' ? ' ' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+  text.replace(/\p{Cc}/gu, (c) => (c === '\n' || c === '\t' ? ' ' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
 
 /** One line, whatever the message quotes (a file's text in a JSON error, a server's words). */
 export function formatError(err: TierbenchError): string {
