@@ -92,7 +92,7 @@ function parse(text: string, where: string): unknown {
 }
 
 /** The differences grouped by model, with the entry of theirs that priced it when that is another model. */
-export function formatPriceCheck(check: PriceCheck, sourceName: string, day: string): string {
+function formatPriceCheck(check: PriceCheck, sourceName: string, day: string): string {
   const lines = [
     wrap(`Prices as of ${PRICES_AS_OF}, compared for ${day} with ${sourceName}.`, ''),
     wrap(

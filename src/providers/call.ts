@@ -123,7 +123,7 @@ export abstract class Adapter implements Provider {
 }
 
 /** About four characters a token: the estimate where a server sends no counts, and for pacing and budgets. */
-export const estimateTokens = (text: string): number => (text.length === 0 ? 0 : Math.ceil(text.length / 4));
+const estimateTokens = (text: string): number => (text.length === 0 ? 0 : Math.ceil(text.length / 4));
 
 export function estimateRequestTokens(request: ChatRequest): number {
   let chars = request.system?.length ?? 0;

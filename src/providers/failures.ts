@@ -123,7 +123,7 @@ type ErrorBody = {
 };
 
 /** The innermost error object of any of the envelopes in use: `{error: {…}}`, `{type: 'error', error: {…}}`, or flat. */
-export function innerError(body: unknown): ErrorBody | undefined {
+function innerError(body: unknown): ErrorBody | undefined {
   if (typeof body !== 'object' || body === null) return undefined;
   const b = body as ErrorBody;
   if (typeof b.error === 'object' && b.error !== null) return innerError(b.error) ?? (b.error as ErrorBody);

@@ -21,7 +21,7 @@ export function caseOutcome(r: CaseResult): CaseOutcome {
  * latency in whole ms, and `truncated` or `refused` when it ended so]. Rows, not objects: a run of
  * 10,000 cases on three models has 30,000 of them, and keys would double the page.
  */
-export type BrowserResult =
+type BrowserResult =
   | [number, number, number, number, number | null, string, number | null]
   | [number, number, number, number, number | null, string, number | null, string];
 

@@ -7,7 +7,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { createGenerator } from 'ts-json-schema-generator';
 import { ROOT } from './paths.js';
 
-export const SDK_TYPES = [
+const SDK_TYPES = [
   'AnthropicMessage',
   'AnthropicRawMessageStreamEvent',
   'AnthropicErrorResponse',
