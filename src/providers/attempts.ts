@@ -90,5 +90,6 @@ export type ExtraInit = Omit<RequestInit, 'body' | 'headers' | 'method' | 'signa
 /** A fresh tracker, and the request option that carries it to timedFetch. */
 export function trackAttempts(observe?: Attempts['observe']): { attempts: Attempts; fetchOptions: ExtraInit } {
   const attempts: Attempts = { start: performance.now(), lastByteAt: undefined, count: 0, paid: 0, ...(observe && { observe }) };
+  // RequestInit has no member of that name: the SDKs copy it into the init timedFetch receives, and fetch ignores it.
   return { attempts, fetchOptions: { [KEY]: attempts } as ExtraInit };
 }
