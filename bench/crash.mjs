@@ -22,7 +22,10 @@ const dataset = await loadDataset(DATA);
 const CALLS = dataset.cases.length * 2;
 
 let seed = 99;
-const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+const random = () => {
+  seed = (seed * 1103515245 + 12345) % 2 ** 31;
+  return seed / 2 ** 31;
+};
 
 function run(cwd, url, extra) {
   const child = spawn(process.execPath, [join(ROOT, 'bin', 'tierbench.js'), 'run', ...extra, '--quiet'], {

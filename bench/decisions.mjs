@@ -194,8 +194,10 @@ function matrixOf(s, outcomes, clusters) {
       let sum = 0;
       for (let j = 0; j < k; j++) {
         const o = out[i * k + j];
-        if (o === -1) (failed ??= new Uint8Array(n))[i] = 1;
-        else sum += o;
+        if (o === -1) {
+          failed ??= new Uint8Array(n);
+          failed[i] = 1;
+        } else sum += o;
       }
       scores[i] = sum / k;
       if (scores[i] !== 0 && scores[i] !== 1) binary = false;
@@ -541,7 +543,7 @@ function print(results, trials, seconds) {
 
   const worst = results.reduce((a, r) => (r.rates.ours.worse > a.rates.ours.worse ? r : a));
   const over = results.map((r, i) => ({ r, i })).filter(({ r }) => r.rates.ours.worse > 0.05);
-  const margins = results.filter((r, i) => truthOf(SCENARIOS[i].acc).some((t) => t.atMargin));
+  const margins = results.filter((_, i) => truthOf(SCENARIOS[i].acc).some((t) => t.atMargin));
   const marginMax = margins.reduce((a, r) => (a === undefined || r.rates.ours.atMargin > a.rates.ours.atMargin ? r : a), undefined);
   // At the boundary 5 % is the design level, so only a rate clearly above it (2 standard errors) is named.
   const marginOver = margins.filter((r) => r.rates.ours.atMargin > 0.05 + 2 * se(0.05, r.runs));
@@ -622,7 +624,7 @@ function printFollowUps(results) {
   console.log('worse / at −δ / power: of the final recommendation, as above. followed: runs that appended cases. mean n: cases at the end, pilot included.\n');
   console.log(line(head));
   for (const row of rows) console.log(line(row));
-  const margins = results.filter((r, i) => truthOf(FOLLOW_UPS[i].acc).some((t) => t.atMargin));
+  const margins = results.filter((_, i) => truthOf(FOLLOW_UPS[i].acc).some((t) => t.atMargin));
   // With a cluster column a single look already exceeds 5 % at −δ (the main table's G rows): few
   // clusters limit what any interval can promise, so those rows are reported, not judged.
   const judged = margins.filter((r) => !FOLLOW_UPS[r.index].clusters);

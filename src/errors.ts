@@ -9,7 +9,10 @@ export const EXIT = {
   interrupted: 130,
 } as const;
 
+// Each class names itself in a string: a bundler may rename a class, and its name is what a stack shows.
 export class TierbenchError extends Error {
+  override name = 'TierbenchError';
+
   constructor(
     readonly code: string,
     message: string,
@@ -17,12 +20,13 @@ export class TierbenchError extends Error {
     readonly exitCode: number,
   ) {
     super(message);
-    this.name = new.target.name;
   }
 }
 
 /** A flag, argument or config value the user got wrong. */
 export class UsageError extends TierbenchError {
+  override name = 'UsageError';
+
   constructor(code: string, message: string, hint: string) {
     super(code, message, hint, EXIT.usage);
   }
@@ -30,6 +34,8 @@ export class UsageError extends TierbenchError {
 
 /** A data file that cannot be read as test cases. `where` is `file:line` or a file name. */
 export class DataError extends TierbenchError {
+  override name = 'DataError';
+
   constructor(code: string, where: string, message: string, hint: string) {
     super(code, `${where}: ${message}`, hint, EXIT.usage);
   }
@@ -37,6 +43,8 @@ export class DataError extends TierbenchError {
 
 /** The run could not produce a result (every call failed, the emulator could not start, …). */
 export class RunError extends TierbenchError {
+  override name = 'RunError';
+
   constructor(code: string, message: string, hint: string) {
     super(code, message, hint, EXIT.runFailed);
   }
@@ -76,7 +84,7 @@ export function fileProblem(err: unknown): { reason: string; fix: string; usage:
 
 /** Text made safe to print on one line: control characters (terminal escapes) shown, not sent. */
 export const printable = (text: string): string =>
-  text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => (c === '\n' || c === '\t' ? ' ' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+  text.replace(/\p{Cc}/gu, (c) => (c === '\n' || c === '\t' ? ' ' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
 
 /** One line, whatever the message quotes (a file's text in a JSON error, a server's words). */
 export function formatError(err: TierbenchError): string {

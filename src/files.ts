@@ -9,7 +9,7 @@ import { STATE_DIR } from './defaults.js';
 import { UsageError } from './errors.js';
 
 /** Files read whole (a config, a prompt, emulator profiles): a few kilobytes in practice. */
-export const SMALL_FILE = 16 * 2 ** 20;
+const SMALL_FILE = 16 * 2 ** 20;
 /** Reports are read whole into one string, which V8 caps at about 512 MB. */
 export const REPORT_FILE = 512 * 2 ** 20;
 

@@ -124,7 +124,7 @@ export interface ModelSpec {
   retires?: { on: string; successor: string };
 }
 
-export interface Message {
+interface Message {
   role: 'user' | 'assistant';
   content: string;
 }
@@ -257,6 +257,7 @@ export interface Interval {
   level: number;
 }
 
+/** @public Exported so the report's JSON Schema names it as a definition (npm run schema); not imported by name. */
 export interface Percentiles {
   p50: number;
   p90: number;

@@ -111,7 +111,11 @@ export function summarize(spec: ModelSpec, results: readonly CaseResult[], cases
     else if (mean !== 0) binary = false;
     const category = cases[i]?.category;
     if (category !== undefined) {
-      const c = (categories[category] ??= { scored: 0, correct: 0, sum: 0 });
+      let c = categories[category];
+      if (c === undefined) {
+        c = { scored: 0, correct: 0, sum: 0 };
+        categories[category] = c;
+      }
       c.scored++;
       c.sum += mean;
       if (mean === 1) c.correct++;

@@ -47,7 +47,8 @@ export function buildMatrix(
       const score = r.score;
       if (score === null) {
         if (r.error === undefined || SETUP_FAILURES.has(r.error.kind) || r.error.kind === 'aborted') continue;
-        (failed ??= new Uint8Array(cases))[r.caseIndex] = 1;
+        failed ??= new Uint8Array(cases);
+        failed[r.caseIndex] = 1;
         count[r.caseIndex]! += 1;
         continue;
       }

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { DataError, UsageError } from '../errors.js';
+import { DataError, type UsageError } from '../errors.js';
 import { fixture, ROOT } from '../test-support/paths.js';
 import { chooseColumns } from './columns.js';
 import { loadDataset } from './load.js';

@@ -47,6 +47,6 @@ export async function cacheStats(dir: string, ttlMs: number, io: Io): Promise<En
       `  ${count(stats.replaced)} lines replaced by newer answers, ${count(stats.unreadable)} unreadable (torn by a crash); \`tierbench cache clear\` starts afresh`,
     );
   }
-  io.stdout.write(lines.join('\n') + '\n');
+  io.stdout.write(`${lines.join('\n')}\n`);
   return 'ok';
 }

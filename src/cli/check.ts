@@ -92,7 +92,7 @@ function parse(text: string, where: string): unknown {
 }
 
 /** The differences grouped by model, with the entry of theirs that priced it when that is another model. */
-export function formatPriceCheck(check: PriceCheck, sourceName: string, day: string): string {
+function formatPriceCheck(check: PriceCheck, sourceName: string, day: string): string {
   const lines = [
     wrap(`Prices as of ${PRICES_AS_OF}, compared for ${day} with ${sourceName}.`, ''),
     wrap(
@@ -157,9 +157,9 @@ export async function checkPrices(flags: { against?: string; providers?: boolean
     // Their own validation of an entry (a malformed date constraint, a bad regex).
     throw new UsageError('E_PRICE_SOURCE', `${source.name}: ${(err as Error).message}`, 'give an unmodified genai-prices data.json');
   }
-  io.stdout.write(formatPriceCheck(check, source.name, today.toISOString().slice(0, 10)) + '\n');
+  io.stdout.write(`${formatPriceCheck(check, source.name, today.toISOString().slice(0, 10))}\n`);
   const listed = flags.providers === true ? await checkCatalogs(io.env) : undefined;
-  if (listed !== undefined) io.stdout.write(listed.text + '\n');
+  if (listed !== undefined) io.stdout.write(`${listed.text}\n`);
   if (listed?.failed === true) return 'run-failed';
   return check.differences.length > 0 || listed?.differs === true ? 'gate-failed' : 'ok';
 }

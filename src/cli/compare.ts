@@ -34,11 +34,11 @@ export async function compareCommand(oldFile: string, newFile: string, flags: { 
   const gone = before.summaries.filter((s) => !after.summaries.some((a) => a.model === s.model)).map((s) => s.model);
   if (flags.json) {
     io.stdout.write(
-      JSON.stringify(
+      `${JSON.stringify(
         { before: oldFile, after: newFile, level: LEVEL, models: rows.map(({ model, change, comparison }) => ({ model, change, comparison })), removed: gone },
         null,
         2,
-      ) + '\n',
+      )}\n`,
     );
     return 'ok';
   }

@@ -14,8 +14,8 @@ import { type Ending, runEnding } from './exit.js';
 import type { Io } from './io.js';
 import { outPath, reportFormats, runDeps } from './run.js';
 
-export const DEMO_DATASET = fileURLToPath(new URL('../../datasets/support-tickets.csv', import.meta.url));
-export const DEMO_SYSTEM =
+const DEMO_DATASET = fileURLToPath(new URL('../../datasets/support-tickets.csv', import.meta.url));
+const DEMO_SYSTEM =
   'You route customer-support tickets. Classify the ticket into exactly one of: Billing, Technical, Account, Shipping, Returns. Reply with JSON only: {"answer": "<category>", "confidence": <how sure you are, from 0 to 1>}.';
 const DEMO_MODELS = 'haiku,sonnet,opus';
 

@@ -285,7 +285,7 @@ export async function main(io: Io): Promise<number> {
     await root.parseAsync(io.argv, { from: 'user' });
     return exitCode(ending);
   } catch (err) {
-    if (err instanceof TierbenchError) io.stderr.write(formatError(err) + '\n');
+    if (err instanceof TierbenchError) io.stderr.write(`${formatError(err)}\n`);
     else if (!(err instanceof CommanderError))
       io.stderr.write(`tierbench: unexpected error — this is a bug, please report it with the trace below\n${(err as Error)?.stack ?? String(err)}\n`);
     return exitCode({ thrown: err });

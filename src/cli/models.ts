@@ -26,7 +26,7 @@ function notes(id: string, p: PriceEntry | PriceOverride): string {
 
 export async function modelsCommand(flags: { config?: string; sources?: boolean }, io: Io): Promise<Ending> {
   const config = await loadConfig(flags.config, io.cwd);
-  const out = (s: string): void => void io.stdout.write(s + '\n');
+  const out = (s: string): void => void io.stdout.write(`${s}\n`);
   const aliasOf = new Map<string, string[]>();
   for (const [alias, target] of [...Object.entries(ALIASES), ...Object.entries(config.aliases)]) {
     const id = target.slice(target.indexOf(':') + 1);

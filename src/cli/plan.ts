@@ -27,7 +27,7 @@ export async function planCommand(flags: PlanFlags, io: Io): Promise<Ending> {
     const alpha = firstLookAlpha(candidateAlpha(DECISION_LEVEL, candidates));
     return { alpha, level: 1 - 2 * alpha, power: flags.power };
   };
-  const out = (s: string): void => void io.stdout.write(s + '\n');
+  const out = (s: string): void => void io.stdout.write(`${s}\n`);
   if (flags.from === undefined && flags.discordance === undefined) {
     throw new UsageError(
       'E_PLAN',

@@ -5,7 +5,7 @@ import { UsageError } from '../errors.js';
 import { REPORT_FILE, regularFile } from '../files.js';
 import type { Report } from '../types.js';
 
-export const SCHEMA_VERSION = 6;
+const SCHEMA_VERSION = 6;
 
 export async function readReport(path: string, flag: string): Promise<Report> {
   let raw: unknown;

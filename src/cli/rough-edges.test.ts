@@ -31,7 +31,7 @@ async function withData(
   );
 }
 
-const csv = (rows: string[][]): string => rows.map((r) => r.join(',')).join('\n') + '\n';
+const csv = (rows: string[][]): string => `${rows.map((r) => r.join(',')).join('\n')}\n`;
 const NUMBERS = csv([['input', 'expected'], ...Array.from({ length: 12 }, (_, i) => [`sum ${i}`, ['-5', '1000', '7'][i % 3]!])]);
 
 describe('issue 17: reports land where -o says', () => {

@@ -7,7 +7,7 @@ import { regularFile } from '../files.js';
 import { cacheAtInput } from '../models/prices.js';
 import type { Config, EndpointConfig, PriceOverride, Prices, Rates } from '../types.js';
 
-export const CONFIG_FILE = 'tierbench.config.json';
+const CONFIG_FILE = 'tierbench.config.json';
 
 type Json = Record<string, unknown>;
 

@@ -80,7 +80,10 @@ function key(req: IncomingMessage): string | undefined {
  * deprecated by default; retired ones only when asked for) and paged 20 at a time by `after_id`.
  */
 export function listAnthropicModels(emulator: Emulator, req: IncomingMessage, res: ServerResponse): void {
-  if (!emulator.authorized(key(req))) return fail(res, 401, 'invalid x-api-key');
+  if (!emulator.authorized(key(req))) {
+    fail(res, 401, 'invalid x-api-key');
+    return;
+  }
   const query = new URL(req.url ?? '/', 'http://emulator').searchParams;
   const stages = query.getAll('lifecycle[]');
   const wanted = stages.length > 0 ? stages : ['active', 'deprecated'];
@@ -224,7 +227,7 @@ export async function handleAnthropic(emulator: Emulator, req: IncomingMessage, 
   // Thinking is billed as output, and comes first: a block of its own before the text.
   const billed = sim.outputTokens + sim.thinkingTokens;
   const thought = 'Let me think about which category fits. '.repeat(Math.max(1, Math.ceil(sim.thinkingTokens / 10))).slice(0, sim.thinkingTokens * 4);
-  const signature = 'EqQBCkYIARgCIkC' + randomBytes(12).toString('base64');
+  const signature = `EqQBCkYIARgCIkC${randomBytes(12).toString('base64')}`;
   const textIndex = sim.thinkingTokens > 0 ? 1 : 0;
   const stream = body.stream === true ? !sim.quirks.has('json-for-stream') : sim.quirks.has('sse-for-plain');
   if (!stream) {

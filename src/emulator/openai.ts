@@ -44,7 +44,10 @@ export function content(c: unknown): string {
 
 /** `GET /v1/models`: the ids other than claude ones; OpenAI's list says nothing about lifecycles. */
 export function listOpenAIModels(emulator: Emulator, req: IncomingMessage, res: ServerResponse): void {
-  if (!emulator.authorized(bearer(req))) return fail(res, 401, 'Incorrect API key provided.');
+  if (!emulator.authorized(bearer(req))) {
+    fail(res, 401, 'Incorrect API key provided.');
+    return;
+  }
   sendJson(res, 200, {
     object: 'list',
     data: emulator

@@ -205,7 +205,10 @@ export class Emulator {
     if (fault !== undefined) return;
     res.once('finish', () => {
       let served = this.served.get(model);
-      if (served === undefined) this.served.set(model, (served = { times: new Float64Array(SERVED_KEPT), count: 0 }));
+      if (served === undefined) {
+        served = { times: new Float64Array(SERVED_KEPT), count: 0 };
+        this.served.set(model, served);
+      }
       served.times[served.count++ % SERVED_KEPT] = performance.now() - started;
     });
   }
@@ -371,7 +374,7 @@ export class Emulator {
   }
 }
 
-export function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));

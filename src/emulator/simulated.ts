@@ -171,7 +171,7 @@ export interface Answer {
   generationMs: number;
 }
 
-export function accuracyFor(profile: Profile, entry: KeyEntry): number {
+function accuracyFor(profile: Profile, entry: KeyEntry): number {
   const category = entry.category ?? entry.expected;
   return profile.categoryAccuracy?.[category] ?? profile.accuracy;
 }
@@ -181,7 +181,7 @@ export function accuracyFor(profile: Profile, entry: KeyEntry): number {
  * hard cases, which keeps their disagreement (discordance) in the 5–20 % range seen in practice.
  * A model's accuracy is unchanged by it.
  */
-export const SHARED_DIFFICULTY = 0.6;
+const SHARED_DIFFICULTY = 0.6;
 
 /** `sample` counts earlier answers to the same prompt: 0 for the first. `instructions` is the system prompt. */
 export function answer(

@@ -54,7 +54,7 @@ export class Appender {
   /** Queue a line; the promise resolves once it is written (within this turn of the event loop). */
   append(value: unknown): Promise<void> {
     if (this.failure !== undefined) return Promise.resolve();
-    const line = JSON.stringify(value) + '\n';
+    const line = `${JSON.stringify(value)}\n`;
     this.pending.push(line);
     this.end += Buffer.byteLength(line);
     if (!this.scheduled) {

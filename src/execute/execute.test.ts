@@ -196,6 +196,7 @@ describe('progress', () => {
     const p = new Progress({ mode: 'live', models: ['a'], total: 1, out: { write: (t) => written.push(t) }, now: () => 0 });
     p.stop();
     assert.equal(written.length, 1);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the terminal's erase-line escape is what is tested
     assert.match(written[0] ?? '', /\x1b\[2Ka\s+0\/1/);
   });
 });

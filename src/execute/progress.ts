@@ -2,7 +2,7 @@
 // (CI logs): a plain line every few seconds. Never a line per case.
 import type { CaseResult } from '../types.js';
 
-export interface ProgressSink {
+interface ProgressSink {
   write(text: string): void;
 }
 

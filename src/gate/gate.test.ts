@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { loadDataset } from '../cases/load.js';
 import { Emulator } from '../emulator/server.js';
 import { AnswerKey } from '../emulator/simulated.js';
-import { TierbenchError } from '../errors.js';
+import type { TierbenchError } from '../errors.js';
 import { runCli } from '../test-support/inprocess.js';
 import { readValidReport } from '../test-support/report.js';
 import type { Report } from '../types.js';

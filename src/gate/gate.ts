@@ -28,7 +28,7 @@ export interface GateRules {
 }
 
 /** Level of the baseline comparison's two-sided interval: a one-sided 5 % test, as for verdicts. */
-export const GATE_LEVEL = 0.9;
+const GATE_LEVEL = 0.9;
 /** Below this share of the run's cases in the baseline too, a comparison is over a different set. */
 const OVERLAP_WARNING = 0.9;
 
@@ -113,7 +113,7 @@ function accuracyCheck(s: ModelSummary, limit: number, strict: boolean): GateChe
  * The true drop this check catches 80 % of the time, from the comparison's own standard error:
  * what a pass is worth. `shown`: margin + (z.95 + z.80)·SE; `significant`: max(margin, z.95·SE) + z.80·SE.
  */
-export function detectableDrop(c: Comparison, margin: number, failOn: 'shown' | 'significant'): number {
+function detectableDrop(c: Comparison, margin: number, failOn: 'shown' | 'significant'): number {
   const se = Math.sqrt(Math.max(c.variance, 0) / Math.max(c.n, 1));
   const zAlpha = normalQuantile(1 - (1 - GATE_LEVEL) / 2);
   const zBeta = normalQuantile(0.8);
@@ -193,5 +193,5 @@ export function gateLines(result: GateResult): string {
   }
   const failed = result.checks.filter((c) => c.status === 'fail').length;
   lines.push(result.passed ? `gate: passed (${result.checks.length} checks)` : `gate: FAILED (${failed} of ${result.checks.length} checks)`);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadConfig } from '../config/load.js';
-import { UsageError } from '../errors.js';
+import type { UsageError } from '../errors.js';
 import type { Config } from '../types.js';
 import { listPrice } from './prices.js';
 import { resolveModels } from './registry.js';

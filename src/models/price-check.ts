@@ -16,7 +16,7 @@ export interface TheirPrices {
   deprecated?: boolean;
 }
 
-export interface PriceDifference {
+interface PriceDifference {
   model: string;
   /** `input`, `cacheRead`, `band`, `input above 272K`, `lifecycle`, … */
   field: string;

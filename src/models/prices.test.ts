@@ -9,7 +9,7 @@ import { costOf } from '../analysis/cost.js';
 import { loadDataset } from '../cases/load.js';
 import { loadConfig } from '../config/load.js';
 import { AnswerKey } from '../emulator/simulated.js';
-import { UsageError } from '../errors.js';
+import type { UsageError } from '../errors.js';
 import { densityNote, estimateCost, tokenDensities } from '../execute/budget.js';
 import type { Target } from '../execute/fan-out.js';
 import { perMtok } from '../format.js';

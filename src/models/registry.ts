@@ -65,8 +65,8 @@ function wireOf(e: EndpointConfig): { wire?: WireOptions } {
 }
 
 /** Output token limits when --max-tokens is not given: room for thinking where a model reasons. */
-export const DEFAULT_MAX_TOKENS = 1024;
-export const REASONING_MAX_TOKENS = 16_000;
+const DEFAULT_MAX_TOKENS = 1024;
+const REASONING_MAX_TOKENS = 16_000;
 
 const OPENAI_EFFORTS: readonly Effort[] = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'];
 const EFFORTS: Readonly<Record<ApiFamily, readonly Effort[]>> = {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { UsageError } from '../errors.js';
+import type { UsageError } from '../errors.js';
 import { buildRequest, compileTemplate, render } from './render.js';
 
 describe('templates', () => {

@@ -2,12 +2,10 @@
 // without `event:` lines, as proxies send them).
 
 import type { Anthropic } from '@anthropic-ai/sdk';
-import type { ChatRequest, ModelSpec, Outcome, Reasoning, Usage } from '../types.js';
-import { timedFetch } from './attempts.js';
-import { type CallContext, call, emptyParsed, type Parsed, type Reading } from './call.js';
+import type { ChatRequest, ModelSpec, Reasoning, Usage } from '../types.js';
+import { Adapter, addText, type CallContext, callContext, clientOptions, emptyParsed, type Parsed, type Reading, type Wire } from './call.js';
 import { bodyError } from './failures.js';
-import type { Provider, ProviderOptions, SentSettings } from './provider.js';
-import { transport } from './transport.js';
+import type { ProviderOptions, SentSettings } from './provider.js';
 
 /** From this API version on, temperature / top_p / top_k are rejected (api-notes). */
 const SAMPLING_REJECTED_FROM = '2026-10-21';
@@ -46,8 +44,6 @@ function thinking(r: Reasoning | undefined): Record<string, unknown> {
   return r.effort === undefined ? {} : { output_config: { effort: r.effort } };
 }
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- wire data, read defensively
-
 export class AnthropicReading implements Reading {
   private readonly p: Parsed = emptyParsed();
   private sawStop = false;
@@ -59,14 +55,8 @@ export class AnthropicReading implements Reading {
     this.p.refused = reason === 'refusal';
   }
 
-  private text(more: unknown, now: number): void {
-    if (typeof more !== 'string' || more === '') return;
-    this.p.firstTextAt ??= now;
-    this.p.text += more;
-  }
-
   json(value: unknown): void {
-    const m = value as Json;
+    const m = value as Wire;
     if (m?.type !== 'message') {
       this.p.error = bodyError(value, 'the server answered 200 with an error instead of a message');
       return;
@@ -79,17 +69,17 @@ export class AnthropicReading implements Reading {
   }
 
   event(event: string | undefined, data: unknown, now: number): void {
-    const d = data as Json;
+    const d = data as Wire;
     // The data's own type first: proxies send `event: message` or an empty event line.
     switch (d?.type ?? event) {
       case 'message_start':
         this.p.usage = mergeUsage(this.p.usage, d.message?.usage);
         break;
       case 'content_block_start':
-        if (d.content_block?.type === 'text') this.text(d.content_block.text, now);
+        if (d.content_block?.type === 'text') addText(this.p, d.content_block.text, now);
         break;
       case 'content_block_delta':
-        if (d.delta?.type === 'text_delta') this.text(d.delta.text, now);
+        if (d.delta?.type === 'text_delta') addText(this.p, d.delta.text, now);
         break;
       case 'message_delta':
         this.stop(d.delta?.stop_reason);
@@ -111,17 +101,18 @@ export class AnthropicReading implements Reading {
   }
 }
 
-export class AnthropicProvider implements Provider {
-  readonly notes: string[] = [];
+export class AnthropicProvider extends Adapter {
   readonly sent: SentSettings;
+  protected readonly path = '/v1/messages';
   private readonly sendTemperature: boolean;
 
   private constructor(
-    private readonly ctx: CallContext,
-    private readonly spec: ModelSpec,
-    private readonly options: ProviderOptions,
+    ctx: CallContext,
+    spec: ModelSpec,
+    options: ProviderOptions,
     private readonly counter: Anthropic['messages'],
   ) {
+    super(ctx, spec, options);
     this.sendTemperature = options.anthropicVersion !== undefined && options.anthropicVersion < SAMPLING_REJECTED_FROM;
     this.sent = {
       promptCache: options.promptCache === true,
@@ -140,31 +131,15 @@ export class AnthropicProvider implements Provider {
     const sdk = await import('@anthropic-ai/sdk');
     const pinned = options.anthropicVersion;
     const client = new sdk.Anthropic({
-      apiKey: options.apiKey,
+      ...(await clientOptions(options)),
       authToken: null,
       baseURL: spec.baseURL ?? null,
-      maxRetries: options.maxRetries,
-      timeout: options.timeoutMs,
-      fetch: timedFetch(await transport(options.proxy)),
-      // Failures are reported as data; the SDK must not print its own lines on our stderr.
-      logLevel: 'off',
       // No spans: tierbench measures calls itself, and tracing cost CPU on every call.
       openTelemetry: false,
       // Older API versions authenticate with x-api-key instead of a bearer token.
       ...(pinned !== undefined && { defaultHeaders: { 'anthropic-version': pinned, 'x-api-key': options.apiKey, Authorization: null } }),
     });
-    return new AnthropicProvider(
-      {
-        client,
-        errors: sdk,
-        secrets: [options.apiKey],
-        idleMs: options.timeoutMs,
-        deadlineMs: options.deadlineMs,
-      },
-      spec,
-      options,
-      client.messages,
-    );
+    return new AnthropicProvider(callContext(client, sdk, options), spec, options, client.messages);
   }
 
   /** POST /v1/messages/count_tokens: free, with its own rate limit; the system prompt and messages as sent. Best effort: one retry, 10 s. */
@@ -180,8 +155,8 @@ export class AnthropicProvider implements Provider {
     return counted.input_tokens;
   }
 
-  complete(request: ChatRequest, signal?: AbortSignal, observe?: (status: number, headers: Headers) => void): Promise<Outcome> {
-    const body = {
+  protected body(request: ChatRequest): Record<string, unknown> {
+    return {
       model: this.spec.id,
       max_tokens: this.spec.maxTokens,
       ...thinking(this.spec.reasoning),
@@ -190,8 +165,10 @@ export class AnthropicProvider implements Provider {
         system: this.options.promptCache ? [{ type: 'text', text: request.system, cache_control: { type: 'ephemeral' } }] : request.system,
       }),
       ...(request.temperature !== undefined && this.sendTemperature && { temperature: request.temperature }),
-      stream: this.options.stream,
     };
-    return call(this.ctx, { path: '/v1/messages', body, stream: this.options.stream }, new AnthropicReading(), request, signal, observe);
+  }
+
+  protected reading(): Reading {
+    return new AnthropicReading();
   }
 }

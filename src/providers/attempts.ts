@@ -85,10 +85,11 @@ export function latencyOf(attempts: Attempts, now = performance.now()): number {
 }
 
 /** The part of RequestInit the SDKs let a request add to (they own body, headers, method, signal). */
-type ExtraInit = Omit<RequestInit, 'body' | 'headers' | 'method' | 'signal'>;
+export type ExtraInit = Omit<RequestInit, 'body' | 'headers' | 'method' | 'signal'>;
 
 /** A fresh tracker, and the request option that carries it to timedFetch. */
 export function trackAttempts(observe?: Attempts['observe']): { attempts: Attempts; fetchOptions: ExtraInit } {
   const attempts: Attempts = { start: performance.now(), lastByteAt: undefined, count: 0, paid: 0, ...(observe && { observe }) };
+  // RequestInit has no member of that name: the SDKs copy it into the init timedFetch receives, and fetch ignores it.
   return { attempts, fetchOptions: { [KEY]: attempts } as ExtraInit };
 }

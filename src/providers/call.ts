@@ -1,14 +1,21 @@
 // One call skeleton for every API family. The SDK sends the request (auth, base URL, retries with
 // backoff, error classes) through its documented `client.post(path, options).asResponse()`; the
 // body is read here (body.ts), because real servers do not always answer in the shape asked for.
-// A family supplies the request and a Reading that turns JSON values and SSE events into a Parsed
-// answer. Around it: a deadline for the whole call, an idle timeout on the body, cancellation that
-// does not wait for an SDK's backoff sleep, and the outcome as data, never an exception.
+// A family (an Adapter) supplies the path, the body and a Reading that turns JSON values and SSE
+// events into a Parsed answer. Around it: attempt timing, a deadline for the whole call, an idle
+// timeout on the body, cancellation that does not wait for an SDK's backoff sleep, and the
+// outcome as data, never an exception.
 import { performance } from 'node:perf_hooks';
-import type { ChatRequest, Completion, Failure, Finish, Outcome, Usage } from '../types.js';
-import { type Attempts, latencyOf, trackAttempts } from './attempts.js';
+import type { ChatRequest, Completion, Failure, Finish, ModelSpec, Outcome, Usage } from '../types.js';
+import { type Attempts, type ExtraInit, latencyOf, timedFetch, trackAttempts } from './attempts.js';
 import { pieces, Stalled } from './body.js';
 import { aborted, classify, cutOff, failure, redactKnown, type SdkErrors, timedOut } from './failures.js';
+import type { Provider, ProviderOptions, SentSettings } from './provider.js';
+import { transport } from './transport.js';
+
+/** A JSON value off the wire, read defensively (`?.`, typeof checks): no shape is trusted. */
+// biome-ignore lint/suspicious/noExplicitAny: servers send what they send; every read checks the type it needs
+export type Wire = Record<string, any>;
 
 /** What a family makes of a response body. */
 export interface Reading {
@@ -39,12 +46,27 @@ export function emptyParsed(): Parsed {
   return { text: '', stopReason: null, complete: false, usage: null, truncated: false, refused: false };
 }
 
-/** The SDK client surface used: the generic, documented request method. */
-export interface PostClient {
-  post(path: string, options: Record<string, unknown>): { asResponse(): Promise<Response> };
+/** A streamed piece of the answer's text; the first one times the first token. */
+export function addText(p: Parsed, more: unknown, now: number): void {
+  if (typeof more !== 'string' || more === '') return;
+  p.firstTextAt ??= now;
+  p.text += more;
 }
 
-export interface CallSpec {
+/** The request options passed to the SDK's `post` (a subset of both SDKs' RequestOptions). */
+interface PostOptions {
+  body: Record<string, unknown>;
+  stream: boolean;
+  signal: AbortSignal;
+  fetchOptions: ExtraInit;
+}
+
+/** The SDK client surface used: the generic, documented request method. */
+export interface PostClient {
+  post: (path: string, options: PostOptions) => { asResponse(): Promise<Response> };
+}
+
+interface CallSpec {
   path: string;
   body: Record<string, unknown>;
   stream: boolean;
@@ -60,8 +82,48 @@ export interface CallContext {
   deadlineMs: number;
 }
 
+/** The SDK client options every family sets alike: retries and timeout as asked, tierbench's transport, no SDK logging. */
+export async function clientOptions(options: ProviderOptions) {
+  return {
+    apiKey: options.apiKey,
+    maxRetries: options.maxRetries,
+    timeout: options.timeoutMs,
+    fetch: timedFetch(await transport(options.proxy)),
+    // Failures are reported as data; the SDK must not print its own lines on our stderr.
+    logLevel: 'off' as const,
+  };
+}
+
+export function callContext(client: PostClient, errors: SdkErrors, options: ProviderOptions): CallContext {
+  return { client, errors, secrets: [options.apiKey], idleMs: options.timeoutMs, deadlineMs: options.deadlineMs };
+}
+
+/**
+ * An API family says only what differs: where it posts, the body it sends (`stream` is added
+ * here), and how it reads the answer. Sending, timing, cancelling and classifying are call()'s.
+ */
+export abstract class Adapter implements Provider {
+  readonly notes: string[] = [];
+  abstract readonly sent: SentSettings;
+  protected abstract readonly path: string;
+
+  protected constructor(
+    protected readonly ctx: CallContext,
+    protected readonly spec: ModelSpec,
+    protected readonly options: ProviderOptions,
+  ) {}
+
+  protected abstract body(request: ChatRequest): Record<string, unknown>;
+  protected abstract reading(): Reading;
+
+  complete(request: ChatRequest, signal?: AbortSignal, observe?: Attempts['observe']): Promise<Outcome> {
+    const stream = this.options.stream;
+    return call(this.ctx, { path: this.path, body: { ...this.body(request), stream }, stream }, this.reading(), request, signal, observe);
+  }
+}
+
 /** About four characters a token: the estimate where a server sends no counts, and for pacing and budgets. */
-export const estimateTokens = (text: string): number => (text.length === 0 ? 0 : Math.ceil(text.length / 4));
+const estimateTokens = (text: string): number => (text.length === 0 ? 0 : Math.ceil(text.length / 4));
 
 export function estimateRequestTokens(request: ChatRequest): number {
   let chars = request.system?.length ?? 0;
@@ -76,7 +138,7 @@ function finishOf(p: Parsed): Finish {
 }
 
 /** `run`: the run's cancellation (a second Ctrl-C); `observe` sees every response's status and headers. */
-export async function call(
+async function call(
   ctx: CallContext,
   spec: CallSpec,
   reading: Reading,
@@ -131,7 +193,7 @@ async function exchange(
   reading: Reading,
   request: ChatRequest,
   attempts: Attempts,
-  fetchOptions: object,
+  fetchOptions: ExtraInit,
   signal: AbortSignal,
   whenAborted: Promise<never>,
   cancelled: () => boolean,

@@ -5,13 +5,10 @@
 import { printable } from '../errors.js';
 import type { ErrorKind, Failure } from '../types.js';
 
-/** The error classes both SDKs export under the same names. */
-export interface SdkErrors {
-  APIError: abstract new (...args: never[]) => Error;
-  APIConnectionError: abstract new (...args: never[]) => Error;
-  APIConnectionTimeoutError: abstract new (...args: never[]) => Error;
-  APIUserAbortError: abstract new (...args: never[]) => Error;
-}
+type ErrorClasses = 'APIError' | 'APIConnectionError' | 'APIConnectionTimeoutError' | 'APIUserAbortError';
+
+/** The error classes both SDKs export under the same names: an error is one of them by `instanceof`. */
+export type SdkErrors = Pick<typeof import('@anthropic-ai/sdk'), ErrorClasses> | Pick<typeof import('openai'), ErrorClasses>;
 
 const BY_STATUS: Record<number, ErrorKind> = {
   400: 'bad_request',
@@ -126,7 +123,7 @@ type ErrorBody = {
 };
 
 /** The innermost error object of any of the envelopes in use: `{error: {…}}`, `{type: 'error', error: {…}}`, or flat. */
-export function innerError(body: unknown): ErrorBody | undefined {
+function innerError(body: unknown): ErrorBody | undefined {
   if (typeof body !== 'object' || body === null) return undefined;
   const b = body as ErrorBody;
   if (typeof b.error === 'object' && b.error !== null) return innerError(b.error) ?? (b.error as ErrorBody);
@@ -155,24 +152,25 @@ export function bodyError(body: unknown, where: string): Omit<Failure, 'ok' | 'r
 }
 
 export function classify(err: unknown, retries: number, secrets: readonly string[], sdk: SdkErrors): Failure {
-  if (err instanceof sdk.APIUserAbortError || (err as Error | null)?.name === 'AbortError') return aborted(retries);
-  if (err instanceof sdk.APIConnectionTimeoutError) return failure('timeout', (err as Error).message, retries, secrets);
+  // An abort that reached fetch, not the SDK: a DOMException named by its standard error name.
+  if (err instanceof sdk.APIUserAbortError || (err instanceof DOMException && err.name === 'AbortError')) return aborted(retries);
+  if (err instanceof sdk.APIConnectionTimeoutError) return failure('timeout', err.message, retries, secrets);
   if (err instanceof sdk.APIConnectionError) {
     // A refused connection or an unknown host will not answer the next case either.
     const code = causeCode(err);
     const why = causeText(err);
-    const message = `${(err as Error).message.replace(/\.$/, '')}${why === undefined ? (code === undefined ? '' : ` (${code})`) : `: ${why}`}`;
+    const message = `${err.message.replace(/\.$/, '')}${why === undefined ? (code === undefined ? '' : ` (${code})`) : `: ${why}`}`;
     return failure(code !== undefined && UNREACHABLE.has(code) ? 'unreachable' : 'connection', message, retries, secrets);
   }
   if (err instanceof sdk.APIError) {
-    const { status, error } = err as Error & { status?: number; error?: unknown };
+    const { status, error } = err;
     const e = innerError(error);
-    const detail = typeof e?.message === 'string' ? e.message : (err as Error).message;
+    const detail = typeof e?.message === 'string' ? e.message : err.message;
     return failure(kindOf(status, e), status === undefined ? detail : `${status} ${detail}`, retries, secrets, status);
   }
-  const message = String((err as Error | null)?.message ?? err);
-  const cause = String((err as { cause?: unknown } | null)?.cause ?? '');
-  if (err instanceof TypeError && CUT_OFF.test(`${message} ${cause}`))
-    return failure('connection', `${message}${cause ? ` (${cause})` : ''}`, retries, secrets);
-  return failure('unknown', message, retries, secrets);
+  if (err instanceof TypeError) {
+    const cause = String(err.cause ?? '');
+    if (CUT_OFF.test(`${err.message} ${cause}`)) return failure('connection', `${err.message}${cause ? ` (${cause})` : ''}`, retries, secrets);
+  }
+  return failure('unknown', err instanceof Error ? err.message : String(err), retries, secrets);
 }

@@ -1,11 +1,9 @@
 // OpenAI Chat Completions (and the servers that speak it: OpenRouter, vLLM, Ollama, LM Studio,
 // gateways): the request, and a Reading of its answer as JSON or as SSE chunks.
-import type { ChatRequest, ModelSpec, Outcome, Usage } from '../types.js';
-import { timedFetch } from './attempts.js';
-import { type CallContext, call, emptyParsed, type Parsed, type Reading } from './call.js';
+import type { ChatRequest, ModelSpec, Usage } from '../types.js';
+import { Adapter, addText, type CallContext, callContext, clientOptions, emptyParsed, type Parsed, type Reading, type Wire } from './call.js';
 import { bodyError } from './failures.js';
-import type { Provider, ProviderOptions, SentSettings } from './provider.js';
-import { transport } from './transport.js';
+import type { ProviderOptions, SentSettings } from './provider.js';
 
 interface OpenAIUsage {
   prompt_tokens?: number;
@@ -55,21 +53,14 @@ export async function openAIContext(spec: ModelSpec, options: ProviderOptions): 
   const sdk = await import('openai');
   const azure = spec.wire?.apiVersion;
   const client = new sdk.OpenAI({
-    apiKey: options.apiKey,
+    ...(await clientOptions(options)),
     organization: null,
     project: null,
     ...(spec.baseURL !== undefined && { baseURL: spec.baseURL }),
-    maxRetries: options.maxRetries,
-    timeout: options.timeoutMs,
-    fetch: timedFetch(await transport(options.proxy)),
-    // Failures are reported as data; the SDK must not print its own lines on our stderr.
-    logLevel: 'off',
     ...(azure !== undefined && { defaultQuery: { 'api-version': azure }, defaultHeaders: { 'api-key': options.apiKey, Authorization: null } }),
   });
-  return { client, errors: sdk, secrets: [options.apiKey], idleMs: options.timeoutMs, deadlineMs: options.deadlineMs };
+  return callContext(client, sdk, options);
 }
-
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- wire data, read defensively
 
 function sumLogprobs(content: unknown): number | undefined {
   if (!Array.isArray(content) || content.length === 0) return undefined;
@@ -98,7 +89,7 @@ export class ChatReading implements Reading {
   }
 
   json(value: unknown): void {
-    const c = value as Json;
+    const c = value as Wire;
     const choice = c?.choices?.[0];
     // OpenRouter and others answer 200 with an error body, with no choice or a choice finished by "error".
     if (c?.error != null || choice === undefined || choice.finish_reason === 'error') {
@@ -120,7 +111,7 @@ export class ChatReading implements Reading {
       this.done = true;
       return;
     }
-    const d = data as Json;
+    const d = data as Wire;
     // A mid-stream error: OpenAI, vLLM and gateways send {error: {…}} (OpenRouter beside a choice finished by "error").
     if (d?.error !== undefined && d.error !== null) {
       this.p.error = bodyError(data, 'error event mid-stream');
@@ -128,10 +119,7 @@ export class ChatReading implements Reading {
     }
     const choice = d?.choices?.[0];
     const delta = choice?.delta;
-    if (typeof delta?.content === 'string' && delta.content !== '') {
-      this.p.firstTextAt ??= now;
-      this.p.text += delta.content;
-    }
+    addText(this.p, delta?.content, now);
     if (typeof delta?.refusal === 'string' && delta.refusal !== '') this.p.refused = true;
     this.logprob(choice?.logprobs?.content);
     this.finish(choice?.finish_reason);
@@ -149,19 +137,16 @@ function reportsCharge(spec: ModelSpec): boolean {
   return spec.endpoint === 'openrouter' || (spec.baseURL !== undefined && URL.canParse(spec.baseURL) && new URL(spec.baseURL).hostname === 'openrouter.ai');
 }
 
-export class OpenAIProvider implements Provider {
-  readonly notes: string[] = [];
+export class OpenAIProvider extends Adapter {
   readonly sent: SentSettings;
+  protected readonly path = '/chat/completions';
   private readonly sendTemperature: boolean;
   private readonly logprobs: boolean;
   /** Decided once per model, not per call. */
   private readonly charges: boolean;
 
-  private constructor(
-    private readonly ctx: CallContext,
-    private readonly spec: ModelSpec,
-    private readonly options: ProviderOptions,
-  ) {
+  private constructor(ctx: CallContext, spec: ModelSpec, options: ProviderOptions) {
+    super(ctx, spec, options);
     this.charges = reportsCharge(spec);
     // Reasoning models reject any temperature but 1, and give no log-probabilities (api-notes).
     const reasoning = spec.reasons === true || spec.reasoning !== undefined;
@@ -183,8 +168,8 @@ export class OpenAIProvider implements Provider {
     return new OpenAIProvider(await openAIContext(spec, options), spec, options);
   }
 
-  complete(request: ChatRequest, signal?: AbortSignal, observe?: (status: number, headers: Headers) => void): Promise<Outcome> {
-    const body = {
+  protected body(request: ChatRequest): Record<string, unknown> {
+    return {
       model: this.spec.id,
       messages: [...(request.system !== undefined ? [{ role: 'system', content: request.system }] : []), ...request.messages],
       // OpenAI's reasoning models reject max_tokens; compatible servers (vLLM, Ollama, gateways)
@@ -193,9 +178,11 @@ export class OpenAIProvider implements Provider {
       ...(this.spec.reasoning?.effort !== undefined && { reasoning_effort: this.spec.reasoning.effort }),
       ...(request.temperature !== undefined && this.sendTemperature && { temperature: request.temperature }),
       ...(this.logprobs && { logprobs: true }),
-      stream: this.options.stream,
       ...(this.options.stream && this.spec.wire?.streamOptions !== false && { stream_options: { include_usage: true } }),
     };
-    return call(this.ctx, { path: '/chat/completions', body, stream: this.options.stream }, new ChatReading(this.charges), request, signal, observe);
+  }
+
+  protected reading(): Reading {
+    return new ChatReading(this.charges);
   }
 }

@@ -1,11 +1,11 @@
 // OpenAI's Responses API (`POST /responses`): the only way to some models (the -pro and -codex
 // lines), and OpenAI's newer interface. The request, and a Reading of a Response object or of its
 // typed stream events (`response.output_text.delta` … `response.completed`).
-import type { ChatRequest, ModelSpec, Outcome, Usage } from '../types.js';
-import { type CallContext, call, emptyParsed, type Parsed, type Reading } from './call.js';
+import type { ChatRequest, ModelSpec, Usage } from '../types.js';
+import { Adapter, addText, type CallContext, emptyParsed, type Parsed, type Reading, type Wire } from './call.js';
 import { bodyError } from './failures.js';
 import { openAIContext } from './openai.js';
-import type { Provider, ProviderOptions, SentSettings } from './provider.js';
+import type { ProviderOptions, SentSettings } from './provider.js';
 
 interface ResponsesUsage {
   input_tokens?: number;
@@ -28,14 +28,12 @@ function responsesUsage(u: ResponsesUsage): Usage {
   };
 }
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- wire data, read defensively
-
 export class ResponsesReading implements Reading {
   private readonly p: Parsed = emptyParsed();
   private done = false;
 
   /** A whole Response: the final one of a stream (its text came as deltas), or the plain answer. */
-  private final(r: Json | undefined): void {
+  private final(r: Wire | undefined): void {
     if (typeof r !== 'object' || r === null) {
       this.p.error = { kind: 'invalid_response', message: 'a final event without its response' };
       return;
@@ -62,7 +60,7 @@ export class ResponsesReading implements Reading {
   }
 
   json(value: unknown): void {
-    const r = value as Json;
+    const r = value as Wire;
     if (r?.object !== 'response') {
       this.p.error = bodyError(value, 'the server answered 200 with an error instead of a response');
       return;
@@ -71,13 +69,10 @@ export class ResponsesReading implements Reading {
   }
 
   event(event: string | undefined, data: unknown, now: number): void {
-    const d = data as Json;
+    const d = data as Wire;
     switch (d?.type ?? event) {
       case 'response.output_text.delta':
-        if (typeof d.delta === 'string' && d.delta !== '') {
-          this.p.firstTextAt ??= now;
-          this.p.text += d.delta;
-        }
+        addText(this.p, d.delta, now);
         break;
       case 'response.refusal.delta':
         this.p.refused = true;
@@ -99,16 +94,13 @@ export class ResponsesReading implements Reading {
   }
 }
 
-export class ResponsesProvider implements Provider {
-  readonly notes: string[] = [];
+export class ResponsesProvider extends Adapter {
   readonly sent: SentSettings;
+  protected readonly path = '/responses';
   private readonly sendTemperature: boolean;
 
-  private constructor(
-    private readonly ctx: CallContext,
-    private readonly spec: ModelSpec,
-    private readonly options: ProviderOptions,
-  ) {
+  private constructor(ctx: CallContext, spec: ModelSpec, options: ProviderOptions) {
+    super(ctx, spec, options);
     // Reasoning models reject any temperature but 1 (api-notes).
     this.sendTemperature = spec.reasons !== true && spec.reasoning === undefined;
     this.sent = { promptCache: false, logprobs: false, ...(options.temperature !== undefined && this.sendTemperature && { temperature: options.temperature }) };
@@ -121,8 +113,8 @@ export class ResponsesProvider implements Provider {
     return new ResponsesProvider(await openAIContext(spec, options), spec, options);
   }
 
-  complete(request: ChatRequest, signal?: AbortSignal, observe?: (status: number, headers: Headers) => void): Promise<Outcome> {
-    const body = {
+  protected body(request: ChatRequest): Record<string, unknown> {
+    return {
       model: this.spec.id,
       input: request.messages.map((m) => ({ role: m.role, content: m.content })),
       ...(request.system !== undefined && { instructions: request.system }),
@@ -131,8 +123,10 @@ export class ResponsesProvider implements Provider {
       ...(request.temperature !== undefined && this.sendTemperature && { temperature: request.temperature }),
       // A benchmark call is not a conversation to continue: nothing is kept on OpenAI's side.
       store: false,
-      stream: this.options.stream,
     };
-    return call(this.ctx, { path: '/responses', body, stream: this.options.stream }, new ResponsesReading(), request, signal, observe);
+  }
+
+  protected reading(): Reading {
+    return new ResponsesReading();
   }
 }

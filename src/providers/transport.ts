@@ -12,7 +12,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
-import type { Readable } from 'node:stream';
+import type { Readable, Transform } from 'node:stream';
 import zlib from 'node:zlib';
 
 export type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -28,9 +28,12 @@ const fetchFailed = (cause: unknown): TypeError => new TypeError('fetch failed',
 const terminated = (cause: unknown): TypeError => new TypeError('terminated', { cause });
 const abortReason = (signal: AbortSignal): unknown => signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
 
-/** zstd where this Node has it (22.15+); the others everywhere. */
-const zstd = (zlib as unknown as { createZstdDecompress?: () => NodeJS.ReadWriteStream }).createZstdDecompress;
-const DECODERS: Record<string, () => NodeJS.ReadWriteStream> = {
+/**
+ * zstd where this Node has it (22.15+); the others everywhere. The cast names the type of a
+ * function @types/node 20 (our oldest Node) does not declare; `in` has checked it is there.
+ */
+const zstd = 'createZstdDecompress' in zlib ? (zlib.createZstdDecompress as () => Transform) : undefined;
+const DECODERS: Record<string, () => Transform> = {
   gzip: zlib.createGunzip,
   'x-gzip': zlib.createGunzip,
   deflate: zlib.createInflate,
@@ -63,18 +66,29 @@ export function proxyFromEnv(env: Readonly<Record<string, string | undefined>>):
 /** The fetch for a run: direct, or through the proxy its environment names. */
 export async function transport(proxy: ProxySettings | undefined): Promise<Fetch> {
   if (proxy === undefined) return httpFetch;
-  const loaded = await import('undici');
-  // undici is CommonJS: bundled, its named exports sit on the default export.
-  const { fetch: undiciFetch, EnvHttpProxyAgent } =
-    typeof loaded.EnvHttpProxyAgent === 'function' ? loaded : (loaded as unknown as { default: typeof loaded }).default;
+  // undici is CommonJS: imported from ESM (by Node or by the bundle), its exports object is the default export.
+  const { fetch: undiciFetch, EnvHttpProxyAgent } = (await import('undici')).default;
   // Every setting passed explicitly: undici would otherwise read process.env itself.
   const dispatcher = new EnvHttpProxyAgent({
     httpProxy: proxy.httpProxy ?? '',
     httpsProxy: proxy.httpsProxy ?? proxy.httpProxy ?? '',
     noProxy: proxy.noProxy ?? '',
   });
-  return (input, init) =>
-    undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher }) as unknown as Promise<Response>;
+  // undici's classes (Request, Headers, FormData) are not Node's global ones, which come from the
+  // copy of undici inside Node: only plain values cross over. The SDKs send a URL and a JSON body.
+  return (input, init = {}) => {
+    const body = init.body ?? undefined;
+    if (input instanceof Request || !(body === undefined || typeof body === 'string' || body instanceof Uint8Array))
+      return Promise.reject(new TypeError('the proxy transport takes a URL and a string or byte body'));
+    return undiciFetch(input, {
+      method: init.method,
+      headers: headerRecord(init.headers),
+      body,
+      signal: init.signal,
+      redirect: init.redirect,
+      dispatcher,
+    });
+  };
 }
 
 function headerRecord(headers: RequestInit['headers']): Record<string, string> {
@@ -174,7 +188,7 @@ function send(
         .map((c) => c.trim().toLowerCase())
         .filter((c) => c !== '' && c !== 'identity');
       if (codings.length > 0 && codings.every((c) => DECODERS[c] !== undefined)) {
-        for (const coding of codings.reverse()) source = source.pipe(DECODERS[coding]!()) as unknown as Readable;
+        for (const coding of codings.reverse()) source = source.pipe(DECODERS[coding]!());
         // pipe() does not pass on a connection lost mid-body: the decoder would wait for ever.
         const decoded = source;
         res.once('close', () => {

@@ -72,7 +72,7 @@ function sentence(d: Omit<Decision, 'sentence'>, tolerancePp: number, followUp: 
   }
   if (d.verdict === 'worse') return `${d.model} is worse than ${d.reference} by more than ${tolerancePp} pp (${stats}${answered})`;
   const open = `${d.model} vs ${d.reference} is inconclusive (${stats}${answered}): `;
-  if (followUp) return open + 'this follow-up look spent the rest of the error budget, so adding more cases cannot settle it without raising the error';
+  if (followUp) return `${open}this follow-up look spent the rest of the error budget, so adding more cases cannot settle it without raising the error`;
   return (
     open +
     (d.moreCases !== null

@@ -9,7 +9,7 @@ import type { Decision, RouteRow, RoutingTable } from '../types.js';
 import { decide } from './decide.js';
 
 /** Below this many cases a category keeps the safe default: its interval could not show much. */
-export const MIN_CATEGORY_CASES = 50;
+const MIN_CATEGORY_CASES = 50;
 
 export interface RoutingOptions {
   column: string;

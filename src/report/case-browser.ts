@@ -21,7 +21,7 @@ export function caseOutcome(r: CaseResult): CaseOutcome {
  * latency in whole ms, and `truncated` or `refused` when it ended so]. Rows, not objects: a run of
  * 10,000 cases on three models has 30,000 of them, and keys would double the page.
  */
-export type BrowserResult =
+type BrowserResult =
   | [number, number, number, number, number | null, string, number | null]
   | [number, number, number, number, number | null, string, number | null, string];
 
@@ -107,6 +107,7 @@ export function caseBrowserSection(report: Report, data: BrowserData): string {
  * The browser's script. Plain ES2020 in a string: it runs in the page, not in Node, and the
  * page's CSP allows exactly this text by its hash. It never writes HTML, only textContent.
  */
+// biome-ignore lint/complexity/noUselessStringRaw: a backslash added to the script later must reach the browser as written (the CSP hashes this text)
 export const CASE_BROWSER_SCRIPT = String.raw`(() => {
   'use strict';
   const data = JSON.parse(document.getElementById('case-data').textContent);

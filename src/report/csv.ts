@@ -65,5 +65,5 @@ export function renderCsv(report: Report): string {
         .join(','),
     );
   }
-  return rows.join('\r\n') + '\r\n';
+  return `${rows.join('\r\n')}\r\n`;
 }

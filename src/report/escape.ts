@@ -6,6 +6,7 @@ export function escapeHtml(text: string): string {
 
 /** XML 1.0 forbids most control characters even escaped: they are dropped. */
 export function escapeXml(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: XML 1.0's forbidden characters are what this matches
   return escapeHtml(text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, ''));
 }
 

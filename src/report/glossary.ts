@@ -65,5 +65,5 @@ const TERMS: Term[] = [
 export function renderGlossary(report: Report): string {
   const lines = ['', 'What the figures mean:'];
   for (const [term, meaning, shown] of TERMS) if (shown === undefined || shown(report)) lines.push(wrap(`${term}: ${meaning}`, '    ', '  '));
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

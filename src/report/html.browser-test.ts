@@ -38,9 +38,9 @@ describe('HTML report in headless Chromium', () => {
     const data = join(dir, 'cases.jsonl');
     writeFileSync(
       data,
-      Array.from({ length: 240 }, (_, i) =>
+      `${Array.from({ length: 240 }, (_, i) =>
         JSON.stringify({ id: `c${i}`, input: `Message ${i}`, expected: labels[i % 4], category: ['north', 'south', 'east'][i % 3] }),
-      ).join('\n') + '\n',
+      ).join('\n')}\n`,
     );
     const d = await loadDataset(data);
     const emulator = new Emulator({

@@ -65,9 +65,9 @@ describe('HTML report of a run', () => {
     const labels = ['Billing', 'Technical', 'Account'];
     writeFileSync(
       data,
-      Array.from({ length: 60 }, (_, i) =>
+      `${Array.from({ length: 60 }, (_, i) =>
         JSON.stringify({ id: `c${i}`, input: `Message ${i}`, expected: labels[i % 3], category: i % 2 ? 'odd' : 'even' }),
-      ).join('\n') + '\n',
+      ).join('\n')}\n`,
     );
     const d = await loadDataset(data);
     const system = 'Classify the message. Reply in JSON: {"answer": <label>, "confidence": <0 to 1>}.';
@@ -111,7 +111,7 @@ describe('HTML report of a run', () => {
   });
 
   it('embeds every answer as JSON that parses back unchanged, and no answer closes the script element', () => {
-    const m = /<script type="application\/json" id="case-data">([^]*?)<\/script>/.exec(html);
+    const m = /<script type="application\/json" id="case-data">([\s\S]*?)<\/script>/.exec(html);
     assert.ok(m?.[1]);
     assert.deepEqual(JSON.parse(m[1]), JSON.parse(JSON.stringify(browserData(report))));
     assert.ok(!/[<>&\u2028\u2029]/.test(m[1]), 'no <, >, &, U+2028 or U+2029 in the data block');
@@ -132,8 +132,8 @@ describe('HTML report of a run', () => {
         .map(([name, ...values]) => [name, values.join(' ')]),
     );
     const hash = (text: string): string => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
-    const script = /<script>([^]*?)<\/script>/.exec(html)?.[1];
-    const style = /<style>([^]*?)<\/style>/.exec(html)?.[1];
+    const script = /<script>([\s\S]*?)<\/script>/.exec(html)?.[1];
+    const style = /<style>([\s\S]*?)<\/style>/.exec(html)?.[1];
     assert.ok(script !== undefined && style !== undefined);
     assert.equal(script, CASE_BROWSER_SCRIPT);
     assert.deepEqual(Object.fromEntries(directives), {

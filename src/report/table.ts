@@ -109,7 +109,7 @@ export function renderTable(report: Report, width?: number): string {
     );
   for (const c of recommendation.caveats) lines.push(chalk.yellow(`  note: ${c}`));
   for (const n of report.notes) lines.push(chalk.yellow(`  note: ${n}`));
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 function renderRouting(routing: RoutingTable): string {

@@ -11,9 +11,7 @@ import { makeDir, processAlive } from '../files.js';
 
 /** An output tierbench could not write: a bad path (exit 2) or a failed write (exit 3). */
 export class OutputError extends TierbenchError {
-  constructor(code: string, message: string, hint: string, exitCode: number) {
-    super(code, message, hint, exitCode);
-  }
+  override name = 'OutputError';
 }
 
 /** What went wrong, in words, with the fix; `what` names the output and how it was given (`-o report.json`). */

@@ -5,7 +5,7 @@ import { extractJson } from './json.js';
 import { findLabels } from './label.js';
 import { normalize } from './normalize.js';
 
-export type ConfidenceSource = 'logprob' | 'self-report' | 'agreement' | 'label-set' | 'none';
+type ConfidenceSource = 'logprob' | 'self-report' | 'agreement' | 'label-set' | 'none';
 
 export interface Confidence {
   value: number;

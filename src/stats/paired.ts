@@ -130,7 +130,7 @@ export function clusterRobustSE(values: ArrayLike<number>, clusters: ArrayLike<n
 }
 
 /** How many distinct clusters the ids name. */
-export const clusterCount = (clusters: ArrayLike<number>): number => new Set(Array.from(clusters)).size;
+const clusterCount = (clusters: ArrayLike<number>): number => new Set(Array.from(clusters)).size;
 
 /**
  * Mean ± t·SE with the cluster-robust SE and G − 1 degrees of freedom (z covers 83 % instead of

@@ -7,7 +7,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { createGenerator } from 'ts-json-schema-generator';
 import { ROOT } from './paths.js';
 
-export const SDK_TYPES = [
+const SDK_TYPES = [
   'AnthropicMessage',
   'AnthropicRawMessageStreamEvent',
   'AnthropicErrorResponse',
@@ -24,7 +24,10 @@ type Schema = Record<string, unknown> & { definitions?: Record<string, Schema>; 
 
 /** Every object that lists its properties admits no others: a misspelt or invented field fails too. */
 function closed(node: unknown): void {
-  if (Array.isArray(node)) return node.forEach(closed);
+  if (Array.isArray(node)) {
+    for (const item of node) closed(item);
+    return;
+  }
   if (node === null || typeof node !== 'object') return;
   const n = node as Schema;
   for (const v of Object.values(n)) closed(v);
@@ -43,7 +46,10 @@ function discriminate(schema: Schema): void {
     return at;
   };
   const visit = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(visit);
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item);
+      return;
+    }
     if (node === null || typeof node !== 'object') return;
     const n = node as Schema;
     for (const v of Object.values(n)) visit(v);
