@@ -17,7 +17,10 @@ export class CaseTable {
     const vars: Record<string, string> = {};
     for (const name in values) {
       let shared = this.shared.get(name);
-      if (shared === undefined) this.shared.set(name, (shared = new Shared()));
+      if (shared === undefined) {
+        shared = new Shared();
+        this.shared.set(name, shared);
+      }
       vars[name] = shared.get(values[name]!);
     }
     // An empty id, category or cluster is no value.

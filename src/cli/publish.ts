@@ -56,7 +56,7 @@ async function publish(
   }
   // In a GitHub Actions job, the summary lands on the run's page (appended to the job's file).
   if (stepSummary)
-    await appendFile(stepSummary, renderMarkdown(report) + '\n').catch((err: unknown) => failures.push(outputError('GITHUB_STEP_SUMMARY', stepSummary, err)));
+    await appendFile(stepSummary, `${renderMarkdown(report)}\n`).catch((err: unknown) => failures.push(outputError('GITHUB_STEP_SUMMARY', stepSummary, err)));
   if (view.json) await streamJson(report, io.stdout);
   else io.stdout.write(renderTable(report, io.stdout.isTTY ? io.stdout.columns : Number(io.env.COLUMNS) || undefined));
   if (report.gate) (view.json ? io.stderr : io.stdout).write(gateLines(report.gate));

@@ -22,7 +22,7 @@ export interface Target {
 }
 
 /** Where a result came from. */
-export type Origin = 'call' | 'cache' | 'journal';
+type Origin = 'call' | 'cache' | 'journal';
 
 export interface ExecuteOptions {
   concurrency: number;

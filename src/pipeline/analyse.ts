@@ -209,7 +209,10 @@ function clusterIds(cases: readonly Case[]): Int32Array | undefined {
   return Int32Array.from(cases, (c) => {
     const key = c.cluster ?? `\u0000${c.index}`;
     let id = ids.get(key);
-    if (id === undefined) ids.set(key, (id = ids.size));
+    if (id === undefined) {
+      id = ids.size;
+      ids.set(key, id);
+    }
     return id;
   });
 }

@@ -36,7 +36,7 @@ export interface Destinations {
 }
 
 /** An output file of the run: what it is (as the user asked for it), where, and its text. */
-export interface Output {
+interface Output {
   what: string;
   path: string;
   /** Its text; undefined when the run has nothing to put there (no routing table). */
@@ -68,7 +68,7 @@ function outputFiles(jsonPath: string, plan: OutputPlan): Output[] {
     files.push({
       what: '--routing-out',
       path: plan.routingOut,
-      text: (report) => report.routing && JSON.stringify(report.routing.map, null, 2) + '\n',
+      text: (report) => report.routing && `${JSON.stringify(report.routing.map, null, 2)}\n`,
       listed: false,
     });
   }
