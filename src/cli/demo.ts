@@ -9,6 +9,7 @@ import { AnswerKey } from '../emulator/simulated.js';
 import { resolveModels } from '../models/registry.js';
 import { runBench } from '../pipeline.js';
 import { renderGlossary } from '../report/glossary.js';
+import type { DemoFlags } from './flags.js';
 import type { Io } from './io.js';
 import { outPath, reportFormats, runDeps } from './run.js';
 
@@ -16,16 +17,6 @@ export const DEMO_DATASET = fileURLToPath(new URL('../../datasets/support-ticket
 export const DEMO_SYSTEM =
   'You route customer-support tickets. Classify the ticket into exactly one of: Billing, Technical, Account, Shipping, Returns. Reply with JSON only: {"answer": "<category>", "confidence": <how sure you are, from 0 to 1>}.';
 const DEMO_MODELS = 'haiku,sonnet,opus';
-
-export interface DemoFlags {
-  report?: string;
-  out?: string;
-  json?: boolean;
-  explain?: boolean;
-  quiet?: boolean;
-  stream: boolean;
-  concurrency: number;
-}
 
 export async function demoCommand(flags: DemoFlags, io: Io, version: string): Promise<number> {
   const formats = reportFormats(flags.report ?? '');

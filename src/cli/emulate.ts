@@ -6,18 +6,8 @@ import { Emulator } from '../emulator/server.js';
 import { AnswerKey, type Profile, QUIRKS } from '../emulator/simulated.js';
 import { UsageError } from '../errors.js';
 import { regularFile } from '../files.js';
+import type { EmulateFlags } from './flags.js';
 import type { Io } from './io.js';
-
-export interface EmulateFlags {
-  port: number;
-  host: string;
-  key?: string;
-  inputCol?: string;
-  expectedCol?: string;
-  profiles?: string;
-  apiKey?: string[];
-  seed?: string;
-}
 
 async function readProfiles(path: string): Promise<Profile[]> {
   let raw: unknown;

@@ -2,7 +2,8 @@
 import { resolve } from 'node:path';
 import { EXIT, UsageError } from '../errors.js';
 import { gateLines, hasRules, runGate } from '../gate/gate.js';
-import { type GateFlags, gateRules } from './gate-flags.js';
+import type { GateFlags } from './flags.js';
+import { gateRules } from './gate-flags.js';
 import type { Io } from './io.js';
 import { readReport } from './report-file.js';
 

@@ -17,62 +17,12 @@ import { parseVolume } from '../recommend/projections.js';
 import { renderGlossary } from '../report/glossary.js';
 import { isScorerName, SCORERS, type ScorerName } from '../scoring/scorers.js';
 import type { ModelSpec, Report } from '../types.js';
-import { type GateFlags, gateRules } from './gate-flags.js';
+import { modelList, type RunFlags } from './flags.js';
+import { gateRules } from './gate-flags.js';
 import { leanHeap } from './heap.js';
 import type { Io } from './io.js';
 import { flagName } from './parse.js';
 import { readReport } from './report-file.js';
-
-export interface RunFlags extends GateFlags {
-  models: string;
-  prompt?: string;
-  promptFile?: string;
-  system?: string;
-  systemFile?: string;
-  inputCol?: string;
-  expectedCol?: string;
-  categoryCol?: string;
-  clusterCol?: string;
-  idCol?: string;
-  scorer?: string;
-  limit?: number;
-  concurrency: number;
-  modelConcurrency?: number;
-  maxRetries: number;
-  timeout: number;
-  deadline: number;
-  repeats: number;
-  maxTokens?: number;
-  temperature?: number;
-  stream: boolean;
-  tolerance: number;
-  reference?: string;
-  by?: string;
-  routingOut?: string;
-  cascade?: string;
-  cascadeSamples: number;
-  volume?: string;
-  cache: boolean;
-  cacheDir?: string;
-  cacheTtl: number;
-  maxCost?: number;
-  yes?: boolean;
-  rpm?: number;
-  tpm?: number;
-  resume?: string;
-  followUp?: string;
-  report?: string;
-  junitCases?: boolean;
-  anthropicVersion?: string;
-  openaiApi?: 'chat' | 'responses';
-  promptCache?: boolean;
-  allowUnpriced?: boolean;
-  config?: string;
-  out?: string;
-  json?: boolean;
-  explain?: boolean;
-  quiet?: boolean;
-}
 
 async function textOption(inline: string | undefined, file: string | undefined, name: string, cwd: string): Promise<string | undefined> {
   if (inline !== undefined && file !== undefined) throw new UsageError('E_FLAGS', `--${name} and --${name}-file were both given`, `use one of them`);
@@ -138,7 +88,7 @@ export async function buildPlan(file: string, flags: RunFlags, io: Io): Promise<
     ];
     if (routes.length > 0) io.stderr.write(`using ${config.path}: ${routes.join('; ')}\n`);
   }
-  const models = resolveModels(flags.models, {
+  const models = resolveModels(modelList(flags), {
     config,
     env: io.env,
     allowUnpriced: flags.allowUnpriced === true,
@@ -242,7 +192,7 @@ export const cacheDir = (dir: string | undefined, cwd: string): string => resolv
  * (models, prompts, data, limits, timeouts, scoring…) would make the report measure something
  * other than the calls already made: refused.
  */
-const RESUME_MAY_CHANGE = new Set([
+const RESUME_MAY_CHANGE: ReadonlySet<string> = new Set<keyof RunFlags>([
   'resume',
   'maxCost',
   'yes',
