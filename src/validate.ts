@@ -60,3 +60,9 @@ export function validate<S extends v.GenericSchema>(schema: S, input: unknown): 
 /** `endpoints.x.baseURL`, `[2].ids`: a path as the user would look for it in the file. */
 export const pathOf = (at: Problem['at']): string =>
   at.map((key, i) => (typeof key === 'number' ? `[${key}]` : i === 0 ? key : `.${key}`)).join('') || '(top level)';
+
+/** `Holds<X>` compiles only when X is true: a type check with no code. */
+export type Holds<T extends true> = T;
+
+/** Whether A and B are each assignable to the other. */
+export type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

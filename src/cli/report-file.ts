@@ -5,7 +5,7 @@ import * as v from 'valibot';
 import { UsageError } from '../errors.js';
 import { REPORT_FILE, regularFile } from '../files.js';
 import type { Report } from '../types.js';
-import { pathOf, says, validate } from '../validate.js';
+import { type Holds, pathOf, says, validate } from '../validate.js';
 
 export const SCHEMA_VERSION = 6;
 
@@ -55,7 +55,6 @@ const READ = object({
 });
 
 // Fails to compile when a field READ checks is renamed, removed or retyped in Report.
-type Holds<T extends true> = T;
 export type ReadsReport = Holds<Report extends v.InferOutput<typeof READ> ? true : false>;
 
 export async function readReport(path: string, flag: string): Promise<Report> {
