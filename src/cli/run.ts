@@ -4,11 +4,12 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { relative, resolve, sep } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import * as v from 'valibot';
 import { fileHash } from '../cases/load.js';
 import { loadConfig } from '../config/load.js';
 import { CACHE_DIR } from '../defaults.js';
 import { UsageError } from '../errors.js';
-import { JOURNAL_VERSION, Journal } from '../execute/journal.js';
+import { Journal } from '../execute/journal.js';
 import { regularFile } from '../files.js';
 import { ENDPOINTS, resolveModels } from '../models/registry.js';
 import { REPORT_FORMATS, type ReportFormat, type Resume, type RunDeps, type RunPlan, runBench, runJournalPath, safeUrl } from '../pipeline.js';
@@ -17,6 +18,7 @@ import { parseVolume } from '../recommend/projections.js';
 import { renderGlossary } from '../report/glossary.js';
 import { isScorerName, SCORERS, type ScorerName } from '../scoring/scorers.js';
 import type { ModelSpec, Report } from '../types.js';
+import { type Holds, says } from '../validate.js';
 import { modelList, type RunFlags } from './flags.js';
 import { gateRules } from './gate-flags.js';
 import { leanHeap } from './heap.js';
@@ -217,6 +219,19 @@ const RESUME_MAY_CHANGE: ReadonlySet<string> = new Set<keyof RunFlags>([
   'strict',
 ]);
 
+const PLAN_DAMAGED = says("rerun without --resume: the run's plan in the journal is damaged");
+
+/** What --resume reads of a model and of the plan in a journal's header. */
+const MODEL_READ = { name: v.string(PLAN_DAMAGED), endpoint: v.string(PLAN_DAMAGED), baseURL: v.optional(v.string(PLAN_DAMAGED)) };
+const JOURNAL_PLAN = v.looseObject(
+  { datasetPath: v.string(PLAN_DAMAGED), models: v.array(v.looseObject(MODEL_READ, PLAN_DAMAGED), PLAN_DAMAGED) },
+  PLAN_DAMAGED,
+);
+// Fails to compile when a field checked here is renamed, removed or retyped in RunPlan.
+export type ResumeReadsPlan = Holds<
+  RunPlan extends { datasetPath: string; models: Array<v.InferOutput<v.ObjectSchema<typeof MODEL_READ, undefined>>> } ? true : false
+>;
+
 /** `--resume ID|PATH`: the journal's plan, checked against the data file as it is now. */
 async function resumePlan(flags: RunFlags, io: Io, file: string | undefined, givenFlags: readonly string[]): Promise<{ plan: RunPlan; resume: Resume }> {
   const refused = givenFlags
@@ -235,7 +250,7 @@ async function resumePlan(flags: RunFlags, io: Io, file: string | undefined, giv
   const path = existsSync(resolve(io.cwd, given)) ? resolve(io.cwd, given) : runJournalPath(io.cwd, given);
   // Read as a stream, line by line: any size.
   if (existsSync(path)) await regularFile(path, '--resume', Infinity);
-  const journal = existsSync(path) ? await Journal.read<RunPlan>(path) : undefined;
+  const journal = existsSync(path) ? await Journal.read(path, JOURNAL_PLAN) : undefined;
   if (journal === undefined) {
     throw new UsageError(
       'E_RESUME',
@@ -244,26 +259,18 @@ async function resumePlan(flags: RunFlags, io: Io, file: string | undefined, giv
     );
   }
   const { header } = journal;
-  const plan0 = header.plan as Partial<RunPlan> | undefined;
-  if (typeof header.runId !== 'string' || typeof plan0?.datasetPath !== 'string' || !Array.isArray(plan0.models)) {
+  // Checked: what is read here (ResumeReadsPlan); the rest is the plan as the run wrote it.
+  const written = header.plan as unknown as RunPlan;
+  if (!existsSync(written.datasetPath) || (await fileHash(written.datasetPath)) !== header.datasetHash) {
     throw new UsageError(
       'E_RESUME',
-      `--resume ${given}: ${path} is not a tierbench run journal (or its first line is damaged)`,
-      'give the run id printed when it stopped, or rerun without --resume',
-    );
-  }
-  if (header.version !== JOURNAL_VERSION)
-    throw new UsageError('E_RESUME', `--resume ${given}: journal version ${header.version} is not ${JOURNAL_VERSION}`, 'rerun without --resume');
-  if (!existsSync(header.plan.datasetPath) || (await fileHash(header.plan.datasetPath)) !== header.datasetHash) {
-    throw new UsageError(
-      'E_RESUME',
-      `--resume ${given}: ${header.plan.datasetPath} changed since the run started`,
+      `--resume ${given}: ${written.datasetPath} changed since the run started`,
       'rerun without --resume: the results so far belong to the old file',
     );
   }
   // Built-in providers' base URLs as the environment gives them (credentials included, which the
   // journal does not keep): one that now points elsewhere would mix two servers' answers.
-  const models = header.plan.models.map((m) => {
+  const models = written.models.map((m) => {
     const builtin = ENDPOINTS[m.endpoint];
     if (builtin === undefined) return m;
     const current = io.env[builtin.baseUrlEnv] || builtin.defaultBaseURL;
@@ -277,7 +284,7 @@ async function resumePlan(flags: RunFlags, io: Io, file: string | undefined, giv
     return current === undefined ? m : { ...m, baseURL: current };
   });
   const plan: RunPlan = {
-    ...header.plan,
+    ...written,
     models,
     ...(flags.maxCost !== undefined && { maxCost: flags.maxCost }),
     ...(givenFlags.includes('concurrency') && { concurrency: flags.concurrency }),
