@@ -3,7 +3,7 @@
 import { isAbsolute, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadDataset } from '../cases/load.js';
-import { TOLERANCE_PP } from '../defaults.js';
+import { MAX_RETRIES, TOLERANCE_PP } from '../defaults.js';
 import { Emulator } from '../emulator/server.js';
 import { AnswerKey } from '../emulator/simulated.js';
 import { resolveModels } from '../models/registry.js';
@@ -56,7 +56,7 @@ export async function demoCommand(flags: DemoFlags, io: Io, version: string): Pr
         maxTokens: 64,
         stream: flags.stream,
         concurrency: flags.concurrency,
-        maxRetries: 2,
+        maxRetries: MAX_RETRIES,
         timeoutMs: 30_000,
         deadlineMs: 120_000,
         repeats: 1,

@@ -1,6 +1,6 @@
 // Every command's options, declared once: main.ts gives them to commander, and each command's
 // flags type is derived from its table. Kept apart from the commands, which load lazily.
-import { CACHE_DIR, CACHE_TTL, TOLERANCE_PP } from '../defaults.js';
+import { CACHE_DIR, CACHE_TTL, DEFAULT_MAX_TOKENS, MAX_RETRIES, REASONING_MAX_TOKENS, TOLERANCE_PP } from '../defaults.js';
 import { UsageError } from '../errors.js';
 import type { OptionTable, OptionValues } from './options.js';
 import {
@@ -82,7 +82,7 @@ export const RUN_OPTIONS = {
     flags: '--max-retries <n>',
     help: 'retries per call on 408/409/429/5xx and connection errors (done by the SDKs)',
     parse: nonNegativeInt,
-    default: 2,
+    default: MAX_RETRIES,
   },
   timeout: {
     flags: '--timeout <seconds>',
@@ -99,7 +99,7 @@ export const RUN_OPTIONS = {
   },
   maxTokens: {
     flags: '--max-tokens <n>',
-    help: 'output token limit per call (default: 1024, or 16000 for a model that reasons: room for its thinking)',
+    help: `output token limit per call (default: ${DEFAULT_MAX_TOKENS}, or ${REASONING_MAX_TOKENS} for a model that reasons: room for its thinking)`,
     parse: positiveInt,
   },
   temperature: { flags: '--temperature <t>', help: 'sampling temperature (not sent where the API rejects it; the report notes it)', parse: temperature },
