@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { EXIT, type ErrorCode, fileProblem, TierbenchError } from '../errors.js';
+import { type ErrorCode, EXIT, fileProblem, TierbenchError } from '../errors.js';
 import { makeDir, processAlive } from '../files.js';
 
 /** An output tierbench could not write: a bad path (exit 2) or a failed write (exit 3). */
