@@ -12,3 +12,10 @@ export const CACHE_DIR = join(STATE_DIR, 'cache');
 
 /** How long a cached answer stays valid, as written on the command line. */
 export const CACHE_TTL = '30d';
+
+/** Output token limits when --max-tokens is not given: room for thinking where a model reasons. */
+export const DEFAULT_MAX_TOKENS = 1024;
+export const REASONING_MAX_TOKENS = 16_000;
+
+/** Retries per call the SDKs make (run --max-retries, and the demo). */
+export const MAX_RETRIES = 2;

@@ -10,11 +10,67 @@ export const EXIT = {
 } as const;
 
 // Each class names itself in a string: a bundler may rename a class, and its name is what a stack shows.
+/**
+ * Every known error's code: part of the interface (scripts match on them), so a new one is added
+ * here, and a misspelt one does not compile.
+ */
+export type ErrorCode =
+  | 'E_BASELINE'
+  | 'E_BUDGET'
+  | 'E_CASCADE'
+  | 'E_CONFIG'
+  | 'E_CSV'
+  | 'E_DUP_MODEL'
+  | 'E_EMPTY'
+  | 'E_ENCODING'
+  | 'E_EXPECTED'
+  | 'E_FLAGS'
+  | 'E_FOLLOW_UP'
+  | 'E_GATE'
+  | 'E_HEADER'
+  | 'E_HOST'
+  | 'E_JSON'
+  | 'E_JSONL'
+  | 'E_JSON_DEPTH'
+  | 'E_JSON_ROW'
+  | 'E_LOCKED'
+  | 'E_NOT_FILE'
+  | 'E_NO_COLUMN'
+  | 'E_NO_EXPECTED'
+  | 'E_NO_FILE'
+  | 'E_NO_INPUT'
+  | 'E_NO_KEY'
+  | 'E_NO_MODELS'
+  | 'E_NO_ROWS'
+  | 'E_NO_VALUE'
+  | 'E_OUTPUT'
+  | 'E_PLAN'
+  | 'E_PORT'
+  | 'E_PRICE_SOURCE'
+  | 'E_PROFILES'
+  | 'E_REASONING'
+  | 'E_REFERENCE'
+  | 'E_REPORT'
+  | 'E_REPORT_FORMAT'
+  | 'E_RESUME'
+  | 'E_RETIRED'
+  | 'E_ROW_WIDTH'
+  | 'E_RUN_FAILED'
+  | 'E_SAME_COLUMN'
+  | 'E_SCORER'
+  | 'E_TEMPLATE_VAR'
+  | 'E_TOO_BIG'
+  | 'E_UNKNOWN_ENDPOINT'
+  | 'E_UNKNOWN_MODEL'
+  | 'E_UNPRICED'
+  | 'E_USAGE'
+  | 'E_VOLUME';
+
 export class TierbenchError extends Error {
   override name = 'TierbenchError';
 
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly hint: string,
     readonly exitCode: number,
@@ -27,7 +83,7 @@ export class TierbenchError extends Error {
 export class UsageError extends TierbenchError {
   override name = 'UsageError';
 
-  constructor(code: string, message: string, hint: string) {
+  constructor(code: ErrorCode, message: string, hint: string) {
     super(code, message, hint, EXIT.usage);
   }
 }
@@ -36,7 +92,7 @@ export class UsageError extends TierbenchError {
 export class DataError extends TierbenchError {
   override name = 'DataError';
 
-  constructor(code: string, where: string, message: string, hint: string) {
+  constructor(code: ErrorCode, where: string, message: string, hint: string) {
     super(code, `${where}: ${message}`, hint, EXIT.usage);
   }
 }
@@ -45,7 +101,7 @@ export class DataError extends TierbenchError {
 export class RunError extends TierbenchError {
   override name = 'RunError';
 
-  constructor(code: string, message: string, hint: string) {
+  constructor(code: ErrorCode, message: string, hint: string) {
     super(code, message, hint, EXIT.runFailed);
   }
 }

@@ -399,23 +399,8 @@ export interface Recommendation {
   excluded: Array<{ model: string; reason: string }>;
 }
 
-/** An OpenAI- or Anthropic-compatible server named in the config file (vLLM, Ollama, a gateway). */
-export interface EndpointConfig extends WireOptions {
-  baseURL: string;
-  api: ApiFamily;
-  apiKeyEnv?: string;
-}
-
-/** The config file (`tierbench.config.json`), validated. */
-export interface Config {
-  /** Where it was read from; undefined when there was none. */
-  path?: string;
-  endpoints: Record<string, EndpointConfig>;
-  /** Prices by model name, `endpoint:id` or API id: any field overrides the built-in entry's. */
-  prices: Record<string, PriceOverride>;
-  /** Extra aliases: short name → model spec (`fast` → `openai:gpt-5-nano`). */
-  aliases: Record<string, string>;
-}
+// The config file's types are derived from its schema.
+export type { Config, EndpointConfig } from './config/load.js';
 
 /** How the run was configured, as recorded in the report. */
 export interface RunSettings {

@@ -3,7 +3,7 @@
 // stack trace, a hang or a read without end.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +33,12 @@ function badFiles(): string {
   writeFileSync(join(dir, 'huge.json'), '');
   writeFileSync(join(dir, 'huge-cases.json'), '');
   writeFileSync(join(dir, 'damaged.journal.jsonl'), '{"type":"header","version":1}\n');
+  // Issue 18: files that parse but are not what tierbench wrote.
+  const header = { type: 'header', version: 1, runId: 'r', startedAt: 'then', plan: { datasetPath: join(dir, 'cases.csv'), models: [] }, datasetHash: 'h' };
+  writeFileSync(join(dir, 'edited.journal.jsonl'), `${JSON.stringify(header)}\n{"type":"result","m":0,"r":{"caseIndex":"first"}}\n`);
+  writeFileSync(join(dir, 'other.journal.jsonl'), `${JSON.stringify({ ...header, version: 2 })}\n`);
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ endpoints: { local: { baseURL: 'http://127.0.0.1:1/v1', api: 'grpc' } } }));
+  writeFileSync(join(dir, 'profiles.json'), JSON.stringify([{ ids: ['m'], accuracy: 2, ttftMs: 1, tokensPerSec: 0 }]));
   mkdirSync(join(dir, 'folder'));
   // Sparse: their size is all that is read.
   truncateSync(join(dir, 'huge.json'), 20 * 2 ** 20);
@@ -171,6 +177,51 @@ const CORPUS: Array<[string, string[], Record<string, string>, RegExp]> = [
     /-o \/proc\/report\.json: cannot write \/proc\/report\.json: no file can be created there/,
   ],
   ['emulate --port 99999', ['emulate', '--port', '99999'], {}, /--port.*expected a port from 1 to 65535, or 0 for any free port/],
+  // Issue 18: every file read back is checked against its schema, not cast.
+  [
+    'a config value out of its set',
+    ['run', '-m', 'haiku', '--config', 'config.json', 'cases.csv'],
+    {},
+    /config\.json: endpoints\.local\.api is "grpc" — use "openai" \(OpenAI-compatible Chat Completions\), "openai-responses"/,
+  ],
+  [
+    'a journal line that parses but is damaged',
+    ['run', '--resume', 'edited.journal.jsonl'],
+    {},
+    /edited\.journal\.jsonl:2: r\.caseIndex is "first" — delete that line to make that call again, or rerun without --resume/,
+  ],
+  [
+    'a journal of another version',
+    ['run', '--resume', 'other.journal.jsonl'],
+    {},
+    /other\.journal\.jsonl:1: version is 2, not 1 — rerun without --resume: the journal was written by another version of tierbench/,
+  ],
+  [
+    'a report edited by hand (gate)',
+    ['gate', '--min-accuracy', '0.5', 'edited-report.json'],
+    {},
+    /edited-report\.json: summaries\[0\]\.accuracy is "high" — give the report as tierbench run wrote it, or run it again/,
+  ],
+  ['a report edited by hand (compare)', ['compare', 'report.json', 'edited-report.json'], {}, /edited-report\.json: summaries\[0\]\.accuracy is "high"/],
+  ['a report edited by hand (plan --from)', ['plan', '--from', 'edited-report.json'], {}, /--from \S+edited-report\.json: summaries\[0\]\.accuracy is "high"/],
+  [
+    'a report edited by hand (--baseline)',
+    ['run', '-m', 'haiku', '--baseline', 'edited-report.json', 'cases.csv'],
+    {},
+    /--baseline \S+edited-report\.json: summaries\[0\]\.accuracy is "high"/,
+  ],
+  [
+    'a report edited by hand (--follow-up)',
+    ['run', '-m', 'haiku', '--follow-up', 'edited-report.json', 'cases.csv'],
+    {},
+    /--follow-up \S+edited-report\.json: summaries\[0\]\.accuracy is "high"/,
+  ],
+  [
+    'an emulator profile out of range',
+    ['emulate', '--port', '0', '--profiles', 'profiles.json'],
+    {},
+    /--profiles \S+profiles\.json: profile 1 \(m\) accuracy is 2 — give a probability from 0 to 1/,
+  ],
 ];
 
 describe('bad input corpus through the CLI: exit 2, one line, nothing paid', () => {
@@ -179,6 +230,9 @@ describe('bad input corpus through the CLI: exit 2, one line, nothing paid', () 
     await withEmulator({ profiles, key }, async (url, e) => {
       const env = { ANTHROPIC_BASE_URL: url, ANTHROPIC_API_KEY: 'k' };
       assert.equal((await runCli(['run', '-m', 'haiku', '--quiet', '-o', 'report.json', 'cases.csv'], env, cwd)).code, 0, 'a report for gate');
+      const edited = JSON.parse(readFileSync(join(cwd, 'report.json'), 'utf8')) as { summaries: Array<{ accuracy: unknown }> };
+      edited.summaries[0]!.accuracy = 'high';
+      writeFileSync(join(cwd, 'edited-report.json'), JSON.stringify(edited));
       const before = e.stats().requests;
       for (const [what, args, extra, message] of CORPUS) {
         const r = await runCli(args, { ...env, ...extra }, cwd);

@@ -3,7 +3,7 @@
 import { isAbsolute, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadDataset } from '../cases/load.js';
-import { TOLERANCE_PP } from '../defaults.js';
+import { MAX_RETRIES, TOLERANCE_PP } from '../defaults.js';
 import { Emulator } from '../emulator/server.js';
 import { AnswerKey } from '../emulator/simulated.js';
 import { resolveModels } from '../models/registry.js';
@@ -11,6 +11,7 @@ import type { RunPlan } from '../pipeline/plan.js';
 import { runBench } from '../pipeline.js';
 import { renderGlossary } from '../report/glossary.js';
 import { type Ending, runEnding } from './exit.js';
+import type { DemoFlags } from './flags.js';
 import type { Io } from './io.js';
 import { outPath, reportFormats, runDeps } from './run.js';
 
@@ -18,16 +19,6 @@ const DEMO_DATASET = fileURLToPath(new URL('../../datasets/support-tickets.csv',
 const DEMO_SYSTEM =
   'You route customer-support tickets. Classify the ticket into exactly one of: Billing, Technical, Account, Shipping, Returns. Reply with JSON only: {"answer": "<category>", "confidence": <how sure you are, from 0 to 1>}.';
 const DEMO_MODELS = 'haiku,sonnet,opus';
-
-export interface DemoFlags {
-  report?: string;
-  out?: string;
-  json?: boolean;
-  explain?: boolean;
-  quiet?: boolean;
-  stream: boolean;
-  concurrency: number;
-}
 
 export async function demoCommand(flags: DemoFlags, io: Io, version: string): Promise<Ending> {
   const formats = reportFormats(flags.report ?? '');
@@ -66,7 +57,7 @@ export async function demoCommand(flags: DemoFlags, io: Io, version: string): Pr
       maxTokens: 64,
       stream: flags.stream,
       concurrency: flags.concurrency,
-      maxRetries: 2,
+      maxRetries: MAX_RETRIES,
       timeoutMs: 30_000,
       deadlineMs: 120_000,
       repeats: 1,

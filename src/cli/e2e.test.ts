@@ -126,7 +126,7 @@ for (const stream of [true, false]) {
       assert.equal(report.results.length, 420);
       const first = report.results[0];
       assert.ok(first && typeof first.output === 'string' && first.score !== null && first.usage && first.cost !== null && first.latencyMs !== null);
-      assert.equal(report.cases[first.caseIndex]?.prompt.length ? true : false, true);
+      assert.equal(Boolean(report.cases[first.caseIndex]?.prompt.length), true);
       assert.equal(report.settings.stream, stream);
       // Answered by the emulator, which marks its responses: the report says they were simulated.
       assert.equal(report.run.simulated, true);
@@ -352,7 +352,7 @@ describe('plan and projections', () => {
         assert.equal(plan.code, 0, plan.stderr);
         const c = report.recommendation.comparisons[0];
         assert.ok(c);
-        assert.match(plan.stdout, new RegExp(`haiku-4\\.5\\s+│ sonnet-4\\.6 │ 150 `));
+        assert.match(plan.stdout, /haiku-4\.5\s+│ sonnet-4\.6 │ 150 /);
         assert.match(plan.stdout, /^Following up \S+pilot\.json \(150 cases\): cases in all, the pilot's included/m);
         assert.match(plan.stdout, /run the same command with --follow-up \S+pilot\.json\./);
       },

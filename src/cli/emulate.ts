@@ -1,24 +1,22 @@
 // `tierbench emulate`: the emulator on its own, for trying the CLI or another tool against it.
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import * as v from 'valibot';
 import { loadDataset } from '../cases/load.js';
 import { Emulator } from '../emulator/server.js';
-import { AnswerKey, type Profile, QUIRKS } from '../emulator/simulated.js';
+import { AnswerKey, PROFILE, type Profile } from '../emulator/simulated.js';
 import { UsageError } from '../errors.js';
 import { regularFile } from '../files.js';
+import { pathOf, says, validate } from '../validate.js';
 import type { Ending } from './exit.js';
+import type { EmulateFlags } from './flags.js';
 import type { Io } from './io.js';
 
-export interface EmulateFlags {
-  port: number;
-  host: string;
-  key?: string;
-  inputCol?: string;
-  expectedCol?: string;
-  profiles?: string;
-  apiKey?: string[];
-  seed?: string;
-}
+const PROFILES = v.array(
+  PROFILE,
+  says('give a JSON array of profiles: [{"ids": ["claude-haiku-5-5"], "accuracy": 0.9, "ttftMs": 100, "tokensPerSec": 80}]', 'must be an array'),
+);
+const NAMED = v.object({ ids: v.looseTuple([v.string()]) });
 
 async function readProfiles(path: string): Promise<Profile[]> {
   let raw: unknown;
@@ -32,34 +30,13 @@ async function readProfiles(path: string): Promise<Profile[]> {
       'give a JSON array of profiles: [{"ids": ["claude-haiku-5-5"], "accuracy": 0.9, "ttftMs": 100, "tokensPerSec": 80}]',
     );
   }
-  if (
-    !Array.isArray(raw) ||
-    raw.some(
-      (p) =>
-        typeof p !== 'object' ||
-        p === null ||
-        !Array.isArray((p as Profile).ids) ||
-        typeof (p as Profile).accuracy !== 'number' ||
-        typeof (p as Profile).ttftMs !== 'number' ||
-        typeof (p as Profile).tokensPerSec !== 'number',
-    )
-  ) {
-    throw new UsageError(
-      'E_PROFILES',
-      `--profiles ${path}: every profile needs ids, accuracy, ttftMs and tokensPerSec`,
-      'e.g. [{"ids": ["claude-haiku-5-5"], "accuracy": 0.9, "ttftMs": 100, "tokensPerSec": 80}]',
-    );
-  }
-  for (const [i, p] of (raw as Profile[]).entries()) {
-    const unknown = (p.quirks ?? []).find((q) => !(QUIRKS as readonly string[]).includes(q));
-    if (unknown !== undefined)
-      throw new UsageError(
-        'E_PROFILES',
-        `--profiles ${path}: profile ${i + 1} (${p.ids[0]}) has an unknown quirk "${unknown}"`,
-        `the quirks are ${QUIRKS.join(', ')}`,
-      );
-  }
-  return raw as Profile[];
+  const checked = validate(PROFILES, raw);
+  if (checked.ok) return checked.value;
+  // `profile 2 (claude-haiku-5-5) accuracy`: the profile by its place and its name, then the field.
+  const [i, ...rest] = checked.problem.at;
+  const item = Array.isArray(raw) && typeof i === 'number' ? raw[i] : undefined;
+  const where = typeof i === 'number' ? [`profile ${i + 1}${v.is(NAMED, item) ? ` (${item.ids[0]})` : ''}`, ...(rest.length > 0 ? [pathOf(rest)] : [])] : [];
+  throw new UsageError('E_PROFILES', `--profiles ${path}: ${[...where, checked.problem.what].join(' ')}`, checked.problem.fix);
 }
 
 export async function emulateCommand(flags: EmulateFlags, io: Io, wait: Promise<unknown>): Promise<Ending> {

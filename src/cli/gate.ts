@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { gateLines, hasRules, runGate } from '../gate/gate.js';
 import type { Ending } from './exit.js';
-import { type GateFlags, gateRules } from './gate-flags.js';
+import type { GateFlags } from './flags.js';
+import { gateRules } from './gate-flags.js';
 import type { Io } from './io.js';
 import { readReport } from './report-file.js';
 

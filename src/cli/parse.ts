@@ -1,6 +1,7 @@
 // Option value parsers: a bad value becomes commander's one-line "argument … is invalid" error;
 // and the flag an option's name stands for.
 import { InvalidArgumentError } from 'commander';
+import type { Threshold } from '../gate/gate.js';
 
 /** The flag as the user wrote it: `maxTokens` → `--max-tokens`, `stream` → `--no-stream`. */
 export const flagName = (name: string): string =>
@@ -67,4 +68,34 @@ export function dollars(value: string): number {
   const n = Number(value.replace(/^\$/, ''));
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected an amount in USD greater than 0, e.g. 5.');
   return n;
+}
+
+/** "0.9", "90%", "haiku=0.9,sonnet=92%": a limit for all models and/or per model. */
+export function threshold(unit: 'fraction' | 'number'): (value: string) => Threshold {
+  const one = (text: string): number => {
+    const t = text.trim().replace(/^\$/, '');
+    const n = t.endsWith('%') ? Number(t.slice(0, -1)) / 100 : Number(t);
+    if (!Number.isFinite(n) || n < 0 || (unit === 'fraction' && n > 1)) {
+      throw new InvalidArgumentError(
+        unit === 'fraction'
+          ? 'expected a share like 0.9 or 90%, optionally per model: haiku=0.9,sonnet=95%.'
+          : 'expected a number ≥ 0, optionally per model: haiku=2000,sonnet=4000.',
+      );
+    }
+    return n;
+  };
+  return (value) => {
+    const t: Threshold = { per: {} };
+    for (const part of value.split(',')) {
+      const eq = part.lastIndexOf('=');
+      if (eq === -1) t.all = one(part);
+      else t.per[part.slice(0, eq).trim()] = one(part.slice(eq + 1));
+    }
+    return t;
+  };
+}
+
+export function failOnRule(value: string): 'shown' | 'significant' {
+  if (value !== 'shown' && value !== 'significant') throw new InvalidArgumentError('expected shown or significant.');
+  return value;
 }

@@ -7,16 +7,9 @@ import { ppDelta } from '../format.js';
 import { candidateAlpha, DECISION_LEVEL } from '../recommend/decide.js';
 import { casesForNonInferiority, casesToDetect, simulatedCasesForNonInferiority } from '../stats/samplesize.js';
 import type { Ending } from './exit.js';
+import type { PlanFlags } from './flags.js';
 import type { Io } from './io.js';
 import { readReport } from './report-file.js';
-
-export interface PlanFlags {
-  tolerance: number;
-  from?: string;
-  discordance?: number;
-  delta: number;
-  power: number;
-}
 
 const count = (n: number): string => (Number.isFinite(n) ? n.toLocaleString('en-US') : 'never (Δ ≤ −tolerance)');
 

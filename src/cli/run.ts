@@ -4,11 +4,12 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { relative, resolve, sep } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import * as v from 'valibot';
 import { fileHash } from '../cases/load.js';
 import { loadConfig } from '../config/load.js';
 import { CACHE_DIR } from '../defaults.js';
 import { UsageError } from '../errors.js';
-import { JOURNAL_VERSION, Journal } from '../execute/journal.js';
+import { Journal } from '../execute/journal.js';
 import { regularFile } from '../files.js';
 import { ENDPOINTS, resolveModels } from '../models/registry.js';
 import { type Resume, type RunDeps, type RunPlan, runJournalPath, safeUrl } from '../pipeline/plan.js';
@@ -19,63 +20,14 @@ import { renderGlossary } from '../report/glossary.js';
 import { REPORT_FORMATS, type ReportFormat } from '../report/outputs.js';
 import { isScorerName, SCORERS, type ScorerName } from '../scoring/scorers.js';
 import type { ModelSpec, Report } from '../types.js';
+import { type Holds, says } from '../validate.js';
 import { type Ending, runEnding } from './exit.js';
-import { type GateFlags, gateRules } from './gate-flags.js';
+import { modelList, type RunFlags } from './flags.js';
+import { gateRules } from './gate-flags.js';
 import type { Io } from './io.js';
 import { flagName } from './parse.js';
 import { publisher } from './publish.js';
 import { readReport } from './report-file.js';
-
-export interface RunFlags extends GateFlags {
-  models: string;
-  prompt?: string;
-  promptFile?: string;
-  system?: string;
-  systemFile?: string;
-  inputCol?: string;
-  expectedCol?: string;
-  categoryCol?: string;
-  clusterCol?: string;
-  idCol?: string;
-  scorer?: string;
-  limit?: number;
-  concurrency: number;
-  modelConcurrency?: number;
-  maxRetries: number;
-  timeout: number;
-  deadline: number;
-  repeats: number;
-  maxTokens?: number;
-  temperature?: number;
-  stream: boolean;
-  tolerance: number;
-  reference?: string;
-  by?: string;
-  routingOut?: string;
-  cascade?: string;
-  cascadeSamples: number;
-  volume?: string;
-  cache: boolean;
-  cacheDir?: string;
-  cacheTtl: number;
-  maxCost?: number;
-  yes?: boolean;
-  rpm?: number;
-  tpm?: number;
-  resume?: string;
-  followUp?: string;
-  report?: string;
-  junitCases?: boolean;
-  anthropicVersion?: string;
-  openaiApi?: 'chat' | 'responses';
-  promptCache?: boolean;
-  allowUnpriced?: boolean;
-  config?: string;
-  out?: string;
-  json?: boolean;
-  explain?: boolean;
-  quiet?: boolean;
-}
 
 async function textOption(inline: string | undefined, file: string | undefined, name: string, cwd: string): Promise<string | undefined> {
   if (inline !== undefined && file !== undefined) throw new UsageError('E_FLAGS', `--${name} and --${name}-file were both given`, `use one of them`);
@@ -131,7 +83,7 @@ export function runDeps(io: Io, version: string, view: { json: boolean; quiet: b
   };
 }
 
-export async function buildPlan(file: string, flags: RunFlags, io: Io): Promise<RunPlan> {
+async function buildPlan(file: string, flags: RunFlags, io: Io): Promise<RunPlan> {
   const config = await loadConfig(flags.config, io.cwd);
   // A config file picked up from the working directory (a cloned repository's) decides where calls
   // go: said every time, before anything is sent.
@@ -142,7 +94,7 @@ export async function buildPlan(file: string, flags: RunFlags, io: Io): Promise<
     ];
     if (routes.length > 0) io.stderr.write(`using ${config.path}: ${routes.join('; ')}\n`);
   }
-  const models = resolveModels(flags.models, {
+  const models = resolveModels(modelList(flags), {
     config,
     env: io.env,
     allowUnpriced: flags.allowUnpriced === true,
@@ -239,14 +191,14 @@ export function reportFormats(list: string): ReportFormat[] {
 /** `-o`, resolved; a trailing slash kept: it says the path is a folder to put the report in. */
 export const outPath = (out: string, cwd: string): string => resolve(cwd, out) + (/[\\/]$/.test(out) ? sep : '');
 
-export const cacheDir = (dir: string | undefined, cwd: string): string => resolve(cwd, dir ?? CACHE_DIR);
+const cacheDir = (dir: string | undefined, cwd: string): string => resolve(cwd, dir ?? CACHE_DIR);
 
 /**
  * What --resume may change: where and how the outputs go, the budget, and the pace. Anything else
  * (models, prompts, data, limits, timeouts, scoring…) would make the report measure something
  * other than the calls already made: refused.
  */
-const RESUME_MAY_CHANGE = new Set([
+const RESUME_MAY_CHANGE: ReadonlySet<string> = new Set<keyof RunFlags>([
   'resume',
   'maxCost',
   'yes',
@@ -271,6 +223,19 @@ const RESUME_MAY_CHANGE = new Set([
   'strict',
 ]);
 
+const PLAN_DAMAGED = says("rerun without --resume: the run's plan in the journal is damaged");
+
+/** What --resume reads of a model and of the plan in a journal's header. */
+const MODEL_READ = { name: v.string(PLAN_DAMAGED), endpoint: v.string(PLAN_DAMAGED), baseURL: v.optional(v.string(PLAN_DAMAGED)) };
+const JOURNAL_PLAN = v.looseObject(
+  { datasetPath: v.string(PLAN_DAMAGED), models: v.array(v.looseObject(MODEL_READ, PLAN_DAMAGED), PLAN_DAMAGED) },
+  PLAN_DAMAGED,
+);
+/** Fails to compile when a field checked here is renamed, removed or retyped in RunPlan. @public (a compile-time check) */
+export type ResumeReadsPlan = Holds<
+  RunPlan extends { datasetPath: string; models: Array<v.InferOutput<v.ObjectSchema<typeof MODEL_READ, undefined>>> } ? true : false
+>;
+
 /** `--resume ID|PATH`: the journal's plan, checked against the data file as it is now. */
 async function resumePlan(flags: RunFlags, io: Io, file: string | undefined, givenFlags: readonly string[]): Promise<{ plan: RunPlan; resume: Resume }> {
   const refused = givenFlags
@@ -289,7 +254,7 @@ async function resumePlan(flags: RunFlags, io: Io, file: string | undefined, giv
   const path = existsSync(resolve(io.cwd, given)) ? resolve(io.cwd, given) : runJournalPath(io.cwd, given);
   // Read as a stream, line by line: any size.
   if (existsSync(path)) await regularFile(path, '--resume', Infinity);
-  const journal = existsSync(path) ? await Journal.read<RunPlan>(path) : undefined;
+  const journal = existsSync(path) ? await Journal.read(path, JOURNAL_PLAN) : undefined;
   if (journal === undefined) {
     throw new UsageError(
       'E_RESUME',
@@ -298,26 +263,18 @@ async function resumePlan(flags: RunFlags, io: Io, file: string | undefined, giv
     );
   }
   const { header } = journal;
-  const plan0 = header.plan as Partial<RunPlan> | undefined;
-  if (typeof header.runId !== 'string' || typeof plan0?.datasetPath !== 'string' || !Array.isArray(plan0.models)) {
+  // Checked: what is read here (ResumeReadsPlan); the rest is the plan as the run wrote it.
+  const written = header.plan as unknown as RunPlan;
+  if (!existsSync(written.datasetPath) || (await fileHash(written.datasetPath)) !== header.datasetHash) {
     throw new UsageError(
       'E_RESUME',
-      `--resume ${given}: ${path} is not a tierbench run journal (or its first line is damaged)`,
-      'give the run id printed when it stopped, or rerun without --resume',
-    );
-  }
-  if (header.version !== JOURNAL_VERSION)
-    throw new UsageError('E_RESUME', `--resume ${given}: journal version ${header.version} is not ${JOURNAL_VERSION}`, 'rerun without --resume');
-  if (!existsSync(header.plan.datasetPath) || (await fileHash(header.plan.datasetPath)) !== header.datasetHash) {
-    throw new UsageError(
-      'E_RESUME',
-      `--resume ${given}: ${header.plan.datasetPath} changed since the run started`,
+      `--resume ${given}: ${written.datasetPath} changed since the run started`,
       'rerun without --resume: the results so far belong to the old file',
     );
   }
   // Built-in providers' base URLs as the environment gives them (credentials included, which the
   // journal does not keep): one that now points elsewhere would mix two servers' answers.
-  const models = header.plan.models.map((m) => {
+  const models = written.models.map((m) => {
     const builtin = ENDPOINTS[m.endpoint];
     if (builtin === undefined) return m;
     const current = io.env[builtin.baseUrlEnv] || builtin.defaultBaseURL;
@@ -331,7 +288,7 @@ async function resumePlan(flags: RunFlags, io: Io, file: string | undefined, giv
     return current === undefined ? m : { ...m, baseURL: current };
   });
   const plan: RunPlan = {
-    ...header.plan,
+    ...written,
     models,
     ...(flags.maxCost !== undefined && { maxCost: flags.maxCost }),
     ...(givenFlags.includes('concurrency') && { concurrency: flags.concurrency }),

@@ -1,25 +1,8 @@
 // Simulated models: who answers what, how fast, and which faults they throw. Everything is a
 // deterministic function of (seed, model, case, attempt), so reruns agree and retries can succeed.
+import * as v from 'valibot';
 import type { Case } from '../types.js';
-
-/**
- * Something going wrong with one attempt: an HTTP error `status`, or a broken response `kind`:
- * `reset` (the connection drops mid-body), `truncate` (the stream ends before its last event),
- * `stream-error` (an error event mid-stream), `malformed` (invalid JSON), `empty` (no text),
- * `hang` (no answer until the client gives up), `refusal` (the model refuses: Anthropic's
- * `refusal` stop, OpenAI's `content_filter` finish), `error-body` (a 200 whose body is an error,
- * as gateways send), or `spend-limit` (a 429 that means a spend limit or no quota, not a rate).
- */
-export interface Fault {
-  status?: 429 | 500 | 503 | 529;
-  kind?: 'reset' | 'truncate' | 'stream-error' | 'malformed' | 'empty' | 'hang' | 'refusal' | 'error-body' | 'spend-limit';
-  /** Probability per attempt. */
-  rate: number;
-  /** Sent as `retry-after` (seconds). */
-  retryAfterS?: number;
-  /** Sent as `retry-after-ms`, which both SDKs prefer (keeps tests fast). */
-  retryAfterMs?: number;
-}
+import { dictionary, says, strict } from '../validate.js';
 
 /**
  * How a server departs from the documented wire format (api-notes, "What real servers do"):
@@ -33,7 +16,7 @@ export interface Fault {
  * by "error", 403 for a flagged input), `vllm` (vLLM's mid-stream error, then `[DONE]`),
  * `no-stream-options` (a 400 for `stream_options`, as some servers and older Azure versions send).
  */
-export const QUIRKS = [
+const QUIRKS = [
   'stall',
   'no-usage',
   'json-for-stream',
@@ -48,48 +31,108 @@ export const QUIRKS = [
 ] as const;
 export type Quirk = (typeof QUIRKS)[number];
 
-export interface Profile {
-  /** Model ids served with this profile (the first is its name). */
-  ids: string[];
-  /** Probability of the right answer… */
-  accuracy: number;
-  /** …or per category (the key's category, else its expected label). */
-  categoryAccuracy?: Record<string, number>;
-  /** Median time to first token, ms, and the spread of its log-normal distribution (0 = fixed). */
-  ttftMs: number;
-  ttftSpread?: number;
-  /** Output speed; 0 means instant. */
-  tokensPerSec: number;
-  /**
-   * Probability that a later sample of the same case repeats the first one's outcome; otherwise
-   * it is drawn afresh. 1 (the default) makes every sample agree, like temperature 0.
-   */
-  consistency?: number;
-  /** Probability of answering in a sentence ("The category is Billing.") instead of a bare label. */
-  verbosity?: number;
-  faults?: Fault[];
-  /** Probability of an extra delay, and its length. */
-  slow?: { rate: number; extraMs: number };
-  /** Requests per minute before 429s; unlimited when absent. */
-  rpm?: number;
-  /** Requests in flight before 429s (a concurrency limit); unlimited when absent. */
-  maxConcurrent?: number;
-  quirks?: Quirk[];
-  /**
-   * A reasoning model: the thinking tokens it spends before answering at its default effort
-   * (medium), scaled by the effort asked, capped by a thinking budget, and billed as output.
-   */
-  thinking?: { tokens: number };
-  /** Inputs containing this text are blocked by the provider's moderation (OpenAI format: a 403 at gateways, else a 400 content_filter). */
-  flag?: string;
-  /**
-   * How many more tokens its tokenizer counts than about four characters a token (Haiku 5.5's:
-   * about 1.3); 1 when absent. Usage and count_tokens agree, as on the real API.
-   */
-  tokenDensity?: number;
-  /** USD per million tokens of the tier imitated (informational: the client prices calls itself). */
-  prices?: { input: number; output: number };
-}
+const PROFILE_FIX = 'e.g. [{"ids": ["claude-haiku-5-5"], "accuracy": 0.9, "ttftMs": 100, "tokensPerSec": 80}] (the fields: README, "Without keys")';
+const share = (what: string) =>
+  v.pipe(v.number(says(`give ${what} from 0 to 1`)), v.minValue(0, says(`give ${what} from 0 to 1`)), v.maxValue(1, says(`give ${what} from 0 to 1`)));
+const atLeast = (min: number, what: string) => v.pipe(v.number(says(`give ${what}`)), v.minValue(min, says(`give ${what}`)));
+const whole = (what: string) => v.pipe(v.number(says(`give ${what}`)), v.integer(says(`give ${what}`)), v.minValue(1, says(`give ${what}`)));
+
+/**
+ * Something going wrong with one attempt: an HTTP error `status`, or a broken response `kind`:
+ * `reset` (the connection drops mid-body), `truncate` (the stream ends before its last event),
+ * `stream-error` (an error event mid-stream), `malformed` (invalid JSON), `empty` (no text),
+ * `hang` (no answer until the client gives up), `refusal` (the model refuses: Anthropic's
+ * `refusal` stop, OpenAI's `content_filter` finish), `error-body` (a 200 whose body is an error,
+ * as gateways send), or `spend-limit` (a 429 that means a spend limit or no quota, not a rate).
+ */
+const FAULT = strict(
+  {
+    status: v.optional(v.picklist([429, 500, 503, 529], says('use 429, 500, 503 or 529'))),
+    kind: v.optional(
+      v.picklist(
+        ['reset', 'truncate', 'stream-error', 'malformed', 'empty', 'hang', 'refusal', 'error-body', 'spend-limit'],
+        says('use reset, truncate, stream-error, malformed, empty, hang, refusal, error-body or spend-limit'),
+      ),
+    ),
+    /** Probability per attempt. */
+    rate: share('a probability'),
+    /** Sent as `retry-after` (seconds). */
+    retryAfterS: v.optional(atLeast(0, 'seconds ≥ 0')),
+    /** Sent as `retry-after-ms`, which both SDKs prefer (keeps tests fast). */
+    retryAfterMs: v.optional(atLeast(0, 'milliseconds ≥ 0')),
+  },
+  'write {"status": 529, "rate": 0.1} or {"kind": "reset", "rate": 0.05}',
+  { rate: 'give the probability per attempt, from 0 to 1' },
+);
+export type Fault = v.InferOutput<typeof FAULT>;
+
+const QUIRK_LIST = v.object({ quirks: v.array(v.string()) });
+const isQuirk = (q: string): q is Quirk => (QUIRKS as readonly string[]).includes(q);
+const knownQuirks = <T extends { quirks?: string[] | undefined }>(p: T): p is T & { quirks?: Quirk[] } => (p.quirks ?? []).every(isQuirk);
+
+/** A simulated model, as `tierbench emulate --profiles` reads it. */
+export const PROFILE = v.pipe(
+  strict(
+    {
+      /** Model ids served with this profile (the first is its name). */
+      ids: v.pipe(v.array(v.string(says('give the model ids as strings'))), v.minLength(1, says('give at least one model id'))),
+      /** Probability of the right answer… */
+      accuracy: share('a probability'),
+      /** …or per category (the key's category, else its expected label). */
+      categoryAccuracy: v.optional(dictionary(share('a probability'), 'write {"Billing": 0.95, "Technical": 0.8}')),
+      /** Median time to first token, ms, and the spread of its log-normal distribution (0 = fixed). */
+      ttftMs: atLeast(0, 'milliseconds ≥ 0'),
+      ttftSpread: v.optional(atLeast(0, 'a spread ≥ 0, e.g. 0.25')),
+      /** Output speed; 0 means instant. */
+      tokensPerSec: atLeast(0, 'tokens per second ≥ 0 (0: instant)'),
+      /**
+       * Probability that a later sample of the same case repeats the first one's outcome; otherwise
+       * it is drawn afresh. 1 (the default) makes every sample agree, like temperature 0.
+       */
+      consistency: v.optional(share('a probability')),
+      /** Probability of answering in a sentence ("The category is Billing.") instead of a bare label. */
+      verbosity: v.optional(share('a probability')),
+      faults: v.optional(v.array(FAULT, says('write a list of faults: [{"status": 529, "rate": 0.1}]'))),
+      /** Probability of an extra delay, and its length. */
+      slow: v.optional(
+        strict({ rate: share('a probability'), extraMs: atLeast(0, 'milliseconds ≥ 0') }, 'write {"rate": 0.05, "extraMs": 2000}', {
+          rate: 'give the probability of the delay, from 0 to 1',
+          extraMs: 'give the delay in milliseconds',
+        }),
+      ),
+      /** Requests per minute before 429s; unlimited when absent. */
+      rpm: v.optional(whole('a whole number of requests per minute ≥ 1')),
+      /** Requests in flight before 429s (a concurrency limit); unlimited when absent. */
+      maxConcurrent: v.optional(whole('a whole number of requests ≥ 1')),
+      quirks: v.optional(v.array(v.string(says(`the quirks are ${QUIRKS.join(', ')}`)), says(`write a list: the quirks are ${QUIRKS.join(', ')}`))),
+      /**
+       * A reasoning model: the thinking tokens it spends before answering at its default effort
+       * (medium), scaled by the effort asked, capped by a thinking budget, and billed as output.
+       */
+      thinking: v.optional(
+        strict({ tokens: atLeast(0, 'a number of tokens ≥ 0') }, 'write {"tokens": 2000}', { tokens: 'give the thinking tokens at medium effort' }),
+      ),
+      /** Inputs containing this text are blocked by the provider's moderation (OpenAI format: a 403 at gateways, else a 400 content_filter). */
+      flag: v.optional(v.string(says('give the text that gets an input blocked'))),
+      /**
+       * How many more tokens its tokenizer counts than about four characters a token (Haiku 5.5's:
+       * about 1.3); 1 when absent. Usage and count_tokens agree, as on the real API.
+       */
+      tokenDensity: v.optional(v.pipe(v.number(says('give a number > 0, e.g. 1.3')), v.gtValue(0, says('give a number > 0, e.g. 1.3')))),
+      /** USD per million tokens of the tier imitated (informational: the client prices calls itself). */
+      prices: v.optional(
+        strict({ input: atLeast(0, 'USD per million tokens ≥ 0'), output: atLeast(0, 'USD per million tokens ≥ 0') }, 'write {"input": 1, "output": 5}'),
+      ),
+    },
+    PROFILE_FIX,
+    { ids: PROFILE_FIX, accuracy: PROFILE_FIX, ttftMs: PROFILE_FIX, tokensPerSec: PROFILE_FIX },
+  ),
+  v.guard(
+    knownQuirks,
+    says(`the quirks are ${QUIRKS.join(', ')}`, (p) => `has an unknown quirk "${v.is(QUIRK_LIST, p) ? p.quirks.find((q) => !isQuirk(q)) : ''}"`),
+  ),
+);
+export type Profile = v.InferOutput<typeof PROFILE>;
 
 export interface KeyEntry {
   needle: string;

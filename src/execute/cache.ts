@@ -7,16 +7,47 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import * as v from 'valibot';
 import type { SentSettings } from '../providers/provider.js';
-import type { ChatRequest, Completion, Finish, ModelSpec } from '../types.js';
+import type { ChatRequest, Completion, Finish, ModelSpec, Usage } from '../types.js';
+import { type Holds, type Same, validate } from '../validate.js';
 import { Appender } from './appender.js';
 
 /** Bump when the key or the stored shape changes: old entries are then ignored. */
 const FORMAT = 1;
 const FILE = `responses-v${FORMAT}.jsonl`;
 
+/** Token counts as stored in the cache and the run journal. */
+export const USAGE = v.object({
+  input: v.number(),
+  output: v.number(),
+  cacheWrite: v.number(),
+  cacheRead: v.number(),
+  reasoning: v.optional(v.number()),
+  cacheWrite1h: v.optional(v.number()),
+  charged: v.optional(v.number()),
+  estimated: v.optional(v.literal(true)),
+});
+
+export const FINISH = v.picklist(['answered', 'truncated', 'refused', 'empty']);
+
 /** What is kept of an answer: never the request (prompts may be sensitive) and never a key. */
-export type CachedAnswer = Pick<Completion, 'text' | 'usage' | 'stopReason' | 'logprob'> & Partial<Pick<Completion, 'finish'>>;
+const ANSWER = v.object({
+  text: v.string(),
+  usage: USAGE,
+  stopReason: v.nullable(v.string()),
+  logprob: v.optional(v.number()),
+  // Absent in entries stored before it was kept.
+  finish: v.optional(FINISH),
+});
+export type CachedAnswer = v.InferOutput<typeof ANSWER>;
+
+/** The stored shapes are the types' (a field added to Usage, or a finish, must be added here too). @public (a compile-time check) */
+export type StoredShapes = [
+  Holds<Same<v.InferOutput<typeof USAGE>, Usage>>,
+  Holds<Same<v.InferOutput<typeof FINISH>, Finish>>,
+  Holds<Same<CachedAnswer, Pick<Completion, 'text' | 'usage' | 'stopReason' | 'logprob'> & Partial<Pick<Completion, 'finish'>>>>,
+];
 
 /** Entries stored before the finish was kept: it follows from the stop reason, in any API's words. */
 export function cachedFinish(answer: CachedAnswer): Finish {
@@ -27,11 +58,20 @@ export function cachedFinish(answer: CachedAnswer): Finish {
   return answer.text === '' ? 'empty' : 'answered';
 }
 
-interface Entry {
-  k: string;
-  /** When it was stored (ms since the epoch). */
-  t: number;
-  v: CachedAnswer;
+/** One line of the cache; `t`: when it was stored (ms since the epoch). */
+const ENTRY = v.object({ k: v.string(), t: v.number(), v: ANSWER });
+type Entry = v.InferOutput<typeof ENTRY>;
+
+/** A line edited by hand, torn by a crash or written by another version is a miss, never a crash. */
+function entryOf(line: string): Entry | undefined {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  const checked = validate(ENTRY, raw);
+  return checked.ok ? checked.value : undefined;
 }
 
 /**
@@ -65,13 +105,9 @@ export class ResponseCache {
     for await (const line of createInterface({ input: createReadStream(path), crlfDelay: Infinity })) {
       if (line === '') continue;
       lines++;
-      try {
-        const e = JSON.parse(line) as Entry;
-        if (typeof e.k !== 'string' || typeof e.t !== 'number' || !answerShaped(e.v)) throw new Error('not an entry');
-        latest.set(e.k, e);
-      } catch {
-        unreadable++;
-      }
+      const e = entryOf(line);
+      if (e === undefined) unreadable++;
+      else latest.set(e.k, e);
     }
     const live = [...latest.values()].filter((e) => now - e.t <= ttlMs);
     return {
@@ -119,13 +155,8 @@ export class ResponseCache {
   get(key: string): CachedAnswer | undefined {
     const offset = this.offsets.get(slot(key));
     if (offset === undefined) return undefined;
-    let e: Entry;
-    try {
-      e = JSON.parse(this.writer.lineAt(offset)) as Entry;
-    } catch {
-      return undefined;
-    }
-    if (e.k !== key || typeof e.t !== 'number' || !answerShaped(e.v) || this.now() - e.t > this.ttlMs) return undefined;
+    const e = entryOf(this.writer.lineAt(offset));
+    if (e === undefined || e.k !== key || this.now() - e.t > this.ttlMs) return undefined;
     return e.v;
   }
 
@@ -164,19 +195,6 @@ export interface CacheStats {
   newest?: number;
   inputTokens: number;
   outputTokens: number;
-}
-
-/** A line edited by hand or written by another version is a miss, never a crash. */
-function answerShaped(v: unknown): v is CachedAnswer {
-  const a = v as Partial<CachedAnswer> | null;
-  const u = a?.usage as Partial<Record<string, unknown>> | undefined;
-  return (
-    typeof a?.text === 'string' &&
-    typeof u === 'object' &&
-    u !== null &&
-    ['input', 'output', 'cacheWrite', 'cacheRead'].every((k) => typeof u[k] === 'number' && Number.isFinite(u[k] as number)) &&
-    (a.stopReason === null || typeof a.stopReason === 'string')
-  );
 }
 
 /** Where each key's latest line starts. Lines begin `{"k":"<key>"` (Entry's first field). */

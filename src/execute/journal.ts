@@ -2,66 +2,154 @@
 // at most the calls in flight. `tierbench run --resume` replays it and calls only what is missing.
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { CaseResult } from '../types.js';
+import * as v from 'valibot';
+import { DataError } from '../errors.js';
+import type { CaseResult, ErrorKind } from '../types.js';
+import { type Holds, type Problem, pathOf, type Same, says, validate } from '../validate.js';
 import { Appender } from './appender.js';
+import { FINISH, USAGE } from './cache.js';
 
 export const JOURNAL_VERSION = 1;
 
-export interface JournalHeader<P> {
-  type: 'header';
-  version: number;
-  runId: string;
-  startedAt: string;
-  /** Everything needed to run the same again (no keys: only the names of their variables). */
-  plan: P;
-  /** sha256 of the data file, so a resume can refuse a file that changed. */
-  datasetHash: string;
+const DAMAGED = says('delete that line to make that call again, or rerun without --resume');
+const index = v.pipe(v.number(DAMAGED), v.integer(DAMAGED), v.minValue(0, DAMAGED));
+
+const NOT_A_JOURNAL_FIX =
+  'it is not a tierbench run journal (or its first line is damaged): give the run id printed when it stopped, or rerun without --resume';
+const NOT_A_JOURNAL = says(NOT_A_JOURNAL_FIX);
+
+const HEADER = v.object(
+  {
+    type: v.literal('header', NOT_A_JOURNAL),
+    version: v.literal(
+      JOURNAL_VERSION,
+      says('rerun without --resume: the journal was written by another version of tierbench', (input) => `is ${JSON.stringify(input)}, not ${JOURNAL_VERSION}`),
+    ),
+    runId: v.string(NOT_A_JOURNAL),
+    startedAt: v.string(NOT_A_JOURNAL),
+    /** Everything needed to run the same again (no keys: only the names of their variables); checked by the reader, who knows its shape. */
+    plan: v.unknown(),
+    /** sha256 of the data file, so a resume can refuse a file that changed. */
+    datasetHash: v.string(NOT_A_JOURNAL),
+  },
+  NOT_A_JOURNAL,
+);
+
+export type JournalHeader<P> = Omit<v.InferOutput<typeof HEADER>, 'plan'> & { plan: P };
+
+const ERROR_KINDS = [
+  'auth',
+  'permission',
+  'billing',
+  'not_found',
+  'bad_request',
+  'rate_limit',
+  'overloaded',
+  'server',
+  'timeout',
+  'connection',
+  'aborted',
+  'invalid_response',
+  'content_filter',
+  'unreachable',
+  'unknown',
+] as const;
+
+const RESULT_ENTRIES = {
+  caseIndex: index,
+  sample: index,
+  model: v.string(DAMAGED),
+  output: v.optional(v.string(DAMAGED)),
+  score: v.nullable(v.number(DAMAGED)),
+  latencyMs: v.nullable(v.number(DAMAGED)),
+  ttftMs: v.nullable(v.number(DAMAGED)),
+  usage: v.nullable(USAGE),
+  cost: v.nullable(v.number(DAMAGED)),
+  retries: v.number(DAMAGED),
+  paid: v.optional(v.number(DAMAGED)),
+  finish: v.optional(FINISH),
+  stopReason: v.optional(v.string(DAMAGED)),
+  logprob: v.optional(v.number(DAMAGED)),
+  cached: v.optional(v.boolean(DAMAGED)),
+  error: v.optional(v.object({ kind: v.picklist(ERROR_KINDS, DAMAGED), status: v.optional(v.number(DAMAGED)), message: v.string(DAMAGED) }, DAMAGED)),
+};
+
+/** A result is a CaseResult: a field added there is kept as written (loose), one it requires must be added here. @public (a compile-time check) */
+export type RecordsCaseResult = [
+  Holds<Same<v.InferOutput<v.ObjectSchema<typeof RESULT_ENTRIES, undefined>>, CaseResult>>,
+  Holds<Same<(typeof ERROR_KINDS)[number], ErrorKind>>,
+];
+
+/** Every line after the header: a finished case × model (`m`: the model's index in the plan), or a run segment's duration. */
+const LINE = v.variant(
+  'type',
+  [
+    v.object({ type: v.literal('result'), m: index, r: v.looseObject(RESULT_ENTRIES, DAMAGED) }, DAMAGED),
+    /** Written when a run stops, interrupted or not: a resumed run's duration adds up its segments. */
+    v.object({ type: v.literal('segment'), ms: v.number(DAMAGED) }, DAMAGED),
+  ],
+  DAMAGED,
+);
+
+/** Written as a CaseResult, read back as one (checked, and any field this version does not know kept). */
+type JournalResult = Omit<Extract<v.InferOutput<typeof LINE>, { type: 'result' }>, 'r'> & { r: CaseResult };
+type JournalSegment = Extract<v.InferOutput<typeof LINE>, { type: 'segment' }>;
+
+/** A journal line as the user would find it, and what is wrong with it. */
+function damaged(path: string, line: number, { at, what, fix }: Problem): DataError {
+  return new DataError('E_RESUME', `${path}:${line}`, `${at.length === 0 ? 'the line' : pathOf(at)} ${what}`, fix);
 }
 
-interface JournalResult {
-  type: 'result';
-  /** Index of the model in the plan. */
-  m: number;
-  r: CaseResult;
-}
-
-/** Written when a run stops, interrupted or not: a resumed run's duration adds up its segments. */
-interface JournalSegment {
-  type: 'segment';
-  ms: number;
-}
-
-export class Journal<P> {
+export class Journal {
   private constructor(private readonly writer: Appender) {}
 
-  static create<P>(path: string, header: JournalHeader<P>): Journal<P> {
-    const journal = new Journal<P>(new Appender(path));
+  static create<P>(path: string, header: JournalHeader<P>): Journal {
+    const journal = new Journal(new Appender(path));
     void journal.writer.append(header);
     journal.writer.flush();
     return journal;
   }
 
   /** Continue an existing journal (after reading it with `read`). */
-  static reopen<P>(path: string): Journal<P> {
-    return new Journal<P>(new Appender(path));
+  static reopen(path: string): Journal {
+    return new Journal(new Appender(path));
   }
 
-  /** `elapsedMs`: the run's time in its earlier segments (one killed outright wrote none). */
-  static async read<P>(path: string): Promise<{ header: JournalHeader<P>; results: Array<{ m: number; r: CaseResult }>; elapsedMs: number } | undefined> {
+  /**
+   * `plan`: the schema of the plan in the header. `elapsedMs`: the run's time in its earlier
+   * segments (one killed outright wrote none). A line a kill -9 tore is skipped (that call is made
+   * again); a line that parses but is not a journal line is refused, naming it.
+   */
+  static async read<S extends v.GenericSchema>(
+    path: string,
+    plan: S,
+  ): Promise<{ header: JournalHeader<v.InferOutput<S>>; results: Array<{ m: number; r: CaseResult }>; elapsedMs: number } | undefined> {
     const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
-    let header: JournalHeader<P> | undefined;
+    let header: JournalHeader<v.InferOutput<S>> | undefined;
     const results: Array<{ m: number; r: CaseResult }> = [];
     let elapsedMs = 0;
+    let n = 0;
     for await (const line of lines) {
-      let entry: JournalHeader<P> | JournalResult | JournalSegment;
+      n++;
+      let raw: unknown;
       try {
-        entry = JSON.parse(line) as JournalHeader<P> | JournalResult | JournalSegment;
+        raw = JSON.parse(line);
       } catch {
-        continue; // the line a kill -9 tore: that call is made again
+        if (n === 1) throw damaged(path, n, { at: [], what: 'is not JSON', fix: NOT_A_JOURNAL_FIX });
+        continue;
       }
-      if (entry.type === 'header') header ??= entry;
-      else if (entry.type === 'result') results.push({ m: entry.m, r: entry.r });
-      else if (entry.type === 'segment' && Number.isFinite(entry.ms)) elapsedMs += entry.ms;
+      if (n === 1) {
+        const first = validate(HEADER, raw);
+        if (!first.ok) throw damaged(path, n, first.problem);
+        const checked = validate(plan, first.value.plan);
+        if (!checked.ok) throw damaged(path, n, { ...checked.problem, at: ['plan', ...checked.problem.at] });
+        header = { ...first.value, plan: checked.value };
+        continue;
+      }
+      const entry = validate(LINE, raw);
+      if (!entry.ok) throw damaged(path, n, entry.problem);
+      if (entry.value.type === 'result') results.push({ m: entry.value.m, r: entry.value.r });
+      else elapsedMs += entry.value.ms;
     }
     return header === undefined ? undefined : { header, results, elapsedMs };
   }

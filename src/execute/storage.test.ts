@@ -4,6 +4,7 @@ import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import * as v from 'valibot';
 import { retryAfterMs } from '../providers/attempts.js';
 import type { ModelSpec } from '../types.js';
 import { ResponseCache } from './cache.js';
@@ -108,7 +109,7 @@ describe('journal', () => {
     j.record(1, { ...result, caseIndex: 4 });
     j.close();
     appendFileSync(path, '{"type":"result","m":0,"r":{"caseIn');
-    const read = await Journal.read<{ x: number }>(path);
+    const read = await Journal.read(path, v.object({ x: v.number() }));
     assert.equal(read?.header.runId, 'r1');
     assert.deepEqual(read?.header.plan, { x: 1 });
     assert.deepEqual(
@@ -122,7 +123,7 @@ describe('journal', () => {
     again.record(0, { ...result, caseIndex: 9 });
     again.close();
     assert.deepEqual(
-      (await Journal.read(path))?.results.map((x) => x.r.caseIndex),
+      (await Journal.read(path, v.unknown()))?.results.map((x) => x.r.caseIndex),
       [3, 4, 9],
     );
   });
@@ -134,7 +135,20 @@ describe('journal', () => {
     const again = Journal.reopen(path);
     again.segment(800);
     again.close();
-    assert.equal((await Journal.read(path))?.elapsedMs, 2000);
+    assert.equal((await Journal.read(path, v.unknown()))?.elapsedMs, 2000);
+  });
+  it('a line that parses but is not a journal line (edited, another version) is refused, naming the line and the fix', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'tb-journal-')), 'run.journal.jsonl');
+    const j = Journal.create(path, { type: 'header', version: 1, runId: 'r1', startedAt: 'then', plan: { x: 1 }, datasetHash: 'abc' });
+    const result = { caseIndex: 3, sample: 0, model: 'haiku', score: null, latencyMs: 5, ttftMs: null, usage: null, cost: null, retries: 0 };
+    j.record(0, result);
+    j.close();
+    appendFileSync(path, `${JSON.stringify({ type: 'result', m: 0, r: { ...result, score: 'x' } })}\n`);
+    await assert.rejects(Journal.read(path, v.unknown()), {
+      message: `${path}:3: r.score is "x"`,
+      hint: 'delete that line to make that call again, or rerun without --resume',
+    });
+    await assert.rejects(Journal.read(path, v.object({ x: v.string() })), { message: `${path}:1: plan.x is 1` });
   });
   it('a write the disk refuses (/dev/full: a real ENOSPC) is kept as the failure, not thrown; nothing is written after it', async () => {
     const j = Journal.create('/dev/full', { type: 'header', version: 1, runId: 'r1', startedAt: 'then', plan: {}, datasetHash: 'abc' });

@@ -1,4 +1,5 @@
 // "haiku", "openai:gpt-5-mini", "openrouter:anthropic/claude-haiku-4.5", "local:llama3" → ModelSpec.
+import { DEFAULT_MAX_TOKENS, REASONING_MAX_TOKENS } from '../defaults.js';
 import { closest, UsageError } from '../errors.js';
 import type { ApiFamily, Config, Effort, EndpointConfig, ModelSpec, PriceEntry, Reasoning, WireOptions } from '../types.js';
 import { retirement } from './lifecycle.js';
@@ -63,10 +64,6 @@ function wireOf(e: EndpointConfig): { wire?: WireOptions } {
   };
   return Object.keys(wire).length === 0 ? {} : { wire };
 }
-
-/** Output token limits when --max-tokens is not given: room for thinking where a model reasons. */
-const DEFAULT_MAX_TOKENS = 1024;
-const REASONING_MAX_TOKENS = 16_000;
 
 const OPENAI_EFFORTS: readonly Effort[] = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'];
 const EFFORTS: Readonly<Record<ApiFamily, readonly Effort[]>> = {

@@ -24,7 +24,7 @@ export async function collect(
   run: { startedAt: Date; journalPath: string; started: number; resumed: boolean },
 ): Promise<Collected> {
   const journal = run.resumed
-    ? Journal.reopen<RunPlan>(run.journalPath)
+    ? Journal.reopen(run.journalPath)
     : Journal.create<RunPlan>(run.journalPath, {
         type: 'header',
         version: JOURNAL_VERSION,

@@ -1,0 +1,253 @@
+// Every command's options, declared once: main.ts gives them to commander, and each command's
+// flags type is derived from its table. Kept apart from the commands, which load lazily.
+import { CACHE_DIR, CACHE_TTL, DEFAULT_MAX_TOKENS, MAX_RETRIES, REASONING_MAX_TOKENS, TOLERANCE_PP } from '../defaults.js';
+import { UsageError } from '../errors.js';
+import type { OptionTable, OptionValues } from './options.js';
+import {
+  dollars,
+  duration,
+  failOnRule,
+  fraction,
+  nonNegativeInt,
+  percentagePoints,
+  port,
+  positiveInt,
+  seconds,
+  signedPp,
+  temperature,
+  threshold,
+} from './parse.js';
+
+/** Shared by `run` and `gate`. */
+export const GATE_OPTIONS = {
+  minAccuracy: {
+    flags: '--min-accuracy <share>',
+    help: "fail when a model's accuracy is below this: 0.9, 90%, or per model haiku=0.9,sonnet=95%",
+    parse: threshold('fraction'),
+  },
+  maxCostPer1k: {
+    flags: '--max-cost-per-1k <usd>',
+    help: 'fail when a model costs more per 1,000 cases (all models, or per model)',
+    parse: threshold('number'),
+  },
+  maxP95Ms: { flags: '--max-p95-ms <ms>', help: "fail when a model's p95 latency is over this (all models, or per model)", parse: threshold('number') },
+  maxErrorRate: {
+    flags: '--max-error-rate <share>',
+    help: "fail when more than this share of a model's calls failed (all models, or per model)",
+    parse: threshold('fraction'),
+  },
+  baseline: { flags: '--baseline <report>', help: 'compare each model with this earlier report, paired on the cases both ran' },
+  maxRegression: {
+    flags: '--max-regression <pp>',
+    help: 'with --baseline: fail when accuracy dropped by more than this many percentage points, shown with 95 % confidence',
+    parse: Number,
+    default: 2,
+  },
+  failOn: {
+    flags: '--fail-on <rule>',
+    help: 'with --baseline: `shown` fails when a drop beyond --max-regression is shown with confidence; `significant` when a significant drop is estimated beyond it (more sensitive)',
+    parse: failOnRule,
+    default: 'shown',
+  },
+  strict: { flags: '--strict', help: 'fail also when a check is inconclusive (a regression, --min-accuracy, a latency not measured)' },
+} as const satisfies OptionTable;
+
+export type GateFlags = OptionValues<typeof GATE_OPTIONS>;
+
+export const RUN_OPTIONS = {
+  models: { flags: '-m, --models <list>', help: 'comma-separated: haiku,sonnet,openai:gpt-5-mini,openrouter:anthropic/claude-haiku-4.5,<endpoint>:<id>' },
+  prompt: { flags: '-p, --prompt <template>', help: 'user prompt with {{column}} variables (default: the input column)' },
+  promptFile: { flags: '--prompt-file <path>', help: 'read the user prompt template from a file' },
+  system: { flags: '-s, --system <text>', help: 'system prompt ({{column}} variables allowed)' },
+  systemFile: { flags: '--system-file <path>', help: 'read the system prompt from a file' },
+  inputCol: { flags: '--input-col <name>', help: 'column holding the input (default: detected: input, prompt, question, text, ticket, …)' },
+  expectedCol: { flags: '--expected-col <name>', help: 'column holding the expected answer (default: detected: expected, label, answer, category, …)' },
+  categoryCol: { flags: '--category-col <name>', help: 'column to break accuracy down by (default: detected: category, topic, …)' },
+  idCol: {
+    flags: '--id-col <name>',
+    help: "column holding each case's id, which pairs the cases of two runs (gate --baseline, compare) (default: detected: id, case_id, uid, key)",
+  },
+  clusterCol: {
+    flags: '--cluster-col <name>',
+    help: 'column naming the source each case came from (passage, conversation); intervals become cluster-robust (default: detected: cluster, source, passage_id, …)',
+  },
+  scorer: {
+    flags: '--scorer <name>',
+    help: 'exact | normalized | contains | regex | label | number | json (default: label for a small label set, number for numbers, else normalized)',
+  },
+  limit: { flags: '--limit <n>', help: 'use only the first n cases (a pilot run)', parse: positiveInt },
+  concurrency: { flags: '-c, --concurrency <n>', help: 'calls in flight at once, over all models', parse: positiveInt, default: 16 },
+  modelConcurrency: { flags: '--model-concurrency <n>', help: 'cap on calls in flight per model', parse: positiveInt },
+  maxRetries: {
+    flags: '--max-retries <n>',
+    help: 'retries per call on 408/409/429/5xx and connection errors (done by the SDKs)',
+    parse: nonNegativeInt,
+    default: MAX_RETRIES,
+  },
+  timeout: {
+    flags: '--timeout <seconds>',
+    help: 'per attempt: the longest wait for the response to begin, and then for each next piece of it',
+    parse: seconds,
+    default: 60,
+  },
+  deadline: { flags: '--deadline <seconds>', help: 'per call: the longest it may take in all, retries and their waits included', parse: seconds, default: 600 },
+  repeats: {
+    flags: '--repeats <n>',
+    help: 'samples per case and model, averaged within each case (for temperature > 0 or nondeterministic models)',
+    parse: positiveInt,
+    default: 1,
+  },
+  maxTokens: {
+    flags: '--max-tokens <n>',
+    help: `output token limit per call (default: ${DEFAULT_MAX_TOKENS}, or ${REASONING_MAX_TOKENS} for a model that reasons: room for its thinking)`,
+    parse: positiveInt,
+  },
+  temperature: { flags: '--temperature <t>', help: 'sampling temperature (not sent where the API rejects it; the report notes it)', parse: temperature },
+  stream: { flags: '--no-stream', help: 'do not stream (time to first token is then not measured)' },
+  tolerance: {
+    flags: '--tolerance <pp>',
+    help: 'how far below the most accurate model, in percentage points, still counts as good enough',
+    parse: percentagePoints,
+    default: TOLERANCE_PP,
+  },
+  reference: { flags: '--reference <model>', help: 'test cheaper models against this one only (default: each against every model that costs more)' },
+  by: { flags: '--by <column>', help: 'decide per value of this column (e.g. category) and print a routing table: the cheapest adequate model per value' },
+  routingOut: { flags: '--routing-out <path>', help: 'with --by: write the routing map {"value": "model-id"} as JSON, for a router to load' },
+  cascade: {
+    flags: '--cascade <cheap,big>',
+    help: 'simulate a cascade: the cheap model answers and escalates to the big one when unsure (both must be in --models)',
+  },
+  cascadeSamples: {
+    flags: '--cascade-samples <n>',
+    help: 'samples of the cheap model per case for the cascade; 2 or more adds agreement between samples as a confidence signal',
+    parse: positiveInt,
+    default: 1,
+  },
+  volume: { flags: '--volume <n/period>', help: 'project costs at a volume: 500/day, 10k/month, 20/hour' },
+  promptCache: {
+    flags: '--prompt-cache',
+    help: 'mark the system prompt for Anthropic prompt caching, as production would (OpenAI caches long prompts by itself); cache writes and reads are priced at their own rates',
+  },
+  openaiApi: {
+    flags: '--openai-api <api>',
+    help: "OpenAI's own models through Chat Completions or the Responses API (default: Responses only for models that have nothing else, the -pro and -codex lines)",
+    choices: ['chat', 'responses'],
+  },
+  anthropicVersion: { flags: '--anthropic-version <date>', help: 'pin an older anthropic-version header (e.g. 2023-06-01)' },
+  allowUnpriced: { flags: '--allow-unpriced', help: 'run models without a known price; their cost is reported as unknown' },
+  config: { flags: '--config <path>', help: 'config file (default: ./tierbench.config.json when present)' },
+  maxCost: {
+    flags: '--max-cost <usd>',
+    help: 'refuse to start when the estimate is over this, and stop scheduling once this much is spent',
+    parse: dollars,
+  },
+  yes: { flags: '--yes', help: 'start even when the cost estimate is over --max-cost' },
+  rpm: { flags: '--rpm <n>', help: 'at most this many requests per minute per model', parse: positiveInt },
+  tpm: { flags: '--tpm <n>', help: 'at most about this many tokens per minute per model', parse: positiveInt },
+  cache: { flags: '--no-cache', help: 'call the models even for answers already in the response cache' },
+  cacheDir: { flags: '--cache-dir <dir>', help: 'response cache folder', default: CACHE_DIR },
+  cacheTtl: {
+    flags: '--cache-ttl <duration>',
+    help: 'how long a cached answer stays valid: 30d, 12h, …',
+    parse: duration,
+    default: duration(CACHE_TTL),
+    defaultText: CACHE_TTL,
+  },
+  followUp: {
+    flags: '--follow-up <report>',
+    help: 'this run adds cases to that pilot run\'s data: its verdicts are the second look, at the error the pilot left (see "More cases")',
+  },
+  resume: { flags: '--resume <run>', help: 'continue a stopped run (its id, or its .journal.jsonl): only the missing calls are made' },
+  out: { flags: '-o, --out <path>', help: 'where to write the JSON report (default: reports/<run id>.json)' },
+  report: { flags: '--report <formats>', help: 'also write these beside the JSON report: md, junit, html, csv (comma-separated)' },
+  junitCases: { flags: '--junit-cases', help: 'in the JUnit report, a test case per case (wrong answers fail), not only per gate check' },
+  json: { flags: '--json', help: 'print the JSON report to stdout instead of the table' },
+  explain: { flags: '--explain', help: 'after the table, what its figures and signs mean (pp, Δ, discordant, TTFT, …)' },
+  quiet: { flags: '-q, --quiet', help: 'no progress output' },
+} as const satisfies OptionTable;
+
+export type RunFlags = GateFlags & OptionValues<typeof RUN_OPTIONS>;
+
+/** --models: required, unless --resume continues a run that has its models. */
+export function modelList(flags: Pick<RunFlags, 'models'>): string {
+  if (flags.models === undefined)
+    throw new UsageError('E_USAGE', "required option '-m, --models <list>' not specified", 'name the models to compare, e.g. --models haiku,sonnet');
+  return flags.models;
+}
+
+export const DEMO_OPTIONS = {
+  concurrency: { flags: '-c, --concurrency <n>', help: 'calls in flight at once', parse: positiveInt, default: 48 },
+  stream: { flags: '--no-stream', help: 'do not stream' },
+  out: RUN_OPTIONS.out,
+  report: { flags: '--report <formats>', help: 'also write these beside the JSON report: md, junit, html, csv' },
+  json: RUN_OPTIONS.json,
+  explain: RUN_OPTIONS.explain,
+  quiet: RUN_OPTIONS.quiet,
+} as const satisfies OptionTable;
+
+export type DemoFlags = OptionValues<typeof DEMO_OPTIONS>;
+
+export const COMPARE_OPTIONS = {
+  json: { flags: '--json', help: 'print the comparison as JSON' },
+} as const satisfies OptionTable;
+
+export type CompareFlags = OptionValues<typeof COMPARE_OPTIONS>;
+
+export const PLAN_OPTIONS = {
+  tolerance: { flags: '--tolerance <pp>', help: 'the non-inferiority margin, in percentage points', parse: percentagePoints, default: TOLERANCE_PP },
+  from: { flags: '--from <report>', help: "a pilot run's JSON report: uses its observed discordance and Δ per candidate" },
+  discordance: { flags: '--discordance <d>', help: 'assumed share of cases where the two models disagree (0–1)', parse: fraction },
+  delta: {
+    flags: '--delta <pp>',
+    help: 'assumed true difference for --discordance, in percentage points (negative: cheaper model worse)',
+    parse: signedPp,
+    default: 0,
+  },
+  power: { flags: '--power <p>', help: 'chance of a clear verdict when the cheaper model is as assumed', parse: fraction, default: 0.8 },
+} as const satisfies OptionTable;
+
+export type PlanFlags = OptionValues<typeof PLAN_OPTIONS>;
+
+export const MODELS_OPTIONS = {
+  config: { flags: '--config <path>', help: 'config file with extra prices, aliases and endpoints' },
+  sources: { flags: '--sources', help: 'where each list price comes from, and when it was checked' },
+  check: {
+    flags: '--check',
+    help: 'compare the price table with a maintained one (@pydantic/genai-prices) and print what differs; exit 1 when anything does',
+  },
+  against: {
+    flags: '--against <source>',
+    help: 'with --check: "latest" (fetch the newest from GitHub), a URL or a file of genai-prices data (default: the installed package\'s)',
+  },
+  providers: {
+    flags: '--providers',
+    help: "with --check: also read the providers' own model lists with your keys (Anthropic's gives lifecycles; OpenAI's, the ids your key can use)",
+  },
+} as const satisfies OptionTable;
+
+export type ModelsFlags = OptionValues<typeof MODELS_OPTIONS>;
+
+export const CACHE_CLEAR_OPTIONS = {
+  cacheDir: RUN_OPTIONS.cacheDir,
+} as const satisfies OptionTable;
+
+export const CACHE_STATS_OPTIONS = {
+  cacheDir: RUN_OPTIONS.cacheDir,
+  cacheTtl: { ...RUN_OPTIONS.cacheTtl, help: 'count as expired the answers older than this: 30d, 12h, …' },
+} as const satisfies OptionTable;
+
+export const EMULATE_OPTIONS = {
+  port: { flags: '--port <n>', help: 'port to listen on (0: any free port)', parse: port, default: 8787 },
+  host: { flags: '--host <host>', help: 'address to listen on', default: '127.0.0.1' },
+  key: { flags: '--key <file>', help: 'answer key: a test-case file; simulated models answer from it' },
+  inputCol: { flags: '--input-col <name>', help: 'input column of the answer key' },
+  expectedCol: { flags: '--expected-col <name>', help: 'expected-answer column of the answer key' },
+  profiles: {
+    flags: '--profiles <file>',
+    help: 'JSON array of simulated model profiles (default: haiku / sonnet / opus tiers; the fields: README, "Without keys")',
+  },
+  apiKey: { flags: '--api-key <key...>', help: 'accept only these keys (default: any)' },
+  seed: { flags: '--seed <text>', help: 'seed for the simulated answers' },
+} as const satisfies OptionTable;
+
+export type EmulateFlags = OptionValues<typeof EMULATE_OPTIONS>;
