@@ -11,7 +11,7 @@ import { AnswerKey, type Profile } from '../emulator/simulated.js';
 import { listPrice } from '../models/prices.js';
 import { cli } from '../test-support/cli.js';
 import { withEmulator as withAnEmulator } from '../test-support/emulator.js';
-import { runCli } from '../test-support/inprocess.js';
+import { runCli, startCli } from '../test-support/inprocess.js';
 import { fixture, ROOT } from '../test-support/paths.js';
 import { readValidReport, validReport } from '../test-support/report.js';
 import type { Report } from '../types.js';
@@ -538,20 +538,9 @@ describe('bad input: exit 2, one line saying what, where and how to fix it', () 
 
 describe('tierbench emulate', () => {
   it('serves both APIs from an answer key until stopped', async () => {
-    const { spawn } = await import('node:child_process');
-    const child = spawn(process.execPath, [`${ROOT}bin/tierbench.js`, 'emulate', '--port', '0', '--key', TICKETS, '--api-key', 'k1'], {
-      env: { PATH: process.env.PATH ?? '' },
-    });
+    const server = startCli(['emulate', '--port', '0', '--key', TICKETS, '--api-key', 'k1']);
+    const url = /listening on (http:\/\/\S+)/.exec(await server.printed(/listening on http:\/\/\S+\s/))?.[1] ?? '';
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let seen = '';
-        child.stdout.on('data', (c: Buffer) => {
-          seen += c.toString();
-          const m = /listening on (http:\/\/\S+)/.exec(seen);
-          if (m?.[1]) resolve(m[1]);
-        });
-        child.once('exit', () => reject(new Error(`emulate exited: ${seen}`)));
-      });
       const r = await runCli(
         ['run', '-m', 'haiku,gpt-5-mini', '--limit', '30', '--json', '-o', join(tmp, 'emulate.json'), TICKETS],
         envFor(url, { ANTHROPIC_API_KEY: 'k1', OPENAI_API_KEY: 'k1' }),
@@ -562,7 +551,9 @@ describe('tierbench emulate', () => {
       const stats = (await (await fetch(`${url}/_emulator/stats`)).json()) as Record<string, { requests: number }>;
       assert.equal(stats['claude-haiku-5-5']?.requests, 30);
     } finally {
-      child.kill('SIGTERM');
+      server.interrupt();
     }
+    assert.equal((await server.done).code, 0, 'Ctrl-C stops it');
+    await assert.rejects(fetch(`${url}/_emulator/stats`), 'nothing listens any more');
   });
 });

@@ -227,9 +227,11 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .option('--seed <text>', 'seed for the simulated answers')
     .action(async (flags) => {
       const { emulateCommand } = await import('./emulate.js');
-      const stop = new Promise((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
+      const stop = new Promise<void>((resolve) => {
+        const off = (io.interrupts ?? processInterrupts)(() => {
+          off();
+          resolve();
+        });
       });
       setExit(await emulateCommand(flags, io, stop));
     });
