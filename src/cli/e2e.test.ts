@@ -1,4 +1,4 @@
-// The real CLI, in a child process, against the emulator over real HTTP, through both real SDKs.
+// The real CLI, in-process through main(io), against the emulator over real HTTP, through both real SDKs.
 import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,6 @@ import { loadDataset } from '../cases/load.js';
 import { Emulator } from '../emulator/server.js';
 import { AnswerKey, type Profile } from '../emulator/simulated.js';
 import { listPrice } from '../models/prices.js';
-import { cli } from '../test-support/cli.js';
 import { withEmulator as withAnEmulator } from '../test-support/emulator.js';
 import { runCli, startCli } from '../test-support/inprocess.js';
 import { fixture, ROOT } from '../test-support/paths.js';
@@ -477,23 +476,6 @@ describe('output', () => {
     assert.match(r.stdout, /as of 2026-11/);
     assert.match(r.stdout, /claude-haiku-5-5.*haiku/);
     assert.match(r.stdout, /gpt-5-mini.*\$0\.25.*\$2/);
-  });
-});
-
-describe('demo', () => {
-  // The one run of the built bundle (bin/tierbench.js) in a child process: the rest run in-process.
-  it('runs the bundled suite on simulated tiers, says so, and writes a report', async () => {
-    const out = join(tmp, 'demo.json');
-    const r = await cli(['demo', '--quiet', '-o', out]);
-    assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /SIMULATED/);
-    for (const m of ['haiku', 'sonnet', 'opus']) assert.match(r.stdout, new RegExp(`│\\s+\\S*\\s*${m}\\s`));
-    assert.match(r.stdout, /Use (haiku|sonnet|opus)/);
-    assert.match(r.stdout, /tierbench run --models haiku,sonnet,opus/);
-    const report = await readReport(out);
-    assert.equal(report.run.simulated, true);
-    assert.equal(report.summaries.length, 3);
-    assert.equal(report.dataset.cases, 210);
   });
 });
 
