@@ -1,4 +1,4 @@
-// The real CLI, in a child process, against the emulator over real HTTP, through both real SDKs.
+// The real CLI, in-process through main(io), against the emulator over real HTTP, through both real SDKs.
 import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,17 +9,14 @@ import { loadDataset } from '../cases/load.js';
 import { Emulator } from '../emulator/server.js';
 import { AnswerKey, type Profile } from '../emulator/simulated.js';
 import { listPrice } from '../models/prices.js';
-import { cli } from '../test-support/cli.js';
 import { withEmulator as withAnEmulator } from '../test-support/emulator.js';
-import { runCli } from '../test-support/inprocess.js';
+import { runCli, startCli } from '../test-support/inprocess.js';
 import { fixture, ROOT } from '../test-support/paths.js';
 import { readValidReport, validReport } from '../test-support/report.js';
 import type { Report } from '../types.js';
 
 const TICKETS = `${ROOT}datasets/support-tickets.csv`;
 const INJECTED_MS = 40;
-/** Generous: this is a fidelity check (queueing is not latency), not a speed target. */
-const SLACK_MS = 25;
 
 let tmp: string;
 let key: AnswerKey;
@@ -114,10 +111,20 @@ for (const stream of [true, false]) {
     it('latency is the injected delay, not time spent queued (210 cases at concurrency 16)', () => {
       for (const s of report.summaries) {
         assert.ok(s.latencyMs, s.model);
-        assert.ok(s.latencyMs.p50 >= INJECTED_MS && s.latencyMs.p50 < INJECTED_MS + SLACK_MS, `${s.model} p50 ${s.latencyMs.p50}`);
-        if (stream) assert.ok(s.ttftMs && s.ttftMs.p50 >= INJECTED_MS && s.ttftMs.p50 < INJECTED_MS + SLACK_MS, `${s.model} ttft`);
+        // No answer can come before the emulator sends it.
+        assert.ok(s.latencyMs.p50 >= INJECTED_MS, `${s.model} p50 ${s.latencyMs.p50}`);
+        if (stream) assert.ok(s.ttftMs && s.ttftMs.p50 >= INJECTED_MS, `${s.model} ttft`);
         else assert.equal(s.ttftMs, null);
       }
+      // A counting argument, true on a machine of any speed: at most 16 calls are in flight at any
+      // moment of the run, so their latencies add up to at most 16 times the run's duration. With
+      // the wait for a slot counted in, the 420 calls queued from the start would wait half the run
+      // on average, and add up to some 13 times that.
+      const inFlight = report.results.reduce((sum, x) => sum + (x.latencyMs ?? 0), 0);
+      assert.ok(
+        inFlight <= 16 * report.run.durationMs,
+        `${Math.round(inFlight)} ms in flight in all; the run took ${report.run.durationMs} ms at concurrency 16`,
+      );
     });
 
     it('the report holds every case with its prompt, answer, score, tokens and cost', () => {
@@ -472,23 +479,6 @@ describe('output', () => {
   });
 });
 
-describe('demo', () => {
-  // The one run of the built bundle (bin/tierbench.js) in a child process: the rest run in-process.
-  it('runs the bundled suite on simulated tiers, says so, and writes a report', async () => {
-    const out = join(tmp, 'demo.json');
-    const r = await cli(['demo', '--quiet', '-o', out]);
-    assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /SIMULATED/);
-    for (const m of ['haiku', 'sonnet', 'opus']) assert.match(r.stdout, new RegExp(`│\\s+\\S*\\s*${m}\\s`));
-    assert.match(r.stdout, /Use (haiku|sonnet|opus)/);
-    assert.match(r.stdout, /tierbench run --models haiku,sonnet,opus/);
-    const report = await readReport(out);
-    assert.equal(report.run.simulated, true);
-    assert.equal(report.summaries.length, 3);
-    assert.equal(report.dataset.cases, 210);
-  });
-});
-
 describe('bad input: exit 2, one line saying what, where and how to fix it', () => {
   const env = { ANTHROPIC_API_KEY: 'k', ANTHROPIC_BASE_URL: 'http://127.0.0.1:9' };
   const cases: Array<[string, string[], Record<string, string>, RegExp]> = [
@@ -538,20 +528,9 @@ describe('bad input: exit 2, one line saying what, where and how to fix it', () 
 
 describe('tierbench emulate', () => {
   it('serves both APIs from an answer key until stopped', async () => {
-    const { spawn } = await import('node:child_process');
-    const child = spawn(process.execPath, [`${ROOT}bin/tierbench.js`, 'emulate', '--port', '0', '--key', TICKETS, '--api-key', 'k1'], {
-      env: { PATH: process.env.PATH ?? '' },
-    });
+    const server = startCli(['emulate', '--port', '0', '--key', TICKETS, '--api-key', 'k1']);
+    const url = /listening on (http:\/\/\S+)/.exec(await server.printed(/listening on http:\/\/\S+\s/))?.[1] ?? '';
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let seen = '';
-        child.stdout.on('data', (c: Buffer) => {
-          seen += c.toString();
-          const m = /listening on (http:\/\/\S+)/.exec(seen);
-          if (m?.[1]) resolve(m[1]);
-        });
-        child.once('exit', () => reject(new Error(`emulate exited: ${seen}`)));
-      });
       const r = await runCli(
         ['run', '-m', 'haiku,gpt-5-mini', '--limit', '30', '--json', '-o', join(tmp, 'emulate.json'), TICKETS],
         envFor(url, { ANTHROPIC_API_KEY: 'k1', OPENAI_API_KEY: 'k1' }),
@@ -562,7 +541,9 @@ describe('tierbench emulate', () => {
       const stats = (await (await fetch(`${url}/_emulator/stats`)).json()) as Record<string, { requests: number }>;
       assert.equal(stats['claude-haiku-5-5']?.requests, 30);
     } finally {
-      child.kill('SIGTERM');
+      server.interrupt();
     }
+    assert.equal((await server.done).code, 0, 'Ctrl-C stops it');
+    await assert.rejects(fetch(`${url}/_emulator/stats`), 'nothing listens any more');
   });
 });

@@ -9,6 +9,9 @@ export interface Io {
   cwd: string;
   /** The wall clock; the system's when not given. */
   today?: () => Date;
-  /** Ctrl-C; main() listens to the process's SIGINT when this is not given. */
+  /**
+   * Ctrl-C: `run` stops scheduling at the first and aborts at the second; `emulate` stops serving.
+   * main() listens to the process's SIGINT and SIGTERM when this is not given.
+   */
   interrupts?: RunDeps['interrupts'];
 }

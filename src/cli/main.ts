@@ -123,9 +123,11 @@ function program(io: Io, setExit: (end: Ending) => void): Command {
     .description('serve the Anthropic and OpenAI APIs locally with simulated models')
     .action(async (flags: EmulateFlags) => {
       const { emulateCommand } = await import('./emulate.js');
-      const stop = new Promise((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
+      const stop = new Promise<void>((resolve) => {
+        const off = (io.interrupts ?? processInterrupts)(() => {
+          off();
+          resolve();
+        });
       });
       setExit(await emulateCommand(flags, io, stop));
     });

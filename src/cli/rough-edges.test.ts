@@ -212,8 +212,13 @@ describe('issue 17: other commands', () => {
 
   it('the demo, run outside the checkout, prices simulated calls as list-price estimates and ends with a command that works there', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'tb-demo-'));
-    const r = await runCli(['demo', '--quiet', '--explain', '-o', 'demo.json'], {}, cwd);
+    // Every call at once: the simulated tiers' latencies are the demo's show, not what is checked here.
+    const r = await runCli(['demo', '--quiet', '--explain', '-c', '630', '-o', 'demo.json'], {}, cwd);
     assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /SIMULATED/);
+    for (const m of ['haiku', 'sonnet', 'opus']) assert.match(r.stdout, new RegExp(`│\\s+\\S*\\s*${m}\\s`));
+    assert.match(r.stdout, /Use (haiku|sonnet|opus)/);
+    assert.match(r.stdout, /tierbench run --models haiku,sonnet,opus/);
     assert.match(r.stdout, /nothing is billed/);
     assert.match(r.stdout, /the costs shown are what the same tokens would cost at the real models' list prices/);
     assert.match(
@@ -223,5 +228,9 @@ describe('issue 17: other commands', () => {
     assert.match(r.stdout, /^ {2}oracle: /m);
     assert.ok(r.stdout.includes(`${ROOT}datasets/support-tickets.csv\n`), 'the bundled file by its full path');
     assert.ok(existsSync(join(cwd, 'demo.json')), '-o is relative to the folder the demo runs in');
+    const report = readValidReport(join(cwd, 'demo.json'));
+    assert.equal(report.run.simulated, true);
+    assert.equal(report.summaries.length, 3);
+    assert.equal(report.dataset.cases, 210);
   });
 });

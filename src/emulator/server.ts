@@ -126,6 +126,7 @@ export class Emulator {
   private readonly served = new Map<string, { times: Float64Array; count: number }>();
   /** Requests seen per model and prompt: faults are drawn per request, so any retry gets a fresh draw. */
   private readonly requestsSeen = new Map<string, number>();
+  private readonly watchers = new Set<(model: string) => void>();
   readonly seed: string;
   readonly minCacheTokens: number;
 
@@ -213,6 +214,15 @@ export class Emulator {
     });
   }
 
+  /**
+   * Calls `fn` with the model as each request is counted, before it is answered: a test can act at
+   * a known point of a run (the 20th request, say) instead of polling. Returns the unsubscribe.
+   */
+  onRequest(fn: (model: string) => void): () => void {
+    this.watchers.add(fn);
+    return () => this.watchers.delete(fn);
+  }
+
   /** Count a request and its outcome: an HTTP status, or the broken-response fault acted out. */
   record(model: string, attempt: number, status: number | string, sim?: Simulation, correct?: boolean): void {
     const s = this.statsFor(model);
@@ -220,8 +230,7 @@ export class Emulator {
     if (attempt > 0) s.retries++;
     s.byStatus[status] = (s.byStatus[status] ?? 0) + 1;
     // These answered in full, and are billed; the other faults broke the answer.
-    if (sim && sim.fault !== undefined && sim.fault !== 'empty' && sim.fault !== 'refusal') return;
-    if (sim) {
+    if (sim && (sim.fault === undefined || sim.fault === 'empty' || sim.fault === 'refusal')) {
       s.succeeded++;
       if (correct) s.correct++;
       s.usage.input += sim.promptTokens - sim.cacheWrite - sim.cacheRead;
@@ -229,6 +238,7 @@ export class Emulator {
       s.usage.cacheWrite += sim.cacheWrite;
       s.usage.cacheRead += sim.cacheRead;
     }
+    for (const w of this.watchers) w(model);
   }
 
   private rateLimit(model: string, profile: Profile): { limited: boolean; limit: number; remaining: number; resetS: number } {

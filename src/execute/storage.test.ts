@@ -15,6 +15,8 @@ const spec: ModelSpec = { name: 'haiku', id: 'claude-haiku-5-5', api: 'anthropic
 const request = { messages: [{ role: 'user' as const, content: 'hello' }] };
 const settings = { promptCache: false, logprobs: false };
 const answer = { text: 'hi', usage: { input: 1, output: 1, cacheWrite: 0, cacheRead: 0 }, stopReason: 'end_turn' };
+/** Lets every promise and I/O callback ready now run (setImmediate: the tests that mock setTimeout keep this one real). */
+const settled = (): Promise<void> => new Promise((r) => setImmediate(r));
 /** A key shaped like ResponseCache.key's: 64 hex digits. */
 const key = (name: string): string => createHash('sha256').update(name).digest('hex');
 
@@ -217,15 +219,19 @@ describe('adaptive limit', () => {
     await Promise.all(Array.from({ length: 60 }, job));
     assert.ok(peak >= 16, `peak ${peak} in flight`);
   });
-  it('never lets more than the limit in, and pauses for retry-after', async () => {
-    const l = new AdaptiveLimit({ max: 2 });
+  it('never lets more than the limit in, and pauses for retry-after', async (t) => {
+    // The limiter's clock and its timers both in the test's hands: what happens before and at the
+    // end of the pause, without waiting for it.
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    let now = 0;
+    const l = new AdaptiveLimit({ max: 2, now: () => now });
     await l.acquire();
     await l.acquire();
     let third = false;
     const p = l.acquire().then(() => {
       third = true;
     });
-    await new Promise((r) => setTimeout(r, 10));
+    await settled();
     assert.equal(third, false);
     l.release(false);
     await p;
@@ -233,11 +239,21 @@ describe('adaptive limit', () => {
     l.release(false);
     l.release(false);
     l.pause(60);
-    const t = Date.now();
-    await l.acquire();
-    assert.ok(Date.now() - t >= 50, 'waited for the pause');
+    let resumed = false;
+    const q = l.acquire().then(() => {
+      resumed = true;
+    });
+    now = 59;
+    t.mock.timers.tick(59);
+    await settled();
+    assert.equal(resumed, false, 'still paused 1 ms before the end');
+    now = 60;
+    t.mock.timers.tick(1);
+    await q;
+    assert.equal(resumed, true);
   });
-  it('paces request starts under --rpm', async () => {
+  it('paces request starts under --rpm', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
     let now = 0;
     const l = new AdaptiveLimit({ max: 10, rpm: 600, now: () => now });
     await l.acquire();
@@ -246,20 +262,29 @@ describe('adaptive limit', () => {
     const p = l.acquire().then(() => {
       second = true;
     });
-    await new Promise((r) => setTimeout(r, 20));
+    now = 99;
+    t.mock.timers.tick(99);
+    await settled();
     assert.equal(second, false, '600 rpm: one start per 100 ms');
     now = 100;
+    t.mock.timers.tick(1);
     await p;
     assert.equal(second, true);
   });
-  it('reads retry-after-ms, retry-after and rate-limit headers', () => {
+  it('reads retry-after-ms, retry-after and rate-limit headers', (t) => {
     assert.equal(retryAfterMs(new Headers({ 'retry-after-ms': '250' })), 250);
     assert.equal(retryAfterMs(new Headers({ 'retry-after': '3' })), 3000);
     assert.equal(retryAfterMs(new Headers({})), undefined);
     assert.equal(exhaustedFor(new Headers({ 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '1m30s' })), 90_000);
     assert.equal(exhaustedFor(new Headers({ 'x-ratelimit-remaining-requests': '5' })), undefined);
-    const reset = new Date(Date.now() + 2000).toISOString();
-    const wait = exhaustedFor(new Headers({ 'anthropic-ratelimit-requests-remaining': '0', 'anthropic-ratelimit-requests-reset': reset }));
-    assert.ok(wait !== undefined && wait > 1000 && wait <= 2000);
+    // Anthropic's reset is a time of day: the wait is counted from the clock's now, here a fixed one.
+    t.mock.timers.enable({ apis: ['Date'], now: Date.parse('2026-05-01T12:00:00Z') });
+    const reset = '2026-05-01T12:00:02Z';
+    assert.equal(exhaustedFor(new Headers({ 'anthropic-ratelimit-requests-remaining': '0', 'anthropic-ratelimit-requests-reset': reset })), 2000);
+    assert.equal(
+      exhaustedFor(new Headers({ 'anthropic-ratelimit-requests-remaining': '0', 'anthropic-ratelimit-requests-reset': '2026-05-01T11:59:00Z' })),
+      0,
+      'a reset already past',
+    );
   });
 });

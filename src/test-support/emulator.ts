@@ -10,3 +10,18 @@ export async function withEmulator<T>(options: EmulatorOptions, fn: (url: string
     await emulator.close();
   }
 }
+
+/**
+ * Resolves as the emulator counts its `n`th request (of `model`, or of any), before answering it:
+ * the calls that request belongs to are still in flight, however loaded the machine.
+ */
+export function requested(emulator: Emulator, n: number, model?: string): Promise<void> {
+  return new Promise((resolve) => {
+    if (emulator.stats(model).requests >= n) return resolve();
+    const off = emulator.onRequest(() => {
+      if (emulator.stats(model).requests < n) return;
+      off();
+      resolve();
+    });
+  });
+}
