@@ -10,40 +10,16 @@ import { type AddressInfo, connect, createServer as createTcpServer } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { loadDataset } from '../cases/load.js';
-import type { Emulator } from '../emulator/server.js';
-import { AnswerKey, type Profile } from '../emulator/simulated.js';
+import type { Profile } from '../emulator/simulated.js';
 import { cli, spawnCli } from '../test-support/cli.js';
-import { requested, withEmulator as withAnEmulator } from '../test-support/emulator.js';
+import { requested } from '../test-support/emulator.js';
 import { runCli } from '../test-support/inprocess.js';
 import { ROOT } from '../test-support/paths.js';
 import { readValidReport } from '../test-support/report.js';
+import { assertComplete, quick, sdkEnv, TICKETS, withTickets } from '../test-support/tickets.js';
 import type { Report } from '../types.js';
 
-const TICKETS = `${ROOT}datasets/support-tickets.csv`;
-const key = await (async () => {
-  const d = await loadDataset(TICKETS);
-  return AnswerKey.fromCases(d.cases, d.inputColumn);
-})();
-const quick = (id: string, extra: Partial<Profile> = {}): Profile => ({ ids: [id], accuracy: 0.9, ttftMs: 2, tokensPerSec: 0, ...extra });
-const env = (url: string, extra: Record<string, string> = {}): Record<string, string> => ({
-  ANTHROPIC_BASE_URL: url,
-  OPENAI_BASE_URL: `${url}/v1`,
-  ANTHROPIC_API_KEY: 'test-key',
-  OPENAI_API_KEY: 'test-key',
-  ...extra,
-});
 const report = (path: string): Report => readValidReport(path);
-const withEmulator = <T>(profiles: Profile[], fn: (url: string, emulator: Emulator) => Promise<T>): Promise<T> => withAnEmulator({ profiles, key }, fn);
-
-/** Every (case, sample) of every model exactly once. */
-function assertComplete(r: Report): void {
-  for (const m of r.models) {
-    const seen = r.results.filter((x) => x.model === m.name).map((x) => `${x.caseIndex}:${x.sample}`);
-    assert.equal(seen.length, r.dataset.cases, `${m.name}: ${seen.length} results`);
-    assert.equal(new Set(seen).size, seen.length, `${m.name}: a case twice`);
-  }
-}
 
 describe('signals', () => {
   // Answers slow enough that the run is still going when the signal lands.
@@ -52,9 +28,9 @@ describe('signals', () => {
   it("a second Ctrl-C also cancels a call sleeping in the SDK's backoff, sends nothing more, and the process exits", async () => {
     // The openai SDK sleeps through its backoff without watching the abort signal: 40 s here. The
     // process must exit first; a request after the Ctrl-Cs fails the test the moment it arrives.
-    await withEmulator([quick('gpt-4o-mini', { faults: [{ status: 429, rate: 1, retryAfterS: 40 }] })], async (url, e) => {
+    await withTickets([quick('gpt-4o-mini', { faults: [{ status: 429, rate: 1, retryAfterS: 40 }] })], async (url, e) => {
       const cwd = mkdtempSync(join(tmpdir(), 'tb-int3-'));
-      const run = spawnCli(['run', '-m', 'gpt-4o-mini', '-c', '2', '--limit', '4', '--max-retries', '2', '-o', 'r.json', TICKETS], env(url), cwd);
+      const run = spawnCli(['run', '-m', 'gpt-4o-mini', '-c', '2', '--limit', '4', '--max-retries', '2', '-o', 'r.json', TICKETS], sdkEnv(url), cwd);
       try {
         // Resolved once the second 429 has been sent: both calls are on their way to the backoff.
         await run.until(requested(e, 2));
@@ -73,9 +49,9 @@ describe('signals', () => {
   });
 
   it('SIGTERM (a cancelled CI job) is taken as a Ctrl-C: the calls in flight finish, the report is written, exit 130', async () => {
-    await withEmulator([slow('claude-haiku-4-5')], async (url, e) => {
+    await withTickets([slow('claude-haiku-4-5')], async (url, e) => {
       const cwd = mkdtempSync(join(tmpdir(), 'tb-term-'));
-      const run = spawnCli(['run', '-m', 'haiku-4.5', '-c', '4', '--limit', '24', '-o', 'r.json', TICKETS], env(url), cwd);
+      const run = spawnCli(['run', '-m', 'haiku-4.5', '-c', '4', '--limit', '24', '-o', 'r.json', TICKETS], sdkEnv(url), cwd);
       await run.until(requested(e, 8));
       run.child.kill('SIGTERM');
       const r = await run.done;
@@ -88,9 +64,13 @@ describe('signals', () => {
   });
 
   it('kill -9: resume repeats at most the calls that were in flight', async () => {
-    await withEmulator([slow('claude-haiku-4-5'), slow('claude-sonnet-4-6')], async (url, e) => {
+    await withTickets([slow('claude-haiku-4-5'), slow('claude-sonnet-4-6')], async (url, e) => {
       const cwd = mkdtempSync(join(tmpdir(), 'tb-kill-'));
-      const run = spawnCli(['run', '-m', 'haiku-4.5,sonnet-4.6', '-c', '8', '--limit', '40', '--no-cache', '--quiet', '-o', 'r.json', TICKETS], env(url), cwd);
+      const run = spawnCli(
+        ['run', '-m', 'haiku-4.5,sonnet-4.6', '-c', '8', '--limit', '40', '--no-cache', '--quiet', '-o', 'r.json', TICKETS],
+        sdkEnv(url),
+        cwd,
+      );
       await run.until(requested(e, 32));
       run.child.kill('SIGKILL');
       assert.equal((await run.done).code, 137);
@@ -98,7 +78,7 @@ describe('signals', () => {
       const journal = readdirSync(runs).find((f) => f.endsWith('.journal.jsonl'));
       assert.ok(journal, 'the journal survived');
       const served = e.stats().succeeded;
-      const resumed = await runCli(['run', '--resume', join(runs, journal), '--quiet'], env(url), cwd);
+      const resumed = await runCli(['run', '--resume', join(runs, journal), '--quiet'], sdkEnv(url), cwd);
       assert.equal(resumed.code, 0, resumed.stderr);
       assertComplete(report(join(cwd, 'r.json')));
       const repeated = e.stats().succeeded - 80;
@@ -109,9 +89,9 @@ describe('signals', () => {
 
 describe('output', () => {
   it('a reader that closes the pipe early ends the run quietly, with its report written', async () => {
-    await withEmulator([quick('claude-haiku-4-5')], async (url) => {
+    await withTickets([quick('claude-haiku-4-5')], async (url) => {
       const cwd = mkdtempSync(join(tmpdir(), 'tb-pipe-'));
-      const run = spawnCli(['run', '-m', 'haiku-4.5', '--limit', '20', '--json', '-o', 'r.json', TICKETS], env(url), cwd);
+      const run = spawnCli(['run', '-m', 'haiku-4.5', '--limit', '20', '--json', '-o', 'r.json', TICKETS], sdkEnv(url), cwd);
       run.child.stdout?.destroy();
       const r = await run.done;
       assert.equal(r.code, 0, r.stderr);
@@ -124,7 +104,7 @@ describe('output', () => {
 describe('behind a corporate proxy', () => {
   it('HTTPS_PROXY: an HTTPS API reached through a CONNECT tunnel, its certificate checked against NODE_EXTRA_CA_CERTS', async () => {
     // A child process: NODE_EXTRA_CA_CERTS is read when Node starts.
-    await withEmulator([quick('claude-haiku-4-5')], async (url, e) => {
+    await withTickets([quick('claude-haiku-4-5')], async (url, e) => {
       const tls = `${ROOT}src/test-support/tls/`;
       // The API over TLS (a terminator in front of the emulator), and a proxy that only tunnels.
       const api = createTlsServer({ key: readFileSync(`${tls}key.pem`), cert: readFileSync(`${tls}cert.pem`) }, (req, res) => {
@@ -157,7 +137,7 @@ describe('behind a corporate proxy', () => {
         const r = await cli(
           ['run', '-m', 'haiku-4.5', '--limit', '6', '--quiet', '-o', 'r.json', TICKETS],
           {
-            ...env(`https://127.0.0.1:${apiPort}`),
+            ...sdkEnv(`https://127.0.0.1:${apiPort}`),
             HTTPS_PROXY: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
             NODE_EXTRA_CA_CERTS: `${tls}cert.pem`,
           },

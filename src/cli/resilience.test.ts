@@ -8,40 +8,14 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadDataset } from '../cases/load.js';
 import { Emulator } from '../emulator/server.js';
-import { AnswerKey, type Fault, type Profile } from '../emulator/simulated.js';
-import { requested, withEmulator as withAnEmulator } from '../test-support/emulator.js';
+import { AnswerKey, type Fault } from '../emulator/simulated.js';
+import { requested } from '../test-support/emulator.js';
 import { runCli, startCli } from '../test-support/inprocess.js';
-import { ROOT } from '../test-support/paths.js';
 import { readValidReport } from '../test-support/report.js';
+import { assertComplete, quick, sdkEnv, TICKETS, withTickets } from '../test-support/tickets.js';
 import type { ErrorKind, Report } from '../types.js';
 
-const TICKETS = `${ROOT}datasets/support-tickets.csv`;
-const key = await (async () => {
-  const d = await loadDataset(TICKETS);
-  return AnswerKey.fromCases(d.cases, d.inputColumn);
-})();
-const quick = (id: string, extra: Partial<Profile> = {}): Profile => ({ ids: [id], accuracy: 0.9, ttftMs: 2, tokensPerSec: 0, ...extra });
-const env = (url: string, extra: Record<string, string> = {}): Record<string, string> => ({
-  ANTHROPIC_BASE_URL: url,
-  OPENAI_BASE_URL: `${url}/v1`,
-  ANTHROPIC_API_KEY: 'test-key',
-  OPENAI_API_KEY: 'test-key',
-  ...extra,
-});
 const report = (path: string): Report => readValidReport(path);
-
-/** The shared helper, with this file's answer key. */
-const withEmulator = <T>(profiles: Profile[], fn: (url: string, emulator: Emulator) => Promise<T>, apiKeys?: string[]): Promise<T> =>
-  withAnEmulator({ profiles, key, ...(apiKeys && { apiKeys }) }, fn);
-
-/** Every (case, sample) of every model exactly once. */
-function assertComplete(r: Report, samples = 1): void {
-  for (const m of r.models) {
-    const seen = r.results.filter((x) => x.model === m.name).map((x) => `${x.caseIndex}:${x.sample}`);
-    assert.equal(seen.length, r.dataset.cases * samples, `${m.name}: ${seen.length} results`);
-    assert.equal(new Set(seen).size, seen.length, `${m.name}: a case twice`);
-  }
-}
 
 describe('faults: no crash, the right error kind, counted, and a complete report', () => {
   const cases: Array<[string, Fault, ErrorKind | 'empty']> = [
@@ -64,12 +38,12 @@ describe('faults: no crash, the right error kind, counted, and a complete report
       for (let at = 0; at < cases.length; at += 3)
         await Promise.all(
           cases.slice(at, at + 3).map(async ([what, fault, anthropicKind]) =>
-            withEmulator([quick(flag, { faults: [fault] }), quick('claude-sonnet-4-6')], async (url) => {
+            withTickets([quick(flag, { faults: [fault] }), quick('claude-sonnet-4-6')], async (url) => {
               const cwd = mkdtempSync(join(tmpdir(), 'tb-fault-'));
               const timeout = fault.kind === 'hang' ? '1' : '30';
               const r = await runCli(
                 ['run', '-m', `${model},sonnet-4.6`, '--limit', '12', '--max-retries', '0', '--timeout', timeout, '--quiet', '-o', 'r.json', TICKETS],
-                env(url),
+                sdkEnv(url),
                 cwd,
               );
               assert.equal(r.code, 0, `${what}: ${r.stderr}`);
@@ -95,11 +69,11 @@ describe('faults: no crash, the right error kind, counted, and a complete report
       [{ kind: 'reset', rate: 1 }, 'connection'],
       [{ kind: 'malformed', rate: 1 }, 'invalid_response'],
     ] as const) {
-      await withEmulator([quick('claude-haiku-4-5', { faults: [fault] }), quick('claude-sonnet-4-6')], async (url) => {
+      await withTickets([quick('claude-haiku-4-5', { faults: [fault] }), quick('claude-sonnet-4-6')], async (url) => {
         const cwd = mkdtempSync(join(tmpdir(), 'tb-fault-'));
         const r = await runCli(
           ['run', '-m', 'haiku-4.5,sonnet-4.6', '--no-stream', '--limit', '8', '--max-retries', '0', '--quiet', '-o', 'r.json', TICKETS],
-          env(url),
+          sdkEnv(url),
           cwd,
         );
         assert.equal(r.code, 0, r.stderr);
@@ -118,9 +92,9 @@ describe('faults: no crash, the right error kind, counted, and a complete report
       { kind: 'malformed', rate: 0.05 },
       { kind: 'empty', rate: 0.05 },
     ];
-    await withEmulator([quick('claude-haiku-4-5', { faults })], async (url, e) => {
+    await withTickets([quick('claude-haiku-4-5', { faults })], async (url, e) => {
       const cwd = mkdtempSync(join(tmpdir(), 'tb-fault-'));
-      const r = await runCli(['run', '-m', 'haiku-4.5', '-c', '32', '--quiet', '-o', 'r.json', TICKETS], env(url), cwd);
+      const r = await runCli(['run', '-m', 'haiku-4.5', '-c', '32', '--quiet', '-o', 'r.json', TICKETS], sdkEnv(url), cwd);
       assert.equal(r.code, 0, r.stderr);
       const rep = report(join(cwd, 'r.json'));
       assertComplete(rep);
@@ -155,12 +129,12 @@ describe('response cache', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'tb-cache-'));
     const args = ['run', '-m', 'haiku-4.5,gpt-4o-mini', '--limit', '40', '--quiet', '-o', 'r.json', TICKETS];
     // One emulator throughout: its URL is part of the cache key, as a real endpoint's would be.
-    await withEmulator([quick('claude-haiku-4-5'), quick('gpt-4o-mini')], async (url, e) => {
-      const r = await runCli(args, env(url), cwd);
+    await withTickets([quick('claude-haiku-4-5'), quick('gpt-4o-mini')], async (url, e) => {
+      const r = await runCli(args, sdkEnv(url), cwd);
       assert.equal(r.code, 0, r.stderr);
       assert.equal(e.stats().requests, 80);
       const first = report(join(cwd, 'r.json'));
-      const rerun = await runCli(args, env(url), cwd);
+      const rerun = await runCli(args, sdkEnv(url), cwd);
       assert.equal(rerun.code, 0, rerun.stderr);
       assert.equal(e.stats().requests, 80, 'no calls');
       const again = report(join(cwd, 'r.json'));
@@ -172,12 +146,12 @@ describe('response cache', () => {
         assert.equal(s.accuracy, first.summaries[i]?.accuracy);
       }
       assert.ok(again.results.every((x) => x.cached === true));
-      const fresh = await runCli([...args, '--no-cache'], env(url), cwd);
+      const fresh = await runCli([...args, '--no-cache'], sdkEnv(url), cwd);
       assert.equal(fresh.code, 0, fresh.stderr);
       assert.equal(e.stats().requests, 160, '--no-cache calls');
       const cleared = await runCli(['cache', 'clear'], {}, cwd);
       assert.match(cleared.stdout, /cleared the response cache/);
-      await runCli(args, env(url), cwd);
+      await runCli(args, sdkEnv(url), cwd);
       assert.equal(e.stats().requests, 240, 'after cache clear');
     });
   });
@@ -185,9 +159,9 @@ describe('response cache', () => {
 
 describe('interrupts and resume', () => {
   it('Ctrl-C: in-flight calls finish, the report says interrupted, exit 130; --resume makes only the missing calls', async () => {
-    await withEmulator([quick('claude-haiku-4-5'), quick('claude-sonnet-4-6')], async (url, e) => {
+    await withTickets([quick('claude-haiku-4-5'), quick('claude-sonnet-4-6')], async (url, e) => {
       const cwd = mkdtempSync(join(tmpdir(), 'tb-int-'));
-      const run = startCli(['run', '-m', 'haiku-4.5,sonnet-4.6', '-c', '4', '-o', 'r.json', TICKETS], env(url), cwd);
+      const run = startCli(['run', '-m', 'haiku-4.5,sonnet-4.6', '-c', '4', '-o', 'r.json', TICKETS], sdkEnv(url), cwd);
       // As the 20th request arrives, before it is answered: at most 4 calls are in flight, it among them.
       await run.until(requested(e, 20));
       run.interrupt();
@@ -207,7 +181,7 @@ describe('interrupts and resume', () => {
         .map((l) => JSON.parse(l) as { type: string; ms?: number });
       const segment = journal.find((l) => l.type === 'segment')?.ms ?? NaN;
       assert.ok(segment > 0 && segment <= partial.run.durationMs, `segment ${segment} ms, run ${partial.run.durationMs} ms`);
-      const resumed = await runCli(['run', '--resume', id, '--quiet'], env(url), cwd);
+      const resumed = await runCli(['run', '--resume', id, '--quiet'], sdkEnv(url), cwd);
       assert.equal(resumed.code, 0, resumed.stderr);
       const full = report(join(cwd, 'r.json'));
       assert.equal(full.run.status, 'complete');
@@ -220,9 +194,9 @@ describe('interrupts and resume', () => {
   });
   it('a second Ctrl-C cancels the calls in flight: none is recorded, and --resume makes them', async () => {
     // Answers that take long enough that none can arrive between the two Ctrl-Cs, however loaded the machine.
-    await withEmulator([quick('claude-haiku-4-5', { ttftMs: 1500 })], async (url, e) => {
+    await withTickets([quick('claude-haiku-4-5', { ttftMs: 1500 })], async (url, e) => {
       const cwd = mkdtempSync(join(tmpdir(), 'tb-int2-'));
-      const run = startCli(['run', '-m', 'haiku-4.5', '-c', '4', '--limit', '12', '-o', 'r.json', TICKETS], env(url), cwd);
+      const run = startCli(['run', '-m', 'haiku-4.5', '-c', '4', '--limit', '12', '-o', 'r.json', TICKETS], sdkEnv(url), cwd);
       await run.until(requested(e, 4));
       run.interrupt();
       await run.printed(/interrupted: no new calls/);
@@ -235,7 +209,7 @@ describe('interrupts and resume', () => {
       assert.equal(e.stats().requests, 4, 'nothing was sent after the first Ctrl-C');
       const id = /--resume (\S+)/.exec(r.stderr)?.[1] ?? '';
       // All 12 at once: the cancelled 4 and the 8 never sent (concurrency is not part of what a run measures).
-      const resumed = await runCli(['run', '--resume', id, '-c', '12', '--quiet'], env(url), cwd);
+      const resumed = await runCli(['run', '--resume', id, '-c', '12', '--quiet'], sdkEnv(url), cwd);
       assert.equal(resumed.code, 0, resumed.stderr);
       assertComplete(report(join(cwd, 'r.json')));
       assert.equal(e.stats().requests, 16, 'the resumed run made the 12');
@@ -250,7 +224,7 @@ describe('interrupts and resume', () => {
 
 describe('budget', () => {
   it('refuses a run estimated over --max-cost, saying the estimate', async () => {
-    const r = await runCli(['run', '-m', 'opus', '--max-cost', '0.0001', TICKETS], env('http://127.0.0.1:9'));
+    const r = await runCli(['run', '-m', 'opus', '--max-cost', '0.0001', TICKETS], sdkEnv('http://127.0.0.1:9'));
     assert.equal(r.code, 2);
     assert.match(
       r.stderr,
@@ -258,9 +232,9 @@ describe('budget', () => {
     );
   });
   it('with --yes, stops scheduling at the limit; --resume with more budget finishes', async () => {
-    await withEmulator([quick('claude-opus-5-5')], async (url) => {
+    await withTickets([quick('claude-opus-5-5')], async (url) => {
       const cwd = mkdtempSync(join(tmpdir(), 'tb-budget-'));
-      const r = await runCli(['run', '-m', 'opus', '--max-cost', '0.003', '--yes', '-c', '2', '--quiet', '-o', 'r.json', TICKETS], env(url), cwd);
+      const r = await runCli(['run', '-m', 'opus', '--max-cost', '0.003', '--yes', '-c', '2', '--quiet', '-o', 'r.json', TICKETS], sdkEnv(url), cwd);
       assert.equal(r.code, 3, r.stderr);
       assert.match(r.stderr, /stopped at the budget: \$\S+ spent of \$0\.0030/);
       const partial = report(join(cwd, 'r.json'));
@@ -268,7 +242,7 @@ describe('budget', () => {
       const spent = partial.summaries[0]?.cost?.spent ?? 0;
       assert.ok(spent >= 0.003 && spent < 0.0035, `spent ${spent}`);
       const id = /--resume (\S+)/.exec(r.stderr)?.[1] ?? '';
-      const more = await runCli(['run', '--resume', id, '--max-cost', '5', '--quiet'], env(url), cwd);
+      const more = await runCli(['run', '--resume', id, '--max-cost', '5', '--quiet'], sdkEnv(url), cwd);
       assert.equal(more.code, 0, more.stderr);
       assertComplete(report(join(cwd, 'r.json')));
     });
@@ -285,7 +259,7 @@ describe('rate limits', () => {
     const e = new Emulator({ profiles: [quick('claude-haiku-4-5', { ttftMs: 20, maxConcurrent: 20 })], key: AnswerKey.fromCases(d.cases, d.inputColumn) });
     const url = await e.listen(0);
     try {
-      const r = await runCli(['run', '-m', 'haiku-4.5', '-c', '500', '--quiet', '-o', 'r.json', file], env(url), cwd);
+      const r = await runCli(['run', '-m', 'haiku-4.5', '-c', '500', '--quiet', '-o', 'r.json', file], sdkEnv(url), cwd);
       assert.equal(r.code, 0, r.stderr);
       const s = report(join(cwd, 'r.json')).summaries[0]!;
       assert.ok((e.stats().byStatus['429'] ?? 0) > 0, 'the limit was hit');
@@ -300,14 +274,14 @@ describe('rate limits', () => {
 describe('secrets', () => {
   it('a recognisable key appears in no file the run wrote, and not on stdout or stderr', async () => {
     const SECRET = 'sk-tierbench-SECRET-0123456789abcdef';
-    await withEmulator(
+    await withTickets(
       [quick('claude-haiku-4-5'), quick('gpt-4o-mini')],
       async (url) => {
         const cwd = mkdtempSync(join(tmpdir(), 'tb-secret-'));
         // Anthropic accepts it; OpenAI rejects it with a message that echoes the key back.
         const r = await runCli(
           ['run', '-m', 'haiku-4.5,gpt-4o-mini', '--limit', '30', '--max-cost', '10', '-o', 'r.json', TICKETS],
-          env(url, { ANTHROPIC_API_KEY: SECRET, OPENAI_API_KEY: `${SECRET}-wrong` }),
+          sdkEnv(url, { ANTHROPIC_API_KEY: SECRET, OPENAI_API_KEY: `${SECRET}-wrong` }),
           cwd,
         );
         // A model stopped by a bad key: exit 3, and its journal is kept (checked below with every other file).
