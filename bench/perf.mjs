@@ -75,10 +75,10 @@ await build({
 });
 
 /** A reference client (raw HTTP, or the SDK alone) in its own process, timed like the CLI (from spawn to exit). */
-async function reference(script, url, n, c, { model = 'claude-haiku-4-5', nodeFlags = [] } = {}) {
+async function reference(script, url, n, c, { model = 'claude-haiku-4-5' } = {}) {
   await resetStats(url);
   const started = performance.now();
-  const child = spawn(process.execPath, [...nodeFlags, script, url, model, String(n), String(c)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [script, url, model, String(n), String(c)], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (d) => {
     out += d;

@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import type { LoadOptions } from '../cases/load.js';
 import { STATE_DIR } from '../defaults.js';
 import type { GateRules } from '../gate/gate.js';
-import type { Destinations, ReportFormat } from '../report/outputs.js';
+import type { Destinations, OutputPlan } from '../report/outputs.js';
 import type { ScorerName } from '../scoring/scorers.js';
 import type { CaseResult, ModelSpec, Report, RunSettings } from '../types.js';
 
-/** What to run: the settings recorded in the report, plus where the cases are and what to print. */
-export interface RunPlan extends Omit<RunSettings, 'scorer' | 'prompt'> {
+/** What to run: the settings recorded in the report, plus where the cases are and what to write and print. */
+export interface RunPlan extends Omit<RunSettings, 'scorer' | 'prompt'>, OutputPlan {
   datasetPath: string;
   load: LoadOptions;
   /** User prompt template; default: the input column. */
@@ -24,18 +24,10 @@ export interface RunPlan extends Omit<RunSettings, 'scorer' | 'prompt'> {
   volume?: { text: string; casesPerDay: number };
   /** `--by`: group by this column (loaded as the category) and build a routing table. */
   routingColumn?: string;
-  /** Where to write the routing map as JSON. */
-  routingOut?: string;
   /** Response cache: its folder and how long answers stay valid; null with --no-cache. */
   cache: { dir: string; ttlMs: number } | null;
   /** Go ahead even when the cost estimate is over --max-cost. */
   yes: boolean;
-  /** Report path; default reports/<run id>.json under cwd. */
-  out?: string;
-  /** Formats written beside the JSON report (`--report md,junit,html,csv`). */
-  formats: ReportFormat[];
-  /** A JUnit test case per case, not only per gate check (`--junit-cases`). */
-  junitCases: boolean;
   /** Print the JSON report to stdout instead of the table. */
   json: boolean;
   quiet: boolean;

@@ -3,7 +3,7 @@
 import { relative } from 'node:path';
 import { missingPilotCases } from '../analysis/across.js';
 import { callCost } from '../analysis/cost.js';
-import { fileHash, type LoadOptions, loadDataset } from '../cases/load.js';
+import { fileHash, loadDataset } from '../cases/load.js';
 import { UsageError } from '../errors.js';
 import { densityNote, estimateCost, tokenDensities } from '../execute/budget.js';
 import { ResponseCache } from '../execute/cache.js';
@@ -102,7 +102,7 @@ export async function prepare(plan: RunPlan, deps: RunDeps, { resume, followUp }
   return prepared;
 }
 
-async function loadCases(plan: { datasetPath: string; load: LoadOptions; prompt?: string; system?: string; temperature?: number }) {
+async function loadCases(plan: Pick<RunPlan, 'datasetPath' | 'load' | 'prompt' | 'system' | 'temperature'>) {
   const dataset = await loadDataset(plan.datasetPath, plan.load);
   const prompts: PromptPlan = {
     user: compileTemplate(plan.prompt ?? `{{${dataset.inputColumn}}}`, dataset.columns, '--prompt'),
