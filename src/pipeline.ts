@@ -9,6 +9,7 @@ import { ignoredStateDir } from './files.js';
 import { judgeAnswers, judgeScorer } from './judge/judge.js';
 import { analyse } from './pipeline/analyse.js';
 import { type Collected, collect } from './pipeline/collect.js';
+import { runEmbeddingsPath } from './pipeline/embedding.js';
 import { newRunId, type RunDeps, type RunExtras, type RunOutcome, type RunPlan, runJournalPath, type Stop } from './pipeline/plan.js';
 import { prepare } from './pipeline/prepare.js';
 import { score } from './pipeline/score.js';
@@ -21,7 +22,7 @@ export async function runBench(plan: RunPlan, deps: RunDeps, extras: RunExtras =
   ignoredStateDir(deps.cwd);
   const release = lockRun(journalPath.replace(/\.journal\.jsonl$/, '.lock'), id);
   try {
-    const prepared = await prepare(plan, deps, extras, id);
+    const prepared = await prepare(plan, deps, extras, { id, journalPath });
     const calls = await collect(prepared, deps, { startedAt, journalPath, started, resumed: extras.resume !== undefined });
     const judged =
       prepared.judging === undefined ? undefined : await judgeAnswers(prepared, calls, deps, { journalPath, ...(extras.resume && { resume: extras.resume }) });
@@ -50,7 +51,10 @@ export async function runBench(plan: RunPlan, deps: RunDeps, extras: RunExtras =
     const planned = prepared.targets.reduce((n, t) => n + prepared.dataset.cases.length * (t.samples ?? 1), 0);
     const stop = stopOf(collected, { calls: report.summaries.reduce((n, s) => n + s.n, 0), planned }, journalPath);
     // Complete: the report holds everything the journal did. Otherwise the journal is what --resume continues from.
-    if (stop === undefined && stoppedModels.length === 0) await rm(journalPath, { force: true });
+    if (stop === undefined && stoppedModels.length === 0) {
+      await rm(journalPath, { force: true });
+      if (prepared.embedding !== undefined) await rm(runEmbeddingsPath(journalPath), { force: true });
+    }
     return { report, reportPath: prepared.destinations.reportPath, ...(stop !== undefined && { stop }), stoppedModels };
   } finally {
     release();

@@ -2,7 +2,7 @@
 // real CLI in-process, candidates answering through both SDKs from the emulator. A correct
 // paraphrase of a summary scores 0 under `normalized` and well under these.
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
@@ -226,6 +226,35 @@ describe('--scorer embedding, end to end (embeddings through the openai SDK)', (
         /scorer embedding failed on case S02 \(\S+summaries\.csv:3\): the embeddings endpoint failed \(bad_request 400\): 400 This model's maximum context length is 8192 tokens/,
       );
       assert.match(r.stderr, /tierbench run --resume \S+: the answers are kept, nothing is paid again/);
+    });
+  });
+});
+
+describe('--scorer embedding with --no-cache, stopped and resumed', () => {
+  it('the embeddings paid before the stop are kept beside the journal: --resume pays only for the new answer, and counts the earlier ones as spent', async () => {
+    const key = await paraphraseKey();
+    await withEmulator({ profiles: [model('claude-haiku-4-5', 1)], key }, async (url, emulator) => {
+      const cwd = mkdtempSync(join(tmpdir(), 'tb-emb-resume-'));
+      const args = ['run', '-m', 'anthropic:claude-haiku-4-5', '--scorer', 'embedding', '--limit', '6', '--no-cache', '-q', '-c', '1'];
+      // The budget stops the candidate calls after five of six; the five answers are scored (embedded) all the same.
+      await runCli([...args, '--max-cost', '0.0012', '--yes', '-o', join(cwd, 'stopped.json'), SUMMARIES], envFor(url), cwd);
+      const stopped = readValidReport(join(cwd, 'stopped.json'));
+      assert.equal(stopped.run.status, 'budget');
+      assert.equal(stopped.results.length, 5);
+      assert.equal(stopped.embedding?.texts, 6 + 5);
+      const before = emulator.stats('text-embedding-3-small').requests;
+
+      const r = await runCli(['run', '--resume', stopped.run.id, '-q', '-o', join(cwd, 'resumed.json')], envFor(url), cwd);
+      assert.equal(r.code, 0, r.stderr);
+      const after = emulator.stats('text-embedding-3-small');
+      const full = readValidReport(join(cwd, 'resumed.json'));
+      assert.equal(full.results.length, 6);
+      assert.equal(after.requests - before, 1, 'one request, for the sixth answer');
+      assert.equal(full.embedding?.requests, 1);
+      assert.equal(full.embedding?.texts, 12);
+      assert.equal(full.embedding?.cached, 0, 'paid by this run, not held by a cache');
+      assert.equal(full.embedding?.spentTokens, after.usage.input, 'every token the endpoint billed, before and after the stop');
+      assert.deepEqual(readdirSync(join(cwd, '.tierbench', 'runs')), [], 'the journal and the embeddings beside it are gone once the run is complete');
     });
   });
 });

@@ -62,7 +62,12 @@ export interface Prepared {
   notes: string[];
 }
 
-export async function prepare(plan: RunPlan, deps: RunDeps, { resume, followUp }: RunExtras, id: string): Promise<Prepared> {
+export async function prepare(
+  plan: RunPlan,
+  deps: RunDeps,
+  { resume, followUp }: RunExtras,
+  { id, journalPath }: { id: string; journalPath: string },
+): Promise<Prepared> {
   const { dataset, prompts, contestantPrompts, cases } = await loadCases(plan);
   if (followUp !== undefined) checkFollowUp(followUp, cases, plan, dataset.idColumn);
   const answerSchema = await schemaOf(plan);
@@ -86,7 +91,7 @@ export async function prepare(plan: RunPlan, deps: RunDeps, { resume, followUp }
   });
   const judging = plan.judge === undefined ? undefined : await prepareJudging(plan.judge, dataset, deps.env, plan);
   const cache = plan.cache === null ? undefined : await openCache(plan.cache);
-  const embedding = chosen.scorer === undefined ? await openEmbeddingScorer(plan, deps.env, dataset.cases).catch(closing(cache)) : undefined;
+  const embedding = chosen.scorer === undefined ? await openEmbeddingScorer(plan, deps.env, dataset.cases, journalPath).catch(closing(cache)) : undefined;
   const prepared: Prepared = {
     plan,
     id,

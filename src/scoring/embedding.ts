@@ -39,10 +39,14 @@ export class EmbeddingScorer implements Extract<Scorer, { kind: 'async' }> {
   private maxInputs = MAX_INPUTS;
   private readonly limit = pLimit(REQUESTS);
 
+  /**
+   * `store` keeps the vectors: the response cache, whose hits cost nothing, or with --no-cache the
+   * run's own file, whose hits this run paid for before it was stopped and resumed.
+   */
   constructor(
     readonly spec: ModelSpec,
     private readonly client: EmbeddingsClient,
-    private readonly cache?: ResponseCache,
+    private readonly store?: { cache: ResponseCache; paid: boolean },
   ) {}
 
   /** Every distinct reference, embedded before the first candidate call: a failing endpoint costs nothing else. */
@@ -58,7 +62,7 @@ export class EmbeddingScorer implements Extract<Scorer, { kind: 'async' }> {
   }
 
   close(): void {
-    this.cache?.close();
+    this.store?.cache.close();
   }
 
   private vector(text: string): Promise<Float32Array> {
@@ -78,12 +82,16 @@ export class EmbeddingScorer implements Extract<Scorer, { kind: 'async' }> {
   }
 
   private fromCache(text: string): Promise<Float32Array> | undefined {
-    const hit = this.cache?.get(this.key(text));
+    const hit = this.store?.cache.get(this.key(text));
     if (hit === undefined) return undefined;
     const bytes = Buffer.from(hit.text, 'base64');
     this.tally.texts++;
-    this.tally.cached++;
     this.tally.tokens += hit.usage.input;
+    if (!this.store?.paid) this.tally.cached++;
+    else {
+      this.tally.spentTokens += hit.usage.input;
+      if (hit.usage.estimated) this.tally.estimated++;
+    }
     return Promise.resolve(new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)));
   }
 
@@ -158,7 +166,7 @@ export class EmbeddingScorer implements Extract<Scorer, { kind: 'async' }> {
         usage: { input: share, output: 0, cacheWrite: 0, cacheRead: 0, ...(tokens === undefined && { estimated: true as const }) },
         stopReason: null,
       };
-      this.cache?.set(this.key(w.text), stored);
+      this.store?.cache.set(this.key(w.text), stored);
       w.resolve(vector);
     });
   }
