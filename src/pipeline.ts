@@ -30,9 +30,12 @@ export async function runBench(plan: RunPlan, deps: RunDeps, extras: RunExtras =
     const scored = await score(calls.results, prepared.dataset.cases, scorer, { datasetPath: prepared.dataset.path, runId: id }).finally(() =>
       prepared.embedding?.close(),
     );
-    // The judges' calls are part of the run: their spend and why they stopped count as the candidates' do.
-    const collected: Collected =
-      judged === undefined ? calls : { ...calls, spent: calls.spent + judged.spent, ...(judged.stopReason !== undefined && { stopReason: judged.stopReason }) };
+    // The judges' and the embeddings' calls are part of the run: their spend, and why the judges stopped, count as the candidates' do.
+    const collected: Collected = {
+      ...calls,
+      spent: calls.spent + (judged?.spent ?? 0) + (prepared.embedding?.paid ?? 0),
+      ...(judged?.stopReason !== undefined && { stopReason: judged.stopReason }),
+    };
     const report = analyse({ ...prepared, scorer }, collected, scored, {
       id,
       version: deps.version,

@@ -165,6 +165,29 @@ describe('judging is journaled', () => {
       assert.ok(e.stats('claude-opus-4-8').requests < 60);
     });
   });
+  it('the estimate before the run counts the judge calls: a budget the candidates fit but not the judges is refused before any call', async () => {
+    await emulate([candidate('claude-haiku-4-5', 0.7), judge('claude-opus-4-8', 1)], async (url, e) => {
+      const cwd = mkdtempSync(join(tmpdir(), 'tb-judge-estimate-'));
+      const args = ['run', '-m', 'haiku-4.5', '--judge', 'opus-4.8', '--no-cache', '--limit', '30', '-o', 'r.json', TICKETS];
+      const fits = await runCli([...args, '--max-cost', '5'], envFor(url), cwd);
+      assert.equal(fits.code, 0, fits.stderr);
+      const said = /estimated cost \$([\d.]+) \(at most \$[\d.]+ if every answer used max_tokens\) for 30 calls, of it \$([\d.]+) for 30 judge calls/.exec(
+        fits.stderr,
+      );
+      assert.ok(said, fits.stderr);
+      const [total, judges] = [Number(said[1]), Number(said[2])];
+      assert.ok(judges > 0 && judges <= total, `${judges} of ${total}`);
+      // The estimate allows a real judge's few sentences of reason; the emulator's judge writes one.
+      const paid = readValidReport(join(cwd, 'r.json')).judge!.cost!.spent;
+      assert.ok(judges >= paid && judges < paid * 3, `estimated ${judges}, paid ${paid}`);
+
+      const requests = e.stats('claude-haiku-4-5').requests;
+      const refused = await runCli([...args, '--max-cost', String(total - judges / 2)], envFor(url), cwd);
+      assert.equal(refused.code, 2, refused.stderr);
+      assert.match(refused.stderr, /E_BUDGET|--max-cost/);
+      assert.equal(e.stats('claude-haiku-4-5').requests, requests, 'nothing sent');
+    });
+  });
 });
 
 describe('a pairwise judge', () => {

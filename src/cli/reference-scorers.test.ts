@@ -235,9 +235,10 @@ describe('--scorer embedding with --no-cache, stopped and resumed', () => {
     const key = await paraphraseKey();
     await withEmulator({ profiles: [model('claude-haiku-4-5', 1)], key }, async (url, emulator) => {
       const cwd = mkdtempSync(join(tmpdir(), 'tb-emb-resume-'));
-      const args = ['run', '-m', 'anthropic:claude-haiku-4-5', '--scorer', 'embedding', '--limit', '6', '--no-cache', '-q', '-c', '1'];
+      const args = ['run', '-m', 'anthropic:claude-haiku-4-5', '--scorer', 'embedding', '--limit', '6', '--no-cache', '-c', '1'];
       // The budget stops the candidate calls after five of six; the five answers are scored (embedded) all the same.
-      await runCli([...args, '--max-cost', '0.0012', '--yes', '-o', join(cwd, 'stopped.json'), SUMMARIES], envFor(url), cwd);
+      const r0 = await runCli([...args, '--max-cost', '0.0012', '--yes', '-o', join(cwd, 'stopped.json'), SUMMARIES], envFor(url), cwd);
+      assert.match(r0.stderr, /estimated cost \$[\d.]+ .* for 6 calls, \$[\d.]+ for scoring embeddings;/, 'the embeddings are in the estimate and the budget');
       const stopped = readValidReport(join(cwd, 'stopped.json'));
       assert.equal(stopped.run.status, 'budget');
       assert.equal(stopped.results.length, 5);

@@ -7,7 +7,7 @@
 
 import { byBaseId } from '../models/prices.js';
 import { estimateRequestTokens } from '../providers/call.js';
-import type { Case, ChatRequest } from '../types.js';
+import type { Case, ChatRequest, Prices } from '../types.js';
 import type { Target } from './fan-out.js';
 
 const THINKING = 1_000;
@@ -110,4 +110,15 @@ export function estimateCost(
     }
   });
   return estimate;
+}
+
+/**
+ * `--scorer embedding`: the answers' embeddings still to pay for (the references were embedded
+ * before this estimate), each answer taken as distinct and about twice its reference's length;
+ * null when the embedding model has no price.
+ */
+export function estimateEmbeddings(cases: readonly Case[], targets: readonly Target[], prices: Prices | null): number | null {
+  if (prices === null) return null;
+  const tokens = targets.reduce((n, t) => n + (t.samples ?? 1) * cases.reduce((k, c) => k + Math.ceil((2 * c.expected.length) / 4), 0), 0);
+  return (tokens * prices.input) / 1e6;
 }

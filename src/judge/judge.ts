@@ -107,7 +107,7 @@ function answersToJudge({ plan, judging }: Prepared, collected: Collected): Item
 }
 
 /** The judge calls one answer needs: one for a rubric, one per order for a pair. */
-function asksFor({ judging, dataset, request }: Prepared, item: Item, samples: number): Ask[] {
+export function asksFor({ judging, dataset, request }: Prepared, item: Item, samples: number): Ask[] {
   const c = dataset.cases[item.caseIndex]!;
   const sent = request(c, item.candidate);
   const judged = {
@@ -223,8 +223,8 @@ class Session {
   private pay(j: number, cost: number): void {
     this.spent += cost;
     this.spentByJudge[j]! += cost;
-    const { maxCost } = this.prepared.plan;
-    if (maxCost !== undefined && this.spent >= maxCost) this.stopReason ??= 'budget';
+    const { budget } = this.prepared;
+    if (budget !== undefined && this.spent >= budget) this.stopReason ??= 'budget';
   }
 
   async close(): Promise<void> {

@@ -19,7 +19,7 @@ export interface Collected extends Execution {
 }
 
 export async function collect(
-  { plan, id, dataset, targets, request, known, cache, cacheKey, datasetHash }: Prepared,
+  { plan, id, dataset, targets, request, known, cache, cacheKey, datasetHash, budget }: Prepared,
   deps: RunDeps,
   run: { startedAt: Date; journalPath: string; started: number; resumed: boolean },
 ): Promise<Collected> {
@@ -76,7 +76,7 @@ export async function collect(
         progress.record(m, r);
         if (origin === 'call' && r.cost !== null) {
           spent += r.cost;
-          if (plan.maxCost !== undefined && spent >= plan.maxCost) stopReason ??= 'budget';
+          if (budget !== undefined && spent >= budget) stopReason ??= 'budget';
         }
         return origin === 'journal' ? undefined : journal.record(m, r);
       },

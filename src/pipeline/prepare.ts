@@ -6,10 +6,11 @@ import { callCost } from '../analysis/cost.js';
 import { imageSources, loadImages } from '../cases/images.js';
 import { fileHash, loadDataset } from '../cases/load.js';
 import { UsageError } from '../errors.js';
-import { densityNote, estimateCost, tokenDensities } from '../execute/budget.js';
+import { densityNote, estimateCost, estimateEmbeddings, tokenDensities } from '../execute/budget.js';
 import { ResponseCache } from '../execute/cache.js';
 import type { Target } from '../execute/fan-out.js';
 import { money } from '../format.js';
+import { estimateJudging } from '../judge/estimate.js';
 import { type Judging, prepareJudging } from '../judge/setup.js';
 import { retirementNote } from '../models/lifecycle.js';
 import { buildRequest, compileTemplate, type PromptPlan, promptText, render, templateVariables } from '../prompts/render.js';
@@ -60,6 +61,8 @@ export interface Prepared {
   destinations: Destinations;
   /** Warnings said before the first call, kept in the report's notes. */
   notes: string[];
+  /** --max-cost less the scoring embeddings (paid, and estimated to come): where the candidates' and judges' calls stop. */
+  budget?: number;
 }
 
 export async function prepare(
@@ -114,7 +117,7 @@ export async function prepare(
     destinations: to,
     notes: [...retiring, ...(leak === undefined ? [] : [leak])],
   };
-  if (plan.maxCost !== undefined) await checkBudget(prepared, plan.maxCost, deps);
+  const budget = plan.maxCost === undefined ? undefined : await checkBudget(prepared, plan.maxCost, deps, resume);
 
   // Said once everything is checked, just before the first call.
   if (!plan.quiet) {
@@ -131,7 +134,7 @@ export async function prepare(
     );
   }
   if (leak !== undefined) deps.stderr.write(`warning: ${leak} (remove {{${dataset.expectedColumn}}}, or name the real answer with --expected-col)\n`);
-  return prepared;
+  return budget === undefined ? prepared : { ...prepared, budget };
 }
 
 async function loadCases(plan: Pick<RunPlan, 'datasetPath' | 'load' | 'prompt' | 'prompts' | 'system' | 'temperature' | 'models' | 'tools' | 'toolChoice'>) {
@@ -244,12 +247,13 @@ function knownResults(resume: Resume | undefined, targets: readonly Target[], ca
   return known;
 }
 
-/** --max-cost: the estimate said before the first call, and a refusal when it is over (unless --yes). */
-async function checkBudget(
-  { plan, dataset, targets, request, known, cache, cacheKey, embedding }: Prepared,
-  maxCost: number,
-  deps: Pick<RunDeps, 'stderr'>,
-): Promise<void> {
+/**
+ * --max-cost: the estimate said before the first call (the candidates', the judges' and the
+ * embeddings' calls), and a refusal when it is over (unless --yes). Returns what the candidates'
+ * and judges' calls may spend: the limit less the embeddings, paid and to come.
+ */
+async function checkBudget(prepared: Prepared, maxCost: number, deps: Pick<RunDeps, 'stderr'>, resume: Resume | undefined): Promise<number> {
+  const { plan, dataset, targets, request, known, cache, cacheKey, embedding } = prepared;
   const densities = await tokenDensities(targets, dataset.cases, request);
   const estimate = estimateCost(
     dataset.cases,
@@ -258,12 +262,19 @@ async function checkBudget(
     (m, c, req, sample) => known[m]?.has(c.index * (targets[m]?.samples ?? 1) + sample) === true || cache?.get(cacheKey(m, req, sample)) !== undefined,
     densities,
   );
+  const judges = estimateJudging(prepared, resume);
+  const embeddings = embedding === undefined ? undefined : estimateEmbeddings(dataset.cases, targets, embedding.spec.prices);
+  const reserved = (embedding?.paid ?? 0) + (embeddings ?? 0);
+  const unpriced = [...estimate.unpriced, ...judges.unpriced, ...(embeddings === null ? [embedding!.spec.name] : [])];
+  const count = (n: number): string => n.toLocaleString('en-US');
   const line =
-    `estimated cost ${money(estimate.typical)} (at most ${money(estimate.ceiling)} if every answer used max_tokens) for ${(estimate.calls - estimate.cachedCalls).toLocaleString('en-US')} calls` +
-    (estimate.cachedCalls > 0 ? ` (${estimate.cachedCalls.toLocaleString('en-US')} more answered from cache)` : '') +
-    (estimate.unpriced.length > 0 ? `; ${estimate.unpriced.join(', ')} unpriced, not included` : '') +
+    `estimated cost ${money(estimate.typical + judges.typical + reserved)} (at most ${money(estimate.ceiling + judges.ceiling + reserved)} if every answer used max_tokens) for ${count(estimate.calls - estimate.cachedCalls)} calls` +
+    (estimate.cachedCalls > 0 ? ` (${count(estimate.cachedCalls)} more answered from cache)` : '') +
+    (judges.calls > 0 ? `, of it ${money(judges.typical)} for ${count(judges.calls - judges.settled)} judge calls` : '') +
+    (embedding !== undefined && embeddings !== null ? `, ${money(reserved)} for scoring embeddings` : '') +
+    (unpriced.length > 0 ? `; ${unpriced.join(', ')} unpriced, not included` : '') +
     `; ${densityNote(targets, densities)}`;
-  if (estimate.typical > maxCost && !plan.yes) {
+  if (estimate.typical + judges.typical + reserved > maxCost && !plan.yes) {
     cache?.close();
     embedding?.close();
     throw new UsageError(
@@ -273,6 +284,7 @@ async function checkBudget(
     );
   }
   if (!plan.quiet) deps.stderr.write(`${line}; budget ${money(maxCost)}\n`);
+  return maxCost - reserved;
 }
 
 /** A follow-up asks the pilot's question again on more cases: checked before any call. */

@@ -38,6 +38,8 @@ export class EmbeddingScorer implements Extract<Scorer, { kind: 'async' }> {
   private scheduled = false;
   private maxInputs = MAX_INPUTS;
   private readonly limit = pLimit(REQUESTS);
+  /** Tokens paid for in this segment of the run (a resumed run's earlier ones are not), for --max-cost. */
+  private paidTokens = 0;
 
   /**
    * `store` keeps the vectors: the response cache, whose hits cost nothing, or with --no-cache the
@@ -59,6 +61,11 @@ export class EmbeddingScorer implements Extract<Scorer, { kind: 'async' }> {
     if (output.trim() === '') return 0;
     const [answer, reference] = await Promise.all([this.vector(output), this.vector(c.expected)]);
     return Math.min(1, Math.max(0, cosine(answer, reference)));
+  }
+
+  /** USD paid in this segment of the run; 0 without a price (the estimate before the run says it is unpriced). */
+  get paid(): number {
+    return (this.paidTokens * (this.spec.prices?.input ?? 0)) / 1e6;
   }
 
   close(): void {
@@ -160,6 +167,7 @@ export class EmbeddingScorer implements Extract<Scorer, { kind: 'async' }> {
       this.tally.texts++;
       this.tally.tokens += share;
       this.tally.spentTokens += share;
+      this.paidTokens += share;
       if (tokens === undefined) this.tally.estimated++;
       const stored: CachedAnswer = {
         text: Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength).toString('base64'),
