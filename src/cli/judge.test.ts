@@ -279,7 +279,21 @@ describe('judge reliability', () => {
       writeFileSync(join(dir, 'graded.csv'), `${csv.join('\n')}\n`);
       await emulate([candidate('claude-haiku-4-5', 0.8), judge('claude-sonnet-4-6', agreement)], async (url) => {
         const r = await runCli(
-          ['run', '-m', 'haiku-4.5', '--judge', 'sonnet-4.6', '--human-col', 'human_grade', '--report', 'md,html', '-o', 'r.json', 'graded.csv'],
+          [
+            'run',
+            '-m',
+            'haiku-4.5',
+            '--judge',
+            'sonnet-4.6',
+            '--human-col',
+            'human_grade',
+            '--report',
+            'md,html,junit,csv',
+            '--junit-cases',
+            '-o',
+            'r.json',
+            'graded.csv',
+          ],
           envFor(url),
           dir,
         );
@@ -314,6 +328,18 @@ describe('judge reliability', () => {
             'the warning where the judge agrees poorly, and only there',
           );
         }
+        // JUnit: the judges in a suite of their own, their figures and warning beside a passing test (the gate decides);
+        // CSV and JUnit's failed cases: each answer's grade and the judge's reason.
+        const junit = readFileSync(join(dir, 'r.junit.xml'), 'utf8');
+        assert.match(
+          junit,
+          /<testsuite name="judge" tests="1" failures="0"[^>]*>\s*<testcase classname="tierbench.judge" name="judge sonnet-4.6" time="0.000">\s*<system-out>Judged by rubric/,
+        );
+        assert.equal(/<system-out>[^<]*warning: judge sonnet-4\.6 agrees poorly/.test(junit), warned);
+        assert.match(junit, /<failure [^>]*>expected: [^<]*\njudges: sonnet-4\.6: grade [1-5] — /);
+        const csv = readFileSync(join(dir, 'r.csv'), 'utf8').split('\r\n');
+        assert.match(csv[0]!, /,score,score_reason,judge_verdicts,/);
+        assert.match(csv[1]!, /,"?sonnet-4\.6: grade [1-5] — [^,]+/);
       });
     });
   }

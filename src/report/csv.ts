@@ -1,6 +1,7 @@
 // Per-case results as CSV, one row per case × model × sample, for spreadsheets.
 import type { Report } from '../types.js';
 import { csvField } from './escape.js';
+import { judgeVerdictsOf } from './sentences.js';
 
 const HEADER = [
   'case_id',
@@ -14,6 +15,7 @@ const HEADER = [
   'stop_reason',
   'score',
   'score_reason',
+  'judge_verdicts',
   'latency_ms',
   'ttft_ms',
   'input_tokens',
@@ -48,6 +50,7 @@ export function renderCsv(report: Report): string {
         r.stopReason,
         r.score,
         r.reason,
+        report.judge === undefined ? null : judgeVerdictsOf(report, r),
         r.latencyMs === null ? null : Math.round(r.latencyMs * 10) / 10,
         r.ttftMs === null ? null : Math.round(r.ttftMs * 10) / 10,
         r.usage?.input,

@@ -2,6 +2,7 @@
 // as tests. One <testsuite> per model.
 import type { CaseResult, Report } from '../types.js';
 import { escapeXml } from './escape.js';
+import { judgeSentences, judgeVerdictsOf } from './sentences.js';
 
 const attr = (value: string | number): string => escapeXml(String(value));
 
@@ -10,6 +11,8 @@ interface TestCase {
   time: number;
   failure?: { message: string; type: string; body: string };
   error?: { message: string; type: string };
+  /** Said beside the result, not a failure: what the judges cost and how far to trust them. */
+  out?: string;
 }
 
 function caseTest(report: Report, r: CaseResult): TestCase {
@@ -24,7 +27,7 @@ function caseTest(report: Report, r: CaseResult): TestCase {
       failure: {
         message: `expected ${JSON.stringify(c?.expected ?? '')}, got ${JSON.stringify((r.output ?? '').slice(0, 200))}`,
         type: 'wrong-answer',
-        body: `expected: ${c?.expected ?? ''}\nanswer: ${r.output ?? ''}\nscore: ${r.score}`,
+        body: `expected: ${c?.expected ?? ''}\nanswer: ${r.output ?? ''}\nscore: ${r.score}${report.judge === undefined ? '' : `\njudges: ${judgeVerdictsOf(report, r)}`}`,
       },
     };
   }
@@ -45,6 +48,13 @@ export function renderJUnit(report: Report, options: { cases: boolean }): string
     if (options.cases) for (const r of report.results) if (r.model === s.model) tests.push(caseTest(report, r));
     return { name: s.model, tests };
   });
+  // The judges are not a model under test: a suite of their own, a test per judge with what it cost
+  // and, beside it, the agreement figures and warnings (a low agreement warns; the gate decides).
+  if (report.judge !== undefined) {
+    const { lines, warnings } = judgeSentences(report.judge);
+    const out = [...lines, ...warnings.map((w) => `warning: ${w}`)].join('\n');
+    suites.push({ name: 'judge', tests: report.judge.judges.map((j) => ({ name: `judge ${j.name}`, time: 0, out })) });
+  }
   const count = (xs: TestCase[], k: 'failure' | 'error'): number => xs.filter((t) => t[k] !== undefined).length;
   const all = suites.flatMap((s) => s.tests);
   const seconds = (report.run.durationMs / 1000).toFixed(3);
@@ -65,6 +75,7 @@ export function renderJUnit(report: Report, options: { cases: boolean }): string
           '    </testcase>',
         );
       else if (t.error) lines.push(`${open}>`, `      <error message="${attr(t.error.message)}" type="${attr(t.error.type)}"/>`, '    </testcase>');
+      else if (t.out !== undefined) lines.push(`${open}>`, `      <system-out>${escapeXml(t.out)}</system-out>`, '    </testcase>');
       else lines.push(`${open}/>`);
     }
     lines.push('  </testsuite>');

@@ -1,7 +1,7 @@
 // Sentences that more than one view prints (the terminal table, the HTML page), written once so
 // that their wording agrees.
 import { money, pct, ppDelta, ppInterval } from '../format.js';
-import type { Agreement, CascadePoint, CascadeResult, ClassReport, EmbeddingUsage, JudgeReport } from '../types.js';
+import type { Agreement, CascadePoint, CascadeResult, CaseResult, ClassReport, EmbeddingUsage, JudgeReport, Report } from '../types.js';
 
 /** A model's weakest labels by F1, worst first, and its answers that named no label (the terminal's short view). */
 export function weakestLabels(classes: ClassReport, count = 3): string {
@@ -84,4 +84,22 @@ function agreementFigures(a: Agreement): string {
     ...(a.spearman ? [`Spearman ρ ${v(a.spearman.value)}${ci(a.spearman)}`] : []),
     `n ${a.n}`,
   ].join(', ');
+}
+
+/** What the judges said of one answer, for its row (CSV) or its test (JUnit): each judge's grade or winners, and reason. */
+export function judgeVerdictsOf(report: Report, r: CaseResult): string {
+  const id = report.cases[r.caseIndex]?.id;
+  return (report.judge?.verdicts ?? [])
+    .filter((v) => v.model === r.model && v.case === id && v.sample === r.sample)
+    .map((v) => {
+      const said =
+        v.grade != null
+          ? `grade ${v.grade}`
+          : v.winners !== undefined
+            ? `winner ${v.winners.map((w) => w ?? '?').join('/')} (answer first/second)`
+            : 'no verdict';
+      const why = v.failure ?? v.reason;
+      return `${v.judge}: ${said}${why === undefined ? '' : ` — ${why}`}`;
+    })
+    .join(' | ');
 }
