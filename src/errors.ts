@@ -68,6 +68,7 @@ export type ErrorCode =
   | 'E_SCORER'
   | 'E_EMBEDDING'
   | 'E_SCORE_FAILED'
+  | 'E_EXPECT_REFUSAL'
   | 'E_SUITE'
   | 'E_TEMPLATE_VAR'
   | 'E_TOO_BIG'

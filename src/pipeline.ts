@@ -27,9 +27,11 @@ export async function runBench(plan: RunPlan, deps: RunDeps, extras: RunExtras =
     const judged =
       prepared.judging === undefined ? undefined : await judgeAnswers(prepared, calls, deps, { journalPath, ...(extras.resume && { resume: extras.resume }) });
     const scorer = judged === undefined ? prepared.scorer : judgeScorer(judged);
-    const scored = await score(calls.results, prepared.dataset.cases, scorer, { datasetPath: prepared.dataset.path, runId: id }).finally(() =>
-      prepared.embedding?.close(),
-    );
+    const scored = await score(calls.results, prepared.dataset.cases, scorer, {
+      datasetPath: prepared.dataset.path,
+      runId: id,
+      ...(plan.expectRefusal !== undefined && { expectRefusal: plan.expectRefusal }),
+    }).finally(() => prepared.embedding?.close());
     // The judges' and the embeddings' calls are part of the run: their spend, and why the judges stopped, count as the candidates' do.
     const collected: Collected = {
       ...calls,

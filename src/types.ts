@@ -525,6 +525,8 @@ export interface RunSettings {
    * it is in `notes` when it was not sent as asked.
    */
   schema?: { path: string; sha256: string; sent: boolean };
+  /** --expect-refusal: the expected answer that means the model should refuse; such a case's refusal scores 1. */
+  expectRefusal?: string;
   /** The user prompt template (`{{column}}` variables); with prompt variants, the first one's. */
   prompt: string;
   system?: string;

@@ -96,6 +96,10 @@ export const RUN_OPTIONS = {
     flags: '--scorer <name>',
     help: 'exact | normalized | contains | regex | label | number | json | tool | tool-exact | rouge-l | chrf | chrf++ | embedding | json-schema (with --schema), or your own module: ./my-scorer.mjs (default: label for a small label set, number for numbers, tool for tool calls, else normalized)',
   },
+  expectRefusal: {
+    flags: '--expect-refusal <answer>',
+    help: 'an expected answer meaning "the model should refuse" (moderation): a refusal of such a case scores 1, of any other 0 (e.g. --expect-refusal REFUSE)',
+  },
   embeddingModel: {
     flags: '--embedding-model <model>',
     help: 'with --scorer embedding: the model that embeds answers and references, named like any model (default: openai:text-embedding-3-small)',

@@ -288,6 +288,7 @@ async function buildPlan(file: string, flags: RunFlags, io: Io, suite: AppliedSu
     ...(custom !== undefined && { custom }),
     ...(flags.schema !== undefined && { schema: answerSchema(flags, io.cwd) }),
     scorerLimits: scorerLimits(flags),
+    ...(flags.expectRefusal !== undefined && { expectRefusal: flags.expectRefusal }),
     ...(flags.maxTokens !== undefined && { maxTokens: flags.maxTokens }),
     ...(flags.temperature !== undefined && { temperature: flags.temperature }),
     stream: flags.stream,

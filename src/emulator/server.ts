@@ -308,7 +308,8 @@ export class Emulator {
     const simulated = answer(profile, input.model, this.options.key, prompt, this.seed, input.attempt, sample, input.system, offered.length > 0);
     const verdict = judgeReply(profile, input.model, this.options.key, input.messages, this.seed);
     const a = verdict === undefined ? simulated : { ...simulated, text: verdict, correct: false };
-    let text = fault?.kind === 'empty' || fault?.kind === 'refusal' ? '' : input.format === undefined ? a.text : conform(a.text, input.format);
+    const faultKind = fault?.kind ?? (profile.refuses !== undefined && a.text === profile.refuses ? 'refusal' : undefined);
+    let text = faultKind === 'empty' || faultKind === 'refusal' ? '' : input.format === undefined ? a.text : conform(a.text, input.format);
     const toolCall = toolCallOf(text, offered);
     // The key's {"name": null}: deciding no tool is needed, said in words.
     if (offered.length > 0 && /^\{\s*"name"\s*:\s*null/.test(text)) text = NO_TOOL_TEXT;
@@ -349,7 +350,7 @@ export class Emulator {
         generationMs: a.generationMs,
         truncated,
         confidence: a.confidence,
-        ...(fault?.kind && { fault: fault.kind }),
+        ...(faultKind && { fault: faultKind }),
         quirks: new Set(profile.quirks),
         promptTokens,
         cacheWrite,

@@ -125,6 +125,12 @@ export const PROFILE = v.pipe(
       judgeAgreement: v.optional(share('a probability')),
       /** As a judge: the probability that its first reply is prose, not the JSON asked (it complies when told). */
       judgeMalformed: v.optional(share('a probability')),
+      /**
+       * The answer key's answer that this model gives by refusing (a moderation set's `REFUSE`): when
+       * it would answer it, it refuses instead (Anthropic's `refusal` stop, OpenAI's refusal), as a
+       * model declines a harmful request; when it would answer wrong, it complies.
+       */
+      refuses: v.optional(v.string(says('give the expected answer that stands for a refusal'))),
       /** Inputs containing this text are blocked by the provider's moderation (OpenAI format: a 403 at gateways, else a 400 content_filter). */
       flag: v.optional(v.string(says('give the text that gets an input blocked'))),
       /**

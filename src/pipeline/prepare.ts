@@ -27,6 +27,7 @@ import { labelSet, type Scorer } from '../scoring/scorers.js';
 import type { Case, CaseRecord, CaseResult, ChatRequest, Dataset, ModelSpec, Report, ScorerSource } from '../types.js';
 import { openEmbeddingScorer } from './embedding.js';
 import type { Resume, RunDeps, RunExtras, RunPlan } from './plan.js';
+import { refusalWanted } from './score.js';
 import { chooseScorer, schemaOf } from './scorer.js';
 
 /** A run checked and ready to call: what the later stages read. */
@@ -73,6 +74,15 @@ export async function prepare(
 ): Promise<Prepared> {
   const { dataset, prompts, contestantPrompts, cases } = await loadCases(plan);
   if (followUp !== undefined) checkFollowUp(followUp, cases, plan, dataset.idColumn);
+  // A misspelt --expect-refusal would silently score every refusal 0.
+  if (plan.expectRefusal !== undefined && !dataset.cases.some((c) => refusalWanted(c, plan.expectRefusal))) {
+    const seen = [...new Set(dataset.cases.map((c) => c.expected))].slice(0, 5).map((e) => JSON.stringify(e));
+    throw new UsageError(
+      'E_EXPECT_REFUSAL',
+      `--expect-refusal ${plan.expectRefusal}: no case of ${dataset.path} expects it (its ${dataset.expectedColumn} column has ${seen.join(', ')}…)`,
+      `give the expected answer your data uses for "should refuse", exactly as it is written there`,
+    );
+  }
   const answerSchema = await schemaOf(plan);
   const chosen = await chooseScorer(plan, dataset, deps.env, answerSchema);
   const leak = leakNote(contestantPrompts, dataset.expectedColumn);

@@ -1,6 +1,7 @@
 // The third stage: each answer against its case. It reads the collected results out of their
 // store as plain records and scores them; the store is left as it was. A refusal is no answer,
-// whatever its text would score: it counts wrong, and apart (README, "Outcomes"). A pure scorer
+// whatever its text would score: it counts wrong, and apart (README, "Outcomes") — unless the case
+// expects one (--expect-refusal, for moderation): then it is the right answer. A pure scorer
 // scores inline; one that must wait (a command, a user's module, a model) runs with its own
 // concurrency, after every answer is paid for and journaled, so a scorer that fails loses
 // nothing: fix it and --resume scores the same answers again without a call.
@@ -14,6 +15,8 @@ import type { Case, CaseResult } from '../types.js';
 export interface ScoreContext {
   datasetPath: string;
   runId: string;
+  /** --expect-refusal: the expected answer that asks for a refusal. */
+  expectRefusal?: string;
 }
 
 export async function score(stores: readonly ResultColumns[], cases: readonly Case[], scorer: Scorer, context: ScoreContext): Promise<CaseResult[][]> {
@@ -26,7 +29,7 @@ export async function score(stores: readonly ResultColumns[], cases: readonly Ca
       const c = cases[r.caseIndex];
       const output = r.output;
       if (output === undefined || c === undefined) continue;
-      if (r.finish === 'refused') r.score = 0;
+      if (r.finish === 'refused') r.score = refusalWanted(c, context.expectRefusal) ? 1 : 0;
       else if (scorer.kind === 'pure')
         keep(
           r,
@@ -40,6 +43,10 @@ export async function score(stores: readonly ResultColumns[], cases: readonly Ca
   if (failed !== undefined) throw failed.reason;
   return scored;
 }
+
+/** Whether the case's expected answer is --expect-refusal's, spacing and case aside. */
+export const refusalWanted = (c: Case, answer: string | undefined): boolean =>
+  answer !== undefined && c.expected.trim().toLowerCase() === answer.trim().toLowerCase();
 
 /** null: the scorer could not score this answer (a judge's unreadable reply): unscored, counted apart. */
 function keep(r: CaseResult, scored: Scored | null): void {
