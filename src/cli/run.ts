@@ -12,7 +12,7 @@ import { CACHE_DIR, SCORER_TIMEOUT_S } from '../defaults.js';
 import { UsageError } from '../errors.js';
 import { Journal } from '../execute/journal.js';
 import { regularFile } from '../files.js';
-import type { Threshold } from '../gate/gate.js';
+import type { GateRules, Threshold } from '../gate/gate.js';
 import { ENDPOINTS, type ResolveOptions, resolveModels } from '../models/registry.js';
 import { type PromptVariant, type Resume, type RunDeps, type RunPlan, runJournalPath, safeUrl, VARIANT_NAME } from '../pipeline/plan.js';
 import { runBench } from '../pipeline.js';
@@ -33,7 +33,7 @@ import { flagName } from './parse.js';
 import { publisher } from './publish.js';
 import { readReport } from './report-file.js';
 import { withSimulation } from './simulate.js';
-import type { AppliedSuite } from './suite.js';
+import { type AppliedSuite, atSuiteLine, dropAbsentLimits } from './suite.js';
 
 async function textOption(inline: string | undefined, file: string | undefined, name: string, cwd: string): Promise<string | undefined> {
   if (inline !== undefined && file !== undefined) throw new UsageError('E_FLAGS', `--${name} and --${name}-file were both given`, `use one of them`);
@@ -476,20 +476,30 @@ async function runPlanned(
 ): Promise<Ending> {
   let plan: RunPlan;
   let resume: Resume | undefined;
-  // A suite run resumes with its suite named again: the journal keeps what it measures; the file's outputs and gate apply.
-  if (flags.resume !== undefined) ({ plan, resume } = await resumePlan(flags, io, suite === undefined ? file : undefined, given));
-  else if (file === undefined)
-    throw new UsageError(
-      'E_USAGE',
-      'run needs a file of test cases',
-      'tierbench run --models haiku,sonnet cases.csv (or --resume RUN to continue a stopped run)',
+  let gate: GateRules;
+  try {
+    // A suite run resumes with its suite named again: the journal keeps what it measures; the file's outputs and gate apply.
+    if (flags.resume !== undefined) ({ plan, resume } = await resumePlan(flags, io, suite === undefined ? file : undefined, given));
+    else if (file === undefined)
+      throw new UsageError(
+        'E_USAGE',
+        'run needs a file of test cases',
+        'tierbench run --models haiku,sonnet cases.csv (or --resume RUN to continue a stopped run)',
+      );
+    else plan = await buildPlan(file, flags, io, suite);
+    const names = plan.models.map((m) => m.name);
+    gate = await gateRules(
+      perContestant(
+        dropAbsentLimits(flags, suite, names, (line) => io.stderr.write(`${line}\n`)),
+        plan.models,
+      ),
+      io,
+      names,
     );
-  else plan = await buildPlan(file, flags, io, suite);
-  const gate = await gateRules(
-    perContestant(flags, plan.models),
-    io,
-    plan.models.map((m) => m.name),
-  );
+  } catch (err) {
+    // A value the suite file gave is named by its line there.
+    throw atSuiteLine(err, suite);
+  }
   const followUp =
     flags.followUp === undefined ? undefined : { report: await readReport(resolve(io.cwd, flags.followUp), '--follow-up '), path: flags.followUp };
   const outcome = await runBench(plan, runDeps(io, version, plan), { ...(resume && { resume }), gate, ...(followUp && { followUp }) });

@@ -76,6 +76,29 @@ describe('a suite file drives the run', () => {
     });
   });
 
+  it("--models over the file's: its per-model limits for the models left out are not applied, and it says so", async () => {
+    await withTickets(PROFILES, async (url) => {
+      const { cwd, file } = suiteIn('tickets.suite.yaml', YAML);
+      const r = await runCli(['run', file, '--models', 'openai:gpt-5-mini', '-o', 'r.json', '--limit', '20'], sdkEnv(url), cwd);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /note: bench\/tickets\.suite\.yaml:9: min-accuracy for anthropic:claude-haiku-4-5 not applied: not among --models/);
+    });
+  });
+
+  it('a value the file gave that fails a check made after parsing is named by its line there', async () => {
+    await withTickets(PROFILES, async (url, e) => {
+      const { cwd, file } = suiteIn('tickets.suite.yaml', (dataset) => `${YAML(dataset)}reference: openai:gpt-4.1\n`);
+      const r = await runCli(['run', file], sdkEnv(url), cwd);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /^error: bench\/tickets\.suite\.yaml:13: reference openai:gpt-4\.1/);
+      const late = suiteIn('tickets.suite.yaml', (dataset) => YAML(dataset).replace('anthropic:claude-haiku-4-5: 80%', 'anthropic:claude-haiku-3: 80%'));
+      const bad = await runCli(['run', late.file], sdkEnv(url), late.cwd);
+      assert.equal(bad.code, 2, bad.stderr);
+      assert.match(bad.stderr, /^error: bench\/tickets\.suite\.yaml:9: min-accuracy: anthropic:claude-haiku-3 is not one of the models/);
+      assert.equal(e.stats().requests, 0);
+    });
+  });
+
   it('JSON: the same keys', async () => {
     await withTickets(PROFILES, async (url) => {
       const { cwd, file } = suiteIn('s.json', (dataset) =>
