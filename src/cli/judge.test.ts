@@ -230,6 +230,32 @@ describe('a pairwise judge', () => {
     });
   });
 
+  it('with --repeats each sample is compared with the reference’s answer of the same sample', async () => {
+    // Fresh draws for each sample, so a case's two samples often differ.
+    const fresh = (id: string, accuracy: number): Profile => ({ ...candidate(id, accuracy), consistency: 0 });
+    await emulate([fresh('claude-haiku-4-5', 0.6), fresh('gpt-5-mini', 0.6), judge('gpt-4.1', 1)], async (url) => {
+      const cwd = mkdtempSync(join(tmpdir(), 'tb-judge-pair-repeats-'));
+      const args = ['run', '-m', CANDIDATES, '--judge', 'gpt-4.1', '--judge-mode', 'pairwise', '--reference', 'openai:gpt-5-mini'];
+      const r = await runCli([...args, '--repeats', '2', '--temperature', '1', '--limit', '15', '-q', '-o', 'r.json', TICKETS], envFor(url), cwd);
+      assert.equal(r.code, 0, r.stderr);
+      const report = await readValidReport(join(cwd, 'r.json'));
+      const answer = (model: string, caseId: string, sample: number): string => {
+        const index = report.cases.findIndex((c) => c.id === caseId);
+        return report.results.find((x) => x.model === model && x.caseIndex === index && x.sample === sample)!.output!;
+      };
+      const verdicts = report.judge!.verdicts.filter((v) => v.model === 'anthropic:claude-haiku-4-5');
+      assert.equal(verdicts.length, 30);
+      let differs = 0;
+      for (const v of verdicts) {
+        const grade = (model: string, sample: number): number => trueGrade(answer(model, v.case, sample), expected.get(v.case)!);
+        const [mine, theirs] = [grade('anthropic:claude-haiku-4-5', v.sample), grade('openai:gpt-5-mini', v.sample)];
+        assert.equal(v.score, mine > theirs ? 1 : mine < theirs ? 0 : 0.5, `${v.case} sample ${v.sample}`);
+        if (v.sample === 1 && answer('openai:gpt-5-mini', v.case, 1) !== answer('openai:gpt-5-mini', v.case, 0)) differs++;
+      }
+      assert.ok(differs > 0, "the reference's samples differ on some case: the test tells the samples apart");
+    });
+  });
+
   it('a judge that always prefers the first answer shown: both orders cancel it out, and the disagreement is reported', async () => {
     await emulate([...PROFILES, judge('gpt-4o-mini', 0)], async (url) => {
       const cwd = mkdtempSync(join(tmpdir(), 'tb-judge-bias-'));

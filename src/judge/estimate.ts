@@ -43,7 +43,8 @@ export function estimateJudging(prepared: Prepared, resume: Resume | undefined):
       for (let sample = 0; sample < (t.samples ?? 1); sample++) {
         const { text, real } = answerOf(m, c, sample);
         const item: Item & { real: boolean } = { candidate: m, model: t.spec.name, caseIndex: c.index, sample, output: text, real };
-        if (judging.plan.mode === 'pairwise') item.versus = m === reference ? null : answerOf(reference, c, 0).text;
+        if (judging.plan.mode === 'pairwise')
+          item.versus = m === reference ? null : answerOf(reference, c, Math.min(sample, (targets[reference]?.samples ?? 1) - 1)).text;
         items.push(item);
       }
     });

@@ -92,15 +92,16 @@ function answersToJudge({ plan, judging }: Prepared, collected: Collected): Item
   for (const [caseIndex, { answer }] of judging?.human?.grades ?? []) {
     items.push({ candidate: plan.models.length, model: 'human-graded', caseIndex, sample: 0, output: answer });
   }
-  // Pairwise: each answer against the reference model's first answer to the same case.
+  // Pairwise: each answer against the reference model's answer to the same case — with --repeats,
+  // its answer of the same sample (its first, where it has fewer): each sample is a fresh pair.
   if (judging?.plan.mode === 'pairwise') {
     const reference = plan.models.findIndex((m) => m.name === plan.reference);
     const theirs = new Map(
-      collected.results[reference]?.records(() => null).flatMap((r) => (r.sample === 0 && r.output !== undefined ? [[r.caseIndex, r.output]] : [])),
+      collected.results[reference]?.records(() => null).flatMap((r) => (r.output !== undefined ? [[`${r.caseIndex}|${r.sample}`, r.output]] : [])),
     );
     for (const item of items) {
       if (item.candidate === reference) item.versus = null;
-      else item.versus = theirs.get(item.caseIndex);
+      else item.versus = theirs.get(`${item.caseIndex}|${item.sample}`) ?? theirs.get(`${item.caseIndex}|0`);
     }
   }
   return items;
