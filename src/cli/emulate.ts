@@ -46,7 +46,7 @@ export async function emulateCommand(flags: EmulateFlags, io: Io, wait: Promise<
       ...(flags.inputCol !== undefined && { input: flags.inputCol }),
       ...(flags.expectedCol !== undefined && { expected: flags.expectedCol }),
     });
-    key = AnswerKey.fromCases(dataset.cases, dataset.inputColumn);
+    key = await AnswerKey.fromDataset(dataset);
   }
   const emulator = new Emulator({
     ...(key !== undefined && { key }),

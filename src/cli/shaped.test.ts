@@ -181,6 +181,28 @@ describe('images', () => {
     });
   }
 
+  it('the answer key of `emulate --key` and --simulate knows image cases by their images: one question, three answers', async () => {
+    writeFileSync(join(cwd, 'img', 'blue.png'), blue);
+    writeFileSync(join(cwd, 'img', 'green.png'), green);
+    const file = join(cwd, 'same-question.jsonl');
+    const rows = ['red', 'blue', 'green'].map((colour) => ({ image: `img/${colour}.png`, question: 'What colour is this?', expected: colour }));
+    writeFileSync(file, `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
+    const d = await loadDataset(file);
+    assert.equal(
+      AnswerKey.fromCases(d.cases, d.inputColumn).find('[image sha256:x]\nWhat colour is this?')?.expected,
+      'green',
+      'by the question alone, the last case wins',
+    );
+    const key = await AnswerKey.fromDataset(d);
+    await withEmulator({ key, profiles: [steady(['claude-haiku-4-5'], 1)] }, async (url) => {
+      const report = await run(url, ['-m', 'anthropic:claude-haiku-4-5', '--scorer', 'exact', file], cwd);
+      assert.deepEqual(
+        report.results.map((r) => r.output),
+        ['red', 'blue', 'green'],
+      );
+    });
+  });
+
   it('the response cache keys on the image bytes: a changed image is asked again', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tb-img-cache-'));
     mkdirSync(join(dir, 'img'));

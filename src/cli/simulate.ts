@@ -13,7 +13,7 @@ export async function withSimulation<T>(datasetPath: string, flags: RunFlags, io
     ...(flags.inputCol !== undefined && { input: flags.inputCol }),
     ...(flags.expectedCol !== undefined && { expected: flags.expectedCol }),
   });
-  const emulator = new Emulator({ key: AnswerKey.fromCases(dataset.cases, dataset.inputColumn) });
+  const emulator = new Emulator({ key: await AnswerKey.fromDataset(dataset) });
   const url = await emulator.listen(0);
   try {
     return await run({ ...io, env: simulatedEnv(url, io) });

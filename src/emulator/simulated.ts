@@ -1,7 +1,8 @@
 // Simulated models: who answers what, how fast, and which faults they throw. Everything is a
 // deterministic function of (seed, model, case, attempt), so reruns agree and retries can succeed.
 import * as v from 'valibot';
-import type { Case } from '../types.js';
+import { imageSources, loadImages } from '../cases/images.js';
+import type { Case, Dataset } from '../types.js';
 import { dictionary, says, strict } from '../validate.js';
 
 /**
@@ -157,35 +158,64 @@ export interface KeyEntry {
   needle: string;
   expected: string;
   category?: string;
+  /** A case with images: their sha256s, as the emulator shows an image in a prompt (`[image sha256:…]`). */
+  images?: string[];
+}
+
+/** A case as the key knows it: by its input, or a conversation by its turns' text as the emulator joins them (the system turn apart). */
+function entryOf(c: Case, inputColumn: string): KeyEntry {
+  const needle =
+    c.messages === undefined
+      ? (c.vars[inputColumn] ?? '')
+      : c.messages
+          .filter((m) => m.role !== 'system')
+          .map((m) => (typeof m.content === 'string' ? m.content : m.content.flatMap((p) => (p.type === 'text' ? [p.text] : [])).join('\n')))
+          .join('\n');
+  return { needle, expected: c.expected, ...(c.category !== undefined && { category: c.category }) };
 }
 
 /** The answers the simulated models know, looked up by the text of the prompt. */
 export class AnswerKey {
   private readonly exact = new Map<string, KeyEntry>();
   private readonly byLength: KeyEntry[];
+  private readonly withImages: KeyEntry[];
   readonly labels: string[];
 
   constructor(entries: readonly KeyEntry[]) {
-    for (const e of entries) this.exact.set(e.needle.trim(), e);
+    for (const e of entries) if (e.images === undefined) this.exact.set(e.needle.trim(), e);
     this.byLength = [...entries].sort((a, b) => b.needle.length - a.needle.length);
+    this.withImages = this.byLength.filter((e) => e.images !== undefined);
     const distinct = [...new Set(entries.map((e) => e.expected))];
     this.labels = distinct.length <= 50 ? distinct : [];
   }
 
-  /** A conversation's needle is its turns' text, as the emulator joins them (the system turn apart); images are known by hash only through `new AnswerKey`. */
-  static fromCases(cases: readonly Case[], inputColumn: string): AnswerKey {
-    const needle = (c: Case): string =>
-      c.messages === undefined
-        ? (c.vars[inputColumn] ?? '')
-        : c.messages
-            .filter((m) => m.role !== 'system')
-            .map((m) => (typeof m.content === 'string' ? m.content : m.content.flatMap((p) => (p.type === 'text' ? [p.text] : [])).join('\n')))
-            .join('\n');
-    return new AnswerKey(cases.map((c) => ({ needle: needle(c), expected: c.expected, ...(c.category !== undefined && { category: c.category }) })));
+  /**
+   * The cases' expected answers, each case known by its input (a conversation by its turns' text, as
+   * the emulator joins them, the system turn apart) and by its images' sha256s, read from where the
+   * cases name them (so `emulate --key` and `--simulate` answer a vision set right).
+   */
+  static async fromDataset(dataset: Dataset): Promise<AnswerKey> {
+    const refs = await loadImages(dataset.cases, dataset.path, dataset.imageColumn ?? 'image', new Set());
+    return new AnswerKey(
+      dataset.cases.map((c) => {
+        const images = imageSources(c).map((source) => refs.get(source)!.sha256);
+        return { ...entryOf(c, dataset.inputColumn), ...(images.length > 0 && { images }) };
+      }),
+    );
   }
 
-  /** Whole prompt, then each line, then the longest known input the prompt contains. */
+  /** As `fromDataset`, without reading images: a case's images are not part of how it is known. */
+  static fromCases(cases: readonly Case[], inputColumn: string): AnswerKey {
+    return new AnswerKey(cases.map((c) => entryOf(c, inputColumn)));
+  }
+
+  /** With images, the case of those images (and its text); else the whole prompt, then each line, then the longest known input the prompt contains. */
   find(prompt: string): KeyEntry | undefined {
+    if (this.withImages.length > 0) {
+      const shown = new Set([...prompt.matchAll(/sha256:([0-9a-f]{64})/g)].map((m) => m[1]));
+      const hit = shown.size === 0 ? undefined : this.withImages.find((e) => e.images!.every((h) => shown.has(h)) && prompt.includes(e.needle));
+      if (hit) return hit;
+    }
     const whole = this.exact.get(prompt.trim());
     if (whole) return whole;
     for (const line of prompt.split('\n')) {
