@@ -16,7 +16,7 @@ const HOSTILE_ENV = { ANTHROPIC_API_KEY: 'sk-ant-real-looking-key', ANTHROPIC_BA
 async function demo(task: string): Promise<{ stdout: string; report: Report }> {
   const cwd = mkdtempSync(join(tmpdir(), `tb-demo-${task}-`));
   // Every call at once: the simulated latencies are the demo's show, not what is checked here.
-  const r = await runCli(['demo', '--task', task, '--quiet', '-c', '200', '-o', 'r.json'], HOSTILE_ENV, cwd);
+  const r = await runCli(['demo', '--task', task, '--fast', '--quiet', '-c', '200', '-o', 'r.json'], HOSTILE_ENV, cwd);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /SIMULATED/);
   assert.match(r.stdout, /│ Model +│ Accuracy │/, 'the table');

@@ -126,7 +126,7 @@ export async function demoCommand(flags: DemoFlags, io: Io, version: string): Pr
   const formats = reportFormats(flags.report ?? '');
   const task = DEMO_TASKS[flags.task];
   const dataset = await loadDataset(task.dataset, task.load);
-  const emulator = new Emulator({ key: await AnswerKey.fromDataset(dataset) });
+  const emulator = new Emulator({ key: await AnswerKey.fromDataset(dataset), ...(flags.fast === true && { timeScale: 0.05 }) });
   const url = await emulator.listen(0);
   try {
     const env = simulatedEnv(url, io);

@@ -374,7 +374,7 @@ describe('judge reliability', () => {
 describe('tierbench demo --task summarize', () => {
   it('summaries judged offline by a simulated judge, checked against the bundled human grades', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'tb-demo-sum-'));
-    const r = await runCli(['demo', '--task', 'summarize', '--quiet', '-c', '64', '-o', 'r.json'], {}, cwd);
+    const r = await runCli(['demo', '--task', 'summarize', '--fast', '--quiet', '-c', '64', '-o', 'r.json'], {}, cwd);
     assert.equal(r.code, 0, r.stderr);
     const report = await readValidReport(join(cwd, 'r.json'));
     assert.equal(report.run.simulated, true);

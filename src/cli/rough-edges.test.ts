@@ -213,7 +213,7 @@ describe('issue 17: other commands', () => {
   it('the demo, run outside the checkout, prices simulated calls as list-price estimates and ends with a command that works there', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'tb-demo-'));
     // Every call at once: the simulated tiers' latencies are the demo's show, not what is checked here.
-    const r = await runCli(['demo', '--quiet', '--explain', '-c', '630', '-o', 'demo.json'], {}, cwd);
+    const r = await runCli(['demo', '--fast', '--quiet', '--explain', '-c', '630', '-o', 'demo.json'], {}, cwd);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /SIMULATED/);
     for (const m of ['haiku', 'sonnet', 'opus']) assert.match(r.stdout, new RegExp(`│\\s+\\S*\\s*${m}\\s`));

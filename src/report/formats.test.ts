@@ -32,7 +32,7 @@ describe('report formats from a run', async () => {
   const summary = join(cwd, 'step-summary.md');
   writeFileSync(summary, '# earlier step\n');
   // Every call at once: the simulated tiers' latencies are the demo's show, not what is checked here.
-  const run = await runCli(['demo', '--quiet', '-c', '630', '--report', 'md,junit,csv', '-o', 'r.json'], { GITHUB_STEP_SUMMARY: summary }, cwd);
+  const run = await runCli(['demo', '--fast', '--quiet', '-c', '630', '--report', 'md,junit,csv', '-o', 'r.json'], { GITHUB_STEP_SUMMARY: summary }, cwd);
 
   it('writes every format asked for, and a valid JSON report', () => {
     assert.equal(run.code, 0, run.stderr);
