@@ -68,6 +68,8 @@ export type ErrorCode =
   | 'E_SCORER'
   | 'E_EMBEDDING'
   | 'E_SCORE_FAILED'
+  | 'E_SHARD'
+  | 'E_MERGE'
   | 'E_SUITE'
   | 'E_TEMPLATE_VAR'
   | 'E_TOO_BIG'

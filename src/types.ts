@@ -547,6 +547,10 @@ export interface RunSettings {
   deadlineMs: number;
   /** Samples per case and model (`--repeats`). */
   repeats: number;
+  /** `--sample N --seed S`: the run used a seeded sample of N cases, stratified by category (the same file and seed give the same sample). */
+  sample?: { size: number; seed: string };
+  /** `--shard i/n`: the run used slice `index` of `count` (after the sample); `tierbench merge` combines the slices. */
+  shard?: { index: number; count: number };
   tolerancePp: number;
   reference?: string;
   /** The system prompt was marked for Anthropic prompt caching. */
@@ -565,6 +569,8 @@ export interface CaseRecord {
   line: number;
   expected: string;
   category?: string;
+  /** The cluster column's value: `tierbench merge` recomputes cluster-robust intervals from it. */
+  cluster?: string;
   /** The user message as sent; with prompt variants, as the first variant renders it. */
   prompt: string;
   /** Only when the system prompt uses variables and so differs per case. */
@@ -582,7 +588,7 @@ export type ReportedModel = Pick<
  * removed or changes meaning.
  */
 export interface Report {
-  schemaVersion: 7;
+  schemaVersion: 8;
   tool: { name: 'tierbench'; version: string };
   run: {
     id: string;
@@ -600,6 +606,8 @@ export interface Report {
   };
   dataset: {
     path: string;
+    /** SHA-256 of the file: `tierbench merge` refuses shards of different data. */
+    sha256?: string;
     cases: number;
     columns: string[];
     inputColumn: string;

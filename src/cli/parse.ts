@@ -1,6 +1,7 @@
 // Option value parsers: a bad value becomes commander's one-line "argument … is invalid" error;
 // and the flag an option's name stands for.
 import { InvalidArgumentError } from 'commander';
+import { parseShard, type Shard } from '../cases/select.js';
 import type { Threshold } from '../gate/gate.js';
 
 /** The flag as the user wrote it: `maxTokens` → `--max-tokens`, `stream` → `--no-stream`. */
@@ -14,6 +15,12 @@ export function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number ≥ 1.');
   return n;
+}
+
+export function shard(value: string): Shard {
+  const parsed = parseShard(value);
+  if (parsed === undefined) throw new InvalidArgumentError('expected i/n with 1 ≤ i ≤ n, e.g. 2/3.');
+  return parsed;
 }
 
 export function nonNegativeInt(value: string): number {

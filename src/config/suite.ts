@@ -34,6 +34,7 @@ export interface Suite {
 /** Options that describe one invocation, not the benchmark: refused in a file, with the reason. */
 const COMMAND_LINE_ONLY: Readonly<Record<string, string>> = {
   resume: 'continue a stopped run from the command line: tierbench run --resume RUN',
+  shard: "give each CI job its slice on the command line, the suite file being every job's: tierbench run suite.yaml --shard 1/3",
 };
 
 /** The flags' long names: `-m, --models <list>` → models; `--no-stream` → stream (written `stream: false`). */

@@ -5,6 +5,7 @@ import { missingPilotCases } from '../analysis/across.js';
 import { callCost } from '../analysis/cost.js';
 import { imageSources, loadImages } from '../cases/images.js';
 import { fileHash, loadDataset } from '../cases/load.js';
+import { sampleCases, shardCases } from '../cases/select.js';
 import { UsageError } from '../errors.js';
 import { densityNote, estimateCost, tokenDensities } from '../execute/budget.js';
 import { ResponseCache } from '../execute/cache.js';
@@ -63,7 +64,7 @@ export interface Prepared {
 }
 
 export async function prepare(plan: RunPlan, deps: RunDeps, { resume, followUp }: RunExtras, id: string): Promise<Prepared> {
-  const { dataset, prompts, contestantPrompts, cases } = await loadCases(plan);
+  const { dataset, prompts, contestantPrompts, cases, selected } = await loadCases(plan);
   if (followUp !== undefined) checkFollowUp(followUp, cases, plan, dataset.idColumn);
   const answerSchema = await schemaOf(plan);
   const chosen = await chooseScorer(plan, dataset, deps.env, answerSchema);
@@ -107,7 +108,7 @@ export async function prepare(plan: RunPlan, deps: RunDeps, { resume, followUp }
     known: knownResults(resume, targets, dataset.cases.length),
     datasetHash,
     destinations: to,
-    notes: [...retiring, ...(leak === undefined ? [] : [leak])],
+    notes: [...selected, ...retiring, ...(leak === undefined ? [] : [leak])],
   };
   if (plan.maxCost !== undefined) await checkBudget(prepared, plan.maxCost, deps);
 
@@ -129,8 +130,10 @@ export async function prepare(plan: RunPlan, deps: RunDeps, { resume, followUp }
   return prepared;
 }
 
-async function loadCases(plan: Pick<RunPlan, 'datasetPath' | 'load' | 'prompt' | 'prompts' | 'system' | 'temperature' | 'models' | 'tools' | 'toolChoice'>) {
-  const dataset = await loadDataset(plan.datasetPath, plan.load);
+async function loadCases(
+  plan: Pick<RunPlan, 'datasetPath' | 'load' | 'prompt' | 'prompts' | 'system' | 'temperature' | 'models' | 'tools' | 'toolChoice' | 'sample' | 'shard'>,
+) {
+  const { dataset, selected } = selectCases(await loadDataset(plan.datasetPath, plan.load), plan);
   if (dataset.messagesColumn !== undefined && (plan.prompt !== undefined || plan.prompts !== undefined)) {
     const flag = plan.prompts !== undefined ? '--prompts' : '--prompt';
     throw new UsageError(
@@ -169,11 +172,46 @@ async function loadCases(plan: Pick<RunPlan, 'datasetPath' | 'load' | 'prompt' |
       line: c.line,
       expected: c.expected,
       ...(c.category !== undefined && { category: c.category }),
+      ...(c.cluster !== undefined && { cluster: c.cluster }),
       prompt: request !== undefined ? promptText(request) : render(prompts.user, vars),
       ...(system !== undefined && (request === undefined || system !== plan.system) && { system }),
     };
   });
-  return { dataset, prompts, contestantPrompts, cases };
+  return { dataset, prompts, contestantPrompts, cases, selected };
+}
+
+/** `--sample` then `--shard`: the cases the run uses, and what the report's notes say of the choice. */
+function selectCases(loaded: Dataset, { sample, shard }: Pick<RunPlan, 'sample' | 'shard'>): { dataset: Dataset; selected: string[] } {
+  const notes: string[] = [];
+  let cases = loaded.cases;
+  if (sample !== undefined) {
+    const drawn = sampleCases(cases, sample);
+    const by = loaded.categoryColumn === undefined ? '' : `, stratified by ${loaded.categoryColumn}`;
+    const empty = drawn.strata.filter((s) => s.taken === 0 && s.of > 0);
+    notes.push(
+      drawn.cases.length === cases.length
+        ? `--sample ${sample.size}: the file has ${cases.length.toLocaleString('en-US')} cases, all used`
+        : `--sample ${sample.size} --seed ${sample.seed}: ${drawn.cases.length.toLocaleString('en-US')} of ${cases.length.toLocaleString('en-US')} cases${by}` +
+            (loaded.categoryColumn === undefined ? '' : ` (${drawn.strata.map((s) => `${s.category ?? 'no category'} ${s.taken} of ${s.of}`).join(', ')})`) +
+            (empty.length === 0 ? '' : `; fewer cases than categories: ${empty.map((s) => s.category ?? 'no category').join(', ')} not in the sample`),
+    );
+    cases = drawn.cases;
+  }
+  if (shard !== undefined) {
+    const slice = shardCases(cases, shard);
+    if (slice.length === 0) {
+      throw new UsageError(
+        'E_SHARD',
+        `--shard ${shard.index}/${shard.count}: no case of the ${cases.length.toLocaleString('en-US')} falls in this shard`,
+        `use fewer shards (cases are dealt by a hash of their id: about ${Math.floor(cases.length / shard.count)} a shard)`,
+      );
+    }
+    notes.push(
+      `--shard ${shard.index}/${shard.count}: ${slice.length.toLocaleString('en-US')} of ${cases.length.toLocaleString('en-US')} cases; tierbench merge combines the shards' reports`,
+    );
+    cases = slice;
+  }
+  return { dataset: { ...loaded, cases }, selected: notes };
 }
 
 /** A prompt that shows the expected answer measures nothing: warned before the first call, and kept in the notes. */
