@@ -200,7 +200,8 @@ describe('faults', () => {
 });
 
 describe('prompt caching', () => {
-  const longSystem = `You route customer-support tickets. ${'Examples of tickets and their categories follow. '.repeat(120)}`;
+  // Haiku 4.5 caches prefixes of 4,096 tokens or more.
+  const longSystem = `You route customer-support tickets. ${'Examples of tickets and their categories follow. '.repeat(400)}`;
   for (const [model, id, flags] of [
     ['haiku-4.5', 'claude-haiku-4-5', ['--prompt-cache']],
     ['gpt-5-mini', 'gpt-5-mini', []],

@@ -3,6 +3,7 @@
 import { InvalidArgumentError } from 'commander';
 import { parseShard, type Shard } from '../cases/select.js';
 import type { Threshold } from '../gate/gate.js';
+import type { CacheTtl } from '../types.js';
 
 /** The flag as the user wrote it: `maxTokens` → `--max-tokens`, `stream` → `--no-stream`. */
 export const flagName = (name: string): string => {
@@ -15,6 +16,11 @@ export function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number ≥ 1.');
   return n;
+}
+
+export function cacheTtl(value: string): CacheTtl {
+  if (value !== '5m' && value !== '1h') throw new InvalidArgumentError('expected 5m or 1h (the TTLs Anthropic caches a prompt prefix for).');
+  return value;
 }
 
 export function shard(value: string): Shard {

@@ -309,7 +309,7 @@ async function buildPlan(file: string, flags: RunFlags, io: Io, suite: AppliedSu
     ...(flags.by !== undefined && { routingColumn: flags.by }),
     ...(flags.routingOut !== undefined && { routingOut: resolve(io.cwd, flags.routingOut) }),
     ...(flags.anthropicVersion !== undefined && { anthropicVersion: flags.anthropicVersion }),
-    promptCache: flags.promptCache === true,
+    promptCache: flags.promptCache ?? false,
     ...(flags.out !== undefined && { out: outPath(flags.out, io.cwd) }),
     ...(flags.maxCost !== undefined && { maxCost: flags.maxCost }),
     ...(flags.rpm !== undefined && { rpm: flags.rpm }),

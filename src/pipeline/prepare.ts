@@ -13,7 +13,8 @@ import type { Target } from '../execute/fan-out.js';
 import { money } from '../format.js';
 import { type Judging, prepareJudging } from '../judge/setup.js';
 import { retirementNote } from '../models/lifecycle.js';
-import { buildRequest, compileTemplate, type PromptPlan, promptText, render, templateVariables } from '../prompts/render.js';
+import { minCacheableTokens } from '../models/prompt-cache.js';
+import { buildRequest, compileTemplate, type PromptPlan, promptText, render, sharedPrefix, templateVariables } from '../prompts/render.js';
 import { SETUP_FAILURES } from '../providers/failures.js';
 import { createProvider, type Provider } from '../providers/provider.js';
 import { type StructuredOutput, structuredOutput } from '../providers/structured.js';
@@ -69,6 +70,7 @@ export async function prepare(plan: RunPlan, deps: RunDeps, { resume, followUp }
   const answerSchema = await schemaOf(plan);
   const chosen = await chooseScorer(plan, dataset, deps.env, answerSchema);
   const leak = leakNote(contestantPrompts, dataset.expectedColumn);
+  const caching = promptCacheNotes(plan, contestantPrompts);
   const keys = apiKeys(plan.models, deps.env);
   const datasetHash = await fileHash(plan.datasetPath);
   // Before anything is paid for: a report that could not be written would lose it all.
@@ -76,10 +78,10 @@ export async function prepare(plan: RunPlan, deps: RunDeps, { resume, followUp }
 
   // Said once, before anything is sent (the SDK would say it on every call), and kept in the report.
   const retiring = plan.models.flatMap((spec) => retirementNote(spec) ?? []);
-  for (const note of retiring) deps.stderr.write(`warning: ${note}\n`);
+  for (const note of [...retiring, ...caching]) deps.stderr.write(`warning: ${note}\n`);
 
   const structured = answerSchema !== undefined && plan.schema?.send === true ? structuredOutput(answerSchema.schema, answerSchema.given) : undefined;
-  const providers = await openProviders(plan, deps.env, keys, structured);
+  const providers = await openProviders(plan, deps.env, keys, structured, contestantPrompts);
   const targets: Target[] = plan.models.map((spec, m) => {
     const prices = spec.prices;
     const samples = plan.cascade?.cheap === spec.name ? Math.max(plan.repeats, plan.cascade.samples) : plan.repeats;
@@ -108,7 +110,7 @@ export async function prepare(plan: RunPlan, deps: RunDeps, { resume, followUp }
     known: knownResults(resume, targets, dataset.cases.length),
     datasetHash,
     destinations: to,
-    notes: [...selected, ...retiring, ...(leak === undefined ? [] : [leak])],
+    notes: [...selected, ...retiring, ...caching, ...(leak === undefined ? [] : [leak])],
   };
   if (plan.maxCost !== undefined) await checkBudget(prepared, plan.maxCost, deps);
 
@@ -214,6 +216,34 @@ function selectCases(loaded: Dataset, { sample, shard }: Pick<RunPlan, 'sample' 
   return { dataset: { ...loaded, cases }, selected: notes };
 }
 
+/**
+ * `--prompt-cache` that would do nothing, said before the first call: no prefix shared by the
+ * cases, or one shorter than the model caches (then the API ignores the breakpoint, silently).
+ * The length is estimated at four characters a token; Claude's tokenizers count more, so a prefix
+ * near the minimum is told apart from one far below it.
+ */
+function promptCacheNotes(plan: RunPlan, prompts: readonly PromptPlan[]): string[] {
+  if (plan.promptCache === false) return [];
+  const notes = new Set<string>();
+  for (const [m, spec] of plan.models.entries()) {
+    const prompt = prompts[m];
+    if (spec.api !== 'anthropic' || prompt === undefined) continue;
+    const shared = sharedPrefix(prompt);
+    const chars = (shared.system ? (prompt.system?.source.length ?? 0) : 0) + shared.userPrefix.length;
+    const min = minCacheableTokens(spec.id);
+    if (chars === 0) {
+      notes.add(
+        `--prompt-cache: ${spec.name}'s cases share no prefix (the system prompt has variables or is absent, and the prompt template starts with one): nothing can be cached`,
+      );
+    } else if (Math.ceil(chars / 4) < min) {
+      notes.add(
+        `--prompt-cache: the prefix ${spec.name}'s cases share is about ${Math.ceil(chars / 4).toLocaleString('en-US')} tokens, below the ${min.toLocaleString('en-US')} ${spec.id} caches: nothing will be cached (put the long static part — examples, a document — in the system prompt or before the template's first variable)`,
+      );
+    }
+  }
+  return [...notes];
+}
+
 /** A prompt that shows the expected answer measures nothing: warned before the first call, and kept in the notes. */
 function leakNote(prompts: readonly PromptPlan[], expectedColumn: string): string | undefined {
   const leaks = [
@@ -242,11 +272,17 @@ function apiKeys(models: readonly ModelSpec[], env: RunDeps['env']): Map<string,
   return keys;
 }
 
-function openProviders(plan: RunPlan, env: RunDeps['env'], keys: ReadonlyMap<string, string>, structured?: StructuredOutput): Promise<Provider[]> {
+function openProviders(
+  plan: RunPlan,
+  env: RunDeps['env'],
+  keys: ReadonlyMap<string, string>,
+  structured: StructuredOutput | undefined,
+  prompts: readonly PromptPlan[],
+): Promise<Provider[]> {
   // From the run's environment, not the process's; never recorded (a proxy URL can hold a password).
   const proxy = proxyFromEnv(env);
   return Promise.all(
-    plan.models.map((spec) =>
+    plan.models.map((spec, m) =>
       createProvider(spec, {
         // Local servers take no key, but the SDKs insist on one.
         apiKey: keys.get(spec.name) ?? 'none',
@@ -255,7 +291,7 @@ function openProviders(plan: RunPlan, env: RunDeps['env'], keys: ReadonlyMap<str
         deadlineMs: plan.deadlineMs,
         ...(proxy !== undefined && { proxy }),
         stream: plan.stream,
-        promptCache: plan.promptCache,
+        ...(plan.promptCache !== false && prompts[m] !== undefined && { promptCache: { ttl: plan.promptCache, ...sharedPrefix(prompts[m]) } }),
         logprobs: plan.cascade?.cheap === spec.name,
         ...(plan.temperature !== undefined && { temperature: plan.temperature }),
         ...(plan.anthropicVersion !== undefined && { anthropicVersion: plan.anthropicVersion }),
