@@ -9,7 +9,7 @@ import { analyse } from '../pipeline/analyse.js';
 import { newRunId, type RunPlan } from '../pipeline/plan.js';
 import { renderGlossary } from '../report/glossary.js';
 import { destinations } from '../report/outputs.js';
-import type { Case, CaseRecord, CaseResult, Dataset, EmbeddingUsage, ModelSpec, Report, RunSettings } from '../types.js';
+import type { Case, CaseRecord, CaseResult, Dataset, EmbeddingUsage, Report, RunSettings } from '../types.js';
 import type { Ending } from './exit.js';
 import type { MergeFlags } from './flags.js';
 import { gateRules } from './gate-flags.js';
@@ -223,7 +223,7 @@ function planOf(report: Report, results: readonly CaseResult[][]): RunPlan {
     ...(prompts !== undefined && { prompts: prompts.map((p) => ({ ...p, origin: `--prompts ${p.name}` })) }),
     datasetPath: report.dataset.path,
     load: {},
-    models: report.models as ModelSpec[],
+    models: report.models,
     ...(cascade !== undefined && {
       // The cheap model's samples per case: what the cascade drew its confidence from.
       cascade: { cheap: cascade.cheap, big: cascade.big, samples: (results[cheap] ?? []).reduce((n, r) => Math.max(n, r.sample + 1), 1) },

@@ -64,6 +64,42 @@ describe('--sample N --seed S', () => {
     });
   });
 
+  it('a suite file sets sample and seed; --resume continues the same sample and makes only the missing calls', async () => {
+    await withEmulator({ profiles: PROFILES, key }, async (url, emulator) => {
+      const cwd = await mkdtemp(join(tmpdir(), 'tierbench-sample-suite-'));
+      await writeFile(join(cwd, 'pilot.yaml'), `dataset: ${TICKETS}\nmodels: [sonnet-4.6]\nsample: 40\nseed: pilot\nby: category\n`);
+      // The budget stops it part way (a few calls at Sonnet's price), as a closed laptop would.
+      const stopped = await runCli(['run', 'pilot.yaml', '--max-cost', '0.001', '--yes', '-c', '2', '--no-cache', '--quiet', '-o', 'r.json'], envFor(url), cwd);
+      assert.equal(stopped.code, 3, stopped.stderr);
+      const partial = await readValidReport(join(cwd, 'r.json'));
+      assert.equal(partial.run.status, 'budget');
+      const paid = emulator.stats().requests;
+      assert.ok(paid < 40, `${paid} calls before the stop`);
+      const id = /--resume (\S+)/.exec(stopped.stderr)?.[1] ?? '';
+      const refused = await runCli(['run', '--resume', id, '--seed', 'other'], envFor(url), cwd);
+      assert.equal(refused.code, 2);
+      assert.match(refused.stderr, /--seed would change what it measures/);
+      const resumed = await runCli(['run', 'pilot.yaml', '--resume', id, '--max-cost', '5', '--quiet'], envFor(url), cwd);
+      assert.equal(resumed.code, 0, resumed.stderr);
+      const report = await readValidReport(join(cwd, 'r.json'));
+      assert.equal(report.run.status, 'complete');
+      assert.deepEqual(report.settings.sample, { size: 40, seed: 'pilot' });
+      assert.deepEqual(
+        report.cases.map((c) => c.id),
+        partial.cases.map((c) => c.id),
+      );
+      assert.equal(emulator.stats().requests, 40, 'no call made twice');
+    });
+  });
+
+  it("a suite file may not set the shard: the file is every job's", async () => {
+    const cwd = await mkdtemp(join(tmpdir(), 'tierbench-shard-suite-'));
+    await writeFile(join(cwd, 'ci.yaml'), `dataset: ${TICKETS}\nmodels: [haiku]\nshard: 1/2\n`);
+    const r = await runCli(['run', 'ci.yaml'], {}, cwd);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /ci\.yaml:3: shard: is not for a suite file/);
+  });
+
   it('--seed without --sample, and --sample with --limit, are refused', async () => {
     const seedOnly = await runCli(['run', '-m', 'haiku', '--seed', '1', TICKETS], {});
     assert.equal(seedOnly.code, 2);
