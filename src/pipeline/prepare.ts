@@ -219,8 +219,9 @@ function selectCases(loaded: Dataset, { sample, shard }: Pick<RunPlan, 'sample' 
 /**
  * `--prompt-cache` that would do nothing, said before the first call: no prefix shared by the
  * cases, or one shorter than the model caches (then the API ignores the breakpoint, silently).
- * The length is estimated at four characters a token; Claude's tokenizers count more, so a prefix
- * near the minimum is told apart from one far below it.
+ * The length is estimated at four characters a token, before any call; Claude's tokenizers count
+ * more than that, so a prefix estimated just under the minimum may still be cached: the warning
+ * errs toward speaking.
  */
 function promptCacheNotes(plan: RunPlan, prompts: readonly PromptPlan[]): string[] {
   if (plan.promptCache === false) return [];
