@@ -69,6 +69,8 @@ export type ErrorCode =
   | 'E_EMBEDDING'
   | 'E_SCORE_FAILED'
   | 'E_EXPECT_REFUSAL'
+  | 'E_SHARD'
+  | 'E_MERGE'
   | 'E_SUITE'
   | 'E_TEMPLATE_VAR'
   | 'E_TOO_BIG'

@@ -42,6 +42,9 @@ export interface ToolSpec {
   parameters: Record<string, unknown>;
 }
 
+/** How long Anthropic keeps a cached prompt prefix after its last use (`cache_control.ttl`). */
+export type CacheTtl = '5m' | '1h';
+
 /** Whether the model may, must or must not call a tool, or must call the one named. */
 export type ToolChoice = 'auto' | 'required' | 'none' | { name: string };
 
@@ -376,12 +379,32 @@ export interface ModelSummary {
    * accuracy and the comparisons. Absent when there are none.
    */
   unscored?: number;
+  /**
+   * Prompt caching, when any priced call wrote or read the cache: `calls` that did, what their
+   * tokens cost as paid, what the same tokens would have cost with no caching (every cached token
+   * at the input rate, in the same price band), and the difference. `saved` below 0: the writes
+   * cost more than the reads saved (a prefix read too rarely within its TTL).
+   */
+  promptCache?: PromptCacheSaving;
   /** Answers whose cost is what the gateway reported charging (OpenRouter's `usage.cost`), not the price table's. */
   charged?: number;
   /** Per-category accuracy, when the dataset has a category column. */
   categories?: Record<string, { scored: number; correct: number; accuracy: number | null }>;
   /** With a label set (the `label` scorer, or `exact` / `normalized` / `contains` on a small set of short labels): the confusion matrix and per-label figures. */
   classes?: ClassReport;
+}
+
+/** What prompt caching saved a model over a run, computed from the run's own usage. @public (named in the schema) */
+export interface PromptCacheSaving {
+  /** Calls that wrote a cache entry, and calls that read one. */
+  writes: number;
+  reads: number;
+  /** USD, over the calls that wrote or read: as paid, and at the input rate for every cached token. */
+  paid: number;
+  uncached: number;
+  /** uncached − paid, and that as a share of uncached. */
+  saved: number;
+  savedFraction: number;
 }
 
 /**
@@ -549,10 +572,14 @@ export interface RunSettings {
   deadlineMs: number;
   /** Samples per case and model (`--repeats`). */
   repeats: number;
+  /** `--sample N --seed S`: the run used a seeded sample of N cases, stratified by category (the same file and seed give the same sample). */
+  sample?: { size: number; seed: string };
+  /** `--shard i/n`: the run used slice `index` of `count` (after the sample); `tierbench merge` combines the slices. */
+  shard?: { index: number; count: number };
   tolerancePp: number;
   reference?: string;
-  /** The system prompt was marked for Anthropic prompt caching. */
-  promptCache: boolean;
+  /** `--prompt-cache 5m|1h`: the prompt's shared prefix was marked for Anthropic prompt caching with that TTL; false: not marked. */
+  promptCache: CacheTtl | false;
   anthropicVersion?: string;
   /** --max-cost in USD: scheduling stops once this much is spent. */
   maxCost?: number;
@@ -567,6 +594,8 @@ export interface CaseRecord {
   line: number;
   expected: string;
   category?: string;
+  /** The cluster column's value: `tierbench merge` recomputes cluster-robust intervals from it. */
+  cluster?: string;
   /** The user message as sent; with prompt variants, as the first variant renders it. */
   prompt: string;
   /** Only when the system prompt uses variables and so differs per case. */
@@ -584,7 +613,7 @@ export type ReportedModel = Pick<
  * removed or changes meaning.
  */
 export interface Report {
-  schemaVersion: 7;
+  schemaVersion: 8;
   tool: { name: 'tierbench'; version: string };
   run: {
     id: string;
@@ -602,6 +631,8 @@ export interface Report {
   };
   dataset: {
     path: string;
+    /** SHA-256 of the file: `tierbench merge` refuses shards of different data. */
+    sha256?: string;
     cases: number;
     columns: string[];
     inputColumn: string;

@@ -4,6 +4,7 @@ import { tInterval, wilson } from '../stats/intervals.js';
 import { clusterInterval } from '../stats/paired.js';
 import { quantileSorted } from '../stats/percentiles.js';
 import type { Case, CaseResult, ErrorKind, Interval, ModelSpec, ModelSummary, Usage } from '../types.js';
+import { withoutCaching } from './cost.js';
 
 /**
  * Accuracy and its interval are over cases: with several samples per case the case's mean comes
@@ -41,6 +42,7 @@ export function summarize(spec: ModelSpec, results: readonly CaseResult[], cases
   let estimatedUsage = 0;
   let charged = 0;
   let withUsage = 0;
+  const caching = { writes: 0, reads: 0, paid: 0, uncached: 0 };
 
   for (const r of results) {
     retries += r.retries;
@@ -59,6 +61,14 @@ export function summarize(spec: ModelSpec, results: readonly CaseResult[], cases
     }
     const callCost = r.cost;
     if (callCost !== null) cost += callCost;
+    // What a gateway charged cannot be priced again without caching: those calls are left out.
+    if (usage && spec.prices !== null && usage.charged === undefined && usage.cacheWrite + usage.cacheRead > 0) {
+      const priced = withoutCaching(usage, spec.prices);
+      caching.paid += priced.paid;
+      caching.uncached += priced.uncached;
+      if (usage.cacheWrite > 0) caching.writes++;
+      if (usage.cacheRead > 0) caching.reads++;
+    }
     const finish = r.finish ?? (r.output?.trim() === '' ? 'empty' : undefined);
     if (finish === 'empty') empty++;
     else if (finish === 'truncated') truncated++;
@@ -159,6 +169,13 @@ export function summarize(spec: ModelSpec, results: readonly CaseResult[], cases
     requests: { sent, paid, lost },
     estimatedUsage,
     ...(charged > 0 && { charged }),
+    ...(caching.writes + caching.reads > 0 && {
+      promptCache: {
+        ...caching,
+        saved: caching.uncached - caching.paid,
+        savedFraction: caching.uncached === 0 ? 0 : (caching.uncached - caching.paid) / caching.uncached,
+      },
+    }),
     ...(unscored > 0 && { unscored }),
     // Unpriced, the cost is known only when the gateway reported every charge.
     cost:

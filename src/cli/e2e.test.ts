@@ -129,7 +129,7 @@ for (const stream of [true, false]) {
     });
 
     it('the report holds every case with its prompt, answer, score, tokens and cost', () => {
-      assert.equal(report.schemaVersion, 7);
+      assert.equal(report.schemaVersion, 8);
       assert.equal(report.cases.length, 210);
       assert.equal(report.results.length, 420);
       const first = report.results[0];
@@ -145,7 +145,7 @@ for (const stream of [true, false]) {
       for (const version of [6, 5]) await writeFile(join(dir, `v${version}.json`), JSON.stringify({ ...report, schemaVersion: version }));
       assert.equal((await readReportFile(join(dir, 'v6.json'), '--baseline ')).summaries.length, 2);
       await assert.rejects(readReportFile(join(dir, 'v5.json'), '--baseline '), (err: Error & { hint?: string }) => {
-        assert.match(err.message, /v5\.json: report schemaVersion 5, this tierbench reads 6 and 7$/);
+        assert.match(err.message, /v5\.json: report schemaVersion 5, this tierbench reads 6, 7 and 8$/);
         assert.equal(err.hint, 'rerun it with this version of tierbench');
         return true;
       });
@@ -200,7 +200,8 @@ describe('faults', () => {
 });
 
 describe('prompt caching', () => {
-  const longSystem = `You route customer-support tickets. ${'Examples of tickets and their categories follow. '.repeat(120)}`;
+  // Haiku 4.5 caches prefixes of 4,096 tokens or more.
+  const longSystem = `You route customer-support tickets. ${'Examples of tickets and their categories follow. '.repeat(400)}`;
   for (const [model, id, flags] of [
     ['haiku-4.5', 'claude-haiku-4-5', ['--prompt-cache']],
     ['gpt-5-mini', 'gpt-5-mini', []],

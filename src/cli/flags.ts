@@ -4,6 +4,7 @@ import { CACHE_DIR, CACHE_TTL, DEFAULT_MAX_TOKENS, MAX_RETRIES, REASONING_MAX_TO
 import { UsageError } from '../errors.js';
 import type { OptionTable, OptionValues } from './options.js';
 import {
+  cacheTtl,
   dollars,
   duration,
   failOnRule,
@@ -13,6 +14,7 @@ import {
   port,
   positiveInt,
   seconds,
+  shard,
   signedPp,
   temperature,
   threshold,
@@ -145,7 +147,18 @@ export const RUN_OPTIONS = {
     help: 'answers scored at once by --scorer-cmd or a module scorer (default: one per CPU core for a command, 8 for a module)',
     parse: positiveInt,
   },
-  limit: { flags: '--limit <n>', help: 'use only the first n cases (a pilot run)', parse: positiveInt },
+  limit: { flags: '--limit <n>', help: 'use only the first n rows (for a pilot, --sample takes a fair sample)', parse: positiveInt },
+  sample: {
+    flags: '--sample <n>',
+    help: 'a seeded random sample of n cases, stratified by the category column in proportion (at least one per category when n allows): a pilot that is not biased by how the file is sorted',
+    parse: positiveInt,
+  },
+  seed: { flags: '--seed <text>', help: 'with --sample: the seed; the same file and seed give the same sample (default: 0)' },
+  shard: {
+    flags: '--shard <i/n>',
+    help: "run slice i of n (a CI matrix's job): cases assigned by a hash of their id; after --sample; `tierbench merge` combines the shards' reports",
+    parse: shard,
+  },
   concurrency: { flags: '-c, --concurrency <n>', help: 'calls in flight at once, over all models', parse: positiveInt, default: 16 },
   modelConcurrency: { flags: '--model-concurrency <n>', help: 'cap on calls in flight per model', parse: positiveInt },
   maxRetries: {
@@ -196,8 +209,10 @@ export const RUN_OPTIONS = {
   },
   volume: { flags: '--volume <n/period>', help: 'project costs at a volume: 500/day, 10k/month, 20/hour' },
   promptCache: {
-    flags: '--prompt-cache',
-    help: 'mark the system prompt for Anthropic prompt caching, as production would (OpenAI caches long prompts by itself); cache writes and reads are priced at their own rates',
+    flags: '--prompt-cache [ttl]',
+    help: "mark the prompt's shared prefix (a system prompt without variables, the template's text before its first variable) for Anthropic prompt caching with this TTL: 5m (writes 1.25x input) or 1h (2x); reads cost 0.1x, and the report shows what caching saved (OpenAI caches long prompts by itself)",
+    parse: cacheTtl,
+    preset: '5m',
   },
   openaiApi: {
     flags: '--openai-api <api>',
@@ -252,6 +267,18 @@ export function modelList(flags: Pick<RunFlags, 'models'>, suite?: string): stri
   }
   return flags.models;
 }
+
+/** `tierbench merge`: where the merged report goes, and the gate a CI matrix's last job runs on it. */
+export const MERGE_OPTIONS = {
+  out: RUN_OPTIONS.out,
+  report: RUN_OPTIONS.report,
+  junitCases: RUN_OPTIONS.junitCases,
+  json: RUN_OPTIONS.json,
+  explain: RUN_OPTIONS.explain,
+  quiet: RUN_OPTIONS.quiet,
+} as const satisfies OptionTable;
+
+export type MergeFlags = GateFlags & OptionValues<typeof MERGE_OPTIONS>;
 
 export const INIT_OPTIONS = {
   force: { flags: '--force', help: 'overwrite the file when it exists' },

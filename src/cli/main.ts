@@ -18,6 +18,8 @@ import {
   type GateFlags,
   INIT_OPTIONS,
   type InitFlags,
+  MERGE_OPTIONS,
+  type MergeFlags,
   MODELS_OPTIONS,
   type ModelsFlags,
   modelList,
@@ -99,6 +101,15 @@ function program(io: Io, setExit: (end: Ending) => void): Command {
       setExit(await compareCommand(oldFile, newFile, flags, io));
     });
 
+  addOptions(root.command('merge'), { ...GATE_OPTIONS, ...MERGE_OPTIONS })
+    .description('combine the reports of run --shard 1/n … n/n into one, every statistic computed again on all the cases')
+    .argument('<reports...>', "every shard's JSON report")
+    .action(async (files: string[], flags: MergeFlags, command: Command) => {
+      requireCompanions(command);
+      const { mergeCommand } = await import('./merge.js');
+      setExit(await mergeCommand(files, flags, io, v));
+    });
+
   addOptions(root.command('plan'), PLAN_OPTIONS)
     .description('how many cases a decision needs: from a pilot report or an assumed discordance')
     .action(async (flags: PlanFlags) => {
@@ -171,6 +182,7 @@ function requireCompanions(command: Command, at: Readonly<Record<string, string>
     ['strict', gateCheck, 'a gate check', 'a gate check (--min-accuracy, --max-cost-per-1k, --max-p95-ms, --max-error-rate or --baseline)'],
     ['junitCases', /(^|,)\s*junit\s*(,|$)/i.test(String(o.report ?? '')), '--report junit', '--report junit'],
     ['cascadeSamples', o.cascade !== undefined, '--cascade', '--cascade <cheap,big>'],
+    ['seed', o.sample !== undefined || o.resume !== undefined, '--sample', '--sample <n>'],
     ['structuredOutput', o.schema !== undefined || o.resume !== undefined, '--schema', '--schema <file>'],
     ...(['scorerTimeout', 'scorerConcurrency'] as const).map((name): [keyof RunFlags, boolean, string, string] => [
       name,

@@ -12,6 +12,8 @@ interface OptionDef {
   readonly parse?: (value: string) => unknown;
   readonly choices?: readonly string[];
   readonly default?: unknown;
+  /** For an optional value (`--flag [value]`): the value when the flag is given bare, read by `parse` like a given one. */
+  readonly preset?: string;
   /** Shown in the help in place of the default value (a duration as it is written). */
   readonly defaultText?: string;
   /**
@@ -51,6 +53,7 @@ export function addOptions(command: Command, table: OptionTable): Command {
     if (def.choices !== undefined) option.choices(def.choices);
     if (def.parse !== undefined) option.argParser(def.parse);
     if (def.default !== undefined) option.default(def.default, def.defaultText);
+    if (def.preset !== undefined) option.preset(def.preset);
     command.addOption(option);
   }
   return command;

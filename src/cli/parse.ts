@@ -1,7 +1,9 @@
 // Option value parsers: a bad value becomes commander's one-line "argument … is invalid" error;
 // and the flag an option's name stands for.
 import { InvalidArgumentError } from 'commander';
+import { parseShard, type Shard } from '../cases/select.js';
 import type { Threshold } from '../gate/gate.js';
+import type { CacheTtl } from '../types.js';
 
 /** The flag as the user wrote it: `maxTokens` → `--max-tokens`, `stream` → `--no-stream`. */
 export const flagName = (name: string): string => {
@@ -14,6 +16,17 @@ export function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number ≥ 1.');
   return n;
+}
+
+export function cacheTtl(value: string): CacheTtl {
+  if (value !== '5m' && value !== '1h') throw new InvalidArgumentError('expected 5m or 1h (the TTLs Anthropic caches a prompt prefix for).');
+  return value;
+}
+
+export function shard(value: string): Shard {
+  const parsed = parseShard(value);
+  if (parsed === undefined) throw new InvalidArgumentError('expected i/n with 1 ≤ i ≤ n, e.g. 2/3.');
+  return parsed;
 }
 
 export function nonNegativeInt(value: string): number {

@@ -202,6 +202,9 @@ function checkRunFlags(flags: RunFlags, models: readonly ModelSpec[]): void {
       'give one of them: --by groups the cases and builds the routing table',
     );
   }
+  if (flags.sample !== undefined && flags.limit !== undefined) {
+    throw new UsageError('E_FLAGS', '--sample and --limit both choose the cases', 'give one: --sample N for a fair pilot, --limit N for the first N rows');
+  }
   if (flags.routingOut !== undefined && flags.by === undefined) {
     throw new UsageError('E_FLAGS', '--routing-out needs --by', 'add --by <column>, e.g. --by category');
   }
@@ -298,6 +301,8 @@ async function buildPlan(file: string, flags: RunFlags, io: Io, suite: AppliedSu
     timeoutMs: flags.timeout * 1000,
     deadlineMs: flags.deadline * 1000,
     repeats: flags.repeats,
+    ...(flags.sample !== undefined && { sample: { size: flags.sample, seed: flags.seed ?? '0' } }),
+    ...(flags.shard !== undefined && { shard: flags.shard }),
     tolerancePp: flags.tolerance,
     ...(flags.reference !== undefined && { reference: flags.reference }),
     ...(cascade !== undefined && { cascade }),
@@ -305,7 +310,7 @@ async function buildPlan(file: string, flags: RunFlags, io: Io, suite: AppliedSu
     ...(flags.by !== undefined && { routingColumn: flags.by }),
     ...(flags.routingOut !== undefined && { routingOut: resolve(io.cwd, flags.routingOut) }),
     ...(flags.anthropicVersion !== undefined && { anthropicVersion: flags.anthropicVersion }),
-    promptCache: flags.promptCache === true,
+    promptCache: flags.promptCache ?? false,
     ...(flags.out !== undefined && { out: outPath(flags.out, io.cwd) }),
     ...(flags.maxCost !== undefined && { maxCost: flags.maxCost }),
     ...(flags.rpm !== undefined && { rpm: flags.rpm }),

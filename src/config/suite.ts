@@ -34,11 +34,12 @@ export interface Suite {
 /** Options that describe one invocation, not the benchmark: refused in a file, with the reason. */
 const COMMAND_LINE_ONLY: Readonly<Record<string, string>> = {
   resume: 'continue a stopped run from the command line: tierbench run --resume RUN',
+  shard: "give each CI job its slice on the command line, the suite file being every job's: tierbench run suite.yaml --shard 1/3",
 };
 
 /** The flags' long names: `-m, --models <list>` → models; `--no-stream` → stream (written `stream: false`). */
 const longName = (def: OptionDef): string => /--(?:no-)?([a-z0-9-]+)/.exec(def.flags)?.[1] ?? def.flags;
-const takesValue = (def: OptionDef): boolean => def.flags.includes('<');
+const takesValue = (def: OptionDef): boolean => def.flags.includes('<') || def.flags.includes('[');
 /** Options whose value is a path: resolved against the suite file's folder, like the dataset. */
 const isPath = (def: OptionDef): boolean => /<(path|dir|report)>/.test(def.flags);
 
@@ -71,6 +72,8 @@ type Read = { value: unknown } | { what: string; fix: string };
 /** A value as its flag would read it; lists and per-model mappings written as YAML are joined first. */
 function readValue(def: OptionDef, input: unknown): Read {
   const flag = `--${longName(def)}`;
+  // An optional value (`--prompt-cache [ttl]`): `true` is the flag given bare, `false` not given.
+  if (def.preset !== undefined && typeof input === 'boolean') return { value: input ? def.parse?.(def.preset) : undefined };
   if (!takesValue(def)) {
     if (typeof input === 'boolean') return { value: input };
     return { what: `is ${JSON.stringify(input)}`, fix: `write true or false (as ${def.flags} on the command line)` };

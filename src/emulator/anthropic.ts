@@ -55,21 +55,51 @@ function rateHeaders(limit: number, remaining: number, resetS: number): Record<s
 
 type Block = { type?: unknown; text?: unknown; cache_control?: unknown };
 
-/** Text of a string-or-blocks field, the prefix up to the last block marked for caching, and whether that mark asked for a 1-hour TTL. */
-function text(field: unknown): { all: string; cached: string; hour: boolean } {
-  if (typeof field === 'string') return { all: field, cached: '', hour: false };
-  if (!Array.isArray(field)) return { all: '', cached: '', hour: false };
-  let all = '';
-  let cached = '';
+/** The system prompt's text, as a string or text blocks. */
+function text(field: unknown): string {
+  if (typeof field === 'string') return field;
+  if (!Array.isArray(field)) return '';
+  return (field as Block[]).map((b) => (typeof b?.text === 'string' ? b.text : '')).join('');
+}
+
+const FIVE_MINUTES_MS = 5 * 60_000;
+const HOUR_MS = 60 * 60_000;
+
+/** At most this many blocks may carry cache_control in one request. */
+const MAX_BREAKPOINTS = 4;
+
+/**
+ * The prompt up to each block marked for caching, in the order the API caches (system, then the
+ * messages' blocks), and the last mark's TTL; or the 400 a bad mark gets.
+ */
+function cacheMarks(system: unknown, messages: ReadonlyArray<{ content?: unknown }>): { marks: string[]; hour: boolean } | { error: string } {
+  const marks: string[] = [];
   let hour = false;
-  for (const b of field as Block[]) {
-    if (typeof b?.text === 'string') all += b.text;
-    if (b?.cache_control) {
-      cached = all;
-      hour = (b.cache_control as { ttl?: unknown }).ttl === '1h';
+  let sofar = '';
+  const visit = (blocks: unknown, where: string): string | undefined => {
+    if (!Array.isArray(blocks)) {
+      if (typeof blocks === 'string') sofar += blocks;
+      return undefined;
     }
+    for (const [i, b] of (blocks as Block[]).entries()) {
+      if (typeof b?.text === 'string') sofar += b.text;
+      if (b?.cache_control === undefined || b.cache_control === null) continue;
+      const ttl = (b.cache_control as { ttl?: unknown }).ttl;
+      if (ttl !== undefined && ttl !== '5m' && ttl !== '1h') return `${where}.${i}.cache_control.ephemeral.ttl: Input should be '5m' or '1h'`;
+      hour = ttl === '1h';
+      marks.push(sofar);
+    }
+    return undefined;
+  };
+  let bad = visit(system, 'system');
+  for (const [i, m] of messages.entries()) {
+    if (bad !== undefined) break;
+    sofar += '\u0001';
+    bad = visit(m?.content, `messages.${i}.content`);
   }
-  return { all, cached, hour };
+  if (bad !== undefined) return { error: bad };
+  if (marks.length > MAX_BREAKPOINTS) return { error: `A maximum of ${MAX_BREAKPOINTS} blocks with cache_control may be provided. Found ${marks.length}.` };
+  return { marks, hour };
 }
 
 /** A tool call's input as an object: arguments cut by the token limit are what parses of them, else {}. */
@@ -156,11 +186,13 @@ export async function handleAnthropic(emulator: Emulator, req: IncomingMessage, 
   const tools = offeredTools(body.tools, 'anthropic');
   if (!tools.ok) return invalid(tools.message);
   const sys = text(system);
+  const cache = cacheMarks(system, messages as Array<{ content?: unknown }>);
+  if ('error' in cache) return invalid(cache.error);
 
   if (url === '/v1/messages/count_tokens') {
     const profile = emulator.profileFor(model);
     if (!profile) return fail(res, 404, `model: ${model}`);
-    return sendJson(res, 200, { input_tokens: promptTokensOf(sys.all, turns, profile.tokenDensity) });
+    return sendJson(res, 200, { input_tokens: promptTokensOf(sys, turns, profile.tokenDensity) });
   }
   if (typeof maxTokens !== 'number' || maxTokens < 1) return invalid('max_tokens: Field required');
   if (version >= STRICT_VERSION) {
@@ -189,8 +221,10 @@ export async function handleAnthropic(emulator: Emulator, req: IncomingMessage, 
   const result = emulator.simulate(
     {
       model,
-      system: sys.all,
-      cachePrefix: sys.cached,
+      system: sys,
+      cachePrefix: cache.marks.at(-1) ?? '',
+      cacheMarks: cache.marks.slice(0, -1),
+      cacheTtlMs: cache.hour ? HOUR_MS : FIVE_MINUTES_MS,
       messages: turns,
       maxTokens,
       attempt,
@@ -258,7 +292,7 @@ export async function handleAnthropic(emulator: Emulator, req: IncomingMessage, 
   const usage = (output: number): Record<string, unknown> => ({
     ...input,
     output_tokens: output,
-    cache_creation: { ephemeral_5m_input_tokens: sys.hour ? 0 : sim.cacheWrite, ephemeral_1h_input_tokens: sys.hour ? sim.cacheWrite : 0 },
+    cache_creation: { ephemeral_5m_input_tokens: cache.hour ? 0 : sim.cacheWrite, ephemeral_1h_input_tokens: cache.hour ? sim.cacheWrite : 0 },
     inference_geo: 'global',
     output_tokens_details: { thinking_tokens: sim.thinkingTokens },
     server_tool_use: null,

@@ -63,8 +63,9 @@ describe('simulated models', () => {
 
 describe('emulator accounting', () => {
   const headers = () => ({});
-  it('writes a cache entry on first sight of a long marked prefix, reads it after', () => {
-    const e = new Emulator({ profiles: [profile], key, minCacheTokens: 1024 });
+  it('writes a cache entry on first sight of a long marked prefix, reads it once that response began, until its TTL passes', () => {
+    let now = 0;
+    const e = new Emulator({ profiles: [profile], key, minCacheTokens: 1024, now: () => now });
     const system = 'x'.repeat(4096 * 2);
     const input = {
       model: 'm',
@@ -75,11 +76,21 @@ describe('emulator accounting', () => {
       attempt: 0,
       thinking: {},
     };
-    const first = e.simulate(input, headers);
-    const second = e.simulate(input, headers);
-    assert.ok(first.kind === 'ok' && second.kind === 'ok');
+    const first = e.simulate({ ...input, cacheTtlMs: 300_000 }, headers);
+    // Sent before the first response began: it cannot read what is not written yet.
+    const together = e.simulate({ ...input, cacheTtlMs: 300_000 }, headers);
+    now += 10_000;
+    const second = e.simulate({ ...input, cacheTtlMs: 300_000 }, headers);
+    now += 299_000;
+    const refreshed = e.simulate({ ...input, cacheTtlMs: 300_000 }, headers);
+    now += 300_001;
+    const expired = e.simulate({ ...input, cacheTtlMs: 300_000 }, headers);
+    assert.ok(first.kind === 'ok' && together.kind === 'ok' && second.kind === 'ok' && refreshed.kind === 'ok' && expired.kind === 'ok');
     assert.deepEqual([first.sim.cacheWrite, first.sim.cacheRead], [2048, 0]);
+    assert.deepEqual([together.sim.cacheWrite, together.sim.cacheRead], [2048, 0]);
     assert.deepEqual([second.sim.cacheWrite, second.sim.cacheRead], [0, 2048]);
+    assert.deepEqual([refreshed.sim.cacheWrite, refreshed.sim.cacheRead], [0, 2048], 'a read refreshes the TTL');
+    assert.deepEqual([expired.sim.cacheWrite, expired.sim.cacheRead], [2048, 0]);
     assert.equal(second.sim.promptTokens, 2048 + countTokens('ticket number 1') + 3);
   });
   it('a repeated prompt is a new sample, except at temperature 0', () => {

@@ -3,6 +3,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { minCacheableTokens } from '../models/prompt-cache.js';
 import { SIMULATED_HEADER } from '../providers/provider.js';
 import { quantileSorted } from '../stats/percentiles.js';
 import { handleAnthropic, listAnthropicModels } from './anthropic.js';
@@ -32,8 +33,10 @@ export interface EmulatorOptions {
   /** Keys accepted; any non-empty key when absent. */
   apiKeys?: string[];
   seed?: string;
-  /** Shortest prefix, in tokens, that prompt caching will store (Anthropic's minimum is 1024–4096). */
+  /** Shortest prefix, in tokens, that prompt caching will store, for every model; default: each model's own (Anthropic's 1,024–4,096, OpenAI's 1,024). */
   minCacheTokens?: number;
+  /** The clock prompt-cache entries expire by, in ms (tests move it); default Date.now. */
+  now?: () => number;
   /** Models deprecated or retired, by id, as Anthropic's models endpoint lists them; the others are active. Default: Sonnet 4.5's. */
   lifecycles?: Record<string, Lifecycle>;
   /** Files served at `GET /files/<name>`, as a web server would: images that cases name by URL, which the APIs download. */
@@ -105,8 +108,12 @@ export interface Simulation {
 export interface SimulateInput {
   model: string;
   system: string;
-  /** The system text up to the last block marked for caching (Anthropic), or all of it (OpenAI's automatic caching). */
+  /** The prompt up to the last block marked for caching (Anthropic), or the system text's cacheable part (OpenAI's automatic caching). */
   cachePrefix: string;
+  /** Anthropic: the prompt up to each earlier breakpoint, looked up too (a hit on a shorter prefix is read, the rest written). */
+  cacheMarks?: string[];
+  /** How long an entry lives after its last use (Anthropic's 5 minutes or 1 hour); absent: for the emulator's life. */
+  cacheTtlMs?: number;
   messages: Array<{ role: string; content: string }>;
   maxTokens: number;
   attempt: number;
@@ -133,7 +140,8 @@ export type SimResult =
 export class Emulator {
   private server: Server | undefined;
   private readonly profiles: Map<string, Profile>;
-  private readonly cache = new Set<string>();
+  /** Prompt-cache entries by model and prefix: when each can first be read, and when it expires (refreshed by every read, as Anthropic's are). */
+  private readonly cache = new Map<string, { ready: number; expires: number }>();
   private readonly windows = new Map<string, { start: number; count: number }>();
   private readonly modelStats = new Map<string, ModelStats>();
   /** Answers given so far per model and prompt: the sample index of the next one. */
@@ -144,13 +152,11 @@ export class Emulator {
   private readonly requestsSeen = new Map<string, number>();
   private readonly watchers = new Set<(model: string) => void>();
   readonly seed: string;
-  readonly minCacheTokens: number;
 
   constructor(readonly options: EmulatorOptions = {}) {
     this.profiles = new Map();
     for (const p of options.profiles ?? DEFAULT_PROFILES) for (const id of p.ids) this.profiles.set(id, p);
     this.seed = options.seed ?? 'tierbench';
-    this.minCacheTokens = options.minCacheTokens ?? 1024;
   }
 
   /** Gateways spell ids `vendor/model-4.5`; the emulator serves them under the bare id. */
@@ -237,6 +243,41 @@ export class Emulator {
   onRequest(fn: (model: string) => void): () => void {
     this.watchers.add(fn);
     return () => this.watchers.delete(fn);
+  }
+
+  /**
+   * Prompt caching as the APIs do it: the longest live prefix among the breakpoints is read (and
+   * its TTL refreshed), the prompt up to the last breakpoint beyond it is written; a prefix shorter
+   * than the model's minimum is neither, silently. An entry can be read once the response that
+   * writes it has begun (`readyInMs`): calls sent together before then each write it, and pay for it.
+   */
+  private promptCache(input: SimulateInput, density: number, readyInMs: number): { cacheWrite: number; cacheRead: number } {
+    const min = this.options.minCacheTokens ?? minCacheableTokens(input.model);
+    const now = (this.options.now ?? Date.now)();
+    const ttl = input.cacheTtlMs ?? Number.POSITIVE_INFINITY;
+    const marks = [...(input.cacheMarks ?? []), input.cachePrefix]
+      .map((prefix) => ({ prefix, tokens: countTokens(prefix, density) }))
+      .filter((m) => m.tokens >= min);
+    let read = 0;
+    for (const m of [...marks].reverse()) {
+      const entry = this.cache.get(`${input.model}|${m.prefix}`);
+      if (entry !== undefined && entry.ready <= now && entry.expires > now) {
+        read = m.tokens;
+        entry.expires = now + ttl;
+        break;
+      }
+    }
+    const last = marks.at(-1);
+    if (last === undefined || last.tokens <= read) return { cacheWrite: 0, cacheRead: read };
+    for (const m of marks) {
+      if (m.tokens <= read) continue;
+      const key = `${input.model}|${m.prefix}`;
+      const live = this.cache.get(key);
+      // A write already in flight for a live entry stays the one that makes it readable.
+      const ready = live !== undefined && live.expires > now ? Math.min(live.ready, now + readyInMs) : now + readyInMs;
+      this.cache.set(key, { ready, expires: now + ttl });
+    }
+    return { cacheWrite: last.tokens - read, cacheRead: read };
   }
 
   /** Count a request and its outcome: an HTTP status, or the broken-response fault acted out. */
@@ -330,17 +371,7 @@ export class Emulator {
     const scale = this.options.timeScale ?? 1;
     const thinkingMs = profile.tokensPerSec > 0 ? (thinkingTokens / profile.tokensPerSec) * 1000 * scale : 0;
     const promptTokens = promptTokensOf(input.system, input.messages, density);
-    let cacheWrite = 0;
-    let cacheRead = 0;
-    const prefixTokens = countTokens(input.cachePrefix, density);
-    if (prefixTokens >= this.minCacheTokens) {
-      const entry = `${input.model}|${input.cachePrefix}`;
-      if (this.cache.has(entry)) cacheRead = prefixTokens;
-      else {
-        this.cache.add(entry);
-        cacheWrite = prefixTokens;
-      }
-    }
+    const { cacheWrite, cacheRead } = this.promptCache(input, density, a.ttftMs);
     return {
       kind: 'ok',
       correct: a.correct,

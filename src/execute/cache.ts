@@ -157,7 +157,8 @@ export class ResponseCache {
       keyedMessages(request.messages),
       spec.maxTokens,
       settings.temperature ?? null,
-      settings.promptCache,
+      // `true` was the key of a marked system prompt before the TTL could be chosen: 5m keeps it, so those answers are still found.
+      settings.promptCache === '5m' ? true : settings.promptCache,
       settings.logprobs,
       settings.anthropicVersion ?? null,
       sample,

@@ -31,6 +31,12 @@ export interface ExecuteOptions {
   /** Pace each model's request starts (requests / tokens per minute). */
   rpm?: number;
   tpm?: number;
+  /**
+   * Each model's first call goes alone (`--prompt-cache`): a prompt-cache entry can be read only once
+   * the response that writes it has begun, so calls sent with the first would each write it, at
+   * 1.25x or 2x the input rate. Slow start then grows from one.
+   */
+  warmUp?: boolean;
   /** Hard stop: calls in flight are cancelled (a second Ctrl-C). */
   signal?: AbortSignal;
   /** Soft stop: once it returns true no new call starts; calls in flight finish (Ctrl-C, budget). */
@@ -92,7 +98,13 @@ export async function execute(
   const stopped = new Map<number, Failure>();
   const perModel = Math.min(options.modelConcurrency ?? options.concurrency, options.concurrency);
   const limits = targets.map(
-    () => new AdaptiveLimit({ max: perModel, start: SLOW_START, ...(options.rpm && { rpm: options.rpm }), ...(options.tpm && { tpm: options.tpm }) }),
+    () =>
+      new AdaptiveLimit({
+        max: perModel,
+        start: options.warmUp ? 1 : SLOW_START,
+        ...(options.rpm && { rpm: options.rpm }),
+        ...(options.tpm && { tpm: options.tpm }),
+      }),
   );
   let simulated = false;
   const halted = (m: number): boolean => stopped.has(m) || options.signal?.aborted === true || options.stopped?.() === true;

@@ -13,7 +13,7 @@ import { AdaptiveLimit, exhaustedFor } from './limiter.js';
 
 const spec: ModelSpec = { name: 'haiku', id: 'claude-haiku-5-5', api: 'anthropic', endpoint: 'anthropic', prices: null, maxTokens: 1024 };
 const request = { messages: [{ role: 'user' as const, content: 'hello' }] };
-const settings = { promptCache: false, logprobs: false };
+const settings = { promptCache: false as const, logprobs: false };
 const answer = { text: 'hi', usage: { input: 1, output: 1, cacheWrite: 0, cacheRead: 0 }, stopReason: 'end_turn' };
 /** Lets every promise and I/O callback ready now run (setImmediate: the tests that mock setTimeout keep this one real). */
 const settled = (): Promise<void> => new Promise((r) => setImmediate(r));

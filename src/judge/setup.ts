@@ -50,7 +50,6 @@ export async function prepareJudging(
         deadlineMs: calls.deadlineMs,
         ...(proxy !== undefined && { proxy }),
         stream: calls.stream,
-        promptCache: false,
         logprobs: false,
         // Grading should not vary from one ask to the next: temperature 0 wherever the API takes it.
         temperature: 0,

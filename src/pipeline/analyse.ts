@@ -19,7 +19,7 @@ import { type RunPlan, reportedModel, safeUrl } from './plan.js';
 import type { Prepared } from './prepare.js';
 
 /** What analysis reads of the prepared run: data only. */
-export type Analysed = Pick<Prepared, 'plan' | 'dataset' | 'prompts' | 'cases' | 'notes' | 'scorerSource' | 'answerSchema'> & {
+export type Analysed = Pick<Prepared, 'plan' | 'dataset' | 'prompts' | 'cases' | 'notes' | 'scorerSource' | 'answerSchema' | 'datasetHash'> & {
   scorer: { readonly name: string };
 };
 
@@ -81,7 +81,7 @@ export function analyse(prepared: Analysed, collected: Omit<Collected, 'results'
         });
 
   const report: Report = {
-    schemaVersion: 7,
+    schemaVersion: 8,
     tool: { name: 'tierbench', version: facts.version },
     run: {
       id: facts.id,
@@ -93,6 +93,7 @@ export function analyse(prepared: Analysed, collected: Omit<Collected, 'results'
     },
     dataset: {
       path: dataset.path,
+      sha256: prepared.datasetHash,
       cases: dataset.cases.length,
       columns: dataset.columns,
       inputColumn: dataset.inputColumn,

@@ -65,6 +65,7 @@ export async function collect(
       ...(plan.modelConcurrency !== undefined && { modelConcurrency: plan.modelConcurrency }),
       ...(plan.rpm !== undefined && { rpm: plan.rpm }),
       ...(plan.tpm !== undefined && { tpm: plan.tpm }),
+      ...(plan.promptCache !== false && { warmUp: true }),
       signal: abort.signal,
       // A journal that cannot be written (a full disk) stops new calls: what they cost could not be kept.
       stopped: () => stopReason !== undefined || journal.failure !== undefined,

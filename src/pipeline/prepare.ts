@@ -5,6 +5,7 @@ import { missingPilotCases } from '../analysis/across.js';
 import { callCost } from '../analysis/cost.js';
 import { imageSources, loadImages } from '../cases/images.js';
 import { fileHash, loadDataset } from '../cases/load.js';
+import { sampleCases, shardCases } from '../cases/select.js';
 import { UsageError } from '../errors.js';
 import { densityNote, estimateCost, estimateEmbeddings, tokenDensities } from '../execute/budget.js';
 import { ResponseCache } from '../execute/cache.js';
@@ -13,7 +14,8 @@ import { money } from '../format.js';
 import { estimateJudging } from '../judge/estimate.js';
 import { type Judging, prepareJudging } from '../judge/setup.js';
 import { retirementNote } from '../models/lifecycle.js';
-import { buildRequest, compileTemplate, type PromptPlan, promptText, render, templateVariables } from '../prompts/render.js';
+import { minCacheableTokens } from '../models/prompt-cache.js';
+import { buildRequest, compileTemplate, type PromptPlan, promptText, render, sharedPrefix, templateVariables } from '../prompts/render.js';
 import { SETUP_FAILURES } from '../providers/failures.js';
 import { createProvider, type Provider } from '../providers/provider.js';
 import { type StructuredOutput, structuredOutput } from '../providers/structured.js';
@@ -72,7 +74,7 @@ export async function prepare(
   { resume, followUp }: RunExtras,
   { id, journalPath }: { id: string; journalPath: string },
 ): Promise<Prepared> {
-  const { dataset, prompts, contestantPrompts, cases } = await loadCases(plan);
+  const { dataset, prompts, contestantPrompts, cases, selected } = await loadCases(plan);
   if (followUp !== undefined) checkFollowUp(followUp, cases, plan, dataset.idColumn);
   // A misspelt --expect-refusal would silently score every refusal 0.
   if (plan.expectRefusal !== undefined && !dataset.cases.some((c) => refusalWanted(c, plan.expectRefusal))) {
@@ -86,6 +88,7 @@ export async function prepare(
   const answerSchema = await schemaOf(plan);
   const chosen = await chooseScorer(plan, dataset, deps.env, answerSchema);
   const leak = leakNote(contestantPrompts, dataset.expectedColumn);
+  const caching = promptCacheNotes(plan, contestantPrompts);
   const keys = apiKeys(plan.models, deps.env);
   const datasetHash = await fileHash(plan.datasetPath);
   // Before anything is paid for: a report that could not be written would lose it all.
@@ -93,10 +96,10 @@ export async function prepare(
 
   // Said once, before anything is sent (the SDK would say it on every call), and kept in the report.
   const retiring = plan.models.flatMap((spec) => retirementNote(spec) ?? []);
-  for (const note of retiring) deps.stderr.write(`warning: ${note}\n`);
+  for (const note of [...retiring, ...caching]) deps.stderr.write(`warning: ${note}\n`);
 
   const structured = answerSchema !== undefined && plan.schema?.send === true ? structuredOutput(answerSchema.schema, answerSchema.given) : undefined;
-  const providers = await openProviders(plan, deps.env, keys, structured);
+  const providers = await openProviders(plan, deps.env, keys, structured, contestantPrompts);
   const targets: Target[] = plan.models.map((spec, m) => {
     const prices = spec.prices;
     const samples = plan.cascade?.cheap === spec.name ? Math.max(plan.repeats, plan.cascade.samples) : plan.repeats;
@@ -125,7 +128,7 @@ export async function prepare(
     known: knownResults(resume, targets, dataset.cases.length),
     datasetHash,
     destinations: to,
-    notes: [...retiring, ...(leak === undefined ? [] : [leak])],
+    notes: [...selected, ...retiring, ...caching, ...(leak === undefined ? [] : [leak])],
   };
   const budget = plan.maxCost === undefined ? undefined : await checkBudget(prepared, plan.maxCost, deps, resume);
 
@@ -147,8 +150,10 @@ export async function prepare(
   return budget === undefined ? prepared : { ...prepared, budget };
 }
 
-async function loadCases(plan: Pick<RunPlan, 'datasetPath' | 'load' | 'prompt' | 'prompts' | 'system' | 'temperature' | 'models' | 'tools' | 'toolChoice'>) {
-  const dataset = await loadDataset(plan.datasetPath, plan.load);
+async function loadCases(
+  plan: Pick<RunPlan, 'datasetPath' | 'load' | 'prompt' | 'prompts' | 'system' | 'temperature' | 'models' | 'tools' | 'toolChoice' | 'sample' | 'shard'>,
+) {
+  const { dataset, selected } = selectCases(await loadDataset(plan.datasetPath, plan.load), plan);
   if (dataset.messagesColumn !== undefined && (plan.prompt !== undefined || plan.prompts !== undefined)) {
     const flag = plan.prompts !== undefined ? '--prompts' : '--prompt';
     throw new UsageError(
@@ -187,11 +192,75 @@ async function loadCases(plan: Pick<RunPlan, 'datasetPath' | 'load' | 'prompt' |
       line: c.line,
       expected: c.expected,
       ...(c.category !== undefined && { category: c.category }),
+      ...(c.cluster !== undefined && { cluster: c.cluster }),
       prompt: request !== undefined ? promptText(request) : render(prompts.user, vars),
       ...(system !== undefined && (request === undefined || system !== plan.system) && { system }),
     };
   });
-  return { dataset, prompts, contestantPrompts, cases };
+  return { dataset, prompts, contestantPrompts, cases, selected };
+}
+
+/** `--sample` then `--shard`: the cases the run uses, and what the report's notes say of the choice. */
+function selectCases(loaded: Dataset, { sample, shard }: Pick<RunPlan, 'sample' | 'shard'>): { dataset: Dataset; selected: string[] } {
+  const notes: string[] = [];
+  let cases = loaded.cases;
+  if (sample !== undefined) {
+    const drawn = sampleCases(cases, sample);
+    const by = loaded.categoryColumn === undefined ? '' : `, stratified by ${loaded.categoryColumn}`;
+    const empty = drawn.strata.filter((s) => s.taken === 0 && s.of > 0);
+    notes.push(
+      drawn.cases.length === cases.length
+        ? `--sample ${sample.size}: the file has ${cases.length.toLocaleString('en-US')} cases, all used`
+        : `--sample ${sample.size} --seed ${sample.seed}: ${drawn.cases.length.toLocaleString('en-US')} of ${cases.length.toLocaleString('en-US')} cases${by}` +
+            (loaded.categoryColumn === undefined ? '' : ` (${drawn.strata.map((s) => `${s.category ?? 'no category'} ${s.taken} of ${s.of}`).join(', ')})`) +
+            (empty.length === 0 ? '' : `; fewer cases than categories: ${empty.map((s) => s.category ?? 'no category').join(', ')} not in the sample`),
+    );
+    cases = drawn.cases;
+  }
+  if (shard !== undefined) {
+    const slice = shardCases(cases, shard);
+    if (slice.length === 0) {
+      throw new UsageError(
+        'E_SHARD',
+        `--shard ${shard.index}/${shard.count}: no case of the ${cases.length.toLocaleString('en-US')} falls in this shard`,
+        `use fewer shards (cases are dealt by a hash of their id: about ${Math.floor(cases.length / shard.count)} a shard)`,
+      );
+    }
+    notes.push(
+      `--shard ${shard.index}/${shard.count}: ${slice.length.toLocaleString('en-US')} of ${cases.length.toLocaleString('en-US')} cases; tierbench merge combines the shards' reports`,
+    );
+    cases = slice;
+  }
+  return { dataset: { ...loaded, cases }, selected: notes };
+}
+
+/**
+ * `--prompt-cache` that would do nothing, said before the first call: no prefix shared by the
+ * cases, or one shorter than the model caches (then the API ignores the breakpoint, silently).
+ * The length is estimated at four characters a token, before any call; Claude's tokenizers count
+ * more than that, so a prefix estimated just under the minimum may still be cached: the warning
+ * errs toward speaking.
+ */
+function promptCacheNotes(plan: RunPlan, prompts: readonly PromptPlan[]): string[] {
+  if (plan.promptCache === false) return [];
+  const notes = new Set<string>();
+  for (const [m, spec] of plan.models.entries()) {
+    const prompt = prompts[m];
+    if (spec.api !== 'anthropic' || prompt === undefined) continue;
+    const shared = sharedPrefix(prompt);
+    const chars = (shared.system ? (prompt.system?.source.length ?? 0) : 0) + shared.userPrefix.length;
+    const min = minCacheableTokens(spec.id);
+    if (chars === 0) {
+      notes.add(
+        `--prompt-cache: ${spec.name}'s cases share no prefix (the system prompt has variables or is absent, and the prompt template starts with one): nothing can be cached`,
+      );
+    } else if (Math.ceil(chars / 4) < min) {
+      notes.add(
+        `--prompt-cache: the prefix ${spec.name}'s cases share is about ${Math.ceil(chars / 4).toLocaleString('en-US')} tokens, below the ${min.toLocaleString('en-US')} ${spec.id} caches: nothing will be cached (put the long static part — examples, a document — in the system prompt or before the template's first variable)`,
+      );
+    }
+  }
+  return [...notes];
 }
 
 /** A prompt that shows the expected answer measures nothing: warned before the first call, and kept in the notes. */
@@ -222,11 +291,17 @@ function apiKeys(models: readonly ModelSpec[], env: RunDeps['env']): Map<string,
   return keys;
 }
 
-function openProviders(plan: RunPlan, env: RunDeps['env'], keys: ReadonlyMap<string, string>, structured?: StructuredOutput): Promise<Provider[]> {
+function openProviders(
+  plan: RunPlan,
+  env: RunDeps['env'],
+  keys: ReadonlyMap<string, string>,
+  structured: StructuredOutput | undefined,
+  prompts: readonly PromptPlan[],
+): Promise<Provider[]> {
   // From the run's environment, not the process's; never recorded (a proxy URL can hold a password).
   const proxy = proxyFromEnv(env);
   return Promise.all(
-    plan.models.map((spec) =>
+    plan.models.map((spec, m) =>
       createProvider(spec, {
         // Local servers take no key, but the SDKs insist on one.
         apiKey: keys.get(spec.name) ?? 'none',
@@ -235,7 +310,7 @@ function openProviders(plan: RunPlan, env: RunDeps['env'], keys: ReadonlyMap<str
         deadlineMs: plan.deadlineMs,
         ...(proxy !== undefined && { proxy }),
         stream: plan.stream,
-        promptCache: plan.promptCache,
+        ...(plan.promptCache !== false && prompts[m] !== undefined && { promptCache: { ttl: plan.promptCache, ...sharedPrefix(prompts[m]) } }),
         logprobs: plan.cascade?.cheap === spec.name,
         ...(plan.temperature !== undefined && { temperature: plan.temperature }),
         ...(plan.anthropicVersion !== undefined && { anthropicVersion: plan.anthropicVersion }),

@@ -105,6 +105,15 @@ export function buildRequest(plan: PromptPlan, c: Case): ChatRequest {
   };
 }
 
+/**
+ * What every case's request starts with, for prompt caching: the system prompt when it has no
+ * variables, and the user template's text before its first variable ('' when it starts with one,
+ * or has none: then the whole message is the same in every case, and nothing follows to cache it for).
+ */
+export function sharedPrefix(plan: PromptPlan): { system: boolean; userPrefix: string } {
+  return { system: plan.system !== undefined && plan.system.parts.length === 1, userPrefix: plan.user.parts.length > 1 ? (plan.user.parts[0] ?? '') : '' };
+}
+
 /** A message's text, its images named (source and the start of its sha256): what reports and token estimates read. */
 function contentText(content: Message['content']): string {
   if (typeof content === 'string') return content;

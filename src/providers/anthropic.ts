@@ -5,7 +5,7 @@ import type { Anthropic } from '@anthropic-ai/sdk';
 import type { ChatRequest, Message, ModelSpec, Reasoning, ToolChoice, Usage } from '../types.js';
 import { Adapter, addText, addToolCall, type CallContext, callContext, clientOptions, emptyParsed, type Parsed, type Reading, type Wire } from './call.js';
 import { bodyError } from './failures.js';
-import type { ProviderOptions, SentSettings } from './provider.js';
+import type { PromptCaching, ProviderOptions, SentSettings } from './provider.js';
 import type { StructuredOutput } from './structured.js';
 import type { RawToolCall } from './tool-calls.js';
 
@@ -66,6 +66,30 @@ function anthropicMessages(messages: readonly Message[]): Anthropic.MessageParam
             };
           }),
   }));
+}
+
+/** A cache breakpoint; the 5-minute TTL is the API's default, sent without `ttl` as production code writes it. */
+const mark = ({ ttl }: PromptCaching): { type: 'ephemeral'; ttl?: '1h' } => (ttl === '1h' ? { type: 'ephemeral', ttl } : { type: 'ephemeral' });
+
+/**
+ * The first user message split after the template's shared text, that text ending in a cache
+ * breakpoint: the cases' prefix (system prompt, then this) is cached once and read by every case.
+ * A message that does not start with it (a conversation of the case's own) is sent as it is.
+ */
+function markedMessages(messages: Anthropic.MessageParam[], cached: PromptCaching): Anthropic.MessageParam[] {
+  const prefix = cached.userPrefix;
+  const first = messages[0];
+  if (prefix.trim() === '' || first === undefined || first.role !== 'user') return messages;
+  const blocks: Anthropic.ContentBlockParam[] = typeof first.content === 'string' ? [{ type: 'text', text: first.content }] : first.content;
+  const head = blocks[0];
+  // A text block must not be empty: a message that is the prefix and nothing more is left whole.
+  if (head?.type !== 'text' || !head.text.startsWith(prefix) || head.text.length === prefix.length) return messages;
+  const split: Anthropic.ContentBlockParam[] = [
+    { type: 'text', text: prefix, cache_control: mark(cached) },
+    { type: 'text', text: head.text.slice(prefix.length) },
+    ...blocks.slice(1),
+  ];
+  return [{ ...first, content: split }, ...messages.slice(1)];
 }
 
 /** `required` is Anthropic's `any`. */
@@ -160,7 +184,7 @@ export class AnthropicProvider extends Adapter {
     super(ctx, spec, options);
     this.sendTemperature = options.anthropicVersion !== undefined && options.anthropicVersion < SAMPLING_REJECTED_FROM;
     this.sent = {
-      promptCache: options.promptCache === true,
+      promptCache: options.promptCache?.ttl ?? false,
       logprobs: false,
       ...(options.temperature !== undefined && this.sendTemperature && { temperature: options.temperature }),
       ...(options.anthropicVersion !== undefined && { anthropicVersion: options.anthropicVersion }),
@@ -204,6 +228,7 @@ export class AnthropicProvider extends Adapter {
 
   protected body(request: ChatRequest): Record<string, unknown> {
     const reasoning = thinking(this.spec.reasoning);
+    const cached = this.options.promptCache;
     const format = this.options.structured === undefined ? undefined : anthropicFormat(this.options.structured);
     return {
       model: this.spec.id,
@@ -211,10 +236,10 @@ export class AnthropicProvider extends Adapter {
       ...reasoning,
       // One output_config for an effort and a format together.
       ...(format !== undefined && { output_config: { ...(reasoning.output_config as object | undefined), format } }),
-      messages: anthropicMessages(request.messages),
+      messages: cached === undefined ? anthropicMessages(request.messages) : markedMessages(anthropicMessages(request.messages), cached),
       ...tools(request),
       ...(request.system !== undefined && {
-        system: this.options.promptCache ? [{ type: 'text', text: request.system, cache_control: { type: 'ephemeral' } }] : request.system,
+        system: cached?.system === true ? [{ type: 'text', text: request.system, cache_control: mark(cached) }] : request.system,
       }),
       ...(request.temperature !== undefined && this.sendTemperature && { temperature: request.temperature }),
     };

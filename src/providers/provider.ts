@@ -1,5 +1,5 @@
 // One adapter per API family. An adapter never throws for a failed call: it returns a Failure.
-import type { ChatRequest, ModelSpec, Outcome } from '../types.js';
+import type { CacheTtl, ChatRequest, ModelSpec, Outcome } from '../types.js';
 import type { StructuredOutput } from './structured.js';
 import type { ProxySettings } from './transport.js';
 
@@ -15,14 +15,26 @@ export interface ProviderOptions {
   proxy?: ProxySettings;
   /** Ask for token log-probabilities (OpenAI format; reasoning models do not give them). */
   logprobs?: boolean;
-  /** Mark the system prompt as a prompt-cache breakpoint (Anthropic; OpenAI caches by itself). */
-  promptCache?: boolean;
+  /** `--prompt-cache`: mark the prompt's shared prefix as cache breakpoints (Anthropic; OpenAI caches by itself). */
+  promptCache?: PromptCaching;
   /** The run's temperature, if any: adapters that must not send it say so in `notes`. */
   temperature?: number;
   /** Pin an older `anthropic-version` (lets temperature through, switches to x-api-key auth). */
   anthropicVersion?: string;
   /** `--schema`, sent as the API's structured-output format. */
   structured?: StructuredOutput;
+}
+
+/**
+ * What a contestant's requests share, marked for prompt caching: the system prompt when it has no
+ * variables (it is the same in every case), and the user template's text before its first
+ * variable (few-shot examples, a long document), which every case's message starts with.
+ */
+export interface PromptCaching {
+  ttl: CacheTtl;
+  system: boolean;
+  /** '' when the template starts with a variable: nothing of the message is shared. */
+  userPrefix: string;
 }
 
 /** Sent by tierbench's emulator on every response: a report of its answers says they were simulated. */
@@ -35,7 +47,7 @@ export const SIMULATED_HEADER = 'x-tierbench-simulated';
  */
 export interface SentSettings {
   temperature?: number;
-  promptCache: boolean;
+  promptCache: CacheTtl | false;
   logprobs: boolean;
   anthropicVersion?: string;
   /** The structured-output format sent (its name, strictness and schema, as one string), when there is one. */

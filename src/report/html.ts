@@ -8,7 +8,7 @@ import { failuresText, intervalsLegend, money, pct, ppDelta, testedAgainst } fro
 import type { CascadePoint, CascadeResult, JudgeReport, ModelSummary, Projections, Report } from '../types.js';
 import { browserData, CASE_BROWSER_SCRIPT, caseBrowserSection, scriptJson } from './case-browser.js';
 import { escapeHtml as esc } from './escape.js';
-import { cascadeAdvice, cascadeOracle, cascadeSource, cascadeThreshold, embeddingSentence, judgeSentences } from './sentences.js';
+import { cascadeAdvice, cascadeOracle, cascadeSource, cascadeThreshold, embeddingSentence, judgeSentences, promptCacheSentences } from './sentences.js';
 
 const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777'];
 
@@ -340,7 +340,12 @@ export function renderHtml(report: Report): string {
 ${gate}
 <h2>Cost and accuracy</h2>${costAccuracyPlot(summaries, rec.recommended)}
 <p class="muted">Whiskers: 95 % intervals. Dashed: the Pareto frontier (no other model is both cheaper and more accurate).</p>
-${table}${report.embedding ? `<p class="muted" id="embedding-cost">${esc(embeddingSentence(report.embedding))}</p>` : ''}${report.judge ? judgeHtml(report.judge) : ''}
+${table}${report.embedding ? `<p class="muted" id="embedding-cost">${esc(embeddingSentence(report.embedding))}</p>` : ''}${promptCacheSentences(
+  report.summaries,
+  report.settings.promptCache,
+)
+  .map((line) => `<p class="muted prompt-cache">${esc(line)}</p>`)
+  .join('')}${report.judge ? judgeHtml(report.judge) : ''}
 <h2>Verdicts</h2><p class="muted">Tolerance ${rec.tolerancePp} pp, ${esc(intervalsLegend(rec))}, ${esc(testedAgainst(rec))}.</p><ul id="verdicts">${verdicts || '<li>No cheaper priced model was compared.</li>'}</ul>
 ${routing}${report.cascade ? cascadeSection(report.cascade, rec.tolerancePp) : ''}${report.projections ? projectionsSection(report.projections) : ''}
 <h2>Latency</h2>${latencyPlot(report)}

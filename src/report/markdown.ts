@@ -2,7 +2,7 @@
 import { costMark, failuresText, intervalsLegend, money, pct } from '../format.js';
 import type { ClassReport, Report } from '../types.js';
 import { markdownCell } from './escape.js';
-import { embeddingSentence, judgeSentences } from './sentences.js';
+import { embeddingSentence, judgeSentences, promptCacheSentences } from './sentences.js';
 
 /** A model's confusion matrix, rows expected, columns named, with recall per row and precision under each column. */
 function confusionMarkdown(model: string, c: ClassReport): string[] {
@@ -72,6 +72,7 @@ export function renderMarkdown(report: Report): string {
   }
   for (const s of summaries) if (s.classes) out.push('', ...confusionMarkdown(s.model, s.classes));
   if (report.embedding) out.push('', markdownCell(embeddingSentence(report.embedding)));
+  for (const line of promptCacheSentences(report.summaries, report.settings.promptCache)) out.push('', markdownCell(line));
   if (report.judge) {
     const judged = judgeSentences(report.judge);
     out.push('', ...judged.lines.map((l) => `${markdownCell(l.trim())}  `), ...judged.warnings.map((w) => `> **warning:** ${markdownCell(w)}`));

@@ -1,7 +1,7 @@
 // Sentences that more than one view prints (the terminal table, the HTML page), written once so
 // that their wording agrees.
 import { money, pct, ppDelta, ppInterval } from '../format.js';
-import type { Agreement, CascadePoint, CascadeResult, CaseResult, ClassReport, EmbeddingUsage, JudgeReport, Report } from '../types.js';
+import type { Agreement, CacheTtl, CascadePoint, CascadeResult, CaseResult, ClassReport, EmbeddingUsage, JudgeReport, ModelSummary, Report } from '../types.js';
 
 /** A model's weakest labels by F1, worst first, and its answers that named no label (the terminal's short view). */
 export function weakestLabels(classes: ClassReport, count = 3): string {
@@ -22,6 +22,23 @@ export function embeddingSentence(e: EmbeddingUsage): string {
     `Scoring embeddings (${e.model}): ${e.texts.toLocaleString('en-US')} texts, ${e.cached.toLocaleString('en-US')} from the response cache, ` +
     `${e.tokens.toLocaleString('en-US')} tokens${e.estimated > 0 ? ' (some estimated)' : ''}; ${cost}. Not in the models' costs above.`
   );
+}
+
+/** Per model that wrote or read the prompt cache: what it saved against no caching, from the run's own usage. */
+export function promptCacheSentences(summaries: readonly ModelSummary[], ttl: CacheTtl | false): string[] {
+  return summaries.flatMap((s) => {
+    const c = s.promptCache;
+    if (c === undefined) return [];
+    const share = `${Math.round(Math.abs(c.savedFraction) * 100)} %`;
+    const what =
+      c.saved >= 0
+        ? `saved ${money(c.saved)} (${share})`
+        : `cost ${money(-c.saved)} more (${share}): the writes were not read back enough to pay for themselves`;
+    return [
+      `Prompt cache, ${s.model}${ttl === false ? '' : ` (${ttl} TTL)`}: ${c.writes.toLocaleString('en-US')} calls wrote it (${s.tokens.cacheWrite.toLocaleString('en-US')} tokens), ` +
+        `${c.reads.toLocaleString('en-US')} read it (${s.tokens.cacheRead.toLocaleString('en-US')} tokens); ${money(c.paid)} paid against ${money(c.uncached)} without caching: ${what}.`,
+    ];
+  });
 }
 
 const SOURCES: Record<string, string> = {

@@ -4,7 +4,16 @@ import chalk from 'chalk';
 import Table from 'cli-table3';
 import { costMark, failuresText, intervalsLegend, money, pct, ppDelta, testedAgainst } from '../format.js';
 import type { CascadeResult, ModelSummary, Projections, Report, RoutingTable } from '../types.js';
-import { cascadeAdvice, cascadeOracle, cascadeSource, cascadeThreshold, embeddingSentence, judgeSentences, weakestLabels } from './sentences.js';
+import {
+  cascadeAdvice,
+  cascadeOracle,
+  cascadeSource,
+  cascadeThreshold,
+  embeddingSentence,
+  judgeSentences,
+  promptCacheSentences,
+  weakestLabels,
+} from './sentences.js';
 
 const ms = (x: number | undefined): string => (x === undefined ? '—' : x >= 10_000 ? `${(x / 1000).toFixed(1)}s` : `${Math.round(x)}`);
 
@@ -112,6 +121,7 @@ export function renderTable(report: Report, width?: number): string {
     );
   }
   if (report.embedding) lines.push(embeddingSentence(report.embedding));
+  lines.push(...promptCacheSentences(summaries, report.settings.promptCache));
   if (report.run.simulated)
     lines.push(
       chalk.yellow("Simulated models (tierbench's emulator): the answers, accuracy and latency are made up; the costs are the real list prices of the tokens."),
