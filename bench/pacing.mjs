@@ -1,0 +1,98 @@
+// Pacing benchmark (not a test): sustained throughput as a share of an enforced rate limit, and the
+// 429s it took, at 10,000 requests a minute, for both API shapes, beside the adaptive limit alone
+// (the emulator enforcing the same limits without advertising them, as vLLM or a gateway would).
+// The emulator runs in its own process and enforces token buckets as the providers describe them
+// (src/emulator/limits.ts): a second's worth at once, then the limit's rate.
+//   npm run bench:pacing            (about three minutes)
+//   npm run bench:pacing -- 2000    (cases per run; default 3,500, about 20 s each at 10,000 a minute)
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(ROOT, 'bin', 'tierbench.js');
+const work = mkdtempSync(join(tmpdir(), 'tierbench-pacing-'));
+const N = Number(process.argv[2] ?? 3500);
+const RPM = 10_000;
+/** What the emulator lets through at once: one second of the limit. */
+const BURST = RPM / 60;
+const LABELS = ['Billing', 'Technical', 'Account', 'Shipping', 'Returns'];
+
+const data = join(work, 'cases.csv');
+writeFileSync(
+  data,
+  `id,input,expected\n${Array.from({ length: N }, (_, i) => `c${i},Customer message number ${i}: my order has a problem,${LABELS[i % 5]}`).join('\n')}\n`,
+);
+
+// Anthropic's tier-4 token limits for Haiku (2M input, 400k output a minute) and OpenAI's for a
+// mini model; requests are the limit that binds (the cases are short, answers a word).
+const limits = { ttftMs: 50, ttftSpread: 0.2, tokensPerSec: 0, accuracy: 0.9, rpm: RPM };
+const profiles = (quirks) => [
+  { ids: ['claude-haiku-4-5'], ...limits, itpm: 2_000_000, otpm: 400_000, quirks },
+  { ids: ['gpt-4o-mini'], ...limits, tpm: 30_000_000, quirks },
+];
+
+async function emulator(quirks) {
+  const file = join(work, `profiles-${quirks.length}.json`);
+  writeFileSync(file, JSON.stringify(profiles(quirks)));
+  const child = spawn(process.execPath, [BIN, 'emulate', '--port', '0', '--key', data, '--profiles', file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise((resolve, reject) => {
+    let seen = '';
+    child.stdout.on('data', (c) => {
+      seen += c;
+      const m = /listening on (http:\/\/\S+)/.exec(seen);
+      if (m) resolve(m[1]);
+    });
+    child.once('exit', () => reject(new Error(`emulator exited: ${seen}`)));
+  });
+  return { child, url };
+}
+
+async function run(url, model) {
+  const cwd = mkdtempSync(join(work, 'run-'));
+  await fetch(`${url}/_emulator/stats`, { method: 'DELETE' });
+  const started = performance.now();
+  const child = spawn(process.execPath, [BIN, 'run', '--quiet', '-m', model, '-c', '64', '--max-tokens', '200', '-o', 'r.json', data], {
+    cwd,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { PATH: process.env.PATH, ANTHROPIC_BASE_URL: url, ANTHROPIC_API_KEY: 'bench', OPENAI_BASE_URL: `${url}/v1`, OPENAI_API_KEY: 'bench' },
+  });
+  const code = await new Promise((resolve) => child.on('close', resolve));
+  const wallMs = performance.now() - started;
+  const stats = (await (await fetch(`${url}/_emulator/stats`)).json())[model];
+  const report = JSON.parse(readFileSync(join(cwd, 'r.json'), 'utf8'));
+  const s = report.summaries[0];
+  // Beyond the first second's burst, the limit allows RPM / 60 a second: the share of that reached.
+  const answered = stats.byStatus['200'] ?? 0;
+  const share = Math.max(0, answered - BURST) / ((RPM / 60_000) * wallMs);
+  return { code, wallMs, share, answered, failed: s.errors.total, throttled: stats.byStatus['429'] ?? 0, notes: report.notes ?? [] };
+}
+
+const rows = [];
+for (const [mode, quirks] of [
+  ['paced to the advertised limits', []],
+  ['adaptive only (no headers: the old behaviour)', ['no-rate-headers']],
+]) {
+  const { child, url } = await emulator(quirks);
+  try {
+    for (const model of ['claude-haiku-4-5', 'gpt-4o-mini']) {
+      const r = await run(url, model);
+      rows.push({ mode, model, ...r });
+      console.error(`${mode} · ${model}: ${(r.wallMs / 1000).toFixed(1)} s, share ${r.share.toFixed(3)}, 429s ${r.throttled}, failed ${r.failed}`);
+    }
+  } finally {
+    child.kill();
+  }
+}
+
+console.log(
+  `\nPacing at ${RPM.toLocaleString('en-US')} requests a minute, ${N.toLocaleString('en-US')} cases per run (share: answers beyond the first second's burst, per the limit's rate over the run's wall time; target ≥ 0.9 with a handful of 429s at most)\n`,
+);
+console.log('| client | API | wall time | share of the limit | 429s | cases failed |');
+console.log('|---|---|---|---|---|---|');
+for (const r of rows) console.log(`| ${r.mode} | ${r.model} | ${(r.wallMs / 1000).toFixed(1)} s | ${r.share.toFixed(3)} | ${r.throttled} | ${r.failed} |`);
+const paced = rows.filter((r) => r.mode.startsWith('paced'));
+const ok = paced.every((r) => r.share >= 0.9 && r.throttled <= 5 && r.failed === 0);
+console.log(`\n${ok ? 'PASS' : 'FAIL'}: paced runs at ≥ 0.9 of the limit with ≤ 5 429s and no failed case`);
