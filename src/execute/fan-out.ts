@@ -105,11 +105,11 @@ export async function execute(
       const answers = new Shared();
       const jobs = cases.length * samples;
       const limit = limits[m]!;
-      const observe = (status: number, headers: Headers): void => {
+      const observe = (status: number, headers: Headers, sent: Mark): void => {
         if (headers.has(SIMULATED_HEADER)) simulated = true;
         if (status === 429 || status === 529) limit.throttled(retryAfterMs(headers));
         const ad = advertised(headers);
-        if (ad !== undefined) limit.observe(ad);
+        if (ad !== undefined) limit.observe(ad, sent);
       };
       let next = 0;
 
@@ -135,8 +135,9 @@ export async function execute(
             result = await global(async () => {
               if (halted(m)) return undefined;
               let answered: Mark | undefined;
+              const sent = limit.mark();
               outcome = await target.provider.complete(req, options.signal, (status, headers) => {
-                observe(status, headers);
+                observe(status, headers, sent);
                 // The SDK sends a throttled request again by itself, past the pacing: counted now.
                 if (status === 429 || status === 529) limit.resent(cost);
                 else answered = limit.mark();

@@ -97,9 +97,9 @@ export class AdaptiveLimit {
     this.pump();
   }
 
-  /** The moment a response's headers arrived, for settle(). */
+  /** A moment (a request sent, a response's headers arrived), for observe() and settle(). */
   mark(): Mark {
-    return this.pacer.mark();
+    return this.pacer.mark(this.now());
   }
 
   /** A 429 / 529 (also one the SDK is about to retry), with its retry-after if any. */
@@ -126,9 +126,12 @@ export class AdaptiveLimit {
     this.pump();
   }
 
-  /** What a response's rate-limit headers say: limits to pace to, or (a server that sends no limit) a quota spent until its reset. */
-  observe(ad: Advertised): void {
-    this.pacer.observe(ad, this.now(), this.started);
+  /**
+   * What a response's rate-limit headers say: limits to pace to, or (a server that sends no limit)
+   * a quota spent until its reset. `sent`: the mark of when its request started.
+   */
+  observe(ad: Advertised, sent?: Mark): void {
+    this.pacer.observe(ad, this.now(), this.started, sent);
     for (const a of Object.values(ad.limits)) if (a.limit === undefined && a.remaining === 0) this.pause(a.resetMs ?? 1000);
   }
 

@@ -98,8 +98,8 @@ export interface Cost {
 
 /** The buckets' take counts at a moment (a response's headers), where there are buckets. */
 export interface Mark {
-  input: number | undefined;
-  output: number | undefined;
+  at: number;
+  taken: Partial<Record<Dimension, number>>;
 }
 
 /** How much of a per-minute limit may be spent at once. */
@@ -159,11 +159,14 @@ class Bucket {
   /**
    * The server's view, when it is tighter than ours (another client on the same key): its
    * `remaining` is out of a minute's limit, of which the part beyond one burst is never spent at
-   * once. `slack`: the headers' rounding (Anthropic's tokens, to the nearest thousand).
+   * once. It was counted when the request arrived, at about `sent`: brought up to now with what
+   * was replenished and taken here since (else every reading, late, would only ever lower the
+   * bucket). `slack`: the headers' rounding (Anthropic's tokens, to the nearest thousand).
    */
-  sync(remaining: number, slack: number, now: number): void {
+  sync(remaining: number, slack: number, now: number, sent: { at: number; taken: number } | undefined): void {
     this.refill(now);
-    this.level = Math.min(this.level, remaining - (this.limit - this.burst) + slack);
+    const since = sent === undefined ? 0 : Math.max(0, now - sent.at) * this.rate - (this.taken - sent.taken);
+    this.level = Math.min(this.level, remaining - (this.limit - this.burst) + slack + since);
   }
 }
 
@@ -182,7 +185,7 @@ export class Pacer {
    * A response's headers: new limits, and the server's view of what remains. `inFlight`: the
    * requests started and not ended, which the first headers seen may not count yet.
    */
-  observe(ad: Advertised, now: number, inFlight: Cost & { requests: number }): void {
+  observe(ad: Advertised, now: number, inFlight: Cost & { requests: number }, sent?: Mark): void {
     this.family = ad.family;
     for (const [dimension, a] of Object.entries(ad.limits) as Array<[Dimension, Allowance]>) {
       if (a.limit === undefined) continue;
@@ -196,7 +199,9 @@ export class Pacer {
         costs[0] = ['requests', inFlight.requests];
         bucket.take(costs.find(([d]) => d === dimension)?.[1] ?? 0);
       } else bucket.resize(a.limit);
-      bucket.sync(a.remaining, ad.family === 'anthropic' && dimension !== 'requests' ? 500 : 0, now);
+      const taken = sent?.taken[dimension];
+      const rounding = ad.family === 'anthropic' && dimension !== 'requests' ? 500 : 0;
+      bucket.sync(a.remaining, rounding, now, sent && taken !== undefined ? { at: sent.at, taken } : undefined);
     }
   }
 
@@ -227,12 +232,14 @@ export class Pacer {
    */
   settle(cost: Cost, used: { input: number; output: number } | undefined, now: number, mark: Mark): void {
     if (this.family !== 'anthropic') return;
-    this.buckets.get('output')?.give(cost.maxTokens - (used?.output ?? 0), now, mark.output);
-    if (used !== undefined) this.buckets.get('input')?.give(cost.input - used.input, now, mark.input);
+    this.buckets.get('output')?.give(cost.maxTokens - (used?.output ?? 0), now, mark.taken.output);
+    if (used !== undefined) this.buckets.get('input')?.give(cost.input - used.input, now, mark.taken.input);
   }
 
-  /** What had been taken when a response's headers arrived, for its settlement. */
-  mark(): Mark {
-    return { input: this.buckets.get('input')?.taken, output: this.buckets.get('output')?.taken };
+  /** What had been taken by a moment (a request sent, a response's headers), to count what was taken since. */
+  mark(now: number): Mark {
+    const taken: Mark['taken'] = {};
+    for (const [dimension, bucket] of this.buckets) taken[dimension] = bucket.taken;
+    return { at: now, taken };
   }
 }
