@@ -127,8 +127,7 @@ export async function execute(
         let earlierRetries = 0;
         let earlierPaid = 0;
         for (let requeue = 0; ; requeue++) {
-          const cost = { input: estimateRequestTokens(req), maxTokens: target.spec.maxTokens };
-          await limit.acquire(cost.input, cost.maxTokens);
+          const cost = await limit.acquire(estimateRequestTokens(req), target.spec.maxTokens);
           let outcome: Outcome | undefined;
           let result: CaseResult | undefined;
           try {
@@ -142,9 +141,7 @@ export async function execute(
                 if (status === 429 || status === 529) limit.resent(cost);
                 else answered = limit.mark();
               });
-              // Cache reads do not count against input-token limits; cache writes do.
-              const used = outcome.ok ? { input: outcome.usage.input + outcome.usage.cacheWrite, output: outcome.usage.output } : undefined;
-              limit.settle(cost, used, answered);
+              limit.settle(cost, outcome.ok ? outcome.usage : undefined, answered);
               // Cancelled by a second Ctrl-C: not an answer, and made again on --resume.
               if (!outcome.ok && outcome.kind === 'aborted') return undefined;
               // A transient failure: back in the queue (throttled ones behind the smaller limit).

@@ -64,11 +64,13 @@ export class AdaptiveLimit {
 
   /**
    * Wait for a slot and for the limits: `input` (estimated input tokens) counts against --tpm and
-   * the advertised token limits, `maxTokens` against the advertised output limit.
+   * the advertised token limits, `maxTokens` against the advertised output limit. Resolves to the
+   * cost taken, for settle(), resent() and release().
    */
-  acquire(input = 0, maxTokens = 0): Promise<void> {
-    return new Promise<void>((start) => {
-      this.queue.push({ cost: { input, maxTokens }, start });
+  acquire(input = 0, maxTokens = 0): Promise<Cost> {
+    const cost = this.pacer.cost(input, maxTokens);
+    return new Promise<Cost>((start) => {
+      this.queue.push({ cost, start: () => start(cost) });
       this.pump();
     });
   }
@@ -91,8 +93,7 @@ export class AdaptiveLimit {
    * end, and a bucket is capped — given back later, at a fuller moment, the same tokens would count
    * for more here than they did there.
    */
-  settle(cost: Cost, used: { input: number; output: number } | undefined, mark: Mark = this.mark()): void {
-    if (!this.pacer.active) return;
+  settle(cost: Cost, used: Parameters<Pacer['settle']>[1], mark: Mark = this.mark()): void {
     this.pacer.settle(cost, used, this.now(), mark);
     this.pump();
   }

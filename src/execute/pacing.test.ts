@@ -132,7 +132,7 @@ describe('pacing to the advertised limits', () => {
     await settled();
     assert.equal(started.count, 2);
     // Each answered in 50 tokens: 350 each back, and the other two start at once.
-    for (let i = 0; i < 2; i++) limit.settle({ input: 10, maxTokens: 400 }, { input: 10, output: 50 });
+    for (let i = 0; i < 2; i++) limit.settle({ input: 10, maxTokens: 400 }, { input: 10, output: 50, cacheRead: 0, cacheWrite: 0 });
     await settled();
     assert.equal(started.count, 4);
   });
@@ -160,12 +160,22 @@ describe('pacing to the advertised limits', () => {
     assert.equal(more.count, 2);
     // The first ends having used 1. The server gave its 399 back at some moment after its headers,
     // perhaps while its bucket was still full, keeping none: here too.
-    limit.settle({ input: 0, maxTokens: 400 }, { input: 0, output: 1 }, headersArrived);
+    limit.settle({ input: 0, maxTokens: 400 }, { input: 0, output: 1, cacheRead: 0, cacheWrite: 0 }, headersArrived);
     await settled();
     assert.equal(more.count, 2, 'not 599 left: at most the 1,000 less the 800 taken since the headers');
     await advance(200);
     assert.equal(more.count, 3);
     assert.equal(first.count, 1);
+  });
+  it("scales the input estimate by how the server has counted: OpenAI's tokens are never settled", async (t) => {
+    const { limit } = clocked(t);
+    limit.observe(openAI(1_000_000, 1_000_000, 60_000)!);
+    // The estimate says 100; the server counted 130 (a tokenizer that counts 30 % more).
+    const first = await limit.acquire(100, 0);
+    assert.deepEqual(first, { input: 100, maxTokens: 0, estimate: 100 });
+    limit.settle(first, { input: 120, output: 5, cacheRead: 10, cacheWrite: 0 });
+    limit.release(false, first, 5);
+    assert.deepEqual(await limit.acquire(100, 0), { input: 130, maxTokens: 0, estimate: 100 }, 'cache reads count for OpenAI');
   });
   it('pauses until the reset where a server says only that nothing remains (Azure)', async (t) => {
     const { limit, advance, ask } = clocked(t);

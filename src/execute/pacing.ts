@@ -90,10 +90,21 @@ export function advertised(headers: Headers, wallNow = Date.now()): Advertised |
 
 /** A request's cost to the buckets, before it is sent. */
 export interface Cost {
-  /** Estimated input tokens. */
+  /** Input tokens as the server will count them: the estimate, scaled by what the server's counts have been. */
   input: number;
   /** The max_tokens it asks for. */
   maxTokens: number;
+  /** tierbench's own estimate of the input (about 4 characters a token). */
+  estimate?: number;
+}
+
+/** A response's token counts, as the Report's Usage has them (`input` without the cached parts). */
+interface Used {
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheWrite: number;
+  estimated?: boolean;
 }
 
 /** The buckets' take counts at a moment (a response's headers), where there are buckets. */
@@ -176,6 +187,19 @@ export class Pacer {
   private family: Advertised['family'] = 'openai';
   /** The latest advertised limit per dimension, for the report's notes. */
   readonly seen: Partial<Record<Dimension, number>> = {};
+  /** Input tokens the server counted, and tierbench had estimated, over the answers so far. */
+  private counted = 0;
+  private estimated = 0;
+
+  /**
+   * A request's cost, its input estimate scaled by how the server has counted so far: a model
+   * whose tokenizer counts 30 % more than four characters a token would otherwise overdraw the
+   * input buckets by 30 % (OpenAI's, which nothing settles).
+   */
+  cost(estimate: number, maxTokens: number): Cost {
+    const ratio = this.estimated > 0 ? this.counted / this.estimated : 1;
+    return { input: Math.ceil(estimate * ratio), maxTokens, estimate };
+  }
 
   get active(): boolean {
     return this.buckets.size > 0;
@@ -230,10 +254,16 @@ export class Pacer {
    * The request ended. Anthropic sets the output reserved to the output made, and counts the input
    * the response reports (cache reads are not counted); nothing was used by a request that failed.
    */
-  settle(cost: Cost, used: { input: number; output: number } | undefined, now: number, mark: Mark): void {
+  settle(cost: Cost, used: Used | undefined, now: number, mark: Mark): void {
+    // What counts as input: Anthropic's limit leaves cache reads out; OpenAI's prompt_tokens has them.
+    const input = used === undefined ? undefined : used.input + used.cacheWrite + (this.family === 'anthropic' ? 0 : used.cacheRead);
+    if (input !== undefined && used?.estimated !== true && cost.estimate !== undefined && cost.estimate > 0) {
+      this.counted += input;
+      this.estimated += cost.estimate;
+    }
     if (this.family !== 'anthropic') return;
     this.buckets.get('output')?.give(cost.maxTokens - (used?.output ?? 0), now, mark.taken.output);
-    if (used !== undefined) this.buckets.get('input')?.give(cost.input - used.input, now, mark.taken.input);
+    if (input !== undefined) this.buckets.get('input')?.give(cost.input - input, now, mark.taken.input);
   }
 
   /** What had been taken by a moment (a request sent, a response's headers), to count what was taken since. */
