@@ -273,6 +273,50 @@ describe('rate limits', () => {
   });
 });
 
+describe('pacing to the advertised limits', () => {
+  it('Anthropic and OpenAI shapes, limits enforced as token buckets: paced, with no case failed and at most a stray 429, and the report says so', async () => {
+    const rows = Array.from({ length: 50 }, (_, i) => `Message number ${i} about an order,${['Billing', 'Technical'][i % 2]}`);
+    const cwd = mkdtempSync(join(tmpdir(), 'tb-pace-'));
+    const file = join(cwd, 'many.csv');
+    writeFileSync(file, `input,expected\n${rows.join('\n')}\n`);
+    const d = await loadDataset(file);
+    // 1,200 a minute: a burst of 20, then one every 50 ms (the other 30 take 1.5 s). The token
+    // limits are advertised and counted, and do not bind.
+    const e = new Emulator({
+      profiles: [
+        quick('claude-haiku-4-5', { ttftMs: 5, rpm: 1200, itpm: 600_000, otpm: 6_000_000 }),
+        quick('gpt-4o-mini', { ttftMs: 5, rpm: 1200, tpm: 60_000_000 }),
+      ],
+      key: AnswerKey.fromCases(d.cases, d.inputColumn),
+    });
+    const url = await e.listen(0);
+    try {
+      const r = await runCli(['run', '-m', 'haiku-4.5,gpt-4o-mini', '-c', '64', '--quiet', '-o', 'r.json', file], sdkEnv(url), cwd);
+      assert.equal(r.code, 0, r.stderr);
+      const rep = report(join(cwd, 'r.json'));
+      for (const [i, id] of ['claude-haiku-4-5', 'gpt-4o-mini'].entries()) {
+        const s = rep.summaries[i]!;
+        assert.equal(s.scored, 50);
+        assert.equal(s.errors.total, 0, JSON.stringify(s.errors));
+        // Only the first round trip goes out before any limit is known.
+        assert.ok((e.stats(id).byStatus['429'] ?? 0) <= 1, JSON.stringify(e.stats(id).byStatus));
+      }
+      assert.ok(
+        rep.notes.some((n) =>
+          /^haiku-4\.5: paced to the rate limits its provider advertised \(1,200 requests, 600,000 input tokens, 6,000,000 output tokens a minute\)/.test(n),
+        ),
+        rep.notes.join('\n'),
+      );
+      assert.ok(
+        rep.notes.some((n) => /^gpt-4o-mini: paced to the rate limits its provider advertised \(1,200 requests, 60,000,000 tokens a minute\)/.test(n)),
+        rep.notes.join('\n'),
+      );
+    } finally {
+      await e.close();
+    }
+  });
+});
+
 describe('secrets', () => {
   it('a recognisable key appears in no file the run wrote, and not on stdout or stderr', async () => {
     const SECRET = 'sk-tierbench-SECRET-0123456789abcdef';

@@ -38,21 +38,6 @@ function fail(res: ServerResponse, status: number, message: string, headers: Rec
   );
 }
 
-function rateHeaders(limit: number, remaining: number, resetS: number): Record<string, string> {
-  const reset = new Date(Date.now() + resetS * 1000).toISOString();
-  const h: Record<string, string> = {
-    'anthropic-ratelimit-requests-limit': String(limit),
-    'anthropic-ratelimit-requests-remaining': String(remaining),
-    'anthropic-ratelimit-requests-reset': reset,
-  };
-  for (const kind of ['tokens', 'input-tokens', 'output-tokens']) {
-    h[`anthropic-ratelimit-${kind}-limit`] = '400000';
-    h[`anthropic-ratelimit-${kind}-remaining`] = '400000';
-    h[`anthropic-ratelimit-${kind}-reset`] = reset;
-  }
-  return h;
-}
-
 type Block = { type?: unknown; text?: unknown; cache_control?: unknown };
 
 /** The system prompt's text, as a string or text blocks. */
@@ -233,7 +218,7 @@ export async function handleAnthropic(emulator: Emulator, req: IncomingMessage, 
       ...temperatureOf(body),
       ...(format?.schema !== undefined && { format: format.schema as Record<string, unknown> }),
     },
-    rateHeaders,
+    'anthropic',
   );
   if (result.kind === 'not_found') {
     emulator.record(model, attempt, 404);
@@ -241,7 +226,15 @@ export async function handleAnthropic(emulator: Emulator, req: IncomingMessage, 
   }
   if (result.kind === 'rate_limited') {
     emulator.record(model, attempt, 429);
-    return fail(res, 429, 'Number of requests has exceeded your per-minute rate limit', { ...result.headers, 'retry-after': String(result.retryAfterS) });
+    return fail(
+      res,
+      429,
+      `This request would exceed your organization's rate limit of ${result.which} per minute. Please reduce the prompt length or the maximum tokens requested, or try again later.`,
+      {
+        ...result.headers,
+        'retry-after': String(result.retryAfterS),
+      },
+    );
   }
   if (result.kind === 'flagged') {
     emulator.record(model, attempt, 400);
@@ -264,7 +257,7 @@ export async function handleAnthropic(emulator: Emulator, req: IncomingMessage, 
     return fail(res, result.fault.status, message, { ...result.headers, ...faultHeaders(result.fault) });
   }
   const sim = result.sim;
-  emulator.answering(model, res, sim.fault);
+  emulator.answering(model, res, sim);
   emulator.record(model, attempt, sim.fault ?? 200, sim, result.correct);
   if (sim.fault === 'hang') return untilClosed(res);
   const id = `msg_${randomBytes(12).toString('hex')}`;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { openAIDuration, RateLimits } from './limits.js';
 import { Emulator } from './server.js';
 import { AnswerKey, answer, countTokens, type Profile, uniform } from './simulated.js';
 
@@ -62,7 +63,7 @@ describe('simulated models', () => {
 });
 
 describe('emulator accounting', () => {
-  const headers = () => ({});
+  const headers = 'anthropic' as const;
   it('writes a cache entry on first sight of a long marked prefix, reads it once that response began, until its TTL passes', () => {
     let now = 0;
     const e = new Emulator({ profiles: [profile], key, minCacheTokens: 1024, now: () => now });
@@ -135,8 +136,9 @@ describe('emulator accounting', () => {
     assert.ok(e.profileFor('anthropic/claude-haiku-4.5'));
     assert.equal(e.profileFor('claude-nope'), undefined);
   });
-  it('answers 429 past its requests-per-minute limit, with the reset in seconds', () => {
-    const e = new Emulator({ profiles: [{ ...profile, rpm: 2 }], key });
+  it('answers 429 once its requests-per-minute are spent, with how long until one is back', () => {
+    // A whole minute's burst allowed: the two requests of a 2 rpm limit at once, then none.
+    const e = new Emulator({ profiles: [{ ...profile, rpm: 2 }], key, burstMs: 60_000 });
     const input = {
       model: 'm',
       system: '',
@@ -149,7 +151,8 @@ describe('emulator accounting', () => {
     assert.equal(e.simulate(input, headers).kind, 'ok');
     assert.equal(e.simulate(input, headers).kind, 'ok');
     const third = e.simulate(input, headers);
-    assert.ok(third.kind === 'rate_limited' && third.retryAfterS >= 1 && third.retryAfterS <= 60);
+    assert.ok(third.kind === 'rate_limited' && third.retryAfterS >= 29 && third.retryAfterS <= 30 && third.which === 'requests', JSON.stringify(third));
+    assert.equal(third.headers['anthropic-ratelimit-requests-remaining'], '0');
   });
   it('times what it served over HTTP, per model, until its stats are reset', async () => {
     const e = new Emulator({ profiles: [{ ...profile, ids: ['fast'], ttftMs: 20, ttftSpread: 0, tokensPerSec: 0 }], key });
@@ -175,5 +178,53 @@ describe('emulator accounting', () => {
     } finally {
       await e.close();
     }
+  });
+});
+
+describe('rate limits as the providers enforce them', () => {
+  const limited: Profile = { ...profile, rpm: 600, tpm: 60_000, itpm: 30_000, otpm: 6_000 };
+  it('Anthropic: a token bucket per dimension, replenished continuously, output reserved at max_tokens until the answer ends', () => {
+    let now = Date.parse('2026-11-26T12:00:00Z');
+    const limits = new RateLimits(1000, () => now);
+    // 600 rpm is 10 a second: the first ten at once, the eleventh refused until 100 ms later.
+    for (let i = 0; i < 10; i++) assert.equal(limits.admit('m', limited, 'anthropic', { input: 10, maxTokens: 1 }).ok, true);
+    const refused = limits.admit('m', limited, 'anthropic', { input: 10, maxTokens: 1 });
+    assert.ok(!refused.ok && refused.which === 'requests' && refused.retryAfterS === 1);
+    now += 100;
+    const next = limits.admit('m', limited, 'anthropic', { input: 10, maxTokens: 1 });
+    assert.ok(next.ok);
+    assert.equal(next.headers['anthropic-ratelimit-requests-limit'], '600');
+    // 600 − 11 + the one replenished in 100 ms: "remaining" is a minute's view, while a second's burst is spent.
+    assert.equal(next.headers['anthropic-ratelimit-requests-remaining'], '590');
+    // Full again in 10 / (10 a second) = 1 s, from 12:00:00.1: whole seconds, rounded up.
+    assert.equal(next.headers['anthropic-ratelimit-requests-reset'], '2026-11-26T12:00:02Z');
+    assert.equal(next.headers['anthropic-ratelimit-input-tokens-remaining'], '30000', 'tokens rounded to the nearest thousand');
+    // Output: 6,000 a minute is 100 a second. A request reserving 100 spends the second's worth…
+    now += 10_000;
+    const big = limits.admit('m', limited, 'anthropic', { input: 10, maxTokens: 100 });
+    assert.ok(big.ok);
+    const blocked = limits.admit('m', limited, 'anthropic', { input: 10, maxTokens: 100 });
+    assert.ok(!blocked.ok && blocked.which === 'output tokens');
+    // …until it ends having used 5: the other 95 come back.
+    big.settle(5);
+    assert.ok(limits.admit('m', limited, 'anthropic', { input: 10, maxTokens: 90 }).ok);
+  });
+  it('OpenAI: prompt and max_tokens count when a request starts, and a refused request still counts', () => {
+    let now = 0;
+    const limits = new RateLimits(1000, () => now);
+    // 60,000 tpm: 1,000 a second. 600 + 400 fills it.
+    const first = limits.admit('g', limited, 'openai', { input: 600, maxTokens: 400 });
+    assert.ok(first.ok);
+    assert.equal(first.headers['x-ratelimit-remaining-tokens'], '59000');
+    assert.equal(first.headers['x-ratelimit-reset-tokens'], '1s');
+    first.settle(1);
+    const second = limits.admit('g', limited, 'openai', { input: 10, maxTokens: 10 });
+    assert.ok(!second.ok && second.which === 'tokens', 'no refund of the unused max_tokens');
+    assert.equal(second.headers['x-ratelimit-remaining-requests'], '598', 'the refused request counted');
+    now += 20;
+    assert.ok(limits.admit('g', limited, 'openai', { input: 10, maxTokens: 10 }).ok);
+  });
+  it("formats OpenAI's durations", () => {
+    assert.deepEqual([openAIDuration(20), openAIDuration(1500), openAIDuration(360_000), openAIDuration(65_500)], ['20ms', '1.5s', '6m0s', '1m5s']);
   });
 });

@@ -37,17 +37,6 @@ export function jsonBody(res: ServerResponse, raw: string): Record<string, unkno
   }
 }
 
-function rateHeaders(limit: number, remaining: number, resetS: number): Record<string, string> {
-  return {
-    'x-ratelimit-limit-requests': String(limit),
-    'x-ratelimit-remaining-requests': String(remaining),
-    'x-ratelimit-reset-requests': `${resetS}s`,
-    'x-ratelimit-limit-tokens': '2000000',
-    'x-ratelimit-remaining-tokens': '2000000',
-    'x-ratelimit-reset-tokens': '0s',
-  };
-}
-
 /** A request refused for its images or tools: a 400 with the API's code, counted. */
 export function refuse(emulator: Emulator, res: ServerResponse, model: string, attempt: number, why: { message: string; param?: string; code?: string }): void {
   emulator.record(model, attempt, 400);
@@ -375,7 +364,7 @@ export function simulateOpenAI(
       ...(input.tools !== undefined && { tools: input.tools }),
       ...(input.format !== undefined && { format: input.format }),
     },
-    rateHeaders,
+    'openai',
   );
   if (result.kind === 'not_found') {
     emulator.record(model, attempt, 404);
@@ -383,7 +372,8 @@ export function simulateOpenAI(
   }
   if (result.kind === 'rate_limited') {
     emulator.record(model, attempt, 429);
-    return void fail(res, 429, `Rate limit reached for ${model} on requests per min (RPM).`, null, {
+    const per = result.which === 'requests' ? 'requests per min (RPM)' : 'tokens per min (TPM)';
+    return void fail(res, 429, `Rate limit reached for ${model} on ${per}. Please try again in ${result.retryAfterS}s.`, null, {
       ...result.headers,
       'retry-after': String(result.retryAfterS),
     });
@@ -417,7 +407,7 @@ export function simulateOpenAI(
   }
   // Automatic caching only reads: there is no write charge, so a first sighting bills as input.
   const sim = { ...result.sim, cacheWrite: 0 };
-  emulator.answering(model, res, sim.fault);
+  emulator.answering(model, res, sim);
   emulator.record(model, attempt, sim.fault ?? 200, sim, result.correct);
   return sim;
 }

@@ -9,6 +9,7 @@ import { quantileSorted } from '../stats/percentiles.js';
 import { handleAnthropic, listAnthropicModels } from './anthropic.js';
 import { handleEmbeddings } from './embeddings.js';
 import { judgeReply } from './judge.js';
+import { RateLimits, type Shape } from './limits.js';
 import { handleOpenAI, listOpenAIModels } from './openai.js';
 import { handleResponses } from './responses.js';
 import { NO_TOOL_TEXT, type SimToolCall, toolCallOf } from './shaped.js';
@@ -41,6 +42,11 @@ export interface EmulatorOptions {
   lifecycles?: Record<string, Lifecycle>;
   /** Files served at `GET /files/<name>`, as a web server would: images that cases name by URL, which the APIs download. */
   files?: Record<string, Buffer>;
+  /**
+   * How much of a per-minute limit may be spent at once: both providers enforce "over shorter
+   * intervals" (60 RPM as 1 request per second). Default 1,000 ms.
+   */
+  burstMs?: number;
   /** Every `POST /v1/embeddings` answers this HTTP error (500, 503, 429): an embeddings endpoint that fails. */
   embeddingStatus?: 429 | 500 | 503;
   /** The simulated latencies (first token, thinking, generation) times this: 0.05 is twenty times faster (`demo --fast`). */
@@ -101,6 +107,8 @@ export interface Simulation {
   /** How long the thinking took, before the first visible token. */
   thinkingMs: number;
   headers: Record<string, string>;
+  /** The response has ended: its rate-limit reservation becomes what it used (answering calls it). */
+  settle(): void;
   /** The answer is this tool call (then `text` is empty). */
   toolCall?: SimToolCall;
 }
@@ -135,14 +143,14 @@ export type SimResult =
   /** A 429 that means a spend limit or no quota. */
   | { kind: 'spend_limit' }
   | { kind: 'fault'; fault: Fault & { status: NonNullable<Fault['status']> }; headers: Record<string, string> }
-  | { kind: 'rate_limited'; retryAfterS: number; headers: Record<string, string> };
+  | { kind: 'rate_limited'; retryAfterS: number; which: string; headers: Record<string, string> };
 
 export class Emulator {
   private server: Server | undefined;
   private readonly profiles: Map<string, Profile>;
   /** Prompt-cache entries by model and prefix: when each can first be read, and when it expires (refreshed by every read, as Anthropic's are). */
   private readonly cache = new Map<string, { ready: number; expires: number }>();
-  private readonly windows = new Map<string, { start: number; count: number }>();
+  private readonly limits: RateLimits;
   private readonly modelStats = new Map<string, ModelStats>();
   /** Answers given so far per model and prompt: the sample index of the next one. */
   private readonly sightings = new Map<string, number>();
@@ -157,6 +165,7 @@ export class Emulator {
     this.profiles = new Map();
     for (const p of options.profiles ?? DEFAULT_PROFILES) for (const id of p.ids) this.profiles.set(id, p);
     this.seed = options.seed ?? 'tierbench';
+    this.limits = new RateLimits(options.burstMs ?? 1000);
   }
 
   /** Gateways spell ids `vendor/model-4.5`; the emulator serves them under the bare id. */
@@ -221,11 +230,14 @@ export class Emulator {
   }
 
   /** A request is being answered until its response closes: the concurrency limit counts it. */
-  answering(model: string, res: ServerResponse, fault?: Simulation['fault']): void {
+  answering(model: string, res: ServerResponse, sim: Pick<Simulation, 'fault' | 'settle'>): void {
     const started = performance.now();
     this.inFlight.set(model, (this.inFlight.get(model) ?? 0) + 1);
-    res.once('close', () => this.inFlight.set(model, (this.inFlight.get(model) ?? 1) - 1));
-    if (fault !== undefined) return;
+    res.once('close', () => {
+      this.inFlight.set(model, (this.inFlight.get(model) ?? 1) - 1);
+      sim.settle();
+    });
+    if (sim.fault !== undefined) return;
     res.once('finish', () => {
       let served = this.served.get(model);
       if (served === undefined) {
@@ -251,7 +263,8 @@ export class Emulator {
    * than the model's minimum is neither, silently. An entry can be read once the response that
    * writes it has begun (`readyInMs`): calls sent together before then each write it, and pay for it.
    */
-  private promptCache(input: SimulateInput, density: number, readyInMs: number): { cacheWrite: number; cacheRead: number } {
+  /** `commit` false: what a request would read, nothing stored or refreshed (a request the rate limit turns away changes nothing). */
+  private promptCache(input: SimulateInput, density: number, readyInMs: number, commit = true): { cacheWrite: number; cacheRead: number } {
     const min = this.options.minCacheTokens ?? minCacheableTokens(input.model);
     const now = (this.options.now ?? Date.now)();
     const ttl = input.cacheTtlMs ?? Number.POSITIVE_INFINITY;
@@ -263,11 +276,12 @@ export class Emulator {
       const entry = this.cache.get(`${input.model}|${m.prefix}`);
       if (entry !== undefined && entry.ready <= now && entry.expires > now) {
         read = m.tokens;
-        entry.expires = now + ttl;
+        if (commit) entry.expires = now + ttl;
         break;
       }
     }
     const last = marks.at(-1);
+    if (!commit) return { cacheWrite: 0, cacheRead: read };
     if (last === undefined || last.tokens <= read) return { cacheWrite: 0, cacheRead: read };
     for (const m of marks) {
       if (m.tokens <= read) continue;
@@ -311,39 +325,39 @@ export class Emulator {
     for (const w of this.watchers) w(model);
   }
 
-  private rateLimit(model: string, profile: Profile): { limited: boolean; limit: number; remaining: number; resetS: number } {
-    // Without an rpm in the profile nothing is enforced, and the headers must not suggest a limit
-    // (a client honouring them would pause for nothing).
-    const limit = profile.rpm ?? 1_000_000_000;
-    const now = Date.now();
-    let w = this.windows.get(model);
-    if (!w || now - w.start >= 60_000) {
-      w = { start: now, count: 0 };
-      this.windows.set(model, w);
-    }
-    const resetS = Math.max(1, Math.ceil((w.start + 60_000 - now) / 1000));
-    if (profile.rpm !== undefined && w.count >= profile.rpm) return { limited: true, limit, remaining: 0, resetS };
-    w.count++;
-    return { limited: false, limit, remaining: Math.max(0, limit - w.count), resetS };
-  }
-
-  simulate(input: SimulateInput, rateHeaders: (limit: number, remaining: number, resetS: number) => Record<string, string>): SimResult & { correct?: boolean } {
+  simulate(input: SimulateInput, shape: Shape): SimResult & { correct?: boolean } {
     const profile = this.profileFor(input.model);
     if (!profile) return { kind: 'not_found' };
-    const rl = this.rateLimit(input.model, profile);
-    const headers = rateHeaders(rl.limit, rl.remaining, rl.resetS);
-    if (rl.limited) return { kind: 'rate_limited', retryAfterS: rl.resetS, headers };
+    const density = profile.tokenDensity ?? 1;
+    const promptTokens = promptTokensOf(input.system, input.messages, density);
+    // Cache reads do not count against Anthropic's input-token limit.
+    const reads = this.promptCache(input, density, 0, false).cacheRead;
+    const admission = this.limits.admit(input.model, profile, shape, { input: promptTokens - reads, maxTokens: input.maxTokens });
+    const headers = profile.quirks?.includes('no-rate-headers') ? {} : admission.headers;
+    if (!admission.ok) return { kind: 'rate_limited', retryAfterS: admission.retryAfterS, which: admission.which, headers };
+    // Anything but an answer ends now: the output reserved is given back.
+    const settleNow = (): void => admission.settle(0);
     if (profile.maxConcurrent !== undefined && (this.inFlight.get(input.model) ?? 0) >= profile.maxConcurrent) {
+      settleNow();
       return { kind: 'fault', fault: { status: 429, rate: 1, retryAfterMs: 50 }, headers };
     }
     const prompt = input.messages.map((m) => m.content).join('\n');
     const seen = `${input.model}\u0000${prompt}`;
     const nth = this.requestsSeen.get(seen) ?? 0;
     this.requestsSeen.set(seen, nth + 1);
-    if (profile.flag !== undefined && prompt.includes(profile.flag)) return { kind: 'flagged', quirks: new Set(profile.quirks) };
+    if (profile.flag !== undefined && prompt.includes(profile.flag)) {
+      settleNow();
+      return { kind: 'flagged', quirks: new Set(profile.quirks) };
+    }
     const fault = faultFor(profile, input.model, prompt, this.seed, nth);
-    if (fault?.kind === 'spend-limit') return { kind: 'spend_limit' };
-    if (fault?.status !== undefined) return { kind: 'fault', fault: { ...fault, status: fault.status }, headers };
+    if (fault?.kind === 'spend-limit') {
+      settleNow();
+      return { kind: 'spend_limit' };
+    }
+    if (fault?.status !== undefined) {
+      settleNow();
+      return { kind: 'fault', fault: { ...fault, status: fault.status }, headers };
+    }
 
     const sample = input.temperature === 0 ? 0 : (this.sightings.get(seen) ?? 0);
     this.sightings.set(seen, sample + 1);
@@ -360,7 +374,6 @@ export class Emulator {
     // Thinking comes first and counts against the token limit: what it leaves is the answer's.
     const thinkingTokens = Math.min(thinkingFor(profile, input.thinking), input.maxTokens);
     const room = input.maxTokens - thinkingTokens;
-    const density = profile.tokenDensity ?? 1;
     let outputTokens = countTokens(text, density);
     let truncated = false;
     if (outputTokens > room || (thinkingTokens > 0 && room === 0)) {
@@ -370,7 +383,6 @@ export class Emulator {
     }
     const scale = this.options.timeScale ?? 1;
     const thinkingMs = profile.tokensPerSec > 0 ? (thinkingTokens / profile.tokensPerSec) * 1000 * scale : 0;
-    const promptTokens = promptTokensOf(input.system, input.messages, density);
     const { cacheWrite, cacheRead } = this.promptCache(input, density, a.ttftMs);
     return {
       kind: 'ok',
@@ -393,6 +405,7 @@ export class Emulator {
         thinkingTokens,
         thinkingMs,
         headers,
+        settle: () => admission.settle(outputTokens + thinkingTokens),
       },
     };
   }

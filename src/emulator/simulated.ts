@@ -17,7 +17,8 @@ import { dictionary, says, strict } from '../validate.js';
  * by "error", 403 for a flagged input), `vllm` (vLLM's mid-stream error, then `[DONE]`),
  * `no-stream-options` (a 400 for `stream_options`, as some servers and older Azure versions send),
  * `no-structured-output` (a 400 for a structured-output format: Azure OpenAI before api-version
- * 2024-08-01-preview, an Anthropic model or proxy without the feature).
+ * 2024-08-01-preview, an Anthropic model or proxy without the feature), `no-rate-headers` (limits
+ * enforced but not advertised, as vLLM, Ollama and some gateways: only 429s tell).
  */
 const QUIRKS = [
   'stall',
@@ -32,6 +33,7 @@ const QUIRKS = [
   'vllm',
   'no-stream-options',
   'no-structured-output',
+  'no-rate-headers',
 ] as const;
 export type Quirk = (typeof QUIRKS)[number];
 
@@ -106,8 +108,15 @@ export const PROFILE = v.pipe(
           extraMs: 'give the delay in milliseconds',
         }),
       ),
-      /** Requests per minute before 429s; unlimited when absent. */
+      /**
+       * Rate limits, enforced as token buckets the way the real APIs do (src/emulator/limits.ts), and
+       * advertised in their headers: requests per minute (both APIs), tokens per minute (OpenAI:
+       * prompt plus max_tokens), input and output tokens per minute (Anthropic). Unlimited when absent.
+       */
       rpm: v.optional(whole('a whole number of requests per minute ≥ 1')),
+      tpm: v.optional(whole('a whole number of tokens per minute ≥ 1')),
+      itpm: v.optional(whole('a whole number of input tokens per minute ≥ 1')),
+      otpm: v.optional(whole('a whole number of output tokens per minute ≥ 1')),
       /** Requests in flight before 429s (a concurrency limit); unlimited when absent. */
       maxConcurrent: v.optional(whole('a whole number of requests ≥ 1')),
       quirks: v.optional(v.array(v.string(says(`the quirks are ${QUIRKS.join(', ')}`)), says(`write a list: the quirks are ${QUIRKS.join(', ')}`))),

@@ -9,7 +9,8 @@ import { type Provider, SIMULATED_HEADER } from '../providers/provider.js';
 import { Shared } from '../share.js';
 import type { Case, CaseResult, ChatRequest, ErrorKind, Failure, ModelSpec, Outcome, Usage } from '../types.js';
 import { type CachedAnswer, cachedFinish } from './cache.js';
-import { AdaptiveLimit, exhaustedFor } from './limiter.js';
+import { AdaptiveLimit } from './limiter.js';
+import { advertised, type Mark } from './pacing.js';
 import { ResultColumns } from './results.js';
 
 export interface Target {
@@ -67,8 +68,8 @@ export interface Execution {
   results: ResultColumns[];
   /** Models stopped early, with the failure that stopped them. */
   stopped: Map<number, Failure>;
-  /** Per model: the lowest concurrency the adaptive limit went down to, and 429/529 responses seen. */
-  limits: Array<{ floor: number; throttles: number }>;
+  /** Per model: the lowest concurrency the adaptive limit went down to, 429/529 responses seen, and the pacing to advertised limits. */
+  limits: Array<{ floor: number; throttles: number; advertised: AdaptiveLimit['advertised']; pacedMs: number }>;
   /** Some answer came from tierbench's emulator: the report says the models were simulated. */
   simulated: boolean;
 }
@@ -116,11 +117,11 @@ export async function execute(
       const answers = new Shared();
       const jobs = cases.length * samples;
       const limit = limits[m]!;
-      const observe = (status: number, headers: Headers): void => {
+      const observe = (status: number, headers: Headers, sent: Mark): void => {
         if (headers.has(SIMULATED_HEADER)) simulated = true;
         if (status === 429 || status === 529) limit.throttled(retryAfterMs(headers));
-        const wait = exhaustedFor(headers);
-        if (wait !== undefined) limit.pause(wait);
+        const ad = advertised(headers);
+        if (ad !== undefined) limit.observe(ad, sent);
       };
       let next = 0;
 
@@ -138,13 +139,21 @@ export async function execute(
         let earlierRetries = 0;
         let earlierPaid = 0;
         for (let requeue = 0; ; requeue++) {
-          await limit.acquire(estimateRequestTokens(req));
+          const cost = await limit.acquire(estimateRequestTokens(req), target.spec.maxTokens);
           let outcome: Outcome | undefined;
           let result: CaseResult | undefined;
           try {
             result = await global(async () => {
               if (halted(m)) return undefined;
-              outcome = await target.provider.complete(req, options.signal, observe);
+              let answered: Mark | undefined;
+              const sent = limit.mark();
+              outcome = await target.provider.complete(req, options.signal, (status, headers) => {
+                observe(status, headers, sent);
+                // The SDK sends a throttled request again by itself, past the pacing: counted now.
+                if (status === 429 || status === 529) limit.resent(cost);
+                else answered = limit.mark();
+              });
+              limit.settle(cost, outcome.ok ? outcome.usage : undefined, answered);
               // Cancelled by a second Ctrl-C: not an answer, and made again on --resume.
               if (!outcome.ok && outcome.kind === 'aborted') return undefined;
               // A transient failure: back in the queue (throttled ones behind the smaller limit).
@@ -172,7 +181,7 @@ export async function execute(
             });
           } finally {
             const o = outcome as Outcome | undefined;
-            limit.release(o !== undefined && !o.ok && THROTTLED.has(o.kind), o?.ok ? o.usage.output : 0);
+            limit.release(o !== undefined && !o.ok && THROTTLED.has(o.kind), cost, o?.ok ? o.usage.output : 0);
           }
           if (result !== undefined) return result;
           const o = outcome as Outcome | undefined;
@@ -201,7 +210,7 @@ export async function execute(
       await Promise.all(Array.from({ length: Math.min(perModel, jobs) }, worker));
     }),
   );
-  return { results, stopped, limits: limits.map((l) => ({ floor: l.floor, throttles: l.throttles })), simulated };
+  return { results, stopped, limits: limits.map((l) => ({ floor: l.floor, throttles: l.throttles, advertised: l.advertised, pacedMs: l.pacedMs })), simulated };
 }
 
 function fromCache(caseIndex: number, sample: number, target: Target, hit: CachedAnswer, answers: Shared): CaseResult {

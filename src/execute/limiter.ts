@@ -1,8 +1,10 @@
 // Adaptive concurrency per model, the way TCP finds a link's capacity: a slow start (one more slot
 // per success, so the limit doubles each round trip, from `start` up to `max`), then additive
 // increase on success, multiplicative decrease on throttling (429 / 529), at most once per window
-// so one burst of 429s counts once. `retry-after` and exhausted rate-limit headers pause the model;
-// optional --rpm / --tpm caps pace request starts.
+// so one burst of 429s counts once. Request starts are also paced to the limits the provider
+// advertises (pacing.ts), and to the user's --rpm / --tpm caps; `retry-after` pauses the model.
+// Waiting requests start in the order they asked, so a pacing wait is one timer, not one per waiter.
+import { type Advertised, type Cost, type Mark, Pacer } from './pacing.js';
 
 export interface LimiterOptions {
   /** Upper bound: the run's per-model concurrency. */
@@ -29,12 +31,20 @@ export class AdaptiveLimit {
   private slowStart: boolean;
   /** Earliest start of the next request under --rpm / --tpm. */
   private nextStart = 0;
-  private readonly waiters: Array<() => void> = [];
+  private readonly queue: Array<{ cost: Cost; start: () => void }> = [];
   private readonly now: () => number;
   private timer: NodeJS.Timeout | undefined;
+  private timerAt = Infinity;
+  private readonly pacer = new Pacer();
+  /** Since when the first request in line has waited for the advertised limits alone. */
+  private pacingSince: number | undefined;
+  /** What the requests started and not yet ended cost. */
+  private readonly started = { requests: 0, input: 0, maxTokens: 0 };
   /** Lowest limit reached, for the report. */
   floor: number;
   throttles = 0;
+  /** Time request starts waited for the advertised limits, ms. */
+  pacedMs = 0;
 
   constructor(private readonly options: LimiterOptions) {
     this.limit = Math.min(options.max, options.start ?? options.max);
@@ -47,32 +57,50 @@ export class AdaptiveLimit {
     return Math.max(1, Math.floor(this.limit));
   }
 
-  /** Wait for a slot; `tokens` (estimated input) counts against --tpm. */
-  async acquire(tokens = 0): Promise<void> {
-    for (;;) {
-      const now = this.now();
-      const wait = Math.max(this.pausedUntil, this.nextStart) - now;
-      if (this.inFlight < this.current && wait <= 0) break;
-      await new Promise<void>((resolve) => {
-        this.waiters.push(resolve);
-        if (wait > 0) this.wake(wait);
-      });
-    }
-    this.inFlight++;
-    const start = Math.max(this.now(), this.nextStart);
-    let gap = 0;
-    if (this.options.rpm) gap = Math.max(gap, 60_000 / this.options.rpm);
-    if (this.options.tpm && tokens > 0) gap = Math.max(gap, (tokens * 60_000) / this.options.tpm);
-    this.nextStart = start + gap;
+  /** The limits the provider advertised, per minute (empty when it sent none). */
+  get advertised(): Pacer['seen'] {
+    return this.pacer.seen;
   }
 
-  /** A call ended; `outputTokens` is charged to --tpm after the fact. */
-  release(throttled: boolean, outputTokens = 0): void {
+  /**
+   * Wait for a slot and for the limits: `input` (estimated input tokens) counts against --tpm and
+   * the advertised token limits, `maxTokens` against the advertised output limit. Resolves to the
+   * cost taken, for settle(), resent() and release().
+   */
+  acquire(input = 0, maxTokens = 0): Promise<Cost> {
+    const cost = this.pacer.cost(input, maxTokens);
+    return new Promise<Cost>((start) => {
+      this.queue.push({ cost, start: () => start(cost) });
+      this.pump();
+    });
+  }
+
+  /** A call ended (journaled, its slot free); `outputTokens` counts against --tpm after the fact. */
+  release(throttled: boolean, cost: Cost = { input: 0, maxTokens: 0 }, outputTokens = 0): void {
     this.inFlight--;
+    this.started.requests--;
+    this.started.input -= cost.input;
+    this.started.maxTokens -= cost.maxTokens;
     if (!throttled) this.limit = Math.min(this.options.max, this.limit + (this.slowStart ? 1 : 1 / this.limit));
     if (this.limit >= this.options.max) this.slowStart = false;
     if (this.options.tpm && outputTokens > 0) this.nextStart += (outputTokens * 60_000) / this.options.tpm;
-    this.next();
+    this.pump();
+  }
+
+  /**
+   * A response has ended, with its usage when it answered: the token reservations become what it
+   * used. Called as soon as it ends, before the result is journaled: the server gives back at its
+   * end, and a bucket is capped — given back later, at a fuller moment, the same tokens would count
+   * for more here than they did there.
+   */
+  settle(cost: Cost, used: Parameters<Pacer['settle']>[1], mark: Mark = this.mark()): void {
+    this.pacer.settle(cost, used, this.now(), mark);
+    this.pump();
+  }
+
+  /** A moment (a request sent, a response's headers arrived), for observe() and settle(). */
+  mark(): Mark {
+    return this.pacer.mark(this.now());
   }
 
   /** A 429 / 529 (also one the SDK is about to retry), with its retry-after if any. */
@@ -88,47 +116,71 @@ export class AdaptiveLimit {
     if (retryAfterMs !== undefined && retryAfterMs > 0) this.pause(retryAfterMs);
   }
 
+  /** A request the SDK is about to send again (a 429, a 529): its cost is spent again, out of turn. */
+  resent(cost: Cost): void {
+    this.pacer.take(cost);
+  }
+
   /** The provider says the quota is spent until then. */
   pause(ms: number): void {
     this.pausedUntil = Math.max(this.pausedUntil, this.now() + Math.min(ms, 60_000));
+    this.pump();
   }
 
   /**
-   * Wake a waiter for every free slot: the limit may have grown by more than the slot released.
-   * (Waking one per release kept a run at its starting concurrency when every case was already
-   * waiting.) A waiter woken for nothing checks again and waits again.
+   * What a response's rate-limit headers say: limits to pace to, or (a server that sends no limit)
+   * a quota spent until its reset. `sent`: the mark of when its request started.
    */
-  private next(): void {
-    for (let free = this.current - this.inFlight; free > 0 && this.waiters.length > 0; free--) this.waiters.shift()?.();
+  observe(ad: Advertised, sent?: Mark): void {
+    this.pacer.observe(ad, this.now(), this.started, sent);
+    for (const a of Object.values(ad.limits)) if (a.limit === undefined && a.remaining === 0) this.pause(a.resetMs ?? 1000);
+  }
+
+  /**
+   * Start the requests in line while there is a free slot and nothing to wait for: the limit may
+   * have grown by more than the slot released. (Starting one per release kept a run at its
+   * starting concurrency when every case was already waiting.)
+   */
+  private pump(): void {
+    for (;;) {
+      const head = this.queue[0];
+      if (head === undefined || this.inFlight >= this.current) return;
+      const now = this.now();
+      const paced = this.pacer.waitFor(head.cost, now);
+      const wait = Math.max(this.pausedUntil - now, this.nextStart - now, paced);
+      if (wait > 0) {
+        if (paced >= wait) this.pacingSince ??= now;
+        this.wake(wait);
+        return;
+      }
+      if (this.pacingSince !== undefined) {
+        this.pacedMs += now - this.pacingSince;
+        this.pacingSince = undefined;
+      }
+      this.queue.shift();
+      this.inFlight++;
+      this.pacer.take(head.cost);
+      this.started.requests++;
+      this.started.input += head.cost.input;
+      this.started.maxTokens += head.cost.maxTokens;
+      const start = Math.max(now, this.nextStart);
+      let gap = 0;
+      if (this.options.rpm) gap = Math.max(gap, 60_000 / this.options.rpm);
+      if (this.options.tpm && head.cost.input > 0) gap = Math.max(gap, (head.cost.input * 60_000) / this.options.tpm);
+      this.nextStart = start + gap;
+      head.start();
+    }
   }
 
   private wake(ms: number): void {
-    if (this.timer) return;
+    const at = this.now() + ms;
+    if (this.timer !== undefined && this.timerAt <= at) return;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timerAt = at;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      // Everyone re-checks: the pause may be over for all of them.
-      for (const w of this.waiters.splice(0)) w();
-    }, ms);
+      this.timerAt = Infinity;
+      this.pump();
+    }, Math.ceil(ms));
   }
-}
-
-/** "6m0s", "1.5s", "20ms" (OpenAI's reset format) → ms. */
-function duration(text: string): number | undefined {
-  let total = 0;
-  let matched = false;
-  for (const m of text.matchAll(/([\d.]+)(ms|s|m|h)/g)) {
-    matched = true;
-    total += Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
-  }
-  return matched ? total : undefined;
-}
-
-/** When the response says no requests remain, how long until they do. */
-export function exhaustedFor(headers: Headers): number | undefined {
-  if (headers.get('anthropic-ratelimit-requests-remaining') === '0') {
-    const reset = Date.parse(headers.get('anthropic-ratelimit-requests-reset') ?? '');
-    return Number.isNaN(reset) ? 1000 : Math.max(0, reset - Date.now());
-  }
-  if (headers.get('x-ratelimit-remaining-requests') === '0') return duration(headers.get('x-ratelimit-reset-requests') ?? '') ?? 1000;
-  return undefined;
 }

@@ -167,7 +167,12 @@ function callNotes(plan: RunPlan, { limits, stopped }: Pick<Collected, 'limits' 
   if (cacheFailure !== undefined)
     notes.push(`the response cache in ${plan.cache?.dir} could not be written (${fileProblem(cacheFailure).reason}): answers from then on were not cached`);
   limits.forEach((l, m) => {
-    if (l.throttles > 0) notes.push(`${plan.models[m]?.name}: throttled ${l.throttles} times (429/529); its concurrency adapted down to ${l.floor}`);
+    const name = plan.models[m]?.name;
+    const limits = pacedTo(l.advertised);
+    // Every real provider advertises limits: worth a note only where they set the pace.
+    if (limits !== undefined && l.pacedMs > 0)
+      notes.push(`${name}: paced to the rate limits its provider advertised (${limits} a minute); request starts waited ${formatSeconds(l.pacedMs)} for them`);
+    if (l.throttles > 0) notes.push(`${name}: throttled ${l.throttles} times (429/529); its concurrency adapted down to ${l.floor}`);
   });
   for (const [m, failure] of stopped) {
     const spec = plan.models[m];
@@ -175,6 +180,18 @@ function callNotes(plan: RunPlan, { limits, stopped }: Pick<Collected, 'limits' 
   }
   return notes;
 }
+
+/** "4,000 requests, 2,000,000 input tokens, 400,000 output tokens", or undefined when the provider advertised none. */
+function pacedTo(advertised: Collected['limits'][number]['advertised']): string | undefined {
+  const names = { requests: 'requests', tokens: 'tokens', input: 'input tokens', output: 'output tokens' } as const;
+  const parts = (Object.keys(names) as Array<keyof typeof names>).flatMap((d) => {
+    const n = advertised[d];
+    return n === undefined ? [] : [`${n.toLocaleString('en-US')} ${names[d]}`];
+  });
+  return parts.length > 0 ? parts.join(', ') : undefined;
+}
+
+const formatSeconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
 function stopNote(spec: ModelSpec, failure: Failure): string {
   const keyHint =
