@@ -7,14 +7,15 @@ import { REPORT_FILE, regularFile } from '../files.js';
 import type { Report } from '../types.js';
 import { type Holds, pathOf, says, validate } from '../validate.js';
 
-const SCHEMA_VERSION = 7;
+const SCHEMA_VERSION = 8;
 /**
  * The versions read back (`gate --baseline`, `compare`, `plan --from`, `--follow-up`). 7 only added
  * optional fields (issue 19: the judge, embeddings, label diagnostics, tools, suites, prompt
  * variants, scorer sources, schemas, reasons): a report of 6 reads as one of 7 without them, so a
- * CI baseline kept from before an upgrade still gates.
+ * CI baseline kept from before an upgrade still gates. 8 added `settings.batch` and the error
+ * kinds `expired` and `canceled` (issue 20): 6 and 7 read as 8 without them.
  */
-const READS: ReadonlySet<number> = new Set([6, SCHEMA_VERSION]);
+const READS: ReadonlySet<number> = new Set([6, 7, SCHEMA_VERSION]);
 
 const EDITED = says('give the report as tierbench run wrote it, or run it again');
 const number = v.number(EDITED);
@@ -81,7 +82,7 @@ export async function readReport(path: string, flag: string): Promise<Report> {
   if (!READS.has(head.value.schemaVersion)) {
     throw new UsageError(
       'E_REPORT',
-      `${flag}${path}: report schemaVersion ${head.value.schemaVersion}, this tierbench reads ${[...READS].join(' and ')}`,
+      `${flag}${path}: report schemaVersion ${head.value.schemaVersion}, this tierbench reads ${[...READS].slice(0, -1).join(', ')} and ${[...READS].at(-1)}`,
       'rerun it with this version of tierbench',
     );
   }

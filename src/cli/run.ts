@@ -290,7 +290,9 @@ async function buildPlan(file: string, flags: RunFlags, io: Io, suite: AppliedSu
     scorerLimits: scorerLimits(flags),
     ...(flags.maxTokens !== undefined && { maxTokens: flags.maxTokens }),
     ...(flags.temperature !== undefined && { temperature: flags.temperature }),
-    stream: flags.stream,
+    // A batch answers whole: nothing is streamed, and the report says so.
+    stream: flags.stream && flags.batch !== true,
+    ...(flags.batch === true && { batch: true, batchPollMs: flags.batchPoll * 1000 }),
     concurrency: flags.concurrency,
     ...(flags.modelConcurrency !== undefined && { modelConcurrency: flags.modelConcurrency }),
     maxRetries: flags.maxRetries,
@@ -344,6 +346,7 @@ const cacheDir = (dir: string | undefined, cwd: string): string => resolve(cwd, 
  */
 const RESUME_MAY_CHANGE: ReadonlySet<string> = new Set<keyof RunFlags>([
   'resume',
+  'batchPoll',
   'maxCost',
   'yes',
   'out',
@@ -393,7 +396,7 @@ async function resumePlan(flags: RunFlags, io: Io, file: string | undefined, giv
     throw new UsageError(
       'E_RESUME',
       `--resume continues the run as it started: ${refused.join(', ')} would change what it measures`,
-      'drop them to continue it, or start a new run without --resume; --resume accepts -o, --report, --max-cost, --yes, -c, --rpm, --tpm, --follow-up, --scorer-timeout, --scorer-concurrency and the gate flags',
+      'drop them to continue it, or start a new run without --resume; --resume accepts -o, --report, --max-cost, --yes, -c, --rpm, --tpm, --batch-poll, --follow-up, --scorer-timeout, --scorer-concurrency and the gate flags',
     );
   }
   const given = flags.resume ?? '';
@@ -429,6 +432,7 @@ async function resumePlan(flags: RunFlags, io: Io, file: string | undefined, giv
     ...(flags.modelConcurrency !== undefined && { modelConcurrency: flags.modelConcurrency }),
     ...(flags.rpm !== undefined && { rpm: flags.rpm }),
     ...(flags.tpm !== undefined && { tpm: flags.tpm }),
+    ...(written.batch === true && { batchPollMs: givenFlags.includes('batchPoll') ? flags.batchPoll * 1000 : (written.batchPollMs ?? flags.batchPoll * 1000) }),
     // A scorer that timed out may be given longer, or fewer at once, when it scores again.
     scorerLimits: {
       timeoutMs: givenFlags.includes('scorerTimeout') ? flags.scorerTimeout * 1000 : (written.scorerLimits?.timeoutMs ?? SCORER_TIMEOUT_S * 1000),
@@ -443,7 +447,17 @@ async function resumePlan(flags: RunFlags, io: Io, file: string | undefined, giv
     formats: reportFormats(flags.report ?? ''),
     junitCases: flags.junitCases === true,
   };
-  return { plan, resume: { runId: header.runId, journalPath: path, results: journal.results, startedAt: header.startedAt, elapsedMs: journal.elapsedMs } };
+  return {
+    plan,
+    resume: {
+      runId: header.runId,
+      journalPath: path,
+      results: journal.results,
+      startedAt: header.startedAt,
+      elapsedMs: journal.elapsedMs,
+      ...(journal.batches.length > 0 && { batches: journal.batches }),
+    },
+  };
 }
 
 export async function runCommand(

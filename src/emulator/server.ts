@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { SIMULATED_HEADER } from '../providers/provider.js';
 import { quantileSorted } from '../stats/percentiles.js';
 import { handleAnthropic, listAnthropicModels } from './anthropic.js';
+import { Batches, type BatchOptions } from './batches.js';
 import { handleEmbeddings } from './embeddings.js';
 import { judgeReply } from './judge.js';
 import { handleOpenAI, listOpenAIModels } from './openai.js';
@@ -40,6 +41,8 @@ export interface EmulatorOptions {
   files?: Record<string, Buffer>;
   /** Every `POST /v1/embeddings` answers this HTTP error (500, 503, 429): an embeddings endpoint that fails. */
   embeddingStatus?: 429 | 500 | 503;
+  /** How the batch APIs process a batch: how soon, how many at once, when its window closes. */
+  batches?: BatchOptions;
 }
 
 /** A model's stage, as Anthropic's `GET /v1/models` gives it (RFC 3339 times). */
@@ -143,12 +146,16 @@ export class Emulator {
   private readonly watchers = new Set<(model: string) => void>();
   readonly seed: string;
   readonly minCacheTokens: number;
+  /** Anthropic's Message Batches and OpenAI's Batch API (with its files); `batches.counts` for tests. */
+  readonly batches: Batches;
+  private base = '';
 
   constructor(readonly options: EmulatorOptions = {}) {
     this.profiles = new Map();
     for (const p of options.profiles ?? DEFAULT_PROFILES) for (const id of p.ids) this.profiles.set(id, p);
     this.seed = options.seed ?? 'tierbench';
     this.minCacheTokens = options.minCacheTokens ?? 1024;
+    this.batches = new Batches(this, options.batches ?? {}, () => this.base);
   }
 
   /** Gateways spell ids `vendor/model-4.5`; the emulator serves them under the bare id. */
@@ -377,7 +384,8 @@ export class Emulator {
       server.listen(port, host, () => resolve());
     });
     const address = server.address() as AddressInfo;
-    return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+    this.base = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+    return this.base;
   }
 
   async close(): Promise<void> {
@@ -422,6 +430,7 @@ export class Emulator {
       }
       return handleOpenAI(this, req, res, await readBody(req), deployment[1]);
     }
+    if (url !== undefined && (await this.batches.route(req, res, url))) return;
     sendJson(res, 404, { error: { message: `the emulator does not serve ${req.method} ${url}`, type: 'not_found_error' } });
   }
 }

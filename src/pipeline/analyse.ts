@@ -81,7 +81,7 @@ export function analyse(prepared: Analysed, collected: Omit<Collected, 'results'
         });
 
   const report: Report = {
-    schemaVersion: 7,
+    schemaVersion: 8,
     tool: { name: 'tierbench', version: facts.version },
     run: {
       id: facts.id,
@@ -176,6 +176,8 @@ function callNotes(plan: RunPlan, { limits, stopped }: Pick<Collected, 'limits' 
 }
 
 function stopNote(spec: ModelSpec, failure: Failure): string {
+  // Batch requests that were never run: not the model's failure, and nothing to fix but to submit them again.
+  if (failure.kind === 'expired' || failure.kind === 'canceled') return `${spec.name}: ${failure.message}`;
   const keyHint =
     failure.kind === 'auth' && spec.apiKeyEnv
       ? ` — check ${spec.apiKeyEnv}`
@@ -227,6 +229,7 @@ function recordedSettings(plan: RunPlan, scorer: RunSettings['scorer'], prompt: 
     yes: _yes,
     formats: _formats,
     junitCases: _junitCases,
+    batchPollMs: _poll,
     ...recorded
   } = plan;
   return {
