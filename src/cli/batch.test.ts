@@ -183,4 +183,64 @@ describe('--batch', () => {
       assert.deepEqual([e.batches.counts.batches, e.stats().requests], [0, 0]);
     });
   });
+
+  it('batch answers go to the response cache as live ones do, and a cached answer is not submitted', async () => {
+    await withBatches({}, async (url, e) => {
+      const cwd = mkdtempSync(join(tmpdir(), 'tb-batch-cache-'));
+      const args = (limit: number, batch: boolean) => [
+        'run',
+        '-m',
+        MODELS,
+        '--limit',
+        String(limit),
+        '--quiet',
+        '-o',
+        'r.json',
+        ...(batch ? ['--batch', '--batch-poll', '0.01'] : []),
+        TICKETS,
+      ];
+      assert.equal((await runCli(args(4, true), sdkEnv(url), cwd)).code, 0);
+      assert.deepEqual(e.batches.counts, { batches: 2, requests: 8, canceled: 0 });
+      // Live, the same cases: every answer from the cache, no call.
+      const live = await runCli(args(4, false), sdkEnv(url), cwd);
+      assert.equal(live.code, 0, live.stderr);
+      for (const m of IDS) assert.equal(e.stats(m).requests, 4, m);
+      assert.ok(readValidReport(join(cwd, 'r.json')).results.every((r) => r.cached === true));
+      // In batch again with two more cases: only those two are submitted.
+      assert.equal((await runCli(args(6, true), sdkEnv(url), cwd)).code, 0);
+      assert.deepEqual(e.batches.counts, { batches: 4, requests: 12, canceled: 0 });
+      for (const m of IDS) assert.equal(e.stats(m).requests, 6, m);
+    });
+  });
+
+  it("OpenAI's Responses API goes in batches to /v1/responses", async () => {
+    await withBatches({}, async (url, e) => {
+      const cwd = mkdtempSync(join(tmpdir(), 'tb-batch-responses-'));
+      const r = await runCli(
+        [
+          'run',
+          '-m',
+          'gpt-4o-mini',
+          '--openai-api',
+          'responses',
+          '--limit',
+          '5',
+          '--quiet',
+          '--no-cache',
+          '--batch',
+          '--batch-poll',
+          '0.01',
+          '-o',
+          'r.json',
+          TICKETS,
+        ],
+        sdkEnv(url),
+        cwd,
+      );
+      assert.equal(r.code, 0, r.stderr);
+      const report = readValidReport(join(cwd, 'r.json'));
+      assert.deepEqual([report.summaries[0]!.scored, report.summaries[0]!.errors.total], [5, 0]);
+      assert.deepEqual(e.batches.counts, { batches: 1, requests: 5, canceled: 0 });
+    });
+  });
 });
