@@ -243,4 +243,38 @@ describe('--batch', () => {
       assert.deepEqual(e.batches.counts, { batches: 1, requests: 5, canceled: 0 });
     });
   });
+
+  it('--resume RUN --cancel-batches cancels the batches still running, keeps what they answered, and a later --resume submits the rest', async () => {
+    await withBatches({ hold: true }, async (url, e) => {
+      const cwd = mkdtempSync(join(tmpdir(), 'tb-batch-cancel-'));
+      const started = startCli(batchRun(), sdkEnv(url), cwd);
+      await started.until(e.batches.created(2));
+      started.interrupt();
+      const id = /--resume (\S+)`/.exec((await started.done).stderr)?.[1] ?? '';
+
+      const canceled = await runCli(['run', '--resume', id, '--cancel-batches', '--quiet', '--batch-poll', '0.01'], sdkEnv(url), cwd);
+      assert.equal(canceled.code, 3, canceled.stderr);
+      assert.match(
+        canceled.stderr,
+        /^canceling 2 batches of run \S+: what they answered before the cancel is kept; `tierbench run --resume \S+` submits the rest again$/m,
+      );
+      assert.equal(e.batches.counts.canceled, 2);
+      const partial = readValidReport(join(cwd, 'r.json'));
+      assert.equal(partial.run.status, 'partial');
+      for (const s of partial.summaries) assert.equal(s.errors.byKind.canceled, CASES, s.model);
+      for (const m of IDS) assert.equal(e.stats(m).requests, 0, `${m}: nothing run, nothing billed`);
+
+      e.batches.release();
+      const resumed = await runCli(['run', '--resume', id, '--quiet', '--batch-poll', '0.01'], sdkEnv(url), cwd);
+      assert.equal(resumed.code, 0, resumed.stderr);
+      for (const s of readValidReport(join(cwd, 'r.json')).summaries) assert.deepEqual([s.scored, s.errors.total], [CASES, 0], s.model);
+      assert.deepEqual(e.batches.counts, { batches: 4, requests: 4 * CASES, canceled: 2 });
+    });
+  });
+
+  it('--cancel-batches is refused without --resume, and for a run that did not use --batch', async () => {
+    const r = await runCli(['run', '-m', 'haiku-4.5', '--cancel-batches', TICKETS], {});
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--cancel-batches needs --resume RUN/);
+  });
 });

@@ -174,6 +174,10 @@ export const RUN_OPTIONS = {
     flags: '--batch',
     help: "send the calls through the providers' batch APIs (Anthropic Message Batches, OpenAI Batch API): half price, results within 24 hours, latency not measured; Ctrl-C leaves the batches running and --resume picks them up",
   },
+  cancelBatches: {
+    flags: '--cancel-batches',
+    help: 'with --resume RUN of a --batch run: cancel its batches still running at the provider, keep what they answered, and submit nothing new',
+  },
   batchPoll: { flags: '--batch-poll <seconds>', help: 'with --batch: how often to ask each batch how far it is', parse: seconds, default: BATCH_POLL_S },
   tolerance: {
     flags: '--tolerance <pp>',

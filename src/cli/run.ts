@@ -347,6 +347,7 @@ const cacheDir = (dir: string | undefined, cwd: string): string => resolve(cwd, 
 const RESUME_MAY_CHANGE: ReadonlySet<string> = new Set<keyof RunFlags>([
   'resume',
   'batchPoll',
+  'cancelBatches',
   'maxCost',
   'yes',
   'out',
@@ -414,6 +415,12 @@ async function resumePlan(flags: RunFlags, io: Io, file: string | undefined, giv
   const { header } = journal;
   // Checked: what is read here (ResumeReadsPlan); the rest is the plan as the run wrote it.
   const written = header.plan as unknown as RunPlan;
+  if (flags.cancelBatches === true && written.batch !== true)
+    throw new UsageError(
+      'E_FLAGS',
+      `--cancel-batches: run ${header.runId} did not use --batch`,
+      'drop --cancel-batches: its calls were live, and --resume continues it',
+    );
   if (!existsSync(written.datasetPath) || (await fileHash(written.datasetPath)) !== header.datasetHash) {
     throw new UsageError(
       'E_RESUME',
@@ -456,6 +463,7 @@ async function resumePlan(flags: RunFlags, io: Io, file: string | undefined, giv
       startedAt: header.startedAt,
       elapsedMs: journal.elapsedMs,
       ...(journal.batches.length > 0 && { batches: journal.batches }),
+      ...(flags.cancelBatches === true && { cancelBatches: true as const }),
     },
   };
 }
@@ -489,6 +497,8 @@ async function runPlanned(
 ): Promise<Ending> {
   let plan: RunPlan;
   let resume: Resume | undefined;
+  if (flags.cancelBatches === true && flags.resume === undefined)
+    throw new UsageError('E_FLAGS', '--cancel-batches needs --resume RUN', 'name the run whose batches to cancel: tierbench run --resume RUN --cancel-batches');
   // A suite run resumes with its suite named again: the journal keeps what it measures; the file's outputs and gate apply.
   if (flags.resume !== undefined) ({ plan, resume } = await resumePlan(flags, io, suite === undefined ? file : undefined, given));
   else if (file === undefined)

@@ -393,6 +393,12 @@ export class Batches {
     b.canceled = true;
     b.times.cancel = Date.now();
     this.counts.canceled++;
+    // A held batch is let go: canceling settles what it has not run, as the real ones do within minutes.
+    const held = this.held.indexOf(b);
+    if (held >= 0) {
+      this.held.splice(held, 1);
+      this.schedule(b);
+    }
   }
 
   private async process(b: SimBatch): Promise<void> {

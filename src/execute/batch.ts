@@ -34,11 +34,15 @@ export interface BatchOptions extends Pick<ExecuteOptions, 'signal' | 'stopped' 
   progress?(m: number, status: string): void;
   /** When the run stops early, cancel the open batches too (the budget is spent), rather than leave them running. */
   cancelOnStop?: () => boolean;
+  /** `--cancel-batches`: cancel the open batches, submit nothing new, and read what they answered before the cancel took effect. */
+  cancelOpen?: boolean;
 }
 
 export interface BatchExecution extends Execution {
   /** Batches still running at the provider when the run stopped waiting (Ctrl-C): --resume picks them up. */
   running: SubmittedBatch[];
+  /** Jobs left out of any batch (`cancelOpen`): --resume submits them. */
+  unsubmitted: number;
 }
 
 /** `m3-j17`: within Anthropic's `^[a-zA-Z0-9_-]{1,64}$`, and unique in a batch. */
@@ -128,8 +132,13 @@ export async function executeBatch(
     await options.onResult?.(m, r, 'call');
   };
 
+  if (options.cancelOpen === true) {
+    // A batch that ended meanwhile cannot be canceled: it is read as it is.
+    for (const b of open) await targets[b.m]!.provider.batch?.api.cancel(b.id).catch(() => undefined);
+  }
   // Submit what is new: per model, in chunks within the provider's limits.
   for (const [m, target] of targets.entries()) {
+    if (options.cancelOpen === true) break;
     const support = target.provider.batch;
     if (support === undefined || pending[m]!.length === 0) continue;
     for (const chunk of chunks(pending[m]!, (job) => support.body(waiting[m]!.get(job)!.req), support.api.limits)) {
@@ -203,6 +212,7 @@ export async function executeBatch(
     limits: targets.map(() => ({ floor: 0, throttles: 0 })),
     simulated,
     running: [...open, ...running],
+    unsubmitted: options.cancelOpen === true ? pending.reduce((n, jobs) => n + jobs.length, 0) : 0,
   };
 
   /** Records every line of an ended batch; a failure to read them (what was read is kept) is returned. */

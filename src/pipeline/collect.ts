@@ -24,7 +24,7 @@ export interface Collected extends Execution {
 export async function collect(
   { plan, id, dataset, targets, request, known, cache, cacheKey, datasetHash, openBatches }: Prepared,
   deps: RunDeps,
-  run: { startedAt: Date; journalPath: string; started: number; resumed: boolean },
+  run: { startedAt: Date; journalPath: string; started: number; resumed: boolean; cancelBatches?: boolean },
 ): Promise<Collected> {
   const journal = run.resumed
     ? Journal.reopen(run.journalPath)
@@ -66,6 +66,12 @@ export async function collect(
     } else abort.abort();
   });
   let execution: Execution;
+  if (run.cancelBatches) {
+    const n = openBatches?.length ?? 0;
+    deps.stderr.write(
+      `canceling ${n} batch${n === 1 ? '' : 'es'} of run ${id}: what ${n === 1 ? 'it' : 'they'} answered before the cancel is kept; \`tierbench run --resume ${id}\` submits the rest again\n`,
+    );
+  }
   const shared = {
     signal: abort.signal,
     // A journal that cannot be written (a full disk) stops new calls: what they cost could not be kept.
@@ -95,6 +101,11 @@ export async function collect(
             progress: (m, status) => progress.batches(m, status),
             // Over budget, the batches still running are canceled: left running, they would go on spending.
             cancelOnStop: () => stopReason === 'budget',
+            ...(run.cancelBatches === true && { cancelOpen: true }),
+          }).then((batched) => {
+            // What was never submitted is still to do: the run stops here, its journal kept for --resume.
+            if (batched.unsubmitted > 0) stopReason ??= 'interrupted';
+            return batched;
           })
         : await execute(dataset.cases, targets, request, {
             ...shared,

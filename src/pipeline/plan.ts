@@ -99,6 +99,8 @@ export interface Resume {
   elapsedMs: number;
   /** --batch: batches the earlier attempt submitted and did not read to the end (re-attached, not submitted again). */
   batches?: SubmittedBatch[];
+  /** `--cancel-batches`: cancel those batches instead of waiting for them to finish, and submit nothing new. */
+  cancelBatches?: true;
 }
 
 /** Journals are tierbench's own state, kept apart from reports so `--resume ID` finds them. */
