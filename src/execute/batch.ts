@@ -45,6 +45,9 @@ export interface BatchExecution extends Execution {
   unsubmitted: number;
 }
 
+/** The first wait between polls; it doubles up to --batch-poll. */
+const FIRST_POLL_MS = 1000;
+
 /** `m3-j17`: within Anthropic's `^[a-zA-Z0-9_-]{1,64}$`, and unique in a batch. */
 const customId = (m: number, job: number): string => `m${m}-j${job}`;
 const CUSTOM = /^m(\d+)-j(\d+)$/;
@@ -73,7 +76,7 @@ export async function executeBatch(
       const known = options.done?.(m, job);
       if (known !== undefined) {
         results[m]!.set(job, known);
-        await options.onResult?.(m, known, 'journal');
+        options.onResult?.(m, known, 'journal');
         continue;
       }
       const c = cases[Math.floor(job / samples)]!;
@@ -83,7 +86,8 @@ export async function executeBatch(
       if (hit !== undefined) {
         const cached = settled(c.index, job % samples, target, { ok: true, answer: { ...hit, ok: true, finish: cachedFinish(hit) } }, answers[m]!, true);
         results[m]!.set(job, cached);
-        await options.onResult?.(m, cached, 'cache');
+        // Not awaited (as in the live fan-out): nothing was paid for it.
+        options.onResult?.(m, cached, 'cache');
         continue;
       }
       waiting[m]!.set(job, { req, ...(key !== undefined && { key }) });
@@ -92,6 +96,7 @@ export async function executeBatch(
   }
 
   let simulated = false;
+  let polls = 0;
   /** Batches whose results could not be read: left for --resume. */
   const running: SubmittedBatch[] = [];
   const open: SubmittedBatch[] = (options.open ?? []).filter((b) => b.jobs.some((job) => waiting[b.m]?.has(job)));
@@ -108,8 +113,13 @@ export async function executeBatch(
     );
   };
 
-  /** A job's result, recorded: into the columns, the cache (answers), the journal. */
-  const record = async (m: number, job: number, reply: { ok: true; answer: Answer } | { ok: false; failure: Failure }) => {
+  /**
+   * A job's result, recorded: into the columns, the cache (answers), the journal. The journal
+   * writes are not awaited one by one (a batch's lines would take an event-loop turn each):
+   * `close` awaits them all before it marks the batch read, and the appender keeps their order.
+   */
+  let writes: Array<void | Promise<void>> = [];
+  const record = (m: number, job: number, reply: { ok: true; answer: Answer } | { ok: false; failure: Failure }) => {
     const target = targets[m]!;
     const samples = target.samples ?? 1;
     const w = waiting[m]!.get(job);
@@ -129,7 +139,12 @@ export async function executeBatch(
     if (!reply.ok && SETUP_FAILURES.has(reply.failure.kind) && !stopped.has(m)) stopped.set(m, reply.failure);
     if (!reply.ok && NOT_RUN.has(reply.failure.kind)) notRun[m]!.set(reply.failure.kind, (notRun[m]!.get(reply.failure.kind) ?? 0) + 1);
     results[m]!.set(job, r);
-    await options.onResult?.(m, r, 'call');
+    writes.push(options.onResult?.(m, r, 'call'));
+  };
+  const written = async (): Promise<void> => {
+    const pending = writes;
+    writes = [];
+    await Promise.all(pending);
   };
 
   if (options.cancelOpen === true) {
@@ -149,7 +164,8 @@ export async function executeBatch(
         id = await support.api.submit(requests);
       } catch (err) {
         const failure = refusal(err);
-        for (const { job } of chunk) await record(m, job, { ok: false, failure });
+        for (const { job } of chunk) record(m, job, { ok: false, failure });
+        await written();
         continue;
       }
       const batch = { m, id, jobs: chunk.map((c) => c.job) };
@@ -171,7 +187,7 @@ export async function executeBatch(
         const failure = refusal(err);
         // The SDK retried what is worth retrying; a batch that is gone or refused fails its jobs (made again by --resume when a setup failure).
         if (['rate_limit', 'overloaded', 'server', 'connection', 'timeout'].includes(failure.kind)) continue;
-        for (const job of batch.jobs) await record(batch.m, job, { ok: false, failure });
+        for (const job of batch.jobs) record(batch.m, job, { ok: false, failure });
         await close(batch);
         continue;
       }
@@ -181,11 +197,12 @@ export async function executeBatch(
       if (!state.ended) continue;
       if (state.failed !== undefined) {
         const failure: Failure = { ok: false, kind: 'bad_request', message: `the batch ${batch.id} was refused: ${state.failed}`, retries: 0 };
-        for (const job of batch.jobs) await record(batch.m, job, { ok: false, failure });
+        for (const job of batch.jobs) record(batch.m, job, { ok: false, failure });
       } else {
         const unread = await readResults(batch);
         if (unread !== undefined) {
           // Not marked read: --resume reads it again. The model is stopped, so the journal is kept.
+          await written();
           open.splice(open.indexOf(batch), 1);
           running.push(batch);
           if (!stopped.has(batch.m)) stopped.set(batch.m, unread);
@@ -194,8 +211,10 @@ export async function executeBatch(
       }
       await close(batch);
     }
-    if (open.length > 0 && !halted()) await pause(options.pollMs, options);
+    // Soon at first (a small batch may end within seconds), then every --batch-poll.
+    if (open.length > 0 && !halted()) await pause(Math.min(options.pollMs, FIRST_POLL_MS * 2 ** polls++), options);
   }
+  await written();
   notRun.forEach((kinds, m) => {
     if (kinds.size === 0 || stopped.has(m)) return;
     // The model's failure is named by the larger kind; the message counts both.
@@ -231,11 +250,11 @@ export async function executeBatch(
         const w = waiting[m]!.get(job);
         if (w === undefined) continue;
         if (!line.ok) {
-          await record(m, job, { ok: false, failure: line.failure });
+          record(m, job, { ok: false, failure: line.failure });
           continue;
         }
         const read = support.read(line.body, w.req);
-        await record(m, job, read.ok ? { ok: true, answer: read } : { ok: false, failure: read });
+        record(m, job, read.ok ? { ok: true, answer: read } : { ok: false, failure: read });
       }
     } catch (err) {
       const failure = refusal(err);
@@ -244,12 +263,13 @@ export async function executeBatch(
     // Every job of the batch should have had its line: one that had none says so, rather than vanishing.
     for (const job of batch.jobs) {
       if (waiting[batch.m]!.has(job))
-        await record(batch.m, job, { ok: false, failure: { ok: false, kind: 'invalid_response', message: `no result line in batch ${batch.id}`, retries: 0 } });
+        record(batch.m, job, { ok: false, failure: { ok: false, kind: 'invalid_response', message: `no result line in batch ${batch.id}`, retries: 0 } });
     }
     return undefined;
   }
 
   async function close(batch: SubmittedBatch): Promise<void> {
+    await written();
     open.splice(open.indexOf(batch), 1);
     await options.read(batch.id);
   }
