@@ -11,6 +11,7 @@ import { loadDataset } from '../cases/load.js';
 import type { BatchOptions } from '../emulator/batches.js';
 import { Emulator } from '../emulator/server.js';
 import { AnswerKey, type Profile } from '../emulator/simulated.js';
+import { money } from '../format.js';
 import { runCli, startCli } from '../test-support/inprocess.js';
 import { readValidReport } from '../test-support/report.js';
 import { quick, sdkEnv, TICKETS } from '../test-support/tickets.js';
@@ -67,6 +68,10 @@ describe('--batch', () => {
       }
       assert.ok(batch.results.every((x) => x.latencyMs === null && x.ttftMs === null && x.paid === 1));
       assert.deepEqual(batch.recommendation.recommended, live.recommendation.recommended);
+      const total = batch.summaries.reduce((n, s) => n + s.cost!.total, 0);
+      const saving = batch.notes.find((n) => n.startsWith('batch mode: '));
+      assert.match(saving ?? '', /^batch mode: \$\S+ paid at the batch rates; the same tokens at the live rates: \$\S+ \(saved \$\S+, 50 %\)$/);
+      assert.ok(saving?.includes(money(total)), `${saving} names ${money(total)}`);
       // One batch per model (an OpenAI input file holds one model), each request submitted and answered once.
       assert.deepEqual(e.batches.counts, { batches: 2, requests: 2 * CASES, canceled: 0 });
       for (const id of IDS) assert.equal(e.stats(id).requests, CASES, id);
