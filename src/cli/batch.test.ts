@@ -30,8 +30,9 @@ async function withBatches<T>(
   batches: BatchOptions,
   fn: (url: string, e: Emulator) => Promise<T>,
   profiles: Profile[] = IDS.map((id) => quick(id)),
+  apiKeys?: string[],
 ): Promise<T> {
-  const e = new Emulator({ profiles, key, batches: { startMs: 1, ...batches } });
+  const e = new Emulator({ profiles, key, batches: { startMs: 1, ...batches }, ...(apiKeys !== undefined && { apiKeys }) });
   const url = await e.listen();
   try {
     return await fn(url, e);
@@ -281,5 +282,37 @@ describe('--batch', () => {
     const r = await runCli(['run', '-m', 'haiku-4.5', '--cancel-batches', TICKETS], {});
     assert.equal(r.code, 2);
     assert.match(r.stderr, /--cancel-batches needs --resume RUN/);
+  });
+
+  it('a batch the provider refuses (a bad key) stops that model, nothing counted against it; --resume with the key fixed submits its cases', async () => {
+    await withBatches(
+      {},
+      async (url, e) => {
+        const cwd = mkdtempSync(join(tmpdir(), 'tb-batch-refused-'));
+        const r = await runCli(batchRun(), sdkEnv(url, { ANTHROPIC_API_KEY: 'bad-key', OPENAI_API_KEY: 'good-key' }), cwd);
+        assert.equal(r.code, 3, r.stderr);
+        const id = /--resume (\S+)`/.exec(r.stderr)?.[1] ?? '';
+        const partial = readValidReport(join(cwd, 'r.json'));
+        assert.equal(partial.run.status, 'partial');
+        assert.ok(partial.notes.some((n) => /^haiku-4\.5 stopped after an auth error \(401\): submitting a batch failed: /.test(n)));
+        assert.deepEqual(
+          partial.summaries.map((s) => [s.model, s.n]),
+          [
+            ['haiku-4.5', 0],
+            ['gpt-4o-mini', CASES],
+          ],
+        );
+        const resumed = await runCli(
+          ['run', '--resume', id, '--quiet', '--batch-poll', '0.01'],
+          sdkEnv(url, { ANTHROPIC_API_KEY: 'good-key', OPENAI_API_KEY: 'good-key' }),
+          cwd,
+        );
+        assert.equal(resumed.code, 0, resumed.stderr);
+        for (const s of readValidReport(join(cwd, 'r.json')).summaries) assert.deepEqual([s.scored, s.errors.total], [CASES, 0], s.model);
+        assert.deepEqual(e.batches.counts, { batches: 2, requests: 2 * CASES, canceled: 0 });
+      },
+      undefined,
+      ['good-key'],
+    );
   });
 });

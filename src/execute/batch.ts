@@ -62,7 +62,7 @@ export async function executeBatch(
   const stopped = new Map<number, Failure>();
   const answers = targets.map(() => new Shared());
   const halted = (): boolean => options.signal?.aborted === true || options.stopped?.() === true;
-  /** Jobs waiting on a batch, by model: their requests (the cache key too) are rebuilt once, when submitted. */
+  /** Jobs waiting on a batch, by model: each request and its cache key, built once. */
   const waiting = targets.map(() => new Map<number, { req: ChatRequest; key?: string }>());
   const pending: number[][] = targets.map(() => []);
   /** Requests the batch never ran, by model and kind (expired, canceled): the model ends partial, --resume submits them again. */
@@ -101,7 +101,7 @@ export async function executeBatch(
   const running: SubmittedBatch[] = [];
   const open: SubmittedBatch[] = (options.open ?? []).filter((b) => b.jobs.some((job) => waiting[b.m]?.has(job)));
   const counts = new Map<string, BatchCounts>();
-  const report = (m: number): void => {
+  const show = (m: number): void => {
     const mine = open.filter((b) => b.m === m);
     if (mine.length === 0) return;
     const sum = { processing: 0, succeeded: 0, errored: 0, canceled: 0, expired: 0 };
@@ -163,10 +163,11 @@ export async function executeBatch(
       try {
         id = await support.api.submit(requests);
       } catch (err) {
+        // Nothing was run or paid: the jobs stay without a result (not failures counted against
+        // the model), the model is stopped, and --resume submits them again.
         const failure = refusal(err);
-        for (const { job } of chunk) record(m, job, { ok: false, failure });
-        await written();
-        continue;
+        stopped.set(m, { ...failure, message: `submitting a batch failed: ${failure.message}` });
+        break;
       }
       const batch = { m, id, jobs: chunk.map((c) => c.job) };
       // Journaled before anything waits on it: from here a crash costs nothing, --resume re-attaches.
@@ -193,7 +194,7 @@ export async function executeBatch(
       }
       if (state.simulated) simulated = true;
       counts.set(batch.id, state.counts);
-      report(batch.m);
+      show(batch.m);
       if (!state.ended) continue;
       if (state.failed !== undefined) {
         const failure: Failure = { ok: false, kind: 'bad_request', message: `the batch ${batch.id} was refused: ${state.failed}`, retries: 0 };
