@@ -91,12 +91,17 @@ describe('--batch', () => {
 
   it('prints "not measured" in the terminal table, and says what batch mode priced', async () => {
     await withBatches({}, async (url) => {
-      const r = await runCli(['run', '-m', 'haiku-4.5', '--limit', '3', '--no-cache', '--batch', '--batch-poll', '0.01', '-o', 'r.json', TICKETS], sdkEnv(url));
+      const r = await runCli(
+        ['run', '-m', 'haiku-4.5', '--limit', '3', '--no-cache', '--batch', '--batch-poll', '0.01', '--explain', '-o', 'r.json', TICKETS],
+        sdkEnv(url),
+      );
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /│ +Latency │/);
       assert.match(r.stdout, /│ +not measured │/);
       assert.match(r.stdout, /Batch mode: .* batch rates \(half price\); latency not measured/);
       assert.match(r.stdout, /the costs are the real batch rates of the tokens/);
+      assert.match(r.stdout, /Latency: not measured: a batch \(--batch\) answers within 24 hours/);
+      assert.doesNotMatch(r.stdout, /p50 \/ p95 ms|tok\/s/);
     });
   });
 
