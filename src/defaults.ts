@@ -26,3 +26,6 @@ export const MAX_RETRIES = 2;
  */
 export const SCORER_TIMEOUT_S = 30;
 export const MODULE_SCORER_CONCURRENCY = 8;
+
+/** --batch-poll: seconds between asking a batch how far it is (batches take minutes to hours; every poll is a request). */
+export const BATCH_POLL_S = 30;

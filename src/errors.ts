@@ -16,6 +16,7 @@ export const EXIT = {
  */
 export type ErrorCode =
   | 'E_BASELINE'
+  | 'E_BATCH'
   | 'E_BUDGET'
   | 'E_CASCADE'
   | 'E_CONFIG'

@@ -23,7 +23,13 @@ export async function runBench(plan: RunPlan, deps: RunDeps, extras: RunExtras =
   const release = lockRun(journalPath.replace(/\.journal\.jsonl$/, '.lock'), id);
   try {
     const prepared = await prepare(plan, deps, extras, { id, journalPath });
-    const calls = await collect(prepared, deps, { startedAt, journalPath, started, resumed: extras.resume !== undefined });
+    const calls = await collect(prepared, deps, {
+      startedAt,
+      journalPath,
+      started,
+      resumed: extras.resume !== undefined,
+      cancelBatches: extras.resume?.cancelBatches === true,
+    });
     const judged =
       prepared.judging === undefined ? undefined : await judgeAnswers(prepared, calls, deps, { journalPath, ...(extras.resume && { resume: extras.resume }) });
     const scorer = judged === undefined ? prepared.scorer : judgeScorer(judged);

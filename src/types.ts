@@ -245,6 +245,10 @@ export type ErrorKind =
   | 'unreachable'
   /** The server refused a feature the run asked for (--schema as its structured-output format): the model is stopped. */
   | 'unsupported'
+  /** Batch mode: the batch's window (24 hours) closed before this request was run. Not billed; made again by --resume. */
+  | 'expired'
+  /** Batch mode: the batch was canceled before this request was run. Not billed; made again by --resume. */
+  | 'canceled'
   | 'unknown';
 
 export interface Completion {
@@ -563,6 +567,11 @@ export interface RunSettings {
   maxTokens?: number;
   temperature?: number;
   stream: boolean;
+  /**
+   * --batch: the calls went through the providers' batch APIs (Anthropic Message Batches, OpenAI
+   * Batch API), priced at their batch rates; latency was not measured (every latency is null).
+   */
+  batch?: boolean;
   concurrency: number;
   modelConcurrency?: number;
   maxRetries: number;

@@ -1,4 +1,4 @@
-import type { Prices, Usage } from '../types.js';
+import type { Prices, Rates, Usage } from '../types.js';
 
 /** The prompt tokens a long-prompt band is judged on: everything sent, cached or not. */
 const promptTokens = (usage: Usage): number => usage.input + usage.cacheRead + usage.cacheWrite;
@@ -25,3 +25,21 @@ export function withoutCaching(usage: Usage, prices: Prices): { paid: number; un
 
 /** A call's cost: what the gateway said it charged, when it said; else priced; unknown (null) without a price. */
 export const callCost = (usage: Usage, prices: Prices | null): number | null => usage.charged ?? (prices === null ? null : costOf(usage, prices));
+
+/**
+ * The rates a batch is billed at: every rate (cache writes and reads, the long-prompt band) times
+ * the model's batch share. Undefined where the price table gives the model no batch rate.
+ */
+export function batchPrices(prices: Prices): Prices | undefined {
+  const share = prices.batch;
+  if (share === undefined) return undefined;
+  const scaled = <R extends Rates>(r: R): R => ({
+    ...r,
+    input: r.input * share,
+    output: r.output * share,
+    cacheWrite: r.cacheWrite * share,
+    cacheRead: r.cacheRead * share,
+    ...(r.cacheWrite1h !== undefined && { cacheWrite1h: r.cacheWrite1h * share }),
+  });
+  return { ...scaled(prices), ...(prices.longPrompt !== undefined && { longPrompt: scaled(prices.longPrompt) }) };
+}

@@ -1,6 +1,6 @@
 // Every command's options, declared once: main.ts gives them to commander, and each command's
 // flags type is derived from its table. Kept apart from the commands, which load lazily.
-import { CACHE_DIR, CACHE_TTL, DEFAULT_MAX_TOKENS, MAX_RETRIES, REASONING_MAX_TOKENS, SCORER_TIMEOUT_S, TOLERANCE_PP } from '../defaults.js';
+import { BATCH_POLL_S, CACHE_DIR, CACHE_TTL, DEFAULT_MAX_TOKENS, MAX_RETRIES, REASONING_MAX_TOKENS, SCORER_TIMEOUT_S, TOLERANCE_PP } from '../defaults.js';
 import { UsageError } from '../errors.js';
 import type { OptionTable, OptionValues } from './options.js';
 import {
@@ -187,6 +187,15 @@ export const RUN_OPTIONS = {
   },
   temperature: { flags: '--temperature <t>', help: 'sampling temperature (not sent where the API rejects it; the report notes it)', parse: temperature },
   stream: { flags: '--no-stream', help: 'do not stream (time to first token is then not measured)' },
+  batch: {
+    flags: '--batch',
+    help: "send the calls through the providers' batch APIs (Anthropic Message Batches, OpenAI Batch API): half price, results within 24 hours, latency not measured; Ctrl-C leaves the batches running and --resume picks them up",
+  },
+  cancelBatches: {
+    flags: '--cancel-batches',
+    help: 'with --resume RUN of a --batch run: cancel its batches still running at the provider, keep what they answered, and submit nothing new',
+  },
+  batchPoll: { flags: '--batch-poll <seconds>', help: 'with --batch: how often to ask each batch how far it is', parse: seconds, default: BATCH_POLL_S },
   tolerance: {
     flags: '--tolerance <pp>',
     help: 'how far below the most accurate model, in percentage points, still counts as good enough',

@@ -90,7 +90,7 @@ describe('--resume continues the same run', () => {
         assert.equal(r.code, 2, r.stderr);
         assert.equal(
           r.stderr,
-          `error: --resume continues the run as it started: ${named} would change what it measures — drop them to continue it, or start a new run without --resume; --resume accepts -o, --report, --max-cost, --yes, -c, --rpm, --tpm, --follow-up, --scorer-timeout, --scorer-concurrency and the gate flags\n`,
+          `error: --resume continues the run as it started: ${named} would change what it measures — drop them to continue it, or start a new run without --resume; --resume accepts -o, --report, --max-cost, --yes, -c, --rpm, --tpm, --batch-poll, --follow-up, --scorer-timeout, --scorer-concurrency and the gate flags\n`,
         );
       }
       const moved = await runCli(['run', '--resume', id], { ...env, ANTHROPIC_BASE_URL: 'http://user:pw@127.0.0.9:1' }, cwd);

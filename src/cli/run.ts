@@ -294,7 +294,9 @@ async function buildPlan(file: string, flags: RunFlags, io: Io, suite: AppliedSu
     ...(flags.expectRefusal !== undefined && { expectRefusal: flags.expectRefusal }),
     ...(flags.maxTokens !== undefined && { maxTokens: flags.maxTokens }),
     ...(flags.temperature !== undefined && { temperature: flags.temperature }),
-    stream: flags.stream,
+    // A batch answers whole: nothing is streamed, and the report says so.
+    stream: flags.stream && flags.batch !== true,
+    ...(flags.batch === true && { batch: true, batchPollMs: flags.batchPoll * 1000 }),
     concurrency: flags.concurrency,
     ...(flags.modelConcurrency !== undefined && { modelConcurrency: flags.modelConcurrency }),
     maxRetries: flags.maxRetries,
@@ -350,6 +352,8 @@ const cacheDir = (dir: string | undefined, cwd: string): string => resolve(cwd, 
  */
 const RESUME_MAY_CHANGE: ReadonlySet<string> = new Set<keyof RunFlags>([
   'resume',
+  'batchPoll',
+  'cancelBatches',
   'maxCost',
   'yes',
   'out',
@@ -399,7 +403,7 @@ async function resumePlan(flags: RunFlags, io: Io, file: string | undefined, giv
     throw new UsageError(
       'E_RESUME',
       `--resume continues the run as it started: ${refused.join(', ')} would change what it measures`,
-      'drop them to continue it, or start a new run without --resume; --resume accepts -o, --report, --max-cost, --yes, -c, --rpm, --tpm, --follow-up, --scorer-timeout, --scorer-concurrency and the gate flags',
+      'drop them to continue it, or start a new run without --resume; --resume accepts -o, --report, --max-cost, --yes, -c, --rpm, --tpm, --batch-poll, --follow-up, --scorer-timeout, --scorer-concurrency and the gate flags',
     );
   }
   const given = flags.resume ?? '';
@@ -417,6 +421,12 @@ async function resumePlan(flags: RunFlags, io: Io, file: string | undefined, giv
   const { header } = journal;
   // Checked: what is read here (ResumeReadsPlan); the rest is the plan as the run wrote it.
   const written = header.plan as unknown as RunPlan;
+  if (flags.cancelBatches === true && written.batch !== true)
+    throw new UsageError(
+      'E_FLAGS',
+      `--cancel-batches: run ${header.runId} did not use --batch`,
+      'drop --cancel-batches: its calls were live, and --resume continues it',
+    );
   if (!existsSync(written.datasetPath) || (await fileHash(written.datasetPath)) !== header.datasetHash) {
     throw new UsageError(
       'E_RESUME',
@@ -435,6 +445,7 @@ async function resumePlan(flags: RunFlags, io: Io, file: string | undefined, giv
     ...(flags.modelConcurrency !== undefined && { modelConcurrency: flags.modelConcurrency }),
     ...(flags.rpm !== undefined && { rpm: flags.rpm }),
     ...(flags.tpm !== undefined && { tpm: flags.tpm }),
+    ...(written.batch === true && { batchPollMs: givenFlags.includes('batchPoll') ? flags.batchPoll * 1000 : (written.batchPollMs ?? flags.batchPoll * 1000) }),
     // A scorer that timed out may be given longer, or fewer at once, when it scores again.
     scorerLimits: {
       timeoutMs: givenFlags.includes('scorerTimeout') ? flags.scorerTimeout * 1000 : (written.scorerLimits?.timeoutMs ?? SCORER_TIMEOUT_S * 1000),
@@ -449,7 +460,18 @@ async function resumePlan(flags: RunFlags, io: Io, file: string | undefined, giv
     formats: reportFormats(flags.report ?? ''),
     junitCases: flags.junitCases === true,
   };
-  return { plan, resume: { runId: header.runId, journalPath: path, results: journal.results, startedAt: header.startedAt, elapsedMs: journal.elapsedMs } };
+  return {
+    plan,
+    resume: {
+      runId: header.runId,
+      journalPath: path,
+      results: journal.results,
+      startedAt: header.startedAt,
+      elapsedMs: journal.elapsedMs,
+      ...(journal.batches.length > 0 && { batches: journal.batches }),
+      ...(flags.cancelBatches === true && { cancelBatches: true as const }),
+    },
+  };
 }
 
 export async function runCommand(
@@ -481,6 +503,8 @@ async function runPlanned(
 ): Promise<Ending> {
   let plan: RunPlan;
   let resume: Resume | undefined;
+  if (flags.cancelBatches === true && flags.resume === undefined)
+    throw new UsageError('E_FLAGS', '--cancel-batches needs --resume RUN', 'name the run whose batches to cancel: tierbench run --resume RUN --cancel-batches');
   let gate: GateRules;
   try {
     // A suite run resumes with its suite named again: the journal keeps what it measures; the file's outputs and gate apply.

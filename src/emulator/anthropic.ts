@@ -28,7 +28,13 @@ function requestId(): string {
   return `req_${randomBytes(12).toString('hex')}`;
 }
 
-function fail(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}, details: Record<string, string> | null = null): void {
+export function fail(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  headers: Record<string, string> = {},
+  details: Record<string, string> | null = null,
+): void {
   const id = requestId();
   sendJson(
     res,
@@ -96,7 +102,7 @@ function inputOf(args: string): unknown {
   }
 }
 
-function key(req: IncomingMessage): string | undefined {
+export function key(req: IncomingMessage): string | undefined {
   const x = req.headers['x-api-key'];
   return typeof x === 'string' && x !== '' ? x : bearer(req);
 }

@@ -7,6 +7,7 @@ import { before, describe, it } from 'node:test';
 import { pieces } from '../providers/body.js';
 import { withEmulator } from '../test-support/emulator.js';
 import { type Check, type SdkType, sdkContract } from '../test-support/sdk-contract.js';
+import type { Emulator } from './server.js';
 import type { Fault, Profile, Quirk } from './simulated.js';
 
 const profile = (id: string, extra: Partial<Profile> = {}): Profile => ({ ids: [id], accuracy: 0.5, ttftMs: 0, tokensPerSec: 0, ...extra });
@@ -179,6 +180,146 @@ describe('emulator responses match the SDK types', () => {
           `${path} 404`,
         );
       }
+    });
+    assert.deepEqual(problems.splice(0), []);
+  });
+
+  it('the batch APIs through both SDKs: batches, files, results of every mode, expiry and cancellation', async () => {
+    const { Anthropic } = await import('@anthropic-ai/sdk');
+    const { OpenAI, toFile } = await import('openai');
+    // Every mode's answer and error, as a batch's lines; then a batch whose window closes after one request, and one canceled.
+    const batchProfiles = PROFILES.filter((p) => !['json', 'sse', 'bare', 'wire'].includes(p.ids[0]!));
+    const clients = (url: string) => ({
+      anthropic: new Anthropic({ apiKey: 'k', baseURL: url, maxRetries: 0 }),
+      openai: new OpenAI({ apiKey: 'k', baseURL: `${url}/v1`, maxRetries: 0 }),
+    });
+    const message = (id: string, content = 'Where is my order? FLAGGED') => ({ model: id, max_tokens: 64, messages: [{ role: 'user' as const, content }] });
+    const until = async <T>(get: () => Promise<T>, done: (t: T) => boolean): Promise<T> => {
+      for (;;) {
+        const t = await get();
+        if (done(t)) return t;
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    };
+    const anthropicBatch = async (e: Emulator, url: string, ids: string[]) => {
+      const { anthropic } = clients(url);
+      const created = await anthropic.messages.batches.create({ requests: ids.map((id, i) => ({ custom_id: `r-${i}`, params: message(id) })) });
+      expect('AnthropicMessageBatch', created, 'anthropic batch created');
+      assert.equal(created.processing_status, 'in_progress');
+      if (e.batches.settings.hold) {
+        const canceling = await anthropic.messages.batches.cancel(created.id);
+        expect('AnthropicMessageBatch', canceling, 'anthropic batch canceling');
+        assert.equal(canceling.processing_status, 'canceling');
+        e.batches.release();
+      }
+      const ended = await until(
+        () => anthropic.messages.batches.retrieve(created.id),
+        (b) => b.processing_status === 'ended',
+      );
+      expect('AnthropicMessageBatch', ended, 'anthropic batch ended');
+      const lines = [];
+      for await (const line of await anthropic.messages.batches.results(created.id)) {
+        expect('AnthropicMessageBatchIndividualResponse', line, `anthropic result ${line.custom_id}`);
+        lines.push(line);
+      }
+      assert.equal(lines.length, ids.length);
+      return { ended, kinds: lines.map((l) => l.result.type) };
+    };
+    const openaiBatch = async (e: Emulator, url: string, ids: string[]) => {
+      const { openai } = clients(url);
+      const jsonl = ids.map((id, i) => JSON.stringify({ custom_id: `r-${i}`, method: 'POST', url: '/v1/chat/completions', body: message(id) })).join('\n');
+      // One model per input file, as OpenAI requires: a batch per id.
+      const statuses: string[] = [];
+      for (const [i, line] of jsonl.split('\n').entries()) {
+        const file = await openai.files.create({ file: await toFile(Buffer.from(line), 'in.jsonl'), purpose: 'batch' });
+        expect('OpenAIFileObject', file, 'openai file');
+        const created = await openai.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
+        expect('OpenAIBatch', created, 'openai batch created');
+        if (e.batches.settings.hold) {
+          const cancelling = await openai.batches.cancel(created.id);
+          expect('OpenAIBatch', cancelling, 'openai batch cancelling');
+          assert.equal(cancelling.status, 'cancelling');
+          e.batches.release();
+          e.batches.settings.hold = true;
+        }
+        const ended = await until(
+          () => openai.batches.retrieve(created.id),
+          (b) => ['completed', 'expired', 'cancelled', 'failed'].includes(b.status),
+        );
+        expect('OpenAIBatch', ended, `openai batch ${ids[i]}`);
+        statuses.push(ended.status);
+        for (const fileId of [ended.output_file_id, ended.error_file_id]) {
+          if (fileId === undefined) continue;
+          for (const text of (await (await openai.files.content(fileId)).text()).trim().split('\n')) {
+            const out = JSON.parse(text) as { custom_id: string; response: { status_code: number; body: unknown } | null; error: unknown };
+            assert.deepEqual(Object.keys(out).sort(), ['custom_id', 'error', 'id', 'response']);
+            if (out.response === null) assert.match(String((out.error as { code: string }).code), /^batch_(expired|cancelled)$/);
+            else if (ids[i] === 'flag') assert.equal((out.response.body as { error: { code: string } }).error.code, 'content_filter');
+            else expect(out.response.status_code === 200 ? 'OpenAIChatCompletion' : 'OpenAIErrorBody', out.response.body, `openai ${ids[i]} line`);
+          }
+        }
+      }
+      return statuses;
+    };
+    const ids = batchProfiles.map((p) => p.ids[0]!);
+    await withEmulator({ profiles: batchProfiles, batches: { startMs: 1 } }, async (url, e) => {
+      const { kinds } = await anthropicBatch(e, url, ids);
+      assert.ok(kinds.includes('succeeded') && kinds.includes('errored'), kinds.join());
+      assert.ok((await openaiBatch(e, url, ids)).every((s) => s === 'completed'));
+    });
+    await withEmulator({ profiles: batchProfiles, batches: { startMs: 1, expireAfter: 1, concurrency: 1 } }, async (url, e) => {
+      const { ended, kinds } = await anthropicBatch(e, url, ['ok', 'ok', 'ok']);
+      assert.deepEqual(ended.request_counts, { processing: 0, succeeded: 1, errored: 0, canceled: 0, expired: 2 });
+      assert.deepEqual(kinds.sort(), ['expired', 'expired', 'succeeded']);
+      const { openai } = clients(url);
+      const file = await openai.files.create({
+        file: await toFile(
+          Buffer.from(['a', 'b'].map((c) => JSON.stringify({ custom_id: c, method: 'POST', url: '/v1/chat/completions', body: message('ok') })).join('\n')),
+          'in.jsonl',
+        ),
+        purpose: 'batch',
+      });
+      const b = await openai.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
+      const ended2 = await until(
+        () => openai.batches.retrieve(b.id),
+        (x) => x.status === 'expired',
+      );
+      expect('OpenAIBatch', ended2, 'openai batch expired');
+      assert.deepEqual(ended2.request_counts, { total: 2, completed: 1, failed: 1 });
+    });
+    await withEmulator({ profiles: batchProfiles, batches: { startMs: 1, hold: true } }, async (url, e) => {
+      const { ended, kinds } = await anthropicBatch(e, url, ['ok', 'ok']);
+      assert.ok(ended.cancel_initiated_at !== null);
+      assert.deepEqual(kinds, ['canceled', 'canceled']);
+      e.batches.settings.hold = true;
+      assert.deepEqual(await openaiBatch(e, url, ['ok']), ['cancelled']);
+    });
+    await withEmulator({ profiles: batchProfiles }, async (url) => {
+      const { anthropic, openai } = clients(url);
+      // Refused as the real APIs refuse: a custom_id outside the pattern, a duplicate; an input file of two models, a window not offered.
+      await assert.rejects(anthropic.messages.batches.create({ requests: [{ custom_id: 'has space', params: message('ok') }] }), /custom_id/);
+      await assert.rejects(
+        anthropic.messages.batches.create({
+          requests: [
+            { custom_id: 'a', params: message('ok') },
+            { custom_id: 'a', params: message('ok') },
+          ],
+        }),
+        /duplicate/,
+      );
+      const lines = ['ok', 'think'].map((id, i) => JSON.stringify({ custom_id: `r${i}`, method: 'POST', url: '/v1/chat/completions', body: message(id) }));
+      const file = await openai.files.create({ file: await toFile(Buffer.from(lines.join('\n')), 'in.jsonl'), purpose: 'batch' });
+      const b = await openai.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
+      const failed = await until(
+        () => openai.batches.retrieve(b.id),
+        (x) => x.status === 'failed',
+      );
+      expect('OpenAIBatch', failed, 'openai batch failed');
+      assert.equal(failed.errors?.data?.[0]?.code, 'mismatched_model');
+      await assert.rejects(
+        openai.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '48h' as '24h' }),
+        /completion_window/,
+      );
     });
     assert.deepEqual(problems.splice(0), []);
   });

@@ -7,6 +7,7 @@ import { minCacheableTokens } from '../models/prompt-cache.js';
 import { SIMULATED_HEADER } from '../providers/provider.js';
 import { quantileSorted } from '../stats/percentiles.js';
 import { handleAnthropic, listAnthropicModels } from './anthropic.js';
+import { Batches, type BatchOptions } from './batches.js';
 import { handleEmbeddings } from './embeddings.js';
 import { judgeReply } from './judge.js';
 import { RateLimits, type Shape } from './limits.js';
@@ -51,6 +52,8 @@ export interface EmulatorOptions {
   embeddingStatus?: 429 | 500 | 503;
   /** The simulated latencies (first token, thinking, generation) times this: 0.05 is twenty times faster (`demo --fast`). */
   timeScale?: number;
+  /** How the batch APIs process a batch: how soon, how many at once, when its window closes. */
+  batches?: BatchOptions;
 }
 
 /** A model's stage, as Anthropic's `GET /v1/models` gives it (RFC 3339 times). */
@@ -160,12 +163,16 @@ export class Emulator {
   private readonly requestsSeen = new Map<string, number>();
   private readonly watchers = new Set<(model: string) => void>();
   readonly seed: string;
+  /** Anthropic's Message Batches and OpenAI's Batch API (with its files); `batches.counts` for tests. */
+  readonly batches: Batches;
+  private base = '';
 
   constructor(readonly options: EmulatorOptions = {}) {
     this.profiles = new Map();
     for (const p of options.profiles ?? DEFAULT_PROFILES) for (const id of p.ids) this.profiles.set(id, p);
     this.seed = options.seed ?? 'tierbench';
     this.limits = new RateLimits(options.burstMs ?? 1000);
+    this.batches = new Batches(this, options.batches ?? {}, () => this.base);
   }
 
   /** Gateways spell ids `vendor/model-4.5`; the emulator serves them under the bare id. */
@@ -425,7 +432,8 @@ export class Emulator {
       server.listen(port, host, () => resolve());
     });
     const address = server.address() as AddressInfo;
-    return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+    this.base = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+    return this.base;
   }
 
   async close(): Promise<void> {
@@ -470,6 +478,7 @@ export class Emulator {
       }
       return handleOpenAI(this, req, res, await readBody(req), deployment[1]);
     }
+    if (url !== undefined && (await this.batches.route(req, res, url))) return;
     sendJson(res, 404, { error: { message: `the emulator does not serve ${req.method} ${url}`, type: 'not_found_error' } });
   }
 }

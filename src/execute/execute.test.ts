@@ -191,6 +191,13 @@ describe('progress', () => {
     p.stop();
     assert.deepEqual(written, [], 'plain mode writes only on its timer, never per case');
   });
+  it('batch mode: what the batches are doing in place of a rate and an ETA', () => {
+    const p = new Progress({ mode: 'plain', models: ['haiku'], total: 200, out: { write: () => undefined }, now: () => 1000 });
+    p.record(0, { caseIndex: 0, sample: 0, model: 'haiku', score: null, latencyMs: null, ttftMs: null, usage: null, cost: 0.001, retries: 0 });
+    p.batches(0, '2 batches: 150 processing, 49 succeeded, 1 errored');
+    assert.match(p.line(0), /^haiku\s+1\/200 read\s+2 batches: 150 processing, 49 succeeded, 1 errored\s+\$0\.0010\s+0 errors$/);
+    p.stop();
+  });
   it('live mode redraws in place when it stops', () => {
     const written: string[] = [];
     const p = new Progress({ mode: 'live', models: ['a'], total: 1, out: { write: (t) => written.push(t) }, now: () => 0 });

@@ -15,7 +15,7 @@ import { ResultColumns } from './results.js';
 
 export interface Target {
   spec: ModelSpec;
-  provider: Pick<Provider, 'complete' | 'countTokens'>;
+  provider: Pick<Provider, 'complete' | 'countTokens' | 'batch'>;
   /** Samples per case (`--repeats`, or 2 for a cascade's agreement check); default 1. */
   samples?: number;
   /** USD for a call's usage; null when the model is unpriced. */

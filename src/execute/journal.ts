@@ -7,6 +7,7 @@ import { DataError } from '../errors.js';
 import type { CaseResult, ErrorKind } from '../types.js';
 import { type Holds, type Problem, pathOf, type Same, says, validate } from '../validate.js';
 import { Appender } from './appender.js';
+import type { SubmittedBatch } from './batch.js';
 import { FINISH, USAGE } from './cache.js';
 
 export const JOURNAL_VERSION = 1;
@@ -53,6 +54,8 @@ const ERROR_KINDS = [
   'content_filter',
   'unreachable',
   'unsupported',
+  'expired',
+  'canceled',
   'unknown',
 ] as const;
 
@@ -88,6 +91,10 @@ const LINE = v.variant(
     v.object({ type: v.literal('result'), m: index, r: v.looseObject(RESULT_ENTRIES, DAMAGED) }, DAMAGED),
     /** Written when a run stops, interrupted or not: a resumed run's duration adds up its segments. */
     v.object({ type: v.literal('segment'), ms: v.number(DAMAGED) }, DAMAGED),
+    /** --batch: a batch created at the provider, before anything waits on it; `jobs` are model `m`'s jobs it holds. */
+    v.object({ type: v.literal('batch'), m: index, id: v.string(DAMAGED), jobs: v.array(index, DAMAGED) }, DAMAGED),
+    /** --batch: every line of that batch is recorded above: a resume does not read it again. */
+    v.object({ type: v.literal('batch-read'), id: v.string(DAMAGED) }, DAMAGED),
   ],
   DAMAGED,
 );
@@ -95,6 +102,8 @@ const LINE = v.variant(
 /** Written as a CaseResult, read back as one (checked, and any field this version does not know kept). */
 type JournalResult = Omit<Extract<v.InferOutput<typeof LINE>, { type: 'result' }>, 'r'> & { r: CaseResult };
 type JournalSegment = Extract<v.InferOutput<typeof LINE>, { type: 'segment' }>;
+type JournalBatch = Extract<v.InferOutput<typeof LINE>, { type: 'batch' }>;
+type JournalBatchRead = Extract<v.InferOutput<typeof LINE>, { type: 'batch-read' }>;
 
 /** A journal line as the user would find it, and what is wrong with it. */
 function damaged(path: string, line: number, { at, what, fix }: Problem): DataError {
@@ -124,11 +133,14 @@ export class Journal {
   static async read<S extends v.GenericSchema>(
     path: string,
     plan: S,
-  ): Promise<{ header: JournalHeader<v.InferOutput<S>>; results: Array<{ m: number; r: CaseResult }>; elapsedMs: number } | undefined> {
+  ): Promise<
+    { header: JournalHeader<v.InferOutput<S>>; results: Array<{ m: number; r: CaseResult }>; elapsedMs: number; batches: SubmittedBatch[] } | undefined
+  > {
     const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
     let header: JournalHeader<v.InferOutput<S>> | undefined;
     const results: Array<{ m: number; r: CaseResult }> = [];
     let elapsedMs = 0;
+    const batches = new Map<string, SubmittedBatch>();
     let n = 0;
     for await (const line of lines) {
       n++;
@@ -149,10 +161,14 @@ export class Journal {
       }
       const entry = validate(LINE, raw);
       if (!entry.ok) throw damaged(path, n, entry.problem);
-      if (entry.value.type === 'result') results.push({ m: entry.value.m, r: entry.value.r });
-      else elapsedMs += entry.value.ms;
+      const e = entry.value;
+      if (e.type === 'result') results.push({ m: e.m, r: e.r });
+      else if (e.type === 'segment') elapsedMs += e.ms;
+      else if (e.type === 'batch') batches.set(e.id, { m: e.m, id: e.id, jobs: e.jobs });
+      else batches.delete(e.id);
     }
-    return header === undefined ? undefined : { header, results, elapsedMs };
+    // The batches not yet read to the end: a resume waits on them again instead of submitting their jobs anew.
+    return header === undefined ? undefined : { header, results, elapsedMs, batches: [...batches.values()] };
   }
 
   /** The time this segment of the run took, for the next one's duration. */
@@ -163,6 +179,16 @@ export class Journal {
   /** Resolves once the result is written: a paid call's slot is held until then. */
   record(m: number, r: CaseResult): Promise<void> {
     return this.writer.append({ type: 'result', m, r } satisfies JournalResult);
+  }
+
+  /** --batch: a batch was created; resolves once written (the run waits on no batch that is not on disk). */
+  batch(b: SubmittedBatch): Promise<void> {
+    return this.writer.append({ type: 'batch', m: b.m, id: b.id, jobs: b.jobs } satisfies JournalBatch);
+  }
+
+  /** --batch: every line of the batch is recorded. */
+  batchRead(id: string): Promise<void> {
+    return this.writer.append({ type: 'batch-read', id } satisfies JournalBatchRead);
   }
 
   /** Why the journal could not be written (results recorded since are not on disk), if it could not. */

@@ -36,6 +36,8 @@ export class Progress {
   private readonly started: number;
   private timer: NodeJS.Timeout | undefined;
   private drawn = 0;
+  /** Batch mode: what each model's batches are doing, in place of a rate and an ETA the provider does not give. */
+  private readonly batchLines: Array<string | undefined> = [];
 
   constructor(private readonly options: ProgressOptions) {
     this.counters = options.models.map(() => ({ done: 0, errors: 0, spend: 0 }));
@@ -54,9 +56,17 @@ export class Progress {
     if (result.cost !== null) c.spend += result.cost;
   }
 
+  /** Batch mode: the model's batches as the provider last said (submitted, processing, succeeded, errored). */
+  batches(modelIndex: number, status: string): void {
+    this.batchLines[modelIndex] = status;
+  }
+
   line(modelIndex: number): string {
     const c = this.counters[modelIndex] ?? { done: 0, errors: 0, spend: 0 };
     const name = this.options.models[modelIndex] ?? '';
+    const batch = this.batchLines[modelIndex];
+    if (batch !== undefined)
+      return `${name.padEnd(12)} ${String(c.done).padStart(String(this.options.total).length)}/${this.options.total} read  ${batch}  ${money(c.spend)}  ${c.errors} errors`;
     const elapsed = this.options.now() - this.started;
     const rate = elapsed > 0 ? (c.done / elapsed) * 1000 : 0;
     const eta = rate > 0 ? ((this.options.total - c.done) / rate) * 1000 : Infinity;

@@ -2,9 +2,11 @@
 // the cascade, projections and the gate, from data the earlier stages returned.
 import { summarize } from '../analysis/aggregate.js';
 import { confusion } from '../analysis/confusion.js';
+import { callCost } from '../analysis/cost.js';
 import { buildMatrix, type ScoreMatrix } from '../analysis/matrix.js';
 import { outcomeNotes } from '../analysis/outcomes.js';
 import { fileProblem } from '../errors.js';
+import { money } from '../format.js';
 import { type GateRules, hasRules, runGate } from '../gate/gate.js';
 import { cascadeFromResults, cascadeHeadline } from '../recommend/cascade.js';
 import { DECISION_LEVEL } from '../recommend/decide.js';
@@ -50,6 +52,7 @@ export function analyse(prepared: Analysed, collected: Omit<Collected, 'results'
   const clusters = clusterIds(dataset.cases);
   const summaries = plan.models.map((spec, m) => summarize(spec, perModel[m]!.results, dataset.cases, clusters));
   notes.push(...outcomeNotes(summaries, (model) => plan.models.find((m) => m.name === model)?.maxTokens ?? 0));
+  if (plan.batch === true) notes.push(...batchSaving(plan.models, perModel));
   const matrix = buildMatrix(dataset.cases.length, perModel, clusters);
   const recommendation = recommend(summaries, matrix, {
     tolerancePp: plan.tolerancePp,
@@ -161,6 +164,24 @@ function routingFor(plan: RunPlan, matrix: ScoreMatrix, cases: readonly Case[], 
   );
 }
 
+/** What batch mode saved: the answers paid for in this run at the batch rates, and the same tokens at the live ones. */
+function batchSaving(models: readonly ModelSpec[], perModel: ReadonlyArray<{ results: readonly CaseResult[] }>): string[] {
+  let batch = 0;
+  let live = 0;
+  models.forEach((spec, m) => {
+    if (spec.prices === null) return;
+    for (const r of perModel[m]?.results ?? []) {
+      if (r.cached === true || r.usage === null || r.cost === null) continue;
+      batch += r.cost;
+      live += callCost(r.usage, spec.prices) ?? 0;
+    }
+  });
+  if (live <= 0) return [];
+  return [
+    `batch mode: ${money(batch)} paid at the batch rates; the same tokens at the live rates: ${money(live)} (saved ${money(live - batch)}, ${Math.round((1 - batch / live) * 100)} %)`,
+  ];
+}
+
 /** What the calls left to say: a cache that could not be written, throttling, models that stopped. */
 function callNotes(plan: RunPlan, { limits, stopped }: Pick<Collected, 'limits' | 'stopped'>, cacheFailure: unknown): string[] {
   const notes: string[] = [];
@@ -194,6 +215,8 @@ function pacedTo(advertised: Collected['limits'][number]['advertised']): string 
 const formatSeconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
 function stopNote(spec: ModelSpec, failure: Failure): string {
+  // Batch requests that were never run: not the model's failure, and nothing to fix but to submit them again.
+  if (failure.kind === 'expired' || failure.kind === 'canceled') return `${spec.name}: ${failure.message}`;
   const keyHint =
     failure.kind === 'auth' && spec.apiKeyEnv
       ? ` — check ${spec.apiKeyEnv}`
@@ -245,6 +268,7 @@ function recordedSettings(plan: RunPlan, scorer: RunSettings['scorer'], prompt: 
     yes: _yes,
     formats: _formats,
     junitCases: _junitCases,
+    batchPollMs: _poll,
     ...recorded
   } = plan;
   return {

@@ -2,10 +2,13 @@
 // loses at most the calls in flight); the first Ctrl-C stops new calls, the second aborts those in
 // flight; spending stops at --max-cost.
 import { setMaxListeners } from 'node:events';
+import { BATCH_POLL_S } from '../defaults.js';
+import { executeBatch } from '../execute/batch.js';
 import type { CachedAnswer } from '../execute/cache.js';
 import { type Execution, execute } from '../execute/fan-out.js';
 import { JOURNAL_VERSION, Journal } from '../execute/journal.js';
 import { Progress } from '../execute/progress.js';
+import type { CaseResult } from '../types.js';
 import { type RunDeps, type RunPlan, type Stop, safeUrl } from './plan.js';
 import type { Prepared } from './prepare.js';
 
@@ -19,9 +22,9 @@ export interface Collected extends Execution {
 }
 
 export async function collect(
-  { plan, id, dataset, targets, request, known, cache, cacheKey, datasetHash, budget }: Prepared,
+  { plan, id, dataset, targets, request, known, cache, cacheKey, datasetHash, budget, openBatches }: Prepared,
   deps: RunDeps,
-  run: { startedAt: Date; journalPath: string; started: number; resumed: boolean },
+  run: { startedAt: Date; journalPath: string; started: number; resumed: boolean; cancelBatches?: boolean },
 ): Promise<Collected> {
   const journal = run.resumed
     ? Journal.reopen(run.journalPath)
@@ -55,33 +58,63 @@ export async function collect(
     interrupts++;
     if (interrupts === 1) {
       stopReason = 'interrupted';
-      deps.stderr.write('\ninterrupted: no new calls; waiting for the calls in flight (Ctrl-C again to abort them)\n');
+      deps.stderr.write(
+        plan.batch === true
+          ? `\ninterrupted: the batches keep running at the provider (what they answer is paid for); \`tierbench run --resume ${id}\` picks them up without submitting them again\n`
+          : '\ninterrupted: no new calls; waiting for the calls in flight (Ctrl-C again to abort them)\n',
+      );
     } else abort.abort();
   });
   let execution: Execution;
+  if (run.cancelBatches) {
+    const n = openBatches?.length ?? 0;
+    deps.stderr.write(
+      `canceling ${n} batch${n === 1 ? '' : 'es'} of run ${id}: what ${n === 1 ? 'it' : 'they'} answered before the cancel is kept; \`tierbench run --resume ${id}\` submits the rest again\n`,
+    );
+  }
+  const shared = {
+    signal: abort.signal,
+    // A journal that cannot be written (a full disk) stops new calls: what they cost could not be kept.
+    stopped: () => stopReason !== undefined || journal.failure !== undefined,
+    done: (m: number, job: number) => known[m]?.get(job),
+    ...(cache !== undefined && {
+      cache: { key: cacheKey, get: (key: string) => cache.get(key), set: (key: string, answer: CachedAnswer) => cache.set(key, answer) },
+    }),
+    onResult: (m: number, r: CaseResult, origin: 'call' | 'cache' | 'journal') => {
+      progress.record(m, r);
+      if (origin === 'call' && r.cost !== null) {
+        spent += r.cost;
+        if (budget !== undefined && spent >= budget) stopReason ??= 'budget';
+      }
+      return origin === 'journal' ? undefined : journal.record(m, r);
+    },
+  };
   try {
-    execution = await execute(dataset.cases, targets, request, {
-      concurrency: plan.concurrency,
-      ...(plan.modelConcurrency !== undefined && { modelConcurrency: plan.modelConcurrency }),
-      ...(plan.rpm !== undefined && { rpm: plan.rpm }),
-      ...(plan.tpm !== undefined && { tpm: plan.tpm }),
-      ...(plan.promptCache !== false && { warmUp: true }),
-      signal: abort.signal,
-      // A journal that cannot be written (a full disk) stops new calls: what they cost could not be kept.
-      stopped: () => stopReason !== undefined || journal.failure !== undefined,
-      done: (m, job) => known[m]?.get(job),
-      ...(cache !== undefined && {
-        cache: { key: cacheKey, get: (key: string) => cache.get(key), set: (key: string, answer: CachedAnswer) => cache.set(key, answer) },
-      }),
-      onResult: (m, r, origin) => {
-        progress.record(m, r);
-        if (origin === 'call' && r.cost !== null) {
-          spent += r.cost;
-          if (budget !== undefined && spent >= budget) stopReason ??= 'budget';
-        }
-        return origin === 'journal' ? undefined : journal.record(m, r);
-      },
-    });
+    execution =
+      plan.batch === true
+        ? await executeBatch(dataset.cases, targets, request, {
+            ...shared,
+            pollMs: plan.batchPollMs ?? BATCH_POLL_S * 1000,
+            ...(openBatches !== undefined && { open: openBatches }),
+            submitted: (b) => journal.batch(b),
+            read: (batchId) => journal.batchRead(batchId),
+            progress: (m, status) => progress.batches(m, status),
+            // Over budget, the batches still running are canceled: left running, they would go on spending.
+            cancelOnStop: () => stopReason === 'budget',
+            ...(run.cancelBatches === true && { cancelOpen: true }),
+          }).then((batched) => {
+            // What was never submitted is still to do: the run stops here, its journal kept for --resume.
+            if (batched.unsubmitted > 0) stopReason ??= 'interrupted';
+            return batched;
+          })
+        : await execute(dataset.cases, targets, request, {
+            ...shared,
+            concurrency: plan.concurrency,
+            ...(plan.modelConcurrency !== undefined && { modelConcurrency: plan.modelConcurrency }),
+            ...(plan.rpm !== undefined && { rpm: plan.rpm }),
+            ...(plan.tpm !== undefined && { tpm: plan.tpm }),
+            ...(plan.promptCache !== false && { warmUp: true }),
+          });
   } finally {
     progress.stop();
     unsubscribe?.();

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { LoadOptions } from '../cases/load.js';
 import { STATE_DIR } from '../defaults.js';
+import type { SubmittedBatch } from '../execute/batch.js';
 import type { GateRules } from '../gate/gate.js';
 import type { JudgePlan } from '../judge/plan.js';
 import type { Destinations, OutputPlan } from '../report/outputs.js';
@@ -55,6 +56,8 @@ export interface RunPlan extends Omit<RunSettings, 'scorer' | 'scorerSource' | '
   routingColumn?: string;
   /** Response cache: its folder and how long answers stay valid; null with --no-cache. */
   cache: { dir: string; ttlMs: number } | null;
+  /** --batch-poll: how often, in ms, a batch is asked how far it is (batch mode only; not recorded in the report). */
+  batchPollMs?: number;
   /** Go ahead even when the cost estimate is over --max-cost. */
   yes: boolean;
   /** Print the JSON report to stdout instead of the table. */
@@ -94,6 +97,10 @@ export interface Resume {
   startedAt: string;
   /** Time spent in the run's earlier segments. */
   elapsedMs: number;
+  /** --batch: batches the earlier attempt submitted and did not read to the end (re-attached, not submitted again). */
+  batches?: SubmittedBatch[];
+  /** `--cancel-batches`: cancel those batches instead of waiting for them to finish, and submit nothing new. */
+  cancelBatches?: true;
 }
 
 /** Journals are tierbench's own state, kept apart from reports so `--resume ID` finds them. */

@@ -2,11 +2,12 @@
 // cases, prompts and scorer, the keys, every output path and the budget, then says what it will do.
 import { relative } from 'node:path';
 import { missingPilotCases } from '../analysis/across.js';
-import { callCost } from '../analysis/cost.js';
+import { batchPrices, callCost } from '../analysis/cost.js';
 import { imageSources, loadImages } from '../cases/images.js';
 import { fileHash, loadDataset } from '../cases/load.js';
 import { sampleCases, shardCases } from '../cases/select.js';
 import { UsageError } from '../errors.js';
+import type { SubmittedBatch } from '../execute/batch.js';
 import { densityNote, estimateCost, estimateEmbeddings, tokenDensities } from '../execute/budget.js';
 import { ResponseCache } from '../execute/cache.js';
 import type { Target } from '../execute/fan-out.js';
@@ -16,7 +17,7 @@ import { type Judging, prepareJudging } from '../judge/setup.js';
 import { retirementNote } from '../models/lifecycle.js';
 import { minCacheableTokens } from '../models/prompt-cache.js';
 import { buildRequest, compileTemplate, type PromptPlan, promptText, render, sharedPrefix, templateVariables } from '../prompts/render.js';
-import { SETUP_FAILURES } from '../providers/failures.js';
+import { NOT_RUN, SETUP_FAILURES } from '../providers/failures.js';
 import { createProvider, type Provider } from '../providers/provider.js';
 import { type StructuredOutput, structuredOutput } from '../providers/structured.js';
 import { proxyFromEnv } from '../providers/transport.js';
@@ -60,6 +61,8 @@ export interface Prepared {
   cacheKey: (m: number, req: ChatRequest, sample: number) => string;
   /** Per model, by job: results an interrupted attempt at this run already paid for. */
   known: Array<Map<number, CaseResult>>;
+  /** --batch: batches an interrupted attempt submitted and did not read to the end. */
+  openBatches?: SubmittedBatch[];
   datasetHash: string;
   destinations: Destinations;
   /** Warnings said before the first call, kept in the report's notes. */
@@ -100,8 +103,10 @@ export async function prepare(
 
   const structured = answerSchema !== undefined && plan.schema?.send === true ? structuredOutput(answerSchema.schema, answerSchema.given) : undefined;
   const providers = await openProviders(plan, deps.env, keys, structured, contestantPrompts);
+  if (plan.batch === true) checkBatch(plan.models, providers);
   const targets: Target[] = plan.models.map((spec, m) => {
-    const prices = spec.prices;
+    // A batch is billed at the batch rates (checked above: every priced model has one).
+    const prices = plan.batch === true && spec.prices !== null ? batchPrices(spec.prices)! : spec.prices;
     const samples = plan.cascade?.cheap === spec.name ? Math.max(plan.repeats, plan.cascade.samples) : plan.repeats;
     return { spec, provider: providers[m]!, samples, cost: (u) => callCost(u, prices) };
   });
@@ -126,6 +131,7 @@ export async function prepare(
     ...(cache !== undefined && { cache }),
     cacheKey: (m, req, sample) => ResponseCache.key(plan.models[m]!, req, sample, providers[m]!.sent),
     known: knownResults(resume, targets, dataset.cases.length),
+    ...(resume?.batches !== undefined && { openBatches: resume.batches }),
     datasetHash,
     destinations: to,
     notes: [...selected, ...retiring, ...caching, ...(leak === undefined ? [] : [leak])],
@@ -320,13 +326,36 @@ function openProviders(
   );
 }
 
+/**
+ * --batch: every model must have a batch API, and a batch rate when it is priced — refused before
+ * anything is paid, rather than mixing live calls (measured, full price) into a batch run.
+ */
+function checkBatch(models: readonly ModelSpec[], providers: readonly Provider[]): void {
+  models.forEach((spec, m) => {
+    if (providers[m]?.batch === undefined) {
+      throw new UsageError(
+        'E_BATCH',
+        `--batch: ${spec.name} (endpoint ${spec.endpoint}) has no batch API: only Anthropic's and OpenAI's own APIs do`,
+        `drop --batch, or run ${spec.name} in a run of its own without it`,
+      );
+    }
+    if (spec.prices !== null && spec.prices.batch === undefined) {
+      throw new UsageError(
+        'E_BATCH',
+        `--batch: ${spec.name} has no batch rate in the price table`,
+        `give one in tierbench.config.json, e.g. "prices": {"${spec.id}": {"batch": 0.5, "source": "<where it is from>"}}, or drop --batch`,
+      );
+    }
+  });
+}
+
 /** Results already paid for in an earlier, interrupted attempt at this run, per model by job. */
 function knownResults(resume: Resume | undefined, targets: readonly Target[], cases: number): Array<Map<number, CaseResult>> {
   const known = targets.map(() => new Map<number, CaseResult>());
   for (const { m, r } of resume?.results ?? []) {
     const samples = targets[m]?.samples ?? 1;
-    // What stopped a model (a bad key, no credit, a wrong id) is asked again once it is fixed.
-    if (r.error !== undefined && SETUP_FAILURES.has(r.error.kind)) continue;
+    // What stopped a model (a bad key, no credit, a wrong id) is asked again once it is fixed; a batch request that never ran (expired, canceled) is submitted again.
+    if (r.error !== undefined && (SETUP_FAILURES.has(r.error.kind) || NOT_RUN.has(r.error.kind))) continue;
     if (known[m] && r.caseIndex < cases && r.sample < samples) known[m]!.set(r.caseIndex * samples + r.sample, r);
   }
   return known;

@@ -3,6 +3,7 @@
 
 import type { Anthropic } from '@anthropic-ai/sdk';
 import type { ChatRequest, Message, ModelSpec, Reasoning, ToolChoice, Usage } from '../types.js';
+import { anthropicBatches } from './batch.js';
 import { Adapter, addText, addToolCall, type CallContext, callContext, clientOptions, emptyParsed, type Parsed, type Reading, type Wire } from './call.js';
 import { bodyError } from './failures.js';
 import type { PromptCaching, ProviderOptions, SentSettings } from './provider.js';
@@ -209,7 +210,9 @@ export class AnthropicProvider extends Adapter {
       // Older API versions authenticate with x-api-key instead of a bearer token.
       ...(pinned !== undefined && { defaultHeaders: { 'anthropic-version': pinned, 'x-api-key': options.apiKey, Authorization: null } }),
     });
-    return new AnthropicProvider(callContext(client, sdk, options), spec, options, client.messages);
+    const provider = new AnthropicProvider(callContext(client, sdk, options), spec, options, client.messages);
+    provider.supportBatch(anthropicBatches(client.messages.batches, [options.apiKey]));
+    return provider;
   }
 
   /** POST /v1/messages/count_tokens: free, with its own rate limit; the system prompt and messages as sent. Best effort: one retry, 10 s. */

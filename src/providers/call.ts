@@ -8,9 +8,10 @@
 import { performance } from 'node:perf_hooks';
 import type { ChatRequest, Completion, Failure, Finish, ModelSpec, Outcome, Usage } from '../types.js';
 import { type Attempts, type ExtraInit, latencyOf, timedFetch, trackAttempts } from './attempts.js';
+import { type BatchApi, BatchRefused } from './batch.js';
 import { pieces, Stalled } from './body.js';
 import { aborted, classify, cutOff, failure, redactKnown, type SdkErrors, timedOut } from './failures.js';
-import type { Provider, ProviderOptions, SentSettings } from './provider.js';
+import type { BatchSupport, Provider, ProviderOptions, SentSettings } from './provider.js';
 import { REFUSED_FORMAT } from './structured.js';
 import { canonicalToolCalls, type RawToolCall } from './tool-calls.js';
 import { transport } from './transport.js';
@@ -126,6 +127,7 @@ export function callContext(client: PostClient, errors: SdkErrors, options: Prov
 export abstract class Adapter implements Provider {
   readonly notes: string[] = [];
   abstract readonly sent: SentSettings;
+  batch?: BatchSupport;
   protected abstract readonly path: string;
 
   protected constructor(
@@ -136,6 +138,42 @@ export abstract class Adapter implements Provider {
 
   protected abstract body(request: ChatRequest): Record<string, unknown>;
   protected abstract reading(): Reading;
+
+  /** The family's batch API: its requests carry the live body (never streamed), its answers are read by the live Reading. */
+  protected supportBatch(api: BatchApi): void {
+    // What the SDK throws becomes a classified failure, as a live call's does.
+    const refused = (err: unknown): never => {
+      throw new BatchRefused(classify(err, 0, this.ctx.secrets, this.ctx.errors));
+    };
+    this.batch = {
+      api: {
+        limits: api.limits,
+        submit: (requests) => api.submit(requests).catch(refused),
+        state: (id) => api.state(id).catch(refused),
+        results: async function* (id) {
+          try {
+            yield* api.results(id);
+          } catch (err) {
+            refused(err);
+          }
+        },
+        cancel: (id) => api.cancel(id).catch(refused),
+      },
+      body: (request) => {
+        // stream_options is for streamed answers, which a batch never gives.
+        const { stream_options: _, ...body } = this.body(request);
+        return body;
+      },
+      read: (value, request) => {
+        const reading = this.reading();
+        reading.json(value, 0);
+        const parsed = reading.result();
+        if (parsed.error) return failure(parsed.error.kind, parsed.error.message, 0, this.ctx.secrets, parsed.error.status);
+        if (!parsed.complete) return cutOff(0);
+        return answerOf(parsed, request, this.ctx.secrets);
+      },
+    };
+  }
 
   async complete(request: ChatRequest, signal?: AbortSignal, observe?: Attempts['observe']): Promise<Outcome> {
     const stream = this.options.stream;
@@ -285,6 +323,21 @@ async function exchange(
     return failed(failure(parsed.error.kind, parsed.error.message, retries(), ctx.secrets, parsed.error.status));
   }
   if (!parsed.complete) return failed(cutOff(retries()));
+  const completion: Completion = {
+    ...answerOf(parsed, request, ctx.secrets),
+    latencyMs: latencyOf(attempts, end),
+    ttftMs: spec.stream && parsed.firstTextAt !== undefined ? parsed.firstTextAt - attempts.start : null,
+    retries: retries(),
+    paid: attempts.paid,
+  };
+  return completion;
+}
+
+/** An answer as read from a whole body, whether a call's or a batch's result line: what it says, not how long it took. */
+export type Answer = Omit<Completion, 'latencyMs' | 'ttftMs' | 'retries' | 'paid'>;
+
+/** A complete, error-free Parsed body as an answer: its usage (estimated where the server sent none), its text with the run's keys redacted. */
+function answerOf(parsed: Parsed, request: ChatRequest, secrets: readonly string[]): Answer {
   const usage: Usage = parsed.usage ?? {
     input: estimateRequestTokens(request),
     output: estimateTokens(parsed.text) + parsed.toolCalls.reduce((n, c) => n + estimateTokens(c.name + c.arguments), 0),
@@ -292,19 +345,14 @@ async function exchange(
     cacheRead: 0,
     estimated: true,
   };
-  const completion: Completion = {
+  return {
     ok: true,
     // A hostile or careless server may echo the key: it is not stored, in any form. An answer
     // that calls tools is those calls (any text beside them is the model's aside, not its decision).
-    text: redactKnown(parsed.toolCalls.length > 0 ? canonicalToolCalls(parsed.toolCalls) : parsed.text, ctx.secrets),
+    text: redactKnown(parsed.toolCalls.length > 0 ? canonicalToolCalls(parsed.toolCalls) : parsed.text, secrets),
     usage,
-    latencyMs: latencyOf(attempts, end),
-    ttftMs: spec.stream && parsed.firstTextAt !== undefined ? parsed.firstTextAt - attempts.start : null,
-    retries: retries(),
     stopReason: parsed.stopReason,
     finish: finishOf(parsed),
-    paid: attempts.paid,
     ...(parsed.logprob !== undefined && { logprob: parsed.logprob }),
   };
-  return completion;
 }

@@ -50,6 +50,9 @@ const BY_TYPE: Record<string, ErrorKind> = {
  */
 export const SETUP_FAILURES: ReadonlySet<ErrorKind> = new Set(['auth', 'permission', 'billing', 'not_found', 'unreachable', 'unsupported']);
 
+/** Batch requests the provider never ran (the batch expired or was canceled): not billed, and submitted again by --resume. */
+export const NOT_RUN: ReadonlySet<ErrorKind> = new Set(['expired', 'canceled']);
+
 /** A spend limit or an empty balance (Anthropic's and OpenAI's codes and wording): stop the model, no retry will do. */
 export const BILLING =
   /enforced_spend_limit_reached|insufficient_quota|credit_balance|spend_limit|usage_limit_exceeded|credit balance is too low|reached your specified (workspace )?API usage limits|insufficient credits|requires more credits/i;
@@ -149,6 +152,14 @@ export function bodyError(body: unknown, where: string): Omit<Failure, 'ok' | 'r
   const kind = kindOf(undefined, e);
   const code = e?.code ?? e?.type;
   return { kind, message: `${where}: ${String(e?.message ?? 'no message')}${code !== undefined && code !== null ? ` (${String(code)})` : ''}` };
+}
+
+/** A batch's result line that is an error: its HTTP status where the line has one, and the error object it carries. */
+export function lineError(status: number | undefined, body: unknown, secrets: readonly string[]): Failure {
+  const e = innerError(body);
+  const code = e?.code ?? e?.type;
+  const message = `${String(e?.message ?? 'no message')}${code !== undefined && code !== null ? ` (${String(code)})` : ''}`;
+  return failure(kindOf(status, e), message, 0, secrets, status);
 }
 
 export function classify(err: unknown, retries: number, secrets: readonly string[], sdk: SdkErrors): Failure {

@@ -1,6 +1,7 @@
 // OpenAI Chat Completions (and the servers that speak it: OpenRouter, vLLM, Ollama, LM Studio,
 // gateways): the request, and a Reading of its answer as JSON or as SSE chunks.
 import type { ChatRequest, ImageRef, Message, ModelSpec, Usage } from '../types.js';
+import { type OpenAISdk, openAIBatches } from './batch.js';
 import { Adapter, addText, addToolCall, type CallContext, callContext, clientOptions, emptyParsed, type Parsed, type Reading, type Wire } from './call.js';
 import { bodyError } from './failures.js';
 import type { ProviderOptions, SentSettings } from './provider.js';
@@ -77,8 +78,12 @@ export function openAIUsage(u: OpenAIUsage, charges = false): Usage {
   };
 }
 
-/** The OpenAI SDK client and call context for a model, Azure's api-version and api-key header included. */
-export async function openAIContext(spec: ModelSpec, options: ProviderOptions): Promise<CallContext> {
+/**
+ * The OpenAI SDK client and call context for a model, Azure's api-version and api-key header
+ * included; and OpenAI's own Batch API, for a model at OpenAI itself (compatible servers, gateways
+ * and Azure deployments do not have that one).
+ */
+export async function openAIContext(spec: ModelSpec, options: ProviderOptions): Promise<{ ctx: CallContext; batches?: OpenAISdk }> {
   const sdk = await import('openai');
   const azure = spec.wire?.apiVersion;
   const client = new sdk.OpenAI({
@@ -88,7 +93,8 @@ export async function openAIContext(spec: ModelSpec, options: ProviderOptions): 
     ...(spec.baseURL !== undefined && { baseURL: spec.baseURL }),
     ...(azure !== undefined && { defaultQuery: { 'api-version': azure }, defaultHeaders: { 'api-key': options.apiKey, Authorization: null } }),
   });
-  return callContext(client, sdk, options);
+  const ctx = callContext(client, sdk, options);
+  return spec.endpoint === 'openai' && azure === undefined ? { ctx, batches: { client, toFile: sdk.toFile } } : { ctx };
 }
 
 function sumLogprobs(content: unknown): number | undefined {
@@ -205,7 +211,10 @@ export class OpenAIProvider extends Adapter {
   }
 
   static async create(spec: ModelSpec, options: ProviderOptions): Promise<OpenAIProvider> {
-    return new OpenAIProvider(await openAIContext(spec, options), spec, options);
+    const { ctx, batches } = await openAIContext(spec, options);
+    const provider = new OpenAIProvider(ctx, spec, options);
+    if (batches !== undefined) provider.supportBatch(openAIBatches(batches, '/v1/chat/completions', [options.apiKey]));
+    return provider;
   }
 
   protected body(request: ChatRequest): Record<string, unknown> {

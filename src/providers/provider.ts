@@ -1,5 +1,7 @@
 // One adapter per API family. An adapter never throws for a failed call: it returns a Failure.
-import type { CacheTtl, ChatRequest, ModelSpec, Outcome } from '../types.js';
+import type { CacheTtl, ChatRequest, Failure, ModelSpec, Outcome } from '../types.js';
+import type { BatchApi } from './batch.js';
+import type { Answer } from './call.js';
 import type { StructuredOutput } from './structured.js';
 import type { ProxySettings } from './transport.js';
 
@@ -54,8 +56,19 @@ export interface SentSettings {
   structured?: string;
 }
 
+/** A model's batch API (`--batch`), where its endpoint has one. */
+export interface BatchSupport {
+  api: BatchApi;
+  /** The request's body in a batch: a live call's, never streamed. */
+  body(request: ChatRequest): Record<string, unknown>;
+  /** A result line's answer (a Message, a chat.completion, a Response), read as a live answer is. */
+  read(value: unknown, request: ChatRequest): Answer | Failure;
+}
+
 export interface Provider {
   readonly sent: SentSettings;
+  /** Undefined where the endpoint has no batch API (OpenAI-compatible servers, Azure, gateways). */
+  readonly batch?: BatchSupport;
   /** `observe` sees every HTTP response, retried ones too (rate-limit state for the scheduler). */
   complete(request: ChatRequest, signal?: AbortSignal, observe?: (status: number, headers: Headers) => void): Promise<Outcome>;
   /** Parameters this model will not be sent, with the reason, for the run's notes. */

@@ -2,6 +2,7 @@
 // lines), and OpenAI's newer interface. The request, and a Reading of a Response object or of its
 // typed stream events (`response.output_text.delta` … `response.completed`).
 import type { ChatRequest, Message, ModelSpec, Usage } from '../types.js';
+import { openAIBatches } from './batch.js';
 import { Adapter, addText, addToolCall, type CallContext, emptyParsed, type Parsed, type Reading, type Wire } from './call.js';
 import { bodyError } from './failures.js';
 import { imageUrl, openAIContext } from './openai.js';
@@ -165,7 +166,10 @@ export class ResponsesProvider extends Adapter {
   }
 
   static async create(spec: ModelSpec, options: ProviderOptions): Promise<ResponsesProvider> {
-    return new ResponsesProvider(await openAIContext(spec, options), spec, options);
+    const { ctx, batches } = await openAIContext(spec, options);
+    const provider = new ResponsesProvider(ctx, spec, options);
+    if (batches !== undefined) provider.supportBatch(openAIBatches(batches, '/v1/responses', [options.apiKey]));
+    return provider;
   }
 
   protected body(request: ChatRequest): Record<string, unknown> {

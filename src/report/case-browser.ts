@@ -4,6 +4,7 @@
 // script builds rows from it with textContent only, since every string in it is untrusted.
 import type { CaseResult, Report } from '../types.js';
 import { escapeHtml as esc } from './escape.js';
+import { NOT_MEASURED } from './sentences.js';
 
 /** How one answer turned out, as the browser filters it. */
 export const OUTCOMES = ['right', 'wrong', 'error', 'empty'] as const;
@@ -37,6 +38,8 @@ export interface BrowserData {
   cases: Array<[string, string, string, number]>;
   /** By case, then model, then sample. */
   results: BrowserResult[];
+  /** What a result without latency shows: `not measured` in a batch run, else a dash (a cached answer). */
+  noLatency: string;
 }
 
 export function browserData(report: Report): BrowserData {
@@ -69,6 +72,7 @@ export function browserData(report: Report): BrowserData {
     samples,
     cases: report.cases.map((c) => [c.id, c.prompt, c.expected, c.category === undefined ? -1 : categories.indexOf(c.category)]),
     results,
+    noLatency: report.settings.batch === true ? NOT_MEASURED : '—',
   };
 }
 
@@ -169,7 +173,7 @@ export const CASE_BROWSER_SCRIPT = String.raw`(() => {
     const c = data.cases[r[1]], tr = el('tr', same ? 'same' : '');
     tr.append(el('td', same ? 'muted' : '', caseId(r)));
     if (withCategory) tr.append(el('td', '', same ? '' : categoryOf(c)));
-    tr.append(el('td', '', data.models[r[0]]), textCell(same ? '' : c[1]), textCell(same ? '' : c[2]), answer(r), el('td', 'num', r[6] === null ? '—' : number.format(r[6])));
+    tr.append(el('td', '', data.models[r[0]]), textCell(same ? '' : c[1]), textCell(same ? '' : c[2]), answer(r), el('td', 'num', r[6] === null ? data.noLatency : number.format(r[6])));
     return tr;
   };
   const pairRow = ([a, b]) => {

@@ -1,7 +1,7 @@
 // Per-case results as CSV, one row per case × model × sample, for spreadsheets.
 import type { Report } from '../types.js';
 import { csvField } from './escape.js';
-import { judgeVerdictsOf } from './sentences.js';
+import { judgeVerdictsOf, NOT_MEASURED } from './sentences.js';
 
 const HEADER = [
   'case_id',
@@ -35,6 +35,7 @@ const HEADER = [
 // Costs to 12 significant digits: a sum of float products prints as $0.010000000000000002.
 export function renderCsv(report: Report): string {
   const rows = [HEADER.join(',')];
+  const batch = report.settings.batch === true;
   for (const r of report.results) {
     const c = report.cases[r.caseIndex];
     rows.push(
@@ -51,8 +52,9 @@ export function renderCsv(report: Report): string {
         r.score,
         r.reason,
         report.judge === undefined ? null : judgeVerdictsOf(report, r),
-        r.latencyMs === null ? null : Math.round(r.latencyMs * 10) / 10,
-        r.ttftMs === null ? null : Math.round(r.ttftMs * 10) / 10,
+        // A batch run measured none: said in the cell, as every view says it.
+        batch ? NOT_MEASURED : r.latencyMs === null ? null : Math.round(r.latencyMs * 10) / 10,
+        batch ? NOT_MEASURED : r.ttftMs === null ? null : Math.round(r.ttftMs * 10) / 10,
         r.usage?.input,
         r.usage?.output,
         r.usage?.reasoning,

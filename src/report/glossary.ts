@@ -19,9 +19,10 @@ const TERMS: Term[] = [
     'Errors',
     'calls that failed, by kind, and empty answers; then the retries the SDKs made. Infrastructure, not quality: fix them before reading the accuracy.',
   ],
-  ['p50 / p95 ms', 'the median and the 95th-percentile time of a whole call; answers from the response cache have none.'],
+  ['p50 / p95 ms', 'the median and the 95th-percentile time of a whole call; answers from the response cache have none.', (r) => r.settings.batch !== true],
+  ['Latency', 'not measured: a batch (--batch) answers within 24 hours, not per call.', (r) => r.settings.batch === true],
   ['TTFT', 'time to first token: how long until the answer starts arriving (streaming only).', (r) => r.settings.stream],
-  ['tok/s', 'output tokens a second once the answer has begun.'],
+  ['tok/s', 'output tokens a second once the answer has begun.', (r) => r.settings.batch !== true],
   [
     '$/1k cases, $/1k correct',
     'what 1,000 cases cost at list prices, and what 1,000 right answers cost. ≥: some calls may have been billed at an unknown cost; ~: some tokens were estimated.',

@@ -8,7 +8,17 @@ import { failuresText, intervalsLegend, money, pct, ppDelta, testedAgainst } fro
 import type { CascadePoint, CascadeResult, JudgeReport, ModelSummary, Projections, Report } from '../types.js';
 import { browserData, CASE_BROWSER_SCRIPT, caseBrowserSection, scriptJson } from './case-browser.js';
 import { escapeHtml as esc } from './escape.js';
-import { cascadeAdvice, cascadeOracle, cascadeSource, cascadeThreshold, embeddingSentence, judgeSentences, promptCacheSentences } from './sentences.js';
+import {
+  BATCH_SENTENCE,
+  cascadeAdvice,
+  cascadeOracle,
+  cascadeSource,
+  cascadeThreshold,
+  embeddingSentence,
+  judgeSentences,
+  NOT_MEASURED,
+  promptCacheSentences,
+} from './sentences.js';
 
 const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777'];
 
@@ -204,6 +214,7 @@ function projectionsSection(p: Projections): string {
 /** Per model: a strip from p50 to p95 with the p99 tick, on one shared axis. */
 function latencyPlot(report: Report): string {
   const rows = report.summaries.filter((s) => s.latencyMs !== null);
+  if (report.settings.batch === true) return `<p>Latency ${NOT_MEASURED}: ${esc(BATCH_SENTENCE)}</p>`;
   if (rows.length === 0) return '<p>No latency measured (every answer came from the cache).</p>';
   const labels = rows.map((s) => `${Math.round(s.latencyMs!.p50)} / ${Math.round(s.latencyMs!.p95)} / ${Math.round(s.latencyMs!.p99)}`);
   const head = 'p50 / p95 / p99 ms';
@@ -310,7 +321,7 @@ export function renderHtml(report: Report): string {
     .map(
       (s) =>
         `<tr><td>${esc(s.model)}${s.model === rec.recommended ? ' ★' : ''}</td><td class="num">${s.accuracy === null ? '—' : pct(s.accuracy)}</td><td class="num">${s.interval ? `${pct(s.interval.low)}–${pct(s.interval.high)}` : '—'}</td>` +
-        `<td class="num">${s.scored}</td><td class="num">${esc(failuresText(s).text)}</td><td class="num">${s.latencyMs ? Math.round(s.latencyMs.p50) : '—'}</td><td class="num">${s.latencyMs ? Math.round(s.latencyMs.p95) : '—'}</td>` +
+        `<td class="num">${s.scored}</td><td class="num">${esc(failuresText(s).text)}</td><td class="num">${report.settings.batch === true ? NOT_MEASURED : s.latencyMs ? Math.round(s.latencyMs.p50) : '—'}</td><td class="num">${report.settings.batch === true ? NOT_MEASURED : s.latencyMs ? Math.round(s.latencyMs.p95) : '—'}</td>` +
         `<td class="num">${esc(s.cost ? money(s.cost.per1kCases) : 'unpriced')}</td><td class="num">${esc(money(s.cost?.perCorrect === null || s.cost?.perCorrect === undefined ? null : s.cost.perCorrect * 1000))}</td></tr>`,
     )
     .join('')}</table>`;

@@ -2,13 +2,14 @@
 // as tests. One <testsuite> per model.
 import type { CaseResult, Report } from '../types.js';
 import { escapeXml } from './escape.js';
-import { judgeSentences, judgeVerdictsOf } from './sentences.js';
+import { judgeSentences, judgeVerdictsOf, NOT_MEASURED } from './sentences.js';
 
 const attr = (value: string | number): string => escapeXml(String(value));
 
 interface TestCase {
   name: string;
-  time: number;
+  /** Seconds; absent in a batch run, where no call was timed (a property of the suite says so). */
+  time?: number;
   failure?: { message: string; type: string; body: string };
   error?: { message: string; type: string };
   /** Said beside the result, not a failure: what the judges cost and how far to trust them. */
@@ -18,7 +19,7 @@ interface TestCase {
 function caseTest(report: Report, r: CaseResult): TestCase {
   const c = report.cases[r.caseIndex];
   const name = `case ${c?.id ?? r.caseIndex}${r.sample > 0 ? ` sample ${r.sample + 1}` : ''}`;
-  const time = (r.latencyMs ?? 0) / 1000;
+  const time = report.settings.batch === true ? undefined : (r.latencyMs ?? 0) / 1000;
   if (r.error) return { name, time, error: { message: `${r.error.kind}: ${r.error.message}`, type: r.error.kind } };
   if (r.score !== null && r.score < 1) {
     return {
@@ -66,8 +67,11 @@ export function renderJUnit(report: Report, options: { cases: boolean }): string
     lines.push(
       `  <testsuite name="${attr(suite.name)}" tests="${suite.tests.length}" failures="${count(suite.tests, 'failure')}" errors="${count(suite.tests, 'error')}" skipped="0" time="${seconds}" timestamp="${attr(report.run.startedAt.replace(/\.\d+Z$/, ''))}">`,
     );
+    // JUnit has no way to say "not measured" in a time: the suite says it in a property, and the cases carry no time.
+    if (report.settings.batch === true)
+      lines.push('    <properties>', `      <property name="latency" value="${NOT_MEASURED} (batch mode)"/>`, '    </properties>');
     for (const t of suite.tests) {
-      const open = `    <testcase classname="tierbench.${attr(suite.name)}" name="${attr(t.name)}" time="${t.time.toFixed(3)}"`;
+      const open = `    <testcase classname="tierbench.${attr(suite.name)}" name="${attr(t.name)}"${t.time === undefined ? '' : ` time="${t.time.toFixed(3)}"`}`;
       if (t.failure)
         lines.push(
           `${open}>`,

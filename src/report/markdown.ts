@@ -2,7 +2,7 @@
 import { costMark, failuresText, intervalsLegend, money, pct } from '../format.js';
 import type { ClassReport, Report } from '../types.js';
 import { markdownCell } from './escape.js';
-import { embeddingSentence, judgeSentences, promptCacheSentences } from './sentences.js';
+import { BATCH_SENTENCE, embeddingSentence, judgeSentences, NOT_MEASURED, promptCacheSentences } from './sentences.js';
 
 /** A model's confusion matrix, rows expected, columns named, with recall per row and precision under each column. */
 function confusionMarkdown(model: string, c: ClassReport): string[] {
@@ -40,11 +40,14 @@ export function renderMarkdown(report: Report): string {
     if (report.gate.checks.some((c) => c.status !== 'pass')) out.push('');
   }
   out.push(`**${markdownCell(rec.summary)}**`, '');
+  // A batch run measured no latency: its cells say so, never 0 or a dash.
+  const latency = (x: number | undefined): string => (report.settings.batch === true ? NOT_MEASURED : x === undefined ? '—' : String(Math.round(x)));
+  if (report.settings.batch === true) out.push(BATCH_SENTENCE, '');
   out.push('| Model | Accuracy | 95 % CI | n | Errors | p50 ms | p95 ms | $/1k cases |', '|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const s of summaries) {
     const mark = s.model === rec.recommended ? ' ★' : '';
     out.push(
-      `| ${markdownCell(s.model)}${mark} | ${s.accuracy === null ? '—' : pct(s.accuracy)} | ${s.interval ? `${pct(s.interval.low)}–${pct(s.interval.high)}` : '—'} | ${s.scored} | ${failuresText(s).text}${s.truncated > 0 ? ` · ${s.truncated} cut` : ''}${s.refused > 0 ? ` · ${s.refused} refused` : ''} | ${s.latencyMs ? Math.round(s.latencyMs.p50) : '—'} | ${s.latencyMs ? Math.round(s.latencyMs.p95) : '—'} | ${s.cost ? `${costMark(s)}${money(s.cost.per1kCases)}` : 'unpriced'} |`,
+      `| ${markdownCell(s.model)}${mark} | ${s.accuracy === null ? '—' : pct(s.accuracy)} | ${s.interval ? `${pct(s.interval.low)}–${pct(s.interval.high)}` : '—'} | ${s.scored} | ${failuresText(s).text}${s.truncated > 0 ? ` · ${s.truncated} cut` : ''}${s.refused > 0 ? ` · ${s.refused} refused` : ''} | ${latency(s.latencyMs?.p50)} | ${latency(s.latencyMs?.p95)} | ${s.cost ? `${costMark(s)}${money(s.cost.per1kCases)}` : 'unpriced'} |`,
     );
   }
   if (rec.comparisons.length > 0) {

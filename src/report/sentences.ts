@@ -120,3 +120,10 @@ export function judgeVerdictsOf(report: Report, r: CaseResult): string {
     })
     .join(' | ');
 }
+
+/** What every view says for latency in a batch run (never 0 ms, never a dash that could mean "none"). */
+export const NOT_MEASURED = 'not measured';
+
+/** A batch run, in one sentence: what its costs are and why there is no latency. */
+export const BATCH_SENTENCE =
+  "Batch mode: the calls went through the providers' batch APIs, priced at their batch rates (half price); latency not measured (a batch answers within 24 hours, not per call).";

@@ -5,12 +5,14 @@ import Table from 'cli-table3';
 import { costMark, failuresText, intervalsLegend, money, pct, ppDelta, testedAgainst } from '../format.js';
 import type { CascadeResult, ModelSummary, Projections, Report, RoutingTable } from '../types.js';
 import {
+  BATCH_SENTENCE,
   cascadeAdvice,
   cascadeOracle,
   cascadeSource,
   cascadeThreshold,
   embeddingSentence,
   judgeSentences,
+  NOT_MEASURED,
   promptCacheSentences,
   weakestLabels,
 } from './sentences.js';
@@ -51,10 +53,20 @@ export function renderTable(report: Report, width?: number): string {
     },
     ...(summaries.some((s) => s.truncated > 0) ? [{ head: 'Cut', align: 'right' as const, cell: (s: ModelSummary) => flagged(s.truncated) }] : []),
     ...(summaries.some((s) => s.refused > 0) ? [{ head: 'Refused', align: 'right' as const, cell: (s: ModelSummary) => flagged(s.refused) }] : []),
-    { head: 'p50 ms', align: 'right', cell: (s) => ms(s.latencyMs?.p50), drop: 5 },
-    { head: 'p95 ms', align: 'right', cell: (s) => ms(s.latencyMs?.p95) },
-    { head: 'TTFT p50', align: 'right', cell: (s) => ms(s.ttftMs?.p50), drop: 2 },
-    { head: 'tok/s', align: 'right', cell: (s) => (s.outputTokensPerSec === null ? '—' : String(Math.round(s.outputTokensPerSec))), drop: 1 },
+    // A batch run measured no latency: one column says so, instead of four of dashes.
+    ...(report.settings.batch === true
+      ? [{ head: 'Latency', align: 'right' as const, cell: () => NOT_MEASURED, drop: 5 }]
+      : [
+          { head: 'p50 ms', align: 'right' as const, cell: (s: ModelSummary) => ms(s.latencyMs?.p50), drop: 5 },
+          { head: 'p95 ms', align: 'right' as const, cell: (s: ModelSummary) => ms(s.latencyMs?.p95) },
+          { head: 'TTFT p50', align: 'right' as const, cell: (s: ModelSummary) => ms(s.ttftMs?.p50), drop: 2 },
+          {
+            head: 'tok/s',
+            align: 'right' as const,
+            cell: (s: ModelSummary) => (s.outputTokensPerSec === null ? '—' : String(Math.round(s.outputTokensPerSec))),
+            drop: 1,
+          },
+        ]),
     { head: 'Cost', align: 'right', cell: (s) => (s.cost === null ? 'unpriced' : costMark(s) + money(s.cost.total)), drop: 4 },
     { head: '$/1k cases', align: 'right', cell: (s) => (s.cost === null ? '—' : costMark(s) + money(s.cost.per1kCases)) },
     {
@@ -122,9 +134,12 @@ export function renderTable(report: Report, width?: number): string {
   }
   if (report.embedding) lines.push(embeddingSentence(report.embedding));
   lines.push(...promptCacheSentences(summaries, report.settings.promptCache));
+  if (report.settings.batch === true) lines.push(BATCH_SENTENCE);
   if (report.run.simulated)
     lines.push(
-      chalk.yellow("Simulated models (tierbench's emulator): the answers, accuracy and latency are made up; the costs are the real list prices of the tokens."),
+      chalk.yellow(
+        `Simulated models (tierbench's emulator): the answers, accuracy and latency are made up; the costs are the real ${report.settings.batch === true ? 'batch rates' : 'list prices'} of the tokens.`,
+      ),
     );
   for (const c of recommendation.caveats) lines.push(chalk.yellow(`  note: ${c}`));
   for (const n of report.notes) lines.push(chalk.yellow(`  note: ${n}`));

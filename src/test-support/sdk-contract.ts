@@ -12,11 +12,15 @@ const SDK_TYPES = [
   'AnthropicRawMessageStreamEvent',
   'AnthropicErrorResponse',
   'AnthropicMessageTokensCount',
+  'AnthropicMessageBatch',
+  'AnthropicMessageBatchIndividualResponse',
   'OpenAIChatCompletion',
   'OpenAIChatCompletionChunk',
   'OpenAIResponse',
   'OpenAIResponseStreamEvent',
   'OpenAIErrorBody',
+  'OpenAIBatch',
+  'OpenAIFileObject',
 ] as const;
 export type SdkType = (typeof SDK_TYPES)[number];
 
