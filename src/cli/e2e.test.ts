@@ -129,7 +129,7 @@ for (const stream of [true, false]) {
     });
 
     it('the report holds every case with its prompt, answer, score, tokens and cost', () => {
-      assert.equal(report.schemaVersion, 7);
+      assert.equal(report.schemaVersion, 8);
       assert.equal(report.cases.length, 210);
       assert.equal(report.results.length, 420);
       const first = report.results[0];
@@ -145,7 +145,7 @@ for (const stream of [true, false]) {
       for (const version of [6, 5]) await writeFile(join(dir, `v${version}.json`), JSON.stringify({ ...report, schemaVersion: version }));
       assert.equal((await readReportFile(join(dir, 'v6.json'), '--baseline ')).summaries.length, 2);
       await assert.rejects(readReportFile(join(dir, 'v5.json'), '--baseline '), (err: Error & { hint?: string }) => {
-        assert.match(err.message, /v5\.json: report schemaVersion 5, this tierbench reads 6 and 7$/);
+        assert.match(err.message, /v5\.json: report schemaVersion 5, this tierbench reads 6, 7 and 8$/);
         assert.equal(err.hint, 'rerun it with this version of tierbench');
         return true;
       });

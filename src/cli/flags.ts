@@ -1,6 +1,6 @@
 // Every command's options, declared once: main.ts gives them to commander, and each command's
 // flags type is derived from its table. Kept apart from the commands, which load lazily.
-import { CACHE_DIR, CACHE_TTL, DEFAULT_MAX_TOKENS, MAX_RETRIES, REASONING_MAX_TOKENS, SCORER_TIMEOUT_S, TOLERANCE_PP } from '../defaults.js';
+import { CACHE_DIR, CACHE_TTL, DEFAULT_MAX_TOKENS, MAX_RETRIES, REASONING_MAX_TOKENS, SCORER_TIMEOUT_S, SEQUENTIAL_LOOKS, TOLERANCE_PP } from '../defaults.js';
 import { UsageError } from '../errors.js';
 import type { OptionTable, OptionValues } from './options.js';
 import {
@@ -8,6 +8,7 @@ import {
   duration,
   failOnRule,
   fraction,
+  lookCount,
   nonNegativeInt,
   percentagePoints,
   port,
@@ -142,6 +143,15 @@ export const RUN_OPTIONS = {
     parse: positiveInt,
   },
   limit: { flags: '--limit <n>', help: 'use only the first n cases (a pilot run)', parse: positiveInt },
+  sequential: {
+    flags: '--sequential',
+    help: 'run the cases in a shuffled order and look at the verdicts as they come (--looks times), stopping once the recommendation is decided (see "Sequential decisions")',
+  },
+  looks: {
+    flags: '--looks <n>',
+    help: `with --sequential: equally spaced looks at the cases, the last at all of them (default ${SEQUENTIAL_LOOKS})`,
+    parse: lookCount,
+  },
   concurrency: { flags: '-c, --concurrency <n>', help: 'calls in flight at once, over all models', parse: positiveInt, default: 16 },
   modelConcurrency: { flags: '--model-concurrency <n>', help: 'cap on calls in flight per model', parse: positiveInt },
   maxRetries: {

@@ -7,14 +7,15 @@ import { REPORT_FILE, regularFile } from '../files.js';
 import type { Report } from '../types.js';
 import { type Holds, pathOf, says, validate } from '../validate.js';
 
-const SCHEMA_VERSION = 7;
+const SCHEMA_VERSION = 8;
 /**
  * The versions read back (`gate --baseline`, `compare`, `plan --from`, `--follow-up`). 7 only added
  * optional fields (issue 19: the judge, embeddings, label diagnostics, tools, suites, prompt
- * variants, scorer sources, schemas, reasons): a report of 6 reads as one of 7 without them, so a
- * CI baseline kept from before an upgrade still gates.
+ * variants, scorer sources, schemas, reasons), and so did 8 (issue 20: `sequential`, a verdict's
+ * `look`): a report of 6 or 7 reads as one of 8 without them, so a CI baseline kept from before an
+ * upgrade still gates.
  */
-const READS: ReadonlySet<number> = new Set([6, SCHEMA_VERSION]);
+const READS: ReadonlySet<number> = new Set([6, 7, SCHEMA_VERSION]);
 
 const EDITED = says('give the report as tierbench run wrote it, or run it again');
 const number = v.number(EDITED);
@@ -42,6 +43,7 @@ const READ = object({
       cost: v.nullable(object({ per1kCases: number })),
     }),
   ),
+  sequential: v.optional(object({ stoppedAt: number })),
   recommendation: object({
     look: object({ number: v.picklist([1, 2], EDITED) }),
     tolerancePp: number,
@@ -81,7 +83,7 @@ export async function readReport(path: string, flag: string): Promise<Report> {
   if (!READS.has(head.value.schemaVersion)) {
     throw new UsageError(
       'E_REPORT',
-      `${flag}${path}: report schemaVersion ${head.value.schemaVersion}, this tierbench reads ${[...READS].join(' and ')}`,
+      `${flag}${path}: report schemaVersion ${head.value.schemaVersion}, this tierbench reads ${[...READS].join(', ').replace(/, (\d+)$/, ' and $1')}`,
       'rerun it with this version of tierbench',
     );
   }

@@ -5,6 +5,7 @@ import { missingPilotCases } from '../analysis/across.js';
 import { callCost } from '../analysis/cost.js';
 import { imageSources, loadImages } from '../cases/images.js';
 import { fileHash, loadDataset } from '../cases/load.js';
+import { shuffledCases } from '../cases/order.js';
 import { UsageError } from '../errors.js';
 import { densityNote, estimateCost, tokenDensities } from '../execute/budget.js';
 import { ResponseCache } from '../execute/cache.js';
@@ -129,8 +130,12 @@ export async function prepare(plan: RunPlan, deps: RunDeps, { resume, followUp }
   return prepared;
 }
 
-async function loadCases(plan: Pick<RunPlan, 'datasetPath' | 'load' | 'prompt' | 'prompts' | 'system' | 'temperature' | 'models' | 'tools' | 'toolChoice'>) {
+async function loadCases(
+  plan: Pick<RunPlan, 'datasetPath' | 'load' | 'prompt' | 'prompts' | 'system' | 'temperature' | 'models' | 'tools' | 'toolChoice' | 'sequential'>,
+) {
   const dataset = await loadDataset(plan.datasetPath, plan.load);
+  // Before anything refers to a case by its index (images, the records, the journal's results).
+  if (plan.sequential !== undefined) dataset.cases = shuffledCases(dataset.cases, plan.sequential.seed);
   if (dataset.messagesColumn !== undefined && (plan.prompt !== undefined || plan.prompts !== undefined)) {
     const flag = plan.prompts !== undefined ? '--prompts' : '--prompt';
     throw new UsageError(
@@ -282,6 +287,13 @@ function checkFollowUp(
     throw new UsageError(
       'E_FOLLOW_UP',
       `${flag}: that run was itself a follow-up, and a third look is not offered`,
+      'decide on it as it is, or start a fresh benchmark on new cases (without --follow-up)',
+    );
+  }
+  if (pilot.sequential !== undefined) {
+    throw new UsageError(
+      'E_FOLLOW_UP',
+      `${flag}: that run was sequential, and spent its whole error budget over its looks`,
       'decide on it as it is, or start a fresh benchmark on new cases (without --follow-up)',
     );
   }

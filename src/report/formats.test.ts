@@ -37,7 +37,7 @@ describe('report formats from a run', async () => {
   it('writes every format asked for, and a valid JSON report', () => {
     assert.equal(run.code, 0, run.stderr);
     const report = readValidReport(join(cwd, 'r.json'));
-    assert.equal(report.schemaVersion, 7);
+    assert.equal(report.schemaVersion, 8);
   });
   it('appends the Markdown summary to $GITHUB_STEP_SUMMARY', () => {
     const text = readFileSync(summary, 'utf8');

@@ -4,11 +4,11 @@
 // output is untrusted text: escaped in the HTML, and handed to the script as JSON it writes with
 // textContent only. The page's CSP allows its own style and script by their hashes, nothing else.
 import { createHash } from 'node:crypto';
-import { failuresText, intervalsLegend, money, pct, ppDelta, testedAgainst } from '../format.js';
-import type { CascadePoint, CascadeResult, JudgeReport, ModelSummary, Projections, Report } from '../types.js';
+import { failuresText, intervalsLegend, money, pct, ppDelta, sequentialLine, testedAgainst } from '../format.js';
+import type { CascadePoint, CascadeResult, Decision, JudgeReport, ModelSummary, Projections, Report, SequentialReport } from '../types.js';
 import { browserData, CASE_BROWSER_SCRIPT, caseBrowserSection, scriptJson } from './case-browser.js';
 import { escapeHtml as esc } from './escape.js';
-import { cascadeAdvice, cascadeOracle, cascadeSource, cascadeThreshold, embeddingSentence, judgeSentences } from './sentences.js';
+import { cascadeAdvice, cascadeOracle, cascadeSource, cascadeThreshold, embeddingSentence, judgeSentences, lookRows } from './sentences.js';
 
 const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777'];
 
@@ -169,6 +169,18 @@ function cascadePlot(c: CascadeResult): string {
     `<circle ${at(c.oracle.costPerCase, c.oracle.accuracy)} r="5" class="oracle"><title>Oracle: ${Math.round(c.oracle.escalated * 100)} % escalated, ${pct(c.oracle.accuracy)} at ${esc(money(per1k(c.oracle.costPerCase)))} per 1,000 cases</title></circle>`,
   );
   return `<svg id="cascade-curve" class="small" viewBox="0 0 ${W} ${H}" role="img" aria-label="Cascade: accuracy against cost per threshold">${parts.join('')}</svg>`;
+}
+
+/** `--sequential`: where the run stopped, what it saved, and each look's level and verdicts. */
+function sequentialSection(s: SequentialReport, comparisons: readonly Decision[]): string {
+  const rows = lookRows(s, comparisons)
+    .map(
+      (l) =>
+        `<tr><td class="num">${l.look}</td><td class="num">${l.cases.toLocaleString('en-US')}</td><td class="num">${l.alpha}</td><td>${esc(l.verdicts)}</td></tr>`,
+    )
+    .join('');
+  return `<h2>Sequential decision</h2><p id="sequential">${esc(sequentialLine(s))}.</p>
+<table><thead><tr><th>Look</th><th>Cases</th><th>One-sided α per candidate</th><th>Verdicts reached</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 function cascadeSection(c: CascadeResult, tolerancePp: number): string {
@@ -341,7 +353,8 @@ ${gate}
 <h2>Cost and accuracy</h2>${costAccuracyPlot(summaries, rec.recommended)}
 <p class="muted">Whiskers: 95 % intervals. Dashed: the Pareto frontier (no other model is both cheaper and more accurate).</p>
 ${table}${report.embedding ? `<p class="muted" id="embedding-cost">${esc(embeddingSentence(report.embedding))}</p>` : ''}${report.judge ? judgeHtml(report.judge) : ''}
-<h2>Verdicts</h2><p class="muted">Tolerance ${rec.tolerancePp} pp, ${esc(intervalsLegend(rec))}, ${esc(testedAgainst(rec))}.</p><ul id="verdicts">${verdicts || '<li>No cheaper priced model was compared.</li>'}</ul>
+<h2>Verdicts</h2><p class="muted">Tolerance ${rec.tolerancePp} pp, ${esc(intervalsLegend(rec, report.sequential))}, ${esc(testedAgainst(rec))}.</p><ul id="verdicts">${verdicts || '<li>No cheaper priced model was compared.</li>'}</ul>
+${report.sequential ? sequentialSection(report.sequential, rec.comparisons) : ''}
 ${routing}${report.cascade ? cascadeSection(report.cascade, rec.tolerancePp) : ''}${report.projections ? projectionsSection(report.projections) : ''}
 <h2>Latency</h2>${latencyPlot(report)}
 ${categoryTable(report)}

@@ -1,7 +1,7 @@
 // Sentences that more than one view prints (the terminal table, the HTML page), written once so
 // that their wording agrees.
 import { money, pct, ppDelta, ppInterval } from '../format.js';
-import type { Agreement, CascadePoint, CascadeResult, ClassReport, EmbeddingUsage, JudgeReport } from '../types.js';
+import type { Agreement, CascadePoint, CascadeResult, ClassReport, Decision, EmbeddingUsage, JudgeReport, SequentialReport } from '../types.js';
 
 /** A model's weakest labels by F1, worst first, and its answers that named no label (the terminal's short view). */
 export function weakestLabels(classes: ClassReport, count = 3): string {
@@ -84,4 +84,17 @@ function agreementFigures(a: Agreement): string {
     ...(a.spearman ? [`Spearman ρ ${v(a.spearman.value)}${ci(a.spearman)}`] : []),
     `n ${a.n}`,
   ].join(', ');
+}
+
+/** `--sequential`, look by look: its cases, each candidate's one-sided α there, and the verdicts it reached (or that it was not reached). */
+export function lookRows(s: SequentialReport, comparisons: readonly Decision[]): Array<{ look: number; cases: number; alpha: string; verdicts: string }> {
+  return s.looks.map((cases, k) => {
+    const look = k + 1;
+    const reached = comparisons
+      .filter((d) => d.look === look && d.verdict !== 'inconclusive')
+      .map((d) => `${d.model} ${d.verdict === 'within' ? 'within' : 'worse than'} ${d.reference}`);
+    const verdicts =
+      look > s.stoppedAt ? 'not reached' : reached.length > 0 ? reached.join('; ') : look === s.stoppedAt && !s.decided ? 'none; the rest stay open' : 'none';
+    return { look, cases, alpha: `${Number((s.alphas[k]! * 100).toPrecision(2))} %`, verdicts };
+  });
 }
