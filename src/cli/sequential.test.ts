@@ -86,6 +86,15 @@ describe('run --sequential: stop as soon as the recommendation is decided', () =
       assert.equal(verdict?.moreCases, null, 'no "more cases" advice: the looks spent the error budget');
       assert.equal(verdict?.interval.level, 1 - 2 * sequentialAlpha(0.05, fractions, 4));
       assert.doesNotMatch(r.stderr, /to settle it/);
+      // Its whole error is spent: no follow-up of it, nor a plan for one.
+      const plan = await runCli(['plan', '--from', 'open.json'], {}, cwd);
+      assert.equal(plan.code, 2);
+      assert.match(plan.stderr, /^error: --from open\.json: that run was sequential, and spent its whole error budget over its looks/);
+      const before = e.stats().requests;
+      const follow = await runCli(['run', '-m', 'haiku-4.5,sonnet-4.6', '--follow-up', 'open.json', 'cases.csv'], env(url), cwd);
+      assert.equal(follow.code, 2);
+      assert.match(follow.stderr, /^error: --follow-up open\.json: that run was sequential/);
+      assert.equal(e.stats().requests, before);
     });
   });
 
