@@ -49,7 +49,7 @@ export function intervalsLegend(rec: Recommendation, sequential?: SequentialRepo
   const split = candidates > 1 ? `, split over ${candidates} cheaper models` : '';
   if (sequential !== undefined) {
     const levels = sequential.alphas.map((a) => `${levelPct(1 - 2 * a)} %`).join(', ');
-    return `paired intervals at the level of the look that reached each verdict (the ${total} error${split} spent over ${sequential.looks.length} looks, O'Brien–Fleming: ${levels})`;
+    return `paired intervals at the level of the look that reached each verdict (the ${total} error${split}, spent over ${sequential.looks.length} looks by an O'Brien–Fleming-type function: ${levels})`;
   }
   const spent =
     rec.look.number === 1

@@ -474,7 +474,8 @@ export interface Recommendation {
   /**
    * Which look at the question this run is: 1, or 2 when it follows up a pilot run of
    * `pilotCases` cases (`run --follow-up`); `alpha` is the one-sided error each candidate's
-   * verdict was tested at (the level of its interval is 1 − 2·alpha).
+   * verdict was tested at (the level of its interval is 1 − 2·alpha). With `--sequential`: 1, and
+   * the level of the look the run stopped at; each verdict's own look is in its `look`.
    */
   look: { number: 1 | 2; alpha: number; pilotCases?: number };
   /** The cheapest model shown within tolerance of every model that costs more; the most expensive when none was. */
