@@ -4,7 +4,7 @@
 // 6 models, cases with a shared latent difficulty, optional failed calls on hard cases, cluster
 // column, --repeats) and runs three rules on the same data: ours, the naive "within δ of the best
 // point estimate", and the rule tierbench had before issue 15. docs/decisions-bench.md explains it.
-//   npm run bench:decisions [-- --trials 20000]
+//   npm run bench:decisions [-- --trials 20000] [-- --rows 29-32: those rows' sequential table only]
 import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -467,21 +467,29 @@ async function main() {
   const at = args.indexOf('--trials');
   const trials = at === -1 ? 20000 : Number(args[at + 1]);
   if (!Number.isInteger(trials) || trials < 1) throw new Error(`--trials needs a positive whole number, got ${args[at + 1]}`);
+  // --rows 29-32: only these rows of the main table (1-based), and no follow-up table: to measure a change quickly.
+  const only = args.indexOf('--rows');
+  const [from, to] = only === -1 ? [1, SCENARIOS.length] : args[only + 1].split('-').map(Number);
+  const rows = SCENARIOS.map((_, i) => i).filter((i) => i + 1 >= from && i + 1 <= (to ?? from));
   const started = performance.now();
-  const results = await runAll(trials);
+  const results = await runAll(trials, rows, only === -1);
   const seconds = (performance.now() - started) / 1000;
+  if (only !== -1) {
+    printSequential(results.main.filter(Boolean));
+    return;
+  }
   print(results.main, trials, seconds);
   printSequential(results.main);
   printFollowUps(results.follow);
 }
 
 /** Scenarios on one worker per core, the costliest first so that no core idles at the end. */
-async function runAll(trials) {
+async function runAll(trials, rows, followUps) {
   const cost = (s) => runsOf(s, trials) * s.n * s.acc.length ** 2 * (bootstrapped(s) ? 100 : 1);
   // A follow-up run decides on a few thousand cases: about the cost of a main row at 2,000.
   const tasks = [
-    ...SCENARIOS.map((s, index) => ({ kind: 'main', index, cost: cost(s) })),
-    ...FOLLOW_UPS.map((s, index) => ({ kind: 'follow', index, cost: trials * 2000 * s.acc.length ** 2 })),
+    ...rows.map((index) => ({ kind: 'main', index, cost: cost(SCENARIOS[index]) })),
+    ...(followUps ? FOLLOW_UPS.map((s, index) => ({ kind: 'follow', index, cost: trials * 2000 * s.acc.length ** 2 })) : []),
   ].sort((a, b) => b.cost - a.cost);
   const results = { main: [], follow: [] };
   const workers = Array.from(
@@ -645,7 +653,7 @@ function printSequential(results) {
         .filter(Boolean)
         .join(' ') || '—';
     return [
-      String(i + 1),
+      String(r.index + 1),
       s.acc.join(' '),
       extra,
       String(s.n),
@@ -669,10 +677,10 @@ function printSequential(results) {
   for (const row of rows) console.log(line(row));
   const over = results.filter((r) => r.rates.seq.worse > 0.05);
   const worst = results.reduce((a, r) => (r.rates.seq.worse > a.rates.seq.worse ? r : a));
-  const margins = results.filter((_, i) => truthOf(SCENARIOS[i].acc).some((t) => t.atMargin));
+  const margins = results.filter((r) => truthOf(SCENARIOS[r.index].acc).some((t) => t.atMargin));
   const marginMax = margins.reduce((a, r) => (a === undefined || r.rates.seq.atMargin > a.rates.seq.atMargin ? r : a), undefined);
-  const share = results.reduce((sum, r, i) => sum + r.seqCases / SCENARIOS[i].n, 0) / results.length;
-  const powerRows = results.filter((_, i) => truthOf(SCENARIOS[i].acc).some((t) => t.adequate));
+  const share = results.reduce((sum, r) => sum + r.seqCases / SCENARIOS[r.index].n, 0) / results.length;
+  const powerRows = results.filter((r) => truthOf(SCENARIOS[r.index].acc).some((t) => t.adequate));
   const powerDiff = powerRows.map((r) => r.rates.seq.adequate - r.rates.ours.adequate);
   console.log(
     `\nSequential, worse than δ: at most ${pct(worst.rates.seq.worse)} (row ${worst.index + 1})${marginMax ? `; at exactly −δ: at most ${pct(marginMax.rates.seq.atMargin)} (row ${marginMax.index + 1})` : ''}. Mean cases ${pct(share)} of the fixed rule's (averaged over rows). Power against the fixed rule: ${(Math.min(...powerDiff) * 100).toFixed(1)} to ${(Math.max(...powerDiff) * 100).toFixed(1)} pp.`,
