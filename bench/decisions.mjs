@@ -638,8 +638,8 @@ function printSequential(results) {
     'of n',
     'stopped early',
   ];
-  const rows = results.map((r, i) => {
-    const s = SCENARIOS[i];
+  const rows = results.map((r) => {
+    const s = SCENARIOS[r.index];
     const truth = truthOf(s.acc);
     const any = (key) => truth.some((t) => t[key]);
     const cell = (x, applies) => (applies ? pct(x) : '—');
