@@ -64,7 +64,7 @@ describe('run --sequential: stop as soon as the recommendation is decided', () =
         /Sequential: stopped at look 1 of 4 \(100 of 400 cases\): decided\. 200 of 800 calls, \$[\d.]+ of \$[\d.]+ — saved \$[\d.]+ \(75 %\)/,
       );
       const md = await import('node:fs/promises').then((fs) => fs.readFile(join(cwd, 'worse.md'), 'utf8'));
-      assert.match(md, /## Sequential decision/);
+      assert.match(md, /## Sequential decision\n\nStopped at look 1 of 4 \(100 of 400 cases\): decided\./);
       assert.match(md, /\| 1 \| 100 \| /);
       const html = await import('node:fs/promises').then((fs) => fs.readFile(join(cwd, 'worse.html'), 'utf8'));
       assert.match(html, /Sequential decision/);

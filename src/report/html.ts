@@ -179,7 +179,8 @@ function sequentialSection(s: SequentialReport, comparisons: readonly Decision[]
         `<tr><td class="num">${l.look}</td><td class="num">${l.cases.toLocaleString('en-US')}</td><td class="num">${l.alpha}</td><td>${esc(l.verdicts)}</td></tr>`,
     )
     .join('');
-  return `<h2>Sequential decision</h2><p id="sequential">${esc(sequentialLine(s))}.</p>
+  const line = sequentialLine(s);
+  return `<h2>Sequential decision</h2><p id="sequential">${esc(line[0]!.toUpperCase() + line.slice(1))}.</p>
 <table><thead><tr><th>Look</th><th>Cases</th><th>One-sided α per candidate</th><th>Verdicts reached</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 

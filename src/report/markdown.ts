@@ -52,7 +52,8 @@ export function renderMarkdown(report: Report): string {
     for (const d of rec.comparisons) out.push(`- ${{ within: '✅', worse: '❌', inconclusive: '❔' }[d.verdict]} ${markdownCell(d.sentence)}`);
   }
   if (report.sequential) {
-    out.push('', '## Sequential decision', '', `${markdownCell(sequentialLine(report.sequential))}.`, '');
+    const line = sequentialLine(report.sequential);
+    out.push('', '## Sequential decision', '', `${markdownCell(line[0]!.toUpperCase() + line.slice(1))}.`, '');
     out.push('| Look | Cases | One-sided α per candidate | Verdicts reached |', '|---:|---:|---:|---|');
     for (const look of lookRows(report.sequential, rec.comparisons))
       out.push(`| ${look.look} | ${look.cases.toLocaleString('en-US')} | ${look.alpha} | ${markdownCell(look.verdicts)} |`);
