@@ -4,14 +4,14 @@
 // 6 models, cases with a shared latent difficulty, optional failed calls on hard cases, cluster
 // column, --repeats) and runs three rules on the same data: ours, the naive "within δ of the best
 // point estimate", and the rule tierbench had before issue 15. docs/decisions-bench.md explains it.
-//   npm run bench:decisions [-- --trials 20000]
+//   npm run bench:decisions [-- --trials 20000] [-- --rows 29-32: those rows' sequential table only]
 import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { casesNeeded, compare } from '../dist/analysis/compare.js';
-import { FIRST_LOOK_SHARE } from '../dist/analysis/looks.js';
+import { FIRST_LOOK_SHARE, lookSizes } from '../dist/analysis/looks.js';
 import { buildMatrix } from '../dist/analysis/matrix.js';
-import { candidateAlpha, DECISION_LEVEL, decide, verdictOf } from '../dist/recommend/decide.js';
+import { candidateAlpha, DECISION_LEVEL, decide, settled, verdictOf } from '../dist/recommend/decide.js';
 import { normalQuantile } from '../dist/stats/intervals.js';
 import { rng } from '../dist/stats/paired.js';
 
@@ -85,6 +85,14 @@ const SCENARIOS = [
   { acc: [90, 87], n: 200, rho: 0.8, repeats: 3 },
   { acc: [90, 90, 89.5], n: 200, rho: 0.8, repeats: 3 },
   { acc: [90, 86], n: 500, rho: 0.8, repeats: 3, clusters: 10 },
+  // Answers clear before the last case (issue 20): where stopping early can save; the rows above sit
+  // near the margin, where it rarely can. A cheap model far worse; equal models that agree on most
+  // cases; a pricier model far worse that must not block a cheap one as good as the best; two cheap
+  // ones far worse.
+  { acc: [90, 80], n: 500, rho: 0.8 },
+  { acc: [95, 95], n: 1000, rho: 0.9 },
+  { acc: [92, 80, 92], n: 1000, rho: 0.8 },
+  { acc: [90, 84, 78], n: 500, rho: 0.8 },
 ];
 
 /**
@@ -295,6 +303,31 @@ function oldRule(contenders, matrix, set) {
   return { recommended, cases, tests };
 }
 
+/** `--sequential`'s default: four equally spaced looks. */
+const LOOKS = 4;
+
+/**
+ * `run --sequential` on the same data: looks at the first 25, 50, 75 and 100 % of the cases (the
+ * simulated cases are in random order already, as the shuffle makes them), each decided with the
+ * looks' α and the verdicts earlier looks reached, stopping once settled() says no later look can
+ * change the recommendation — what src/pipeline/sequential.ts does.
+ */
+function sequentialRule(s, outcomes, clusters) {
+  const k = s.repeats ?? 1;
+  const sizes = lookSizes(s.n, LOOKS);
+  const fractions = sizes.map((n) => n / s.n);
+  let decided = [];
+  for (let look = 1; ; look++) {
+    const n = sizes[look - 1];
+    const seen = outcomes.map((out) => out.subarray(0, n * k));
+    const matrix = matrixOf(s, seen, clusters?.subarray(0, n));
+    const contenders = seen.map((out, m) => ({ model: `m${m}`, accuracy: answeredAccuracy(s, out), costPerCase: priceOf(m) }));
+    const set = decide(contenders, matrix, { tolerancePp: TOLERANCE_PP, level: LEVEL, sequential: { fractions, look, decided } });
+    if (look === sizes.length || settled(set.comparisons, set.recommended)) return { recommended: set.recommended, cases: n, early: look < sizes.length };
+    decided = set.comparisons.filter((d) => d.verdict !== 'inconclusive');
+  }
+}
+
 /** One scenario, seeded by its row number so the results do not depend on which worker ran it. */
 function runScenario(index, trials) {
   const s = SCENARIOS[index];
@@ -302,8 +335,10 @@ function runScenario(index, trials) {
   const truth = truthOf(s.acc);
   const simulate = simulator(s, rng(20261126 + index));
   const clusters = s.clusters ? Int32Array.from({ length: s.n }, (_, i) => i % s.clusters) : undefined;
-  const rules = ['ours', 'naive', 'old'];
+  const rules = ['ours', 'naive', 'old', 'seq'];
   const tally = Object.fromEntries(rules.map((r) => [r, { worse: 0, atMargin: 0, adequate: 0 }]));
+  let seqCases = 0;
+  let seqEarly = 0;
   let discordance = 0;
   let oursCases = 0;
   let oursTests = 0;
@@ -324,7 +359,10 @@ function runScenario(index, trials) {
     const old = oldRule(contenders, matrix, set);
     oldCases += old.cases;
     oldTests += old.tests;
-    const picks = { ours: set.recommended, naive: naiveRule(contenders), old: old.recommended };
+    const seq = sequentialRule(s, outcomes, clusters);
+    seqCases += seq.cases;
+    if (seq.early) seqEarly++;
+    const picks = { ours: set.recommended, naive: naiveRule(contenders), old: old.recommended, seq: seq.recommended };
     for (const r of rules) {
       const verdict = truth[Number(picks[r].slice(1))];
       for (const key of ['worse', 'atMargin', 'adequate']) if (verdict[key]) tally[r][key]++;
@@ -338,6 +376,8 @@ function runScenario(index, trials) {
     discordance: discordance / runs,
     oursCases: oursCases / oursTests,
     oldCases: oldTests === 0 ? NaN : oldCases / oldTests,
+    seqCases: seqCases / runs,
+    seqEarly: seqEarly / runs,
     rates: Object.fromEntries(rules.map((r) => [r, Object.fromEntries(Object.entries(tally[r]).map(([key, v]) => [key, v / runs]))])),
   };
 }
@@ -427,20 +467,29 @@ async function main() {
   const at = args.indexOf('--trials');
   const trials = at === -1 ? 20000 : Number(args[at + 1]);
   if (!Number.isInteger(trials) || trials < 1) throw new Error(`--trials needs a positive whole number, got ${args[at + 1]}`);
+  // --rows 29-32: only these rows of the main table (1-based), and no follow-up table: to measure a change quickly.
+  const only = args.indexOf('--rows');
+  const [from, to] = only === -1 ? [1, SCENARIOS.length] : args[only + 1].split('-').map(Number);
+  const rows = SCENARIOS.map((_, i) => i).filter((i) => i + 1 >= from && i + 1 <= (to ?? from));
   const started = performance.now();
-  const results = await runAll(trials);
+  const results = await runAll(trials, rows, only === -1);
   const seconds = (performance.now() - started) / 1000;
+  if (only !== -1) {
+    printSequential(results.main.filter(Boolean));
+    return;
+  }
   print(results.main, trials, seconds);
+  printSequential(results.main);
   printFollowUps(results.follow);
 }
 
 /** Scenarios on one worker per core, the costliest first so that no core idles at the end. */
-async function runAll(trials) {
+async function runAll(trials, rows, followUps) {
   const cost = (s) => runsOf(s, trials) * s.n * s.acc.length ** 2 * (bootstrapped(s) ? 100 : 1);
   // A follow-up run decides on a few thousand cases: about the cost of a main row at 2,000.
   const tasks = [
-    ...SCENARIOS.map((s, index) => ({ kind: 'main', index, cost: cost(s) })),
-    ...FOLLOW_UPS.map((s, index) => ({ kind: 'follow', index, cost: trials * 2000 * s.acc.length ** 2 })),
+    ...rows.map((index) => ({ kind: 'main', index, cost: cost(SCENARIOS[index]) })),
+    ...(followUps ? FOLLOW_UPS.map((s, index) => ({ kind: 'follow', index, cost: trials * 2000 * s.acc.length ** 2 })) : []),
   ].sort((a, b) => b.cost - a.cost);
   const results = { main: [], follow: [] };
   const workers = Array.from(
@@ -567,6 +616,79 @@ function print(results, trials, seconds) {
     over.length === 0
       ? 'PASS: ours recommends a model truly more than δ worse than a pricier one in ≤ 5 % of runs in every row.'
       : `FAIL: ours exceeds 5 % in row${over.length > 1 ? 's' : ''} ${over.map(({ r, i }) => `${i + 1} (${pct(r.rates.ours.worse)})`).join(', ')}.`,
+  );
+  if (over.length > 0) process.exitCode = 1;
+}
+
+function printSequential(results) {
+  const pct = (x) => `${(x * 100).toFixed(1)}%`;
+  const head = [
+    '#',
+    'true accuracy % (price ↓)',
+    'extra',
+    'n',
+    'runs',
+    'fixed: worse',
+    'at −δ',
+    'power',
+    'seq: worse',
+    'at −δ',
+    'power',
+    'mean cases',
+    'of n',
+    'stopped early',
+  ];
+  const rows = results.map((r) => {
+    const s = SCENARIOS[r.index];
+    const truth = truthOf(s.acc);
+    const any = (key) => truth.some((t) => t[key]);
+    const cell = (x, applies) => (applies ? pct(x) : '—');
+    const rule = (name) => [
+      cell(r.rates[name].worse, any('worse')),
+      cell(r.rates[name].atMargin, any('atMargin')),
+      cell(r.rates[name].adequate, any('adequate')),
+    ];
+    const extra =
+      [s.fail && `fail ${s.fail.map((f) => `${f * 100}`).join('/')} %`, s.clusters && `G=${s.clusters}`, s.repeats && `k=${s.repeats}`]
+        .filter(Boolean)
+        .join(' ') || '—';
+    return [
+      String(r.index + 1),
+      s.acc.join(' '),
+      extra,
+      String(s.n),
+      r.runs.toLocaleString('en-US'),
+      ...rule('ours'),
+      ...rule('seq'),
+      String(Math.round(r.seqCases)),
+      pct(r.seqCases / s.n),
+      pct(r.seqEarly),
+    ];
+  });
+  const widths = head.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c].length)));
+  const line = (cells) => cells.map((x, c) => (c === 1 || c === 2 ? x.padEnd(widths[c]) : x.padStart(widths[c]))).join('  ');
+  console.log(
+    `\nSequential (run --sequential, ${LOOKS} equally spaced looks, each candidate's α/K spent by the O'Brien–Fleming-type function, stopping once the recommendation is decided) beside the fixed-size rule (ours above), on the same runs.`,
+  );
+  console.log(
+    'mean cases: cases used before stopping, averaged over runs; of n: as a share of the cases the fixed rule used; stopped early: runs that stopped before the last look.\n',
+  );
+  console.log(line(head));
+  for (const row of rows) console.log(line(row));
+  const over = results.filter((r) => r.rates.seq.worse > 0.05);
+  const worst = results.reduce((a, r) => (r.rates.seq.worse > a.rates.seq.worse ? r : a));
+  const margins = results.filter((r) => truthOf(SCENARIOS[r.index].acc).some((t) => t.atMargin));
+  const marginMax = margins.reduce((a, r) => (a === undefined || r.rates.seq.atMargin > a.rates.seq.atMargin ? r : a), undefined);
+  const share = results.reduce((sum, r) => sum + r.seqCases / SCENARIOS[r.index].n, 0) / results.length;
+  const powerRows = results.filter((r) => truthOf(SCENARIOS[r.index].acc).some((t) => t.adequate));
+  const powerDiff = powerRows.map((r) => r.rates.seq.adequate - r.rates.ours.adequate);
+  console.log(
+    `\nSequential, worse than δ: at most ${pct(worst.rates.seq.worse)} (row ${worst.index + 1})${marginMax ? `; at exactly −δ: at most ${pct(marginMax.rates.seq.atMargin)} (row ${marginMax.index + 1})` : ''}. Mean cases ${pct(share)} of the fixed rule's (averaged over rows). Power against the fixed rule: ${(Math.min(...powerDiff) * 100).toFixed(1)} to ${(Math.max(...powerDiff) * 100).toFixed(1)} pp.`,
+  );
+  console.log(
+    over.length === 0
+      ? 'PASS: sequential recommends a model truly more than δ worse than a pricier one in ≤ 5 % of runs in every row.'
+      : `FAIL: sequential exceeds 5 % in row${over.length > 1 ? 's' : ''} ${over.map((r) => `${r.index + 1} (${pct(r.rates.seq.worse)})`).join(', ')}.`,
   );
   if (over.length > 0) process.exitCode = 1;
 }

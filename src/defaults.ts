@@ -29,3 +29,11 @@ export const MODULE_SCORER_CONCURRENCY = 8;
 
 /** --batch-poll: seconds between asking a batch how far it is (batches take minutes to hours; every poll is a request). */
 export const BATCH_POLL_S = 30;
+
+/**
+ * `--sequential`: looks at the cases when --looks is not given (at 25, 50, 75 and 100 %), and the
+ * seed of the order the cases run in — fixed, so the same file is run in the same order (a
+ * rerun, a resume), and unrelated to how the file is sorted.
+ */
+export const SEQUENTIAL_LOOKS = 4;
+export const SEQUENTIAL_SEED = 20261126;

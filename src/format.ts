@@ -1,5 +1,5 @@
 // Number formats shared by the sentences stages write and the views that print them.
-import type { ModelSummary, Recommendation } from './types.js';
+import type { ModelSummary, Recommendation, SequentialReport } from './types.js';
 
 const signed = (x: number): string => (x < 0 ? `−${Math.abs(x).toFixed(1)}` : `+${x.toFixed(1)}`);
 
@@ -7,7 +7,10 @@ const signed = (x: number): string => (x < 0 ? `−${Math.abs(x).toFixed(1)}` : 
 export const ppDelta = (x: number): string => `${signed(x * 100)} pp`;
 
 /** "90 % CI −2.6 to +0.2" */
-export const ppInterval = (low: number, high: number, level: number): string => `${Math.round(level * 100)} % CI ${signed(low * 100)} to ${signed(high * 100)}`;
+export const ppInterval = (low: number, high: number, level: number): string => `${levelPct(level)} % CI ${signed(low * 100)} to ${signed(high * 100)}`;
+
+/** A level in whole percent, but never "100" for one that is not (a sequential run's first looks test at 99.98 %). */
+const levelPct = (level: number): string => (Math.round(level * 100) < 100 ? String(Math.round(level * 100)) : String(Math.floor(level * 10000) / 100));
 
 export const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
@@ -39,16 +42,38 @@ export function costMark(s: Pick<ModelSummary, 'requests' | 'errors' | 'estimate
 }
 
 /** The level of the verdicts' intervals, and how the error was split over cheaper models and looks. */
-export function intervalsLegend(rec: Recommendation): string {
+export function intervalsLegend(rec: Recommendation, sequential?: SequentialReport): string {
   const candidates = new Set(rec.comparisons.map((d) => d.model)).size;
   const level = rec.comparisons[0]?.interval.level ?? 1 - 2 * rec.look.alpha;
   const total = `${Math.round((1 - rec.level) * 50)} %`;
   const split = candidates > 1 ? `, split over ${candidates} cheaper models` : '';
+  if (sequential !== undefined) {
+    const levels = sequential.alphas.map((a) => `${levelPct(1 - 2 * a)} %`).join(', ');
+    return `paired intervals at the level of the look that reached each verdict (the ${total} error${split}, spent over ${sequential.looks.length} looks by an O'Brien–Fleming-type function: ${levels})`;
+  }
   const spent =
     rec.look.number === 1
       ? `4/5 of the ${total} error on this first look${split}; a --follow-up gets the rest`
       : `the rest of the ${total} error, on this follow-up of a ${rec.look.pilotCases?.toLocaleString('en-US') ?? '?'}-case pilot${split}`;
   return `paired ${Math.round(level * 1000) / 10} % intervals (${spent})`;
+}
+
+/**
+ * `--sequential`: where the run stopped and what it saved, in one sentence for every format:
+ * "stopped at look 1 of 4 (100 of 400 cases): decided. 200 of 800 calls, $0.0093 of $0.037 — saved $0.028 (75 %)".
+ */
+export function sequentialLine(s: SequentialReport): string {
+  const cases = s.looks[s.stoppedAt - 1] ?? s.plannedCases;
+  const how = s.decided
+    ? 'decided'
+    : s.stoppedAt === s.looks.length
+      ? 'not every verdict decided, so every case was run'
+      : 'stopped before the recommendation was decided';
+  const cost =
+    s.cost === null
+      ? ' (cost unknown: a model is unpriced)'
+      : `, ${money(s.cost.used)} of ${money(s.cost.full)}${s.cost.saved > 0 ? ` — saved ${money(s.cost.saved)} (${Math.round((s.cost.saved / s.cost.full) * 100)} %)` : ''}`;
+  return `stopped at look ${s.stoppedAt} of ${s.looks.length} (${cases.toLocaleString('en-US')} of ${s.plannedCases.toLocaleString('en-US')} cases): ${how}. ${s.calls.used.toLocaleString('en-US')} of ${s.calls.full.toLocaleString('en-US')} calls${cost}`;
 }
 
 /** What the cheaper models were tested against. */

@@ -488,6 +488,8 @@ export interface Decision extends Comparison {
   costPerCase: number;
   saving: number | null;
   sentence: string;
+  /** `--sequential`: the look that reached this verdict (an inconclusive one: the last look made); its interval is at that look's level. */
+  look?: number;
 }
 
 export interface Recommendation {
@@ -499,7 +501,8 @@ export interface Recommendation {
   /**
    * Which look at the question this run is: 1, or 2 when it follows up a pilot run of
    * `pilotCases` cases (`run --follow-up`); `alpha` is the one-sided error each candidate's
-   * verdict was tested at (the level of its interval is 1 − 2·alpha).
+   * verdict was tested at (the level of its interval is 1 − 2·alpha). With `--sequential`: 1, and
+   * the level of the look the run stopped at; each verdict's own look is in its `look`.
    */
   look: { number: 1 | 2; alpha: number; pilotCases?: number };
   /** The cheapest model shown within tolerance of every model that costs more; the most expensive when none was. */
@@ -595,6 +598,39 @@ export interface RunSettings {
   /** Caps on request starts per model (requests / tokens per minute). */
   rpm?: number;
   tpm?: number;
+  /** `--sequential`: the cases run in a shuffled order (this seed), looked at this many times, stopping once the recommendation is decided. */
+  sequential?: SequentialSettings;
+}
+
+/** `--sequential [looks]`, as planned. */
+interface SequentialSettings {
+  /** Equally spaced looks planned over the cases, the last at all of them. */
+  looks: number;
+  /** Seed of the order the cases are run in (so a sorted file does not bias the early looks). */
+  seed: number;
+}
+
+/**
+ * `--sequential`: how the run looked at its cases and where it stopped. The verdicts' own looks
+ * and intervals are in `recommendation.comparisons`.
+ */
+export interface SequentialReport {
+  /** Each candidate's α spent over the looks by the Lan–DeMets O'Brien–Fleming-type function. */
+  spending: 'obrien-fleming';
+  /** Cases in the data: the most the run would have used. */
+  plannedCases: number;
+  /** Cases at each planned look; the last is plannedCases. */
+  looks: number[];
+  /** The one-sided level each candidate's verdicts were tested at, look by look (its interval is at 1 − 2·alpha). */
+  alphas: number[];
+  /** The look the run stopped at (1-based); the report is over that look's cases, the first `looks[stoppedAt − 1]` of the shuffled order. */
+  stoppedAt: number;
+  /** Every verdict the recommendation needs was decided there (else the run went to its last look, or was stopped). */
+  decided: boolean;
+  /** Calls the run used (from the cache and a resumed journal too) against the calls of the full run. */
+  calls: { used: number; full: number };
+  /** USD the calls used cost against the full run's, projected at this run's cost per case; null when a model is unpriced. */
+  cost: { used: number; full: number; saved: number } | null;
 }
 
 /** A case as sent: the rendered prompt is stored once per case, not once per model. */
@@ -658,6 +694,8 @@ export interface Report {
   models: ReportedModel[];
   summaries: ModelSummary[];
   recommendation: Recommendation;
+  /** With `--sequential`: the looks, where the run stopped, and what stopping saved. */
+  sequential?: SequentialReport;
   /** With `--by COLUMN`: the decision per category. */
   routing?: RoutingTable;
   /** With `--cascade cheap,big`: the simulated cascade. */

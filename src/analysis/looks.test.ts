@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { normalQuantile } from '../stats/intervals.js';
 import { rng } from '../stats/paired.js';
-import { firstLookAlpha, followUpCases, secondLookAlpha } from './looks.js';
+import { firstLookAlpha, followUpCases, lookSizes, secondLookAlpha, sequentialAlpha } from './looks.js';
 
 describe('two looks at one question', () => {
   it('the first look spends 4/5 of α', () => {
@@ -57,6 +57,23 @@ describe('two looks at one question', () => {
       followUpCases(200, 0.05, () => 50),
       201,
       'always at least one new case',
+    );
+  });
+});
+
+describe('--sequential looks', () => {
+  it('are equally spaced, the last at every case; fewer when there are fewer cases than looks', () => {
+    assert.deepEqual(lookSizes(400, 4), [100, 200, 300, 400]);
+    assert.deepEqual(lookSizes(10, 4), [3, 5, 8, 10]);
+    assert.deepEqual(lookSizes(3, 4), [1, 2, 3]);
+  });
+
+  it("each look's level is what the spending function leaves it, the last close to the whole α", () => {
+    const fractions = [0.25, 0.5, 0.75, 1];
+    const levels = fractions.map((_, k) => sequentialAlpha(0.05, fractions, k + 1));
+    assert.deepEqual(
+      levels.map((a) => a.toFixed(5)),
+      ['0.00009', '0.00554', '0.02190', '0.04270'],
     );
   });
 });

@@ -7,8 +7,11 @@
 // statistics being correlated √t for a pilot holding the share t of the cases (group-sequential
 // designs; Jennison & Turnbull 2000, ch. 2). Most runs are never followed up, so most of α stays
 // on the first look: it costs a single run about 9 % more cases for the same power, where equal
-// shares (2.5 % at the first look) would cost 27 %. A third look is not offered. Pure.
+// shares (2.5 % at the first look) would cost 27 %. A third look is not offered. A `--sequential`
+// run is a design of its own: several looks planned over its cases, the whole α spent across them
+// (sequentialAlpha), so it cannot be followed up. Pure.
 import { normalCdf, normalQuantile } from '../stats/intervals.js';
+import { spendingBoundaries } from '../stats/spending.js';
 
 /** Share of the one-sided α spent at the first look. */
 export const FIRST_LOOK_SHARE = 0.8;
@@ -70,4 +73,33 @@ export function followUpCases(pilot: number, alpha: number, casesAt: (alpha: num
     total = next;
   }
   return Number.isFinite(total) ? total : Infinity;
+}
+
+/**
+ * `--sequential`: the cases at each of `looks` equally spaced looks at `cases` cases (fewer looks
+ * when there are fewer cases than looks), the last at all of them.
+ */
+export function lookSizes(cases: number, looks: number): number[] {
+  const sizes = Array.from({ length: looks }, (_, k) => Math.ceil((cases * (k + 1)) / looks)).filter((n) => n > 0);
+  return [...new Set(sizes)];
+}
+
+const boundaries = new Map<string, number[]>();
+
+/**
+ * The one-sided level a candidate's verdicts are tested at on look `look` (1-based) of a
+ * sequential run looking at these shares of its cases: its whole α spent over the looks by the
+ * O'Brien–Fleming-type function (docs/decisions/sequential.md). Remembered: every look of every
+ * run asks again.
+ */
+export function sequentialAlpha(alpha: number, fractions: readonly number[], look: number): number {
+  const key = `${alpha}:${fractions.join(',')}`;
+  let nominal = boundaries.get(key);
+  if (nominal === undefined) {
+    nominal = spendingBoundaries(alpha, fractions).nominal;
+    boundaries.set(key, nominal);
+  }
+  const level = nominal[look - 1];
+  if (level === undefined) throw new RangeError(`sequentialAlpha: look ${look} of ${fractions.length}`);
+  return level;
 }

@@ -1,6 +1,16 @@
 // Every command's options, declared once: main.ts gives them to commander, and each command's
 // flags type is derived from its table. Kept apart from the commands, which load lazily.
-import { BATCH_POLL_S, CACHE_DIR, CACHE_TTL, DEFAULT_MAX_TOKENS, MAX_RETRIES, REASONING_MAX_TOKENS, SCORER_TIMEOUT_S, TOLERANCE_PP } from '../defaults.js';
+import {
+  BATCH_POLL_S,
+  CACHE_DIR,
+  CACHE_TTL,
+  DEFAULT_MAX_TOKENS,
+  MAX_RETRIES,
+  REASONING_MAX_TOKENS,
+  SCORER_TIMEOUT_S,
+  SEQUENTIAL_LOOKS,
+  TOLERANCE_PP,
+} from '../defaults.js';
 import { UsageError } from '../errors.js';
 import type { OptionTable, OptionValues } from './options.js';
 import {
@@ -9,6 +19,7 @@ import {
   duration,
   failOnRule,
   fraction,
+  lookCount,
   nonNegativeInt,
   percentagePoints,
   port,
@@ -158,6 +169,15 @@ export const RUN_OPTIONS = {
     flags: '--shard <i/n>',
     help: "run slice i of n (a CI matrix's job): cases assigned by a hash of their id; after --sample; `tierbench merge` combines the shards' reports",
     parse: shard,
+  },
+  sequential: {
+    flags: '--sequential',
+    help: 'run the cases in a shuffled order and look at the verdicts as they come (--looks times), stopping once the recommendation is decided (see "Sequential decisions")',
+  },
+  looks: {
+    flags: '--looks <n>',
+    help: `with --sequential: equally spaced looks at the cases, the last at all of them (default ${SEQUENTIAL_LOOKS})`,
+    parse: lookCount,
   },
   concurrency: { flags: '-c, --concurrency <n>', help: 'calls in flight at once, over all models', parse: positiveInt, default: 16 },
   modelConcurrency: { flags: '--model-concurrency <n>', help: 'cap on calls in flight per model', parse: positiveInt },

@@ -29,6 +29,13 @@ export function shard(value: string): Shard {
   return parsed;
 }
 
+/** `--looks`: 2 to 20 (one look is a run in one go; more than 20 spend the error in crumbs for little saving). */
+export function lookCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 2 || n > 20) throw new InvalidArgumentError('expected a whole number from 2 to 20.');
+  return n;
+}
+
 export function nonNegativeInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number ≥ 0.');

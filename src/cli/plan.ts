@@ -46,6 +46,13 @@ export async function planCommand(flags: PlanFlags, io: Io): Promise<Ending> {
         'plan a fresh benchmark with --discordance instead',
       );
     }
+    if (report.sequential !== undefined) {
+      throw new UsageError(
+        'E_PLAN',
+        `--from ${flags.from}: that run was sequential, and spent its whole error budget over its looks`,
+        'plan a fresh benchmark with --discordance instead',
+      );
+    }
     const table = new Table({
       head: ['Candidate', 'vs', 'n', 'Discordance', 'Δ observed', 'Cases if Δ as observed', 'Cases if Δ = 0', 'Verdict now'],
       style: { head: [], border: [] },

@@ -12,9 +12,9 @@ const SCHEMA_VERSION = 8;
  * The versions read back (`gate --baseline`, `compare`, `plan --from`, `--follow-up`). 7 only added
  * optional fields (issue 19: the judge, embeddings, label diagnostics, tools, suites, prompt
  * variants, scorer sources, schemas, reasons), and 8 only added optional fields too (issue 20: the
- * sample, the shard, the dataset's hash, clusters, prompt-cache savings, `settings.batch`, and the
- * error kinds `expired` and `canceled`): a report of 6 or 7 reads as one of 8 without them, so a
- * CI baseline kept from before an upgrade still gates.
+ * sample, the shard, the dataset's hash, clusters, prompt-cache savings, `settings.batch`, the
+ * error kinds `expired` and `canceled`, `sequential` and a verdict's `look`): a report of 6 or 7
+ * reads as one of 8 without them, so a CI baseline kept from before an upgrade still gates.
  */
 const READS: ReadonlySet<number> = new Set([6, 7, SCHEMA_VERSION]);
 
@@ -44,6 +44,7 @@ const READ = object({
       cost: v.nullable(object({ per1kCases: number })),
     }),
   ),
+  sequential: v.optional(object({ stoppedAt: number })),
   recommendation: object({
     look: object({ number: v.picklist([1, 2], EDITED) }),
     tolerancePp: number,

@@ -8,7 +8,7 @@ import * as v from 'valibot';
 import { fileHash } from '../cases/load.js';
 import { parseTools } from '../cases/tools.js';
 import { type Config, loadConfig } from '../config/load.js';
-import { CACHE_DIR, SCORER_TIMEOUT_S } from '../defaults.js';
+import { CACHE_DIR, SCORER_TIMEOUT_S, SEQUENTIAL_LOOKS, SEQUENTIAL_SEED } from '../defaults.js';
 import { UsageError } from '../errors.js';
 import { Journal } from '../execute/journal.js';
 import { regularFile } from '../files.js';
@@ -208,6 +208,19 @@ function checkRunFlags(flags: RunFlags, models: readonly ModelSpec[]): void {
   if (flags.routingOut !== undefined && flags.by === undefined) {
     throw new UsageError('E_FLAGS', '--routing-out needs --by', 'add --by <column>, e.g. --by category');
   }
+  if (flags.looks !== undefined && flags.sequential !== true) {
+    throw new UsageError('E_FLAGS', `--looks ${flags.looks} needs --sequential`, 'add --sequential, or drop --looks');
+  }
+  if (flags.sequential === true) {
+    // Each of these decides on the cases in a way the looks' error spending does not cover.
+    const other = [
+      flags.followUp !== undefined && ['--follow-up', 'a sequential run is a design of its own: it spends the whole error budget over its looks'],
+      flags.judge !== undefined && ['--judge', 'the judging pass scores after every call is made, and the looks need scores as they go'],
+      flags.by !== undefined && ['--by', "the routing table's decisions per category are not part of the stopping rule"],
+    ].find((x) => x !== false);
+    if (other !== undefined)
+      throw new UsageError('E_FLAGS', `--sequential and ${other[0]} cannot go together: ${other[1]}`, `drop ${other[0]} or --sequential`);
+  }
   if (flags.reference !== undefined && !models.some((m) => m.name === flags.reference)) {
     throw new UsageError('E_REFERENCE', `--reference ${flags.reference}: not one of --models`, `use one of ${models.map((m) => m.name).join(', ')}`);
   }
@@ -317,6 +330,7 @@ async function buildPlan(file: string, flags: RunFlags, io: Io, suite: AppliedSu
     ...(flags.maxCost !== undefined && { maxCost: flags.maxCost }),
     ...(flags.rpm !== undefined && { rpm: flags.rpm }),
     ...(flags.tpm !== undefined && { tpm: flags.tpm }),
+    ...(flags.sequential === true && { sequential: { looks: flags.looks ?? SEQUENTIAL_LOOKS, seed: SEQUENTIAL_SEED } }),
     // A simulation is not worth keeping (its server's port is in every key, so never asked again).
     cache: flags.cache && flags.simulate !== true ? { dir: cacheDir(flags.cacheDir, io.cwd), ttlMs: flags.cacheTtl } : null,
     formats: reportFormats(flags.report ?? ''),

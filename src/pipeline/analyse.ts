@@ -3,19 +3,33 @@
 import { summarize } from '../analysis/aggregate.js';
 import { confusion } from '../analysis/confusion.js';
 import { callCost } from '../analysis/cost.js';
+import { sequentialAlpha } from '../analysis/looks.js';
 import { buildMatrix, type ScoreMatrix } from '../analysis/matrix.js';
 import { outcomeNotes } from '../analysis/outcomes.js';
 import { fileProblem } from '../errors.js';
 import { money } from '../format.js';
 import { type GateRules, hasRules, runGate } from '../gate/gate.js';
 import { cascadeFromResults, cascadeHeadline } from '../recommend/cascade.js';
-import { DECISION_LEVEL } from '../recommend/decide.js';
+import { candidateAlpha, DECISION_LEVEL, settled } from '../recommend/decide.js';
 import { projections } from '../recommend/projections.js';
 import { recommend } from '../recommend/recommend.js';
 import { routingTable } from '../recommend/routing.js';
 import type { EmbeddingTally } from '../scoring/embedding.js';
 import { defaultScorer, labelSet } from '../scoring/scorers.js';
-import type { Case, CaseResult, EmbeddingUsage, Failure, JudgeReport, ModelSpec, ModelSummary, Recommendation, Report, RunSettings } from '../types.js';
+import type {
+  Case,
+  CaseResult,
+  Decision,
+  EmbeddingUsage,
+  Failure,
+  JudgeReport,
+  ModelSpec,
+  ModelSummary,
+  Recommendation,
+  Report,
+  RunSettings,
+  SequentialReport,
+} from '../types.js';
 import type { Collected } from './collect.js';
 import { type RunPlan, reportedModel, safeUrl } from './plan.js';
 import type { Prepared } from './prepare.js';
@@ -43,6 +57,8 @@ export interface RunFacts {
   embedding?: { spec: ModelSpec; tally: EmbeddingTally };
   /** `--judge`: the judging pass's section of the report. */
   judge?: JudgeReport;
+  /** `--sequential`: which look this is (1-based), the cases at each look and in all, and the verdicts earlier looks reached. */
+  sequential?: { look: number; sizes: readonly number[]; plannedCases: number; decided: readonly Decision[] };
 }
 
 export function analyse(prepared: Analysed, collected: Omit<Collected, 'results'>, results: readonly CaseResult[][], facts: RunFacts): Report {
@@ -59,6 +75,13 @@ export function analyse(prepared: Analysed, collected: Omit<Collected, 'results'
     level: DECISION_LEVEL,
     ...(plan.reference !== undefined && { reference: plan.reference }),
     ...(facts.followUp !== undefined && { pilotCases: facts.followUp.report.dataset.cases }),
+    ...(facts.sequential !== undefined && {
+      sequential: {
+        fractions: facts.sequential.sizes.map((n) => n / facts.sequential!.plannedCases),
+        look: facts.sequential.look,
+        decided: facts.sequential.decided,
+      },
+    }),
   });
   const stopped = [...collected.stopped.keys()].map((m) => plan.models[m]?.name ?? String(m));
   if (stopped.length > 0) recommendation.caveats.unshift(`${stopped.join(', ')} stopped early: the recommendation is over the other models only`);
@@ -116,6 +139,7 @@ export function analyse(prepared: Analysed, collected: Omit<Collected, 'results'
     models: plan.models.map(reportedModel),
     summaries,
     recommendation,
+    ...(facts.sequential !== undefined && { sequential: sequentialReport(facts.sequential, recommendation, perModel) }),
     ...(routing !== undefined && { routing }),
     ...(cascade !== undefined && { cascade }),
     ...(projected !== undefined && { projections: projected }),
@@ -128,6 +152,34 @@ export function analyse(prepared: Analysed, collected: Omit<Collected, 'results'
   };
   if (facts.gate !== undefined && hasRules(facts.gate)) report.gate = runGate(report, facts.gate);
   return report;
+}
+
+/**
+ * `--sequential`: the looks, where the run stopped, and what stopping there saved against running
+ * every case: the calls of the cases not reached, and their cost at this run's cost per case.
+ */
+function sequentialReport(
+  facts: NonNullable<RunFacts['sequential']>,
+  recommendation: Recommendation,
+  perModel: ReadonlyArray<{ results: readonly CaseResult[]; priced: boolean }>,
+): SequentialReport {
+  const fractions = facts.sizes.map((n) => n / facts.plannedCases);
+  const share = candidateAlpha(DECISION_LEVEL, new Set(recommendation.comparisons.map((d) => d.model)).size);
+  const cases = facts.sizes[facts.look - 1]!;
+  const scale = facts.plannedCases / cases;
+  const used = perModel.reduce((n, p) => n + p.results.length, 0);
+  // Unknown is never $0: one unpriced model leaves the cost unknown.
+  const cost = perModel.every((p) => p.priced) ? perModel.reduce((sum, p) => p.results.reduce((s, r) => s + (r.cost ?? 0), sum), 0) : null;
+  return {
+    spending: 'obrien-fleming',
+    plannedCases: facts.plannedCases,
+    looks: [...facts.sizes],
+    alphas: fractions.map((_, k) => sequentialAlpha(share, fractions, k + 1)),
+    stoppedAt: facts.look,
+    decided: settled(recommendation.comparisons, recommendation.recommended),
+    calls: { used, full: Math.round(used * scale) },
+    cost: cost === null ? null : { used: cost, full: cost * scale, saved: cost * scale - cost },
+  };
 }
 
 /** The embedding calls, priced at the model's input rate (no cost when it has none: unknown, never $0). */

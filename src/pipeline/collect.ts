@@ -15,16 +15,32 @@ import type { Prepared } from './prepare.js';
 export interface Collected extends Execution {
   /** Why no new call was started before the end. */
   stopReason?: Stop['reason'];
-  /** USD paid for the calls made in this segment. */
+  /** USD paid for the calls made in this segment (with a sequential run's earlier looks). */
   spent: number;
   /** The run journal could not be written (results recorded since are not on disk). */
   journalFailure?: NodeJS.ErrnoException;
 }
 
+/** The run this collection is part of; a sequential run collects once a look. */
+export interface CollectRun {
+  startedAt: Date;
+  journalPath: string;
+  /** When this segment of the run started (monotonic ms): the journal records its duration. */
+  started: number;
+  /** The journal exists already: a resumed run, or a later look. */
+  resumed: boolean;
+  /** USD the run paid before this collection (earlier looks): --max-cost counts it. */
+  spent?: number;
+  /** The response cache stays open: a later look reads it again. */
+  keepCache?: boolean;
+  /** `--resume RUN --cancel-batches`: cancel the run's open batches, submit nothing new. */
+  cancelBatches?: boolean;
+}
+
 export async function collect(
   { plan, id, dataset, targets, request, known, cache, cacheKey, datasetHash, budget, openBatches }: Prepared,
   deps: RunDeps,
-  run: { startedAt: Date; journalPath: string; started: number; resumed: boolean; cancelBatches?: boolean },
+  run: CollectRun,
 ): Promise<Collected> {
   const journal = run.resumed
     ? Journal.reopen(run.journalPath)
@@ -49,7 +65,7 @@ export async function collect(
     now: deps.now,
   });
   let stopReason: Stop['reason'] | undefined;
-  let spent = 0;
+  let spent = run.spent ?? 0;
   const abort = new AbortController();
   // Every call in flight listens to it: hundreds, not the ten Node warns about.
   setMaxListeners(0, abort.signal);
@@ -120,7 +136,7 @@ export async function collect(
     unsubscribe?.();
     journal.segment(deps.now() - run.started);
     journal.close();
-    cache?.close();
+    if (run.keepCache !== true) cache?.close();
   }
   // Read once the journal is closed: its last writes may be what failed.
   const journalFailure = journal.failure;

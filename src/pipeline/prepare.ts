@@ -5,6 +5,7 @@ import { missingPilotCases } from '../analysis/across.js';
 import { batchPrices, callCost } from '../analysis/cost.js';
 import { imageSources, loadImages } from '../cases/images.js';
 import { fileHash, loadDataset } from '../cases/load.js';
+import { shuffledCases } from '../cases/order.js';
 import { sampleCases, shardCases } from '../cases/select.js';
 import { UsageError } from '../errors.js';
 import type { SubmittedBatch } from '../execute/batch.js';
@@ -157,9 +158,14 @@ export async function prepare(
 }
 
 async function loadCases(
-  plan: Pick<RunPlan, 'datasetPath' | 'load' | 'prompt' | 'prompts' | 'system' | 'temperature' | 'models' | 'tools' | 'toolChoice' | 'sample' | 'shard'>,
+  plan: Pick<
+    RunPlan,
+    'datasetPath' | 'load' | 'prompt' | 'prompts' | 'system' | 'temperature' | 'models' | 'tools' | 'toolChoice' | 'sample' | 'shard' | 'sequential'
+  >,
 ) {
   const { dataset, selected } = selectCases(await loadDataset(plan.datasetPath, plan.load), plan);
+  // After the sample and the shard, before anything refers to a case by its index (images, the records, the journal's results).
+  if (plan.sequential !== undefined) dataset.cases = shuffledCases(dataset.cases, plan.sequential.seed);
   if (dataset.messagesColumn !== undefined && (plan.prompt !== undefined || plan.prompts !== undefined)) {
     const flag = plan.prompts !== undefined ? '--prompts' : '--prompt';
     throw new UsageError(
@@ -413,6 +419,13 @@ function checkFollowUp(
     throw new UsageError(
       'E_FOLLOW_UP',
       `${flag}: that run was itself a follow-up, and a third look is not offered`,
+      'decide on it as it is, or start a fresh benchmark on new cases (without --follow-up)',
+    );
+  }
+  if (pilot.sequential !== undefined) {
+    throw new UsageError(
+      'E_FOLLOW_UP',
+      `${flag}: that run was sequential, and spent its whole error budget over its looks`,
       'decide on it as it is, or start a fresh benchmark on new cases (without --follow-up)',
     );
   }

@@ -10,6 +10,7 @@ import { UsageError } from '../errors.js';
 import type { ResultColumns } from '../execute/results.js';
 import type { Scored, Scorer } from '../scoring/scorers.js';
 import type { Case, CaseResult } from '../types.js';
+import type { Prepared } from './prepare.js';
 
 /** Where the cases come from and which run a failed scorer can be resumed as, for its one-line error. */
 export interface ScoreContext {
@@ -43,6 +44,13 @@ export async function score(stores: readonly ResultColumns[], cases: readonly Ca
   if (failed !== undefined) throw failed.reason;
   return scored;
 }
+
+/** A run's context for its scorer: its data, its id, and --expect-refusal. */
+export const scoreContext = ({ dataset, id, plan }: Pick<Prepared, 'dataset' | 'id' | 'plan'>): ScoreContext => ({
+  datasetPath: dataset.path,
+  runId: id,
+  ...(plan.expectRefusal !== undefined && { expectRefusal: plan.expectRefusal }),
+});
 
 /** Whether the case's expected answer is --expect-refusal's, spacing and case aside. */
 export const refusalWanted = (c: Case, answer: string | undefined): boolean =>

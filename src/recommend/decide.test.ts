@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { secondLookAlpha } from '../analysis/looks.js';
+import { secondLookAlpha, sequentialAlpha } from '../analysis/looks.js';
 import type { ScoreMatrix } from '../analysis/matrix.js';
-import type { ModelSummary } from '../types.js';
-import { decide, verdictOf } from './decide.js';
+import { normalQuantile } from '../stats/intervals.js';
+import type { Decision, ModelSummary, Verdict } from '../types.js';
+import { decide, settled, verdictOf } from './decide.js';
 import { recommend } from './recommend.js';
 
 /** A column of n scores with `wrong` zeros placed at the given offset. */
@@ -243,5 +244,51 @@ describe('recommendation sentence', () => {
     assert.equal(r.recommended, 'mid');
     assert.match(r.summary, /^Use mid: mid is within 3 pp of big \(Δ −0\.5 pp.*\)/);
     assert.match(r.summary, / cheap is within 3 pp of mid but is inconclusive against big \(about [\d,]+ more cases would settle it\)\.$/);
+  });
+});
+
+describe('--sequential: verdicts at the looks, kept once reached', () => {
+  const fractions = [0.25, 0.5, 0.75, 1];
+
+  it("tests at the look's own level: the α/K the O'Brien–Fleming-type function leaves for it", () => {
+    // Two candidates (K = 2): each gets one-sided 2.5 %, spent over the four looks.
+    const set = decide(contenders, matrix, { tolerancePp: 3, level: 0.9, sequential: { fractions, look: 2, decided: [] } });
+    assert.equal(set.alpha, sequentialAlpha(0.025, fractions, 2));
+    // The published boundary at the second of four looks, one-sided 2.5 %: z = 2.9631.
+    assert.equal(normalQuantile(1 - set.alpha).toFixed(4), '2.9631');
+    for (const d of set.comparisons) {
+      assert.equal(d.interval.level, 1 - 2 * set.alpha);
+      assert.equal(d.look, 2);
+      assert.equal(d.moreCases, null, 'a sequential run advises no more cases');
+    }
+  });
+
+  it('keeps a verdict an earlier look reached, even when this look alone would not reach it', () => {
+    const reached = decide(contenders, matrix, { tolerancePp: 3, level: 0.9, sequential: { fractions, look: 1, decided: [] } }).comparisons;
+    const earlier = reached.map((d) => (d.model === 'mid' ? { ...d, verdict: 'within' as const, look: 1 } : d));
+    // A look at which mid is far worse: the verdict from look 1 stands (a crossing at any look counts).
+    const worse = column('mid', N, range(0, 300), 0.004);
+    const later = decide(
+      contenders,
+      { ...matrix, columns: [big, worse, cheap] },
+      { tolerancePp: 3, level: 0.9, sequential: { fractions, look: 2, decided: earlier } },
+    );
+    const mine = later.comparisons.find((d) => d.model === 'mid');
+    assert.equal(mine?.verdict, 'within');
+    assert.equal(mine?.look, 1);
+    assert.equal(later.recommended, 'mid');
+  });
+
+  it('is settled when the model recommended cannot be displaced: every cheaper one is shown worse than some pricier model', () => {
+    const d = (model: string, reference: string, verdict: Verdict, costPerCase: number): Decision => ({ model, reference, verdict, costPerCase }) as Decision;
+    // mid within big; cheap worse than big: nothing cheaper than mid can pass.
+    assert.equal(settled([d('mid', 'big', 'within', 0.004), d('cheap', 'big', 'worse', 0.001), d('cheap', 'mid', 'inconclusive', 0.001)], 'mid'), true);
+    // cheap still open against both: it could pass at a later look.
+    assert.equal(settled([d('mid', 'big', 'within', 0.004), d('cheap', 'big', 'inconclusive', 0.001), d('cheap', 'mid', 'within', 0.001)], 'mid'), false);
+    // The reference recommended: every candidate must be shown worse.
+    assert.equal(settled([d('mid', 'big', 'worse', 0.004), d('cheap', 'big', 'worse', 0.001)], 'big'), true);
+    assert.equal(settled([d('mid', 'big', 'inconclusive', 0.004), d('cheap', 'big', 'worse', 0.001)], 'big'), false);
+    // A pricier candidate still open does not matter once a cheaper one passed.
+    assert.equal(settled([d('mid', 'big', 'inconclusive', 0.004), d('cheap', 'big', 'within', 0.001), d('cheap', 'mid', 'within', 0.001)], 'cheap'), true);
   });
 });

@@ -10,9 +10,11 @@
 // models each 3.5 pp worse, one slipped through in 6.6 % of runs at the full level. So each
 // candidate is tested at α/K (Bonferroni across the candidates; bench/decisions.mjs, row 13:
 // 1.1–4.3 % instead, for 0–12 pp of power). A run is the first of at most two looks: it spends 4/5
-// of each candidate's α, and a follow-up of it the rest (analysis/looks.ts). Pure.
+// of each candidate's α, and a follow-up of it the rest (analysis/looks.ts). A `--sequential` run
+// spends each candidate's α over its looks instead, and keeps a verdict from the look that decided
+// it: the error bound counts a comparison that crossed at any look as passed. Pure.
 import { casesNeeded, compare } from '../analysis/compare.js';
-import { firstLookAlpha, followUpCases, secondLookAlpha } from '../analysis/looks.js';
+import { firstLookAlpha, followUpCases, secondLookAlpha, sequentialAlpha } from '../analysis/looks.js';
 import type { ModelColumn, ScoreMatrix } from '../analysis/matrix.js';
 import { ppDelta, ppInterval } from '../format.js';
 import type { Decision, Verdict } from '../types.js';
@@ -42,6 +44,11 @@ export interface DecideOptions {
   /** A decision no follow-up can revisit (routing): it spends the whole α and advises a single look's cases. */
   oneLook?: boolean;
   keep?: (caseIndex: number) => boolean;
+  /**
+   * `--sequential`: this is look `look` (1-based) of a run looking at these shares of its cases;
+   * `decided`: the verdicts earlier looks reached (within or worse), kept as they were.
+   */
+  sequential?: { fractions: readonly number[]; look: number; decided: readonly Decision[] };
 }
 
 export interface DecisionSet {
@@ -61,18 +68,27 @@ export function verdictOf(low: number, high: number, margin: number): Verdict {
   return 'inconclusive';
 }
 
-function sentence(d: Omit<Decision, 'sentence'>, tolerancePp: number, followUp: boolean): string {
+/** How an inconclusive verdict ends its sentence: what more cases would do, by the kind of look. */
+type Look = { kind: 'first' } | { kind: 'follow-up' } | { kind: 'sequential'; look: number; of: number };
+
+function sentence(d: Omit<Decision, 'sentence'>, tolerancePp: number, look: Look): string {
   const stats = `Δ ${ppDelta(d.delta)}, ${ppInterval(d.interval.low, d.interval.high, d.interval.level)}`;
   const answered =
     d.answeredOnly === undefined
       ? ''
       : `; failed calls counted as wrong — over the ${d.answeredOnly.n.toLocaleString('en-US')} cases both answered, Δ ${ppDelta(d.answeredOnly.delta)}`;
+  const at = look.kind === 'sequential' ? `, at look ${look.look} of ${look.of}` : '';
   if (d.verdict === 'within') {
-    return `${d.model} is within ${tolerancePp} pp of ${d.reference} (${stats}${answered})${d.saving !== null && d.saving > 0 ? ` and costs ${Math.round(d.saving * 100)} % less` : ''}`;
+    return `${d.model} is within ${tolerancePp} pp of ${d.reference} (${stats}${answered}${at})${d.saving !== null && d.saving > 0 ? ` and costs ${Math.round(d.saving * 100)} % less` : ''}`;
   }
-  if (d.verdict === 'worse') return `${d.model} is worse than ${d.reference} by more than ${tolerancePp} pp (${stats}${answered})`;
-  const open = `${d.model} vs ${d.reference} is inconclusive (${stats}${answered}): `;
-  if (followUp) return `${open}this follow-up look spent the rest of the error budget, so adding more cases cannot settle it without raising the error`;
+  if (d.verdict === 'worse') return `${d.model} is worse than ${d.reference} by more than ${tolerancePp} pp (${stats}${answered}${at})`;
+  const open = `${d.model} vs ${d.reference} is inconclusive (${stats}${answered}${at}): `;
+  if (look.kind === 'follow-up')
+    return `${open}this follow-up look spent the rest of the error budget, so adding more cases cannot settle it without raising the error`;
+  if (look.kind === 'sequential')
+    return look.look < look.of
+      ? `${open}the run stopped before its last look`
+      : `${open}the sequential run spent its error budget over its looks, so adding more cases cannot settle it without raising the error`;
   return (
     open +
     (d.moreCases !== null
@@ -110,8 +126,15 @@ export function decide(contenders: readonly Contender[], matrix: ScoreMatrix, op
   // Each candidate's share of the error, α / K, and what this look may spend of it.
   const share = candidateAlpha(options.level, candidates.length);
   const pilot = options.pilotCases;
+  const sequential = options.sequential;
   const alpha =
-    options.oneLook === true ? share : pilot === undefined ? firstLookAlpha(share) : secondLookAlpha(share, Math.min(pilot / matrix.cases, 1 - 1e-9));
+    sequential !== undefined
+      ? sequentialAlpha(share, sequential.fractions, sequential.look)
+      : options.oneLook === true
+        ? share
+        : pilot === undefined
+          ? firstLookAlpha(share)
+          : secondLookAlpha(share, Math.min(pilot / matrix.cases, 1 - 1e-9));
   const comparisons: Decision[] = [];
   let recommended = reference.model;
   const cost = (model: string): number => measured.find((x) => x.model === model)?.costPerCase ?? Infinity;
@@ -121,7 +144,9 @@ export function decide(contenders: readonly Contender[], matrix: ScoreMatrix, op
     for (const pricier of above(c, i)) {
       const theirs = column(pricier.model);
       if (!mine || !theirs) continue;
-      const decision = pairDecision(c, pricier, mine, theirs, matrix, { ...options, level: 1 - 2 * alpha }, margin, share);
+      const decision =
+        sequential?.decided.find((d) => d.model === c.model && d.reference === pricier.model && d.verdict !== 'inconclusive') ??
+        pairDecision(c, pricier, mine, theirs, matrix, { ...options, level: 1 - 2 * alpha }, margin, share);
       comparisons.push(decision);
       verdicts.push(decision.verdict);
     }
@@ -146,8 +171,15 @@ function pairDecision(
   const comparison = compare(mine, theirs, matrix, base);
   const verdict = verdictOf(comparison.interval.low, comparison.interval.high, margin);
   const followUp = options.pilotCases !== undefined;
+  const sequential = options.sequential;
+  const look: Look =
+    sequential !== undefined
+      ? { kind: 'sequential', look: sequential.look, of: sequential.fractions.length }
+      : followUp
+        ? { kind: 'follow-up' }
+        : { kind: 'first' };
   const needed =
-    verdict !== 'inconclusive' || followUp
+    verdict !== 'inconclusive' || look.kind !== 'first'
       ? Infinity
       : options.oneLook === true
         ? casesNeeded(comparison, margin, options.level)
@@ -164,6 +196,20 @@ function pairDecision(
     costPerCase: c.costPerCase ?? 0,
     saving: pricier.costPerCase === null || pricier.costPerCase === 0 ? null : 1 - (c.costPerCase ?? 0) / pricier.costPerCase,
     ...(answeredOnly && { answeredOnly }),
+    ...(sequential !== undefined && { look: sequential.look }),
   };
-  return { ...partial, sentence: sentence(partial, options.tolerancePp, followUp) };
+  return { ...partial, sentence: sentence(partial, options.tolerancePp, look) };
+}
+
+/**
+ * `--sequential`: no later look can change the recommendation. A verdict once reached is kept, so
+ * the model recommended stays shown within tolerance (or is the reference), and only a cheaper
+ * candidate could still take its place: settled when each of them is shown worse than some model
+ * that costs more.
+ */
+export function settled(comparisons: readonly Decision[], recommended: string | null): boolean {
+  if (recommended === null) return true;
+  const cost = comparisons.find((d) => d.model === recommended)?.costPerCase ?? Infinity;
+  const cheaper = new Set(comparisons.filter((d) => d.costPerCase < cost).map((d) => d.model));
+  return [...cheaper].every((model) => comparisons.some((d) => d.model === model && d.verdict === 'worse'));
 }

@@ -2,7 +2,7 @@
 import type { ScoreMatrix } from '../analysis/matrix.js';
 import { pct, ppDelta, ppInterval } from '../format.js';
 import type { Decision, ModelSummary, Recommendation } from '../types.js';
-import { type DecisionSet, decide } from './decide.js';
+import { type DecideOptions, type DecisionSet, decide } from './decide.js';
 
 export interface RecommendOptions {
   tolerancePp: number;
@@ -11,6 +11,8 @@ export interface RecommendOptions {
   level: number;
   /** Cases in the pilot run this one follows up (`--follow-up`): the second look. */
   pilotCases?: number;
+  /** `--sequential`: which look of the run this is, and the verdicts earlier looks reached. */
+  sequential?: DecideOptions['sequential'];
 }
 
 export function recommend(summaries: readonly ModelSummary[], matrix: ScoreMatrix, options: RecommendOptions): Recommendation {
@@ -30,11 +32,19 @@ export function recommend(summaries: readonly ModelSummary[], matrix: ScoreMatri
       level: options.level,
       ...(options.reference !== undefined && { reference: options.reference }),
       ...(options.pilotCases !== undefined && { pilotCases: options.pilotCases }),
+      ...(options.sequential !== undefined && { sequential: options.sequential }),
     },
   );
-  const look: Recommendation['look'] =
+  // No "more cases" to advise after a follow-up or a sequential run: each spent its whole error budget.
+  const spent =
+    options.sequential !== undefined
+      ? ` at look ${options.sequential.look} of ${options.sequential.fractions.length}${options.sequential.look === options.sequential.fractions.length ? ', the last of this sequential run, which spent the error budget over its looks' : ''}.`
+      : options.pilotCases !== undefined
+        ? ' at this follow-up look, which spent the rest of the error budget.'
+        : undefined;
+  const which: Recommendation['look'] =
     options.pilotCases === undefined ? { number: 1, alpha: set.alpha } : { number: 2, alpha: set.alpha, pilotCases: options.pilotCases };
-  const base = { tolerancePp: options.tolerancePp, level: options.level, look, caveats, comparisons: set.comparisons, excluded: set.excluded };
+  const base = { tolerancePp: options.tolerancePp, level: options.level, look: which, caveats, comparisons: set.comparisons, excluded: set.excluded };
   const reference = summaries.find((s) => s.model === set.reference);
   if (set.reference === null || reference === undefined || reference.accuracy === null) {
     return {
@@ -64,7 +74,7 @@ export function recommend(summaries: readonly ModelSummary[], matrix: ScoreMatri
       recommended: chosen.model,
       savingPer1k: saving,
       savingFraction: saving === null || !reference.cost?.per1kCases ? null : saving / reference.cost.per1kCases,
-      summary: `Use ${chosen.model}: ${evidence}${saved}.${nearly(set, chosen.model, summaries, options.tolerancePp, look.number === 2)}`,
+      summary: `Use ${chosen.model}: ${evidence}${saved}.${nearly(set, chosen.model, summaries, options.tolerancePp, spent)}`,
     };
   }
   return {
@@ -74,16 +84,17 @@ export function recommend(summaries: readonly ModelSummary[], matrix: ScoreMatri
     savingPer1k: 0,
     savingFraction: 0,
     summary:
-      `Use ${reference.model} (${pct(reference.accuracy)}): no cheaper model was shown to be within ${options.tolerancePp} pp of ${bar}.${nearly(set, reference.model, summaries, options.tolerancePp, look.number === 2)}` +
+      `Use ${reference.model} (${pct(reference.accuracy)}): no cheaper model was shown to be within ${options.tolerancePp} pp of ${bar}.${nearly(set, reference.model, summaries, options.tolerancePp, spent)}` +
       (set.comparisons.length === 0 ? ' No cheaper priced model was measured.' : ''),
   };
 }
 
 /**
  * The cheapest model cheaper than the recommended one that was not shown worse than any: which
- * comparisons it passed, which it did not, and what would settle them.
+ * comparisons it passed, which it did not, and what would settle them (`spent`: where the look
+ * stood, when no more cases can settle them).
  */
-function nearly(set: DecisionSet, recommended: string, summaries: readonly ModelSummary[], tolerancePp: number, followUp: boolean): string {
+function nearly(set: DecisionSet, recommended: string, summaries: readonly ModelSummary[], tolerancePp: number, spent: string | undefined): string {
   const cost = (model: string): number => summaries.find((s) => s.model === model)?.cost?.per1kCases ?? Infinity;
   const models = [...new Set(set.comparisons.map((d) => d.model))].filter((m) => cost(m) < cost(recommended)).reverse();
   for (const model of models) {
@@ -92,13 +103,13 @@ function nearly(set: DecisionSet, recommended: string, summaries: readonly Model
     const open = mine.filter((d) => d.verdict === 'inconclusive');
     const passed = mine.filter((d) => d.verdict === 'within').map((d) => d.reference);
     const settle = open.map((d) =>
-      followUp
+      spent !== undefined
         ? d.reference
         : `${d.reference} (${d.moreCases !== null ? `about ${d.moreCases.toLocaleString('en-US')} more cases would settle it` : 'more cases would likely show it worse'})`,
     );
     return (
       ` ${model} ${passed.length > 0 ? `is within ${tolerancePp} pp of ${passed.join(', ')} but ` : ''}is inconclusive against ${settle.join(' and ')}` +
-      (followUp ? ' at this follow-up look, which spent the rest of the error budget.' : '.')
+      (spent ?? '.')
     );
   }
   return '';

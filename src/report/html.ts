@@ -4,8 +4,8 @@
 // output is untrusted text: escaped in the HTML, and handed to the script as JSON it writes with
 // textContent only. The page's CSP allows its own style and script by their hashes, nothing else.
 import { createHash } from 'node:crypto';
-import { failuresText, intervalsLegend, money, pct, ppDelta, testedAgainst } from '../format.js';
-import type { CascadePoint, CascadeResult, JudgeReport, ModelSummary, Projections, Report } from '../types.js';
+import { failuresText, intervalsLegend, money, pct, ppDelta, sequentialLine, testedAgainst } from '../format.js';
+import type { CascadePoint, CascadeResult, Decision, JudgeReport, ModelSummary, Projections, Report, SequentialReport } from '../types.js';
 import { browserData, CASE_BROWSER_SCRIPT, caseBrowserSection, scriptJson } from './case-browser.js';
 import { escapeHtml as esc } from './escape.js';
 import {
@@ -16,6 +16,7 @@ import {
   cascadeThreshold,
   embeddingSentence,
   judgeSentences,
+  lookRows,
   NOT_MEASURED,
   promptCacheSentences,
 } from './sentences.js';
@@ -179,6 +180,19 @@ function cascadePlot(c: CascadeResult): string {
     `<circle ${at(c.oracle.costPerCase, c.oracle.accuracy)} r="5" class="oracle"><title>Oracle: ${Math.round(c.oracle.escalated * 100)} % escalated, ${pct(c.oracle.accuracy)} at ${esc(money(per1k(c.oracle.costPerCase)))} per 1,000 cases</title></circle>`,
   );
   return `<svg id="cascade-curve" class="small" viewBox="0 0 ${W} ${H}" role="img" aria-label="Cascade: accuracy against cost per threshold">${parts.join('')}</svg>`;
+}
+
+/** `--sequential`: where the run stopped, what it saved, and each look's level and verdicts. */
+function sequentialSection(s: SequentialReport, comparisons: readonly Decision[]): string {
+  const rows = lookRows(s, comparisons)
+    .map(
+      (l) =>
+        `<tr><td class="num">${l.look}</td><td class="num">${l.cases.toLocaleString('en-US')}</td><td class="num">${l.alpha}</td><td>${esc(l.verdicts)}</td></tr>`,
+    )
+    .join('');
+  const line = sequentialLine(s);
+  return `<h2>Sequential decision</h2><p id="sequential">${esc(line[0]!.toUpperCase() + line.slice(1))}.</p>
+<table><thead><tr><th>Look</th><th>Cases</th><th>One-sided α per candidate</th><th>Verdicts reached</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 function cascadeSection(c: CascadeResult, tolerancePp: number): string {
@@ -357,7 +371,8 @@ ${table}${report.embedding ? `<p class="muted" id="embedding-cost">${esc(embeddi
 )
   .map((line) => `<p class="muted prompt-cache">${esc(line)}</p>`)
   .join('')}${report.judge ? judgeHtml(report.judge) : ''}
-<h2>Verdicts</h2><p class="muted">Tolerance ${rec.tolerancePp} pp, ${esc(intervalsLegend(rec))}, ${esc(testedAgainst(rec))}.</p><ul id="verdicts">${verdicts || '<li>No cheaper priced model was compared.</li>'}</ul>
+<h2>Verdicts</h2><p class="muted">Tolerance ${rec.tolerancePp} pp, ${esc(intervalsLegend(rec, report.sequential))}, ${esc(testedAgainst(rec))}.</p><ul id="verdicts">${verdicts || '<li>No cheaper priced model was compared.</li>'}</ul>
+${report.sequential ? sequentialSection(report.sequential, rec.comparisons) : ''}
 ${routing}${report.cascade ? cascadeSection(report.cascade, rec.tolerancePp) : ''}${report.projections ? projectionsSection(report.projections) : ''}
 <h2>Latency</h2>${latencyPlot(report)}
 ${categoryTable(report)}

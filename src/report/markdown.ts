@@ -1,8 +1,8 @@
 // The Markdown summary: for a pull request, a CI job summary ($GITHUB_STEP_SUMMARY), a wiki.
-import { costMark, failuresText, intervalsLegend, money, pct } from '../format.js';
+import { costMark, failuresText, intervalsLegend, money, pct, sequentialLine } from '../format.js';
 import type { ClassReport, Report } from '../types.js';
 import { markdownCell } from './escape.js';
-import { BATCH_SENTENCE, embeddingSentence, judgeSentences, NOT_MEASURED, promptCacheSentences } from './sentences.js';
+import { BATCH_SENTENCE, embeddingSentence, judgeSentences, lookRows, NOT_MEASURED, promptCacheSentences } from './sentences.js';
 
 /** A model's confusion matrix, rows expected, columns named, with recall per row and precision under each column. */
 function confusionMarkdown(model: string, c: ClassReport): string[] {
@@ -51,8 +51,15 @@ export function renderMarkdown(report: Report): string {
     );
   }
   if (rec.comparisons.length > 0) {
-    out.push('', `Verdicts (tolerance ${rec.tolerancePp} pp, ${intervalsLegend(rec)}):`, '');
+    out.push('', `Verdicts (tolerance ${rec.tolerancePp} pp, ${intervalsLegend(rec, report.sequential)}):`, '');
     for (const d of rec.comparisons) out.push(`- ${{ within: '✅', worse: '❌', inconclusive: '❔' }[d.verdict]} ${markdownCell(d.sentence)}`);
+  }
+  if (report.sequential) {
+    const line = sequentialLine(report.sequential);
+    out.push('', '## Sequential decision', '', `${markdownCell(line[0]!.toUpperCase() + line.slice(1))}.`, '');
+    out.push('| Look | Cases | One-sided α per candidate | Verdicts reached |', '|---:|---:|---:|---|');
+    for (const look of lookRows(report.sequential, rec.comparisons))
+      out.push(`| ${look.look} | ${look.cases.toLocaleString('en-US')} | ${look.alpha} | ${markdownCell(look.verdicts)} |`);
   }
   if (report.routing) {
     out.push(

@@ -1,7 +1,20 @@
 // Sentences that more than one view prints (the terminal table, the HTML page), written once so
 // that their wording agrees.
 import { money, pct, ppDelta, ppInterval } from '../format.js';
-import type { Agreement, CacheTtl, CascadePoint, CascadeResult, CaseResult, ClassReport, EmbeddingUsage, JudgeReport, ModelSummary, Report } from '../types.js';
+import type {
+  Agreement,
+  CacheTtl,
+  CascadePoint,
+  CascadeResult,
+  CaseResult,
+  ClassReport,
+  Decision,
+  EmbeddingUsage,
+  JudgeReport,
+  ModelSummary,
+  Report,
+  SequentialReport,
+} from '../types.js';
 
 /** A model's weakest labels by F1, worst first, and its answers that named no label (the terminal's short view). */
 export function weakestLabels(classes: ClassReport, count = 3): string {
@@ -127,3 +140,16 @@ export const NOT_MEASURED = 'not measured';
 /** A batch run, in one sentence: what its costs are and why there is no latency. */
 export const BATCH_SENTENCE =
   "Batch mode: the calls went through the providers' batch APIs, priced at their batch rates (half price); latency not measured (a batch answers within 24 hours, not per call).";
+
+/** `--sequential`, look by look: its cases, each candidate's one-sided α there, and the verdicts it reached (or that it was not reached). */
+export function lookRows(s: SequentialReport, comparisons: readonly Decision[]): Array<{ look: number; cases: number; alpha: string; verdicts: string }> {
+  return s.looks.map((cases, k) => {
+    const look = k + 1;
+    const reached = comparisons
+      .filter((d) => d.look === look && d.verdict !== 'inconclusive')
+      .map((d) => `${d.model} ${d.verdict === 'within' ? 'within' : 'worse than'} ${d.reference}`);
+    const verdicts =
+      look > s.stoppedAt ? 'not reached' : reached.length > 0 ? reached.join('; ') : look === s.stoppedAt && !s.decided ? 'none; the rest stay open' : 'none';
+    return { look, cases, alpha: `${Number((s.alphas[k]! * 100).toPrecision(2))} %`, verdicts };
+  });
+}

@@ -2,7 +2,7 @@
 import { stripVTControlCharacters } from 'node:util';
 import chalk from 'chalk';
 import Table from 'cli-table3';
-import { costMark, failuresText, intervalsLegend, money, pct, ppDelta, testedAgainst } from '../format.js';
+import { costMark, failuresText, intervalsLegend, money, pct, ppDelta, sequentialLine, testedAgainst } from '../format.js';
 import type { CascadeResult, ModelSummary, Projections, Report, RoutingTable } from '../types.js';
 import {
   BATCH_SENTENCE,
@@ -101,7 +101,7 @@ export function renderTable(report: Report, width?: number): string {
     lines.push(chalk.dim(`(${hidden.join(', ')} left out to fit ${width} columns: a wider terminal, --report md or the JSON report has them)`));
   lines.push('');
   lines.push(
-    `${chalk.dim('◆')} reference   ${chalk.green('★')} recommended   tolerance ${recommendation.tolerancePp} pp, verdicts on ${intervalsLegend(recommendation)}, ${testedAgainst(recommendation)} (the 95% CI column is each model on its own; --explain says more)`,
+    `${chalk.dim('◆')} reference   ${chalk.green('★')} recommended   tolerance ${recommendation.tolerancePp} pp, verdicts on ${intervalsLegend(recommendation, report.sequential)}, ${testedAgainst(recommendation)} (the 95% CI column is each model on its own; --explain says more)`,
   );
   const mark = { within: chalk.green('✓'), worse: chalk.red('✗'), inconclusive: chalk.yellow('?') } as const;
   for (const d of recommendation.comparisons) {
@@ -111,6 +111,7 @@ export function renderTable(report: Report, width?: number): string {
   }
   for (const e of recommendation.excluded) lines.push(chalk.dim(`  · ${e.model}: ${e.reason}`));
   lines.push(chalk.bold(recommendation.summary));
+  if (report.sequential) lines.push(`Sequential: ${sequentialLine(report.sequential)}.`);
   if (summaries.some((s) => s.classes !== undefined)) {
     lines.push('', 'Weakest labels (--report md or html has the confusion matrices):');
     for (const s of summaries) if (s.classes) lines.push(`  ${s.model}: ${weakestLabels(s.classes)}`);

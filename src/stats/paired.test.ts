@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { wilson } from './intervals.js';
+import { meanWithHalfWidth, wilson } from './intervals.js';
 import { clusteredMcnemar, clusterInterval, clusterRobustSE, mcnemar, newcombePaired, pairedBootstrap } from './paired.js';
 import { casesForNonInferiority, casesToDetect, simulatedCasesForNonInferiority } from './samplesize.js';
 
@@ -144,5 +144,19 @@ describe('sample size by simulating the rule', () => {
       assert.ok(n >= closed && n <= closed * 1.12, `d ${d}: ${n} against ${closed}`);
     }
     assert.equal(simulatedCasesForNonInferiority(0.03, 0.1, -0.04), Infinity);
+  });
+});
+
+describe('the paired bootstrap at a level its resamples cannot resolve', () => {
+  it('is never narrower than the t-interval when fewer than 10 resamples lie beyond a bound', () => {
+    const diffs = Float64Array.from({ length: 25 }, (_, i) => (i % 5 === 0 ? -1 : i % 7 === 0 ? 1 : 0));
+    // One-sided 0.009 %: the first of four O'Brien–Fleming looks at 5 %.
+    const level = 1 - 2 * 0.0000886;
+    const b = pairedBootstrap(diffs, level, { seed: 1 });
+    const { mean, half } = meanWithHalfWidth(diffs, level);
+    assert.ok(b.low <= mean - half + 1e-12 && b.high >= mean + half - 1e-12, `${b.low} ${b.high} vs ±${half}`);
+    // At 90 % the 100 resamples in each tail decide alone, as before.
+    const usual = pairedBootstrap(diffs, 0.9, { seed: 1 });
+    assert.ok(usual.low > mean - meanWithHalfWidth(diffs, level).half);
   });
 });
