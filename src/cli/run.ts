@@ -217,6 +217,10 @@ function checkRunFlags(flags: RunFlags, models: readonly ModelSpec[]): void {
       flags.followUp !== undefined && ['--follow-up', 'a sequential run is a design of its own: it spends the whole error budget over its looks'],
       flags.judge !== undefined && ['--judge', 'the judging pass scores after every call is made, and the looks need scores as they go'],
       flags.by !== undefined && ['--by', "the routing table's decisions per category are not part of the stopping rule"],
+      flags.shard !== undefined && [
+        '--shard',
+        'each shard would stop on its own slice, and `tierbench merge` decides on the whole, which no stopping rule saw',
+      ],
     ].find((x) => x !== false);
     if (other !== undefined)
       throw new UsageError('E_FLAGS', `--sequential and ${other[0]} cannot go together: ${other[1]}`, `drop ${other[0]} or --sequential`);

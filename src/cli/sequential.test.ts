@@ -120,6 +120,7 @@ describe('run --sequential: stop as soon as the recommendation is decided', () =
       [['--looks', '3'], /^error: --looks 3 needs --sequential — add --sequential, or drop --looks$/],
       [['--sequential', '--looks', '1'], /--looks.*expected a whole number from 2 to 20/],
       [['--sequential', '--by', 'expected'], /^error: --sequential and --by cannot go together/],
+      [['--sequential', '--shard', '1/2'], /^error: --sequential and --shard cannot go together: each shard would stop on its own slice/],
     ];
     for (const [extra, message] of refusals) {
       const r = await runCli(['run', '-m', 'haiku-4.5,sonnet-4.6', ...extra, 'cases.csv'], { ANTHROPIC_API_KEY: 'k' }, cwd);
