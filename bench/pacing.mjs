@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawnEmulator } from './emulator.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'tierbench.js');
@@ -47,17 +48,7 @@ const SCENARIOS = [
 async function emulator(quirks) {
   const file = join(work, `profiles-${quirks.length}.json`);
   writeFileSync(file, JSON.stringify(profiles(quirks)));
-  const child = spawn(process.execPath, [BIN, 'emulate', '--port', '0', '--key', data, '--profiles', file], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise((resolve, reject) => {
-    let seen = '';
-    child.stdout.on('data', (c) => {
-      seen += c;
-      const m = /listening on (http:\/\/\S+)/.exec(seen);
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', () => reject(new Error(`emulator exited: ${seen}`)));
-  });
-  return { child, url };
+  return spawnEmulator(BIN, data, file);
 }
 
 async function run(url, { model, perMinute, spent }) {

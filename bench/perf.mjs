@@ -11,6 +11,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { spawnEmulator } from './emulator.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'tierbench.js');
@@ -43,17 +44,7 @@ async function startEmulator(keyFile) {
       { ids: ['claude-sonnet-4-6'], accuracy: 0.9, ttftMs: 0, ttftSpread: 0, tokensPerSec: 0 },
     ]),
   );
-  const child = spawn(process.execPath, [BIN, 'emulate', '--port', '0', '--key', keyFile, '--profiles', profiles], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise((resolve, reject) => {
-    let seen = '';
-    child.stdout.on('data', (c) => {
-      seen += c;
-      const m = /listening on (http:\/\/\S+)/.exec(seen);
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', () => reject(new Error(`emulator exited: ${seen}`)));
-  });
-  return { child, url };
+  return spawnEmulator(BIN, keyFile, profiles);
 }
 
 /** Zeroes the emulator's counts and served times, so the next figures are one run's. */
