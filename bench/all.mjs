@@ -1,5 +1,5 @@
 // `npm run bench`: every cost and speed benchmark in turn, each in its own process, on a quiet
-// machine (about 40 minutes): the harness's own overhead (perf.mjs), a batch run against a live
+// machine (about 25 minutes): the harness's own overhead (perf.mjs), a batch run against a live
 // one (batch.mjs), throughput at an enforced rate limit (pacing.mjs), and the calls to a decision,
 // sequential against fixed, with the error rates (decisions.mjs). `npm run bench -- memory` runs
 // only perf.mjs's memory measurement; each has its own script too (bench:perf, bench:batch, …).
