@@ -190,32 +190,19 @@ describe('judging is journaled', () => {
   });
 });
 
+/** A pairwise run of the two candidates against gpt-5-mini, judged by `judgeModel`, with `extra` flags (by default, 20 tickets). */
+async function pairwise(url: string, judgeModel: string, extra = ['--limit', '20']): Promise<{ r: Awaited<ReturnType<typeof runCli>>; report: Report }> {
+  const cwd = mkdtempSync(join(tmpdir(), 'tb-judge-pair-'));
+  const args = ['run', '-m', CANDIDATES, '--judge', judgeModel, '--judge-mode', 'pairwise', '--reference', 'openai:gpt-5-mini'];
+  const r = await runCli([...args, ...extra, '-o', 'r.json', TICKETS], envFor(url), cwd);
+  assert.equal(r.code, 0, r.stderr);
+  return { r, report: readValidReport(join(cwd, 'r.json')) };
+}
+
 describe('a pairwise judge', () => {
   it('compares each answer with the reference model’s in both orders; a fair judge agrees with itself', async () => {
     await emulate(PROFILES, async (url, e) => {
-      const cwd = mkdtempSync(join(tmpdir(), 'tb-judge-pair-'));
-      const r = await runCli(
-        [
-          'run',
-          '-m',
-          CANDIDATES,
-          '--judge',
-          'gpt-4.1',
-          '--judge-mode',
-          'pairwise',
-          '--reference',
-          'openai:gpt-5-mini',
-          '--limit',
-          '20',
-          '-o',
-          'r.json',
-          TICKETS,
-        ],
-        envFor(url),
-        cwd,
-      );
-      assert.equal(r.code, 0, r.stderr);
-      const report = await readValidReport(join(cwd, 'r.json'));
+      const { r, report } = await pairwise(url, 'gpt-4.1');
       const j = report.judge!;
       assert.equal(e.stats('gpt-4.1').requests, 40, "haiku's 20 answers, each in both orders; the reference's own are ties, uncalled");
       assert.deepEqual(j.orderDisagreement, { pairs: 20, disagreed: 0 });
@@ -234,11 +221,7 @@ describe('a pairwise judge', () => {
     // Fresh draws for each sample, so a case's two samples often differ.
     const fresh = (id: string, accuracy: number): Profile => ({ ...candidate(id, accuracy), consistency: 0 });
     await emulate([fresh('claude-haiku-4-5', 0.6), fresh('gpt-5-mini', 0.6), judge('gpt-4.1', 1)], async (url) => {
-      const cwd = mkdtempSync(join(tmpdir(), 'tb-judge-pair-repeats-'));
-      const args = ['run', '-m', CANDIDATES, '--judge', 'gpt-4.1', '--judge-mode', 'pairwise', '--reference', 'openai:gpt-5-mini'];
-      const r = await runCli([...args, '--repeats', '2', '--temperature', '1', '--limit', '15', '-q', '-o', 'r.json', TICKETS], envFor(url), cwd);
-      assert.equal(r.code, 0, r.stderr);
-      const report = await readValidReport(join(cwd, 'r.json'));
+      const { report } = await pairwise(url, 'gpt-4.1', ['--repeats', '2', '--temperature', '1', '--limit', '15', '-q']);
       const answer = (model: string, caseId: string, sample: number): string => {
         const index = report.cases.findIndex((c) => c.id === caseId);
         return report.results.find((x) => x.model === model && x.caseIndex === index && x.sample === sample)!.output!;
@@ -258,29 +241,8 @@ describe('a pairwise judge', () => {
 
   it('a judge that always prefers the first answer shown: both orders cancel it out, and the disagreement is reported', async () => {
     await emulate([...PROFILES, judge('gpt-4o-mini', 0)], async (url) => {
-      const cwd = mkdtempSync(join(tmpdir(), 'tb-judge-bias-'));
-      const r = await runCli(
-        [
-          'run',
-          '-m',
-          CANDIDATES,
-          '--judge',
-          'gpt-4o-mini',
-          '--judge-mode',
-          'pairwise',
-          '--reference',
-          'openai:gpt-5-mini',
-          '--limit',
-          '20',
-          '-o',
-          'r.json',
-          TICKETS,
-        ],
-        envFor(url),
-        cwd,
-      );
-      assert.equal(r.code, 0, r.stderr);
-      const j = (await readValidReport(join(cwd, 'r.json'))).judge!;
+      const { r, report } = await pairwise(url, 'gpt-4o-mini');
+      const j = report.judge!;
       assert.deepEqual(j.orderDisagreement, { pairs: 20, disagreed: 20 });
       assert.ok(j.verdicts.every((v) => v.score === 0.5));
       assert.match(r.stdout, /order disagreement: 20 of 20 pairs \(100 %\)/);
