@@ -517,10 +517,41 @@ async function runAll(trials, rows, followUps) {
   return results;
 }
 
+// Function declarations, not constants: main() runs, at the top level above, before this point is reached.
+function pct(x) {
+  return `${(x * 100).toFixed(1)}%`;
+}
+
+/** A rate where the row has something to measure; a dash where it cannot happen. */
+function cell(x, applies) {
+  return applies ? pct(x) : '—';
+}
+
+/** A rule's worse, at −δ and power cells for a row of true accuracies `acc`: each only where the row has such a model. */
+function ruleCells(rates, acc) {
+  const truth = truthOf(acc);
+  const any = (key) => truth.some((t) => t[key]);
+  return (name) => [cell(rates[name].worse, any('worse')), cell(rates[name].atMargin, any('atMargin')), cell(rates[name].adequate, any('adequate'))];
+}
+
+/** A scenario's failure rates, clusters and samples per case, as the tables' extra column says them. */
+function extraOf(s) {
+  return (
+    [s.fail && `fail ${s.fail.map((f) => `${f * 100}`).join('/')} %`, s.clusters && `G=${s.clusters}`, s.repeats && `k=${s.repeats}`]
+      .filter(Boolean)
+      .join(' ') || '—'
+  );
+}
+
+/** The head and rows, columns aligned: the accuracies and the extra column to the left, the figures to the right. */
+function printTable(head, rows) {
+  const widths = head.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c].length)));
+  const line = (cells) => cells.map((x, c) => (c === 1 || c === 2 ? x.padEnd(widths[c]) : x.padStart(widths[c]))).join('  ');
+  console.log(line(head));
+  for (const row of rows) console.log(line(row));
+}
+
 function print(results, trials, seconds) {
-  const pct = (x) => `${(x * 100).toFixed(1)}%`;
-  /** A rate where the row has something to measure; a dash where it cannot happen. */
-  const cell = (x, applies) => (applies ? pct(x) : '—');
   const se = (p, runs) => Math.sqrt((p * (1 - p)) / runs);
   const pm = (x) => `±${(x * 100).toFixed(2)} pp`;
   const head = [
@@ -544,21 +575,11 @@ function print(results, trials, seconds) {
   ];
   const rows = results.map((r, i) => {
     const s = SCENARIOS[i];
-    const truth = truthOf(s.acc);
-    const any = (key) => truth.some((t) => t[key]);
-    const extra =
-      [s.fail && `fail ${s.fail.map((f) => `${f * 100}`).join('/')} %`, s.clusters && `G=${s.clusters}`, s.repeats && `k=${s.repeats}`]
-        .filter(Boolean)
-        .join(' ') || '—';
-    const rule = (name) => [
-      cell(r.rates[name].worse, any('worse')),
-      cell(r.rates[name].atMargin, any('atMargin')),
-      cell(r.rates[name].adequate, any('adequate')),
-    ];
+    const rule = ruleCells(r.rates, s.acc);
     return [
       String(i + 1),
       s.acc.join(' '),
-      extra,
+      extraOf(s),
       String(s.n),
       r.runs.toLocaleString('en-US'),
       pct(r.discordance),
@@ -569,8 +590,6 @@ function print(results, trials, seconds) {
       r.seconds.toFixed(1),
     ];
   });
-  const widths = head.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c].length)));
-  const line = (cells) => cells.map((x, c) => (c === 1 || c === 2 ? x.padEnd(widths[c]) : x.padStart(widths[c]))).join('  ');
   console.log(
     `Decision quality of tierbench's default path (decide(), no --reference), tolerance δ = ${TOLERANCE_PP} pp, α = ${Math.round((1 - LEVEL) * 50)} % (each of K candidates at a first look's 4/5 of α/K; old and naive rules at α).`,
   );
@@ -587,8 +606,7 @@ function print(results, trials, seconds) {
   console.log(
     'fail: failure rate per model, on its hardest cases. G: clusters. k: samples per case. sec: simulation time of the row. —: not applicable in this row.\n',
   );
-  console.log(line(head));
-  for (const row of rows) console.log(line(row));
+  printTable(head, rows);
 
   const worst = results.reduce((a, r) => (r.rates.ours.worse > a.rates.ours.worse ? r : a));
   const over = results.map((r, i) => ({ r, i })).filter(({ r }) => r.rates.ours.worse > 0.05);
@@ -621,7 +639,6 @@ function print(results, trials, seconds) {
 }
 
 function printSequential(results) {
-  const pct = (x) => `${(x * 100).toFixed(1)}%`;
   const head = [
     '#',
     'true accuracy % (price ↓)',
@@ -640,22 +657,11 @@ function printSequential(results) {
   ];
   const rows = results.map((r) => {
     const s = SCENARIOS[r.index];
-    const truth = truthOf(s.acc);
-    const any = (key) => truth.some((t) => t[key]);
-    const cell = (x, applies) => (applies ? pct(x) : '—');
-    const rule = (name) => [
-      cell(r.rates[name].worse, any('worse')),
-      cell(r.rates[name].atMargin, any('atMargin')),
-      cell(r.rates[name].adequate, any('adequate')),
-    ];
-    const extra =
-      [s.fail && `fail ${s.fail.map((f) => `${f * 100}`).join('/')} %`, s.clusters && `G=${s.clusters}`, s.repeats && `k=${s.repeats}`]
-        .filter(Boolean)
-        .join(' ') || '—';
+    const rule = ruleCells(r.rates, s.acc);
     return [
       String(r.index + 1),
       s.acc.join(' '),
-      extra,
+      extraOf(s),
       String(s.n),
       r.runs.toLocaleString('en-US'),
       ...rule('ours'),
@@ -665,16 +671,13 @@ function printSequential(results) {
       pct(r.seqEarly),
     ];
   });
-  const widths = head.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c].length)));
-  const line = (cells) => cells.map((x, c) => (c === 1 || c === 2 ? x.padEnd(widths[c]) : x.padStart(widths[c]))).join('  ');
   console.log(
     `\nSequential (run --sequential, ${LOOKS} equally spaced looks, each candidate's α/K spent by the O'Brien–Fleming-type function, stopping once the recommendation is decided) beside the fixed-size rule (ours above), on the same runs.`,
   );
   console.log(
     'mean cases: cases used before stopping, averaged over runs; of n: as a share of the cases the fixed rule used; stopped early: runs that stopped before the last look.\n',
   );
-  console.log(line(head));
-  for (const row of rows) console.log(line(row));
+  printTable(head, rows);
   const over = results.filter((r) => r.rates.seq.worse > 0.05);
   const worst = results.reduce((a, r) => (r.rates.seq.worse > a.rates.seq.worse ? r : a));
   const margins = results.filter((r) => truthOf(SCENARIOS[r.index].acc).some((t) => t.atMargin));
@@ -694,7 +697,6 @@ function printSequential(results) {
 }
 
 function printFollowUps(results) {
-  const pct = (x) => `${(x * 100).toFixed(1)}%`;
   const se = (p, runs) => Math.sqrt((p * (1 - p)) / runs);
   const head = [
     '#',
@@ -716,16 +718,8 @@ function printFollowUps(results) {
   ];
   const rows = results.map((r, i) => {
     const s = FOLLOW_UPS[i];
-    const truth = truthOf(s.acc);
-    const any = (key) => truth.some((t) => t[key]);
-    const cell = (x, applies) => (applies ? pct(x) : '—');
-    const rule = (name) => [
-      cell(r.rates[name].worse, any('worse')),
-      cell(r.rates[name].atMargin, any('atMargin')),
-      cell(r.rates[name].adequate, any('adequate')),
-      pct(r.rates[name].followed),
-      String(Math.round(r.rates[name].cases)),
-    ];
+    const rates = ruleCells(r.rates, s.acc);
+    const rule = (name) => [...rates(name), pct(r.rates[name].followed), String(Math.round(r.rates[name].cases))];
     return [
       String(i + 1),
       s.acc.join(' '),
@@ -737,15 +731,12 @@ function printFollowUps(results) {
       r.seconds.toFixed(1),
     ];
   });
-  const widths = head.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c].length)));
-  const line = (cells) => cells.map((x, c) => (c === 1 || c === 2 ? x.padEnd(widths[c]) : x.padStart(widths[c]))).join('  ');
   console.log(
     `\nFollowing "about N more cases": a pilot decided, then, when a cheaper model was inconclusive, the advised cases appended (at most ${MAX_MORE.toLocaleString('en-US')}) and all decided again.`,
   );
   console.log('ours: the pilot a first look (4/5 of α), the follow-up with --follow-up (the rest). naive: both looks at the full α, advice for one look.');
   console.log('worse / at −δ / power: of the final recommendation, as above. followed: runs that appended cases. mean n: cases at the end, pilot included.\n');
-  console.log(line(head));
-  for (const row of rows) console.log(line(row));
+  printTable(head, rows);
   const margins = results.filter((_, i) => truthOf(FOLLOW_UPS[i].acc).some((t) => t.atMargin));
   // With a cluster column a single look already exceeds 5 % at −δ (the main table's G rows): few
   // clusters limit what any interval can promise, so those rows are reported, not judged.
