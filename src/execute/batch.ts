@@ -10,8 +10,8 @@ import type { Answer } from '../providers/call.js';
 import { NOT_RUN, SETUP_FAILURES } from '../providers/failures.js';
 import { Shared } from '../share.js';
 import type { Case, CaseResult, ChatRequest, ErrorKind, Failure } from '../types.js';
-import { type CachedAnswer, cachedFinish } from './cache.js';
-import type { ExecuteOptions, Execution, Target } from './fan-out.js';
+import { toCachedAnswer } from './cache.js';
+import { type ExecuteOptions, type Execution, fromCache, type Target } from './fan-out.js';
 import { ResultColumns } from './results.js';
 
 /** A batch submitted by this run (journaled): the model it is for and the jobs (case × samples + sample) in it. */
@@ -84,7 +84,7 @@ export async function executeBatch(
       const key = options.cache?.key(m, req, job % samples);
       const hit = key === undefined ? undefined : options.cache?.get(key);
       if (hit !== undefined) {
-        const cached = settled(c.index, job % samples, target, { ok: true, answer: { ...hit, ok: true, finish: cachedFinish(hit) } }, answers[m]!, true);
+        const cached = fromCache(c.index, job % samples, target, hit, answers[m]!);
         results[m]!.set(job, cached);
         // Not awaited (as in the live fan-out): nothing was paid for it.
         options.onResult?.(m, cached, 'cache');
@@ -125,17 +125,8 @@ export async function executeBatch(
     const w = waiting[m]!.get(job);
     if (w === undefined) return;
     waiting[m]!.delete(job);
-    const r = settled(cases[Math.floor(job / samples)]!.index, job % samples, target, reply, answers[m]!, false);
-    if (reply.ok && w.key !== undefined) {
-      const a = reply.answer;
-      options.cache?.set(w.key, {
-        text: a.text,
-        usage: a.usage,
-        stopReason: a.stopReason,
-        finish: a.finish,
-        ...(a.logprob !== undefined && { logprob: a.logprob }),
-      } satisfies CachedAnswer);
-    }
+    const r = settled(cases[Math.floor(job / samples)]!.index, job % samples, target, reply, answers[m]!);
+    if (reply.ok && w.key !== undefined) options.cache?.set(w.key, toCachedAnswer(reply.answer));
     if (!reply.ok && SETUP_FAILURES.has(reply.failure.kind) && !stopped.has(m)) stopped.set(m, reply.failure);
     if (!reply.ok && NOT_RUN.has(reply.failure.kind)) notRun[m]!.set(reply.failure.kind, (notRun[m]!.get(reply.failure.kind) ?? 0) + 1);
     results[m]!.set(job, r);
@@ -320,7 +311,6 @@ function settled(
   target: Target,
   reply: { ok: true; answer: Answer } | { ok: false; failure: Failure },
   answers: Shared,
-  cached: boolean,
 ): CaseResult {
   const base = { caseIndex, sample, model: target.spec.name, score: null, latencyMs: null, ttftMs: null, retries: 0 };
   if (reply.ok) {
@@ -330,9 +320,8 @@ function settled(
       output: answers.get(a.text),
       usage: a.usage,
       cost: target.cost(a.usage),
-      // A batch answer is billed once, at the batch rate; a cached one is not billed in this run.
-      paid: cached ? 0 : 1,
-      ...(cached && { cached: true }),
+      // A batch answer is billed once, at the batch rate.
+      paid: 1,
       finish: a.finish,
       ...(a.stopReason !== null && { stopReason: a.stopReason }),
       ...(a.logprob !== undefined && { logprob: a.logprob }),

@@ -51,6 +51,11 @@ export type StoredShapes = [
   Holds<Same<CachedAnswer, Pick<Completion, 'text' | 'usage' | 'stopReason' | 'logprob'> & Partial<Pick<Completion, 'finish'>>>>,
 ];
 
+/** What the cache keeps of an answer, live or from a batch: its text, usage, stop and finish, never the request. */
+export function toCachedAnswer(a: Pick<Completion, 'text' | 'usage' | 'stopReason' | 'finish' | 'logprob'>): CachedAnswer {
+  return { text: a.text, usage: a.usage, stopReason: a.stopReason, finish: a.finish, ...(a.logprob !== undefined && { logprob: a.logprob }) };
+}
+
 /** Entries stored before the finish was kept: it follows from the stop reason, in any API's words. */
 export function cachedFinish(answer: CachedAnswer): Finish {
   if (answer.finish !== undefined) return answer.finish;

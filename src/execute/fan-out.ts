@@ -8,7 +8,7 @@ import { SETUP_FAILURES } from '../providers/failures.js';
 import { type Provider, SIMULATED_HEADER } from '../providers/provider.js';
 import { Shared } from '../share.js';
 import type { Case, CaseResult, ChatRequest, ErrorKind, Failure, ModelSpec, Outcome, Usage } from '../types.js';
-import { type CachedAnswer, cachedFinish } from './cache.js';
+import { type CachedAnswer, cachedFinish, toCachedAnswer } from './cache.js';
 import { AdaptiveLimit } from './limiter.js';
 import { advertised, type Mark } from './pacing.js';
 import { ResultColumns } from './results.js';
@@ -167,13 +167,7 @@ export async function execute(
                 return undefined;
               const settled = toResult(c.index, sample, target, outcome, earlierRetries, earlierPaid, answers);
               if (outcome.ok && key !== undefined) {
-                cache?.set(key, {
-                  text: outcome.text,
-                  usage: outcome.usage,
-                  stopReason: outcome.stopReason,
-                  finish: outcome.finish,
-                  ...(outcome.logprob !== undefined && { logprob: outcome.logprob }),
-                });
+                cache?.set(key, toCachedAnswer(outcome));
               }
               if (!outcome.ok && SETUP_FAILURES.has(outcome.kind) && !stopped.has(m)) stopped.set(m, outcome);
               await options.onResult?.(m, settled, 'call');
@@ -213,7 +207,8 @@ export async function execute(
   return { results, stopped, limits: limits.map((l) => ({ floor: l.floor, throttles: l.throttles, advertised: l.advertised, pacedMs: l.pacedMs })), simulated };
 }
 
-function fromCache(caseIndex: number, sample: number, target: Target, hit: CachedAnswer, answers: Shared): CaseResult {
+/** A cached answer as this run's result: not paid for, not measured. */
+export function fromCache(caseIndex: number, sample: number, target: Target, hit: CachedAnswer, answers: Shared): CaseResult {
   return {
     caseIndex,
     sample,
